@@ -1,0 +1,44 @@
+"""sgoodie: the platform behind a professional photographer's portfolio site."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+
+from . import config as _config
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration from the environment (overridden by `test_config`), the
+    content and blob stores, then every plugin (the core features are plugins too)."""
+    from . import plugin_loader, services
+    from .text import plain_text, render_markdown
+
+    settings = _config.load()
+    settings.update(test_config or {})
+    _config.finalize(settings)
+
+    app = plugin_loader.SgoodieFlask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not (settings["DEV_MODE"] or app.testing or settings.get("TESTING")),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_BYTES"] + 1024 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    if not app.debug:
+        logging.getLogger("sgoodie").setLevel(logging.INFO)
+
+    services.init_app(app)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["plain"] = plain_text
+    app.jinja_env.globals["categories"] = settings["CATEGORIES"]
+    plugin_loader.init_app(app)
+    return app

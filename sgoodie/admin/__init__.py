@@ -1,0 +1,7 @@
+"""The admin feature (core plugin)."""
+
+from __future__ import annotations
+
+from ..plugin_api import Plugin
+
+plugin = Plugin("admin", description="Core: admin.")

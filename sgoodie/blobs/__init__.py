@@ -1,0 +1,102 @@
+"""Photo file storage: one interface, two backends (local disk for the embedded default, S3 on AWS).
+
+Keys follow the seed's layout:
+- originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly)
+- variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable)
+- page images under `pages/{page_id}/...`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Iterable, Mapping, Protocol
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+FORMAT_EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
+CONTENT_TYPES = {
+    "avif": "image/avif",
+    "webp": "image/webp",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "heic": "image/heic",
+    "heif": "image/heif",
+    "gif": "image/gif",
+}
+
+
+class BlobNotFoundError(FileNotFoundError):
+    pass
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    key: str
+    size: int
+    content_type: str
+
+
+class BlobStore(Protocol):
+    def put(self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None) -> None: ...
+
+    def get(self, key: str) -> bytes:
+        """The whole object; raises BlobNotFoundError."""
+
+    def open(self, key: str) -> BinaryIO:
+        """A readable file object (streamed where the backend allows); raises BlobNotFoundError."""
+
+    def head(self, key: str) -> BlobInfo | None:
+        """Size and type, or None when there is no such object."""
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        """Remove these objects; missing ones are ignored."""
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every object under `prefix`."""
+
+    def list_keys(self, prefix: str) -> list[str]: ...
+
+    def check(self) -> None:
+        """Raise if storage cannot be reached (used by /healthz)."""
+
+
+def original_key(project_id: str, photo_id: str, extension: str) -> str:
+    return f"projects/{project_id}/original/{photo_id}.{extension.lower().lstrip('.')}"
+
+
+def variant_prefix(project_id: str, photo_id: str) -> str:
+    return f"projects/{project_id}/variants/{photo_id}/"
+
+
+def variant_key(project_id: str, photo_id: str, width: int, fmt: str) -> str:
+    return f"{variant_prefix(project_id, photo_id)}{width}.{FORMAT_EXTENSIONS[fmt]}"
+
+
+def page_image_prefix(page_id: str, image_id: str) -> str:
+    return f"pages/{page_id}/{image_id}/"
+
+
+def is_public_key(key: str) -> bool:
+    """Variants and page images may be served; originals stay private."""
+    parts = key.split("/")
+    if ".." in parts or key.startswith("/"):
+        return False
+    if key.startswith("projects/"):
+        return len(parts) == 5 and parts[2] == "variants"
+    return key.startswith("pages/") and "original" not in parts
+
+
+def content_type_for(key: str) -> str:
+    return CONTENT_TYPES.get(key.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def create_blob_store(config: Mapping[str, Any]) -> BlobStore:
+    if config["BACKEND"] == "aws":
+        from .s3 import S3BlobStore
+
+        return S3BlobStore.from_config(config)
+    from .local import LocalBlobStore
+
+    return LocalBlobStore.from_config(config)

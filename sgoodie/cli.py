@@ -1,0 +1,98 @@
+"""The `sgoodie` command: a Flask CLI group, so `flask --app sgoodie <command>` works the same.
+
+Core commands live here; plugins add theirs through `Plugin.add_command`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .services import services
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Run and manage an sgoodie site. Configuration comes from environment variables (see README)."""
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the tables (or SQLite schema) and storage. Safe to run again."""
+    services().store.init_schema()
+    services().blobs.check()
+    click.echo(f"Storage ready ({current_app.config['BACKEND']} backend, instance {current_app.instance_path}).")
+
+
+@main.command("create-admin")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+@with_appcontext
+def create_admin_command(email: str, password_stdin: bool) -> None:
+    """Create an admin account, or reset its password if it exists."""
+    from .accounts import PasswordPolicyError, create_or_reset_admin
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        admin, created = create_or_reset_admin(email, password)
+    except (PasswordPolicyError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'Created' if created else 'Reset the password of'} admin {admin.email}.")
+
+
+@main.command("seed-demo")
+@click.option("--force", is_flag=True, help="Add the demo content even if projects already exist.")
+@with_appcontext
+def seed_demo_command(force: bool) -> None:
+    """Fill the site with a demo portfolio (generated photos, real variant pipeline)."""
+    from .demo import seed
+
+    services().store.init_schema()
+    started = time.perf_counter()
+    summary = seed(force=force, progress=click.echo)
+    click.echo(f"Demo content ready in {time.perf_counter() - started:.0f} s: {summary}.")
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--email", default="admin@example.com", show_default=True, help="Demo admin account.")
+def demo_command(host: str, port: int, email: str) -> None:
+    """Set everything up with demo content and serve the site: init + seed-demo + admin + run."""
+    from .accounts import create_or_reset_admin
+    from .demo import has_content, seed
+
+    from . import create_app
+
+    # Plain http on this machine: session cookies must not demand https.
+    flask_app = create_app({"DEV_MODE": True})
+    with flask_app.app_context():
+        services().store.init_schema()
+        if not has_content():
+            click.echo("Creating the demo portfolio (generated photos through the real image pipeline)...")
+            started = time.perf_counter()
+            summary = seed(progress=click.echo)
+            click.echo(f"Demo content ready in {time.perf_counter() - started:.0f} s: {summary}.")
+        password = secrets.token_urlsafe(12)
+        create_or_reset_admin(email, password)
+    url = f"http://{host}:{port}"
+    click.echo("")
+    click.secho(f"  sgoodie is running at {url}", bold=True)
+    click.echo(f"  Admin: {url}/admin/  email {email}  password {password}")
+    click.echo("  Press Ctrl+C to stop.\n")
+    flask_app.run(host=host, port=port, threaded=True, use_reloader=False)

@@ -1,0 +1,140 @@
+"""Configuration from environment variables.
+
+`SETTINGS` is the one list of every variable sgoodie reads: the app factory loads it, the README's
+configuration table is checked against it, and the compose/terraform tests compare their
+environment blocks with it. Add a variable here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+BACKENDS = ("local", "aws")
+
+# Work categories: URL slug -> display name. The order is the order of the navigation.
+CATEGORIES: dict[str, str] = {
+    "interiors": "Interiors",
+    "travel": "Travel",
+    "brand-marketing": "Brand & Marketing",
+}
+
+
+def _bool(value: str) -> bool:
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {value!r}")
+
+
+def _megabytes(value: str) -> int:
+    megabytes = float(value)
+    if megabytes <= 0:
+        raise ValueError("must be positive")
+    return int(megabytes * 1024 * 1024)
+
+
+def _backend(value: str) -> str:
+    if value not in BACKENDS:
+        raise ValueError(f"must be one of {', '.join(BACKENDS)}")
+    return value
+
+
+def _url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    default: Any
+    doc: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SGOODIE_BACKEND", "BACKEND", "local", "`local` (SQLite + disk + in-process jobs) or `aws` (DynamoDB + S3 + Redis/Celery).", _backend),
+    Setting("SECRET_KEY", "SECRET_KEY", None, "Signs sessions, CSRF tokens and upload URLs. Generated and kept in the instance folder when unset (local backend only; required for `aws`)."),
+    Setting("SGOODIE_INSTANCE_PATH", "INSTANCE_PATH", None, "Folder for the SQLite database, local photos and the generated secret key. Default: `./instance`."),
+    Setting("SGOODIE_STAGE", "STAGE", "dev", "Deployment stage; table and bucket names default to `sgoodie-<name>-<stage>`."),
+    Setting("SGOODIE_SITE_URL", "SITE_URL", "", "Public origin used in canonical links, sitemaps and Open Graph tags (e.g. `https://sgoodie.com`). Default: the request's own origin.", _url),
+    Setting("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", "", "boto3's endpoint override: point the AWS backend at LocalStack or a moto server.", _url),
+    Setting("AWS_REGION", "AWS_REGION", "us-east-1", "AWS region of the tables, bucket and queues."),
+    Setting("SGOODIE_BUCKET", "BUCKET", "", "S3 bucket for photos. Default: `sgoodie-photos-<stage>`."),
+    Setting("REDIS_URL", "REDIS_URL", "", "Redis for the page cache, Celery broker/results and sign-in throttling (e.g. `redis://localhost:6379/0`)."),
+    Setting("MEDIA_BASE_URL", "MEDIA_BASE_URL", "", "Public origin serving photo variants (the CloudFront domain). Default: the app serves them itself.", _url),
+    Setting("CLOUDFRONT_DISTRIBUTION_ID", "CLOUDFRONT_DISTRIBUTION_ID", "", "When set, cache purges also invalidate the affected paths on this distribution."),
+    Setting("SGOODIE_PLUGINS", "PLUGINS", "", "Which plugins run: empty for all discovered, or a comma list; `-name` disables one (e.g. `-contact`)."),
+    Setting("SGOODIE_MAX_UPLOAD_MB", "MAX_UPLOAD_BYTES", 50 * 1024 * 1024, "Largest photo an admin may upload, in megabytes.", _megabytes),
+    Setting("SGOODIE_CACHE", "PAGE_CACHE", True, "Cache rendered public pages (`false` to render every request).", _bool),
+    Setting("SGOODIE_DEV", "DEV_MODE", False, "Local development: session cookies without the Secure flag (plain http://localhost).", _bool),
+)
+
+
+class ConfigError(ValueError):
+    """A setting has a value sgoodie cannot use; the message names the variable."""
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting from `environ` (default: the process environment) into config keys."""
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None or raw == "":
+            config[setting.key] = setting.default
+            continue
+        try:
+            config[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{setting.env}={raw!r}: {exc}") from None
+    return config
+
+
+def finalize(config: dict[str, Any]) -> None:
+    """Fill in the defaults that depend on other settings, and check the combination."""
+    instance = Path(config.get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+    config["INSTANCE_PATH"] = str(instance)
+    stage = config["STAGE"]
+    config.setdefault("TABLE_PREFIX", "sgoodie")
+    config["BUCKET"] = config.get("BUCKET") or f"sgoodie-photos-{stage}"
+    config.setdefault("CATEGORIES", dict(CATEGORIES))
+
+    if not config.get("SECRET_KEY"):
+        if config["BACKEND"] != "local":
+            raise ConfigError("SECRET_KEY must be set for the aws backend (keep it in Secrets Manager).")
+        config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def table_name(config: Mapping[str, Any], name: str) -> str:
+    """`sgoodie-<name>-<stage>`, the seed's naming."""
+    return f"{config['TABLE_PREFIX']}-{name}-{config['STAGE']}"
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key generated once and kept beside the database, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    # Write aside, then link into place: link fails if another worker process won the race,
+    # and nobody ever reads a half-written key.
+    draft = instance / f".secret_key.{os.getpid()}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()

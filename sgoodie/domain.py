@@ -1,0 +1,335 @@
+"""The things a photographer's site is made of, and the rules they obey.
+
+Plain dataclasses: the stores persist them, the views render them, nothing here does I/O.
+Every mutable record carries a `version`; a store refuses an update whose version is not the one
+it holds (optimistic concurrency), so two admins never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+TITLE_MAX = 120
+SLUG_MAX = 80
+DESCRIPTION_MAX = 10_000
+SHORT_TEXT_MAX = 200
+SEO_TITLE_MAX = 70
+SEO_DESCRIPTION_MAX = 320
+ALT_TEXT_MAX = 250
+CAPTION_MAX = 500
+
+# Life of a photo: uploading -> queued -> processing -> ready | failed (and back to queued on retry).
+PHOTO_STATUSES = ("uploading", "queued", "processing", "ready", "failed")
+PAGE_IDS = ("home", "about", "personal-branding")
+SITE_PAGE_ID = "site"  # site settings are stored beside the pages
+
+
+class ValidationError(ValueError):
+    """One or more fields are invalid. `errors` maps field name -> human-readable message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> str:
+    """ISO 8601 UTC timestamp with milliseconds; sorts as text."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def slugify(text: str, max_length: int = SLUG_MAX) -> str:
+    """'Café Olé — Lisbon 2024' -> 'cafe-ole-lisbon-2024'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+@dataclass
+class Variant:
+    """One rendered file of a photo: a width in a format, stored under `key`."""
+
+    width: int
+    height: int
+    format: str  # avif | webp | jpeg
+    key: str
+    bytes: int = 0
+
+
+@dataclass
+class Image:
+    """What a page needs to show a processed photo: variants, intrinsic size, and how to paint it
+    before it loads (dominant colour + tiny placeholder)."""
+
+    width: int
+    height: int
+    variants: list[Variant]
+    dominant_color: str = "#888888"
+    placeholder: str = ""  # data: URI of a tiny blurred preview
+    alt: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Image | None:
+        return from_record(cls, data) if data else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def variants_in(self, fmt: str) -> list[Variant]:
+        return sorted((v for v in self.variants if v.format == fmt), key=lambda v: v.width)
+
+    @property
+    def aspect_ratio(self) -> float:
+        return self.width / self.height if self.height else 1.0
+
+
+@dataclass
+class Photo:
+    project_id: str
+    id: str = field(default_factory=new_id)
+    order: int = 0
+    status: str = "uploading"
+    error: str = ""  # why processing failed, in words an admin understands
+    filename: str = ""
+    content_type: str = ""
+    size: int = 0
+    original_key: str = ""
+    alt_text: str = ""
+    caption: str = ""
+    width: int = 0
+    height: int = 0
+    variants: list[Variant] = field(default_factory=list)
+    dominant_color: str = ""
+    placeholder: str = ""
+    exif: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 0
+    created_at: str = field(default_factory=utcnow)
+    updated_at: str = field(default_factory=utcnow)
+    version: int = 0
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == "ready"
+
+    def image(self) -> Image | None:
+        """The renderable image, once variants exist."""
+        if not self.variants:
+            return None
+        return Image(self.width, self.height, list(self.variants), self.dominant_color or "#888888", self.placeholder, self.alt_text)
+
+    def validate(self) -> None:
+        errors = {}
+        if self.status not in PHOTO_STATUSES:
+            errors["status"] = f"must be one of {', '.join(PHOTO_STATUSES)}"
+        if len(self.alt_text) > ALT_TEXT_MAX:
+            errors["alt_text"] = f"at most {ALT_TEXT_MAX} characters"
+        if len(self.caption) > CAPTION_MAX:
+            errors["caption"] = f"at most {CAPTION_MAX} characters"
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass
+class Project:
+    title: str
+    category: str
+    slug: str = ""
+    id: str = field(default_factory=new_id)
+    description: str = ""  # Markdown, sanitised when rendered
+    location: str = ""
+    client: str = ""
+    published: bool = False
+    featured: bool = False
+    seo_title: str = ""
+    seo_description: str = ""
+    cover_photo_id: str = ""
+    # A copy of the cover photo's renderable image, kept by the store so listing pages need no
+    # photo lookups (one query per category page).
+    cover: Image | None = None
+    order: int = 0
+    published_at: str = ""
+    created_at: str = field(default_factory=utcnow)
+    updated_at: str = field(default_factory=utcnow)
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.slug:
+            self.slug = slugify(self.title)
+
+    def validate(self, categories: Iterable[str], photos: Iterable[Photo] | None = None) -> None:
+        """Raise ValidationError naming each bad field. With `photos`, also check what publishing
+        requires: every ready photo has alt text."""
+        errors: dict[str, str] = {}
+        if not self.title.strip():
+            errors["title"] = "A title is required."
+        elif len(self.title) > TITLE_MAX:
+            errors["title"] = f"At most {TITLE_MAX} characters."
+        if not SLUG_RE.match(self.slug or ""):
+            errors["slug"] = "Use lowercase letters, digits and single hyphens (e.g. 'lisbon-loft')."
+        elif len(self.slug) > SLUG_MAX:
+            errors["slug"] = f"At most {SLUG_MAX} characters."
+        if self.category not in set(categories):
+            errors["category"] = f"Choose one of: {', '.join(categories)}."
+        if len(self.description) > DESCRIPTION_MAX:
+            errors["description"] = f"At most {DESCRIPTION_MAX} characters."
+        for name in ("location", "client"):
+            if len(getattr(self, name)) > SHORT_TEXT_MAX:
+                errors[name] = f"At most {SHORT_TEXT_MAX} characters."
+        if len(self.seo_title) > SEO_TITLE_MAX:
+            errors["seo_title"] = f"At most {SEO_TITLE_MAX} characters (search engines cut the rest)."
+        if len(self.seo_description) > SEO_DESCRIPTION_MAX:
+            errors["seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
+        if self.published and photos is not None:
+            missing = [p for p in photos if p.status == "ready" and not p.alt_text.strip()]
+            if missing:
+                errors["published"] = (
+                    f"{len(missing)} photo{'s' if len(missing) != 1 else ''} still need alt text "
+                    "before this project can be published."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass
+class Page:
+    """An editable page (`home`, `about`, `personal-branding`) or the site settings (`site`).
+    `content` holds the page's fields; `images` its photos, by slot name."""
+
+    id: str
+    content: dict[str, Any] = field(default_factory=dict)
+    images: dict[str, Any] = field(default_factory=dict)
+    seo_title: str = ""
+    seo_description: str = ""
+    updated_at: str = field(default_factory=utcnow)
+    version: int = 0
+
+    def image(self, slot: str) -> Image | None:
+        return Image.from_dict(self.images.get(slot))
+
+    def image_list(self, slot: str) -> list[Image]:
+        return [img for img in (Image.from_dict(d) for d in self.images.get(slot) or []) if img]
+
+
+@dataclass
+class SiteSettings:
+    business_name: str = "S.Goodie Photography"
+    tagline: str = ""
+    contact_email: str = ""
+    phone: str = ""
+    location: str = ""
+    instagram: str = ""
+    linkedin: str = ""
+    facebook: str = ""
+    pinterest: str = ""
+    default_seo_description: str = ""
+    version: int = 0
+
+    SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
+
+    @classmethod
+    def from_page(cls, page: Page | None) -> SiteSettings:
+        if page is None:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in page.content.items() if k in known and k != "version"}, version=page.version)
+
+    def to_page(self, base: Page | None = None) -> Page:
+        content = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "version"}
+        page = base or Page(SITE_PAGE_ID)
+        return replace(page, content=content, version=self.version)
+
+    def social_links(self) -> list[tuple[str, str]]:
+        return [(name, getattr(self, name)) for name in self.SOCIAL if getattr(self, name)]
+
+    def validate(self) -> None:
+        errors = {}
+        if not self.business_name.strip():
+            errors["business_name"] = "The business name is required."
+        if self.contact_email and not EMAIL_RE.match(self.contact_email):
+            errors["contact_email"] = "Enter a valid email address."
+        for name in self.SOCIAL:
+            url = getattr(self, name)
+            if url and not url.startswith("https://"):
+                errors[name] = "Use the full https:// address of the profile."
+        if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
+            errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass
+class AdminUser:
+    email: str
+    password_hash: str = ""
+    id: str = field(default_factory=new_id)
+    created_at: str = field(default_factory=utcnow)
+    last_login_at: str = ""
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        self.email = self.email.strip().lower()
+
+    def validate(self) -> None:
+        if not EMAIL_RE.match(self.email):
+            raise ValidationError({"email": "Enter a valid email address."})
+
+
+def _field_names(cls: type) -> set[str]:
+    return {f.name for f in fields(cls)}
+
+
+def to_record(obj: Any) -> dict[str, Any]:
+    """A dataclass as a plain dict of JSON-friendly values (what the stores persist)."""
+    return asdict(obj)
+
+
+def from_record(cls: type, data: Mapping[str, Any]) -> Any:
+    """Rebuild a dataclass from a stored dict, ignoring attributes it does not know (stores may add
+    their own, like DynamoDB key attributes) and coercing numbers DynamoDB hands back as Decimal."""
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in known:
+            continue
+        if name == "variants":
+            value = [Variant(**_ints(v, ("width", "height", "bytes"))) for v in value or []]
+        elif name == "cover":
+            value = Image.from_dict(value)
+        elif name in ("order", "version", "size", "width", "height", "attempts"):
+            value = int(value)
+        elif name in ("exif", "content", "images"):
+            value = _plain(value)
+        values[name] = value
+    return cls(**values)
+
+
+def _ints(data: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    out = dict(data)
+    for name in names:
+        if name in out:
+            out[name] = int(out[name])
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """Decimals from DynamoDB back to int/float, recursively."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,261 @@
+"""The plugin API: the one module a plugin imports.
+
+A plugin is a `Plugin` object, found through the `sgoodie.plugins` entry-point group (the entry
+point names the object, e.g. ``testimonials = sgoodie_testimonials:plugin``) or as the `plugin`
+attribute of a module in `sgoodie/plugins/`. The core features (public site, admin, media API)
+are plugins too and use nothing that is not here.
+
+Everything a plugin may use is exported below; anything else in sgoodie is private and may change
+between releases. `API_VERSION` changes when something here changes incompatibly; the loader
+refuses plugins written for another version, with a message saying so.
+
+Minimal plugin::
+
+    from flask import Blueprint
+    from sgoodie.plugin_api import Plugin, signals
+
+    plugin = Plugin("hello", version="1.0.0", description="Says hello.")
+    bp = plugin.add_blueprint(Blueprint("hello", __name__, url_prefix="/hello"))
+
+    @bp.get("/")
+    def index():
+        return "hello"
+
+    plugin.add_nav_entry("Hello", "hello.index")
+
+    @plugin.slot("project_footer")
+    def footer(project, **context):
+        return f"{project.title}: say hello!"
+
+    @plugin.on(signals.project_saved)
+    def saved(app, project, **kwargs):
+        app.logger.info("saved %s", project.title)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import click
+from blinker import Signal
+from flask import Blueprint, Flask
+from markupsafe import Markup
+
+from . import signals
+from .config import Setting
+from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+
+API_VERSION = 1
+
+#: Named places in the layouts that plugins can fill. Slot functions receive the keyword
+#: arguments listed and return a string (escaped), `Markup` (trusted HTML) or None.
+SLOTS: dict[str, str] = {
+    "head": "Inside <head> of public pages (meta tags, styles). Args: page_title.",
+    "after_header": "Below the site header on every public page.",
+    "home_after_intro": "On the home page, after the intro and before the featured work.",
+    "category_footer": "Below the project grid of a category page. Args: category.",
+    "project_footer": "Below a project's gallery. Args: project, photos.",
+    "before_footer": "Above the site footer on every public page.",
+    "admin_head": "Inside <head> of admin pages.",
+    "dashboard_widgets": "Cards on the admin dashboard.",
+    "admin_project_sidebar": "Beside the project form in the admin. Args: project.",
+}
+
+__all__ = [
+    "API_VERSION",
+    "SLOTS",
+    "AdminUser",
+    "Image",
+    "Markup",
+    "MenuEntry",
+    "Page",
+    "Photo",
+    "Plugin",
+    "PluginStorage",
+    "Project",
+    "Setting",
+    "SiteSettings",
+    "ValidationError",
+    "current_settings",
+    "current_store",
+    "purge_tags",
+    "signals",
+    "tag_response",
+]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the public navigation or the admin menu. `endpoint` is a Flask endpoint name."""
+
+    label: str
+    endpoint: str
+    order: int = 50
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SlotHandler:
+    plugin: str
+    function: Callable[..., Any]
+    order: int = 50
+
+
+@dataclass
+class SignalHandler:
+    signal: Signal
+    function: Callable[..., Any]
+
+
+class Plugin:
+    """Everything one plugin contributes. Build it at import time; the loader wires it into the app.
+
+    `name` is how SGOODIE_PLUGINS enables or disables it; `version` is shown in the admin;
+    `api_version` is the plugin API this plugin was written for.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        version: str = "0.0.0",
+        description: str = "",
+        api_version: int = API_VERSION,
+        template_folder: str | None = None,
+        cache_tags: Iterable[str] = (),
+    ):
+        self.name = name
+        self.version = version
+        self.description = description
+        self.api_version = api_version
+        #: A folder of templates that override core templates of the same name (site templates in
+        #: the instance folder override these in turn).
+        self.template_folder = template_folder
+        #: Cache tags this plugin's pages depend on and that it purges (documentation and admin).
+        self.cache_tags = tuple(cache_tags)
+        self.core = False
+        self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
+        self.nav_entries: list[MenuEntry] = []
+        self.admin_menu_entries: list[MenuEntry] = []
+        self.slot_handlers: dict[str, list[SlotHandler]] = {}
+        self.signal_handlers: list[SignalHandler] = []
+        self.commands: list[click.Command] = []
+        self.settings: list[Setting] = []
+        self.settings_validator: Callable[[Mapping[str, Any]], None] | None = None
+        self.setup_functions: list[Callable[[Flask], None]] = []
+
+    def __repr__(self) -> str:
+        return f"<Plugin {self.name} {self.version}>"
+
+    # -- contributions ---------------------------------------------------------------------------
+    def add_blueprint(self, blueprint: Blueprint, **options: Any) -> Blueprint:
+        """Serve a blueprint (routes, templates, static files). Options go to `register_blueprint`."""
+        self.blueprints.append((blueprint, options))
+        return blueprint
+
+    def add_nav_entry(self, label: str, endpoint: str, *, order: int = 50, **values: Any) -> None:
+        """A link in the public site's main navigation (core entries use orders 10-40)."""
+        self.nav_entries.append(MenuEntry(label, endpoint, order, values))
+
+    def add_admin_menu_entry(self, label: str, endpoint: str, *, order: int = 50, **values: Any) -> None:
+        """A link in the admin menu (core entries use orders 10-40)."""
+        self.admin_menu_entries.append(MenuEntry(label, endpoint, order, values))
+
+    def slot(self, name: str, *, order: int = 50) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: fill the named template slot (see SLOTS). Lower `order` renders first."""
+        if name not in SLOTS:
+            raise ValueError(f"unknown slot {name!r}; known slots: {', '.join(SLOTS)}")
+
+        def register(function: Callable[..., Any]) -> Callable[..., Any]:
+            self.slot_handlers.setdefault(name, []).append(SlotHandler(self.name, function, order))
+            return function
+
+        return register
+
+    def on(self, signal: Signal) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: call the function when `signal` is sent. It receives the app and the
+        signal's keyword arguments. An exception is logged with the plugin's name, not raised."""
+
+        def register(function: Callable[..., Any]) -> Callable[..., Any]:
+            self.signal_handlers.append(SignalHandler(signal, function))
+            return function
+
+        return register
+
+    def add_command(self, command: click.Command) -> click.Command:
+        """Add a command under the `sgoodie` CLI (runs inside the app context)."""
+        self.commands.append(command)
+        return command
+
+    def add_settings(self, *settings: Setting, validate: Callable[[Mapping[str, Any]], None] | None = None) -> None:
+        """Declare environment settings with defaults. `validate(config)` may raise ValueError
+        with a message; the plugin is then disabled and the message logged."""
+        self.settings.extend(settings)
+        if validate is not None:
+            self.settings_validator = validate
+
+    def on_setup(self, function: Callable[[Flask], None]) -> Callable[[Flask], None]:
+        """Decorator: run `function(app)` once when the app is built (register filters, etc.)."""
+        self.setup_functions.append(function)
+        return function
+
+    def storage(self, collection: str) -> PluginStorage:
+        """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
+        collection named after the plugin. Use inside a request or app context."""
+        return PluginStorage(f"plugin:{self.name}:{collection}")
+
+
+class PluginStorage:
+    """Records of one plugin collection: JSON dicts under string keys that sort as text."""
+
+    def __init__(self, collection: str):
+        self.collection = collection
+
+    def _records(self):
+        return current_store().records
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self._records().get(self.collection, key)
+
+    def put(self, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+        self._records().put(self.collection, key, data, expires_at=expires_at)
+
+    def delete(self, key: str) -> None:
+        self._records().delete(self.collection, key)
+
+    def all(self, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+        return self._records().query(self.collection, prefix=prefix, newest_first=newest_first, limit=limit)
+
+    def increment(self, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
+        return self._records().increment(self.collection, key, field, amount, expires_at=expires_at)
+
+
+def current_store():
+    """The content store of the running app (projects, photos, pages, records)."""
+    from .services import services
+
+    return services().store
+
+
+def current_settings() -> SiteSettings:
+    """The site settings (business name, contact email, ...)."""
+    from .services import services
+
+    return services().site_settings()
+
+
+def tag_response(*tags: str) -> None:
+    """Declare that the public page being rendered shows content under these cache tags, so that
+    `purge_tags` of any of them refreshes it."""
+    from .cache import tag_current_page
+
+    tag_current_page(*tags)
+
+
+def purge_tags(*tags: str) -> None:
+    """Drop every cached public page tagged with any of these tags (across all workers)."""
+    from .services import services
+
+    services().purge(*tags)
+

@@ -1,0 +1,227 @@
+"""Finding plugins and wiring them into the app (private: plugins use `sgoodie.plugin_api`).
+
+Sources, in loading order:
+1. core features (`sgoodie.health`, `sgoodie.public`, `sgoodie.admin`, `sgoodie.media`): always on;
+2. built-in plugins, the modules and packages in `sgoodie/plugins/`;
+3. third-party plugins, the `sgoodie.plugins` entry-point group.
+
+A plugin that fails to import, targets another API version, has invalid settings or fails while
+being wired is recorded with the reason and left out; the site keeps serving. A slot or signal
+handler that raises is logged with its plugin's name and skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import pkgutil
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from flask import Flask
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
+from markupsafe import Markup, escape
+
+from . import plugins as builtin_plugins
+from .config import ConfigError
+from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
+
+log = logging.getLogger("sgoodie.plugins")
+
+CORE_MODULES = ("sgoodie.health", "sgoodie.public", "sgoodie.admin", "sgoodie.media")
+ENTRY_POINT_GROUP = "sgoodie.plugins"
+
+
+@dataclass
+class PluginRecord:
+    """What the admin's plugin page shows about one plugin."""
+
+    name: str
+    source: str  # core | built-in | package name
+    version: str = ""
+    description: str = ""
+    state: str = "enabled"  # enabled | disabled | failed
+    reason: str = ""
+    plugin: Plugin | None = None
+
+
+@dataclass
+class PluginRegistry:
+    records: list[PluginRecord] = field(default_factory=list)
+    slots: dict[str, list[SlotHandler]] = field(default_factory=dict)
+    nav_entries: list[MenuEntry] = field(default_factory=list)
+    admin_menu_entries: list[MenuEntry] = field(default_factory=list)
+    # Strong references to the wrapped signal receivers (blinker holds them weakly, so they live
+    # exactly as long as the app).
+    receivers: list[Callable[..., Any]] = field(default_factory=list)
+
+    def enabled(self) -> list[Plugin]:
+        return [r.plugin for r in self.records if r.state == "enabled" and r.plugin is not None]
+
+    def render_slot(self, app: Flask, name: str, context: dict[str, Any]) -> Markup:
+        parts = []
+        for handler in self.slots.get(name, ()):
+            try:
+                output = handler.function(**context)
+            except Exception:
+                app.logger.exception("plugin %s: slot %r failed; skipped", handler.plugin, name)
+                continue
+            if output:
+                parts.append(output if isinstance(output, Markup) else escape(output))
+        return Markup("\n").join(parts)
+
+
+class SgoodieFlask(Flask):
+    """Flask with template precedence: site templates (instance folder) over plugin templates
+    over core templates."""
+
+    def create_global_jinja_loader(self) -> BaseLoader:
+        self.plugin_template_loaders: list[BaseLoader] = getattr(self, "plugin_template_loaders", [])
+        site = FileSystemLoader(str(Path(self.instance_path) / "templates"))
+        # ChoiceLoader keeps this list object, so plugins loaded later still take part.
+        self.plugin_template_loaders.insert(0, site)
+        self.plugin_template_loaders.append(super().create_global_jinja_loader())
+        return ChoiceLoader(self.plugin_template_loaders)
+
+
+def init_app(app: SgoodieFlask) -> PluginRegistry:
+    registry = PluginRegistry()
+    app.extensions["sgoodie.plugins"] = registry
+    wanted = _selection(app.config.get("PLUGINS", ""))
+    for source, name, load in _candidates():
+        record = PluginRecord(name=name, source=source)
+        registry.records.append(record)
+        if source != "core" and not _is_enabled(name, wanted):
+            record.state, record.reason = "disabled", "disabled by SGOODIE_PLUGINS"
+            continue
+        try:
+            plugin = load()
+        except Exception as exc:
+            _fail(app, record, f"could not be imported: {exc.__class__.__name__}: {exc}", exc)
+            continue
+        if not isinstance(plugin, Plugin):
+            _fail(app, record, f"does not provide a sgoodie.plugin_api.Plugin (got {type(plugin).__name__})")
+            continue
+        record.name, record.version, record.description, record.plugin = plugin.name, plugin.version, plugin.description, plugin
+        plugin.core = source == "core"
+        if source != "core" and not _is_enabled(plugin.name, wanted):
+            record.state, record.reason = "disabled", "disabled by SGOODIE_PLUGINS"
+            continue
+        if plugin.api_version != API_VERSION:
+            _fail(app, record, f"was written for plugin API version {plugin.api_version}; this sgoodie provides version {API_VERSION}. Upgrade the plugin.")
+            continue
+        if any(other.name == plugin.name for other in registry.enabled() if other is not plugin):
+            _fail(app, record, "has the same name as a plugin already loaded")
+            continue
+        try:
+            _load_settings(app, plugin)
+            _wire(app, registry, plugin)
+        except Exception as exc:
+            if plugin.core:
+                raise
+            _fail(app, record, f"could not be set up: {exc}", exc)
+            continue
+
+    registry.nav_entries.sort(key=lambda e: e.order)
+    registry.admin_menu_entries.sort(key=lambda e: e.order)
+    for handlers in registry.slots.values():
+        handlers.sort(key=lambda h: h.order)
+
+    @app.context_processor
+    def plugin_context() -> dict[str, Any]:
+        return {
+            "slot": lambda name, **context: registry.render_slot(app, name, context),
+            "nav_entries": registry.nav_entries,
+            "admin_menu_entries": registry.admin_menu_entries,
+        }
+
+    return registry
+
+
+def registry(app: Flask) -> PluginRegistry:
+    return app.extensions["sgoodie.plugins"]
+
+
+def _candidates() -> Iterator[tuple[str, str, Callable[[], Any]]]:
+    for module_name in CORE_MODULES:
+        yield "core", module_name.rsplit(".", 1)[-1], _module_plugin(module_name)
+    for info in sorted(pkgutil.iter_modules(builtin_plugins.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            yield "built-in", info.name, _module_plugin(f"{builtin_plugins.__name__}.{info.name}")
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        source = entry.dist.name if entry.dist else "entry point"
+        yield source, entry.name, _entry_point_plugin(entry)
+
+
+def _module_plugin(module_name: str) -> Callable[[], Any]:
+    return lambda: getattr(importlib.import_module(module_name), "plugin", None)
+
+
+def _entry_point_plugin(entry: Any) -> Callable[[], Any]:
+    def load() -> Any:
+        loaded = entry.load()
+        return getattr(loaded, "plugin", loaded)  # the entry point may name a module or the object
+
+    return load
+
+
+def _selection(spec: str) -> tuple[set[str], set[str]]:
+    names = [part.strip() for part in spec.split(",") if part.strip()]
+    return {n for n in names if not n.startswith("-")}, {n[1:] for n in names if n.startswith("-")}
+
+
+def _is_enabled(name: str, selection: tuple[set[str], set[str]]) -> bool:
+    only, without = selection
+    return name not in without and (not only or name in only)
+
+
+def _load_settings(app: Flask, plugin: Plugin) -> None:
+    """Read the plugin's declared settings from the environment unless the app config already has
+    them (tests, site config), then let the plugin validate the result."""
+    for setting in plugin.settings:
+        if setting.key in app.config:
+            continue
+        raw = os.environ.get(setting.env, "")
+        try:
+            app.config[setting.key] = setting.parse(raw) if raw else setting.default
+        except ValueError as exc:
+            raise ConfigError(f"{setting.env}={raw!r}: {exc}") from None
+    if plugin.settings_validator:
+        plugin.settings_validator(app.config)
+
+
+def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
+    if plugin.template_folder:
+        app.jinja_env  # make sure the loader list exists
+        app.plugin_template_loaders.insert(1, FileSystemLoader(plugin.template_folder))
+    for blueprint, options in plugin.blueprints:
+        app.register_blueprint(blueprint, **options)
+    for name, handlers in plugin.slot_handlers.items():
+        registry.slots.setdefault(name, []).extend(handlers)
+    registry.nav_entries.extend(plugin.nav_entries)
+    registry.admin_menu_entries.extend(plugin.admin_menu_entries)
+    for handler in plugin.signal_handlers:
+        registry.receivers.append(_connect(app, plugin, handler))
+    for command in plugin.commands:
+        app.cli.add_command(command)
+    for setup in plugin.setup_functions:
+        setup(app)
+
+
+def _connect(app: Flask, plugin: Plugin, handler: SignalHandler) -> Callable[..., Any]:
+    def receiver(sender: Flask, **kwargs: Any) -> None:
+        try:
+            handler.function(sender, **kwargs)
+        except Exception:
+            app.logger.exception("plugin %s: handler %s for signal %r failed; skipped", plugin.name, handler.function.__name__, handler.signal.name)
+
+    handler.signal.connect(receiver, sender=app, weak=True)
+    return receiver
+
+
+def _fail(app: Flask, record: PluginRecord, reason: str, exc: BaseException | None = None) -> None:
+    record.state, record.reason = "failed", reason
+    app.logger.error("plugin %s %s; the site runs without it", record.name, reason, exc_info=exc)

@@ -1,0 +1,54 @@
+"""The app's signals: how features react to each other without importing each other.
+
+Every signal is sent with the Flask app as sender and keyword arguments named below. Connect
+through `Plugin.on(...)` (which isolates failures) rather than directly.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: project=Project, previous=Project|None (None when created)
+project_saved = _signals.signal("project-saved")
+#: project=Project, photos=list[Photo]
+project_deleted = _signals.signal("project-deleted")
+#: category=str, project_ids=list[str]
+projects_reordered = _signals.signal("projects-reordered")
+#: photo=Photo, project=Project|None
+photo_saved = _signals.signal("photo-saved")
+#: photo=Photo
+photo_ready = _signals.signal("photo-ready")
+#: photo=Photo, reason=str
+photo_failed = _signals.signal("photo-failed")
+#: photo=Photo, project=Project|None
+photo_deleted = _signals.signal("photo-deleted")
+#: project=Project
+photos_reordered = _signals.signal("photos-reordered")
+#: page=Page
+page_saved = _signals.signal("page-saved")
+#: settings=SiteSettings
+settings_saved = _signals.signal("settings-saved")
+#: inquiry=dict (sent by the contact plugin)
+inquiry_received = _signals.signal("inquiry-received")
+#: tags=set[str] (after a purge of the page cache)
+cache_purged = _signals.signal("cache-purged")
+
+ALL = {
+    signal.name: signal
+    for signal in (
+        project_saved,
+        project_deleted,
+        projects_reordered,
+        photo_saved,
+        photo_ready,
+        photo_failed,
+        photo_deleted,
+        photos_reordered,
+        page_saved,
+        settings_saved,
+        inquiry_received,
+        cache_purged,
+    )
+}

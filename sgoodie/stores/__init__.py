@@ -1,0 +1,145 @@
+"""Content storage: one interface, two backends (SQLite for the embedded default, DynamoDB on AWS).
+
+Everything above this package talks to `ContentStore` and never knows which backend runs. Both
+implementations pass the same contract suite (tests/stores/test_contract.py).
+
+Rules every implementation keeps:
+- Updates are optimistic: the object passed in carries the `version` it was read at; if the stored
+  version differs the store raises `StaleVersionError` and writes nothing. On success it returns the
+  object with the new version and `updated_at`.
+- Slugs are unique across projects; a changed slug keeps redirecting (`project_id_for_old_slug`).
+- Lists come back in display order; reorders are one atomic write.
+- Public reads never scan a table.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Protocol, Sequence
+
+from ..domain import AdminUser, Page, Photo, Project
+
+
+class StoreError(Exception):
+    """Base class for store failures that callers are expected to handle."""
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class StaleVersionError(StoreError):
+    """The record changed since it was read: someone else saved first."""
+
+
+class ConflictError(StoreError):
+    """A uniqueness rule was broken (a slug or an email already in use)."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+class RecordStore(Protocol):
+    """Small JSON records grouped in named collections: sign-in throttling, activity, plugin data.
+
+    Keys sort as text within a collection. `expires_at` (epoch seconds) makes a record vanish
+    after that moment (DynamoDB TTL; checked on read by both backends so expiry is exact).
+    """
+
+    def get(self, collection: str, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None: ...
+
+    def delete(self, collection: str, key: str) -> None: ...
+
+    def query(self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def increment(self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
+        """Atomically add `amount` to a numeric field (creating the record), returning the new value."""
+        ...
+
+
+class ContentStore(Protocol):
+    records: RecordStore
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def init_schema(self) -> None:
+        """Create tables/indexes if missing. Idempotent."""
+
+    def check(self) -> None:
+        """Raise if the store cannot be reached (used by /healthz)."""
+
+    # -- projects --------------------------------------------------------------------------------
+    def create_project(self, project: Project) -> Project:
+        """Store a new project at the end of its category. Raises ConflictError on a taken slug."""
+
+    def get_project(self, project_id: str) -> Project | None: ...
+
+    def project_by_slug(self, slug: str) -> Project | None:
+        """The project whose *current* slug this is."""
+
+    def project_id_for_old_slug(self, slug: str) -> str | None:
+        """The project that used to have this slug, for redirects."""
+
+    def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
+        """In display order."""
+
+    def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
+        """In the order given, skipping ids that no longer exist."""
+
+    def update_project(self, project: Project) -> Project:
+        """Save changes. A changed category moves it to the end of the new category."""
+
+    def delete_project(self, project_id: str) -> list[Photo]:
+        """Remove the project and its photos; returns the removed photos so their files can go too."""
+
+    def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
+        """`ordered_ids` lists every project of the category in its new order."""
+
+    # -- photos ----------------------------------------------------------------------------------
+    def add_photo(self, photo: Photo) -> Photo:
+        """Store a new photo at the end of its project."""
+
+    def get_photo(self, photo_id: str) -> Photo | None: ...
+
+    def photos_for_project(self, project_id: str) -> list[Photo]:
+        """In display order."""
+
+    def photos_with_status(self, status: str) -> list[Photo]:
+        """Every photo in that status, oldest change first (dashboard, sweeper, sitemap)."""
+
+    def update_photo(self, photo: Photo) -> Photo:
+        """Save changes; also refreshes the project's cover copy when this photo is its cover."""
+
+    def delete_photo(self, photo_id: str) -> Photo | None: ...
+
+    def reorder_photos(self, project_id: str, ordered_ids: Sequence[str]) -> None: ...
+
+    # -- pages and site settings -----------------------------------------------------------------
+    def get_pages(self, page_ids: Iterable[str]) -> dict[str, Page]:
+        """The requested pages in one round trip; missing ones come back empty (version 0)."""
+
+    def save_page(self, page: Page) -> Page: ...
+
+    # -- admin users -----------------------------------------------------------------------------
+    def create_admin(self, admin: AdminUser) -> AdminUser:
+        """Raises ConflictError when the email is taken."""
+
+    def get_admin(self, admin_id: str) -> AdminUser | None: ...
+
+    def admin_by_email(self, email: str) -> AdminUser | None: ...
+
+    def update_admin(self, admin: AdminUser) -> AdminUser: ...
+
+    def list_admins(self) -> list[AdminUser]: ...
+
+
+def create_store(config: Mapping[str, Any]) -> ContentStore:
+    """The store the configuration asks for."""
+    if config["BACKEND"] == "aws":
+        from .dynamodb import DynamoContentStore
+
+        return DynamoContentStore.from_config(config)
+    from .sqlite import SQLiteContentStore
+
+    return SQLiteContentStore.from_config(config)

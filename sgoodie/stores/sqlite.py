@@ -1,0 +1,383 @@
+"""The embedded default: content in one SQLite file in the instance folder.
+
+Each record is stored whole as JSON, with the columns that queries filter or sort on beside it.
+WAL mode and `BEGIN IMMEDIATE` let several gunicorn workers share the file safely.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
+from . import ConflictError, NotFoundError, StaleVersionError
+from .ordering import next_order, plan_reorder
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    category TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    published INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS projects_category_order ON projects (category, ord);
+CREATE TABLE IF NOT EXISTS old_slugs (
+    slug TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS photos (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS photos_project_order ON photos (project_id, ord);
+CREATE INDEX IF NOT EXISTS photos_status ON photos (status, updated_at);
+CREATE TABLE IF NOT EXISTS pages (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS admins (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    expires_at INTEGER,
+    data TEXT NOT NULL,
+    PRIMARY KEY (collection, key)
+);
+"""
+
+
+class SQLiteContentStore:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self._local = threading.local()
+        self.records = SQLiteRecordStore(self)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SQLiteContentStore:
+        return cls(Path(config["INSTANCE_PATH"]) / "sgoodie.sqlite3")
+
+    # -- connection handling ---------------------------------------------------------------------
+    def connection(self) -> sqlite3.Connection:
+        """One connection per thread; SQLite connections must not cross threads."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock up front (no upgrade deadlocks)."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def init_schema(self) -> None:
+        self.connection().executescript(SCHEMA)
+
+    def check(self) -> None:
+        self.connection().execute("SELECT count(*) FROM projects").fetchone()
+
+    # -- projects --------------------------------------------------------------------------------
+    def create_project(self, project: Project) -> Project:
+        with self.transaction() as conn:
+            orders = [row[0] for row in conn.execute("SELECT ord FROM projects WHERE category = ?", (project.category,))]
+            stored = replace(project, order=next_order(orders), version=1, updated_at=utcnow(), cover=None)
+            stored.cover = self._cover_copy(conn, stored)
+            try:
+                self._insert_project(conn, stored)
+            except sqlite3.IntegrityError:
+                raise ConflictError("slug", f"The address '{project.slug}' is already used by another project.") from None
+            conn.execute("DELETE FROM old_slugs WHERE slug = ?", (stored.slug,))
+        return stored
+
+    def get_project(self, project_id: str) -> Project | None:
+        row = self.connection().execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
+        return _load(Project, row)
+
+    def project_by_slug(self, slug: str) -> Project | None:
+        row = self.connection().execute("SELECT data FROM projects WHERE slug = ?", (slug,)).fetchone()
+        return _load(Project, row)
+
+    def project_id_for_old_slug(self, slug: str) -> str | None:
+        row = self.connection().execute("SELECT project_id FROM old_slugs WHERE slug = ?", (slug,)).fetchone()
+        return row[0] if row else None
+
+    def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
+        sql = "SELECT data FROM projects WHERE category = ?" + (" AND published = 1" if published_only else "") + " ORDER BY ord"
+        return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
+
+    def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
+        if not project_ids:
+            return []
+        marks = ",".join("?" * len(project_ids))
+        rows = self.connection().execute(f"SELECT id, data FROM projects WHERE id IN ({marks})", list(project_ids))
+        found = {row["id"]: _load(Project, row) for row in rows}
+        return [found[pid] for pid in project_ids if pid in found]
+
+    def update_project(self, project: Project) -> Project:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT data FROM projects WHERE id = ?", (project.id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"project {project.id} no longer exists")
+            current: Project = _load(Project, row)
+            if current.version != project.version:
+                raise StaleVersionError("This project was changed by someone else since you opened it.")
+            stored = replace(project, version=current.version + 1, updated_at=utcnow(), order=current.order)
+            if stored.category != current.category:
+                orders = [r[0] for r in conn.execute("SELECT ord FROM projects WHERE category = ?", (stored.category,))]
+                stored.order = next_order(orders)
+            stored.cover = self._cover_copy(conn, stored)
+            try:
+                conn.execute(
+                    "UPDATE projects SET slug = ?, category = ?, ord = ?, published = ?, version = ?, data = ? WHERE id = ?",
+                    (stored.slug, stored.category, stored.order, int(stored.published), stored.version, _dump(stored), stored.id),
+                )
+            except sqlite3.IntegrityError:
+                raise ConflictError("slug", f"The address '{stored.slug}' is already used by another project.") from None
+            if stored.slug != current.slug:
+                conn.execute("DELETE FROM old_slugs WHERE slug = ?", (stored.slug,))
+                conn.execute("INSERT OR REPLACE INTO old_slugs (slug, project_id) VALUES (?, ?)", (current.slug, stored.id))
+        return stored
+
+    def delete_project(self, project_id: str) -> list[Photo]:
+        with self.transaction() as conn:
+            photos = [_load(Photo, row) for row in conn.execute("SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,))]
+            conn.execute("DELETE FROM photos WHERE project_id = ?", (project_id,))
+            conn.execute("DELETE FROM old_slugs WHERE project_id = ?", (project_id,))
+            conn.execute("DELETE FROM projects WHERE id = ?", (project_id,))
+        return photos
+
+    def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            current = [(row["id"], row["ord"]) for row in conn.execute("SELECT id, ord FROM projects WHERE category = ?", (category,))]
+            for project_id, order in plan_reorder(current, ordered_ids).items():
+                row = conn.execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
+                project = replace(_load(Project, row), order=order)
+                conn.execute("UPDATE projects SET ord = ?, data = ? WHERE id = ?", (order, _dump(project), project_id))
+
+    # -- photos ----------------------------------------------------------------------------------
+    def add_photo(self, photo: Photo) -> Photo:
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM projects WHERE id = ?", (photo.project_id,)).fetchone() is None:
+                raise NotFoundError(f"project {photo.project_id} does not exist")
+            orders = [row[0] for row in conn.execute("SELECT ord FROM photos WHERE project_id = ?", (photo.project_id,))]
+            stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
+            conn.execute(
+                "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (stored.id, stored.project_id, stored.order, stored.status, stored.updated_at, stored.version, _dump(stored)),
+            )
+        return stored
+
+    def get_photo(self, photo_id: str) -> Photo | None:
+        row = self.connection().execute("SELECT data FROM photos WHERE id = ?", (photo_id,)).fetchone()
+        return _load(Photo, row)
+
+    def photos_for_project(self, project_id: str) -> list[Photo]:
+        rows = self.connection().execute("SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,))
+        return [_load(Photo, row) for row in rows]
+
+    def photos_with_status(self, status: str) -> list[Photo]:
+        rows = self.connection().execute("SELECT data FROM photos WHERE status = ? ORDER BY updated_at", (status,))
+        return [_load(Photo, row) for row in rows]
+
+    def update_photo(self, photo: Photo) -> Photo:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT data FROM photos WHERE id = ?", (photo.id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"photo {photo.id} no longer exists")
+            current: Photo = _load(Photo, row)
+            if current.version != photo.version:
+                raise StaleVersionError("This photo was changed by someone else since you opened it.")
+            stored = replace(photo, version=current.version + 1, updated_at=utcnow(), order=current.order, project_id=current.project_id)
+            conn.execute(
+                "UPDATE photos SET status = ?, updated_at = ?, version = ?, data = ? WHERE id = ?",
+                (stored.status, stored.updated_at, stored.version, _dump(stored), stored.id),
+            )
+            self._refresh_cover(conn, stored.project_id, stored.id)
+        return stored
+
+    def delete_photo(self, photo_id: str) -> Photo | None:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT data FROM photos WHERE id = ?", (photo_id,)).fetchone()
+            if row is None:
+                return None
+            photo: Photo = _load(Photo, row)
+            conn.execute("DELETE FROM photos WHERE id = ?", (photo_id,))
+            self._refresh_cover(conn, photo.project_id, photo_id)
+        return photo
+
+    def reorder_photos(self, project_id: str, ordered_ids: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            current = [(row["id"], row["ord"]) for row in conn.execute("SELECT id, ord FROM photos WHERE project_id = ?", (project_id,))]
+            for photo_id, order in plan_reorder(current, ordered_ids).items():
+                row = conn.execute("SELECT data FROM photos WHERE id = ?", (photo_id,)).fetchone()
+                photo = replace(_load(Photo, row), order=order)
+                conn.execute("UPDATE photos SET ord = ?, data = ? WHERE id = ?", (order, _dump(photo), photo_id))
+
+    # -- pages -----------------------------------------------------------------------------------
+    def get_pages(self, page_ids: Iterable[str]) -> dict[str, Page]:
+        page_ids = list(page_ids)
+        marks = ",".join("?" * len(page_ids))
+        rows = self.connection().execute(f"SELECT id, data FROM pages WHERE id IN ({marks})", page_ids) if page_ids else []
+        found = {row["id"]: _load(Page, row) for row in rows}
+        return {page_id: found.get(page_id) or Page(page_id) for page_id in page_ids}
+
+    def save_page(self, page: Page) -> Page:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT version FROM pages WHERE id = ?", (page.id,)).fetchone()
+            current_version = row[0] if row else 0
+            if current_version != page.version:
+                raise StaleVersionError("This page was changed by someone else since you opened it.")
+            stored = replace(page, version=current_version + 1, updated_at=utcnow())
+            conn.execute("INSERT OR REPLACE INTO pages (id, version, data) VALUES (?, ?, ?)", (stored.id, stored.version, _dump(stored)))
+        return stored
+
+    # -- admins ----------------------------------------------------------------------------------
+    def create_admin(self, admin: AdminUser) -> AdminUser:
+        stored = replace(admin, version=1)
+        try:
+            with self.transaction() as conn:
+                conn.execute("INSERT INTO admins (id, email, version, data) VALUES (?, ?, ?, ?)", (stored.id, stored.email, stored.version, _dump(stored)))
+        except sqlite3.IntegrityError:
+            raise ConflictError("email", f"An admin with the email {admin.email} already exists.") from None
+        return stored
+
+    def get_admin(self, admin_id: str) -> AdminUser | None:
+        return _load(AdminUser, self.connection().execute("SELECT data FROM admins WHERE id = ?", (admin_id,)).fetchone())
+
+    def admin_by_email(self, email: str) -> AdminUser | None:
+        row = self.connection().execute("SELECT data FROM admins WHERE email = ?", (email.strip().lower(),)).fetchone()
+        return _load(AdminUser, row)
+
+    def update_admin(self, admin: AdminUser) -> AdminUser:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT version FROM admins WHERE id = ?", (admin.id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"admin {admin.id} no longer exists")
+            if row[0] != admin.version:
+                raise StaleVersionError("This account was changed since it was read.")
+            stored = replace(admin, version=admin.version + 1)
+            try:
+                conn.execute("UPDATE admins SET email = ?, version = ?, data = ? WHERE id = ?", (stored.email, stored.version, _dump(stored), stored.id))
+            except sqlite3.IntegrityError:
+                raise ConflictError("email", f"An admin with the email {admin.email} already exists.") from None
+        return stored
+
+    def list_admins(self) -> list[AdminUser]:
+        return [_load(AdminUser, row) for row in self.connection().execute("SELECT data FROM admins ORDER BY email")]
+
+    # -- the project's cover copy ----------------------------------------------------------------
+    def _cover_copy(self, conn: sqlite3.Connection, project: Project):
+        """The renderable image of the project's cover photo, or None (and the id cleared) if that
+        photo is gone or belongs elsewhere."""
+        if not project.cover_photo_id:
+            return None
+        row = conn.execute("SELECT data FROM photos WHERE id = ? AND project_id = ?", (project.cover_photo_id, project.id)).fetchone()
+        if row is None:
+            project.cover_photo_id = ""
+            return None
+        return _load(Photo, row).image()
+
+    def _refresh_cover(self, conn: sqlite3.Connection, project_id: str, photo_id: str) -> None:
+        """Keep the project's cover copy in step with its cover photo. Derived data: the project's
+        version does not change, so an admin editing the project is not interrupted."""
+        row = conn.execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
+        project = _load(Project, row)
+        if project is None or project.cover_photo_id != photo_id:
+            return
+        project.cover = self._cover_copy(conn, project)
+        conn.execute("UPDATE projects SET data = ? WHERE id = ?", (_dump(project), project_id))
+
+    def _insert_project(self, conn: sqlite3.Connection, project: Project) -> None:
+        conn.execute(
+            "INSERT INTO projects (id, slug, category, ord, published, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (project.id, project.slug, project.category, project.order, int(project.published), project.version, _dump(project)),
+        )
+
+
+class SQLiteRecordStore:
+    def __init__(self, store: SQLiteContentStore):
+        self._store = store
+
+    def get(self, collection: str, key: str) -> dict[str, Any] | None:
+        row = self._store.connection().execute(
+            "SELECT data FROM records WHERE collection = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+            (collection, key, int(time.time())),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+        self._store.connection().execute(
+            "INSERT OR REPLACE INTO records (collection, key, expires_at, data) VALUES (?, ?, ?, ?)",
+            (collection, key, expires_at, json.dumps(dict(data))),
+        )
+
+    def delete(self, collection: str, key: str) -> None:
+        self._store.connection().execute("DELETE FROM records WHERE collection = ? AND key = ?", (collection, key))
+
+    def query(self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+        sql = (
+            "SELECT key, data FROM records WHERE collection = ? AND key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?)"
+            f" ORDER BY key {'DESC' if newest_first else 'ASC'}"
+        )
+        params: list[Any] = [collection, prefix, prefix + "\U0010ffff", int(time.time())]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [(row["key"], json.loads(row["data"])) for row in self._store.connection().execute(sql, params)]
+
+    def increment(self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
+        with self._store.transaction() as conn:
+            row = conn.execute(
+                "SELECT data, expires_at FROM records WHERE collection = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                (collection, key, int(time.time())),
+            ).fetchone()
+            data = json.loads(row["data"]) if row else {}
+            data[field] = int(data.get(field, 0)) + amount
+            if expires_at is None and row is not None:
+                expires_at = row["expires_at"]  # an increment without an expiry keeps the record's own
+            conn.execute(
+                "INSERT OR REPLACE INTO records (collection, key, expires_at, data) VALUES (?, ?, ?, ?)",
+                (collection, key, expires_at, json.dumps(data)),
+            )
+        return data[field]
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(to_record(obj), separators=(",", ":"))
+
+
+def _load(cls: type, row: sqlite3.Row | None) -> Any:
+    return from_record(cls, json.loads(row["data"])) if row is not None else None
