@@ -15,14 +15,14 @@ __version__ = "0.1.0"
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
     content and blob stores, then every plugin (the core features are plugins too)."""
-    from . import plugin_loader, services
-    from .text import plain_text, render_markdown
+    from . import plugin_loader, security, services, templating
+    from .app import SgoodieFlask
 
     settings = _config.load()
     settings.update(test_config or {})
     _config.finalize(settings)
 
-    app = plugin_loader.SgoodieFlask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app = SgoodieFlask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -37,8 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
     services.init_app(app)
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["plain"] = plain_text
-    app.jinja_env.globals["categories"] = settings["CATEGORIES"]
+    templating.init_app(app)
+    security.init_app(app)
     plugin_loader.init_app(app)
     return app

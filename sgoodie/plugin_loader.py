@@ -18,14 +18,13 @@ import os
 import pkgutil
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from flask import Flask
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from . import plugins as builtin_plugins
+from .app import SgoodieFlask
 from .config import ConfigError
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 
@@ -72,19 +71,6 @@ class PluginRegistry:
             if output:
                 parts.append(output if isinstance(output, Markup) else escape(output))
         return Markup("\n").join(parts)
-
-
-class SgoodieFlask(Flask):
-    """Flask with template precedence: site templates (instance folder) over plugin templates
-    over core templates."""
-
-    def create_global_jinja_loader(self) -> BaseLoader:
-        self.plugin_template_loaders: list[BaseLoader] = getattr(self, "plugin_template_loaders", [])
-        site = FileSystemLoader(str(Path(self.instance_path) / "templates"))
-        # ChoiceLoader keeps this list object, so plugins loaded later still take part.
-        self.plugin_template_loaders.insert(0, site)
-        self.plugin_template_loaders.append(super().create_global_jinja_loader())
-        return ChoiceLoader(self.plugin_template_loaders)
 
 
 def init_app(app: SgoodieFlask) -> PluginRegistry:
@@ -195,8 +181,7 @@ def _load_settings(app: Flask, plugin: Plugin) -> None:
 
 def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     if plugin.template_folder:
-        app.jinja_env  # make sure the loader list exists
-        app.plugin_template_loaders.insert(1, FileSystemLoader(plugin.template_folder))
+        app.add_plugin_templates(plugin.template_folder)
     for blueprint, options in plugin.blueprints:
         app.register_blueprint(blueprint, **options)
     for name, handlers in plugin.slot_handlers.items():

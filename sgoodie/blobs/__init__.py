@@ -100,3 +100,14 @@ def create_blob_store(config: Mapping[str, Any]) -> BlobStore:
     from .local import LocalBlobStore
 
     return LocalBlobStore.from_config(config)
+
+
+def public_url(key: str) -> str:
+    """Where a browser fetches a variant or page image: the CDN when MEDIA_BASE_URL is set,
+    otherwise the app's own /media/ route."""
+    from flask import current_app, url_for
+
+    base = current_app.config.get("MEDIA_BASE_URL")
+    if base:
+        return f"{base}/{key}"
+    return url_for("media.file", key=key)

@@ -1,9 +1,15 @@
-"""The public portfolio site (core plugin)."""
+"""The public portfolio site (core plugin): home, about, personal branding, one page per work
+category and per project, sitemap and robots, styled error pages."""
 
 from __future__ import annotations
 
 from ..plugin_api import Plugin
+from . import errors, sitemap  # noqa: F401  (sitemap registers its routes on bp)
 from .views import bp
 
-plugin = Plugin("public", description="Core: the public portfolio site.")
+plugin = Plugin("public", description="Core: the public portfolio site.", cache_tags=("site", "home", "page:*", "category:*", "project:*", "sitemap"))
 plugin.add_blueprint(bp)
+# The work categories come first in the navigation, straight from the configured set.
+plugin.add_nav_entry("Personal Branding", "public.personal_branding", order=20)
+plugin.add_nav_entry("About", "public.about", order=30)
+plugin.on_setup(errors.register)

@@ -1,10 +1,104 @@
+"""The pages a visitor sees. Each view reads what it shows in at most three store calls and
+declares the cache tags of that content."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, g, redirect, render_template, url_for
+
+from ..cache import tag_current_page
+from ..domain import SITE_PAGE_ID, Page, Project, SiteSettings
+from ..services import services
+from . import seo
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
 
+def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:
+    """The site settings and the given pages in one store call."""
+    pages = services().store.get_pages([SITE_PAGE_ID, *page_ids])
+    settings = SiteSettings.from_page(pages.pop(SITE_PAGE_ID))
+    g.sgoodie_site_settings = settings  # the layout asks for it too
+    return settings, pages
+
+
 @bp.get("/")
 def home():
-    return "sgoodie"
+    settings, pages = load_pages("home", "personal-branding")  # branding's photo fills its tile
+    home_page = pages["home"]
+    tag_current_page("site", "home", "page:home", "page:personal-branding")
+    featured = [p for p in services().store.projects_by_ids(home_page.content.get("featured_order", [])) if p.published and p.featured]
+    return render_template(
+        "public/home.html",
+        page=home_page,
+        branding=pages["personal-branding"],
+        featured=featured,
+        meta=seo.home_meta(settings, home_page, featured),
+    )
+
+
+@bp.get("/about")
+def about():
+    return _content_page("about", "public/about.html")
+
+
+@bp.get("/personal-branding")
+def personal_branding():
+    return _content_page("personal-branding", "public/personal_branding.html")
+
+
+def _content_page(page_id: str, template: str):
+    settings, pages = load_pages(page_id)
+    page = pages[page_id]
+    tag_current_page("site", f"page:{page_id}")
+    return render_template(template, page=page, meta=seo.page_meta(settings, page))
+
+
+@bp.get("/work/<category>")
+def category(category: str):
+    categories = services().categories
+    if category not in categories:
+        abort(404)
+    settings, pages = load_pages(f"work-{category}")
+    tag_current_page("site", f"category:{category}", f"page:work-{category}")
+    projects = services().store.projects_in_category(category, published_only=True)
+    page = pages[f"work-{category}"]
+    return render_template(
+        "public/category.html",
+        category=category,
+        category_name=categories[category],
+        page=page,
+        projects=projects,
+        meta=seo.category_meta(settings, category, categories[category], page, projects),
+    )
+
+
+@bp.get("/projects/<slug>")
+def project(slug: str):
+    store = services().store
+    found = store.project_by_slug(slug)
+    if found is None:
+        moved_to = store.project_id_for_old_slug(slug)
+        current = store.get_project(moved_to) if moved_to else None
+        if current is not None and current.published:
+            return redirect(url_for("public.project", slug=current.slug), code=301)
+        abort(404)
+    if not found.published:
+        abort(404)
+    return render_project(found)
+
+
+def render_project(project: Project, *, preview: bool = False):
+    """The project page; the admin's preview renders drafts through this same function."""
+    settings = services().site_settings()
+    photos = [p for p in services().store.photos_for_project(project.id) if p.is_ready]
+    if not preview:
+        tag_current_page("site", f"project:{project.id}")
+    categories = services().categories
+    return render_template(
+        "public/project.html",
+        project=project,
+        photos=photos,
+        category_name=categories.get(project.category, project.category),
+        preview=preview,
+        meta=seo.project_meta(settings, project, photos, categories.get(project.category, project.category)),
+    )

@@ -1,0 +1,31 @@
+"""The Flask application class sgoodie runs on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
+
+ONE_YEAR = 31_536_000
+
+
+class SgoodieFlask(Flask):
+    def create_global_jinja_loader(self) -> BaseLoader:
+        """Template precedence: site templates (`<instance>/templates`) over plugin templates
+        over core templates. Plugins add their folders to `plugin_template_loaders` later;
+        ChoiceLoader keeps this very list, so they still take part."""
+        site = FileSystemLoader(str(Path(self.instance_path) / "templates"))
+        self.plugin_template_loaders: list[BaseLoader] = [site, super().create_global_jinja_loader()]
+        return ChoiceLoader(self.plugin_template_loaders)
+
+    def add_plugin_templates(self, folder: str) -> None:
+        """Plugin templates go after the site's and before the core's."""
+        self.jinja_env  # noqa: B018  (creates the loader list on first use)
+        self.plugin_template_loaders.insert(len(self.plugin_template_loaders) - 1, FileSystemLoader(folder))
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Static URLs carry a content hash (`?v=`) from `static_url`: those never change."""
+        if request and request.args.get("v"):
+            return ONE_YEAR
+        return super().get_send_file_max_age(filename)

@@ -1,0 +1,188 @@
+"""What search engines and link previews see: titles, descriptions, canonical URLs, Open Graph
+and Twitter cards, and JSON-LD (the business, projects as CreativeWork, breadcrumbs).
+
+Every page gets a unique title and description: the admin's SEO fields when set, otherwise
+sensible defaults built from the content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request, url_for
+
+from ..blobs import public_url
+from ..domain import Image, Page, Photo, Project, SiteSettings
+from ..text import plain_text
+
+DESCRIPTION_LENGTH = 160
+SHARE_IMAGE_WIDTH = 1280  # Open Graph recommends at least 1200 px wide
+
+
+@dataclass
+class Meta:
+    title: str
+    description: str
+    canonical: str
+    og_type: str = "website"
+    image: Image | None = None
+    json_ld: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def image_url(self) -> str:
+        variant = share_variant(self.image)
+        return absolute(public_url(variant.key)) if variant else ""
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        variant = share_variant(self.image)
+        return (variant.width, variant.height) if variant else (0, 0)
+
+
+def site_origin() -> str:
+    """The public origin: SGOODIE_SITE_URL when configured (behind a CDN), else this request's."""
+    return current_app.config.get("SITE_URL") or request.host_url.rstrip("/")
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else f"{site_origin()}{url}"
+
+
+def canonical(endpoint: str, **values: Any) -> str:
+    return absolute(url_for(endpoint, **values))
+
+
+def share_variant(image: Image | None):
+    """The JPEG closest above the share width (every platform reads JPEG)."""
+    if image is None:
+        return None
+    jpegs = image.variants_in("jpeg")
+    if not jpegs:
+        return None
+    return next((v for v in jpegs if v.width >= SHARE_IMAGE_WIDTH), jpegs[-1])
+
+
+def title(part: str, settings: SiteSettings) -> str:
+    return f"{part} | {settings.business_name}" if part else settings.business_name
+
+
+def business(settings: SiteSettings, image: Image | None = None) -> dict[str, Any]:
+    """The photographer's business as a schema.org ProfessionalService run by a Person."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ProfessionalService",
+        "@id": canonical("public.home") + "#business",
+        "name": settings.business_name,
+        "url": canonical("public.home"),
+        "description": settings.default_seo_description or settings.tagline,
+    }
+    if settings.contact_email:
+        data["email"] = settings.contact_email
+    if settings.phone:
+        data["telephone"] = settings.phone
+    if settings.location:
+        data["areaServed"] = settings.location
+        data["address"] = {"@type": "PostalAddress", "addressLocality": settings.location}
+    links = [url for _, url in settings.social_links()]
+    if links:
+        data["sameAs"] = links
+    if image is not None and share_variant(image):
+        data["image"] = absolute(public_url(share_variant(image).key))
+    data["founder"] = {"@type": "Person", "name": settings.business_name.replace(" Photography", ""), "jobTitle": "Photographer"}
+    return data
+
+
+def breadcrumbs(*trail: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [{"@type": "ListItem", "position": i, "name": name, "item": url} for i, (name, url) in enumerate(trail, start=1)],
+    }
+
+
+def image_object(image: Image, caption: str = "") -> dict[str, Any]:
+    variant = share_variant(image)
+    largest = image.variants_in("jpeg")[-1]
+    data = {
+        "@type": "ImageObject",
+        "contentUrl": absolute(public_url(largest.key)),
+        "thumbnailUrl": absolute(public_url(variant.key)),
+        "width": largest.width,
+        "height": largest.height,
+    }
+    if caption or image.alt:
+        data["caption"] = caption or image.alt
+    return data
+
+
+def home_meta(settings: SiteSettings, page: Page, featured: list[Project]) -> Meta:
+    hero = page.image("hero") or next((p.cover for p in featured if p.cover), None)
+    description = page.seo_description or settings.default_seo_description or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
+    name = page.seo_title or (f"{settings.business_name} — {settings.tagline}" if settings.tagline else settings.business_name)
+    website = {"@context": "https://schema.org", "@type": "WebSite", "name": settings.business_name, "url": canonical("public.home")}
+    return Meta(name, description, canonical("public.home"), image=hero, json_ld=[business(settings, hero), website])
+
+
+PAGE_TITLES = {"about": "About", "personal-branding": "Personal Branding"}
+
+
+def page_meta(settings: SiteSettings, page: Page) -> Meta:
+    image = page.image("portrait") or page.image("hero") or next(iter(page.image_list("gallery")), None)
+    heading = page.content.get("heading") or PAGE_TITLES.get(page.id, page.id.title())
+    description = page.seo_description or plain_text(page.content.get("intro") or page.content.get("bio"), DESCRIPTION_LENGTH) or settings.default_seo_description
+    url = canonical("public.about") if page.id == "about" else canonical("public.personal_branding")
+    ld = [business(settings, image), breadcrumbs(("Home", canonical("public.home")), (heading, url))]
+    if page.id == "about":
+        ld.append({"@context": "https://schema.org", "@type": "AboutPage", "name": heading, "url": url, "about": {"@id": canonical("public.home") + "#business"}})
+    return Meta(title(page.seo_title or heading, settings), description, url, og_type="profile" if page.id == "about" else "website", image=image, json_ld=ld)
+
+
+def category_meta(settings: SiteSettings, category: str, name: str, page: Page, projects: list[Project]) -> Meta:
+    url = canonical("public.category", category=category)
+    description = page.seo_description or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH) or f"{name} photography by {settings.business_name}: selected projects."
+    cover = next((p.cover for p in projects if p.cover), None)
+    collection = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": f"{name} photography",
+        "url": url,
+        "mainEntity": {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": i, "url": canonical("public.project", slug=p.slug), "name": p.title} for i, p in enumerate(projects, start=1)
+            ],
+        },
+    }
+    trail = breadcrumbs(("Home", canonical("public.home")), (name, url))
+    return Meta(title(page.seo_title or f"{name} Photography", settings), description, url, image=cover, json_ld=[collection, trail])
+
+
+def project_meta(settings: SiteSettings, project: Project, photos: list[Photo], category_name: str) -> Meta:
+    url = canonical("public.project", slug=project.slug)
+    description = project.seo_description or plain_text(project.description, DESCRIPTION_LENGTH) or f"{project.title}: {category_name.lower()} photography by {settings.business_name}."
+    shown = [(photo, photo.image()) for photo in photos if photo.variants]
+    cover = project.cover or (shown[0][1] if shown else None)
+    work: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "name": project.title,
+        "headline": project.title,
+        "url": url,
+        "description": plain_text(project.description) or description,
+        "genre": f"{category_name} photography",
+        "creator": {"@id": canonical("public.home") + "#business", "@type": "ProfessionalService", "name": settings.business_name},
+        "image": [image_object(image, photo.caption) for photo, image in shown],
+    }
+    if project.published_at:
+        work["datePublished"] = project.published_at[:10]
+    if project.location:
+        work["locationCreated"] = {"@type": "Place", "name": project.location}
+    if project.client:
+        work["sourceOrganization"] = {"@type": "Organization", "name": project.client}
+    trail = breadcrumbs(
+        ("Home", canonical("public.home")),
+        (category_name, canonical("public.category", category=project.category)),
+        (project.title, url),
+    )
+    return Meta(title(project.seo_title or project.title, settings), description, url, og_type="article", image=cover, json_ld=[work, trail])

@@ -1,0 +1,51 @@
+"""Helpers every template can use: formatted text, media and static URLs, the site settings."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from werkzeug.local import LocalProxy
+
+from .blobs import public_url
+from .domain import SiteSettings
+from .text import plain_text, render_markdown
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["plain"] = plain_text
+    app.jinja_env.globals.update(
+        categories=app.config["CATEGORIES"],
+        media_url=public_url,
+        static_url=static_url,
+        site=LocalProxy(site_settings_or_default),
+        current_year=lambda: date.today().year,
+    )
+
+
+def site_settings_or_default() -> SiteSettings:
+    """The site settings; defaults when the store is unreachable, so error pages still render."""
+    from .services import services
+
+    try:
+        return services().site_settings()
+    except Exception:
+        current_app.logger.warning("site settings unavailable; rendering with defaults", exc_info=True)
+        return SiteSettings()
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a content hash, so browsers may cache it for a year."""
+    return url_for("static", filename=filename, v=_static_hash(current_app.static_folder, filename))
+
+
+@lru_cache(maxsize=256)
+def _static_hash(folder: str, filename: str) -> str:
+    try:
+        return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
