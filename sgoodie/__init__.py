@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
     content and blob stores, then every plugin (the core features are plugins too)."""
-    from . import plugin_loader, security, services, templating
+    from . import auth, cache, plugin_loader, security, services, templating
+    from .cache import cdn
     from .app import SgoodieFlask
 
     settings = _config.load()
@@ -32,12 +33,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_BYTES"] + 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        PERMANENT_SESSION_LIFETIME=auth.SESSION_SECONDS,
+        WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session, so long edits still save
     )
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
     services.init_app(app)
+    cache.init_app(app)
+    cdn.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     plugin_loader.init_app(app)
     return app

@@ -96,3 +96,23 @@ def demo_command(host: str, port: int, email: str) -> None:
     click.echo(f"  Admin: {url}/admin/  email {email}  password {password}")
     click.echo("  Press Ctrl+C to stop.\n")
     flask_app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command("purge")
+@click.option("--tag", "tags", multiple=True, help="A cache tag, e.g. `category:travel`, `project:<id>`, `site`. Repeatable.")
+@click.option("--all", "purge_all", is_flag=True, help="Drop every cached page.")
+@with_appcontext
+def purge_command(tags: tuple[str, ...], purge_all: bool) -> None:
+    """Drop cached public pages by tag (and invalidate them on CloudFront when configured)."""
+    from .cache import ALL_TAG, cdn, page_cache, purge
+
+    if not tags and not purge_all:
+        raise click.UsageError("Give --tag TAG (repeatable) or --all.")
+    chosen = {ALL_TAG} if purge_all else set(tags)
+    purge(current_app, chosen)
+    target = cdn.invalidator(current_app)
+    if target is not None:
+        target.wait()
+    if not page_cache().hit_ratio()["available"]:
+        raise click.ClickException("The page cache is unreachable; the purge was parked and will apply when it is back.")
+    click.echo(f"Purged {', '.join(sorted(chosen))}.")

@@ -138,3 +138,20 @@ def _instance_secret(instance: Path) -> str:
     finally:
         draft.unlink()
     return path.read_text().strip()
+
+
+def markdown_table() -> str:
+    """The README's configuration table, generated from SETTINGS (a test keeps them equal)."""
+    rows = ["| Variable | Default | What it does |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = setting.default
+        if isinstance(default, bool):
+            shown = "`true`" if default else "`false`"
+        elif setting.key == "MAX_UPLOAD_BYTES":
+            shown = f"`{default // (1024 * 1024)}`"
+        elif default in (None, ""):
+            shown = "—"
+        else:
+            shown = f"`{default}`"
+        rows.append(f"| `{setting.env}` | {shown} | {setting.doc} |")
+    return "\n".join(rows)

@@ -7,6 +7,12 @@ import base64
 import hashlib
 
 from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
+
+#: CSRF protection for every state-changing request, forms (hidden field) and JSON
+#: (`X-CSRFToken` header) alike. Endpoints authenticated by their own signature opt out with
+#: `csrf.exempt`.
+csrf = CSRFProtect()
 
 # The one inline script: marks <html> as JS-capable before first paint, so the phone menu does
 # not jump. Allowed by its hash, nothing else inline runs.
@@ -34,6 +40,7 @@ def content_security_policy(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
+    csrf.init_app(app)
     app.jinja_env.globals["js_flag_script"] = JS_FLAG_SCRIPT
 
     @app.after_request

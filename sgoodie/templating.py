@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .text import plain_text, render_markdown
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plain"] = plain_text
+    app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.globals.update(
         categories=app.config["CATEGORIES"],
         media_url=public_url,
@@ -49,3 +50,10 @@ def _static_hash(folder: str, filename: str) -> str:
         return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:10]
     except OSError:
         return "0"
+
+
+def format_timestamp(epoch: float | int | None) -> str:
+    """Epoch seconds as "2026-11-25 14:03 UTC" (admin pages)."""
+    if not epoch:
+        return ""
+    return datetime.fromtimestamp(float(epoch), tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,7 +1,17 @@
-"""The admin feature (core plugin)."""
+"""The admin dashboard (core plugin): sign-in, projects, photos, pages, settings.
+
+Server-rendered WTForms pages; JavaScript only where forms cannot do it (drag reorder, inline
+photo text, uploads with progress)."""
 
 from __future__ import annotations
 
 from ..plugin_api import Plugin
+from . import account, dashboard, pages, photos, projects  # noqa: F401  (register their views)
+from .blueprint import bp
 
-plugin = Plugin("admin", description="Core: admin.")
+plugin = Plugin("admin", description="Core: the admin dashboard.")
+plugin.add_blueprint(bp)
+plugin.add_admin_menu_entry("Dashboard", "admin.dashboard", order=10)
+plugin.add_admin_menu_entry("Projects", "admin.projects", order=20)
+plugin.add_admin_menu_entry("Pages", "admin.pages", order=30)
+plugin.add_admin_menu_entry("Settings", "admin.settings", order=40)

@@ -3,7 +3,8 @@
 Keys follow the seed's layout:
 - originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly)
 - variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable)
-- page images under `pages/{page_id}/...`
+- page photos  `pages/{page_id}/original/{image_id}.{ext}` and
+               `pages/{page_id}/variants/{image_id}/{width}.{avif|webp|jpg}`
 """
 
 from __future__ import annotations
@@ -74,8 +75,12 @@ def variant_key(project_id: str, photo_id: str, width: int, fmt: str) -> str:
     return f"{variant_prefix(project_id, photo_id)}{width}.{FORMAT_EXTENSIONS[fmt]}"
 
 
-def page_image_prefix(page_id: str, image_id: str) -> str:
-    return f"pages/{page_id}/{image_id}/"
+def page_original_key(page_id: str, image_id: str, extension: str) -> str:
+    return f"pages/{page_id}/original/{image_id}.{extension.lower().lstrip('.')}"
+
+
+def page_variant_prefix(page_id: str, image_id: str) -> str:
+    return f"pages/{page_id}/variants/{image_id}/"
 
 
 def is_public_key(key: str) -> bool:
@@ -83,9 +88,7 @@ def is_public_key(key: str) -> bool:
     parts = key.split("/")
     if ".." in parts or key.startswith("/"):
         return False
-    if key.startswith("projects/"):
-        return len(parts) == 5 and parts[2] == "variants"
-    return key.startswith("pages/") and "original" not in parts
+    return len(parts) == 5 and parts[0] in ("projects", "pages") and parts[2] == "variants"
 
 
 def content_type_for(key: str) -> str:

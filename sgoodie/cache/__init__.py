@@ -1,14 +1,41 @@
-"""Cache tags of public pages.
+"""The public page cache: whole responses kept in Flask-Caching and purged by tag.
 
 Every public view declares the tags of what it shows (`site`, `home`, `page:<id>`,
-`category:<slug>`, `project:<id>`, `sitemap`); a change purges exactly the tags it touches.
+`category:<slug>`, `project:<id>`, `sitemap`); a change purges exactly the tags it touches
+(`rules.py` maps each signal to its tags).
+
+Flask-Caching has no tags, so each tag has a generation counter in the cache. A stored page
+remembers the generation of each of its tags; a purge increments the counters (one atomic INCR
+each), and a page whose remembered generations differ from the current ones is a miss. So a purge
+is immediate for every worker and machine sharing the cache, and nothing scans the keyspace.
+
+The backend is Redis when `REDIS_URL` is set (AWS), else a SQLite file in the instance folder.
+When the backend fails, pages render uncached and purges are parked in the content store until
+the cache answers again (`pending.py`).
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urlsplit
 
-from flask import Flask, g
+from flask import Flask, Response, current_app, g, request
+from flask_caching import Cache
+
+log = logging.getLogger("sgoodie.cache")
+
+ALL_TAG = "all"  # every page carries it; `sgoodie purge --all` bumps it
+CLOCK_KEY = "clock"  # bumped by every purge: a page rendered across a purge is not stored
+BROWSER_MAX_AGE = 60
+CDN_MAX_AGE = 600
+STALE_WHILE_REVALIDATE = 86400
+PAGE_TIMEOUT = 7 * 24 * 3600  # pages also expire on their own, so an abandoned URL goes away
+NEVER_CACHED = ("/admin", "/api/", "/media/", "/static/")
 
 
 def tag_current_page(*tags: str) -> None:
@@ -19,7 +46,291 @@ def current_page_tags() -> set[str]:
     return set(g.get("sgoodie_cache_tags", ()))
 
 
-def purge(app: Flask, tags: Iterable[str]) -> None:
-    from .signals import cache_purged
+def _gen_key(tag: str) -> str:
+    return f"gen:{tag}"
 
-    cache_purged.send(app, tags=set(tags))
+
+@dataclass
+class Stats:
+    """Hits and misses counted in this process and added to the shared counters now and then,
+    so counting costs no extra round trip per request."""
+
+    hits: int = 0
+    misses: int = 0
+    flushed_at: float = field(default_factory=time.monotonic)
+
+
+class PageCache:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.enabled = bool(app.config["PAGE_CACHE"])
+        self.cache = Cache(app, config=self._flask_caching_config(app.config))
+        self.backend_name = "redis" if app.config.get("REDIS_URL") else "sqlite"
+        self._tags_by_key: dict[str, tuple[str, ...]] = {}  # what each page was tagged with last time
+        self._down_until = 0.0
+        self._warned_at = 0.0
+        self._stats = Stats()
+        self._lock = threading.Lock()
+        self._pending_checked_at = 0.0
+
+    @staticmethod
+    def _flask_caching_config(config: dict[str, Any]) -> dict[str, Any]:
+        redis_url = config.get("REDIS_URL")
+        if redis_url:
+            db = urlsplit(redis_url).path.strip("/") or "0"
+            return {
+                "CACHE_TYPE": "RedisCache",
+                "CACHE_REDIS_URL": redis_url,
+                "CACHE_REDIS_DB": int(db),
+                "CACHE_KEY_PREFIX": "sgoodie:page:",
+                # A slow Redis must not slow the site: give up quickly and render uncached.
+                "CACHE_OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+                "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT,
+            }
+        import os
+
+        return {
+            "CACHE_TYPE": "sgoodie.cache.sqlite.SQLiteCache",
+            "CACHE_SQLITE_PATH": os.path.join(config["INSTANCE_PATH"], "page-cache.sqlite3"),
+            "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT,
+        }
+
+    # -- backend calls, each tolerant of a cache that is down ---------------------------------
+    def _available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, action: str, exc: Exception) -> None:
+        now = time.monotonic()
+        self._down_until = now + 2.0  # stop asking for a moment instead of timing out on every request
+        if now - self._warned_at > 30:
+            self._warned_at = now
+            log.warning("page cache unavailable (%s failed: %s); serving pages uncached", action, exc)
+
+    def _call(self, action: str, fn, *args, default=None):
+        if not self._available():
+            return default
+        try:
+            return fn(*args)
+        except Exception as exc:  # any backend failure means "no cache", never an error page
+            self._failed(action, exc)
+            return default
+
+    # -- lookups ----------------------------------------------------------------------------
+    def key_for_request(self) -> str | None:
+        """The cache key of this request, or None when it must not come from the cache. Anyone
+        with a session cookie (an admin, a visitor who sent a form) gets a fresh render: their
+        page may carry their own CSRF token or flash message."""
+        if not self.enabled or request.method not in ("GET", "HEAD") or request.query_string:
+            return None
+        if request.path.startswith(NEVER_CACHED) or _has_session_cookie():
+            return None
+        return f"page:{request.host}{request.path}"
+
+    def lookup(self, key: str) -> dict[str, Any] | None:
+        """The stored page when all its tags are still at the generations it was stored with."""
+        self._apply_pending_purges()
+        guess = self._tags_by_key.get(key, ())
+        values = self._call("lookup", self.cache.cache.get_many, key, *map(_gen_key, guess), default=None)
+        if not values or values[0] is None:
+            return None
+        entry = values[0]
+        tags = tuple(entry["tags"])
+        if tags == guess:
+            current = values[1:]
+        else:
+            self._tags_by_key[key] = tags
+            current = self._call("lookup", self.cache.cache.get_many, *map(_gen_key, tags), default=None)
+            if current is None:
+                return None
+        return entry if [int(v or 0) for v in current] == list(entry["tags"].values()) else None
+
+    def generations(self, tags: Iterable[str]) -> dict[str, int] | None:
+        tags = sorted(set(tags) | {ALL_TAG, CLOCK_KEY})
+        values = self._call("read generations", self.cache.cache.get_many, *map(_gen_key, tags), default=None)
+        return None if values is None else {tag: int(v or 0) for tag, v in zip(tags, values)}
+
+    def store(self, key: str, response: Response, tags: set[str], clock_before: int) -> None:
+        """Keep the page unless a purge happened while it was being rendered (it may be stale)."""
+        gens = self.generations(tags)
+        if gens is None or gens.pop(CLOCK_KEY) != clock_before:
+            return
+        entry = {
+            "status": response.status_code,
+            "body": response.get_data(),
+            "headers": [(k, v) for k, v in response.headers.items() if k.lower() in ("content-type", "content-language", "link")],
+            "etag": response.headers.get("ETag", ""),
+            "tags": gens,
+        }
+        self._tags_by_key[key] = tuple(gens)
+        self._call("store", self.cache.set, key, entry)
+
+    # -- purging ----------------------------------------------------------------------------
+    def purge(self, tags: Iterable[str]) -> bool:
+        """Bump the tags' generations. False when the cache is down: then the tags are parked
+        and purged as soon as it answers again."""
+        from . import pending
+
+        tags = sorted(set(tags))
+        if not tags:
+            return True
+        try:
+            for tag in [*tags, CLOCK_KEY]:
+                self.cache.cache.inc(_gen_key(tag))
+        except Exception as exc:
+            self._failed("purge", exc)
+            pending.park(tags)
+            return False
+        return True
+
+    def _apply_pending_purges(self) -> None:
+        """Now and then (and right after an outage) replay purges parked while the cache was down."""
+        from . import pending
+
+        now = time.monotonic()
+        if now - self._pending_checked_at < 5 or not self._available():
+            return
+        self._pending_checked_at = now
+        pending.replay(self)
+
+    # -- statistics -------------------------------------------------------------------------
+    def count(self, hit: bool) -> None:
+        with self._lock:
+            if hit:
+                self._stats.hits += 1
+            else:
+                self._stats.misses += 1
+            if time.monotonic() - self._stats.flushed_at < 1.0:
+                return
+            hits, misses = self._stats.hits, self._stats.misses
+            self._stats = Stats()
+        self._call("count", self._add_stats, hits, misses)
+
+    def _add_stats(self, hits: int, misses: int) -> None:
+        self.cache.cache.add("stats:since", time.time(), timeout=0)
+        if hits:
+            self.cache.cache.inc("stats:hits", hits)
+        if misses:
+            self.cache.cache.inc("stats:misses", misses)
+
+    def hit_ratio(self) -> dict[str, Any]:
+        """Shared hits/misses since the counters started (the dashboard shows it)."""
+        with self._lock:
+            local_hits, local_misses = self._stats.hits, self._stats.misses
+        values = self._call("read stats", self.cache.cache.get_many, "stats:hits", "stats:misses", "stats:since", default=None)
+        if values is None:
+            return {"available": False, "backend": self.backend_name, "enabled": self.enabled}
+        hits = int(values[0] or 0) + local_hits
+        misses = int(values[1] or 0) + local_misses
+        total = hits + misses
+        return {
+            "available": True,
+            "backend": self.backend_name,
+            "enabled": self.enabled,
+            "hits": hits,
+            "misses": misses,
+            "ratio": hits / total if total else None,
+            "since": values[2],
+        }
+
+    def purge_all(self) -> bool:
+        return self.purge([ALL_TAG])
+
+
+def _has_session_cookie() -> bool:
+    return current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
+
+
+def _signed_in() -> bool:
+    """Whether an admin is signed in (visitors without a session cookie skip the lookup)."""
+    if not _has_session_cookie():
+        return False
+    from flask_login import current_user
+
+    return bool(current_user.is_authenticated)
+
+
+def page_cache(app: Flask | None = None) -> PageCache:
+    return (app or current_app).extensions["sgoodie_page_cache"]
+
+
+def purge(app: Flask, tags: Iterable[str]) -> None:
+    """Purge these tags everywhere: the page cache, then (when configured) the CDN."""
+    from ..signals import cache_purged
+    from . import cdn
+
+    tags = set(tags)
+    if not tags:
+        return
+    page_cache(app).purge(tags)
+    cdn.invalidate_tags(app, tags)
+    cache_purged.send(app, tags=tags)
+
+
+# -- HTTP --------------------------------------------------------------------------------------
+def _strong_etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _public_cache_control(response: Response) -> None:
+    response.headers["Cache-Control"] = (
+        f"public, max-age={BROWSER_MAX_AGE}, s-maxage={CDN_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+    )
+
+
+def _serve(entry: dict[str, Any]) -> Response:
+    response = current_app.response_class(entry["body"], status=entry["status"], headers=entry["headers"])
+    response.headers["ETag"] = entry["etag"]
+    response.headers["X-Cache"] = "HIT"
+    _public_cache_control(response)
+    return response.make_conditional(request)
+
+
+def init_app(app: Flask) -> PageCache:
+    cache = PageCache(app)
+    app.extensions["sgoodie_page_cache"] = cache
+    from . import rules
+
+    rules.connect(app)
+
+    # Registered before the plugins' hooks so a hit skips all the rest of the request work.
+    @app.before_request
+    def serve_from_cache():
+        key = cache.key_for_request()
+        g.sgoodie_cache_key = key
+        if key is None:
+            return None
+        entry = cache.lookup(key)
+        if entry is not None:
+            cache.count(hit=True)
+            return _serve(entry)
+        gens = cache.generations(())
+        g.sgoodie_cache_clock = None if gens is None else gens[CLOCK_KEY]
+        return None
+
+    @app.after_request
+    def cache_headers(response: Response) -> Response:
+        if response.headers.get("X-Cache") == "HIT":
+            return response
+        from flask import session
+
+        tags = current_page_tags()
+        # A page that wrote to the session (a new CSRF token, a flash message) is one visitor's.
+        personal = tags and (session.modified or _has_session_cookie())
+        if request.path.startswith(("/admin", "/api/")) or personal or _signed_in():
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
+        if not tags or response.status_code != 200 or request.method not in ("GET", "HEAD"):
+            return response
+        if not response.direct_passthrough:
+            response.headers["ETag"] = _strong_etag(response.get_data())
+        _public_cache_control(response)
+        key = g.get("sgoodie_cache_key")
+        if key is not None:
+            response.headers["X-Cache"] = "MISS"
+            cache.count(hit=False)
+            clock = g.get("sgoodie_cache_clock")
+            if clock is not None and request.method == "GET":
+                cache.store(key, response, tags | {ALL_TAG}, clock)
+        return response.make_conditional(request)
+
+    return cache

@@ -8,7 +8,15 @@ from werkzeug.exceptions import HTTPException
 from ..templating import site_settings_or_default
 from .seo import Meta
 
-TITLES = {404: "Page not found", 500: "Something went wrong"}
+TITLES = {
+    400: "That request could not be handled",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed",
+    413: "That file is too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
 
 
 def wants_json() -> bool:
@@ -21,10 +29,11 @@ def register(app: Flask) -> None:
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             return jsonify(error={"code": code, "message": error.description}), error.code
-        if error.code == 404:
-            return _page(404), 404
-        if error.code and error.code >= 500:
-            return _page(500), error.code
+        code = error.code or 500
+        if code >= 500:
+            return _page(500), code
+        if code in TITLES:
+            return _page(code, error.description), code
         return error
 
     @app.errorhandler(Exception)
@@ -35,9 +44,10 @@ def register(app: Flask) -> None:
         return _page(500), 500
 
 
-def _page(code: int) -> str:
+def _page(code: int, message: str = "") -> str:
     """Error pages must render even when the store is down: no canonical URL (noindex) and the
     settings fall back to defaults."""
     settings = site_settings_or_default()
     meta = Meta(f"{TITLES[code]} | {settings.business_name}", TITLES[code], canonical="")
-    return render_template(f"errors/{code}.html", meta=meta)
+    template = f"errors/{code}.html" if code in (404, 500) else "errors/error.html"
+    return render_template(template, meta=meta, code=code, title=TITLES[code], message=message)

@@ -118,19 +118,33 @@ def image_object(image: Image, caption: str = "") -> dict[str, Any]:
 
 def home_meta(settings: SiteSettings, page: Page, featured: list[Project]) -> Meta:
     hero = page.image("hero") or next((p.cover for p in featured if p.cover), None)
-    description = page.seo_description or settings.default_seo_description or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
+    description = (
+        page.seo_description
+        or settings.default_seo_description
+        or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
+        or f"{settings.business_name}: {', '.join(current_app.config['CATEGORIES'].values()).lower()} and personal-branding photography."
+    )
     name = page.seo_title or (f"{settings.business_name} — {settings.tagline}" if settings.tagline else settings.business_name)
     website = {"@context": "https://schema.org", "@type": "WebSite", "name": settings.business_name, "url": canonical("public.home")}
     return Meta(name, description, canonical("public.home"), image=hero, json_ld=[business(settings, hero), website])
 
 
 PAGE_TITLES = {"about": "About", "personal-branding": "Personal Branding"}
+PAGE_DESCRIPTIONS = {
+    "about": "About {name}: the photographer, the approach and how a shoot works.",
+    "personal-branding": "Personal branding photography by {name}: portraits and images for your website, press and social media.",
+}
 
 
 def page_meta(settings: SiteSettings, page: Page) -> Meta:
     image = page.image("portrait") or page.image("hero") or next(iter(page.image_list("gallery")), None)
     heading = page.content.get("heading") or PAGE_TITLES.get(page.id, page.id.title())
-    description = page.seo_description or plain_text(page.content.get("intro") or page.content.get("bio"), DESCRIPTION_LENGTH) or settings.default_seo_description
+    description = (
+        page.seo_description
+        or plain_text(page.content.get("intro") or page.content.get("bio"), DESCRIPTION_LENGTH)
+        or PAGE_DESCRIPTIONS.get(page.id, "").format(name=settings.business_name)
+        or settings.default_seo_description
+    )
     url = canonical("public.about") if page.id == "about" else canonical("public.personal_branding")
     ld = [business(settings, image), breadcrumbs(("Home", canonical("public.home")), (heading, url))]
     if page.id == "about":

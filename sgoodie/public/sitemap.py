@@ -21,7 +21,7 @@ PAGE_ENDPOINTS = {"home": "public.home", "about": "public.about", "personal-bran
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    tag_current_page("sitemap")
+    tag_current_page("sitemap", *(f"page:{page_id}" for page_id in PAGE_IDS))  # it lists the pages' photos
     store = services().store
     ET.register_namespace("", SITEMAP_NS)
     ET.register_namespace("image", IMAGE_NS)

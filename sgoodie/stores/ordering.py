@@ -77,3 +77,12 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
         kept.add(index)
         index = parent[index]
     return kept
+
+
+def move_item(ids: list[str], item_id: str, step: int) -> list[str]:
+    """`ids` with `item_id` moved `step` places (negative: earlier), clamped at the ends."""
+    ids = list(ids)
+    index = ids.index(item_id)
+    target = max(0, min(len(ids) - 1, index + step))
+    ids.insert(target, ids.pop(index))
+    return ids

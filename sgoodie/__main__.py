@@ -1,0 +1,5 @@
+"""`python -m sgoodie ...` is the `sgoodie` command."""
+
+from .cli import main
+
+main()

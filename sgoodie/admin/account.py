@@ -1,0 +1,69 @@
+"""Signing in and out, and changing one's password."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..accounts import PasswordPolicyError, check_password_policy, hash_password, verify_password
+from ..auth import SignInRefused, safe_next, sign_in, sign_out
+from ..services import services
+from .blueprint import bp
+from .forms import ConfirmForm, LoginForm, PasswordForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    default = url_for("admin.dashboard")
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(safe_next(request.args.get("next"), default))
+        form.next.data = safe_next(request.args.get("next"), "")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            sign_in(form.email.data, form.password.data)
+        except SignInRefused as refused:
+            if refused.locked:
+                flash(str(refused), "error")
+                status = 429
+            else:
+                form.password.errors.append(str(refused))
+                status = 401
+        else:
+            return redirect(safe_next(form.next.data, default))
+    elif request.method == "POST":
+        status = 400
+    form.password.data = ""
+    return render_template("admin/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sign_out()
+        flash("You are signed out.", "success")
+    return redirect(url_for("admin.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        admin = current_user.admin
+        if not verify_password(admin, form.current.data):
+            form.current.errors.append("That is not your current password.")
+        else:
+            try:
+                check_password_policy(form.new.data, admin.email)
+            except PasswordPolicyError as exc:
+                form.new.errors.append(str(exc))
+            else:
+                services().store.update_admin(replace(admin, password_hash=hash_password(form.new.data)))
+                flash("Your password is changed.", "success")
+                return redirect(url_for("admin.account"))
+    return render_template("admin/account.html", form=form)

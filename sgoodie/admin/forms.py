@@ -1,0 +1,124 @@
+"""The admin's forms (Flask-WTF: every form carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, MultipleFileField
+from wtforms import BooleanField, EmailField, FieldList, FormField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import Form as PlainForm
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, Regexp
+
+from .. import domain
+from ..accounts import MIN_PASSWORD_LENGTH
+
+IMAGE_TYPES = ["jpg", "jpeg", "png", "webp", "avif", "heic", "heif", "tif", "tiff"]
+MARKDOWN_HINT = "Formatting: **bold**, *italic*, [link](https://…), blank line for a new paragraph, - for a list."
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False)])
+    password = PasswordField("Password", validators=[DataRequired()])
+    next = HiddenField()
+
+
+class ProjectForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="A title is required."), Length(max=domain.TITLE_MAX)])
+    slug = StringField(
+        "Address",
+        description="The end of the project's URL. Leave empty to make one from the title. Old addresses keep working.",
+        validators=[Optional(), Length(max=domain.SLUG_MAX), Regexp(domain.SLUG_RE.pattern, message="Use lowercase letters, digits and single hyphens, e.g. lisbon-loft.")],
+    )
+    category = SelectField("Category", validators=[DataRequired()])
+    description = TextAreaField("Description", description=MARKDOWN_HINT, validators=[Length(max=domain.DESCRIPTION_MAX)])
+    location = StringField("Location", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
+    client = StringField("Client", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
+    published = BooleanField("Published", description="Visible to visitors. Every photo needs alt text first.")
+    featured = BooleanField("Featured on the home page")
+    cover_photo_id = SelectField("Cover photo", choices=[("", "First ready photo")], validate_choice=False)
+    seo_title = StringField("Search title", description="Shown in search results and browser tabs. Default: the title.", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
+    seo_description = TextAreaField("Search description", description="One or two sentences for search results. Default: the start of the description.", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
+    version = HiddenField()
+
+
+class PhotoTextForm(FlaskForm):
+    alt_text = StringField("Alt text", description="Describe the photo for people who cannot see it.", validators=[Length(max=domain.ALT_TEXT_MAX)])
+    caption = StringField("Caption", validators=[Optional(), Length(max=domain.CAPTION_MAX)])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token: delete confirmations, cover buttons, moves, sign-out."""
+
+
+class ImageSlotForm(PlainForm):
+    """One photo on a page: keep it, choose one from the portfolio, upload one, or remove it."""
+
+    choice = SelectField("Photo", choices=[], validate_choice=False)
+    upload = FileField("Or upload a photo", validators=[FileAllowed(IMAGE_TYPES, "Upload a JPEG, PNG, WebP, AVIF, HEIC or TIFF photo.")])
+    alt = StringField("Alt text", validators=[Length(max=domain.ALT_TEXT_MAX)])
+
+
+class PageSeoMixin:
+    seo_title = StringField("Search title", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
+    seo_description = TextAreaField("Search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
+    version = HiddenField()
+
+
+class HomePageForm(PageSeoMixin, FlaskForm):
+    headline = StringField("Headline", validators=[DataRequired(), Length(max=120)])
+    subheadline = StringField("Sub-headline", validators=[Optional(), Length(max=200)])
+    intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=5000)])
+    hero = FormField(ImageSlotForm, label="Hero photo")
+    featured_order = HiddenField()
+    cta_title = StringField("Call to action: title", validators=[Optional(), Length(max=120)])
+    cta_text = TextAreaField("Call to action: text", validators=[Optional(), Length(max=500)])
+
+
+class AboutPageForm(PageSeoMixin, FlaskForm):
+    heading = StringField("Heading", validators=[DataRequired(), Length(max=120)])
+    bio = TextAreaField("Biography", description=MARKDOWN_HINT, validators=[Length(max=10000)])
+    portrait = FormField(ImageSlotForm, label="Portrait")
+
+
+class PackageForm(PlainForm):
+    name = StringField("Name", validators=[Optional(), Length(max=80)])
+    price = StringField("Price", validators=[Optional(), Length(max=60)])
+    details = TextAreaField("What's included", description=MARKDOWN_HINT, validators=[Optional(), Length(max=2000)])
+
+
+class BrandingPageForm(PageSeoMixin, FlaskForm):
+    heading = StringField("Heading", validators=[DataRequired(), Length(max=120)])
+    intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=5000)])
+    packages = FieldList(FormField(PackageForm), min_entries=4, max_entries=4)
+    offer = TextAreaField("More about the offer", description=MARKDOWN_HINT, validators=[Length(max=5000)])
+    gallery_remove = FieldList(BooleanField("Remove"), min_entries=0)
+    gallery_add = SelectField("Add a photo from the portfolio", choices=[], validate_choice=False)
+    gallery_upload = MultipleFileField("Or upload photos", validators=[FileAllowed(IMAGE_TYPES, "Upload JPEG, PNG, WebP, AVIF, HEIC or TIFF photos.")])
+
+
+class CategoryPageForm(PageSeoMixin, FlaskForm):
+    heading = StringField("Heading", validators=[Optional(), Length(max=120)])
+    intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=3000)])
+
+
+class SettingsForm(FlaskForm):
+    business_name = StringField("Business name", validators=[DataRequired(), Length(max=120)])
+    tagline = StringField("Tagline", validators=[Optional(), Length(max=160)])
+    contact_email = EmailField("Contact email", validators=[Optional(), Email(check_deliverability=False)])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
+    location = StringField("Based in", validators=[Optional(), Length(max=120)])
+    instagram = StringField("Instagram", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
+    linkedin = StringField("LinkedIn", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
+    facebook = StringField("Facebook", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
+    pinterest = StringField("Pinterest", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
+    default_seo_description = TextAreaField("Default search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
+    version = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters.")])
+    confirm = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("new", message="The two passwords differ.")])
+
+
+class MoveForm(FlaskForm):
+    step = IntegerField(validators=[DataRequired()])

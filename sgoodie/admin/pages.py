@@ -1,0 +1,224 @@
+"""Editing the pages (home, about, personal branding, category intros) and the site settings."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from .. import content, page_images
+from ..domain import SITE_PAGE_ID, Page, SiteSettings, ValidationError
+from ..images import ImageError
+from ..services import services
+from ..stores import StaleVersionError
+from ..stores.ordering import move_item
+from .blueprint import bp
+from .forms import AboutPageForm, BrandingPageForm, CategoryPageForm, HomePageForm, SettingsForm
+
+PAGE_FORMS = {"home": HomePageForm, "about": AboutPageForm, "personal-branding": BrandingPageForm}
+TEXT_FIELDS = {
+    "home": ("headline", "subheadline", "intro", "cta_title", "cta_text"),
+    "about": ("heading", "bio"),
+    "personal-branding": ("heading", "intro", "offer"),
+    "category": ("heading", "intro"),
+}
+IMAGE_SLOTS = {"home": "hero", "about": "portrait"}
+PACKAGE_SLOTS = 4
+
+
+@bp.get("/pages/")
+def pages():
+    return render_template("admin/pages.html")
+
+
+@bp.route("/pages/<page_id>", methods=["GET", "POST"])
+def edit_page(page_id: str):
+    kind = _kind(page_id)
+    page = services().store.get_pages([page_id])[page_id]
+    form_class = CategoryPageForm if kind == "category" else PAGE_FORMS[kind]
+    form = form_class(data=_form_data(kind, page)) if request.method == "GET" else form_class()
+    photo_choices = _portfolio_choices()
+    slot = IMAGE_SLOTS.get(kind)
+    if slot:
+        getattr(form, slot).choice.choices = _slot_choices(page, slot, photo_choices)
+    if kind == "personal-branding":
+        form.gallery_add.choices = [("", "—")] + photo_choices
+    featured = services().store.projects_by_ids(page.content.get("featured_order", [])) if kind == "home" else []
+
+    status = 200
+    if form.validate_on_submit():
+        edited = Page(page.id, dict(page.content), dict(page.images), version=int(form.version.data or 0))
+        edited.content.update({name: (getattr(form, name).data or "").strip() for name in TEXT_FIELDS[kind]})
+        edited.seo_title, edited.seo_description = (form.seo_title.data or "").strip(), (form.seo_description.data or "").strip()
+        changes = ImageChanges()
+        try:
+            if slot:
+                _apply_slot(edited, slot, getattr(form, slot), changes)
+            if kind == "home":
+                _apply_featured_order(edited, form.featured_order.data, request.form.get("featured_move", ""))
+            if kind == "personal-branding":
+                _apply_branding(edited, form, changes)
+            content.save_page(edited)
+        except StaleVersionError:
+            changes.rollback()
+            flash("Someone else saved this page while you were editing. Your text is below and has not been saved yet; "
+                  "open the page in a new tab to compare, then save again to replace their version.", "error")
+            form.version.data = str(services().store.get_pages([page_id])[page_id].version)
+            status = 409
+        except ImageError as exc:
+            changes.rollback()
+            flash(f"That photo could not be used: {exc}", "error")
+            status = 400
+        else:
+            changes.commit()
+            flash(f"Saved the {_title(page_id)} page. Visitors see the change now.", "success")
+            return redirect(url_for("admin.edit_page", page_id=page_id))
+    elif request.method == "GET":
+        form.version.data = str(page.version)
+        if kind == "home":
+            form.featured_order.data = ",".join(page.content.get("featured_order", []))
+    if form.errors:
+        status = 400
+    return render_template("admin/page_form.html", form=form, page=page, kind=kind, title=_title(page_id), image_slot=slot, featured=featured), status
+
+
+class ImageChanges:
+    """Files made and replaced while saving a page: the replaced ones go once the save succeeds;
+    new ones go if it fails, so nothing is orphaned either way."""
+
+    def __init__(self) -> None:
+        self.created: list[dict] = []
+        self.replaced: list[dict] = []
+
+    def add(self, image: dict) -> dict:
+        self.created.append(image)
+        return image
+
+    def commit(self) -> None:
+        for image in self.replaced:
+            page_images.discard(image)
+
+    def rollback(self) -> None:
+        for image in self.created:
+            page_images.discard(image)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+    current = SiteSettings.from_page(base)
+    form = SettingsForm(obj=current) if request.method == "GET" else SettingsForm()
+    if request.method == "GET":
+        form.version.data = str(current.version)
+    status = 200
+    if form.validate_on_submit():
+        values = {name: (getattr(form, name).data or "").strip() for name in SiteSettings.__dataclass_fields__ if name != "version"}
+        edited = SiteSettings(**values, version=int(form.version.data or 0))
+        try:
+            content.save_settings(edited, base)
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+        except StaleVersionError:
+            flash("Someone else saved the settings while you were editing. Your values are below; save again to replace theirs.", "error")
+            form.version.data = str(current.version)
+            status = 409
+        else:
+            flash("Settings saved. Every page shows them now.", "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form), 400 if form.errors else status
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _kind(page_id: str) -> str:
+    if page_id in PAGE_FORMS:
+        return page_id
+    if page_id.startswith("work-") and page_id[5:] in services().categories:
+        return "category"
+    abort(404)
+
+
+def _title(page_id: str) -> str:
+    if page_id.startswith("work-"):
+        return services().categories[page_id[5:]]
+    return page_id.replace("-", " ").capitalize()
+
+
+def _form_data(kind: str, page: Page) -> dict:
+    data = {name: page.content.get(name, "") for name in TEXT_FIELDS[kind]}
+    data.update(seo_title=page.seo_title, seo_description=page.seo_description)
+    slot = IMAGE_SLOTS.get(kind)
+    if slot:
+        current = page.images.get(slot) or {}
+        data[slot] = {"choice": "keep" if current else "none", "alt": current.get("alt", "")}
+    if kind == "personal-branding":
+        packages = list(page.content.get("packages", []))
+        data["packages"] = packages + [{}] * (PACKAGE_SLOTS - len(packages))
+    return data
+
+
+def _portfolio_choices() -> list[tuple[str, str]]:
+    """Ready photos of every project, to pick a page photo from."""
+    choices = []
+    for category in services().categories:
+        for project in services().store.projects_in_category(category):
+            for index, photo in enumerate(services().store.photos_for_project(project.id), start=1):
+                if photo.is_ready:
+                    choices.append((f"photo:{photo.id}", f"{project.title} — {index}. {photo.alt_text or photo.filename}"[:100]))
+    return choices
+
+
+def _slot_choices(page: Page, slot: str, photo_choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    keep = [("keep", "Keep the current photo")] if page.images.get(slot) else []
+    return keep + [("none", "No photo")] + photo_choices
+
+
+def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
+    current = page.images.get(slot)
+    upload = field.upload.data
+    choice = field.choice.data or "keep"
+    alt = (field.alt.data or "").strip()
+    new = None
+    if upload and getattr(upload, "filename", ""):
+        new = changes.add(page_images.from_upload(page.id, upload.stream, alt))
+    elif choice.startswith("photo:"):
+        new = changes.add(page_images.from_photo(page.id, choice[6:], alt))
+    elif choice == "none":
+        new = {}
+    if new is not None:
+        if current:
+            changes.replaced.append(current)
+        page.images[slot] = new or None
+    elif current:
+        page.images[slot] = {**current, "alt": alt}
+
+
+def _apply_featured_order(page: Page, value: str, move: str) -> None:
+    """The admin may reorder the featured projects, not add or drop them (that is the project's
+    'featured' switch): keep exactly the ids already featured, in the submitted order. `move`
+    ("<id>:-1" or "<id>:1") is the no-JavaScript up/down button."""
+    current = page.content.get("featured_order", [])
+    order = list(dict.fromkeys([pid for pid in (value or "").split(",") if pid in current] + current))
+    project_id, _, step = move.partition(":")
+    if project_id in order and step in ("-1", "1"):
+        order = move_item(order, project_id, int(step))
+    page.content["featured_order"] = order
+
+
+def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -> None:
+    page.content["packages"] = [
+        {"name": p["name"].strip(), "price": (p["price"] or "").strip(), "details": (p["details"] or "").strip()}
+        for p in form.packages.data
+        if (p.get("name") or "").strip()
+    ]
+    remove = set(request.form.getlist("gallery_remove"))
+    gallery = []
+    for image in page.images.get("gallery") or []:
+        if image.get("id") in remove:
+            changes.replaced.append(image)
+        else:
+            gallery.append({**image, "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[:250]})
+    if form.gallery_add.data:
+        gallery.append(changes.add(page_images.from_photo(page.id, form.gallery_add.data.removeprefix("photo:"), "")))
+    for upload in form.gallery_upload.data or []:
+        if getattr(upload, "filename", ""):
+            gallery.append(changes.add(page_images.from_upload(page.id, upload.stream, "")))
+    page.images["gallery"] = gallery

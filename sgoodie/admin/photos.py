@@ -1,0 +1,120 @@
+"""A project's photos: status, alt text and caption, cover, order, delete. Uploading is served by
+the media API; this page hosts its drop zone."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+
+from .. import content
+from ..domain import Photo, ValidationError
+from ..services import services
+from ..stores import StaleVersionError
+from .blueprint import bp
+from .forms import ConfirmForm, MoveForm, PhotoTextForm
+from .projects import get_project_or_404
+
+
+def get_photo_or_404(photo_id: str) -> Photo:
+    photo = services().store.get_photo(photo_id)
+    if photo is None:
+        abort(404, "This photo no longer exists.")
+    return photo
+
+
+def _back_to(photo: Photo) -> str:
+    return url_for("admin.photos", project_id=photo.project_id) + f"#photo-{photo.id}"
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.get("/projects/<project_id>/photos")
+def photos(project_id: str):
+    project = get_project_or_404(project_id)
+    listed = services().store.photos_for_project(project.id)
+    forms = {p.id: PhotoTextForm(prefix=p.id, data={"alt_text": p.alt_text, "caption": p.caption}) for p in listed}
+    missing_alt = sum(1 for p in listed if p.is_ready and not p.alt_text.strip())
+    return render_template(
+        "admin/photos.html",
+        project=project,
+        photos=listed,
+        forms=forms,
+        missing_alt=missing_alt,
+        confirm_form=ConfirmForm(),
+        move_form=MoveForm(),
+        max_upload_mb=services().config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+    )
+
+
+@bp.post("/photos/<photo_id>/text")
+def photo_text(photo_id: str):
+    photo = get_photo_or_404(photo_id)
+    form = PhotoTextForm(prefix=photo.id)
+    if form.validate_on_submit():
+        try:
+            photo = content.update_photo_text(photo, form.alt_text.data or "", form.caption.data or "")
+        except (ValidationError, StaleVersionError) as exc:
+            message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else "This photo changed meanwhile; reload the page."
+            if _wants_json():
+                return jsonify(error={"code": "invalid", "message": message}), 409
+            flash(message, "error")
+        else:
+            if _wants_json():
+                return jsonify(ok=True, alt_text=photo.alt_text, caption=photo.caption)
+            flash("Photo text saved.", "success")
+    else:
+        message = "; ".join(e for errors in form.errors.values() for e in errors)
+        if _wants_json():
+            return jsonify(error={"code": "invalid", "message": message}), 400
+        flash(message, "error")
+    return redirect(_back_to(photo))
+
+
+@bp.post("/photos/<photo_id>/cover")
+def photo_cover(photo_id: str):
+    photo = get_photo_or_404(photo_id)
+    if ConfirmForm().validate_on_submit():
+        if not photo.is_ready:
+            flash("Only a processed photo can be the cover.", "error")
+        else:
+            content.set_cover(get_project_or_404(photo.project_id), photo.id)
+            flash("Cover photo changed.", "success")
+    return redirect(_back_to(photo))
+
+
+@bp.post("/photos/<photo_id>/move")
+def move_photo(photo_id: str):
+    photo = get_photo_or_404(photo_id)
+    form = MoveForm()
+    if form.validate_on_submit() and form.step.data in (-1, 1):
+        content.move_photo(photo, form.step.data)
+    return redirect(_back_to(photo))
+
+
+@bp.post("/projects/<project_id>/photos/reorder")
+def reorder_photos(project_id: str):
+    """Drag and drop: the project's whole new photo order in one request, one atomic write."""
+    project = get_project_or_404(project_id)
+    ids = (request.get_json(silent=True) or {}).get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return jsonify(error={"code": "bad_request", "message": "Send {ids: [...]} listing every photo of the project."}), 400
+    try:
+        content.reorder_photos(project, ids)
+    except ValueError as exc:
+        return jsonify(error={"code": "stale_order", "message": f"The photos changed meanwhile ({exc}); reload the page."}), 409
+    return jsonify(ok=True, ids=ids)
+
+
+@bp.route("/photos/<photo_id>/delete", methods=["GET", "POST"])
+def delete_photo(photo_id: str):
+    photo = get_photo_or_404(photo_id)
+    project = get_project_or_404(photo.project_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        content.delete_photo(photo)
+        if _wants_json():
+            return jsonify(ok=True)
+        flash("Photo deleted, with its original and every size.", "success")
+        return redirect(url_for("admin.photos", project_id=project.id))
+    return render_template("admin/photo_delete.html", photo=photo, project=project, form=form)

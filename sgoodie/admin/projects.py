@@ -1,0 +1,158 @@
+"""Projects: the list per category (in display order, reorderable), create, edit, delete, preview."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+
+from .. import content
+from ..domain import Project, ValidationError, slugify
+from ..public.views import render_project
+from ..services import services
+from ..stores import ConflictError, NotFoundError, StaleVersionError
+from .blueprint import bp
+from .forms import ConfirmForm, MoveForm, ProjectForm
+
+EDITABLE = ("title", "slug", "category", "description", "location", "client", "published", "featured", "cover_photo_id", "seo_title", "seo_description")
+FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
+
+
+def get_project_or_404(project_id: str) -> Project:
+    project = services().store.get_project(project_id)
+    if project is None:
+        abort(404, "This project no longer exists.")
+    return project
+
+
+@bp.get("/projects/")
+def projects():
+    categories = services().categories
+    category = request.args.get("category") or next(iter(categories))
+    if category not in categories:
+        abort(404)
+    listed = services().store.projects_in_category(category)
+    counts = {slug: len(services().store.projects_in_category(slug)) for slug in categories} if len(categories) <= 6 else {}
+    return render_template("admin/projects.html", category=category, projects=listed, counts=counts, move_form=MoveForm())
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+def new_project():
+    form = ProjectForm()
+    _prepare(form, photos=[])
+    if request.method == "GET":
+        form.category.data = request.args.get("category") or next(iter(services().categories))
+    if form.validate_on_submit():
+        project = Project(**_values(form))
+        try:
+            project = content.create_project(project)
+        except (ValidationError, ConflictError) as exc:
+            _show_errors(form, exc)
+        else:
+            flash(f"Project “{project.title}” created. Now add its photos.", "success")
+            return redirect(url_for("admin.photos", project_id=project.id))
+    return render_template("admin/project_form.html", form=form, project=None), 400 if form.errors else 200
+
+
+@bp.route("/projects/<project_id>", methods=["GET", "POST"])
+def edit_project(project_id: str):
+    project = get_project_or_404(project_id)
+    photos = services().store.photos_for_project(project.id)
+    form = ProjectForm(obj=project) if request.method == "GET" else ProjectForm()
+    _prepare(form, photos)
+    if request.method == "GET":
+        form.version.data = str(project.version)
+    conflict: list[str] = []
+    if form.validate_on_submit():
+        edited = replace(project, **_values(form), version=int(form.version.data or 0))
+        try:
+            saved = content.save_project(edited, previous=project)
+        except StaleVersionError:
+            conflict = _changed_fields(form, project)
+            form.version.data = str(project.version)  # saving again knowingly replaces their version
+        except (ValidationError, ConflictError) as exc:
+            _show_errors(form, exc)
+        except NotFoundError:
+            abort(404, "This project was deleted while you were editing it.")
+        else:
+            flash(f"Saved “{saved.title}”." + (" It is live." if saved.published and not project.published else ""), "success")
+            return redirect(url_for("admin.edit_project", project_id=saved.id))
+    status = 409 if conflict else 400 if form.errors else 200
+    return render_template("admin/project_form.html", form=form, project=project, photos=photos, conflict=conflict), status
+
+
+@bp.route("/projects/<project_id>/delete", methods=["GET", "POST"])
+def delete_project(project_id: str):
+    project = get_project_or_404(project_id)
+    photos = services().store.photos_for_project(project.id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        content.delete_project(project)
+        flash(f"Deleted “{project.title}”, its {len(photos)} photos and all their files.", "success")
+        return redirect(url_for("admin.projects", category=project.category))
+    files = len(services().blobs.list_keys(f"projects/{project.id}/"))
+    return render_template("admin/project_delete.html", project=project, photos=photos, files=files, form=form)
+
+
+@bp.post("/projects/<project_id>/move")
+def move_project(project_id: str):
+    project = get_project_or_404(project_id)
+    form = MoveForm()
+    if form.validate_on_submit() and form.step.data in (-1, 1):
+        content.move_project(project, form.step.data)
+    return redirect(url_for("admin.projects", category=project.category) + f"#project-{project.id}")
+
+
+@bp.post("/projects/reorder")
+def reorder_projects():
+    """Drag and drop: the whole new order of one category in one request, one atomic write."""
+    data = request.get_json(silent=True) or {}
+    category, ids = data.get("category"), data.get("ids")
+    if category not in services().categories or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return jsonify(error={"code": "bad_request", "message": "Send {category, ids: [...]} listing every project of the category."}), 400
+    try:
+        content.reorder_projects(category, ids)
+    except ValueError as exc:
+        return jsonify(error={"code": "stale_order", "message": f"The list changed meanwhile ({exc}); reload the page."}), 409
+    return jsonify(ok=True, ids=ids)
+
+
+@bp.get("/projects/<project_id>/preview")
+def preview_project(project_id: str):
+    """The project exactly as visitors will see it, drafts included (never cached)."""
+    return render_project(get_project_or_404(project_id), preview=True)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _prepare(form: ProjectForm, photos: list) -> None:
+    form.category.choices = list(services().categories.items())
+    ready = [p for p in photos if p.is_ready]
+    form.cover_photo_id.choices = [("", "First ready photo")] + [
+        (p.id, f"Photo {i}: {p.alt_text or p.filename or 'no alt text yet'}"[:90]) for i, p in enumerate(ready, start=1)
+    ]
+
+
+def _values(form: ProjectForm) -> dict:
+    values = {name: getattr(form, name).data for name in EDITABLE}
+    for name in ("title", "slug", "description", "location", "client", "seo_title", "seo_description", "cover_photo_id"):
+        values[name] = (values[name] or "").strip()
+    values["slug"] = values["slug"] or slugify(values["title"])
+    return values
+
+
+def _show_errors(form: ProjectForm, exc: Exception) -> None:
+    errors = exc.errors if isinstance(exc, ValidationError) else {exc.field: str(exc)}
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is None:
+            flash(message, "error")
+        else:
+            field.errors = list(field.errors) + [message]
+
+
+def _changed_fields(form: ProjectForm, current: Project) -> list[str]:
+    """Which fields the other person changed (what differs between the stored project and what
+    this editor started from is unknown, so name the fields where theirs differs from ours)."""
+    typed = _values(form)
+    return [FIELD_LABELS[name] for name in EDITABLE if getattr(current, name) != typed[name]]
+

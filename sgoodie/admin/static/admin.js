@@ -1,0 +1,168 @@
+// sgoodie admin: the few things plain forms cannot do.
+// - drag to reorder (pointer events: mouse, pen and touch), saved as ONE request with the new order
+// - inline save of a photo's alt text and caption
+// - confirm-then-delete for photos without leaving the page
+// Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
+(function () {
+  "use strict";
+
+  var csrfToken = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken },
+      body: JSON.stringify(body || {}),
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var message = (data.error && data.error.message) || "The server said " + response.status + ".";
+          throw new Error(message);
+        }
+        return data;
+      });
+    });
+  }
+  window.sgoodieAdmin = { postJSON: postJSON, csrfToken: csrfToken };
+
+  function flash(message, kind) {
+    var main = document.getElementById("main");
+    var box = main.querySelector(".flashes");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "flashes";
+      box.setAttribute("role", "status");
+      box.setAttribute("aria-live", "polite");
+      main.insertBefore(box, main.firstChild);
+    }
+    var p = document.createElement("p");
+    p.className = "flash flash--" + (kind || "info");
+    p.textContent = message;
+    box.appendChild(p);
+    setTimeout(function () { p.remove(); }, 6000);
+  }
+  window.sgoodieAdmin.flash = flash;
+
+  // -- drag to reorder ---------------------------------------------------------------------------
+  function ids(list) {
+    return Array.prototype.map.call(list.querySelectorAll(":scope > [data-id]"), function (el) { return el.dataset.id; });
+  }
+
+  function saveOrder(list, before) {
+    var after = ids(list);
+    if (after.join() === before.join()) return;
+    if (list.dataset.orderInput) {
+      document.getElementById(list.dataset.orderInput).value = after.join(",");
+      return;
+    }
+    var extra = list.dataset.reorderExtra ? JSON.parse(list.dataset.reorderExtra) : {};
+    extra.ids = after;
+    list.classList.add("is-saving");
+    postJSON(list.dataset.reorderUrl, extra)
+      .then(function () { flash("New order saved.", "success"); refreshMoveButtons(list); })
+      .catch(function (error) {
+        flash("The order was not saved: " + error.message, "error");
+        before.forEach(function (id) { list.appendChild(list.querySelector('[data-id="' + id + '"]')); });
+      })
+      .finally(function () { list.classList.remove("is-saving"); });
+  }
+
+  function refreshMoveButtons(list) {
+    var items = list.querySelectorAll(":scope > [data-id]");
+    Array.prototype.forEach.call(items, function (item, i) {
+      var back = item.querySelector('input[name="step"][value="-1"]');
+      var forward = item.querySelector('input[name="step"][value="1"]');
+      if (back) back.parentNode.querySelector("button").disabled = i === 0;
+      if (forward) forward.parentNode.querySelector("button").disabled = i === items.length - 1;
+    });
+  }
+
+  function makeSortable(list) {
+    list.addEventListener("pointerdown", function (event) {
+      var handle = event.target.closest(".drag-handle");
+      if (!handle || !list.contains(handle) || event.button !== 0) return;
+      var item = handle.closest("[data-id]");
+      var before = ids(list);
+      event.preventDefault();
+      item.classList.add("is-dragging");
+      handle.setPointerCapture(event.pointerId);
+
+      function onMove(moveEvent) {
+        item.style.pointerEvents = "none";
+        var target = document.elementFromPoint(moveEvent.clientX, moveEvent.clientY);
+        item.style.pointerEvents = "";
+        var over = target && target.closest("[data-id]");
+        if (!over || over === item || over.parentNode !== list) return;
+        var rect = over.getBoundingClientRect();
+        var horizontal = list.classList.contains("photo-grid");
+        var after = horizontal ? moveEvent.clientX > rect.left + rect.width / 2 : moveEvent.clientY > rect.top + rect.height / 2;
+        list.insertBefore(item, after ? over.nextSibling : over);
+      }
+      function onUp() {
+        handle.removeEventListener("pointermove", onMove);
+        handle.removeEventListener("pointerup", onUp);
+        handle.removeEventListener("pointercancel", onUp);
+        item.classList.remove("is-dragging");
+        saveOrder(list, before);
+      }
+      handle.addEventListener("pointermove", onMove);
+      handle.addEventListener("pointerup", onUp);
+      handle.addEventListener("pointercancel", onUp);
+    });
+
+    // Up/down buttons of the featured list move rows in place (the hidden input is saved with the form).
+    if (list.dataset.orderInput) {
+      list.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-move]");
+        if (!button) return;
+        event.preventDefault();
+        var item = button.closest("[data-id]");
+        var before = ids(list);
+        if (button.dataset.move === "-1" && item.previousElementSibling) list.insertBefore(item, item.previousElementSibling);
+        if (button.dataset.move === "1" && item.nextElementSibling) list.insertBefore(item.nextElementSibling, item);
+        saveOrder(list, before);
+        button.focus();
+      });
+    }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".sortable"), makeSortable);
+
+  // -- photo text: save without reloading --------------------------------------------------------
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest(".photo-text");
+    if (!form) return;
+    event.preventDefault();
+    var state = form.querySelector(".save-state");
+    state.textContent = "Saving…";
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
+      .then(function (result) {
+        if (!result.ok) throw new Error((result.data.error && result.data.error.message) || "not saved");
+        state.textContent = "Saved";
+        var needed = form.querySelector("label .error-text");
+        if (needed && result.data.alt_text) needed.remove();
+      })
+      .catch(function (error) { state.textContent = "Not saved: " + error.message; });
+  });
+
+  // -- delete with confirmation, in place --------------------------------------------------------
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-delete-url]");
+    if (!link) return;
+    event.preventDefault();
+    if (!window.confirm(link.dataset.confirm || "Delete?")) return;
+    var body = new FormData();
+    body.append("csrf_token", csrfToken);
+    fetch(link.dataset.deleteUrl, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("the server said " + response.status);
+        var card = link.closest("[data-id]");
+        var list = card.parentNode;
+        card.remove();
+        refreshMoveButtons(list);
+        flash("Photo deleted, with its original and every size.", "success");
+      })
+      .catch(function (error) { flash("The photo was not deleted: " + error.message, "error"); });
+  });
+})();

@@ -1,0 +1,78 @@
+"""Which cached pages each change touches: one signal handler per kind of change.
+
+A change purges exactly these tags and nothing else (DESIGN.md, Cache tags). The public views
+declare the same tags when they render, so a rule here and a tag there must agree; the purge
+table test (tests/cache/test_purge_rules.py) checks every row through HTTP.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .. import signals
+from ..domain import Photo, Project
+from ..services import services
+
+
+def project_tags(project: Project, previous: Project | None = None) -> set[str]:
+    """A project shows on its own page, its category page, the home page when featured, and
+    in the sitemap; a project that moved category or stopped being featured leaves those too."""
+    tags = {f"project:{project.id}", f"category:{project.category}", "sitemap"}
+    if project.featured or (previous is not None and previous.featured):
+        tags.add("home")
+    if previous is not None and previous.category != project.category:
+        tags.add(f"category:{previous.category}")
+    return tags
+
+
+def photo_tags(photo: Photo, project: Project | None) -> set[str]:
+    """A photo shows on its project's page and in the sitemap; as the cover it also shows
+    wherever the project's card does."""
+    tags = {f"project:{photo.project_id}", "sitemap"}
+    if project is not None and project.cover_photo_id == photo.id:
+        tags |= project_tags(project)
+    return tags
+
+
+def connect(app: Flask) -> None:
+    def purge(*tags: str | set[str]) -> None:
+        flat: set[str] = set()
+        for tag in tags:
+            flat |= {tag} if isinstance(tag, str) else tag
+        services().purge(*flat)
+
+    @signals.project_saved.connect_via(app)
+    def _project_saved(sender, project: Project, previous: Project | None = None, **_):
+        # A cover change shows on the cards too: project_tags already includes their pages.
+        purge(project_tags(project, previous))
+
+    @signals.project_deleted.connect_via(app)
+    def _project_deleted(sender, project: Project, **_):
+        purge(project_tags(project))
+
+    @signals.projects_reordered.connect_via(app)
+    def _projects_reordered(sender, category: str, **_):
+        purge(f"category:{category}")
+
+    @signals.photos_reordered.connect_via(app)
+    def _photos_reordered(sender, project: Project, **_):
+        purge(f"project:{project.id}")
+
+    @signals.photo_saved.connect_via(app)
+    @signals.photo_deleted.connect_via(app)
+    def _photo_changed(sender, photo: Photo, project: Project | None = None, **_):
+        purge(photo_tags(photo, project))
+
+    @signals.photo_ready.connect_via(app)
+    @signals.photo_failed.connect_via(app)
+    def _photo_processed(sender, photo: Photo, **_):
+        # A reprocessed photo that fails leaves its page; a ready one joins it (maybe as the cover).
+        purge(photo_tags(photo, services().store.get_project(photo.project_id)))
+
+    @signals.page_saved.connect_via(app)
+    def _page_saved(sender, page, **_):
+        purge(f"page:{page.id}")
+
+    @signals.settings_saved.connect_via(app)
+    def _settings_saved(sender, **_):
+        purge("site")

@@ -1,0 +1,148 @@
+"""The page cache seen through HTTP: hits and misses, validators, and who never gets a cached page."""
+
+from __future__ import annotations
+
+import pytest
+
+from sgoodie.cache import page_cache
+
+
+@pytest.fixture
+def project(portfolio):
+    return portfolio.project("Harbour Loft", "interiors")
+
+
+def test_second_visit_is_a_hit_with_the_same_body(client, project):
+    first = client.get("/work/interiors")
+    second = client.get("/work/interiors")
+    assert first.status_code == second.status_code == 200
+    assert first.headers["X-Cache"] == "MISS"
+    assert second.headers["X-Cache"] == "HIT"
+    assert second.get_data() == first.get_data()
+    assert "Harbour Loft" in second.get_data(as_text=True)
+
+
+def test_public_pages_carry_http_caching_headers(client, project):
+    response = client.get(f"/projects/{project.slug}")
+    control = response.headers["Cache-Control"]
+    assert control.startswith("public")
+    assert "max-age=60" in control and "s-maxage=600" in control and "stale-while-revalidate" in control
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith('W/')
+    assert client.get(f"/projects/{project.slug}").headers["ETag"] == etag
+
+
+@pytest.mark.parametrize("path", ["/", "/about", "/work/travel", "/sitemap.xml"])
+def test_conditional_requests_get_304_from_cache_and_fresh_render(client, path):
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    for _ in range(2):  # once answered by the render, once by the cache
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.get_data() == b""
+
+
+def test_head_requests_are_answered_from_the_cache(client, project):
+    client.get("/work/interiors")
+    response = client.head("/work/interiors")
+    assert response.headers["X-Cache"] == "HIT"
+    assert response.get_data() == b""
+
+
+def test_query_strings_bypass_the_cache(client, project):
+    client.get("/work/interiors")
+    response = client.get("/work/interiors?utm_source=newsletter")
+    assert "X-Cache" not in response.headers
+    assert response.status_code == 200
+
+
+def test_missing_pages_are_not_cached(client):
+    assert client.get("/projects/nothing-here").status_code == 404
+    response = client.get("/projects/nothing-here")
+    assert response.status_code == 404
+    assert "X-Cache" not in response.headers
+
+
+def test_signed_in_admin_gets_fresh_private_pages_and_never_feeds_the_cache(client, admin, project, app):
+    admin_view = client.get("/work/interiors")
+    assert admin_view.headers["Cache-Control"] == "private, no-store"
+    assert "X-Cache" not in admin_view.headers
+    visitor = app.test_client()
+    first = visitor.get("/work/interiors")
+    assert first.headers["X-Cache"] == "MISS"  # the admin's render was not stored
+    assert b"/admin/" not in first.get_data()
+
+
+def test_admin_and_api_responses_are_never_cached(client, admin):
+    for path in ("/admin/", "/admin/projects/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"
+        assert "X-Cache" not in response.headers
+    anonymous = client.application.test_client().get("/admin/login")
+    assert anonymous.headers["Cache-Control"] == "private, no-store"
+
+
+def test_cache_can_be_switched_off(tmp_path):
+    from sgoodie import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "off"), "SECRET_KEY": "x", "PAGE_CACHE": False})
+    with app.app_context():
+        from sgoodie.services import services
+
+        services().store.init_schema()
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get("/about")
+        assert response.status_code == 200
+        assert "X-Cache" not in response.headers
+        assert response.headers["ETag"]  # still a validator for browsers and the CDN
+
+
+def test_hit_ratio_counts_every_view(client, app, project):
+    for _ in range(3):
+        client.get("/work/interiors")
+    with app.app_context():
+        stats = page_cache().hit_ratio()
+    assert stats["available"] and stats["backend"] == "sqlite"
+    assert (stats["hits"], stats["misses"]) == (2, 1)
+
+
+def test_dashboard_shows_the_hit_ratio(client, admin, project, app):
+    visitor = app.test_client()
+    for _ in range(4):
+        visitor.get("/work/interiors")
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Page cache" in html
+    assert "75%" in html
+
+
+def test_purge_command_drops_pages_by_tag_and_all(client, runner, project):
+    client.get("/work/interiors")
+    client.get("/about")
+    result = runner.invoke(args=["purge", "--tag", "category:interiors"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/work/interiors").headers["X-Cache"] == "MISS"
+    assert client.get("/about").headers["X-Cache"] == "HIT"
+    assert runner.invoke(args=["purge", "--all"]).exit_code == 0
+    assert client.get("/about").headers["X-Cache"] == "MISS"
+    usage = runner.invoke(args=["purge"])
+    assert usage.exit_code != 0 and "--tag" in usage.output
+
+
+def test_a_page_rendered_across_a_purge_is_not_stored(client, app, project, monkeypatch):
+    """A purge landing while a page renders must not leave the stale render in the cache."""
+    from sgoodie.public import views
+
+    original = views.render_template
+
+    def render_then_someone_purges(*args, **kwargs):
+        html = original(*args, **kwargs)
+        page_cache(app).purge({"page:nothing-shown-here"})
+        return html
+
+    monkeypatch.setattr(views, "render_template", render_then_someone_purges)
+    assert client.get("/about").headers["X-Cache"] == "MISS"
+    monkeypatch.setattr(views, "render_template", original)
+    assert client.get("/about").headers["X-Cache"] == "MISS"
+    assert client.get("/about").headers["X-Cache"] == "HIT"

@@ -1,0 +1,139 @@
+"""What search engines read: titles, descriptions, canonical links, cards, JSON-LD, sitemap, robots."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
+
+import pytest
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "image": "http://www.google.com/schemas/sitemap-image/1.1"}
+
+
+class Head(HTMLParser):
+    """Collects <title>, <meta>, <link rel=canonical> and JSON-LD blocks."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.title = ""
+        self.meta: dict[str, str] = {}
+        self.canonical = ""
+        self.json_ld: list = []
+        self._in = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "title":
+            self._in = "title"
+        elif tag == "meta" and attrs.get("content") is not None:
+            self.meta[attrs.get("name") or attrs.get("property") or ""] = attrs["content"]
+        elif tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical = attrs["href"]
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in = "ld"
+
+    def handle_endtag(self, tag):
+        self._in = ""
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "ld":
+            self.json_ld.append(json.loads(data))
+
+
+@pytest.fixture
+def site(portfolio, app):
+    app.config["SITE_URL"] = "https://sgoodie.example"
+    return {
+        "loft": portfolio.project("Harbour Loft", "interiors", featured=True, description="Light on the water.", seo_title="Harbour Loft, Lisbon interiors"),
+        "kotor": portfolio.project("Bay of Kotor", "travel", location="Montenegro", client="Adriatic Tours"),
+        "draft": portfolio.project("Secret Draft", "travel", published=False),
+    }
+
+
+PATHS = ["/", "/about", "/personal-branding", "/work/interiors", "/work/travel", "/work/brand-marketing", "/projects/harbour-loft", "/projects/bay-of-kotor"]
+
+
+def _head(client, path) -> Head:
+    return Head(client.get(path).get_data(as_text=True))
+
+
+def test_every_page_has_a_unique_title_and_description(client, site):
+    heads = {path: _head(client, path) for path in PATHS}
+    titles = [h.title.strip() for h in heads.values()]
+    descriptions = [h.meta["description"] for h in heads.values()]
+    assert all(titles) and len(set(titles)) == len(titles)
+    assert all(descriptions) and len(set(descriptions)) == len(descriptions)
+    assert all(len(d) <= 160 for d in descriptions)
+
+
+def test_admin_seo_fields_win_over_defaults(client, site):
+    assert _head(client, "/projects/harbour-loft").title.startswith("Harbour Loft, Lisbon interiors")
+
+
+def test_canonical_links_use_the_configured_origin(client, site):
+    for path in PATHS:
+        head = _head(client, path)
+        assert head.canonical == "https://sgoodie.example" + path
+        assert head.meta["og:url"] == head.canonical
+
+
+def test_open_graph_and_twitter_cards_with_a_photo(client, site):
+    head = _head(client, "/projects/harbour-loft")
+    assert head.meta["og:type"] == "article"
+    assert head.meta["og:title"] and head.meta["og:description"]
+    assert head.meta["og:image"].startswith("https://sgoodie.example/media/projects/") and head.meta["og:image"].endswith(".jpg")
+    assert int(head.meta["og:image:width"]) >= 1280
+    assert head.meta["twitter:card"] == "summary_large_image"
+    assert head.meta["twitter:image"] == head.meta["og:image"]
+
+
+def _ld_types(head: Head) -> dict[str, dict]:
+    return {item["@type"]: item for item in head.json_ld}
+
+
+def test_home_json_ld_describes_the_business(client, site):
+    types = _ld_types(_head(client, "/"))
+    business = types["ProfessionalService"]
+    assert business["name"] and business["url"] == "https://sgoodie.example/"
+    assert business["founder"]["@type"] == "Person"
+    assert "WebSite" in types
+
+
+def test_project_json_ld_is_a_creative_work_with_images_and_breadcrumbs(client, site):
+    types = _ld_types(_head(client, "/projects/bay-of-kotor"))
+    work = types["CreativeWork"]
+    assert work["name"] == "Bay of Kotor"
+    assert work["locationCreated"]["name"] == "Montenegro"
+    assert len(work["image"]) == 2 and all(i["@type"] == "ImageObject" and i["contentUrl"].startswith("https://") for i in work["image"])
+    crumbs = types["BreadcrumbList"]["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["Home", "Travel", "Bay of Kotor"]
+    assert [c["position"] for c in crumbs] == [1, 2, 3]
+
+
+def test_category_json_ld_lists_its_projects_in_order(client, site):
+    types = _ld_types(_head(client, "/work/travel"))
+    items = types["CollectionPage"]["mainEntity"]["itemListElement"]
+    assert [i["name"] for i in items] == ["Bay of Kotor"]
+
+
+def test_sitemap_lists_public_pages_and_every_published_photo(client, site):
+    response = client.get("/sitemap.xml")
+    assert response.mimetype == "application/xml"
+    root = ET.fromstring(response.get_data())
+    urls = {u.find("s:loc", SITEMAP_NS).text: u for u in root.findall("s:url", SITEMAP_NS)}
+    expected = {"https://sgoodie.example" + p for p in PATHS}
+    assert set(urls) == expected
+    assert not any("secret-draft" in u for u in urls)
+    images = urls["https://sgoodie.example/projects/bay-of-kotor"].findall("image:image/image:loc", SITEMAP_NS)
+    assert len(images) == 2 and all(i.text.endswith(".jpg") for i in images)
+
+
+def test_robots_points_at_the_sitemap_and_keeps_admin_out(client, site):
+    text = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: https://sgoodie.example/sitemap.xml" in text
+    assert re.search(r"Disallow: /admin", text)

@@ -1,0 +1,19 @@
+"""The README stays true: its configuration table is the one the code reads."""
+
+from pathlib import Path
+
+from sgoodie.config import markdown_table
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_configuration_table_matches_the_settings():
+    text = README.read_text()
+    start, end = "<!-- config-table:start -->\n", "\n<!-- config-table:end -->"
+    table = text.split(start, 1)[1].split(end, 1)[0]
+    assert table == markdown_table(), "README's configuration table is out of date: run scripts/readme-config"
+
+
+def test_the_two_commands_are_documented():
+    text = README.read_text()
+    assert "scripts/demo" in text and "scripts/test" in text
