@@ -95,7 +95,10 @@ def demo_command(host: str, port: int, email: str) -> None:
     click.secho(f"  sgoodie is running at {url}", bold=True)
     click.echo(f"  Admin: {url}/admin/  email {email}  password {password}")
     click.echo("  Press Ctrl+C to stop.\n")
-    flask_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # Not flask_app.run(): inside a Flask CLI command that call is deliberately ignored.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, flask_app, threaded=True, use_reloader=False)
 
 
 @main.command("purge")

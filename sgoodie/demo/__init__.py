@@ -1,0 +1,144 @@
+"""The demo portfolio: what `sgoodie seed-demo` and `sgoodie demo` fill a new site with.
+
+Everything goes through the same paths a photographer's own content does: projects and pages
+through `sgoodie.content`, photos stored as originals and turned into variants by the image job
+(`media.processing.process_photo`), page photos through `page_images`. Photos are painted by
+`artwork.py`, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Callable
+
+from flask import current_app
+
+from .. import content, page_images
+from ..blobs import original_key
+from ..domain import SITE_PAGE_ID, Photo, Project, SiteSettings
+from ..services import services
+from . import artwork
+from .texts import (
+    ABOUT,
+    BRANDING,
+    BRANDING_GALLERY,
+    CATEGORY_PAGES,
+    DRAFT,
+    HERO_ALT,
+    HOME,
+    PORTRAIT_ALT,
+    PROJECTS,
+    SETTINGS,
+)
+
+WORKERS = 3  # generation and encoding release the GIL; more threads than cores keeps both busy
+
+
+def has_content() -> bool:
+    return any(services().store.projects_in_category(category) for category in services().categories)
+
+
+def seed(force: bool = False, progress: Callable[[str], None] = lambda message: None) -> str:
+    """Create the demo portfolio and return a one-line summary of what was made."""
+    if has_content() and not force:
+        progress("The site already has projects; nothing added (use --force to add the demo anyway).")
+        return "nothing added"
+    app = current_app._get_current_object()
+    _save_settings()
+    projects, photo_jobs = _create_projects()
+    progress(f"Painting and processing {len(photo_jobs)} photos in {len(projects)} projects...")
+
+    def paint(job) -> bytes:
+        _, seed_value, kind, portrait_orientation, _, _ = job
+        return artwork.render_jpeg(kind, seed_value, portrait_orientation=portrait_orientation)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        originals = list(pool.map(paint, photo_jobs))
+    photo_ids = []
+    for (project_id, seed_value, _, _, alt, caption), data in zip(photo_jobs, originals):  # in order: it is the display order
+        photo = Photo(project_id=project_id, status="queued", filename=f"IMG_{seed_value % 10000:04d}.jpg", content_type="image/jpeg",
+                      size=len(data), alt_text=alt, caption=caption)
+        photo.original_key = original_key(project_id, photo.id, "jpg")
+        services().blobs.put(photo.original_key, data, content_type="image/jpeg")
+        services().store.add_photo(photo)
+        photo_ids.append(photo.id)
+    from ..media.processing import process_photo
+
+    def process(photo_id: str) -> bool:
+        with app.app_context():
+            photo = process_photo(photo_id)
+            return photo is not None and photo.is_ready
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        ready = sum(pool.map(process, photo_ids))
+    _publish(projects)
+    progress(f"{ready} photos ready. Filling the pages...")
+    pages = _fill_pages(projects)
+    published = sum(1 for p in projects if p.title != DRAFT[1])
+    return f"{published} published projects and 1 draft, {ready} photos, {pages} pages"
+
+
+def _seed_for(*parts: str) -> int:
+    return zlib.crc32("/".join(parts).encode())
+
+
+def _save_settings() -> None:
+    base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+    content.save_settings(replace(SiteSettings.from_page(base), **SETTINGS), base)
+
+
+def _create_projects() -> tuple[list[Project], list[tuple]]:
+    projects, jobs = [], []
+    for category, entries in PROJECTS.items():
+        for title, location, client, description, featured, photos in entries:
+            project = content.create_project(Project(title=title, category=category, location=location, client=client, description=description))
+            projects.append(replace(project, featured=featured))
+            for index, (alt, caption) in enumerate(photos):
+                portrait_orientation = index == 3
+                jobs.append((project.id, _seed_for(category, title, str(index)), category, portrait_orientation, alt, caption))
+    return projects, jobs
+
+
+def _publish(projects: list[Project]) -> None:
+    for planned in projects:
+        current = services().store.get_project(planned.id)
+        is_draft = (current.category, current.title) == DRAFT
+        content.save_project(replace(current, published=not is_draft, featured=planned.featured and not is_draft), current)
+
+
+def _fill_pages(projects: list[Project]) -> int:
+    store = services().store
+    filled = 0
+    for category, (heading, intro) in CATEGORY_PAGES.items():
+        page = store.get_pages([f"work-{category}"])[f"work-{category}"]
+        page.content.update(heading=heading, intro=intro)
+        content.save_page(page)
+        filled += 1
+
+    home = store.get_pages(["home"])["home"]
+    home.content.update(HOME)
+    hero_project = next(p for p in projects if p.category == "interiors")
+    hero_photo = store.photos_for_project(hero_project.id)[0]
+    home.images["hero"] = page_images.from_photo("home", hero_photo.id, HERO_ALT)
+    content.save_page(home)
+
+    about = store.get_pages(["about"])["about"]
+    about.content.update(ABOUT)
+    about.images["portrait"] = page_images.from_upload("about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT)
+    content.save_page(about)
+
+    branding = store.get_pages(["personal-branding"])["personal-branding"]
+    branding.content.update(BRANDING)
+    branding.images["gallery"] = [
+        page_images.from_upload("personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt)
+        for alt in BRANDING_GALLERY
+    ]
+    content.save_page(branding)
+    return filled + 3
+
+
+def _stream(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
