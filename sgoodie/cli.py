@@ -32,6 +32,7 @@ def main() -> None:
 def init_command() -> None:
     """Create the tables (or SQLite schema) and storage. Safe to run again."""
     services().store.init_schema()
+    services().blobs.prepare()
     services().blobs.check()
     click.echo(f"Storage ready ({current_app.config['BACKEND']} backend, instance {current_app.instance_path}).")
 
@@ -63,6 +64,7 @@ def seed_demo_command(force: bool) -> None:
     from .demo import seed
 
     services().store.init_schema()
+    services().blobs.prepare()
     started = time.perf_counter()
     summary = seed(force=force, progress=click.echo)
     click.echo(f"Demo content ready in {time.perf_counter() - started:.0f} s: {summary}.")
@@ -83,6 +85,7 @@ def demo_command(host: str, port: int, email: str) -> None:
     flask_app = create_app({"DEV_MODE": True})
     with flask_app.app_context():
         services().store.init_schema()
+        services().blobs.prepare()
         if not has_content():
             click.echo("Creating the demo portfolio (generated photos through the real image pipeline)...")
             started = time.perf_counter()

@@ -59,6 +59,9 @@ class BlobStore(Protocol):
 
     def list_keys(self, prefix: str) -> list[str]: ...
 
+    def prepare(self) -> None:
+        """Create the folder or bucket if it is missing (`sgoodie init`). Idempotent."""
+
     def check(self) -> None:
         """Raise if storage cannot be reached (used by /healthz)."""
 

@@ -113,6 +113,10 @@ class LocalBlobStore:
                     keys.append(key)
         return sorted(keys)
 
+    def prepare(self) -> None:
+        """Create the media folder (`sgoodie init`)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+
     def check(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):

@@ -1,0 +1,100 @@
+"""Photos in S3 (the AWS backend). Originals stay private; variants are read through CloudFront
+(MEDIA_BASE_URL) with the Cache-Control written here. Browsers upload straight to the bucket with
+a presigned POST whose policy pins the key, the type and the size."""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO, Iterable, Mapping
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from . import BlobInfo, BlobNotFoundError
+
+MISSING = {"404", "NoSuchKey", "NotFound"}
+
+
+class S3BlobStore:
+    def __init__(self, client, bucket: str, region: str):
+        self.client = client
+        self.bucket = bucket
+        self.region = region
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> S3BlobStore:
+        region = config.get("AWS_REGION") or "us-east-1"
+        client = boto3.client(
+            "s3",
+            region_name=region,
+            endpoint_url=config.get("AWS_ENDPOINT_URL") or None,
+            config=Config(retries={"max_attempts": 8, "mode": "adaptive"}, signature_version="s3v4"),
+        )
+        return cls(client, config["BUCKET"], region)
+
+    def prepare(self) -> None:
+        """Create the bucket if missing (`sgoodie init` against an emulator; real buckets come from Terraform)."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+            return
+        except ClientError:
+            pass
+        kwargs: dict[str, Any] = {"Bucket": self.bucket}
+        if self.region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
+        self.client.create_bucket(**kwargs)
+
+    def put(self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None) -> None:
+        extra = {"CacheControl": cache_control} if cache_control else {}
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **extra)
+
+    def get(self, key: str) -> bytes:
+        with self.open(key) as body:
+            return body.read()
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in MISSING:
+                raise BlobNotFoundError(key) from None
+            raise
+
+    def head(self, key: str) -> BlobInfo | None:
+        try:
+            response = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in MISSING:
+                return None
+            raise
+        return BlobInfo(key, response["ContentLength"], response.get("ContentType", ""))
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+    def delete_prefix(self, prefix: str) -> None:
+        if not prefix.strip("/"):
+            raise ValueError("refusing to delete the whole bucket")
+        self.delete_many(self.list_keys(prefix))
+
+    def list_keys(self, prefix: str) -> list[str]:
+        keys = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        return sorted(keys)
+
+    def check(self) -> None:
+        self.client.head_bucket(Bucket=self.bucket)
+
+    def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
+        """A form the browser posts the file with: only this key, this type, 1..max_bytes."""
+        return self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_in,
+        )

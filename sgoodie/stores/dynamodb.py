@@ -1,0 +1,521 @@
+"""The content store on DynamoDB (the AWS backend), with the seed's tables (see dynamodb_schema).
+
+Items keep their key attributes as real attributes (so the indexes work) and the whole record as
+one JSON `data` attribute (so every field round-trips exactly as in SQLite). Where the key
+attributes and `data` could disagree (a project's `order`, a photo's position), the attribute
+wins.
+
+Uniqueness and redirects live in the records table as claim items, written in the same
+transaction as the record they protect: `slugs/<slug>` (current or old, for redirects) and
+`admin-emails/<email>`. Every write that could lose someone's work is conditional on the version
+it was read at. Nothing here scans.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from ..config import table_name
+from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
+from . import ConflictError, NotFoundError, StaleVersionError
+from .dynamodb_schema import PHOTO_SORT_KEY, TABLES, TTL_ATTRIBUTE, create_table_request
+from .ordering import next_order, plan_reorder
+
+SLUGS = "slugs"
+ADMIN_EMAILS = "admin-emails"
+TRANSACTION_LIMIT = 100
+COUNTER_PREFIX = "c_"
+
+
+def S(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def N(value: int | float) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(to_record(obj), separators=(",", ":"))
+
+
+def _sort_key(order: int, photo_id: str) -> str:
+    return f"{order:012d}#{photo_id}"
+
+
+class DynamoContentStore:
+    def __init__(self, client, names: Mapping[str, str]):
+        self.client = client
+        self.names = dict(names)
+        self.records = DynamoRecordStore(self)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> DynamoContentStore:
+        client = boto3.client(
+            "dynamodb",
+            region_name=config.get("AWS_REGION") or "us-east-1",
+            endpoint_url=config.get("AWS_ENDPOINT_URL") or None,
+            config=Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=3, read_timeout=10),
+        )
+        return cls(client, {name: table_name(config, name) for name in TABLES})
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def init_schema(self) -> None:
+        for name, table in TABLES.items():
+            physical = self.names[name]
+            try:
+                self.client.create_table(**create_table_request(table, physical))
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ResourceInUseException":
+                    raise
+            self.client.get_waiter("table_exists").wait(TableName=physical, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+            if table.ttl_attribute:
+                try:
+                    self.client.update_time_to_live(TableName=physical, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute})
+                except ClientError as exc:  # already enabled
+                    if exc.response["Error"]["Code"] != "ValidationException":
+                        raise
+
+    def check(self) -> None:
+        self.client.describe_table(TableName=self.names["projects"])
+
+    # -- low-level helpers -----------------------------------------------------------------------
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        while True:
+            page = self.client.query(**kwargs)
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _batch_get(self, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        physical = self.names[table]
+        for start in range(0, len(keys), 100):
+            request = {physical: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                items += response["Responses"].get(physical, [])
+                request = response.get("UnprocessedKeys") or {}
+        return items
+
+    def _transact(self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, ConflictError] | None = None) -> None:
+        """One atomic write. A failed condition becomes StaleVersionError, or the ConflictError
+        registered for that item's position."""
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = exc.response.get("CancellationReasons") or []
+            for position, reason in enumerate(reasons):
+                if reason.get("Code") == "ConditionalCheckFailed" and conflicts and position in conflicts:
+                    raise conflicts[position] from None
+            raise StaleVersionError(stale) from None
+
+    # -- projects --------------------------------------------------------------------------------
+    def _project_item(self, project: Project) -> dict[str, Any]:
+        return {
+            "project_id": S(project.id),
+            "category": S(project.category),
+            "order": N(project.order),
+            "slug": S(project.slug),
+            "published": {"BOOL": project.published},
+            "version": N(project.version),
+            "data": S(_dump(project)),
+        }
+
+    @staticmethod
+    def _load_project(item: Mapping[str, Any] | None) -> Project | None:
+        if not item:
+            return None
+        project = from_record(Project, json.loads(item["data"]["S"]))
+        project.order = int(item["order"]["N"])
+        return project
+
+    def _get_project_item(self, project_id: str) -> dict[str, Any] | None:
+        return self.client.get_item(TableName=self.names["projects"], Key={"project_id": S(project_id)}, ConsistentRead=True).get("Item")
+
+    def _category_orders(self, category: str) -> list[int]:
+        items = self._query(TableName=self.names["projects"], IndexName="gsi_category_order", KeyConditionExpression="category = :c",
+                            ExpressionAttributeValues={":c": S(category)}, ProjectionExpression="#o", ExpressionAttributeNames={"#o": "order"})
+        return [int(item["order"]["N"]) for item in items]
+
+    def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
+        return {"collection": S(SLUGS), "record_key": S(slug), "data": S(json.dumps({"project_id": project_id, "current": current})),
+                "project_id": S(project_id), "current": {"BOOL": current}}
+
+    def _claim_slug(self, slug: str, project_id: str) -> dict[str, Any]:
+        """Take a slug: free, an old slug (redirects give way to a live page), or already ours."""
+        return {"Put": {
+            "TableName": self.names["records"],
+            "Item": self._slug_claim(slug, project_id, True),
+            "ConditionExpression": "attribute_not_exists(record_key) OR #cur = :false OR project_id = :me",
+            "ExpressionAttributeNames": {"#cur": "current"},
+            "ExpressionAttributeValues": {":false": {"BOOL": False}, ":me": S(project_id)},
+        }}
+
+    def _slug_taken(self, slug: str) -> ConflictError:
+        return ConflictError("slug", f"The address '{slug}' is already used by another project.")
+
+    def create_project(self, project: Project) -> Project:
+        stored = replace(project, order=next_order(self._category_orders(project.category)), version=1, updated_at=utcnow(), cover=None)
+        stored.cover = self._cover_copy(stored)
+        self._transact([
+            {"Put": {"TableName": self.names["projects"], "Item": self._project_item(stored), "ConditionExpression": "attribute_not_exists(project_id)"}},
+            self._claim_slug(stored.slug, stored.id),
+        ], "the project already exists", {1: self._slug_taken(stored.slug)})
+        return stored
+
+    def get_project(self, project_id: str) -> Project | None:
+        return self._load_project(self._get_project_item(project_id))
+
+    def project_by_slug(self, slug: str) -> Project | None:
+        items = list(self._query(TableName=self.names["projects"], IndexName="gsi_slug", KeyConditionExpression="slug = :s",
+                                 ExpressionAttributeValues={":s": S(slug)}))
+        return self._load_project(items[0]) if items else None
+
+    def project_id_for_old_slug(self, slug: str) -> str | None:
+        claim = self.records.get(SLUGS, slug)
+        return claim["project_id"] if claim and not claim.get("current") else None
+
+    def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
+        kwargs: dict[str, Any] = {"TableName": self.names["projects"], "IndexName": "gsi_category_order", "KeyConditionExpression": "category = :c",
+                                  "ExpressionAttributeValues": {":c": S(category)}}
+        if published_only:
+            kwargs["FilterExpression"] = "published = :t"
+            kwargs["ExpressionAttributeValues"][":t"] = {"BOOL": True}
+        return [self._load_project(item) for item in self._query(**kwargs)]
+
+    def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
+        if not project_ids:
+            return []
+        unique = list(dict.fromkeys(project_ids))
+        found = {p.id: p for p in map(self._load_project, self._batch_get("projects", [{"project_id": S(i)} for i in unique]))}
+        return [found[pid] for pid in project_ids if pid in found]
+
+    def update_project(self, project: Project) -> Project:
+        item = self._get_project_item(project.id)
+        if item is None:
+            raise NotFoundError(f"project {project.id} no longer exists")
+        current = self._load_project(item)
+        if current.version != project.version:
+            raise StaleVersionError("This project was changed by someone else since you opened it.")
+        stored = replace(project, version=current.version + 1, updated_at=utcnow(), order=current.order)
+        if stored.category != current.category:
+            stored.order = next_order(self._category_orders(stored.category))
+        stored.cover = self._cover_copy(stored)
+        writes: list[dict[str, Any]] = [{"Put": {
+            "TableName": self.names["projects"], "Item": self._project_item(stored),
+            "ConditionExpression": "version = :v", "ExpressionAttributeValues": {":v": N(current.version)},
+        }}]
+        conflicts = {}
+        if stored.slug != current.slug:
+            conflicts[1] = self._slug_taken(stored.slug)
+            writes.append(self._claim_slug(stored.slug, stored.id))
+            writes.append({"Put": {"TableName": self.names["records"], "Item": self._slug_claim(current.slug, stored.id, False)}})
+        self._transact(writes, "This project was changed by someone else since you opened it.", conflicts)
+        return stored
+
+    def delete_project(self, project_id: str) -> list[Photo]:
+        photos = self.photos_for_project(project_id)
+        project = self.get_project(project_id)
+        claims = [key for key, data in self.records.query(SLUGS) if data.get("project_id") == project_id] if project else []
+        # Photos first: a half-finished delete leaves a project without photos, never orphans.
+        deletes = [{"DeleteRequest": {"Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(p.order, p.id))}}} for p in photos]
+        for start in range(0, len(deletes), 25):
+            request = {self.names["photos"]: deletes[start : start + 25]}
+            while request:
+                request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+        for slug in claims:
+            self.records.delete(SLUGS, slug)
+        self.client.delete_item(TableName=self.names["projects"], Key={"project_id": S(project_id)})
+        return photos
+
+    def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
+        current = [(p.id, p.order) for p in self.projects_in_category(category)]
+        changes = plan_reorder(current, ordered_ids)
+        writes = [{"Update": {
+            "TableName": self.names["projects"], "Key": {"project_id": S(pid)}, "UpdateExpression": "SET #o = :o",
+            "ConditionExpression": "category = :c", "ExpressionAttributeNames": {"#o": "order"},
+            "ExpressionAttributeValues": {":o": N(order), ":c": S(category)},
+        }} for pid, order in changes.items()]
+        for start in range(0, len(writes), TRANSACTION_LIMIT):
+            self._transact(writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; reload the page.")
+
+    # -- photos ----------------------------------------------------------------------------------
+    def _photo_item(self, photo: Photo) -> dict[str, Any]:
+        return {
+            "project_id": S(photo.project_id),
+            PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id)),
+            "photo_id": S(photo.id),
+            "status": S(photo.status),
+            "updated_at": S(photo.updated_at),
+            "version": N(photo.version),
+            "data": S(_dump(photo)),
+        }
+
+    @staticmethod
+    def _load_photo(item: Mapping[str, Any] | None) -> Photo | None:
+        if not item:
+            return None
+        photo = from_record(Photo, json.loads(item["data"]["S"]))
+        photo.order = int(item[PHOTO_SORT_KEY]["S"].split("#", 1)[0])
+        return photo
+
+    def _photo_item_by_id(self, photo_id: str) -> dict[str, Any] | None:
+        """The index gives the photo's key; the read itself is consistent."""
+        for _ in range(3):
+            keys = list(self._query(TableName=self.names["photos"], IndexName="gsi_photo_id", KeyConditionExpression="photo_id = :p",
+                                    ExpressionAttributeValues={":p": S(photo_id)}, ProjectionExpression=f"project_id, #sk",
+                                    ExpressionAttributeNames={"#sk": PHOTO_SORT_KEY}))
+            if not keys:
+                return None
+            item = self.client.get_item(TableName=self.names["photos"], Key=keys[0], ConsistentRead=True).get("Item")
+            if item is not None:
+                return item
+            time.sleep(0.05)  # moved by a reorder since the index was read
+        return None
+
+    def add_photo(self, photo: Photo) -> Photo:
+        if self._get_project_item(photo.project_id) is None:
+            raise NotFoundError(f"project {photo.project_id} does not exist")
+        orders = [p.order for p in self.photos_for_project(photo.project_id)]
+        stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
+        self.client.put_item(TableName=self.names["photos"], Item=self._photo_item(stored))
+        return stored
+
+    def get_photo(self, photo_id: str) -> Photo | None:
+        return self._load_photo(self._photo_item_by_id(photo_id))
+
+    def photos_for_project(self, project_id: str) -> list[Photo]:
+        items = self._query(TableName=self.names["photos"], KeyConditionExpression="project_id = :p",
+                            ExpressionAttributeValues={":p": S(project_id)}, ConsistentRead=True)
+        return [self._load_photo(item) for item in items]
+
+    def photos_with_status(self, status: str) -> list[Photo]:
+        items = self._query(TableName=self.names["photos"], IndexName="gsi_status", KeyConditionExpression="#s = :s",
+                            ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": S(status)})
+        return [self._load_photo(item) for item in items]
+
+    def update_photo(self, photo: Photo) -> Photo:
+        current = self._load_photo(self._photo_item_by_id(photo.id))
+        if current is None:
+            raise NotFoundError(f"photo {photo.id} no longer exists")
+        if current.version != photo.version:
+            raise StaleVersionError("This photo was changed by someone else since you opened it.")
+        stored = replace(photo, version=current.version + 1, updated_at=utcnow(), order=current.order, project_id=current.project_id)
+        try:
+            self.client.put_item(TableName=self.names["photos"], Item=self._photo_item(stored), ConditionExpression="version = :v",
+                                 ExpressionAttributeValues={":v": N(current.version)})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleVersionError("This photo was changed by someone else since you opened it.") from None
+            raise
+        self._refresh_cover(stored.project_id, stored.id)
+        return stored
+
+    def delete_photo(self, photo_id: str) -> Photo | None:
+        photo = self.get_photo(photo_id)
+        if photo is None:
+            return None
+        self.client.delete_item(TableName=self.names["photos"], Key={"project_id": S(photo.project_id), PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id))})
+        self._refresh_cover(photo.project_id, photo.id)
+        return photo
+
+    def reorder_photos(self, project_id: str, ordered_ids: Sequence[str]) -> None:
+        """A photo's position is part of its key, so a move is a delete and a put, all in one
+        transaction (50 moved photos per transaction)."""
+        photos = {p.id: p for p in self.photos_for_project(project_id)}
+        changes = plan_reorder([(p.id, p.order) for p in photos.values()], ordered_ids)
+        writes: list[dict[str, Any]] = []
+        for photo_id, order in changes.items():
+            old = photos[photo_id]
+            writes.append({"Delete": {"TableName": self.names["photos"], "Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(old.order, photo_id))},
+                                      "ConditionExpression": "version = :v", "ExpressionAttributeValues": {":v": N(old.version)}}})
+            writes.append({"Put": {"TableName": self.names["photos"], "Item": self._photo_item(replace(old, order=order))}})
+        for start in range(0, len(writes), TRANSACTION_LIMIT):
+            self._transact(writes[start : start + TRANSACTION_LIMIT], "The photos changed meanwhile; reload the page.")
+
+    # -- the project's cover copy ----------------------------------------------------------------
+    def _cover_copy(self, project: Project):
+        if not project.cover_photo_id:
+            return None
+        photo = self.get_photo(project.cover_photo_id)
+        if photo is None or photo.project_id != project.id:
+            project.cover_photo_id = ""
+            return None
+        return photo.image()
+
+    def _refresh_cover(self, project_id: str, photo_id: str) -> None:
+        """Derived data: rewritten without a version change, conditional on nobody saving between."""
+        for _ in range(5):
+            item = self._get_project_item(project_id)
+            project = self._load_project(item)
+            if project is None or project.cover_photo_id != photo_id:
+                return
+            project.cover = self._cover_copy(project)
+            try:
+                self.client.update_item(TableName=self.names["projects"], Key={"project_id": S(project_id)}, UpdateExpression="SET #d = :d",
+                                        ConditionExpression="version = :v", ExpressionAttributeNames={"#d": "data"},
+                                        ExpressionAttributeValues={":d": S(_dump(project)), ":v": N(project.version)})
+                return
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+
+    # -- pages -----------------------------------------------------------------------------------
+    def get_pages(self, page_ids: Iterable[str]) -> dict[str, Page]:
+        page_ids = list(dict.fromkeys(page_ids))
+        items = self._batch_get("pages", [{"page_id": S(pid)} for pid in page_ids]) if page_ids else []
+        found = {item["page_id"]["S"]: from_record(Page, json.loads(item["data"]["S"])) for item in items}
+        return {pid: found.get(pid) or Page(pid) for pid in page_ids}
+
+    def save_page(self, page: Page) -> Page:
+        stored = replace(page, version=page.version + 1, updated_at=utcnow())
+        condition = "attribute_not_exists(page_id)" if page.version == 0 else "version = :v"
+        kwargs: dict[str, Any] = {"ExpressionAttributeValues": {":v": N(page.version)}} if page.version else {}
+        try:
+            self.client.put_item(TableName=self.names["pages"], Item={"page_id": S(page.id), "version": N(stored.version), "data": S(_dump(stored))},
+                                 ConditionExpression=condition, **kwargs)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleVersionError("This page was changed by someone else since you opened it.") from None
+            raise
+        return stored
+
+    # -- admins ----------------------------------------------------------------------------------
+    def _admin_item(self, admin: AdminUser) -> dict[str, Any]:
+        return {"user_id": S(admin.id), "email": S(admin.email), "version": N(admin.version), "data": S(_dump(admin))}
+
+    def _email_claim(self, admin: AdminUser) -> dict[str, Any]:
+        return {"Put": {"TableName": self.names["records"], "ConditionExpression": "attribute_not_exists(record_key) OR user_id = :me",
+                        "ExpressionAttributeValues": {":me": S(admin.id)},
+                        "Item": {"collection": S(ADMIN_EMAILS), "record_key": S(admin.email), "user_id": S(admin.id),
+                                 "data": S(json.dumps({"user_id": admin.id}))}}}
+
+    def _email_taken(self, email: str) -> ConflictError:
+        return ConflictError("email", f"An admin with the email {email} already exists.")
+
+    def create_admin(self, admin: AdminUser) -> AdminUser:
+        stored = replace(admin, version=1)
+        self._transact([
+            {"Put": {"TableName": self.names["admins"], "Item": self._admin_item(stored), "ConditionExpression": "attribute_not_exists(user_id)"}},
+            self._email_claim(stored),
+        ], "the admin already exists", {1: self._email_taken(admin.email)})
+        return stored
+
+    def get_admin(self, admin_id: str) -> AdminUser | None:
+        item = self.client.get_item(TableName=self.names["admins"], Key={"user_id": S(admin_id)}, ConsistentRead=True).get("Item")
+        return from_record(AdminUser, json.loads(item["data"]["S"])) if item else None
+
+    def admin_by_email(self, email: str) -> AdminUser | None:
+        claim = self.records.get(ADMIN_EMAILS, email.strip().lower())
+        return self.get_admin(claim["user_id"]) if claim else None
+
+    def update_admin(self, admin: AdminUser) -> AdminUser:
+        current = self.get_admin(admin.id)
+        if current is None:
+            raise NotFoundError(f"admin {admin.id} no longer exists")
+        if current.version != admin.version:
+            raise StaleVersionError("This account was changed since it was read.")
+        stored = replace(admin, version=admin.version + 1)
+        writes = [{"Put": {"TableName": self.names["admins"], "Item": self._admin_item(stored), "ConditionExpression": "version = :v",
+                           "ExpressionAttributeValues": {":v": N(current.version)}}}]
+        if stored.email != current.email:
+            writes.append(self._email_claim(stored))
+            writes.append({"Delete": {"TableName": self.names["records"], "Key": {"collection": S(ADMIN_EMAILS), "record_key": S(current.email)}}})
+        self._transact(writes, "This account was changed since it was read.", {1: self._email_taken(stored.email)})
+        return stored
+
+    def list_admins(self) -> list[AdminUser]:
+        ids = [data["user_id"] for _, data in self.records.query(ADMIN_EMAILS)]
+        items = self._batch_get("admins", [{"user_id": S(i)} for i in ids]) if ids else []
+        admins = [from_record(AdminUser, json.loads(item["data"]["S"])) for item in items]
+        return sorted(admins, key=lambda a: a.email)
+
+
+class DynamoRecordStore:
+    """Records: `data` holds the JSON document, counters are numeric `c_<field>` attributes so
+    `increment` is one atomic ADD."""
+
+    def __init__(self, store: DynamoContentStore):
+        self._store = store
+
+    @property
+    def _table(self) -> str:
+        return self._store.names["records"]
+
+    @staticmethod
+    def _alive(item: Mapping[str, Any], now: int) -> bool:
+        expires = item.get(TTL_ATTRIBUTE)
+        return expires is None or int(expires["N"]) > now  # TTL deletes lazily; expiry is exact here
+
+    @staticmethod
+    def _data(item: Mapping[str, Any]) -> dict[str, Any]:
+        data = json.loads(item["data"]["S"]) if "data" in item else {}
+        for name, value in item.items():
+            if name.startswith(COUNTER_PREFIX) and "N" in value:
+                data[name[len(COUNTER_PREFIX):]] = int(value["N"])
+        return data
+
+    def _key(self, collection: str, key: str) -> dict[str, Any]:
+        return {"collection": S(collection), "record_key": S(key)}
+
+    def get(self, collection: str, key: str) -> dict[str, Any] | None:
+        item = self._store.client.get_item(TableName=self._table, Key=self._key(collection, key), ConsistentRead=True).get("Item")
+        return self._data(item) if item and self._alive(item, int(time.time())) else None
+
+    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+        item = {**self._key(collection, key), "data": S(json.dumps(dict(data)))}
+        if expires_at is not None:
+            item[TTL_ATTRIBUTE] = N(int(expires_at))
+        self._store.client.put_item(TableName=self._table, Item=item)
+
+    def delete(self, collection: str, key: str) -> None:
+        self._store.client.delete_item(TableName=self._table, Key=self._key(collection, key))
+
+    def query(self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+        kwargs: dict[str, Any] = {"TableName": self._table, "ScanIndexForward": not newest_first, "ConsistentRead": True,
+                                  "ExpressionAttributeValues": {":c": S(collection)}}
+        if prefix:
+            kwargs["KeyConditionExpression"] = "collection = :c AND begins_with(record_key, :p)"
+            kwargs["ExpressionAttributeValues"][":p"] = S(prefix)
+        else:
+            kwargs["KeyConditionExpression"] = "collection = :c"
+        now, found = int(time.time()), []
+        for item in self._store._query(**kwargs):
+            if self._alive(item, now):
+                found.append((item["record_key"]["S"], self._data(item)))
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
+
+    def increment(self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
+        client, counter = self._store.client, COUNTER_PREFIX + field
+        names = {"#n": counter, "#e": TTL_ATTRIBUTE}
+        values: dict[str, Any] = {":a": N(amount), ":now": N(int(time.time()))}
+        update = "ADD #n :a"
+        if expires_at is not None:
+            update += " SET #e = :e"
+            values[":e"] = N(int(expires_at))
+        try:
+            response = client.update_item(TableName=self._table, Key=self._key(collection, key), UpdateExpression=update,
+                                          ConditionExpression="attribute_not_exists(#e) OR #e > :now", ExpressionAttributeNames=names,
+                                          ExpressionAttributeValues=values, ReturnValues="UPDATED_NEW")
+            return int(response["Attributes"][counter]["N"])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        # The record had expired (TTL deletes lazily): start it again from this increment.
+        self.put(collection, key, {}, expires_at=expires_at)
+        client.update_item(TableName=self._table, Key=self._key(collection, key), UpdateExpression="SET #n = :a",
+                           ExpressionAttributeNames={"#n": counter}, ExpressionAttributeValues={":a": N(amount)})
+        return amount

@@ -1,0 +1,214 @@
+"""The contract every content store keeps (SQLite and DynamoDB run the same tests)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from sgoodie.domain import AdminUser, Page, Photo, Project
+from sgoodie.stores import ConflictError, NotFoundError, StaleVersionError
+
+
+def _project(store, title, category="interiors", **fields):
+    return store.create_project(Project(title=title, category=category, **fields))
+
+
+def _photo(store, project, **fields):
+    fields.setdefault("status", "ready")
+    return store.add_photo(Photo(project_id=project.id, **fields))
+
+
+# -- projects ---------------------------------------------------------------------------------------
+def test_create_and_read_a_project(content_store):
+    created = _project(content_store, "Harbour Loft", description="Light *and* water", location="Lisbon")
+    assert created.version == 1 and created.slug == "harbour-loft" and created.order > 0
+    again = content_store.get_project(created.id)
+    assert again == created
+    assert content_store.project_by_slug("harbour-loft").id == created.id
+    assert content_store.get_project("nope") is None and content_store.project_by_slug("nope") is None
+
+
+def test_slugs_are_unique(content_store):
+    _project(content_store, "Harbour Loft")
+    with pytest.raises(ConflictError) as caught:
+        _project(content_store, "Harbour Loft")
+    assert caught.value.field == "slug"
+    other = _project(content_store, "Other")
+    with pytest.raises(ConflictError):
+        content_store.update_project(replace(other, slug="harbour-loft"))
+
+
+def test_a_changed_slug_keeps_redirecting_and_can_be_reused(content_store):
+    project = _project(content_store, "Old Name")
+    moved = content_store.update_project(replace(project, slug="new-name"))
+    assert content_store.project_by_slug("old-name") is None
+    assert content_store.project_id_for_old_slug("old-name") == project.id
+    assert content_store.project_id_for_old_slug("new-name") is None
+    # Another project may take the old address; the redirect then gives way.
+    newcomer = _project(content_store, "Old Name")
+    assert content_store.project_by_slug("old-name").id == newcomer.id
+    assert content_store.project_id_for_old_slug("old-name") is None
+    back = content_store.update_project(replace(moved, slug="new-name-2"))
+    assert content_store.project_id_for_old_slug("new-name") == back.id
+
+
+def test_a_stale_project_update_is_refused_and_writes_nothing(content_store):
+    project = _project(content_store, "Garden Villa")
+    mine = replace(project, title="Mine")
+    content_store.update_project(replace(project, title="Theirs"))
+    with pytest.raises(StaleVersionError):
+        content_store.update_project(mine)
+    assert content_store.get_project(project.id).title == "Theirs"
+    with pytest.raises(NotFoundError):
+        content_store.update_project(replace(project, id="missing"))
+
+
+def test_categories_list_in_display_order(content_store):
+    a, b, c = (_project(content_store, name, "travel") for name in ("A", "B", "C"))
+    content_store.update_project(replace(content_store.get_project(b.id), published=True))
+    assert [p.title for p in content_store.projects_in_category("travel")] == ["A", "B", "C"]
+    assert [p.title for p in content_store.projects_in_category("travel", published_only=True)] == ["B"]
+    assert content_store.projects_in_category("interiors") == []
+    # Moving to another category puts it last there.
+    _project(content_store, "D", "interiors")
+    content_store.update_project(replace(content_store.get_project(a.id), category="interiors"))
+    assert [p.title for p in content_store.projects_in_category("interiors")] == ["D", "A"]
+    assert [p.title for p in content_store.projects_in_category("travel")] == ["B", "C"]
+
+
+def test_projects_by_ids_keeps_the_given_order(content_store):
+    a, b = _project(content_store, "A"), _project(content_store, "B")
+    assert [p.id for p in content_store.projects_by_ids([b.id, "gone", a.id])] == [b.id, a.id]
+    assert content_store.projects_by_ids([]) == []
+
+
+def test_reorder_projects(content_store):
+    ids = [_project(content_store, f"P{n}", "brand-marketing").id for n in range(5)]
+    wanted = [ids[3], ids[0], ids[1], ids[4], ids[2]]
+    content_store.reorder_projects("brand-marketing", wanted)
+    assert [p.id for p in content_store.projects_in_category("brand-marketing")] == wanted
+    with pytest.raises(ValueError):
+        content_store.reorder_projects("brand-marketing", wanted[:4])
+
+
+def test_delete_project_removes_its_photos(content_store):
+    project = _project(content_store, "Gone Soon")
+    photos = [_photo(content_store, project) for _ in range(3)]
+    removed = content_store.delete_project(project.id)
+    assert sorted(p.id for p in removed) == sorted(p.id for p in photos)
+    assert content_store.get_project(project.id) is None
+    assert content_store.photos_for_project(project.id) == []
+    assert content_store.get_photo(photos[0].id) is None
+    _project(content_store, "Gone Soon")  # its address is free again
+
+
+# -- photos -----------------------------------------------------------------------------------------
+def test_photos_keep_their_order_and_can_be_reordered(content_store):
+    project = _project(content_store, "Photos")
+    ids = [_photo(content_store, project, alt_text=str(n)).id for n in range(4)]
+    assert [p.id for p in content_store.photos_for_project(project.id)] == ids
+    content_store.reorder_photos(project.id, ids[::-1])
+    assert [p.id for p in content_store.photos_for_project(project.id)] == ids[::-1]
+    assert content_store.get_photo(ids[0]).alt_text == "0"  # found by id after moving
+
+
+def test_photo_updates_are_versioned_and_keep_the_cover_copy_fresh(content_store):
+    project = _project(content_store, "Covered")
+    photo = _photo(content_store, project, status="processing")
+    project = content_store.update_project(replace(project, cover_photo_id=photo.id))
+    assert project.cover is None  # no variants yet
+    ready = content_store.update_photo(replace(photo, status="ready", width=800, height=600, variants=[]))
+    with pytest.raises(StaleVersionError):
+        content_store.update_photo(replace(photo, alt_text="stale"))
+    from sgoodie.domain import Variant
+
+    with_variants = content_store.update_photo(replace(ready, variants=[Variant(320, 240, "jpeg", "k/320.jpg", 10)], alt_text="Hall"))
+    cover = content_store.get_project(project.id).cover
+    assert cover is not None and cover.alt == "Hall" and cover.variants[0].key == "k/320.jpg"
+    assert content_store.get_project(project.id).version == project.version  # derived data: no version bump
+    content_store.delete_photo(with_variants.id)
+    assert content_store.get_project(project.id).cover is None
+
+
+def test_photos_by_status(content_store):
+    project = _project(content_store, "Statuses")
+    queued = _photo(content_store, project, status="queued")
+    _photo(content_store, project, status="ready")
+    assert [p.id for p in content_store.photos_with_status("queued")] == [queued.id]
+    content_store.update_photo(replace(queued, status="failed", error="broken"))
+    assert content_store.photos_with_status("queued") == []
+    assert content_store.photos_with_status("failed")[0].error == "broken"
+
+
+def test_adding_a_photo_to_a_missing_project_fails(content_store):
+    with pytest.raises(NotFoundError):
+        content_store.add_photo(Photo(project_id="missing"))
+
+
+# -- pages and admins -------------------------------------------------------------------------------
+def test_pages_round_trip_and_refuse_stale_saves(content_store):
+    pages = content_store.get_pages(["home", "about"])
+    assert pages["home"].version == 0 and pages["home"].content == {}
+    home = content_store.save_page(replace(pages["home"], content={"headline": "Hello", "featured_order": ["a", "b"]}))
+    assert home.version == 1
+    assert content_store.get_pages(["home"])["home"].content["featured_order"] == ["a", "b"]
+    with pytest.raises(StaleVersionError):
+        content_store.save_page(replace(pages["home"], content={"headline": "Stale"}))
+    with pytest.raises(StaleVersionError):
+        content_store.save_page(Page("about", version=3))
+
+
+def test_admins(content_store):
+    admin = content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))
+    with pytest.raises(ConflictError):
+        content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))
+    assert content_store.admin_by_email("A@example.com ").id == admin.id
+    assert content_store.get_admin(admin.id).email == "a@example.com"
+    renamed = content_store.update_admin(replace(admin, email="b@example.com"))
+    assert content_store.admin_by_email("a@example.com") is None
+    assert content_store.admin_by_email("b@example.com").id == admin.id
+    with pytest.raises(StaleVersionError):
+        content_store.update_admin(replace(admin, password_hash="stale"))
+    content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))  # the old email is free
+    assert [a.email for a in content_store.list_admins()] == ["a@example.com", "b@example.com"]
+    assert renamed.version == 2
+
+
+# -- records ----------------------------------------------------------------------------------------
+def test_records_put_get_delete_and_expire(content_store):
+    records = content_store.records
+    records.put("things", "a", {"n": 1, "text": "é"})
+    assert records.get("things", "a") == {"n": 1, "text": "é"}
+    records.put("things", "old", {"n": 2}, expires_at=int(time.time()) - 1)
+    assert records.get("things", "old") is None
+    assert [k for k, _ in records.query("things")] == ["a"]
+    records.delete("things", "a")
+    assert records.get("things", "a") is None
+
+
+def test_records_query_by_prefix_order_and_limit(content_store):
+    records = content_store.records
+    for key in ("2026-01#b", "2026-01#a", "2026-02#c", "2025-12#z"):
+        records.put("log", key, {"k": key})
+    records.put("other", "2026-01#x", {})
+    assert [k for k, _ in records.query("log", prefix="2026-01")] == ["2026-01#a", "2026-01#b"]
+    assert [k for k, _ in records.query("log", newest_first=True, limit=2)] == ["2026-02#c", "2026-01#b"]
+
+
+def test_increment_is_atomic_and_restarts_after_expiry(content_store):
+    records = content_store.records
+    later = int(time.time()) + 60
+
+    def bump():
+        for _ in range(10):
+            records.increment("counters", "k", "hits", expires_at=later)
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert records.get("counters", "k")["hits"] == 40
+    records.put("counters", "old", {"hits": 5}, expires_at=int(time.time()) - 1)
+    assert records.increment("counters", "old", "hits", expires_at=later) == 1
