@@ -86,6 +86,8 @@ def init_app(app: SgoodieFlask) -> PluginRegistry:
         try:
             plugin = load()
         except Exception as exc:
+            if source == "core":
+                raise  # the site cannot run without its own features: fail loudly at start-up
             _fail(app, record, f"could not be imported: {exc.__class__.__name__}: {exc}", exc)
             continue
         if not isinstance(plugin, Plugin):

@@ -13,3 +13,10 @@ plugin.add_blueprint(bp)
 plugin.add_nav_entry("Personal Branding", "public.personal_branding", order=20)
 plugin.add_nav_entry("About", "public.about", order=30)
 plugin.on_setup(errors.register)
+
+
+@plugin.on_setup
+def _template_helpers(app) -> None:
+    from .seo import simple_meta
+
+    app.jinja_env.globals["simple_meta"] = simple_meta

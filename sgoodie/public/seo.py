@@ -63,6 +63,15 @@ def share_variant(image: Image | None):
     return next((v for v in jpegs if v.width >= SHARE_IMAGE_WIDTH), jpegs[-1])
 
 
+def simple_meta(heading: str = "", description: str = "") -> Meta:
+    """Meta for pages that bring no SEO of their own (plugin pages): this URL, the site's name
+    and default description."""
+    from ..services import services
+
+    settings = services().site_settings()
+    return Meta(title(heading, settings), description or settings.default_seo_description or settings.tagline, absolute(request.path))
+
+
 def title(part: str, settings: SiteSettings) -> str:
     return f"{part} | {settings.business_name}" if part else settings.business_name
 

@@ -1,0 +1,162 @@
+"""The plugin registry: discovery from entry points, enabling, isolation of failures, precedence."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import textwrap
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from sgoodie import create_app, plugin_loader, signals
+from sgoodie.services import services
+
+HELLO = '''
+from flask import Blueprint, render_template
+from sgoodie.plugin_api import Plugin, signals
+
+plugin = Plugin("hello", version="1.2.0", description="Says hello.")
+bp = plugin.add_blueprint(Blueprint("hello", __name__, url_prefix="/hello", template_folder="templates"))
+received = []
+
+@bp.get("/")
+def index():
+    return render_template("hello/index.html")
+
+plugin.add_nav_entry("Hello", "hello.index")
+
+@plugin.slot("before_footer")
+def footer(**context):
+    return "<b>hello from a slot</b>"
+
+@plugin.on(signals.page_saved)
+def saved(app, page, **kwargs):
+    received.append(page.id)
+'''
+
+BROKEN_SLOT = '''
+from sgoodie.plugin_api import Plugin, signals
+plugin = Plugin("broken", version="0.1")
+
+@plugin.slot("before_footer")
+def explode(**context):
+    raise RuntimeError("slot exploded")
+
+@plugin.on(signals.page_saved)
+def explode_too(app, **kwargs):
+    raise RuntimeError("handler exploded")
+'''
+
+
+@pytest.fixture
+def plugin_packages(tmp_path, monkeypatch):
+    """Write plugin modules to a folder on sys.path and expose them as entry points."""
+    root = tmp_path / "site-packages"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    entries: list[EntryPoint] = []
+
+    def install(module: str, source: str, attribute: str = "plugin", templates: dict[str, str] | None = None):
+        package = root / module
+        package.mkdir()
+        (package / "__init__.py").write_text(textwrap.dedent(source))
+        for path, text in (templates or {}).items():
+            target = package / "templates" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+        entries.append(EntryPoint(name=module, value=f"{module}:{attribute}", group=plugin_loader.ENTRY_POINT_GROUP))
+
+    monkeypatch.setattr(plugin_loader, "entry_points", lambda group: [e for e in entries if e.group == group])
+    yield install
+    for module in [m for m in sys.modules if m.startswith(("hello_plugin", "broken_plugin", "missing_plugin", "old_plugin"))]:
+        del sys.modules[module]
+
+
+def _app(tmp_path, **config):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x", **config})
+    with app.app_context():
+        services().store.init_schema()
+    return app
+
+
+HELLO_TEMPLATE = {"hello/index.html": '{% extends "public/layout.html" %}{% block main %}<p>Hello from a plugin</p>{% endblock %}'}
+
+
+def test_an_entry_point_plugin_serves_its_route_nav_and_slot(tmp_path, plugin_packages):
+    plugin_packages("hello_plugin", HELLO, templates=HELLO_TEMPLATE)
+    app = _app(tmp_path)
+    client = app.test_client()
+    response = client.get("/hello/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Hello from a plugin" in html
+    assert 'href="/hello/"' in html  # its navigation entry
+    assert "&lt;b&gt;hello from a slot&lt;/b&gt;" in html  # plain strings from slots are escaped
+    records = {r.name: r for r in plugin_loader.registry(app).records}
+    assert records["hello"].state == "enabled" and records["hello"].version == "1.2.0"
+
+
+def test_plugin_signal_handlers_receive_signals(tmp_path, plugin_packages):
+    plugin_packages("hello_plugin", HELLO, templates=HELLO_TEMPLATE)
+    app = _app(tmp_path)
+    from sgoodie import content
+    from sgoodie.domain import Page
+
+    with app.test_request_context():
+        content.save_page(Page("about", {"bio": "x"}))
+    assert sys.modules["hello_plugin"].received == ["about"]
+
+
+def test_sgoodie_plugins_can_disable_a_plugin(tmp_path, plugin_packages):
+    plugin_packages("hello_plugin", HELLO, templates=HELLO_TEMPLATE)
+    app = _app(tmp_path, PLUGINS="-hello")
+    assert app.test_client().get("/hello/").status_code == 404
+    assert {r.name: r.state for r in plugin_loader.registry(app).records}["hello"] == "disabled"
+
+
+def test_a_plugin_that_fails_to_import_is_logged_and_the_site_keeps_serving(tmp_path, plugin_packages, caplog):
+    plugin_packages("missing_plugin", "import not_a_real_module\n")
+    caplog.set_level(logging.ERROR)
+    app = _app(tmp_path)
+    assert app.test_client().get("/").status_code == 200
+    record = {r.name: r for r in plugin_loader.registry(app).records}["missing_plugin"]
+    assert record.state == "failed" and "not_a_real_module" in record.reason
+    assert "missing_plugin" in caplog.text
+
+
+def test_slot_and_signal_failures_are_isolated(tmp_path, plugin_packages, caplog):
+    plugin_packages("broken_plugin", BROKEN_SLOT)
+    caplog.set_level(logging.ERROR)
+    app = _app(tmp_path)
+    assert app.test_client().get("/about").status_code == 200
+    assert "slot exploded" in caplog.text and "broken" in caplog.text
+    from sgoodie import content
+    from sgoodie.domain import Page
+
+    with app.test_request_context():
+        saved = content.save_page(Page("about", {"bio": "still saved"}))
+    assert saved.version == 1
+    assert "handler exploded" in caplog.text
+
+
+def test_a_plugin_for_another_api_version_is_refused_with_a_clear_message(tmp_path, plugin_packages):
+    plugin_packages("old_plugin", "from sgoodie.plugin_api import Plugin\nplugin = Plugin('old', api_version=99)\n")
+    app = _app(tmp_path)
+    record = {r.name: r for r in plugin_loader.registry(app).records}["old"]
+    assert record.state == "failed" and "version 99" in record.reason
+
+
+def test_site_templates_override_plugin_templates_which_override_core(tmp_path, plugin_packages):
+    plugin_packages("hello_plugin", HELLO, templates=HELLO_TEMPLATE)
+    site_templates = tmp_path / "instance" / "templates"
+    (site_templates / "hello").mkdir(parents=True)
+    (site_templates / "hello" / "index.html").write_text("site version")
+    app = _app(tmp_path)
+    assert app.test_client().get("/hello/").get_data(as_text=True) == "site version"
+
+
+def test_core_features_are_plugins_too(tmp_path):
+    app = _app(tmp_path)
+    core = {r.name for r in plugin_loader.registry(app).records if r.source == "core"}
+    assert {"public", "admin", "media"} <= core
