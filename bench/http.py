@@ -16,6 +16,11 @@ Uses `wrk` when installed (it is here), else a small threaded Python client.
 
 from __future__ import annotations
 
+import sys
+
+# This file is named like the standard library's `http` package; keep its folder off the path.
+sys.path[:] = [p for p in sys.path if p not in ("", __file__.rsplit("/", 1)[0])]
+
 import argparse
 import json
 import os
@@ -24,7 +29,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -97,7 +101,7 @@ end
 def _wrk(url: str, seconds: int, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
-    threads = min(2, connections)
+    threads = 1  # one load thread: the machine under test has only a couple of cores to share
     output = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script.name, url],
                             capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from flask_caching import Cache
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wsgi import get_host
 
 log = logging.getLogger("sgoodie.cache")
 
@@ -36,6 +38,8 @@ CDN_MAX_AGE = 600
 STALE_WHILE_REVALIDATE = 86400
 PAGE_TIMEOUT = 7 * 24 * 3600  # pages also expire on their own, so an abandoned URL goes away
 NEVER_CACHED = ("/admin", "/api/", "/media/", "/static/")
+# Headers a stored page is served without (they are per response, or added at serve time).
+PER_RESPONSE_HEADERS = {"set-cookie", "content-length", "etag", "x-cache", "cache-control", "date"}
 
 
 def tag_current_page(*tags: str) -> None:
@@ -72,6 +76,7 @@ class PageCache:
         self._stats = Stats()
         self._lock = threading.Lock()
         self._pending_checked_at = 0.0
+        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
 
     @staticmethod
     def _flask_caching_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -116,19 +121,20 @@ class PageCache:
             return default
 
     # -- lookups ----------------------------------------------------------------------------
-    def key_for_request(self) -> str | None:
+    def cache_key(self, environ: dict[str, Any]) -> str | None:
         """The cache key of this request, or None when it must not come from the cache. Anyone
         with a session cookie (an admin, a visitor who sent a form) gets a fresh render: their
-        page may carry their own CSRF token or flash message."""
-        if not self.enabled or request.method not in ("GET", "HEAD") or request.query_string:
+        page may carry their own CSRF token or flash message. Works on the bare WSGI environ so
+        hits are served before Flask does any work."""
+        if not self.enabled or environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
-        if request.path.startswith(NEVER_CACHED) or _has_session_cookie():
+        path = environ.get("PATH_INFO") or "/"
+        if path.startswith(NEVER_CACHED) or f"{self.session_cookie}=" in environ.get("HTTP_COOKIE", ""):
             return None
-        return f"page:{request.host}{request.path}"
+        return f"page:{get_host(environ)}{path}"
 
     def lookup(self, key: str) -> dict[str, Any] | None:
         """The stored page when all its tags are still at the generations it was stored with."""
-        self._apply_pending_purges()
         guess = self._tags_by_key.get(key, ())
         values = self._call("lookup", self.cache.cache.get_many, key, *map(_gen_key, guess), default=None)
         if not values or values[0] is None:
@@ -157,7 +163,7 @@ class PageCache:
         entry = {
             "status": response.status_code,
             "body": response.get_data(),
-            "headers": [(k, v) for k, v in response.headers.items() if k.lower() in ("content-type", "content-language", "link")],
+            "headers": [(k, v) for k, v in response.headers.items() if k.lower() not in PER_RESPONSE_HEADERS],
             "etag": response.headers.get("ETag", ""),
             "tags": gens,
         }
@@ -182,14 +188,17 @@ class PageCache:
             return False
         return True
 
-    def _apply_pending_purges(self) -> None:
-        """Now and then (and right after an outage) replay purges parked while the cache was down."""
-        from . import pending
-
+    def replay_due(self) -> bool:
+        """Every few seconds (and right after an outage) parked purges are replayed."""
         now = time.monotonic()
         if now - self._pending_checked_at < 5 or not self._available():
-            return
+            return False
         self._pending_checked_at = now
+        return True
+
+    def apply_pending_purges(self) -> None:
+        from . import pending
+
         pending.replay(self)
 
     # -- statistics -------------------------------------------------------------------------
@@ -271,18 +280,43 @@ def _strong_etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
+PUBLIC_CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}, s-maxage={CDN_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+
+
 def _public_cache_control(response: Response) -> None:
-    response.headers["Cache-Control"] = (
-        f"public, max-age={BROWSER_MAX_AGE}, s-maxage={CDN_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
-    )
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
 
 
-def _serve(entry: dict[str, Any]) -> Response:
-    response = current_app.response_class(entry["body"], status=entry["status"], headers=entry["headers"])
-    response.headers["ETag"] = entry["etag"]
-    response.headers["X-Cache"] = "HIT"
-    _public_cache_control(response)
-    return response.make_conditional(request)
+class ServeCachedPages:
+    """WSGI middleware answering cache hits before Flask builds a request: a hit costs one cache
+    round trip and no view, hook or template. Misses go on to the app, which stores them."""
+
+    def __init__(self, app: Flask, cache: PageCache):
+        self.app, self.cache, self.next = app, cache, app.wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response):
+        key = self.cache.cache_key(environ)
+        if key is not None:
+            if self.cache.replay_due():
+                with self.app.app_context():
+                    self.cache.apply_pending_purges()
+            entry = self.cache.lookup(key)
+            if entry is not None:
+                self.cache.count(hit=True)
+                return self._respond(entry, environ, start_response)
+        return self.next(environ, start_response)
+
+    @staticmethod
+    def _respond(entry: dict[str, Any], environ: dict[str, Any], start_response):
+        headers = list(entry["headers"]) + [("ETag", entry["etag"]), ("X-Cache", "HIT"), ("Cache-Control", PUBLIC_CACHE_CONTROL)]
+        wanted = environ.get("HTTP_IF_NONE_MATCH", "")
+        if wanted and (wanted.strip() == "*" or entry["etag"] in [tag.strip() for tag in wanted.split(",")]):
+            start_response("304 Not Modified", [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-language")])
+            return []
+        body = entry["body"]
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{entry['status']} {HTTP_STATUS_CODES.get(entry['status'], '')}", headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 def init_app(app: Flask) -> PageCache:
@@ -292,25 +326,22 @@ def init_app(app: Flask) -> PageCache:
 
     rules.connect(app)
 
-    # Registered before the plugins' hooks so a hit skips all the rest of the request work.
+    app.wsgi_app = ServeCachedPages(app, cache)  # type: ignore[method-assign]
+
     @app.before_request
-    def serve_from_cache():
-        key = cache.key_for_request()
+    def note_the_purge_clock():
+        """A miss remembers the purge clock before rendering (see PageCache.store)."""
+        key = cache.cache_key(request.environ)
         g.sgoodie_cache_key = key
         if key is None:
             return None
-        entry = cache.lookup(key)
-        if entry is not None:
-            cache.count(hit=True)
-            return _serve(entry)
         gens = cache.generations(())
         g.sgoodie_cache_clock = None if gens is None else gens[CLOCK_KEY]
         return None
 
+    # Registered before the plugins' hooks, so it runs after theirs and stores the final headers.
     @app.after_request
     def cache_headers(response: Response) -> Response:
-        if response.headers.get("X-Cache") == "HIT":
-            return response
         from flask import session
 
         tags = current_page_tags()
