@@ -122,3 +122,20 @@ def purge_command(tags: tuple[str, ...], purge_all: bool) -> None:
     if not page_cache().hit_ratio()["available"]:
         raise click.ClickException("The page cache is unreachable; the purge was parked and will apply when it is back.")
     click.echo(f"Purged {', '.join(sorted(chosen))}.")
+
+
+@main.command("reprocess")
+@click.option("--failed", is_flag=True, help="Also retry photos that failed.")
+@click.option("--all", "everything", is_flag=True, help="Re-render every photo (after changing the variant settings).")
+@click.option("--wait/--no-wait", default=True, help="Embedded default: wait for the jobs to finish.")
+@with_appcontext
+def reprocess_command(failed: bool, everything: bool, wait: bool) -> None:
+    """Queue photos for processing again: stuck ones always, failed ones with --failed, all with --all."""
+    from .media.jobs import ThreadJobs, job_queue, reprocess
+
+    count = reprocess(failed=failed, everything=everything)
+    click.echo(f"Queued {count} photo{'s' if count != 1 else ''}.")
+    queue = job_queue()
+    if wait and isinstance(queue, ThreadJobs) and count:
+        queue.wait(timeout=3600)
+        click.echo("Done.")

@@ -108,6 +108,11 @@ def finalize(config: dict[str, Any]) -> None:
     config["BUCKET"] = config.get("BUCKET") or f"sgoodie-photos-{stage}"
     config.setdefault("CATEGORIES", dict(CATEGORIES))
 
+    if config["BACKEND"] == "aws" and "UPLOAD_ORIGINS" not in config:
+        # Browsers post uploads straight to the bucket; the page's CSP must let them connect there.
+        region, bucket = config["AWS_REGION"], config["BUCKET"]
+        config["UPLOAD_ORIGINS"] = (config.get("AWS_ENDPOINT_URL") or f"https://{bucket}.s3.{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com")
+
     if not config.get("SECRET_KEY"):
         if config["BACKEND"] != "local":
             raise ConfigError("SECRET_KEY must be set for the aws backend (keep it in Secrets Manager).")

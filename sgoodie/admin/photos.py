@@ -83,6 +83,22 @@ def photo_cover(photo_id: str):
     return redirect(_back_to(photo))
 
 
+@bp.post("/photos/<photo_id>/retry")
+def retry_photo(photo_id: str):
+    """Queue a failed photo's job again (the original is still in storage)."""
+    from ..content import modify_photo
+    from ..media import jobs
+
+    photo = get_photo_or_404(photo_id)
+    if ConfirmForm().validate_on_submit() and photo.status == "failed":
+        modify_photo(photo.id, lambda current: (setattr(current, "status", "queued"), setattr(current, "error", "")))
+        jobs.enqueue(photo.id)
+        if _wants_json():
+            return jsonify(ok=True, status="queued")
+        flash("Processing the photo again.", "success")
+    return redirect(_back_to(photo))
+
+
 @bp.post("/photos/<photo_id>/move")
 def move_photo(photo_id: str):
     photo = get_photo_or_404(photo_id)

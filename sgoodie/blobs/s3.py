@@ -37,8 +37,9 @@ class S3BlobStore:
         try:
             self.client.head_bucket(Bucket=self.bucket)
             return
-        except ClientError:
-            pass
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in MISSING | {"NoSuchBucket"}:
+                raise  # e.g. 403: the bucket exists but is not ours; creating it would only fail more obscurely
         kwargs: dict[str, Any] = {"Bucket": self.bucket}
         if self.region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
@@ -73,7 +74,10 @@ class S3BlobStore:
         keys = list(keys)
         for start in range(0, len(keys), 1000):
             batch = [{"Key": key} for key in keys[start : start + 1000]]
-            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            errors = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}).get("Errors", [])
+            if errors:  # S3 answers 200 even when single objects could not be deleted
+                shown = ", ".join(f"{e.get('Key')} ({e.get('Code')})" for e in errors[:5])
+                raise OSError(f"S3 refused to delete {len(errors)} object(s): {shown}")
 
     def delete_prefix(self, prefix: str) -> None:
         if not prefix.strip("/"):

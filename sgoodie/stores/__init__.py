@@ -84,6 +84,9 @@ class ContentStore(Protocol):
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
         """In display order."""
 
+    def published_projects(self) -> list[Project]:
+        """Every published project, by category then display order, in one read (the sitemap)."""
+
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         """In the order given, skipping ids that no longer exist."""
 

@@ -24,8 +24,8 @@ from botocore.exceptions import ClientError
 
 from ..config import table_name
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError
-from .dynamodb_schema import PHOTO_SORT_KEY, TABLES, TTL_ATTRIBUTE, create_table_request
+from . import ConflictError, NotFoundError, StaleVersionError, StoreError
+from .dynamodb_schema import LISTED_ATTRIBUTE, LISTED_VALUE, PHOTO_SORT_KEY, TABLES, TTL_ATTRIBUTE, create_table_request
 from .ordering import next_order, plan_reorder
 
 SLUGS = "slugs"
@@ -77,11 +77,9 @@ class DynamoContentStore:
                     raise
             self.client.get_waiter("table_exists").wait(TableName=physical, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
             if table.ttl_attribute:
-                try:
+                ttl = self.client.describe_time_to_live(TableName=physical)["TimeToLiveDescription"]
+                if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
                     self.client.update_time_to_live(TableName=physical, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute})
-                except ClientError as exc:  # already enabled
-                    if exc.response["Error"]["Code"] != "ValidationException":
-                        raise
 
     def check(self) -> None:
         self.client.describe_table(TableName=self.names["projects"])
@@ -106,9 +104,9 @@ class DynamoContentStore:
                 request = response.get("UnprocessedKeys") or {}
         return items
 
-    def _transact(self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, ConflictError] | None = None) -> None:
-        """One atomic write. A failed condition becomes StaleVersionError, or the ConflictError
-        registered for that item's position."""
+    def _transact(self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, StoreError] | None = None) -> None:
+        """One atomic write. A failed condition becomes StaleVersionError, or the error registered
+        for that item's position (a taken slug, a missing project)."""
         try:
             self.client.transact_write_items(TransactItems=items)
         except ClientError as exc:
@@ -122,7 +120,7 @@ class DynamoContentStore:
 
     # -- projects --------------------------------------------------------------------------------
     def _project_item(self, project: Project) -> dict[str, Any]:
-        return {
+        item = {
             "project_id": S(project.id),
             "category": S(project.category),
             "order": N(project.order),
@@ -131,6 +129,9 @@ class DynamoContentStore:
             "version": N(project.version),
             "data": S(_dump(project)),
         }
+        if project.published:  # the key of the sparse gsi_published
+            item[LISTED_ATTRIBUTE] = S(LISTED_VALUE)
+        return item
 
     @staticmethod
     def _load_project(item: Mapping[str, Any] | None) -> Project | None:
@@ -194,6 +195,11 @@ class DynamoContentStore:
             kwargs["ExpressionAttributeValues"][":t"] = {"BOOL": True}
         return [self._load_project(item) for item in self._query(**kwargs)]
 
+    def published_projects(self) -> list[Project]:
+        items = self._query(TableName=self.names["projects"], IndexName="gsi_published", KeyConditionExpression="#l = :l",
+                            ExpressionAttributeNames={"#l": LISTED_ATTRIBUTE}, ExpressionAttributeValues={":l": S(LISTED_VALUE)})
+        return sorted(map(self._load_project, items), key=lambda p: (p.category, p.order))
+
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
             return []
@@ -225,27 +231,34 @@ class DynamoContentStore:
         return stored
 
     def delete_project(self, project_id: str) -> list[Photo]:
+        """One transaction when the project has fewer than about 100 photos and addresses. A bigger
+        one goes in several, photos first, so a half-finished delete never leaves orphan photos
+        and the project with its addresses always goes in the last one."""
         photos = self.photos_for_project(project_id)
-        project = self.get_project(project_id)
-        claims = [key for key, data in self.records.query(SLUGS) if data.get("project_id") == project_id] if project else []
-        # Photos first: a half-finished delete leaves a project without photos, never orphans.
-        deletes = [{"DeleteRequest": {"Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(p.order, p.id))}}} for p in photos]
-        for start in range(0, len(deletes), 25):
-            request = {self.names["photos"]: deletes[start : start + 25]}
-            while request:
-                request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-        for slug in claims:
-            self.records.delete(SLUGS, slug)
-        self.client.delete_item(TableName=self.names["projects"], Key={"project_id": S(project_id)})
+        claims = self._query(TableName=self.names["records"], KeyConditionExpression="collection = :c", FilterExpression="project_id = :p",
+                             ExpressionAttributeValues={":c": S(SLUGS), ":p": S(project_id)}, ProjectionExpression="record_key", ConsistentRead=True)
+        writes: list[dict[str, Any]] = [
+            {"Delete": {"TableName": self.names["photos"], "Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(p.order, p.id))}}}
+            for p in photos
+        ]
+        # An old address taken over by another project meanwhile must stay theirs.
+        writes += [{"Delete": {"TableName": self.names["records"], "Key": {"collection": S(SLUGS), "record_key": claim["record_key"]},
+                               "ConditionExpression": "project_id = :me", "ExpressionAttributeValues": {":me": S(project_id)}}} for claim in claims]
+        writes.append({"Delete": {"TableName": self.names["projects"], "Key": {"project_id": S(project_id)}}})
+        final = (len(writes) - 1) // TRANSACTION_LIMIT * TRANSACTION_LIMIT  # where the last chunk, with the project, starts
+        for start in range(0, final, TRANSACTION_LIMIT):
+            self._transact(writes[start : min(start + TRANSACTION_LIMIT, final)], "The project changed meanwhile; try again.")
+        self._transact(writes[final:], "The project's addresses changed meanwhile; try again.")
         return photos
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
         current = [(p.id, p.order) for p in self.projects_in_category(category)]
         changes = plan_reorder(current, ordered_ids)
+        orders = dict(current)
         writes = [{"Update": {
             "TableName": self.names["projects"], "Key": {"project_id": S(pid)}, "UpdateExpression": "SET #o = :o",
-            "ConditionExpression": "category = :c", "ExpressionAttributeNames": {"#o": "order"},
-            "ExpressionAttributeValues": {":o": N(order), ":c": S(category)},
+            "ConditionExpression": "category = :c AND #o = :was", "ExpressionAttributeNames": {"#o": "order"},
+            "ExpressionAttributeValues": {":o": N(order), ":c": S(category), ":was": N(orders[pid])},
         }} for pid, order in changes.items()]
         for start in range(0, len(writes), TRANSACTION_LIMIT):
             self._transact(writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; reload the page.")
@@ -285,11 +298,14 @@ class DynamoContentStore:
         return None
 
     def add_photo(self, photo: Photo) -> Photo:
-        if self._get_project_item(photo.project_id) is None:
-            raise NotFoundError(f"project {photo.project_id} does not exist")
         orders = [p.order for p in self.photos_for_project(photo.project_id)]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
-        self.client.put_item(TableName=self.names["photos"], Item=self._photo_item(stored))
+        missing = NotFoundError(f"project {photo.project_id} does not exist")
+        self._transact([
+            {"ConditionCheck": {"TableName": self.names["projects"], "Key": {"project_id": S(photo.project_id)},
+                                "ConditionExpression": "attribute_exists(project_id)"}},
+            {"Put": {"TableName": self.names["photos"], "Item": self._photo_item(stored), "ConditionExpression": "attribute_not_exists(photo_id)"}},
+        ], "the photo already exists", {0: missing})
         return stored
 
     def get_photo(self, photo_id: str) -> Photo | None:
@@ -443,8 +459,8 @@ class DynamoContentStore:
 
 
 class DynamoRecordStore:
-    """Records: `data` holds the JSON document, counters are numeric `c_<field>` attributes so
-    `increment` is one atomic ADD."""
+    """Records: `data` holds the JSON document; its top-level integers are also kept as numeric
+    `c_<field>` attributes (which win on read), so `increment` is one atomic ADD."""
 
     def __init__(self, store: DynamoContentStore):
         self._store = store
@@ -473,11 +489,17 @@ class DynamoRecordStore:
         item = self._store.client.get_item(TableName=self._table, Key=self._key(collection, key), ConsistentRead=True).get("Item")
         return self._data(item) if item and self._alive(item, int(time.time())) else None
 
-    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+    def _item(self, collection: str, key: str, data: Mapping[str, Any], expires_at: int | None) -> dict[str, Any]:
         item = {**self._key(collection, key), "data": S(json.dumps(dict(data)))}
+        for name, value in data.items():
+            if type(value) is int:  # not bool
+                item[COUNTER_PREFIX + name] = N(value)
         if expires_at is not None:
             item[TTL_ATTRIBUTE] = N(int(expires_at))
-        self._store.client.put_item(TableName=self._table, Item=item)
+        return item
+
+    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+        self._store.client.put_item(TableName=self._table, Item=self._item(collection, key, data, expires_at))
 
     def delete(self, collection: str, key: str) -> None:
         self._store.client.delete_item(TableName=self._table, Key=self._key(collection, key))
@@ -500,22 +522,27 @@ class DynamoRecordStore:
 
     def increment(self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
         client, counter = self._store.client, COUNTER_PREFIX + field
-        names = {"#n": counter, "#e": TTL_ATTRIBUTE}
-        values: dict[str, Any] = {":a": N(amount), ":now": N(int(time.time()))}
-        update = "ADD #n :a"
+        update, values = "ADD #n :a", {":a": N(amount)}
         if expires_at is not None:
             update += " SET #e = :e"
             values[":e"] = N(int(expires_at))
-        try:
-            response = client.update_item(TableName=self._table, Key=self._key(collection, key), UpdateExpression=update,
-                                          ConditionExpression="attribute_not_exists(#e) OR #e > :now", ExpressionAttributeNames=names,
-                                          ExpressionAttributeValues=values, ReturnValues="UPDATED_NEW")
-            return int(response["Attributes"][counter]["N"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-        # The record had expired (TTL deletes lazily): start it again from this increment.
-        self.put(collection, key, {}, expires_at=expires_at)
-        client.update_item(TableName=self._table, Key=self._key(collection, key), UpdateExpression="SET #n = :a",
-                           ExpressionAttributeNames={"#n": counter}, ExpressionAttributeValues={":a": N(amount)})
-        return amount
+        for _ in range(5):
+            now = N(int(time.time()))
+            try:
+                response = client.update_item(TableName=self._table, Key=self._key(collection, key), UpdateExpression=update,
+                                              ConditionExpression="attribute_not_exists(#e) OR #e > :now", ExpressionAttributeNames={"#n": counter, "#e": TTL_ATTRIBUTE},
+                                              ExpressionAttributeValues={**values, ":now": now}, ReturnValues="UPDATED_NEW")
+                return int(response["Attributes"][counter]["N"])
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+            # The record has expired (TTL deletes lazily): start it again from this increment,
+            # unless a concurrent increment restarted it first (then add to theirs).
+            try:
+                client.put_item(TableName=self._table, Item=self._item(collection, key, {field: amount}, expires_at),
+                                ConditionExpression="#e <= :now", ExpressionAttributeNames={"#e": TTL_ATTRIBUTE}, ExpressionAttributeValues={":now": now})
+                return amount
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        raise StoreError(f"could not increment {collection}/{key}: it kept changing")

@@ -6,7 +6,9 @@ that `terraform/` declares exactly the same keys and indexes. Table names are
 
 The seed's design, plus what the access patterns need:
 - projects: `project_id`; `gsi_category_order` (category, order) lists a category in display
-  order; `gsi_slug` finds a project by its address in one query.
+  order; `gsi_slug` finds a project by its address in one query; `gsi_published` is sparse (only
+  published projects carry its key, `listed`), so the sitemap gets every public project in one
+  query.
 - photos: `project_id` + `order#photo_id` so one query returns a project's photos in display order;
   `gsi_photo_id` finds a photo by id (media API); `gsi_status` lists photos by processing state
   (dashboard, sweeper, sitemap).
@@ -23,6 +25,8 @@ from typing import Any
 
 PHOTO_SORT_KEY = "order#photo_id"
 TTL_ATTRIBUTE = "expires_at"
+LISTED_ATTRIBUTE = "listed"  # set to LISTED_VALUE on published projects only
+LISTED_VALUE = "published"
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ TABLES: dict[str, Table] = {
             indexes=(
                 Index("gsi_category_order", Key("category"), Key("order", "N")),
                 Index("gsi_slug", Key("slug")),
+                Index("gsi_published", Key(LISTED_ATTRIBUTE)),
             ),
         ),
         Table(

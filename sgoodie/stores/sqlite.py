@@ -138,6 +138,10 @@ class SQLiteContentStore:
         sql = "SELECT data FROM projects WHERE category = ?" + (" AND published = 1" if published_only else "") + " ORDER BY ord"
         return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
 
+    def published_projects(self) -> list[Project]:
+        rows = self.connection().execute("SELECT data FROM projects WHERE published = 1 ORDER BY category, ord")
+        return [_load(Project, row) for row in rows]
+
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
             return []

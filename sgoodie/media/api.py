@@ -1,0 +1,196 @@
+"""The media API under /api/media: ask for an upload, confirm it, watch a photo get processed.
+
+JSON in, JSON out; errors are `{"error": {"code", "message"}}` with a fitting status. Every
+endpoint needs a signed-in admin and a CSRF token, except the two that carry their own proof:
+the S3 event callback (an SNS signature) and the embedded default's upload target (a signed,
+expiring token, like an S3 presigned POST). The contract is in openapi.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+from urllib.parse import unquote_plus
+
+from flask import Blueprint, jsonify, request
+
+from ..auth import require_admin
+from ..blobs import original_key, public_url
+from ..content import modify_photo
+from ..domain import Photo
+from ..images import detect_format
+from ..images.formats import SNIFF_BYTES
+from ..security import csrf
+from ..services import services
+from . import jobs, sns
+from .openapi import document
+from .processing import fail_photo
+from .uploads import ALLOWED_TYPES, EXTENSIONS, UploadRefused, check_token, upload_form
+
+log = logging.getLogger("sgoodie.media")
+
+bp = Blueprint("media_api", __name__, url_prefix="/api/media")
+OPEN_ENDPOINTS = {"media_api.s3_events", "media_api.openapi", "media_api.upload_target"}
+ORIGINAL_KEY = re.compile(r"^projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+$")
+
+
+@bp.before_request
+def admins_only():
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    return require_admin()
+
+
+def error(code: str, message: str, status: int):
+    return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.errorhandler(UploadRefused)
+def refused(exc: UploadRefused):
+    return error("upload_refused", str(exc), exc.status)
+
+
+def photo_json(photo: Photo) -> dict[str, Any]:
+    variants = [{"width": v.width, "height": v.height, "format": v.format, "bytes": v.bytes, "url": public_url(v.key)} for v in photo.variants]
+    thumbnail = next((v["url"] for v in variants if v["format"] == "webp" and v["width"] <= 640), None)
+    return {
+        "id": photo.id, "project_id": photo.project_id, "status": photo.status, "error": photo.error, "filename": photo.filename,
+        "size": photo.size, "width": photo.width, "height": photo.height, "alt_text": photo.alt_text, "caption": photo.caption,
+        "dominant_color": photo.dominant_color, "placeholder": photo.placeholder, "thumbnail": thumbnail, "variants": variants,
+        "updated_at": photo.updated_at,
+    }
+
+
+# -- 1. ask for an upload -----------------------------------------------------------------------
+@bp.post("/uploads")
+def create_upload():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return error("bad_request", "Send JSON: {project_id, filename, content_type, size}.", 400)
+    project_id, filename = str(data.get("project_id") or ""), str(data.get("filename") or "").strip()[:200]
+    content_type, size = str(data.get("content_type") or "").lower(), data.get("size")
+    if not filename:
+        return error("invalid", "The file needs a name.", 422)
+    if not content_type:  # some browsers leave HEIC files untyped: go by the extension
+        content_type = EXTENSIONS.get("." + filename.rsplit(".", 1)[-1].lower(), "") if "." in filename else ""
+    if content_type not in ALLOWED_TYPES:
+        return error("unsupported_type", f"{filename}: only JPEG, PNG, WebP, AVIF, HEIC and TIFF photos can be uploaded.", 415)
+    limit = services().config["MAX_UPLOAD_BYTES"]
+    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+        return error("invalid", "Give the file's size in bytes.", 422)
+    if size > limit:
+        return error("too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413)
+    store = services().store
+    if store.get_project(project_id) is None:
+        return error("not_found", "That project does not exist (it may have been deleted).", 404)
+    photo = Photo(project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size)
+    photo.original_key = original_key(project_id, photo.id, ALLOWED_TYPES[content_type])
+    photo = store.add_photo(photo)
+    form = upload_form(photo.original_key, content_type, limit)
+    return jsonify(photo_id=photo.id, upload={"url": form["url"], "fields": form["fields"]}, expires_at=form["expires_at"]), 201
+
+
+# -- 2. the embedded default's upload target (S3 on AWS) -----------------------------------------
+@bp.post("/upload")
+@csrf.exempt
+def upload_target():
+    grant = check_token(request.form.get("token", ""))
+    if request.form.get("Content-Type") != grant["type"]:
+        raise UploadRefused("The file type does not match the upload request.", 403)
+    upload = request.files.get("file")
+    if upload is None:
+        raise UploadRefused("No file was sent.", 400)
+    blobs = services().blobs
+    try:
+        blobs.put_stream(grant["key"], upload.stream, max_bytes=grant["max"])
+    except ValueError:
+        raise UploadRefused(f"The file is larger than the {grant['max'] // 1048576} MB allowed.", 413) from None
+    return "", 204
+
+
+# -- 3. the upload is done: check it and queue the job ------------------------------------------
+def complete(photo: Photo) -> tuple[dict[str, Any], int]:
+    """Shared by the browser's callback and S3 events; calling it twice is harmless."""
+    if photo.status != "uploading":
+        return photo_json(photo), 202 if photo.status != "failed" else 200
+    blobs = services().blobs
+    info = blobs.head(photo.original_key)
+    if info is None:
+        return {"error": {"code": "not_uploaded", "message": "The file has not arrived in storage yet; finish the upload first."}}, 409
+    limit = services().config["MAX_UPLOAD_BYTES"]
+    if info.size != photo.size or info.size > limit:
+        failed = fail_photo(photo.id, f"The stored file is {info.size} bytes, not the {photo.size} bytes announced. Upload it again.")
+        blobs.delete_many([photo.original_key])
+        return photo_json(failed), 422
+    with blobs.open(photo.original_key) as fh:
+        head = fh.read(SNIFF_BYTES)
+    if detect_format(head) is None:
+        failed = fail_photo(photo.id, f"{photo.filename} is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
+        return photo_json(failed), 422
+
+    def queue(current: Photo) -> None:
+        if current.status == "uploading":
+            current.status = "queued"
+
+    queued = modify_photo(photo.id, queue)
+    if queued is None:
+        return {"error": {"code": "not_found", "message": "This photo was deleted."}}, 404
+    jobs.enqueue(photo.id)
+    return photo_json(queued), 202
+
+
+@bp.post("/uploads/<photo_id>/complete")
+def complete_upload(photo_id: str):
+    photo = services().store.get_photo(photo_id)
+    if photo is None:
+        return error("not_found", "This photo does not exist (it may have been deleted).", 404)
+    payload, status = complete(photo)
+    return jsonify(payload), status
+
+
+# -- 4. watch it -------------------------------------------------------------------------------
+@bp.get("/photos/<photo_id>")
+def get_photo(photo_id: str):
+    photo = services().store.get_photo(photo_id)
+    if photo is None:
+        return error("not_found", "This photo does not exist (it may have been deleted).", 404)
+    return jsonify(photo_json(photo))
+
+
+# -- S3 event notifications through SNS ----------------------------------------------------------
+@bp.post("/s3-events")
+@csrf.exempt
+def s3_events():
+    try:
+        message = json.loads(request.get_data(as_text=True) or "{}")
+        sns.verify(message)
+    except (ValueError, sns.InvalidMessage) as exc:
+        log.warning("refused an S3 event callback: %s", exc)
+        return error("forbidden", "This message is not a verified Amazon SNS message.", 403)
+    kind = message.get("Type")
+    if kind == "SubscriptionConfirmation":
+        sns.confirm_subscription(message)
+        return jsonify(confirmed=True)
+    if kind != "Notification":
+        return jsonify(ignored=kind)
+    try:
+        records = json.loads(message.get("Message") or "{}").get("Records", [])
+    except ValueError:
+        return error("bad_request", "The notification does not carry S3 event records.", 400)
+    handled = 0
+    for record in records:
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        match = ORIGINAL_KEY.match(unquote_plus(record.get("s3", {}).get("object", {}).get("key", "")))
+        photo = services().store.get_photo(match["photo_id"]) if match else None
+        if photo is not None and photo.project_id == match["project_id"]:
+            complete(photo)
+            handled += 1
+    return jsonify(handled=handled)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

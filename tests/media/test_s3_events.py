@@ -1,0 +1,136 @@
+"""S3 event notifications through SNS: signatures verified, hosts checked, duplicates harmless."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+from sgoodie.media import sns
+from sgoodie.services import services
+
+CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem"
+
+
+@pytest.fixture(scope="module")
+def signer():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    return key, cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture
+def fetched(signer, monkeypatch):
+    """Stand in for the network: the certificate URL serves our test certificate."""
+    calls = []
+
+    def fake_fetch(url):
+        calls.append(url)
+        if url == CERT_URL:
+            return signer[1]
+        return b"<ConfirmSubscriptionResponse/>"
+
+    sns._certificate.cache_clear()
+    monkeypatch.setattr(sns, "fetch", fake_fetch)
+    return calls
+
+
+def _sign(signer, message, version="2"):
+    message = {**message, "SignatureVersion": version, "SigningCertURL": message.get("SigningCertURL", CERT_URL)}
+    digest = hashes.SHA256() if version == "2" else hashes.SHA1()
+    message["Signature"] = base64.b64encode(signer[0].sign(sns.string_to_sign(message), padding.PKCS1v15(), digest)).decode()
+    return message
+
+
+def _notification(signer, key, message_id="m-1", version="2", **overrides):
+    records = {"Records": [{"eventName": "ObjectCreated:Post", "s3": {"bucket": {"name": "b"}, "object": {"key": key, "size": 10}}}]}
+    message = {"Type": "Notification", "MessageId": message_id, "TopicArn": "arn:aws:sns:eu-west-1:123456789012:uploads",
+               "Subject": "Amazon S3 Notification", "Message": json.dumps(records), "Timestamp": "2026-11-25T06:00:00.000Z"}
+    return _sign(signer, {**message, **overrides}, version)
+
+
+def _post(client, message):
+    return client.post("/api/media/s3-events", data=json.dumps(message), content_type="text/plain; charset=UTF-8")
+
+
+@pytest.fixture
+def uploaded(app, client, admin, portfolio, jpeg):
+    """A photo whose file reached storage but whose browser went away before calling complete."""
+    project = portfolio.project("Events", "travel", photos=0)
+    data = jpeg()
+    grant = admin.post_json("/api/media/uploads", {"project_id": project.id, "filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)}).get_json()
+    import io
+
+    client.post(grant["upload"]["url"], data={**grant["upload"]["fields"], "file": (io.BytesIO(data), "a.jpg", "image/jpeg")}, content_type="multipart/form-data")
+    with app.app_context():
+        return services().store.get_photo(grant["photo_id"])
+
+
+def _wait(app, photo_id, status="ready"):
+    import time
+
+    for _ in range(600):
+        with app.app_context():
+            photo = services().store.get_photo(photo_id)
+        if photo.status == status:
+            return photo
+        time.sleep(0.05)
+    raise AssertionError(f"photo stayed {photo.status}")
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_a_signed_notification_completes_the_upload(app, client, signer, fetched, uploaded, version):
+    response = _post(client, _notification(signer, uploaded.original_key, version=version))
+    assert response.status_code == 200 and response.get_json() == {"handled": 1}
+    _wait(app, uploaded.id)
+    assert CERT_URL in fetched
+
+
+def test_a_duplicate_notification_is_harmless(app, client, signer, fetched, uploaded):
+    message = _notification(signer, uploaded.original_key)
+    assert _post(client, message).status_code == 200
+    _wait(app, uploaded.id)
+    assert _post(client, message).status_code == 200
+    with app.app_context():
+        assert services().store.get_photo(uploaded.id).status == "ready"
+
+
+def test_a_bad_signature_is_refused(client, signer, fetched, uploaded):
+    message = _notification(signer, uploaded.original_key)
+    message["MessageId"] = "tampered"  # a signed field changed after signing
+    assert _post(client, message).status_code == 403
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example.com/SimpleNotificationService.pem",
+    "http://sns.eu-west-1.amazonaws.com/SimpleNotificationService.pem",
+    "https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
+    "https://sns.eu-west-1.amazonaws.com/not-a-certificate.txt",
+])
+def test_certificates_only_come_from_sns_hosts(client, signer, fetched, uploaded, url):
+    assert _post(client, _notification(signer, uploaded.original_key, SigningCertURL=url)).status_code == 403
+    assert url not in fetched
+
+
+def test_subscription_confirmation_is_fetched_from_sns_only(client, signer, fetched):
+    good = _sign(signer, {"Type": "SubscriptionConfirmation", "MessageId": "s-1", "Token": "t", "TopicArn": "arn:aws:sns:eu-west-1:1:uploads",
+                          "Message": "confirm", "SubscribeURL": "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=t",
+                          "Timestamp": "2026-11-25T06:00:00.000Z"})
+    assert _post(client, good).status_code == 200 and good["SubscribeURL"] in fetched
+    evil = _sign(signer, {**{k: v for k, v in good.items() if k != "Signature"}, "SubscribeURL": "https://evil.example.com/confirm"})
+    with pytest.raises(sns.InvalidMessage):
+        sns.confirm_subscription(evil)
+
+
+def test_unknown_keys_and_garbage_are_ignored_or_refused(client, signer, fetched):
+    assert _post(client, _notification(signer, "projects/x/variants/y/320.jpg")).get_json() == {"handled": 0}
+    assert client.post("/api/media/s3-events", data="not json").status_code == 403
