@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from moto import mock_aws
@@ -12,16 +13,21 @@ from sgoodie.blobs import IMMUTABLE
 
 
 @pytest.fixture
-def blobs(monkeypatch):
+def fake_aws(monkeypatch):
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def blobs(fake_aws):
     from sgoodie.blobs.s3 import S3BlobStore
 
-    with mock_aws():
-        store = S3BlobStore.from_config({"AWS_REGION": "us-east-1", "BUCKET": "sgoodie-photos-test"})
-        store.prepare()
-        yield store
+    store = S3BlobStore.from_config({"AWS_REGION": "us-east-1", "BUCKET": "sgoodie-photos-test"})
+    store.prepare()
+    return store
 
 
 def test_s3_objects_carry_type_and_cache_control(blobs):
@@ -38,9 +44,36 @@ def test_presigned_post_policy_pins_key_type_and_size(blobs):
     assert {"Content-Type": "image/jpeg"} in conditions
     assert ["content-length-range", 1, 5_000_000] in conditions
     assert {"bucket": blobs.bucket} in conditions
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert timedelta(seconds=240) < expires - datetime.now(timezone.utc) <= timedelta(seconds=300)
     # moto does not enforce the policy (DESIGN.md), but an upload with the fields lands where it should.
     import requests
 
     response = requests.post(post["url"], data=post["fields"], files={"file": ("x.jpg", b"\xff\xd8\xffdata")})
     assert response.status_code in (200, 204)
     assert blobs.get("projects/p/original/x.jpg") == b"\xff\xd8\xffdata"
+
+
+def test_big_prefixes_are_listed_and_deleted_in_pages_of_a_thousand(blobs):
+    keys = [f"projects/p/variants/{n:05d}/320.jpg" for n in range(1001)]
+    for key in keys:
+        blobs.client.put_object(Bucket=blobs.bucket, Key=key, Body=b"")
+    blobs.put("projects/q/variants/x/320.jpg", b"kept", content_type="image/jpeg")
+    calls = []
+    blobs.client.meta.events.register("before-call.s3.*", lambda model, **kwargs: calls.append(model.name))
+    assert blobs.list_keys("projects/p/") == keys
+    assert calls.count("ListObjectsV2") == 2
+    calls.clear()
+    blobs.delete_prefix("projects/p/")
+    assert calls.count("DeleteObjects") == 2
+    assert blobs.list_keys("projects/") == ["projects/q/variants/x/320.jpg"]
+
+
+def test_prepare_creates_the_bucket_outside_us_east_1(fake_aws):
+    from sgoodie.blobs.s3 import S3BlobStore
+
+    store = S3BlobStore.from_config({"AWS_REGION": "eu-central-1", "BUCKET": "sgoodie-photos-eu"})
+    store.prepare()
+    store.prepare()
+    assert store.client.get_bucket_location(Bucket="sgoodie-photos-eu")["LocationConstraint"] == "eu-central-1"
+    store.check()

@@ -79,6 +79,18 @@ def test_categories_list_in_display_order(content_store):
     assert [p.title for p in content_store.projects_in_category("travel")] == ["B", "C"]
 
 
+def test_published_projects_come_by_category_then_display_order(content_store):
+    made = {}
+    for title, category, published in (("T1", "travel", True), ("I1", "interiors", True), ("T2", "travel", True), ("I2", "interiors", False), ("B1", "brand-marketing", True)):
+        made[title] = _project(content_store, title, category)
+        if published:
+            made[title] = content_store.update_project(replace(made[title], published=True))
+    content_store.reorder_projects("travel", [made["T2"].id, made["T1"].id])
+    assert [p.title for p in content_store.published_projects()] == ["B1", "I1", "T2", "T1"]
+    content_store.update_project(replace(content_store.get_project(made["I1"].id), published=False))  # unpublished: leaves the list
+    assert [p.title for p in content_store.published_projects()] == ["B1", "T2", "T1"]
+
+
 def test_projects_by_ids_keeps_the_given_order(content_store):
     a, b = _project(content_store, "A"), _project(content_store, "B")
     assert [p.id for p in content_store.projects_by_ids([b.id, "gone", a.id])] == [b.id, a.id]
@@ -94,6 +106,31 @@ def test_reorder_projects(content_store):
         content_store.reorder_projects("brand-marketing", wanted[:4])
 
 
+def test_moving_one_project_rewrites_only_that_project_in_one_write(content_store, writes):
+    ids = [_project(content_store, f"P{n}", "travel").id for n in range(8)]
+    before = {p.id: p.order for p in content_store.projects_in_category("travel")}
+    wanted = [ids[5]] + [i for i in ids if i != ids[5]]
+    writes.clear()
+    content_store.reorder_projects("travel", wanted)
+    assert len(writes) == 1
+    after = {p.id: p.order for p in content_store.projects_in_category("travel")}
+    assert [i for i in ids if after[i] != before[i]] == [ids[5]]
+    assert [p.id for p in content_store.projects_in_category("travel")] == wanted
+
+
+def test_a_full_reversal_is_still_one_write(content_store, writes):
+    ids = [_project(content_store, f"P{n}", "interiors").id for n in range(12)]
+    for _ in range(3):  # repeated moves to the front use up the gaps and force a renumbering
+        writes.clear()
+        content_store.reorder_projects("interiors", ids[::-1])
+        assert len(writes) == 1
+        assert [p.id for p in content_store.projects_in_category("interiors")] == ids[::-1]
+        ids = ids[::-1]
+    writes.clear()
+    content_store.reorder_projects("interiors", ids)  # unchanged: nothing to write
+    assert len(writes) <= 1 and [p.id for p in content_store.projects_in_category("interiors")] == ids
+
+
 def test_delete_project_removes_its_photos(content_store):
     project = _project(content_store, "Gone Soon")
     photos = [_photo(content_store, project) for _ in range(3)]
@@ -103,6 +140,23 @@ def test_delete_project_removes_its_photos(content_store):
     assert content_store.photos_for_project(project.id) == []
     assert content_store.get_photo(photos[0].id) is None
     _project(content_store, "Gone Soon")  # its address is free again
+
+
+def test_deleting_a_project_frees_its_addresses_in_one_write_but_keeps_other_projects_claims(content_store, writes):
+    first = _project(content_store, "Old Name")
+    first = content_store.update_project(replace(first, slug="new-name"))
+    taker = _project(content_store, "Old Name")  # takes the first project's old address
+    first = content_store.update_project(replace(first, slug="newest-name"))
+    for _ in range(2):
+        _photo(content_store, first)
+    writes.clear()
+    content_store.delete_project(first.id)
+    assert len(writes) == 1
+    assert content_store.project_by_slug("old-name").id == taker.id
+    assert content_store.project_id_for_old_slug("new-name") is None
+    assert content_store.project_by_slug("newest-name") is None
+    _project(content_store, "New Name")
+    _project(content_store, "Newest Name")
 
 
 # -- photos -----------------------------------------------------------------------------------------
@@ -133,11 +187,38 @@ def test_photo_updates_are_versioned_and_keep_the_cover_copy_fresh(content_store
     assert content_store.get_project(project.id).cover is None
 
 
+def test_moving_one_photo_rewrites_only_that_photo_in_one_write(content_store, writes):
+    project = _project(content_store, "Gallery")
+    ids = [_photo(content_store, project).id for _ in range(6)]
+    before = {p.id: p.order for p in content_store.photos_for_project(project.id)}
+    wanted = ids[:1] + ids[2:] + ids[1:2]
+    writes.clear()
+    content_store.reorder_photos(project.id, wanted)
+    assert len(writes) == 1
+    after = {p.id: p.order for p in content_store.photos_for_project(project.id)}
+    assert [i for i in ids if after[i] != before[i]] == [ids[1]]
+    assert [p.id for p in content_store.photos_for_project(project.id)] == wanted
+    with pytest.raises(ValueError):
+        content_store.reorder_photos(project.id, wanted + ["stranger"])
+
+
+def test_a_cover_from_another_project_is_dropped(content_store):
+    mine, theirs = _project(content_store, "Mine"), _project(content_store, "Theirs")
+    their_photo = _photo(content_store, theirs)
+    saved = content_store.update_project(replace(mine, cover_photo_id=their_photo.id))
+    assert saved.cover_photo_id == "" and saved.cover is None
+    assert content_store.get_project(mine.id).cover_photo_id == ""
+
+
 def test_photos_by_status(content_store):
     project = _project(content_store, "Statuses")
     queued = _photo(content_store, project, status="queued")
     _photo(content_store, project, status="ready")
-    assert [p.id for p in content_store.photos_with_status("queued")] == [queued.id]
+    later = _photo(content_store, project, status="queued")
+    assert [p.id for p in content_store.photos_with_status("queued")] == [queued.id, later.id]
+    later = content_store.update_photo(replace(later, alt_text="touched"))  # still queued, changed last
+    assert [p.id for p in content_store.photos_with_status("queued")] == [queued.id, later.id]
+    content_store.update_photo(replace(later, status="processing"))
     content_store.update_photo(replace(queued, status="failed", error="broken"))
     assert content_store.photos_with_status("queued") == []
     assert content_store.photos_with_status("failed")[0].error == "broken"
@@ -172,9 +253,13 @@ def test_admins(content_store):
     assert content_store.admin_by_email("b@example.com").id == admin.id
     with pytest.raises(StaleVersionError):
         content_store.update_admin(replace(admin, password_hash="stale"))
-    content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))  # the old email is free
+    other = content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))  # the old email is free
     assert [a.email for a in content_store.list_admins()] == ["a@example.com", "b@example.com"]
     assert renamed.version == 2
+    with pytest.raises(ConflictError) as caught:
+        content_store.update_admin(replace(other, email="b@example.com"))
+    assert caught.value.field == "email"
+    assert content_store.get_admin(other.id).email == "a@example.com" and content_store.admin_by_email("b@example.com").id == admin.id
 
 
 # -- records ----------------------------------------------------------------------------------------
@@ -196,6 +281,9 @@ def test_records_query_by_prefix_order_and_limit(content_store):
     records.put("other", "2026-01#x", {})
     assert [k for k, _ in records.query("log", prefix="2026-01")] == ["2026-01#a", "2026-01#b"]
     assert [k for k, _ in records.query("log", newest_first=True, limit=2)] == ["2026-02#c", "2026-01#b"]
+    records.put("log", "2026-03#expired", {}, expires_at=int(time.time()) - 1)
+    assert [k for k, _ in records.query("log", newest_first=True, limit=1)] == ["2026-02#c"]  # the limit counts live records
+    assert [k for k, _ in records.query("log", prefix="2025")] == ["2025-12#z"]
 
 
 def test_increment_is_atomic_and_restarts_after_expiry(content_store):
@@ -212,3 +300,17 @@ def test_increment_is_atomic_and_restarts_after_expiry(content_store):
     assert records.get("counters", "k")["hits"] == 40
     records.put("counters", "old", {"hits": 5}, expires_at=int(time.time()) - 1)
     assert records.increment("counters", "old", "hits", expires_at=later) == 1
+
+
+def test_increment_adds_to_a_count_written_by_put(content_store):
+    records = content_store.records
+    until = int(time.time()) + 60
+    records.put("windows", "ip:1", {"count": 0, "until": until, "label": "x"}, expires_at=until)
+    assert records.increment("windows", "ip:1", "count") == 1
+    records.put("windows", "ip:2", {"hits": 5})
+    assert records.increment("windows", "ip:2", "hits", 2) == 7
+    assert records.get("windows", "ip:1") == {"count": 1, "until": until, "label": "x"}
+    assert records.increment("windows", "fresh", "count", 3) == 3
+    assert records.get("windows", "fresh") == {"count": 3}
+    records.put("windows", "ip:2", {"note": "replaced"})  # a put replaces the whole record, counters too
+    assert records.get("windows", "ip:2") == {"note": "replaced"}
