@@ -86,9 +86,11 @@
       var before = ids(list);
       event.preventDefault();
       item.classList.add("is-dragging");
-      handle.setPointerCapture(event.pointerId);
+      // Listen on the document, not the handle: moving the row in the DOM releases pointer capture.
+      var pointerId = event.pointerId;
 
       function onMove(moveEvent) {
+        if (moveEvent.pointerId !== pointerId) return;
         item.style.pointerEvents = "none";
         var target = document.elementFromPoint(moveEvent.clientX, moveEvent.clientY);
         item.style.pointerEvents = "";
@@ -99,16 +101,17 @@
         var after = horizontal ? moveEvent.clientX > rect.left + rect.width / 2 : moveEvent.clientY > rect.top + rect.height / 2;
         list.insertBefore(item, after ? over.nextSibling : over);
       }
-      function onUp() {
-        handle.removeEventListener("pointermove", onMove);
-        handle.removeEventListener("pointerup", onUp);
-        handle.removeEventListener("pointercancel", onUp);
+      function onUp(upEvent) {
+        if (upEvent.pointerId !== pointerId) return;
+        document.removeEventListener("pointermove", onMove);
+        document.removeEventListener("pointerup", onUp);
+        document.removeEventListener("pointercancel", onUp);
         item.classList.remove("is-dragging");
         saveOrder(list, before);
       }
-      handle.addEventListener("pointermove", onMove);
-      handle.addEventListener("pointerup", onUp);
-      handle.addEventListener("pointercancel", onUp);
+      document.addEventListener("pointermove", onMove);
+      document.addEventListener("pointerup", onUp);
+      document.addEventListener("pointercancel", onUp);
     });
 
     // Up/down buttons of the featured list move rows in place (the hidden input is saved with the form).

@@ -20,9 +20,11 @@
   function url(template, id) { return template.replace("PHOTO_ID", encodeURIComponent(id)); }
 
   function api(method, target, body) {
+    var headers = { "Accept": "application/json" };
+    if (method !== "GET") headers["X-CSRFToken"] = csrf;  // every state-changing call, with or without a body
+    if (body) headers["Content-Type"] = "application/json";
     return fetch(target, {
-      method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf } : { "Accept": "application/json" },
+      method: method, credentials: "same-origin", headers: headers,
       body: body ? JSON.stringify(body) : undefined
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
