@@ -6,10 +6,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import BooleanField, EmailField, FieldList, FormField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from .. import domain
 from ..accounts import MIN_PASSWORD_LENGTH
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """A select's options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "webp", "avif", "heic", "heif", "tif", "tiff"]
 MARKDOWN_HINT = "Formatting: **bold**, *italic*, [link](https://…), blank line for a new paragraph, - for a list."
@@ -34,7 +40,7 @@ class ProjectForm(FlaskForm):
     client = StringField("Client", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
     published = BooleanField("Published", description="Visible to visitors. Every photo needs alt text first.")
     featured = BooleanField("Featured on the home page")
-    cover_photo_id = SelectField("Cover photo", choices=[("", "First ready photo")], validate_choice=False)
+    cover_photo_id = SelectField("Cover photo", choices=choices([("", "First ready photo")]), validate_choice=False)
     seo_title = StringField("Search title", description="Shown in search results and browser tabs. Default: the title.", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
     seo_description = TextAreaField("Search description", description="One or two sentences for search results. Default: the start of the description.", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
     version = HiddenField()

@@ -11,7 +11,7 @@ from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
 from .blueprint import bp
-from .forms import AboutPageForm, BrandingPageForm, CategoryPageForm, HomePageForm, SettingsForm
+from .forms import AboutPageForm, BrandingPageForm, CategoryPageForm, HomePageForm, SettingsForm, choices
 
 PAGE_FORMS = {"home": HomePageForm, "about": AboutPageForm, "personal-branding": BrandingPageForm}
 TEXT_FIELDS = {
@@ -38,9 +38,9 @@ def edit_page(page_id: str):
     photo_choices = _portfolio_choices()
     slot = IMAGE_SLOTS.get(kind)
     if slot:
-        getattr(form, slot).choice.choices = _slot_choices(page, slot, photo_choices)
+        getattr(form, slot).choice.choices = choices(_slot_choices(page, slot, photo_choices))
     if kind == "personal-branding":
-        form.gallery_add.choices = [("", "—")] + photo_choices
+        form.gallery_add.choices = choices([("", "—")] + photo_choices)
     featured = services().store.projects_by_ids(page.content.get("featured_order", [])) if kind == "home" else []
 
     status = 200

@@ -12,7 +12,7 @@ from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError
 from .blueprint import bp
-from .forms import ConfirmForm, MoveForm, ProjectForm
+from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
 EDITABLE = ("title", "slug", "category", "description", "location", "client", "published", "featured", "cover_photo_id", "seo_title", "seo_description")
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
@@ -125,11 +125,11 @@ def preview_project(project_id: str):
 
 # -- helpers -------------------------------------------------------------------------------------
 def _prepare(form: ProjectForm, photos: list) -> None:
-    form.category.choices = list(services().categories.items())
+    form.category.choices = choices(services().categories.items())
     ready = [p for p in photos if p.is_ready]
-    form.cover_photo_id.choices = [("", "First ready photo")] + [
+    form.cover_photo_id.choices = choices([("", "First ready photo")] + [
         (p.id, f"Photo {i}: {p.alt_text or p.filename or 'no alt text yet'}"[:90]) for i, p in enumerate(ready, start=1)
-    ]
+    ])
 
 
 def _values(form: ProjectForm) -> dict:

@@ -51,16 +51,61 @@ def test_drag_to_reorder_saves_the_new_order_in_one_request(app, page, live_serv
     assert len(requests) == 1
 
 
-def test_publish_a_draft_and_see_it_live(app, page, live_server, portfolio):
-    project = portfolio.project("Quiet Draft", "interiors", published=False)
+def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, page, live_server, tmp_path):
+    """The photographer's whole round trip: new project, photos uploaded, alt text, drag, publish."""
+    page.goto(live_server.url + "/admin/projects/new")
+    page.fill("input[name=title]", "Harbour Light")
+    page.select_option("select[name=category]", "travel")
+    page.fill("textarea[name=description]", "Morning on the **harbour**.")
+    page.click("form.layout-form button[type=submit]")
+    page.wait_for_selector(".flash")
+    with app.app_context():
+        project = services().store.project_by_slug("harbour-light")
+    assert project is not None and not project.published
+
+    page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    page.set_input_files("[data-file-input]", [{"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(color)}
+                                              for name, color in (("quay", (40, 80, 120)), ("boats", (200, 120, 60)), ("gulls", (230, 230, 220)))])
+    page.wait_for_function("() => document.querySelectorAll('.upload-item[data-state=ready]').length === 3", timeout=60000)
+    page.reload()  # the grid below lists the new photos with their text fields
+    cards = page.locator(".photo-grid > [data-id]")
+    assert cards.count() == 3
+    for index in range(3):
+        card = cards.nth(index)
+        card.locator("input[name$=alt_text]").fill(f"Harbour scene {index + 1}")
+        card.locator(".photo-text button[type=submit]").click()
+        card.locator(".save-state", has_text="Saved").wait_for()
+    before = [card.get_attribute("data-id") for card in cards.all()]
+
+    last, first = page.locator(".photo-grid .drag-handle").nth(2).bounding_box(), cards.nth(0).bounding_box()
+    start = (last["x"] + last["width"] / 2, last["y"] + last["height"] / 2)
+    target = (first["x"] + first["width"] * 0.2, first["y"] + first["height"] * 0.3)  # the left half of the first card
+    page.mouse.move(*start)
+    page.mouse.down()
+    with page.expect_response(lambda response: "reorder" in response.url) as saved:
+        for step in range(1, 16):
+            page.mouse.move(start[0] + (target[0] - start[0]) * step / 15, start[1] + (target[1] - start[1]) * step / 15)
+        page.mouse.up()
+    assert saved.value.status == 200
+    wanted = [before[2], before[0], before[1]]
+    with app.app_context():
+        assert [p.id for p in services().store.photos_for_project(project.id)] == wanted
+
     page.goto(f"{live_server.url}/admin/projects/{project.id}")
     page.check("input[name=published]")
     page.click("form.layout-form button[type=submit]")
-    page.wait_for_selector(".flash, [role=status]")
-    assert "It is live" in page.content()
+    assert "It is live" in page.locator(".flash").first.text_content()
+
     visitor = page.context.browser.new_page()
-    visitor.goto(f"{live_server.url}/projects/quiet-draft")
-    assert "Quiet Draft" in visitor.title()
+    visitor.goto(f"{live_server.url}/work/travel")
+    card = visitor.locator("a[href='/projects/harbour-light']").first
+    assert card.is_visible()
+    card.click()
+    visitor.wait_for_url("**/projects/harbour-light")
+    assert "Harbour Light" in visitor.title()
+    shown = visitor.eval_on_selector_all("main img[alt^='Harbour scene']", "imgs => imgs.map(i => i.alt)")
+    assert shown[:3] == ["Harbour scene 3", "Harbour scene 1", "Harbour scene 2"]
+    visitor.screenshot(path=str(tmp_path / "published.png"), full_page=True)
     visitor.close()
 
 
