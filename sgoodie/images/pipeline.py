@@ -2,8 +2,8 @@
 
 Speed matters (a photographer uploads dozens of 20-megapixel files at once), so the decoder is
 asked for a reduced JPEG (`draft`) just large enough for the biggest width, each width is resized
-from the next larger one rather than from the original, and the encodes run in parallel threads
-(Pillow releases the GIL while encoding). `bench/variants.py` measures it against the plain way.
+from the next larger one rather than from the original, and the widths are encoded in parallel
+threads (Pillow releases the GIL while encoding). `bench/variants.py` measures it against the plain way.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -36,6 +36,7 @@ ENCODER_OPTIONS: dict[str, dict[str, Any]] = {
     "webp": {"quality": 80, "method": 4},
     "avif": {"quality": 60, "speed": 8},  # speed 8: ~2.6x faster than the default at a similar size
 }
+DRAFT_MARGIN = 1.5
 SUPPORTED = "JPEG, PNG, WebP, AVIF, HEIC, TIFF or GIF"
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -79,13 +80,21 @@ def make_variants(data: bytes) -> VariantSet:
     source_format = detect_format(data[:SNIFF_BYTES])
     if source_format is None:
         raise ImageError(f"This file is not an image we can read. Upload a {SUPPORTED} photo.")
-    image, (width, height), exif = _decode(data)
-    widths = target_widths(min(width, image.width))
-    resized = _resize_all(image, widths)
+    decoded, (width, height), exif = _decode(data)
+    widths = target_widths(min(width, decoded.width))
+    renditions = _resized(decoded, widths)
+    del decoded  # from here only the generator holds the full image, until the largest width is made
+    # Each width's encodes start as soon as it is resized, largest first, while the smaller
+    # widths are still being made (Pillow releases the GIL in resize and in the encoders). Each
+    # encode gets its own image object: Pillow keeps save options on the object, and concurrent
+    # saves of one object would swap each other's settings.
+    jobs = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        jobs = [pool.submit(_encode, resized[w], fmt) for w in sorted(widths) for fmt in FORMATS]
-        variants = [job.result() for job in jobs]
-    smallest = resized[min(widths)]
+        for variant_width, resized in renditions:
+            for index, fmt in enumerate(FORMATS):
+                jobs[variant_width, fmt] = pool.submit(_encode, resized if index == 0 else resized.copy(), fmt)
+            smallest = resized
+        variants = [jobs[w, fmt].result() for w in sorted(widths) for fmt in FORMATS]
     return VariantSet(width, height, variants, dominant_color(smallest), placeholder(smallest), exif, source_format)
 
 
@@ -123,8 +132,8 @@ def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
     except (SyntaxError, ValueError) as exc:
         raise ImageError(f"This image could not be decoded ({exc}). It may be damaged; try exporting it again.") from None
 
-    oriented = ImageOps.exif_transpose(image)
-    return to_srgb(_eight_bit(oriented), icc), original_size, exif
+    ImageOps.exif_transpose(image, in_place=True)  # in place: no second full-size copy
+    return to_srgb(_eight_bit(image), icc), original_size, exif
 
 
 def _too_large_message(width: int = 0, height: int = 0) -> str:
@@ -133,13 +142,15 @@ def _too_large_message(width: int = 0, height: int = 0) -> str:
 
 
 def _draft_for_largest_width(image: Image.Image) -> None:
-    """Let the JPEG decoder skip detail no variant will show (a 2x or 4x smaller decode)."""
+    """Let the JPEG decoder skip detail no variant will show (a 2x, 4x or 8x smaller decode), as
+    long as the decoded image stays DRAFT_MARGIN times wider than the largest variant: the
+    decoder's own downscale is softer than LANCZOS, and the final resize must hide it."""
     if image.format != "JPEG" or image.mode not in ("RGB", "L", "CMYK"):
         return
     orientation = image.getexif().get(0x0112, 1)
     output_width = image.height if orientation in (5, 6, 7, 8) else image.width
-    scale = WIDTHS[-1] / output_width
-    if scale < 1:
+    scale = WIDTHS[-1] * DRAFT_MARGIN / output_width
+    if scale <= 0.5:
         image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
 
 
@@ -166,17 +177,18 @@ def _scaled_i(image: Image.Image) -> Image.Image:
     return image.point(lambda value: value / divisor).convert("L").convert("RGB")
 
 
-def _resize_all(image: Image.Image, widths: list[int]) -> dict[int, Image.Image]:
-    """Each width from the next larger one: much cheaper than from the original, same sharpness."""
-    out: dict[int, Image.Image] = {}
+def _resized(image: Image.Image, widths: list[int]) -> Iterator[tuple[int, Image.Image]]:
+    """(width, image) for each width, largest first, each made from the one before: much cheaper
+    than from the original, same sharpness."""
+    aspect = image.height / image.width
     current = image
+    del image
     for width in sorted(widths, reverse=True):
-        height = max(1, round(image.height * width / image.width))
+        height = max(1, round(aspect * width))
         if current.size != (width, height):
             current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         current.info = {}  # nothing from the original's metadata (EXIF, GPS, XMP, profile) is written out
-        out[width] = current
-    return out
+        yield width, current
 
 
 def _encode(image: Image.Image, fmt: str) -> RenderedVariant:
