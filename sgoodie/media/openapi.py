@@ -33,7 +33,7 @@ PHOTO = {
 UPLOAD_REQUEST = {
     "type": "object",
     "required": ["project_id", "filename", "size"],
-    "properties": {"project_id": {"type": "string"}, "filename": {"type": "string"},
+    "properties": {"project_id": {"type": "string", "minLength": 1}, "filename": {"type": "string", "pattern": "\\S", "maxLength": 255},
                    "content_type": {"enum": ["image/jpeg", "image/png", "image/webp", "image/avif", "image/heic", "image/heif", "image/tiff", ""]},
                    "size": {"type": "integer", "minimum": 1}},
 }

@@ -52,6 +52,8 @@ def string_to_sign(message: Mapping[str, Any]) -> bytes:
 
 def verify(message: Mapping[str, Any]) -> None:
     """Raise InvalidMessage unless the message is genuinely from SNS."""
+    if not isinstance(message, Mapping):
+        raise InvalidMessage("the body is not a JSON object")
     version = str(message.get("SignatureVersion", ""))
     if version not in HASHES:
         raise InvalidMessage(f"unsupported SignatureVersion {version!r}")
