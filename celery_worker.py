@@ -28,6 +28,7 @@ celery.conf.update(
     broker_transport_options={"visibility_timeout": 600},  # longer than the hard limit
     result_expires=3600,
     beat_schedule={"sweep-stuck-photos": {"task": "sgoodie.sweep", "schedule": 300.0}},
+    worker_hijack_root_logger=False,  # keep the app's logging (JSON lines with SGOODIE_LOG_FORMAT=json)
 )
 app = celery  # `celery -A celery_worker` finds it under either name
 

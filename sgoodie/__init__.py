@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
     content and blob stores, then every plugin (the core features are plugins too)."""
-    from . import auth, cache, plugin_loader, security, services, templating
+    from . import auth, cache, operations, plugin_loader, security, services, templating
     from .cache import cdn
     from .app import SgoodieFlask
 
@@ -46,4 +46,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     plugin_loader.init_app(app)
+    operations.init_app(app)  # last: its middleware wraps everything else
     return app

@@ -51,6 +51,19 @@ def _url(value: str) -> str:
     return value
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
+def _log_format(value: str) -> str:
+    if value not in ("json", "text"):
+        raise ValueError("must be json or text")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     env: str
@@ -68,6 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SGOODIE_SITE_URL", "SITE_URL", "", "Public origin used in canonical links, sitemaps and Open Graph tags (e.g. `https://sgoodie.com`). Default: the request's own origin.", _url),
     Setting("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", "", "boto3's endpoint override: point the AWS backend at LocalStack or a moto server.", _url),
     Setting("AWS_REGION", "AWS_REGION", "us-east-1", "AWS region of the tables, bucket and queues."),
+    Setting("SGOODIE_UPLOAD_ENDPOINT", "UPLOAD_ENDPOINT", "", "Where browsers send uploads when that is not `AWS_ENDPOINT_URL` (docker compose: `http://localhost:5000`, the emulator as the host sees it).", _url),
     Setting("SGOODIE_BUCKET", "BUCKET", "", "S3 bucket for photos. Default: `sgoodie-photos-<stage>`."),
     Setting("REDIS_URL", "REDIS_URL", "", "Redis for the page cache, Celery broker/results and sign-in throttling (e.g. `redis://localhost:6379/0`)."),
     Setting("MEDIA_BASE_URL", "MEDIA_BASE_URL", "", "Public origin serving photo variants (the CloudFront domain). Default: the app serves them itself.", _url),
@@ -75,6 +89,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SGOODIE_PLUGINS", "PLUGINS", "", "Which plugins run: empty for all discovered, or a comma list; `-name` disables one (e.g. `-contact`)."),
     Setting("SGOODIE_MAX_UPLOAD_MB", "MAX_UPLOAD_BYTES", 50 * 1024 * 1024, "Largest photo an admin may upload, in megabytes.", _megabytes),
     Setting("SGOODIE_CACHE", "PAGE_CACHE", True, "Cache rendered public pages (`false` to render every request).", _bool),
+    Setting("SGOODIE_PROXY_HOPS", "PROXY_HOPS", 0, "How many proxies in front append to X-Forwarded-For (CloudFront + load balancer: `2`). Their X-Forwarded-For/-Proto are trusted, nobody else's.", _count),
+    Setting("SGOODIE_LOG_FORMAT", "LOG_FORMAT", "", "`json` (one object per line, with the request id) or `text`. Default: `json` on the aws backend, `text` locally.", _log_format),
+    Setting("SENTRY_DSN", "SENTRY_DSN", "", "Report errors to Sentry (needs `pip install 'sgoodie[sentry]'`)."),
+    Setting("SGOODIE_BIND", "BIND", "0.0.0.0:8000", "gunicorn: address to listen on."),
+    Setting("WEB_CONCURRENCY", "WEB_CONCURRENCY", 0, "gunicorn: worker processes. Default: 2 × CPUs + 1.", _count),
+    Setting("SGOODIE_THREADS", "THREADS", 1, "gunicorn: threads per worker process.", _count),
+    Setting("SGOODIE_TRUSTED_PROXIES", "TRUSTED_PROXIES", "127.0.0.1", "gunicorn: addresses allowed to send X-Forwarded-* (comma list, `*` inside a private network whose only way in is the load balancer)."),
+    Setting("SGOODIE_ACCESS_LOG", "ACCESS_LOG", "-", "gunicorn: access log file (`-` for stdout)."),
+    Setting("SGOODIE_LOG_LEVEL", "LOG_LEVEL", "info", "gunicorn: log level."),
     Setting("SGOODIE_DEV", "DEV_MODE", False, "Local development: session cookies without the Secure flag (plain http://localhost).", _bool),
 )
 
@@ -111,7 +134,8 @@ def finalize(config: dict[str, Any]) -> None:
     if config["BACKEND"] == "aws" and "UPLOAD_ORIGINS" not in config:
         # Browsers post uploads straight to the bucket; the page's CSP must let them connect there.
         region, bucket = config["AWS_REGION"], config["BUCKET"]
-        config["UPLOAD_ORIGINS"] = (config.get("AWS_ENDPOINT_URL") or f"https://{bucket}.s3.{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com")
+        endpoint = config.get("UPLOAD_ENDPOINT") or config.get("AWS_ENDPOINT_URL")
+        config["UPLOAD_ORIGINS"] = (endpoint or f"https://{bucket}.s3.{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com")
 
     if not config.get("SECRET_KEY"):
         if config["BACKEND"] != "local":

@@ -1,10 +1,17 @@
-"""Liveness: `/healthz` reports whether the content store and the blob store answer."""
+"""Health checks.
+
+- `/healthz`: the content store and the blob store answer. The load balancer's check: without
+  them no page can be served.
+- `/readyz`: everything this instance relies on answers, Redis (page cache) and the job broker
+  included. For deploy gates and operators; not the load balancer's check, because pages still
+  render (uncached) while Redis is down, and taking every instance out would be worse.
+"""
 
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from .plugin_api import Plugin
 from .services import services
@@ -22,11 +29,29 @@ def _probe(check) -> dict:
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-@bp.get("/healthz")
-def healthz():
-    checks = {"content_store": _probe(services().store.check), "blob_store": _probe(services().blobs.check)}
+def _report(checks: dict[str, dict]):
     healthy = all(c["ok"] for c in checks.values())
     response = jsonify(status="ok" if healthy else "error", backend=services().config["BACKEND"], checks=checks)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _storage_checks() -> dict[str, dict]:
+    return {"content_store": _probe(services().store.check), "blob_store": _probe(services().blobs.check)}
+
+
+@bp.get("/healthz")
+def healthz():
+    return _report(_storage_checks())
+
+
+@bp.get("/readyz")
+def readyz():
+    from .cache import page_cache
+    from .media.jobs import job_queue
+
+    checks = _storage_checks()
+    checks["page_cache"] = _probe(page_cache(current_app).check)
+    checks["job_queue"] = _probe(job_queue().check)
+    return _report(checks)

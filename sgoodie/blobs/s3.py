@@ -5,6 +5,7 @@ a presigned POST whose policy pins the key, the type and the size."""
 from __future__ import annotations
 
 from typing import Any, BinaryIO, Iterable, Mapping
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
@@ -20,6 +21,7 @@ class S3BlobStore:
         self.client = client
         self.bucket = bucket
         self.region = region
+        self.upload_endpoint = ""  # where browsers post uploads, when not where the app reaches S3
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> S3BlobStore:
@@ -30,7 +32,9 @@ class S3BlobStore:
             endpoint_url=config.get("AWS_ENDPOINT_URL") or None,
             config=Config(retries={"max_attempts": 8, "mode": "adaptive"}, signature_version="s3v4"),
         )
-        return cls(client, config["BUCKET"], region)
+        store = cls(client, config["BUCKET"], region)
+        store.upload_endpoint = config.get("UPLOAD_ENDPOINT") or ""
+        return store
 
     def prepare(self) -> None:
         """Create the bucket if missing (`sgoodie init` against an emulator; real buckets come from Terraform)."""
@@ -95,10 +99,16 @@ class S3BlobStore:
 
     def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
         """A form the browser posts the file with: only this key, this type, 1..max_bytes."""
-        return self.client.generate_presigned_post(
+        post = self.client.generate_presigned_post(
             Bucket=self.bucket,
             Key=key,
             Fields={"Content-Type": content_type},
             Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
             ExpiresIn=expires_in,
         )
+        if self.upload_endpoint:
+            # The signature covers the policy, not the host: the same form works at another address
+            # for the same storage (an emulator the browser reaches as localhost, say).
+            parts = urlsplit(post["url"])
+            post["url"] = self.upload_endpoint + parts.path + (f"?{parts.query}" if parts.query else "")
+        return post

@@ -100,6 +100,13 @@ class PageCache:
             "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT,
         }
 
+    def check(self) -> None:
+        """Raise unless the cache backend stores and returns a value (for /readyz)."""
+        backend = self.cache.cache
+        backend.set("sgoodie:readyz", "ok", timeout=30)
+        if backend.get("sgoodie:readyz") != "ok":
+            raise RuntimeError(f"the {self.backend_name} page cache did not return what was stored")
+
     # -- backend calls, each tolerant of a cache that is down ---------------------------------
     def _available(self) -> bool:
         return time.monotonic() >= self._down_until

@@ -176,12 +176,15 @@ def s3_events():
     if kind != "Notification":
         return jsonify(ignored=kind)
     try:
-        records = json.loads(message.get("Message") or "{}").get("Records", [])
+        body = json.loads(message.get("Message") or "{}")
     except ValueError:
+        body = None
+    records = body.get("Records") if isinstance(body, dict) else None
+    if not isinstance(records, list):
         return error("bad_request", "The notification does not carry S3 event records.", 400)
     handled = 0
     for record in records:
-        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+        if not isinstance(record, dict) or not str(record.get("eventName", "")).startswith("ObjectCreated"):
             continue
         match = ORIGINAL_KEY.match(unquote_plus(record.get("s3", {}).get("object", {}).get("key", "")))
         photo = services().store.get_photo(match["photo_id"]) if match else None

@@ -30,6 +30,9 @@ ABANDONED_UPLOAD_AFTER = timedelta(days=1)
 class JobQueue(Protocol):
     def enqueue(self, photo_id: str) -> None: ...
 
+    def check(self) -> None:
+        """Raise unless jobs can be queued (for /readyz)."""
+
 
 class ThreadJobs:
     """The embedded default's worker: one daemon thread per app process with its own queue."""
@@ -66,6 +69,10 @@ class ThreadJobs:
             finally:
                 self._queue.task_done()
 
+    def check(self) -> None:
+        if self._thread is not None and not self._thread.is_alive():
+            raise RuntimeError("the in-process image worker thread has stopped")
+
     def wait(self, timeout: float = 60) -> bool:
         """Block until the queue is empty (tests, the CLI). True when it drained in time."""
         deadline = time.monotonic() + timeout
@@ -83,9 +90,15 @@ class CeleryJobs:
         from celery import Celery
 
         self.celery = Celery("sgoodie", broker=app.config["REDIS_URL"], backend=app.config["REDIS_URL"])
+        self.broker_url = app.config["REDIS_URL"]
 
     def enqueue(self, photo_id: str) -> None:
         self.celery.send_task("sgoodie.process_photo", args=[photo_id])
+
+    def check(self) -> None:
+        import redis
+
+        redis.Redis.from_url(self.broker_url, socket_timeout=1, socket_connect_timeout=1).ping()
 
 
 def init_app(app: Flask) -> JobQueue:

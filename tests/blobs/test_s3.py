@@ -77,3 +77,13 @@ def test_prepare_creates_the_bucket_outside_us_east_1(fake_aws):
     store.prepare()
     assert store.client.get_bucket_location(Bucket="sgoodie-photos-eu")["LocationConstraint"] == "eu-central-1"
     store.check()
+
+
+def test_uploads_can_go_to_the_address_browsers_know(fake_aws):
+    from sgoodie.blobs.s3 import S3BlobStore
+
+    store = S3BlobStore.from_config({"AWS_REGION": "us-east-1", "BUCKET": "sgoodie-photos-test", "AWS_ENDPOINT_URL": "http://aws:5000",
+                                     "UPLOAD_ENDPOINT": "http://localhost:5000"})
+    post = store.presigned_post("projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=10)
+    assert post["url"] == "http://localhost:5000/sgoodie-photos-test"
+    assert post["fields"]["key"] == "projects/p/original/x.jpg" and "policy" in post["fields"]

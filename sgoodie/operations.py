@@ -1,0 +1,136 @@
+"""Running in production: the proxy in front, request ids, JSON logs and (optionally) Sentry.
+
+- Behind CloudFront and the load balancer, `SGOODIE_PROXY_HOPS` says how many proxies append to
+  X-Forwarded-For; ProxyFix trusts exactly that many, and the scheme the last one reports, so
+  canonical links and sitemaps say https. X-Forwarded-Host is never trusted (a client could set
+  it and CloudFront passes it on); the Host header and `SGOODIE_SITE_URL` decide the origin.
+- Every response carries `X-Request-ID` (the caller's, when it sends a sane one, else a new one),
+  and every log line written while serving it names it.
+- `SGOODIE_LOG_FORMAT=json` (the default on the aws backend) writes one JSON object per line for
+  CloudWatch Logs Insights; `text` writes plain lines for a terminal.
+- `SENTRY_DSN` turns on error reporting through the Sentry SDK when it is installed
+  (`pip install "sgoodie[sentry]"`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Flask, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger("sgoodie")
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_KEY = "sgoodie.request_id"
+_SANE_ID = re.compile(r"[A-Za-z0-9._:=-]{8,128}")
+
+
+class AssignRequestId:
+    """WSGI middleware: outermost, so cache hits answered before Flask carry the id too."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response):
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        environ[REQUEST_ID_KEY] = request_id
+
+        def start(status, headers, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"] + [(REQUEST_ID_HEADER, request_id)]
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+
+def current_request_id() -> str:
+    return request.environ.get(REQUEST_ID_KEY, "") if has_request_context() else ""
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds the request id, method and path to records logged while serving a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context():
+            record.request_id = current_request_id()
+            record.method, record.path = request.method, request.path
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    FIELDS = ("request_id", "method", "path", "photo_id", "task_id")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in self.FIELDS:
+            value = getattr(record, name, None)
+            if value:
+                entry[name] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(app: Flask) -> None:
+    """One handler on the root logger, so sgoodie's, plugins' and libraries' records look alike."""
+    fmt = app.config["LOG_FORMAT"] or ("json" if app.config["BACKEND"] == "aws" else "text")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestContextFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "sgoodie", False)]:
+        root.removeHandler(old)  # a second app in one process (tests) replaces, never doubles
+    handler.sgoodie = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    logging.getLogger("sgoodie").propagate = True
+    app.logger.handlers.clear()  # Flask's own handler would print each error twice
+
+
+def init_sentry(app: Flask) -> bool:
+    dsn = app.config.get("SENTRY_DSN")
+    if not dsn:
+        return False
+    try:
+        import sentry_sdk
+    except ImportError:
+        log.warning("SENTRY_DSN is set but the Sentry SDK is not installed (pip install 'sgoodie[sentry]'); errors are only logged")
+        return False
+    from sentry_sdk.integrations.flask import FlaskIntegration
+
+    integrations = [FlaskIntegration()]
+    try:
+        from sentry_sdk.integrations.celery import CeleryIntegration
+
+        integrations.append(CeleryIntegration())
+    except Exception:  # celery integration unavailable: the web side still reports
+        pass
+    sentry_sdk.init(dsn=dsn, environment=app.config["STAGE"], integrations=integrations, send_default_pii=False,
+                    traces_sample_rate=0.0)
+    return True
+
+
+def init_app(app: Flask) -> None:
+    if not app.testing:
+        configure_logging(app)
+    init_sentry(app)
+    hops = app.config["PROXY_HOPS"]
+    wsgi = app.wsgi_app
+    if hops:
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=1, x_host=0, x_port=0, x_prefix=0)
+    app.wsgi_app = AssignRequestId(wsgi)  # type: ignore[method-assign]

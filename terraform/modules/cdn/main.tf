@@ -1,0 +1,284 @@
+# One CloudFront distribution for the site: the app (through the load balancer) is the default
+# origin and decides caching with its own Cache-Control; photo variants and page images come
+# straight from S3 through origin access control; /api/* and /admin* are never cached.
+# Resources here live in us-east-1 (CloudFront's certificates and web ACLs must).
+
+terraform {
+  required_providers {
+    aws = {
+      source                = "hashicorp/aws"
+      configuration_aliases = [aws.us_east_1]
+    }
+  }
+}
+
+data "aws_cloudfront_cache_policy" "disabled" {
+  name = "Managed-CachingDisabled"
+}
+data "aws_cloudfront_cache_policy" "origin_headers" {
+  name = "UseOriginCacheControlHeaders"
+}
+data "aws_cloudfront_cache_policy" "optimized" {
+  name = "Managed-CachingOptimized"
+}
+data "aws_cloudfront_origin_request_policy" "all_viewer" {
+  name = "Managed-AllViewer"
+}
+
+locals {
+  app_origin   = "app"
+  media_origin = "photos"
+  # Paths the app must always see fresh, with cookies, query strings and every method.
+  uncached_paths = ["/api/*", "/admin*"]
+  # Photo files in the bucket that the public may fetch (originals are never exposed).
+  media_paths = ["/projects/*/variants/*", "/pages/*"]
+}
+
+resource "aws_cloudfront_origin_access_control" "photos" {
+  name                              = "${var.name}-photos"
+  description                       = "CloudFront reads photo variants from S3"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+# Security headers on every response. The app sets its own (with its Content-Security-Policy);
+# override = false keeps those, and photo files from S3 get these.
+resource "aws_cloudfront_response_headers_policy" "security" {
+  #checkov:skip=CKV_AWS_259:HSTS is a year with subdomains; "preload" is a one-way commitment the domain's owner makes at hstspreload.org, not ours to make
+  name    = "${var.name}-security"
+  comment = "HSTS and safe defaults; the app's own headers win"
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = 31536000
+      include_subdomains         = true
+      preload                    = false
+      override                   = true # every response over this distribution is HTTPS-only
+    }
+    content_type_options {
+      override = false
+    }
+    frame_options {
+      frame_option = "SAMEORIGIN"
+      override     = false
+    }
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = false
+    }
+  }
+}
+
+resource "aws_cloudfront_distribution" "site" {
+  #checkov:skip=CKV_AWS_310:A failover origin would need the app in a second region; photos are served from S3 even when the app is down
+  #checkov:skip=CKV2_AWS_47:The web ACL below includes AWSManagedRulesKnownBadInputsRuleSet, which carries the Log4j rules
+  #checkov:skip=CKV_AWS_374:A portfolio is for visitors from everywhere; there is nothing to geo-restrict
+  #checkov:skip=CKV_AWS_305:"/" is the app's home page (default behaviour), not an object; a root object would shadow it
+  enabled             = true
+  is_ipv6_enabled     = true
+  comment             = "sgoodie ${var.name}"
+  aliases             = var.aliases
+  price_class         = var.price_class
+  http_version        = "http2and3"
+  web_acl_id          = aws_wafv2_web_acl.site.arn
+  default_root_object = ""
+
+  origin {
+    origin_id   = local.app_origin
+    domain_name = var.origin_domain_name
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+      origin_read_timeout    = 30
+    }
+    custom_header {
+      name  = "X-Origin-Verify"
+      value = var.origin_verify_secret
+    }
+  }
+
+  origin {
+    origin_id                = local.media_origin
+    domain_name              = var.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.photos.id
+  }
+
+  # Public pages: the app says how long (short max-age, longer s-maxage, stale-while-revalidate)
+  # and purges by invalidation; cookies pass so a signed-in admin is recognised (and never cached).
+  default_cache_behavior {
+    target_origin_id         = local.app_origin
+    viewer_protocol_policy   = "redirect-to-https"
+    allowed_methods          = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods           = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.origin_headers.id
+    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  dynamic "ordered_cache_behavior" {
+    for_each = local.uncached_paths
+    content {
+      path_pattern             = ordered_cache_behavior.value
+      target_origin_id         = local.app_origin
+      viewer_protocol_policy   = "redirect-to-https"
+      allowed_methods          = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+      cached_methods           = ["GET", "HEAD"]
+      compress                   = true
+      cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
+      origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer.id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    }
+  }
+
+  dynamic "ordered_cache_behavior" {
+    for_each = local.media_paths
+    content {
+      path_pattern           = ordered_cache_behavior.value
+      target_origin_id       = local.media_origin
+      viewer_protocol_policy = "redirect-to-https"
+      allowed_methods        = ["GET", "HEAD"]
+      cached_methods         = ["GET", "HEAD"]
+      compress                   = false # AVIF, WebP and JPEG are compressed already
+      cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    }
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none" # a portfolio is for the whole world
+    }
+  }
+
+  viewer_certificate {
+    acm_certificate_arn      = var.certificate_arn
+    ssl_support_method       = "sni-only"
+    minimum_protocol_version = "TLSv1.2_2021"
+  }
+
+  logging_config {
+    bucket          = var.log_bucket_domain_name
+    prefix          = "cloudfront/"
+    include_cookies = false
+  }
+
+  tags = var.tags
+}
+
+# -- web application firewall --------------------------------------------------------------------
+resource "aws_wafv2_web_acl" "site" {
+  provider    = aws.us_east_1
+  name        = var.name
+  description = "sgoodie ${var.name}: AWS managed protections and a sign-in rate limit"
+  scope       = "CLOUDFRONT"
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "common"
+    priority = 1
+    override_action {
+      none {}
+    }
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
+        # Photo uploads go to S3, but page-image uploads and long page texts reach the app.
+        rule_action_override {
+          name = "SizeRestrictions_BODY"
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "known-bad-inputs"
+    priority = 2
+    override_action {
+      none {}
+    }
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "sign-in-rate-limit"
+    priority = 3
+    action {
+      block {}
+    }
+    statement {
+      rate_based_statement {
+        limit              = 100 # per 5 minutes per address; the app also slows and locks out
+        aggregate_key_type = "IP"
+        scope_down_statement {
+          byte_match_statement {
+            search_string         = "/admin/login"
+            positional_constraint = "STARTS_WITH"
+            field_to_match {
+              uri_path {}
+            }
+            text_transformation {
+              priority = 0
+              type     = "LOWERCASE"
+            }
+          }
+        }
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-sign-in-rate"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = var.name
+    sampled_requests_enabled   = true
+  }
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "waf" {
+  provider          = aws.us_east_1
+  name              = "aws-waf-logs-${var.name}" # WAF requires this prefix
+  retention_in_days = 365
+  kms_key_id        = var.waf_log_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "site" {
+  provider                = aws.us_east_1
+  resource_arn            = aws_wafv2_web_acl.site.arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+  redacted_fields {
+    single_header {
+      name = "cookie"
+    }
+  }
+}

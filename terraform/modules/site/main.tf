@@ -1,0 +1,177 @@
+# The whole site in one module; environments/dev and environments/prod differ only in the values
+# they pass. Reading order: data and secrets, network, storage, CDN, the app, Redis, DNS, alarms.
+
+terraform {
+  required_providers {
+    aws = {
+      source                = "hashicorp/aws"
+      version               = ">= 5.60"
+      configuration_aliases = [aws.us_east_1]
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = ">= 3.6"
+    }
+  }
+}
+
+locals {
+  name        = "sgoodie-${var.stage}"
+  site_url    = "https://${var.domain_name}"
+  bucket_name = "sgoodie-photos-${var.stage}" # sgoodie's default for SGOODIE_BUCKET
+  tags        = merge({ Application = "sgoodie", Stage = var.stage }, var.tags)
+}
+
+module "secrets" {
+  source = "../secrets"
+  stage  = var.stage
+  tags   = local.tags
+}
+
+module "logs" {
+  source      = "../log-bucket"
+  bucket_name = "${local.name}-logs-${data.aws_caller_identity.current.account_id}"
+  tags        = local.tags
+}
+
+data "aws_caller_identity" "current" {}
+
+module "network" {
+  source       = "../network"
+  stage        = var.stage
+  region       = var.region
+  cidr_block   = var.vpc_cidr
+  nat_gateways = var.nat_gateways
+  kms_key_arn  = module.secrets.kms_key_arn
+  tags         = local.tags
+}
+
+module "tables" {
+  source              = "../dynamodb-tables"
+  stage               = var.stage
+  kms_key_arn         = module.secrets.kms_key_arn
+  deletion_protection = var.deletion_protection
+  tags                = local.tags
+}
+
+module "photos" {
+  source                      = "../photo-bucket"
+  bucket_name                 = local.bucket_name
+  kms_key_arn                 = module.secrets.kms_key_arn
+  upload_origins              = [for host in concat([var.domain_name], var.extra_aliases) : "https://${host}"]
+  cloudfront_distribution_arn = module.cdn.distribution_arn
+  s3_events_url               = "${local.site_url}/api/media/s3-events"
+  log_bucket_id               = module.logs.bucket_id
+  tags                        = local.tags
+}
+
+# Proves to the load balancer that a request came through CloudFront.
+resource "random_password" "origin_verify" {
+  length  = 40
+  special = false
+}
+
+module "cdn" {
+  source                      = "../cdn"
+  providers                   = { aws = aws, aws.us_east_1 = aws.us_east_1 }
+  name                        = local.name
+  aliases                     = concat([var.domain_name], var.extra_aliases)
+  certificate_arn             = var.site_certificate_arn
+  origin_domain_name          = var.origin_domain_name
+  origin_verify_secret        = random_password.origin_verify.result
+  bucket_regional_domain_name = module.photos.bucket_regional_domain_name
+  log_bucket_domain_name      = module.logs.bucket_domain_name
+  waf_log_kms_key_arn         = var.region == "us-east-1" ? module.secrets.kms_key_arn : null
+  price_class                 = var.price_class
+  tags                        = local.tags
+}
+
+module "app" {
+  source                      = "../app-service"
+  stage                       = var.stage
+  image_tag                   = var.image_tag
+  site_url                    = local.site_url
+  plugins                     = var.plugins
+  max_upload_mb               = var.max_upload_mb
+  vpc_id                      = module.network.vpc_id
+  vpc_cidr                    = var.vpc_cidr
+  public_subnet_ids           = module.network.public_subnet_ids
+  private_subnet_ids          = module.network.private_subnet_ids
+  origin_certificate_arn      = var.origin_certificate_arn
+  origin_verify_secret        = random_password.origin_verify.result
+  bucket_name                 = module.photos.bucket_name
+  bucket_arn                  = module.photos.bucket_arn
+  table_arns                  = module.tables.table_arns
+  kms_key_arn                 = module.secrets.kms_key_arn
+  secret_key_arn              = module.secrets.secret_key_arn
+  redis_url_secret_arn        = module.secrets.redis_url_secret_arn
+  sentry_dsn_secret_arn       = var.sentry_dsn_secret_arn
+  cloudfront_distribution_id  = module.cdn.distribution_id
+  cloudfront_distribution_arn = module.cdn.distribution_arn
+  log_bucket_id               = module.logs.bucket_id
+  web_cpu                     = var.web_cpu
+  web_memory                  = var.web_memory
+  worker_cpu                  = var.worker_cpu
+  worker_memory               = var.worker_memory
+  web_min_count               = var.web_min_count
+  web_max_count               = var.web_max_count
+  worker_min_count            = var.worker_min_count
+  worker_max_count            = var.worker_max_count
+  deletion_protection         = var.deletion_protection
+  tags                        = local.tags
+}
+
+module "redis" {
+  source                   = "../redis"
+  stage                    = var.stage
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  client_security_group_id = module.app.app_security_group_id
+  node_type                = var.redis_node_type
+  replicas                 = var.redis_replicas
+  auth_token               = module.secrets.redis_auth_token
+  kms_key_arn              = module.secrets.kms_key_arn
+  tags                     = local.tags
+}
+
+# The Redis URL the containers read (REDIS_URL): TLS, the auth token, database 0.
+resource "aws_secretsmanager_secret_version" "redis_url" {
+  secret_id     = module.secrets.redis_url_secret_arn
+  secret_string = "rediss://:${module.secrets.redis_auth_token}@${module.redis.primary_endpoint}:6379/0?ssl_cert_reqs=required"
+}
+
+# -- DNS -------------------------------------------------------------------------------------------
+resource "aws_route53_record" "site" {
+  for_each = toset(concat([var.domain_name], var.extra_aliases))
+  zone_id  = var.hosted_zone_id
+  name     = each.value
+  type     = "A"
+  alias {
+    name                   = module.cdn.domain_name
+    zone_id                = module.cdn.hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_record" "origin" {
+  zone_id = var.hosted_zone_id
+  name    = var.origin_domain_name
+  type    = "A"
+  alias {
+    name                   = module.app.alb_dns_name
+    zone_id                = module.app.alb_zone_id
+    evaluate_target_health = true
+  }
+}
+
+module "monitoring" {
+  source                  = "../monitoring"
+  stage                   = var.stage
+  alarm_emails            = var.alarm_emails
+  alb_arn_suffix          = module.app.alb_arn_suffix
+  target_group_arn_suffix = module.app.target_group_arn_suffix
+  cluster_name            = module.app.cluster_name
+  worker_log_group_name   = module.app.log_group_names["worker"]
+  kms_key_arn             = module.secrets.kms_key_arn
+  tags                    = local.tags
+}

@@ -1,0 +1,111 @@
+"""Production serving: behind proxies, request ids, JSON logs, readiness, optional Sentry."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from sgoodie import create_app
+from sgoodie.operations import configure_logging, init_sentry
+from sgoodie.services import services
+
+
+def _app(tmp_path, **config):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret", **config})
+    with app.app_context():
+        services().store.init_schema()
+    return app
+
+
+def test_every_response_carries_a_request_id_cache_hits_included(app, client, portfolio):
+    portfolio.project("Lit Room", "interiors")
+    first, second = client.get("/work/interiors"), client.get("/work/interiors")
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
+    ids = {first.headers["X-Request-ID"], second.headers["X-Request-ID"]}
+    assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert client.get("/healthz", headers={"X-Request-ID": "Root=1-67891233-abcdef012345678912345678"}).headers["X-Request-ID"] == \
+        "Root=1-67891233-abcdef012345678912345678"  # the load balancer's id is kept
+    assert client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"] != "<script>"
+
+
+def test_behind_cloudfront_and_the_load_balancer_links_are_https_and_the_client_address_is_real(tmp_path):
+    app = _app(tmp_path, PROXY_HOPS=2)
+    seen = {}
+
+    @app.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    client = app.test_client()
+    headers = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9, 130.176.0.1", "X-Forwarded-Proto": "https",
+               "X-Forwarded-Host": "evil.example", "Host": "sgoodie.com"}
+    client.get("/_whoami", headers=headers)
+    assert seen["addr"] == "203.0.113.9"  # two hops trusted: the spoofed first entry is not believed
+    home = client.get("/", headers=headers).get_data(as_text=True)
+    assert '<link rel="canonical" href="https://sgoodie.com/">' in home
+    assert "evil.example" not in home
+    sitemap = client.get("/sitemap.xml", headers=headers).get_data(as_text=True)
+    assert "<loc>https://sgoodie.com/</loc>" in sitemap
+
+
+def test_without_proxy_hops_forwarded_headers_are_ignored(app, client):
+    home = client.get("/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}).get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/">' in home
+
+
+def test_json_logs_name_the_request(app, capsys):
+    app.config["LOG_FORMAT"] = "json"
+    try:
+        configure_logging(app)
+
+        @app.get("/_log")
+        def log_something():
+            logging.getLogger("sgoodie.test").warning("saved %s", "a project")
+            return "ok"
+
+        response = app.test_client().get("/_log", headers={"X-Request-ID": "req-12345678"})
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+        entry = next(line for line in lines if line["logger"] == "sgoodie.test")
+        assert entry["message"] == "saved a project" and entry["level"] == "warning"
+        assert entry["request_id"] == response.headers["X-Request-ID"] == "req-12345678"
+        assert entry["method"] == "GET" and entry["path"] == "/_log" and entry["time"].endswith("+00:00")
+    finally:
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "sgoodie", False)]:
+            root.removeHandler(handler)
+
+
+def test_readyz_checks_redis_and_healthz_does_not(tmp_path, redis_server):
+    app = _app(tmp_path, REDIS_URL=redis_server.rsplit("/", 1)[0] + "/5")
+    ready = app.test_client().get("/readyz")
+    assert ready.status_code == 200, ready.get_json()
+    assert set(ready.get_json()["checks"]) == {"content_store", "blob_store", "page_cache", "job_queue"}
+
+    down = _app(tmp_path / "down", REDIS_URL="redis://127.0.0.1:1/0")
+    client = down.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    checks = ready.get_json()["checks"]
+    assert checks["page_cache"]["ok"] is False and checks["content_store"]["ok"] is True
+    assert client.get("/healthz").status_code == 200  # pages still render uncached: stay in the load balancer
+    assert ready.headers["Cache-Control"] == "no-store"
+
+
+def test_sentry_is_optional(tmp_path, caplog):
+    app = _app(tmp_path)
+    assert init_sentry(app) is False  # no DSN: nothing to do
+    app.config["SENTRY_DSN"] = "https://public@sentry.example/1"
+    try:
+        import sentry_sdk  # noqa: F401
+    except ImportError:
+        with caplog.at_level(logging.WARNING, logger="sgoodie"):
+            assert init_sentry(app) is False
+        assert "Sentry SDK is not installed" in caplog.text
+    else:
+        pytest.skip("the Sentry SDK is installed here; the missing-SDK path cannot be shown")
