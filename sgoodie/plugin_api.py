@@ -43,8 +43,10 @@ from flask import Blueprint, Flask
 from markupsafe import Markup
 
 from . import signals
+from .auth import admin_required
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .ratelimit import Window as RateWindow
 
 API_VERSION = 1
 
@@ -66,6 +68,8 @@ __all__ = [
     "API_VERSION",
     "SLOTS",
     "AdminUser",
+    "RateWindow",
+    "admin_required",
     "Image",
     "Markup",
     "MenuEntry",
@@ -77,8 +81,10 @@ __all__ = [
     "Setting",
     "SiteSettings",
     "ValidationError",
+    "csrf_exempt",
     "current_settings",
     "current_store",
+    "page_meta",
     "purge_tags",
     "signals",
     "tag_response",
@@ -144,6 +150,7 @@ class Plugin:
         self.settings: list[Setting] = []
         self.settings_validator: Callable[[Mapping[str, Any]], None] | None = None
         self.setup_functions: list[Callable[[Flask], None]] = []
+        self.not_found_handlers: list[Callable[[str], Any]] = []
 
     def __repr__(self) -> str:
         return f"<Plugin {self.name} {self.version}>"
@@ -153,6 +160,28 @@ class Plugin:
         """Serve a blueprint (routes, templates, static files). Options go to `register_blueprint`."""
         self.blueprints.append((blueprint, options))
         return blueprint
+
+    def add_admin_blueprint(self, blueprint: Blueprint, **options: Any) -> Blueprint:
+        """Serve admin pages: the blueprint's URLs must start with /admin/, every view requires a
+        signed-in admin (anonymous visitors go to the sign-in page, JSON callers get 401), and
+        responses are never cached. Templates can extend "admin/layout.html"."""
+        prefix = options.get("url_prefix", blueprint.url_prefix) or ""
+        if not prefix.startswith("/admin/"):
+            raise ValueError(f"admin blueprint {blueprint.name!r} must live under /admin/ (url_prefix={prefix!r})")
+        from flask import request
+
+        from .auth import require_admin
+
+        static_endpoint = f"{blueprint.name}.static"
+
+        @blueprint.before_request
+        def guard() -> Any:
+            if request.endpoint == static_endpoint:
+                return None  # stylesheets and scripts are not secrets (like the admin's own)
+            return require_admin()
+
+        blueprint.after_request(_private_response)
+        return self.add_blueprint(blueprint, **options)
 
     def add_nav_entry(self, label: str, endpoint: str, *, order: int = 50, **values: Any) -> None:
         """A link in the public site's main navigation (core entries use orders 10-40)."""
@@ -195,6 +224,12 @@ class Plugin:
         if validate is not None:
             self.settings_validator = validate
 
+    def on_not_found(self, function: Callable[[str], Any]) -> Callable[[str], Any]:
+        """Decorator: before a visitor gets the 404 page, `function(path)` may return a response
+        to send instead (a redirect, say); None lets the next handler, then the 404 page, answer."""
+        self.not_found_handlers.append(function)
+        return function
+
     def on_setup(self, function: Callable[[Flask], None]) -> Callable[[Flask], None]:
         """Decorator: run `function(app)` once when the app is built (register filters, etc.)."""
         self.setup_functions.append(function)
@@ -204,6 +239,12 @@ class Plugin:
         """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
         collection named after the plugin. Use inside a request or app context."""
         return PluginStorage(f"plugin:{self.name}:{collection}")
+
+
+def _private_response(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    return response
 
 
 class PluginStorage:
@@ -243,6 +284,25 @@ def current_settings() -> SiteSettings:
     from .services import services
 
     return services().site_settings()
+
+
+def csrf_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: this POST view does its own request authentication (a signature, a signed form
+    timestamp) instead of the session's CSRF token."""
+    from .security import csrf
+
+    return csrf.exempt(view)
+
+
+def page_meta(heading: str = "", description: str = "", *, indexable: bool = True):
+    """Title, description and canonical link for a plugin's public page: pass it as `meta=` to a
+    template extending "public/layout.html". `indexable=False` asks search engines to skip it."""
+    from dataclasses import replace
+
+    from .public.seo import simple_meta
+
+    meta = simple_meta(heading, description)
+    return meta if indexable else replace(meta, canonical="")
 
 
 def tag_response(*tags: str) -> None:

@@ -56,6 +56,7 @@ class PluginRegistry:
     # Strong references to the wrapped signal receivers (blinker holds them weakly, so they live
     # exactly as long as the app).
     receivers: list[Callable[..., Any]] = field(default_factory=list)
+    not_found_handlers: list[tuple[str, Callable[[str], Any]]] = field(default_factory=list)
 
     def enabled(self) -> list[Plugin]:
         return [r.plugin for r in self.records if r.state == "enabled" and r.plugin is not None]
@@ -71,6 +72,18 @@ class PluginRegistry:
             if output:
                 parts.append(output if isinstance(output, Markup) else escape(output))
         return Markup("\n").join(parts)
+
+    def answer_not_found(self, app: Flask, path: str) -> Any:
+        """The first response a plugin gives for a path that matched nothing, or None."""
+        for plugin_name, handler in self.not_found_handlers:
+            try:
+                response = handler(path)
+            except Exception:
+                app.logger.exception("plugin %s: not-found handler failed; skipped", plugin_name)
+                continue
+            if response is not None:
+                return response
+        return None
 
 
 def init_app(app: SgoodieFlask) -> PluginRegistry:
@@ -93,8 +106,12 @@ def init_app(app: SgoodieFlask) -> PluginRegistry:
         if not isinstance(plugin, Plugin):
             _fail(app, record, f"does not provide a sgoodie.plugin_api.Plugin (got {type(plugin).__name__})")
             continue
-        record.name, record.version, record.description, record.plugin = plugin.name, plugin.version, plugin.description, plugin
         plugin.core = source == "core"
+        if plugin.core:
+            from . import __version__
+
+            plugin.version = __version__  # core features ship with sgoodie itself
+        record.name, record.version, record.description, record.plugin = plugin.name, plugin.version, plugin.description, plugin
         if source != "core" and not _is_enabled(plugin.name, wanted):
             record.state, record.reason = "disabled", "disabled by SGOODIE_PLUGINS"
             continue
@@ -192,6 +209,7 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     registry.admin_menu_entries.extend(plugin.admin_menu_entries)
     for handler in plugin.signal_handlers:
         registry.receivers.append(_connect(app, plugin, handler))
+    registry.not_found_handlers.extend((plugin.name, handler) for handler in plugin.not_found_handlers)
     for command in plugin.commands:
         app.cli.add_command(command)
     for setup in plugin.setup_functions:

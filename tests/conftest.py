@@ -246,3 +246,21 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def admin_page(browser, live_server, admin_user):
+    """A Chromium page signed in to the admin of `live_server` (page errors fail the test)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/admin/")
+    assert "/admin/login" in page.url
+    page.fill("input[name=email]", "photographer@example.com")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    yield page
+    assert errors == []
+    context.close()

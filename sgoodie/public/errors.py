@@ -30,6 +30,12 @@ def register(app: Flask) -> None:
             code = (error.name or "error").lower().replace(" ", "_")
             return jsonify(error={"code": code, "message": error.description}), error.code
         code = error.code or 500
+        if code == 404 and request.method in ("GET", "HEAD"):
+            from ..plugin_loader import registry
+
+            answer = registry(app).answer_not_found(app, request.path)
+            if answer is not None:
+                return answer
         if code >= 500:
             return _page(500), code
         if code in TITLES:

@@ -12,63 +12,46 @@ from sgoodie.services import services
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser, live_server, admin_user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/admin/")
-    assert "/admin/login" in page.url
-    page.fill("input[name=email]", "photographer@example.com")
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
-    yield page
-    assert errors == []
-    context.close()
-
-
-def test_drag_to_reorder_saves_the_new_order_in_one_request(app, page, live_server, portfolio):
+def test_drag_to_reorder_saves_the_new_order_in_one_request(app, admin_page, live_server, portfolio):
     ids = [portfolio.project(name, "travel").id for name in ("First", "Second", "Third")]
-    page.goto(live_server.url + "/admin/projects/?category=travel")
+    admin_page.goto(live_server.url + "/admin/projects/?category=travel")
     requests = []
-    page.on("request", lambda request: requests.append(request.url) if "reorder" in request.url else None)
-    handles = page.locator(".sortable .drag-handle")
+    admin_page.on("request", lambda request: requests.append(request.url) if "reorder" in request.url else None)
+    handles = admin_page.locator(".sortable .drag-handle")
     third, first = handles.nth(2).bounding_box(), handles.nth(0).bounding_box()
     x = third["x"] + third["width"] / 2
-    page.mouse.move(x, third["y"] + third["height"] / 2)
-    page.mouse.down()
-    with page.expect_response(lambda response: "reorder" in response.url) as saved:
+    admin_page.mouse.move(x, third["y"] + third["height"] / 2)
+    admin_page.mouse.down()
+    with admin_page.expect_response(lambda response: "reorder" in response.url) as saved:
         for step in range(1, 11):  # up to the top quarter of the first row
-            page.mouse.move(x, third["y"] + (first["y"] + first["height"] * 0.25 - third["y"]) * step / 10)
-        page.mouse.up()
+            admin_page.mouse.move(x, third["y"] + (first["y"] + first["height"] * 0.25 - third["y"]) * step / 10)
+        admin_page.mouse.up()
     assert saved.value.status == 200
-    assert [item.get_attribute("data-id") for item in page.locator(".sortable > [data-id]").all()] == [ids[2], ids[0], ids[1]]
+    assert [item.get_attribute("data-id") for item in admin_page.locator(".sortable > [data-id]").all()] == [ids[2], ids[0], ids[1]]
     with app.app_context():
         order = [p.id for p in services().store.projects_in_category("travel")]
     assert order == [ids[2], ids[0], ids[1]]
     assert len(requests) == 1
 
 
-def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, page, live_server, tmp_path):
+def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, admin_page, live_server, tmp_path):
     """The photographer's whole round trip: new project, photos uploaded, alt text, drag, publish."""
-    page.goto(live_server.url + "/admin/projects/new")
-    page.fill("input[name=title]", "Harbour Light")
-    page.select_option("select[name=category]", "travel")
-    page.fill("textarea[name=description]", "Morning on the **harbour**.")
-    page.click("form.layout-form button[type=submit]")
-    page.wait_for_selector(".flash")
+    admin_page.goto(live_server.url + "/admin/projects/new")
+    admin_page.fill("input[name=title]", "Harbour Light")
+    admin_page.select_option("select[name=category]", "travel")
+    admin_page.fill("textarea[name=description]", "Morning on the **harbour**.")
+    admin_page.click("form.layout-form button[type=submit]")
+    admin_page.wait_for_selector(".flash")
     with app.app_context():
         project = services().store.project_by_slug("harbour-light")
     assert project is not None and not project.published
 
-    page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
-    page.set_input_files("[data-file-input]", [{"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(color)}
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    admin_page.set_input_files("[data-file-input]", [{"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(color)}
                                               for name, color in (("quay", (40, 80, 120)), ("boats", (200, 120, 60)), ("gulls", (230, 230, 220)))])
-    page.wait_for_function("() => document.querySelectorAll('.upload-item[data-state=ready]').length === 3", timeout=60000)
-    page.reload()  # the grid below lists the new photos with their text fields
-    cards = page.locator(".photo-grid > [data-id]")
+    admin_page.wait_for_function("() => document.querySelectorAll('.upload-item[data-state=ready]').length === 3", timeout=60000)
+    admin_page.reload()  # the grid below lists the new photos with their text fields
+    cards = admin_page.locator(".photo-grid > [data-id]")
     assert cards.count() == 3
     for index in range(3):
         card = cards.nth(index)
@@ -77,26 +60,26 @@ def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, page,
         card.locator(".save-state", has_text="Saved").wait_for()
     before = [card.get_attribute("data-id") for card in cards.all()]
 
-    last, first = page.locator(".photo-grid .drag-handle").nth(2).bounding_box(), cards.nth(0).bounding_box()
+    last, first = admin_page.locator(".photo-grid .drag-handle").nth(2).bounding_box(), cards.nth(0).bounding_box()
     start = (last["x"] + last["width"] / 2, last["y"] + last["height"] / 2)
     target = (first["x"] + first["width"] * 0.2, first["y"] + first["height"] * 0.3)  # the left half of the first card
-    page.mouse.move(*start)
-    page.mouse.down()
-    with page.expect_response(lambda response: "reorder" in response.url) as saved:
+    admin_page.mouse.move(*start)
+    admin_page.mouse.down()
+    with admin_page.expect_response(lambda response: "reorder" in response.url) as saved:
         for step in range(1, 16):
-            page.mouse.move(start[0] + (target[0] - start[0]) * step / 15, start[1] + (target[1] - start[1]) * step / 15)
-        page.mouse.up()
+            admin_page.mouse.move(start[0] + (target[0] - start[0]) * step / 15, start[1] + (target[1] - start[1]) * step / 15)
+        admin_page.mouse.up()
     assert saved.value.status == 200
     wanted = [before[2], before[0], before[1]]
     with app.app_context():
         assert [p.id for p in services().store.photos_for_project(project.id)] == wanted
 
-    page.goto(f"{live_server.url}/admin/projects/{project.id}")
-    page.check("input[name=published]")
-    page.click("form.layout-form button[type=submit]")
-    assert "It is live" in page.locator(".flash").first.text_content()
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}")
+    admin_page.check("input[name=published]")
+    admin_page.click("form.layout-form button[type=submit]")
+    assert "It is live" in admin_page.locator(".flash").first.text_content()
 
-    visitor = page.context.browser.new_page()
+    visitor = admin_page.context.browser.new_page()
     visitor.goto(f"{live_server.url}/work/travel")
     card = visitor.locator("a[href='/projects/harbour-light']").first
     assert card.is_visible()
@@ -115,24 +98,24 @@ def _jpeg(color) -> bytes:
     return buffer.getvalue()
 
 
-def test_drop_photos_and_watch_them_become_ready_or_failed(app, page, live_server, portfolio, tmp_path):
+def test_drop_photos_and_watch_them_become_ready_or_failed(app, admin_page, live_server, portfolio, tmp_path):
     project = portfolio.project("Upload Here", "interiors", photos=0)
-    page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
     files = [{"name": "hall.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((200, 180, 150))},
              {"name": "garden.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((90, 140, 80))},
              {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10))[:4000]}]
-    page.set_input_files("[data-file-input]", files)
-    page.wait_for_function("""() => {
+    admin_page.set_input_files("[data-file-input]", files)
+    admin_page.wait_for_function("""() => {
         const items = document.querySelectorAll('.upload-item');
         return items.length === 3 && Array.from(items).every(i => ['ready', 'failed', 'error'].includes(i.dataset.state));
     }""", timeout=60000)
-    states = page.eval_on_selector_all(".upload-item", "items => items.map(i => [i.querySelector('.upload-item__name').textContent, i.dataset.state, i.querySelector('.upload-item__status').textContent])")
+    states = admin_page.eval_on_selector_all(".upload-item", "items => items.map(i => [i.querySelector('.upload-item__name').textContent, i.dataset.state, i.querySelector('.upload-item__status').textContent])")
     by_name = {name: (state, text) for name, state, text in states}
     assert by_name["hall.jpg"][0] == "ready" and by_name["garden.jpg"][0] == "ready"
     assert by_name["broken.jpg"][0] == "failed" and "incomplete" in by_name["broken.jpg"][1]
-    assert page.locator(".upload-item img").count() == 2  # thumbnails appeared without a reload
-    assert page.eval_on_selector("[data-overall-bar]", "bar => bar.value") == 100
-    page.screenshot(path=str(tmp_path / "uploads.png"), full_page=True)
+    assert admin_page.locator(".upload-item img").count() == 2  # thumbnails appeared without a reload
+    assert admin_page.eval_on_selector("[data-overall-bar]", "bar => bar.value") == 100
+    admin_page.screenshot(path=str(tmp_path / "uploads.png"), full_page=True)
     with app.app_context():
         statuses = sorted(p.status for p in services().store.photos_for_project(project.id))
     assert statuses == ["failed", "ready", "ready"]

@@ -134,13 +134,17 @@ RUNTIME_ACTIONS = {
     "get_object": ["s3:GetObject"], "head_object": ["s3:GetObject"], "put_object": ["s3:PutObject"],
     "delete_objects": ["s3:DeleteObject"], "get_paginator": ["s3:ListBucket"], "head_bucket": ["s3:ListBucket"],
     "generate_presigned_post": ["s3:PutObject"], "create_invalidation": ["cloudfront:CreateInvalidation"],
+    "send_raw_email": ["ses:SendRawEmail"],  # the contact plugin's notifications
 }
 # Called only by `sgoodie init` against an emulator; in AWS, Terraform creates these.
 SETUP_ONLY = {"create_table", "describe_time_to_live", "update_time_to_live", "create_bucket", "get_waiter"}
 
 
 def _statements(terraform, name: str) -> list[dict]:
-    return terraform.data("aws_iam_policy_document")[name]["statement"]
+    """Plain statements and those inside `dynamic "statement"` blocks (granted when configured)."""
+    document = terraform.data("aws_iam_policy_document")[name]
+    dynamic = [d["statement"]["content"][0] for d in document.get("dynamic", []) if "statement" in d]
+    return document["statement"] + dynamic
 
 
 def test_iam_has_no_wildcard_actions_and_scoped_resources(terraform):

@@ -160,3 +160,47 @@ def test_core_features_are_plugins_too(tmp_path):
     app = _app(tmp_path)
     core = {r.name for r in plugin_loader.registry(app).records if r.source == "core"}
     assert {"public", "admin", "media"} <= core
+
+
+ADMIN_OUTSIDE = '''
+from flask import Blueprint
+from sgoodie.plugin_api import Plugin
+plugin = Plugin("sneaky")
+plugin.add_admin_blueprint(Blueprint("sneaky", __name__, url_prefix="/sneaky"))
+'''
+
+NOT_FOUND = '''
+from pathlib import Path
+from flask import redirect
+from sgoodie.plugin_api import Plugin
+plugin = Plugin("lost", template_folder=str(Path(__file__).parent / "templates"))
+
+@plugin.on_not_found
+def explode(path):
+    raise RuntimeError("not-found handler exploded")
+
+@plugin.on_not_found
+def rescue(path):
+    return redirect("/about") if path == "/lost" else None
+'''
+
+
+def test_admin_pages_must_live_under_admin(tmp_path, plugin_packages):
+    plugin_packages("sneaky_plugin", ADMIN_OUTSIDE)
+    app = _app(tmp_path)
+    record = {r.name: r for r in plugin_loader.registry(app).records}["sneaky_plugin"]
+    assert record.state == "failed" and "must live under /admin/" in record.reason
+
+
+def test_not_found_handlers_answer_in_turn_and_their_failures_are_isolated(tmp_path, plugin_packages, caplog):
+    plugin_packages("lost_plugin", NOT_FOUND, templates={"errors/404.html": "<p>the plugin's own 404 page</p>"})
+    app = _app(tmp_path)
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        assert client.get("/lost").headers["Location"] == "/about"
+        missing = client.get("/elsewhere")
+    assert missing.status_code == 404
+    assert missing.get_data(as_text=True) == "<p>the plugin's own 404 page</p>"  # plugin templates override core ones
+    assert "plugin lost: not-found handler failed" in caplog.text
+    for module in [m for m in sys.modules if m.startswith(("sneaky_plugin", "lost_plugin"))]:
+        del sys.modules[module]

@@ -149,6 +149,12 @@
       .catch(function (error) { state.textContent = "Not saved: " + error.message; });
   });
 
+  // -- forms that ask first (no JS: they submit straight away, and each is undoable or says so) --
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm-submit]");
+    if (form && !window.confirm(form.dataset.confirmSubmit)) event.preventDefault();
+  });
+
   // -- delete with confirmation, in place --------------------------------------------------------
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-delete-url]");

@@ -53,6 +53,7 @@ module "site" {
   alarm_emails           = var.alarm_emails
   sentry_dsn_secret_arn  = var.sentry_dsn_secret_arn
   plugins                = var.plugins
+  contact_sender         = var.contact_sender
 
   nat_gateways        = 1
   web_min_count       = 1

@@ -284,6 +284,15 @@ data "aws_iam_policy_document" "web" {
     actions   = ["cloudfront:CreateInvalidation"]
     resources = [var.cloudfront_distribution_arn]
   }
+  # The contact plugin's notification e-mails (SGOODIE_CONTACT_NOTIFY=ses), from verified identities only.
+  dynamic "statement" {
+    for_each = length(var.ses_identity_arns) > 0 ? [1] : []
+    content {
+      sid       = "SendInquiryNotifications"
+      actions   = ["ses:SendRawEmail"]
+      resources = var.ses_identity_arns
+    }
+  }
 }
 
 # worker: reads originals, writes variants, records results, purges pages that show the photo.

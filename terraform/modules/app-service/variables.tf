@@ -98,6 +98,12 @@ variable "sentry_dsn_secret_arn" {
   default     = ""
 }
 
+variable "ses_identity_arns" {
+  description = "SES identities (the verified domain or sender address) the web tasks may send inquiry notifications from; empty for none."
+  type        = list(string)
+  default     = []
+}
+
 variable "cloudfront_distribution_id" {
   description = "The distribution purged after changes (CLOUDFRONT_DISTRIBUTION_ID)."
   type        = string

@@ -62,6 +62,12 @@ variable "sentry_dsn_secret_arn" {
   default     = ""
 }
 
+variable "contact_sender" {
+  description = "Sender of inquiry notifications (an SES-verified address or domain), e.g. site@sgoodie.com; empty for no e-mails."
+  type        = string
+  default     = ""
+}
+
 variable "alarm_emails" {
   description = "Who is told when an alarm fires."
   type        = list(string)

@@ -1,0 +1,24 @@
+"""Redirects (built-in plugin): admin-managed 301/302 redirects for legacy URLs.
+
+Rules match a path exactly (`/old-page`) or by prefix (`/blog/` sends `/blog/2019/x` to the target,
+keeping the rest of the path when the target also ends with `/`). They are consulted only when
+nothing else answers (just before the 404 page), so they never shadow a real page; renamed
+projects' old addresses are answered earlier by the project page itself with a 301. A rule that
+would lead back to itself, directly or through other rules, is refused on save. Each rule counts
+its hits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...plugin_api import Plugin
+
+plugin = Plugin(
+    "redirects",
+    version="1.0.0",
+    description="301/302 redirects for legacy URLs (exact and prefix rules), checked before the 404 page.",
+    template_folder=str(Path(__file__).parent / "templates"),
+)
+
+from . import rules, views  # noqa: E402,F401

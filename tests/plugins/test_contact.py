@@ -1,0 +1,211 @@
+"""The contact plugin: the form, its spam defences, inquiries in the admin, CSV, notifications."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+
+import pytest
+
+from sgoodie.services import services
+
+FORM = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000", "project_type": "interiors",
+        "budget": "3k-7k", "dates": "March 2027", "message": "We are finishing a townhouse in Bath and would love photos of it."}
+
+
+def _started(client, url="/contact") -> str:
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="started" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _send(client, monkeypatch=None, wait: float = 3.5, **changes):
+    token = _started(client)
+    if monkeypatch is not None:
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda: real() + wait)  # the visitor took `wait` seconds to fill it in
+    return client.post("/contact", data={**FORM, "started": token, "website": "", **changes})
+
+
+def _inquiries(app):
+    with app.app_context():
+        return [data for _, data in services().store.records.query("plugin:contact:inquiries")]
+
+
+def test_a_visitor_sends_an_inquiry_and_the_admin_reads_it(app, client, admin, monkeypatch):
+    page = client.get("/contact")
+    assert page.status_code == 200 and "Tell me about your project" in page.get_data(as_text=True)
+    assert page.headers.get("X-Cache") is None  # fresh form timestamps: never from the cache
+    sent = _send(client, monkeypatch)
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/contact/thanks")
+    [inquiry] = _inquiries(app)
+    assert inquiry["name"] == "Ada Lovelace" and inquiry["status"] == "new" and inquiry["budget_label"] == "3,000 – 7,500"
+    assert inquiry["project_type_label"] == "Interiors"
+
+    dashboard = admin.client.get("/admin/").get_data(as_text=True)
+    assert re.search(r'data-widget="inquiries">.*?stat__value">1</span>\s*<span class="stat__note">new · 1 in all', dashboard, re.S)
+    listing = admin.client.get("/admin/inquiries/").get_data(as_text=True)
+    assert "Ada Lovelace" in listing and "badge--live\">New" in listing
+    detail = admin.client.get(f"/admin/inquiries/{inquiry['id']}").get_data(as_text=True)
+    assert "townhouse in Bath" in detail and "mailto:ada@example.com" in detail
+    assert _inquiries(app)[0]["status"] == "read"  # opening it marks it read
+
+    archived = admin.post(f"/admin/inquiries/{inquiry['id']}/status", {"status": "archived"})
+    assert archived.status_code == 302
+    row = f'data-id="{inquiry["id"]}"'
+    assert row not in admin.client.get("/admin/inquiries/").get_data(as_text=True)
+    assert row in admin.client.get("/admin/inquiries/?view=archived").get_data(as_text=True)
+
+
+def test_the_export_is_csv_with_formulas_neutralised(app, client, admin, monkeypatch):
+    _send(client, monkeypatch, name="=HYPERLINK(\"http://evil\")", message="Hello there, a calm message about a shoot.")
+    response = admin.client.get("/admin/inquiries/export.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0]["name"].startswith("'=HYPERLINK") and rows[0]["email"] == "ada@example.com"
+
+
+def test_from_a_project_page_the_inquiry_names_the_project(app, client, portfolio, monkeypatch):
+    portfolio.project("Harbour Loft", "interiors")
+    html = client.get("/projects/harbour-loft").get_data(as_text=True)
+    assert "Planning something similar?" in html and 'name="project" type="hidden" value="harbour-loft"' in html
+    assert client.get("/projects/harbour-loft").headers["X-Cache"] == "HIT"  # the form does not stop the page being cached
+    _send(client, monkeypatch, project="harbour-loft")
+    assert _inquiries(app)[0]["project_title"] == "Harbour Loft"
+
+
+def test_the_honeypot_and_instant_submissions_are_dropped_quietly(app, client, monkeypatch):
+    assert _send(client, monkeypatch, website="http://spam.example").status_code == 303
+    assert _send(client, monkeypatch=None).status_code == 303  # sent at once: a bot
+    assert _inquiries(app) == []
+
+
+def test_a_stale_or_forged_form_asks_to_send_again_and_keeps_the_text(app, client):
+    response = client.post("/contact", data={**FORM, "started": "forged", "website": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "press Send again" in html and "townhouse in Bath" in html
+    assert _inquiries(app) == []
+
+
+def test_too_many_links_is_a_field_error(app, client, monkeypatch):
+    response = _send(client, monkeypatch, message="See http://a.example and http://b.example and www.c.example please")
+    assert response.status_code == 422 and "at most 2 links" in response.get_data(as_text=True)
+    assert _inquiries(app) == []
+
+
+def test_missing_fields_are_explained_and_nothing_is_lost(app, client, monkeypatch):
+    response = _send(client, monkeypatch, name="", email="not-an-address")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Tell us your name." in html and "does not look like an e-mail" in html
+    assert "townhouse in Bath" in html
+
+
+def test_one_address_is_limited_to_five_an_hour(app, client, monkeypatch):
+    for _ in range(5):
+        assert _send(client, monkeypatch).status_code == 303
+    refused = _send(client, monkeypatch)
+    assert refused.status_code == 429 and "try again in about" in refused.get_data(as_text=True)
+    assert len(_inquiries(app)) == 5
+    other = client.post("/contact", data={**FORM, "started": _started(client)}, environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code in (303,)  # another address is not affected (sent instantly: dropped, but not refused)
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    from tests.conftest import _free_port
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, received
+    controller.stop()
+
+
+def _wait_for(predicate, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _set_contact_email(app, address="hello@sgoodie.example"):
+    from dataclasses import replace
+
+    from sgoodie import content
+    from sgoodie.domain import SITE_PAGE_ID, SiteSettings
+
+    with app.test_request_context():
+        page = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+        settings = replace(SiteSettings.from_page(page), contact_email=address)
+        content.save_settings(settings, page)
+        return SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]).contact_email
+
+
+def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_server, monkeypatch):
+    from sgoodie import create_app
+
+    controller, received = smtp_server
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s",
+                      "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}", "CONTACT_FROM": "site@sgoodie.example"})
+    with app.app_context():
+        services().store.init_schema()
+    assert _set_contact_email(app) == "hello@sgoodie.example"
+    client = app.test_client()
+    assert _send(client, monkeypatch).status_code == 303
+    assert _wait_for(lambda: received), "no mail arrived"
+    mail = received[0]
+    assert mail["To"] == "hello@sgoodie.example" and mail["Reply-To"] == "ada@example.com"
+    assert mail["Subject"] == "New inquiry from Ada Lovelace (Interiors)"
+    assert "townhouse in Bath" in mail.get_payload() and "/admin/inquiries/" in mail.get_payload()
+
+
+def test_a_notification_goes_out_by_ses(tmp_path, monkeypatch):
+    from moto import mock_aws
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from sgoodie import create_app
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        import boto3
+
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress="site@sgoodie.example")
+        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s", "AWS_REGION": "us-east-1",
+                          "CONTACT_NOTIFY": "ses", "CONTACT_FROM": "site@sgoodie.example"})
+        with app.app_context():
+            services().store.init_schema()
+        _set_contact_email(app)
+        assert _send(app.test_client(), monkeypatch).status_code == 303
+        backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+        assert _wait_for(lambda: backend.sent_messages), "SES did not get the message"
+        raw = backend.sent_messages[0].raw_data
+        assert "New inquiry from Ada Lovelace" in raw and "hello@sgoodie.example" in raw
+
+
+def test_a_bad_mail_setting_disables_the_plugin_with_its_reason(tmp_path):
+    from sgoodie import create_app
+    from sgoodie.plugin_loader import registry
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s", "CONTACT_NOTIFY": "carrier-pigeon://x",
+                      "CONTACT_FROM": ""})
+    record = next(r for r in registry(app).records if r.name == "contact")
+    assert record.state == "failed" and "SGOODIE_CONTACT_NOTIFY" in record.reason
+    with app.app_context():
+        services().store.init_schema()
+    client = app.test_client()
+    assert client.get("/").status_code == 200  # the site runs without it
+    assert client.get("/contact").status_code == 404
