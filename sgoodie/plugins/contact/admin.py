@@ -32,15 +32,16 @@ def find(inquiry_id: str) -> dict[str, Any]:
     abort(404)
 
 
-def new_count() -> int:
-    return sum(1 for inquiry in all_inquiries() if inquiry["status"] == "new")
+def count_new(items: list[dict[str, Any]]) -> int:
+    return sum(1 for inquiry in items if inquiry["status"] == "new")
 
 
 @bp.get("/")
 def index():
     view = "archived" if request.args.get("view") == "archived" else "inbox"
-    items = [i for i in all_inquiries() if (i["status"] == "archived") == (view == "archived")]
-    return render_template("contact/admin_list.html", items=items, view=view, new=new_count())
+    everything = all_inquiries()
+    items = [i for i in everything if (i["status"] == "archived") == (view == "archived")]
+    return render_template("contact/admin_list.html", items=items, view=view, new=count_new(everything))
 
 
 @bp.get("/<inquiry_id>")
@@ -92,4 +93,5 @@ def export():
 
 @plugin.slot("dashboard_widgets", order=20)
 def dashboard_card(**context: Any) -> Markup:
-    return Markup(render_template("contact/_dashboard_card.html", new=new_count(), total=len(all_inquiries())))
+    everything = all_inquiries()
+    return Markup(render_template("contact/_dashboard_card.html", new=count_new(everything), total=len(everything)))
