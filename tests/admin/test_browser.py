@@ -92,18 +92,22 @@ def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, admin
     visitor.close()
 
 
-def _jpeg(color) -> bytes:
+def _jpeg(color, size=(1400, 900)) -> bytes:
+    """A JPEG with camera-like grain, so sizes and encode times are those of real photos."""
+    grain = Image.effect_noise(size, 24).convert("RGB")
     buffer = io.BytesIO()
-    Image.new("RGB", (1400, 900), color).save(buffer, "JPEG")
+    Image.blend(Image.new("RGB", size, color), grain, 0.25).save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
 
 
 def test_drop_photos_and_watch_them_become_ready_or_failed(app, admin_page, live_server, portfolio, tmp_path):
     project = portfolio.project("Upload Here", "interiors", photos=0)
     admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
-    files = [{"name": "hall.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((200, 180, 150))},
-             {"name": "garden.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((90, 140, 80))},
-             {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10))[:4000]}]
+    camera = (6000, 4000)  # 24 MP, as a photographer's camera delivers them (several MB each)
+    files = [{"name": "hall.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((200, 180, 150), camera)},
+             {"name": "garden.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((90, 140, 80), camera)},
+             {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10), camera)[:400_000]}]
+    assert all(len(f["buffer"]) > 3_000_000 for f in files[:2])
     admin_page.set_input_files("[data-file-input]", files)
     admin_page.wait_for_function("""() => {
         const items = document.querySelectorAll('.upload-item');
