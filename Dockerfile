@@ -8,7 +8,7 @@
 # -- build: wheels for sgoodie and every dependency (all ship binary wheels; no compiler) --------
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY sgoodie ./sgoodie
 RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[sentry]"
 
