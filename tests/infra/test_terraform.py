@@ -203,11 +203,12 @@ def test_each_environment_uses_the_site_module_and_has_an_example_tfvars(terrafo
     folder = TERRAFORM / "environments" / environment
     modules = [block for _, block in terraform.blocks("module", folder)]
     assert modules and modules[0]["site"]["source"] == "../../modules/site"
+    stages = [block["stage"] for _, block in terraform.blocks("locals", folder) if "stage" in block]
     required = {name for _, block in terraform.blocks("variable", folder) for name, body in block.items() if "default" not in body}
     example = (folder / "terraform.tfvars.example").read_text()
     filled = set(re.findall(r"^(\w+)\s*=", example, re.M))
     assert required <= filled, required - filled
-    assert modules[0]["site"]["stage"] == environment
+    assert modules[0]["site"]["stage"] == "${local.stage}" and stages == [environment]
 
 
 def test_checkov_passes_with_every_skip_justified():
