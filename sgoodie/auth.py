@@ -87,6 +87,13 @@ def require_admin() -> Any:
     return None
 
 
+def private_response(response: Any) -> Any:
+    """An `after_request` hook for admin pages: never cached anywhere, never indexed."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    return response
+
+
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator for single views (plugins use it for their admin pages)."""
 

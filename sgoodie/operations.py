@@ -64,7 +64,7 @@ class RequestContextFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    FIELDS = ("request_id", "method", "path", "photo_id", "task_id")
+    FIELDS = ("request_id", "method", "path")  # set by RequestContextFilter
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {

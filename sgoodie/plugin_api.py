@@ -170,7 +170,7 @@ class Plugin:
             raise ValueError(f"admin blueprint {blueprint.name!r} must live under /admin/ (url_prefix={prefix!r})")
         from flask import request
 
-        from .auth import require_admin
+        from .auth import private_response, require_admin
 
         static_endpoint = f"{blueprint.name}.static"
 
@@ -180,7 +180,7 @@ class Plugin:
                 return None  # stylesheets and scripts are not secrets (like the admin's own)
             return require_admin()
 
-        blueprint.after_request(_private_response)
+        blueprint.after_request(private_response)
         return self.add_blueprint(blueprint, **options)
 
     def add_nav_entry(self, label: str, endpoint: str, *, order: int = 50, **values: Any) -> None:
@@ -239,12 +239,6 @@ class Plugin:
         """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
         collection named after the plugin. Use inside a request or app context."""
         return PluginStorage(f"plugin:{self.name}:{collection}")
-
-
-def _private_response(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-    return response
 
 
 class PluginStorage:

@@ -3,9 +3,9 @@ a route added later is protected without anyone remembering to."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
-from ..auth import require_admin
+from ..auth import private_response, require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -19,8 +19,4 @@ def guard():
     return require_admin()
 
 
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-    return response
+bp.after_request(private_response)

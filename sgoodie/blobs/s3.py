@@ -17,11 +17,11 @@ MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
 class S3BlobStore:
-    def __init__(self, client, bucket: str, region: str):
+    def __init__(self, client, bucket: str, region: str, *, upload_endpoint: str = ""):
         self.client = client
         self.bucket = bucket
         self.region = region
-        self.upload_endpoint = ""  # where browsers post uploads, when not where the app reaches S3
+        self.upload_endpoint = upload_endpoint  # where browsers post uploads, when not where the app reaches S3
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> S3BlobStore:
@@ -32,9 +32,7 @@ class S3BlobStore:
             endpoint_url=config.get("AWS_ENDPOINT_URL") or None,
             config=Config(retries={"max_attempts": 8, "mode": "adaptive"}, signature_version="s3v4"),
         )
-        store = cls(client, config["BUCKET"], region)
-        store.upload_endpoint = config.get("UPLOAD_ENDPOINT") or ""
-        return store
+        return cls(client, config["BUCKET"], region, upload_endpoint=config.get("UPLOAD_ENDPOINT") or "")
 
     def prepare(self) -> None:
         """Create the bucket if missing (`sgoodie init` against an emulator; real buckets come from Terraform)."""
