@@ -35,19 +35,17 @@ class Terraform:
 
     def resources(self, type_: str) -> dict[str, dict]:
         """{module_dir/name: body} of every resource of this type."""
-        found = {}
-        for path, block in self.blocks("resource"):
-            for rtype, named in block.items():
-                if rtype == type_:
-                    for name, body in named.items():
-                        found[f"{path.parent.name}/{name}"] = body
-        return found
+        return self._named("resource", type_)
 
     def data(self, type_: str) -> dict[str, dict]:
+        """{module_dir/name: body} of every data source of this type."""
+        return self._named("data", type_)
+
+    def _named(self, kind: str, type_: str) -> dict[str, dict]:
         found = {}
-        for path, block in self.blocks("data"):
-            for dtype, named in block.items():
-                if dtype == type_:
+        for path, block in self.blocks(kind):
+            for block_type, named in block.items():
+                if block_type == type_:
                     for name, body in named.items():
                         found[f"{path.parent.name}/{name}"] = body
         return found
