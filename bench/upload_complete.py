@@ -90,7 +90,7 @@ def main() -> None:
             status_ms.append((time.perf_counter() - started) * 1000)
 
         with app.app_context():
-            drained = app.extensions["sgoodie_jobs"].wait(timeout=600)
+            drained = app.extensions["sgoodie"].jobs.wait(timeout=600)
             ready = sum(p.status == "ready" for p in services().store.photos_for_project(project.id))
 
     print(f"{args.photos} uploads of 6 MP JPEGs, embedded default, jobs running in the same process meanwhile")

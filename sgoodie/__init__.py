@@ -14,10 +14,11 @@ __version__ = "0.1.0"
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
-    content and blob stores, then every plugin (the core features are plugins too)."""
+    content and blob stores and the job queue, then every plugin (the core features are plugins too)."""
     from . import auth, cache, operations, plugin_loader, security, services, templating
-    from .cache import cdn
     from .app import SgoodieFlask
+    from .cache import cdn
+    from .photos import build_job_queue
 
     settings = _config.load()
     settings.update(test_config or {})
@@ -39,7 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    services.init_app(app)
+    services.init_app(app, build_job_queue(app))
     cache.init_app(app)
     cdn.init_app(app)
     templating.init_app(app)

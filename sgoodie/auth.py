@@ -12,14 +12,15 @@ import secrets
 import time
 from dataclasses import replace
 from functools import wraps
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, redirect, request, session, url_for
+from flask import Blueprint, Flask, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from .accounts import verify_password
 from .domain import AdminUser, utcnow
+from .http_errors import json_error
 from .ratelimit import Window
 from .services import services
 
@@ -72,7 +73,7 @@ def _load_user(user_id: str) -> SignedInAdmin | None:
 
 def unauthorized():
     if wants_json():
-        return jsonify(error={"code": "unauthorized", "message": "Sign in as an admin to use this endpoint."}), 401
+        return json_error("unauthorized", "Sign in as an admin to use this endpoint.", 401)
     return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
 
 
@@ -81,10 +82,20 @@ def wants_json() -> bool:
 
 
 def require_admin() -> Any:
-    """A `before_request` hook: every view of the blueprint needs a signed-in admin."""
+    """A signed-in admin, or the answer for a visitor who is not one (sign-in page or JSON 401)."""
     if not current_user.is_authenticated:
         return unauthorized()
     return None
+
+
+def admins_only(blueprint: Blueprint, *, open_endpoints: Iterable[str] = ()) -> None:
+    """Every view of the blueprint needs a signed-in admin except the endpoints named open, so a
+    route added later is protected without anyone remembering to."""
+    open_set = frozenset(open_endpoints)
+
+    @blueprint.before_request
+    def guard() -> Any:
+        return None if request.endpoint in open_set else require_admin()
 
 
 def private_response(response: Any) -> Any:

@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from .photos import ThreadJobs, reprocess
 from .services import services
 
 
@@ -131,11 +132,9 @@ def purge_command(tags: tuple[str, ...], purge_all: bool) -> None:
 @with_appcontext
 def reprocess_command(failed: bool, everything: bool, wait: bool) -> None:
     """Queue photos for processing again: stuck ones always, failed ones with --failed, all with --all."""
-    from .media.jobs import ThreadJobs, job_queue, reprocess
-
     count = reprocess(failed=failed, everything=everything)
     click.echo(f"Queued {count} photo{'s' if count != 1 else ''}.")
-    queue = job_queue()
+    queue = services().jobs
     if wait and isinstance(queue, ThreadJobs) and count:
         queue.wait(timeout=3600)
         click.echo("Done.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from flask import current_app
 from flask_login import current_user
@@ -23,6 +23,7 @@ from .stores import StaleVersionError
 from .stores.ordering import move_item
 
 ACTIVITY = "activity"
+T = TypeVar("T")
 ACTIVITY_KEEP_SECONDS = 90 * 24 * 3600
 
 
@@ -44,7 +45,7 @@ def save_project(project: Project, previous: Project) -> Project:
     photos = services().store.photos_for_project(project.id)
     project.validate(services().categories, photos)
     if not project.cover_photo_id:
-        project.cover_photo_id = next((p.id for p in photos if p.is_ready), "")
+        project.cover_photo_id = _first_ready(photos)
     if project.published and not previous.published_at:
         project.published_at = utcnow()
     stored = services().store.update_project(project)
@@ -113,6 +114,31 @@ def set_cover(project: Project, photo_id: str) -> Project:
     return stored
 
 
+def ensure_cover(project_id: str) -> Project | None:
+    """The cover rule, in one place: a project without a cover shows its first ready photo.
+    Called when a photo becomes ready and when the cover photo is deleted."""
+    store = services().store
+    project = store.get_project(project_id)
+    if project is None or project.cover_photo_id:
+        return project
+    first = _first_ready(store.photos_for_project(project_id))
+    if not first:
+        return project
+
+    def choose(current: Project) -> None:
+        if not current.cover_photo_id:
+            current.cover_photo_id = first
+
+    try:
+        return modify_project(project_id, choose)
+    except ValidationError:  # the project was deleted meanwhile
+        return None
+
+
+def _first_ready(photos: Sequence[Photo]) -> str:
+    return next((p.id for p in photos if p.is_ready), "")
+
+
 def delete_photo(photo: Photo) -> None:
     """Remove the photo, its original and every variant."""
     project = services().store.get_project(photo.project_id)
@@ -121,9 +147,7 @@ def delete_photo(photo: Photo) -> None:
     services().blobs.delete_many(keys)
     services().blobs.delete_prefix(variant_prefix(photo.project_id, photo.id))
     if project is not None and project.cover_photo_id == photo.id:
-        next_cover = next((p.id for p in services().store.photos_for_project(project.id) if p.is_ready), "")
-        if next_cover:
-            project = modify_project(project.id, lambda current: setattr(current, "cover_photo_id", next_cover))
+        project = ensure_cover(project.id)  # the store cleared the cover with the photo
     if project is not None:
         record_activity(f"Deleted a photo from “{project.title}”", project_id=project.id)
     signals.photo_deleted.send(_app(), photo=photo, project=project)
@@ -159,47 +183,40 @@ def save_settings(settings: SiteSettings, base: Page) -> SiteSettings:
 
 
 # -- read-modify-write with retry ----------------------------------------------------------------
-def modify_page(page_id: str, change: Callable[[Page], None], attempts: int = 5) -> Page:
-    """Apply a targeted change to the latest version of a page, retrying if someone saved in
-    between (safe because `change` is re-applied to what they saved, not to a stale copy)."""
-    for _ in range(attempts):
-        page = services().store.get_pages([page_id])[page_id]
-        change(page)
-        try:
-            stored = services().store.save_page(page)
-        except StaleVersionError:
-            continue
-        signals.page_saved.send(_app(), page=stored)
-        return stored
-    raise StaleVersionError(f"the {page_id} page kept changing; try again")
+def modify_page(page_id: str, change: Callable[[Page], None]) -> Page:
+    """Apply a targeted change to the latest version of a page (see `_modify`)."""
+    stored = _modify(lambda: services().store.get_pages([page_id])[page_id], services().store.save_page, change, f"the {page_id} page")
+    signals.page_saved.send(_app(), page=stored)
+    return stored
 
 
-def modify_project(project_id: str, change: Callable[[Project], None], attempts: int = 5) -> Project:
-    for _ in range(attempts):
-        project = services().store.get_project(project_id)
-        if project is None:
-            raise ValidationError({"project": "This project no longer exists."})
-        change(project)
-        try:
-            return services().store.update_project(project)
-        except StaleVersionError:
-            continue
-    raise StaleVersionError("the project kept changing; try again")
+def modify_project(project_id: str, change: Callable[[Project], None]) -> Project:
+    project = _modify(lambda: services().store.get_project(project_id), services().store.update_project, change, "the project")
+    if project is None:
+        raise ValidationError({"project": "This project no longer exists."})
+    return project
 
 
-def modify_photo(photo_id: str, change: Callable[[Photo], None], attempts: int = 5) -> Photo | None:
-    """Apply a change to the latest version of a photo (the image jobs use this). None when the
+def modify_photo(photo_id: str, change: Callable[[Photo], None]) -> Photo | None:
+    """Apply a change to the latest version of a photo (the photo's life uses this). None when the
     photo has been deleted meanwhile."""
+    return _modify(lambda: services().store.get_photo(photo_id), services().store.update_photo, change, "the photo")
+
+
+def _modify(read: Callable[[], T | None], write: Callable[[T], T], change: Callable[[T], None], what: str, attempts: int = 5) -> T | None:
+    """Read the latest version, change it, write it; when someone saved in between, do it again
+    (safe because `change` is re-applied to what they saved, not to a stale copy). None when the
+    record is gone."""
     for _ in range(attempts):
-        photo = services().store.get_photo(photo_id)
-        if photo is None:
+        current = read()
+        if current is None:
             return None
-        change(photo)
+        change(current)
         try:
-            return services().store.update_photo(photo)
+            return write(current)
         except StaleVersionError:
             continue
-    raise StaleVersionError("the photo kept changing; try again")
+    raise StaleVersionError(f"{what} kept changing; try again")
 
 
 # -- activity ------------------------------------------------------------------------------------

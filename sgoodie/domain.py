@@ -215,10 +215,23 @@ class Page:
     version: int = 0
 
     def image(self, slot: str) -> Image | None:
-        return Image.from_dict(self.images.get(slot))
+        """The slot's photo as visitors see it: while a new photo is being processed, the one it
+        replaces."""
+        return Image.from_dict(shown_page_photo(self.images.get(slot)))
 
     def image_list(self, slot: str) -> list[Image]:
-        return [img for img in (Image.from_dict(d) for d in self.images.get(slot) or []) if img]
+        """The ready photos of a list slot (the gallery), in order."""
+        return [img for img in (Image.from_dict(shown_page_photo(d)) for d in self.images.get(slot) or []) if img]
+
+
+def shown_page_photo(image: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A page photo dict when it is ready (older ones have no status: they are), else the ready
+    photo it is replacing, if any."""
+    if not image:
+        return None
+    if image.get("status", "ready") == "ready":
+        return image
+    return image.get("previous")
 
 
 @dataclass

@@ -13,6 +13,7 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 
+from .cache import page_cache
 from .plugin_api import Plugin
 from .services import services
 
@@ -48,10 +49,7 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    from .cache import page_cache
-    from .media.jobs import job_queue
-
     checks = _storage_checks()
     checks["page_cache"] = _probe(page_cache(current_app).check)
-    checks["job_queue"] = _probe(job_queue().check)
+    checks["job_queue"] = _probe(services().jobs.check)
     return _report(checks)

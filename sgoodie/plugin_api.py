@@ -43,7 +43,7 @@ from flask import Blueprint, Flask
 from markupsafe import Markup
 
 from . import signals
-from .auth import admin_required
+from .auth import admin_required, admins_only, private_response
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
 from .ratelimit import Window as RateWindow
@@ -168,18 +168,7 @@ class Plugin:
         prefix = options.get("url_prefix", blueprint.url_prefix) or ""
         if not prefix.startswith("/admin/"):
             raise ValueError(f"admin blueprint {blueprint.name!r} must live under /admin/ (url_prefix={prefix!r})")
-        from flask import request
-
-        from .auth import private_response, require_admin
-
-        static_endpoint = f"{blueprint.name}.static"
-
-        @blueprint.before_request
-        def guard() -> Any:
-            if request.endpoint == static_endpoint:
-                return None  # stylesheets and scripts are not secrets (like the admin's own)
-            return require_admin()
-
+        admins_only(blueprint, open_endpoints={f"{blueprint.name}.static"})  # stylesheets and scripts are no secrets
         blueprint.after_request(private_response)
         return self.add_blueprint(blueprint, **options)
 

@@ -23,14 +23,15 @@ from typing import Any, Callable, Iterator
 from flask import Flask
 from markupsafe import Markup, escape
 
-from . import plugins as builtin_plugins
 from .app import SgoodieFlask
 from .config import ConfigError
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 
 log = logging.getLogger("sgoodie.plugins")
 
+# Found by name, like third-party plugins, so the core never imports its features statically.
 CORE_MODULES = ("sgoodie.health", "sgoodie.public", "sgoodie.admin", "sgoodie.media")
+BUILTIN_PACKAGE = "sgoodie.plugins"
 ENTRY_POINT_GROUP = "sgoodie.plugins"
 
 
@@ -153,9 +154,10 @@ def registry(app: Flask) -> PluginRegistry:
 def _candidates() -> Iterator[tuple[str, str, Callable[[], Any]]]:
     for module_name in CORE_MODULES:
         yield "core", module_name.rsplit(".", 1)[-1], _module_plugin(module_name)
+    builtin_plugins = importlib.import_module(BUILTIN_PACKAGE)
     for info in sorted(pkgutil.iter_modules(builtin_plugins.__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
-            yield "built-in", info.name, _module_plugin(f"{builtin_plugins.__name__}.{info.name}")
+            yield "built-in", info.name, _module_plugin(f"{BUILTIN_PACKAGE}.{info.name}")
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         source = entry.dist.name if entry.dist else "entry point"
         yield source, entry.name, _entry_point_plugin(entry)

@@ -1,4 +1,4 @@
-"""The app's shared services (content store, blob store, page cache), built once per app.
+"""The app's shared services (content store, blob store, job queue), built once per app.
 
 Views and plugins reach them through `services()` inside a request or app context.
 """
@@ -6,7 +6,7 @@ Views and plugins reach them through `services()` inside a request or app contex
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, current_app, g
 
@@ -15,11 +15,21 @@ from .domain import SITE_PAGE_ID, SiteSettings
 from .stores import ContentStore, create_store
 
 
+class JobQueue(Protocol):
+    """Runs photo jobs (`sgoodie.photos.jobs` has the worker thread and the Celery queue)."""
+
+    def enqueue(self, ref: str) -> None: ...
+
+    def check(self) -> None:
+        """Raise unless jobs can be queued (for /readyz)."""
+
+
 @dataclass
 class Services:
     config: dict[str, Any]
     store: ContentStore
     blobs: BlobStore
+    jobs: JobQueue
 
     def site_settings(self) -> SiteSettings:
         """The site settings, read once per request."""
@@ -39,8 +49,8 @@ class Services:
         return self.config["CATEGORIES"]
 
 
-def init_app(app: Flask) -> Services:
-    services = Services(app.config, create_store(app.config), create_blob_store(app.config))
+def init_app(app: Flask, jobs: JobQueue) -> Services:
+    services = Services(app.config, create_store(app.config), create_blob_store(app.config), jobs)
     app.extensions["sgoodie"] = services
     return services
 

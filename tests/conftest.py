@@ -3,9 +3,11 @@ admin. CSRF protection stays on in tests: it is part of what they check."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from PIL import Image, ImageDraw
 
 from sgoodie import create_app
 from sgoodie.accounts import create_or_reset_admin
@@ -105,6 +107,18 @@ def admin(client, admin_user):
     response = actions.login()
     assert response.status_code == 302, response.get_data(as_text=True)
     return actions
+
+
+NEEDS = {"redis_server": "redis", "browser": "browser"}  # fixture -> the marker of what it needs
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that need a real Redis server or Chromium are marked by the fixtures they use, so
+    `pytest -m "not redis and not browser"` runs on a machine without them."""
+    for item in items:
+        for fixture, marker in NEEDS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
 
 
 def _free_port() -> int:
@@ -264,3 +278,17 @@ def admin_page(browser, live_server, admin_user):
     yield page
     assert errors == []
     context.close()
+
+
+def jpeg_bytes(size=(1200, 800), color=(120, 140, 160)) -> bytes:
+    image = Image.new("RGB", size, color)
+    ImageDraw.Draw(image).ellipse((100, 100, size[0] // 2, size[1] // 2), fill=(230, 200, 120))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def jpeg():
+    """A small camera-like JPEG maker: `jpeg(size=(w, h))`."""
+    return jpeg_bytes

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import content, page_images
-from ..domain import SITE_PAGE_ID, Page, SiteSettings, ValidationError
+from .. import content
+from ..domain import SITE_PAGE_ID, Image, Page, SiteSettings, ValidationError, shown_page_photo
 from ..images import ImageError
+from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
 from .blueprint import bp
-from .forms import AboutPageForm, BrandingPageForm, CategoryPageForm, HomePageForm, SettingsForm, choices
+from .forms import AboutPageForm, BrandingPageForm, CategoryPageForm, ConfirmForm, HomePageForm, SettingsForm, choices
 
 PAGE_FORMS = {"home": HomePageForm, "about": AboutPageForm, "personal-branding": BrandingPageForm}
 TEXT_FIELDS = {
@@ -56,7 +57,7 @@ def edit_page(page_id: str):
                 _apply_featured_order(edited, form.featured_order.data, request.form.get("featured_move", ""))
             if kind == "personal-branding":
                 _apply_branding(edited, form, changes)
-            content.save_page(edited)
+            stored = content.save_page(edited)
         except StaleVersionError:
             changes.rollback()
             flash("Someone else saved this page while you were editing. Your text is below and has not been saved yet; "
@@ -69,7 +70,11 @@ def edit_page(page_id: str):
             status = 400
         else:
             changes.commit()
-            flash(f"Saved the {_title(page_id)} page. Visitors see the change now.", "success")
+            if lifecycle.queue_page_photos(stored):
+                flash(f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
+                      "(the current ones stay until then).", "success")
+            else:
+                flash(f"Saved the {_title(page_id)} page. Visitors see the change now.", "success")
             return redirect(url_for("admin.edit_page", page_id=page_id))
     elif request.method == "GET":
         form.version.data = str(page.version)
@@ -77,11 +82,14 @@ def edit_page(page_id: str):
             form.featured_order.data = ",".join(page.content.get("featured_order", []))
     if form.errors:
         status = 400
-    return render_template("admin/page_form.html", form=form, page=page, kind=kind, title=_title(page_id), image_slot=slot, featured=featured), status
+    gallery = [(image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []]
+    pending = page.images.get(slot) if slot and shown_page_photo(page.images.get(slot)) is not page.images.get(slot) else None
+    return render_template("admin/page_form.html", form=form, page=page, kind=kind, title=_title(page_id), image_slot=slot,
+                           featured=featured, gallery=gallery, pending=pending, confirm_form=ConfirmForm()), status
 
 
 class ImageChanges:
-    """Files made and replaced while saving a page: the replaced ones go once the save succeeds;
+    """Files stored and replaced while saving a page: the replaced ones go once the save succeeds;
     new ones go if it fails, so nothing is orphaned either way."""
 
     def __init__(self) -> None:
@@ -94,11 +102,34 @@ class ImageChanges:
 
     def commit(self) -> None:
         for image in self.replaced:
-            page_images.discard(image)
+            lifecycle.discard_page_photo(image)
 
     def rollback(self) -> None:
         for image in self.created:
-            page_images.discard(image)
+            lifecycle.discard_page_photo(image)
+
+
+@bp.get("/pages/<page_id>/photos/<image_id>")
+def page_photo_status(page_id: str, image_id: str):
+    """A page photo's processing status, for the page form to follow (like the uploader does)."""
+    _kind(page_id)
+    image = lifecycle.page_photo(services().store.get_pages([page_id])[page_id], image_id)
+    if image is None:
+        abort(404)
+    return jsonify(status=image.get("status", "ready"), error=image.get("error", ""))
+
+
+@bp.post("/pages/<page_id>/photos/<image_id>/retry")
+def retry_page_photo(page_id: str, image_id: str):
+    _kind(page_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            lifecycle.retry_page_photo(page_id, image_id)
+        except lifecycle.TransitionRefused:
+            flash("That photo is not waiting for a retry.", "error")
+        else:
+            flash("Processing the photo again.", "success")
+    return redirect(url_for("admin.edit_page", page_id=page_id))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -178,9 +209,13 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
     alt = (field.alt.data or "").strip()
     new = None
     if upload and getattr(upload, "filename", ""):
-        new = changes.add(page_images.from_upload(page.id, upload.stream, alt))
+        new = changes.add(lifecycle.store_page_upload(page.id, upload.stream, alt))
+        shown = shown_page_photo(current)
+        if shown:  # visitors keep seeing it until the new photo is ready
+            new["previous"] = shown
+            current = _without_previous(current)
     elif choice.startswith("photo:"):
-        new = changes.add(page_images.from_photo(page.id, choice[6:], alt))
+        new = changes.add(lifecycle.from_portfolio(page.id, choice[6:], alt))
     elif choice == "none":
         new = {}
     if new is not None:
@@ -189,6 +224,13 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
         page.images[slot] = new or None
     elif current:
         page.images[slot] = {**current, "alt": alt}
+
+
+def _without_previous(image: dict) -> dict | None:
+    """The slot's pending photo, whose files go when it is replaced; its `previous` lives on."""
+    if image.get("status", "ready") == "ready":
+        return None
+    return {key: value for key, value in image.items() if key != "previous"}
 
 
 def _apply_featured_order(page: Page, value: str, move: str) -> None:
@@ -217,8 +259,8 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
         else:
             gallery.append({**image, "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[:250]})
     if form.gallery_add.data:
-        gallery.append(changes.add(page_images.from_photo(page.id, form.gallery_add.data.removeprefix("photo:"), "")))
+        gallery.append(changes.add(lifecycle.from_portfolio(page.id, form.gallery_add.data.removeprefix("photo:"), "")))
     for upload in form.gallery_upload.data or []:
         if getattr(upload, "filename", ""):
-            gallery.append(changes.add(page_images.from_upload(page.id, upload.stream, "")))
+            gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))
     page.images["gallery"] = gallery

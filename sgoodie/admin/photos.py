@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
+from ..photos import lifecycle
+from ..http_errors import json_error
 from ..domain import Photo, ValidationError
 from ..services import services
 from ..stores import StaleVersionError
@@ -57,7 +59,7 @@ def photo_text(photo_id: str):
         except (ValidationError, StaleVersionError) as exc:
             message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else "This photo changed meanwhile; reload the page."
             if _wants_json():
-                return jsonify(error={"code": "invalid", "message": message}), 409
+                return json_error("invalid", message, 409)
             flash(message, "error")
         else:
             if _wants_json():
@@ -66,7 +68,7 @@ def photo_text(photo_id: str):
     else:
         message = "; ".join(e for errors in form.errors.values() for e in errors)
         if _wants_json():
-            return jsonify(error={"code": "invalid", "message": message}), 400
+            return json_error("invalid", message, 400)
         flash(message, "error")
     return redirect(_back_to(photo))
 
@@ -86,13 +88,9 @@ def photo_cover(photo_id: str):
 @bp.post("/photos/<photo_id>/retry")
 def retry_photo(photo_id: str):
     """Queue a failed photo's job again (the original is still in storage)."""
-    from ..content import modify_photo
-    from ..media import jobs
-
     photo = get_photo_or_404(photo_id)
     if ConfirmForm().validate_on_submit() and photo.status == "failed":
-        modify_photo(photo.id, lambda current: (setattr(current, "status", "queued"), setattr(current, "error", "")))
-        jobs.enqueue(photo.id)
+        lifecycle.retry(photo)
         if _wants_json():
             return jsonify(ok=True, status="queued")
         flash("Processing the photo again.", "success")
@@ -114,11 +112,11 @@ def reorder_photos(project_id: str):
     project = get_project_or_404(project_id)
     ids = (request.get_json(silent=True) or {}).get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return jsonify(error={"code": "bad_request", "message": "Send {ids: [...]} listing every photo of the project."}), 400
+        return json_error("bad_request", "Send {ids: [...]} listing every photo of the project.", 400)
     try:
         content.reorder_photos(project, ids)
     except ValueError as exc:
-        return jsonify(error={"code": "stale_order", "message": f"The photos changed meanwhile ({exc}); reload the page."}), 409
+        return json_error("stale_order", f"The photos changed meanwhile ({exc}); reload the page.", 409)
     return jsonify(ok=True, ids=ids)
 
 

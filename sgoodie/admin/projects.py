@@ -7,6 +7,7 @@ from dataclasses import replace
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
+from ..http_errors import json_error
 from ..domain import Project, ValidationError, slugify
 from ..public.views import render_project
 from ..services import services
@@ -109,11 +110,11 @@ def reorder_projects():
     data = request.get_json(silent=True) or {}
     category, ids = data.get("category"), data.get("ids")
     if category not in services().categories or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return jsonify(error={"code": "bad_request", "message": "Send {category, ids: [...]} listing every project of the category."}), 400
+        return json_error("bad_request", "Send {category, ids: [...]} listing every project of the category.", 400)
     try:
         content.reorder_projects(category, ids)
     except ValueError as exc:
-        return jsonify(error={"code": "stale_order", "message": f"The list changed meanwhile ({exc}); reload the page."}), 409
+        return json_error("stale_order", f"The list changed meanwhile ({exc}); reload the page.", 409)
     return jsonify(ok=True, ids=ids)
 
 

@@ -1,9 +1,9 @@
 """The demo portfolio: what `sgoodie seed-demo` and `sgoodie demo` fill a new site with.
 
 Everything goes through the same paths a photographer's own content does: projects and pages
-through `sgoodie.content`, photos stored as originals and turned into variants by the image job
-(`media.processing.process_photo`), page photos through `page_images`. Photos are painted by
-`artwork.py`, so nothing is downloaded.
+through `sgoodie.content`, photos and page photos stored as originals and turned into variants by
+the image job's body (`photos.process`, run here directly so the command ends with a finished
+site). Photos are painted by `artwork.py`, so nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Callable
 
 from flask import current_app
 
-from .. import content, page_images
+from .. import content, photos
 from ..blobs import original_key
-from ..domain import SITE_PAGE_ID, Photo, Project, SiteSettings
+from ..domain import SITE_PAGE_ID, Page, Photo, Project, SiteSettings
 from ..services import services
 from . import artwork
 from .texts import (
@@ -65,11 +65,9 @@ def seed(force: bool = False, progress: Callable[[str], None] = lambda message: 
         services().blobs.put(photo.original_key, data, content_type="image/jpeg")
         services().store.add_photo(photo)
         photo_ids.append(photo.id)
-    from ..media.processing import process_photo
-
     def process(photo_id: str) -> bool:
         with app.app_context():
-            photo = process_photo(photo_id)
+            photo = photos.process(photo_id)
             return photo is not None and photo.is_ready
 
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -122,22 +120,28 @@ def _fill_pages(projects: list[Project]) -> int:
     home.content.update(HOME)
     hero_project = next(p for p in projects if p.category == "interiors")
     hero_photo = store.photos_for_project(hero_project.id)[0]
-    home.images["hero"] = page_images.from_photo("home", hero_photo.id, HERO_ALT)
+    home.images["hero"] = photos.from_portfolio("home", hero_photo.id, HERO_ALT)
     content.save_page(home)
 
     about = store.get_pages(["about"])["about"]
     about.content.update(ABOUT)
-    about.images["portrait"] = page_images.from_upload("about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT)
-    content.save_page(about)
+    about.images["portrait"] = photos.store_page_upload("about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT)
+    _save_and_process(about)
 
     branding = store.get_pages(["personal-branding"])["personal-branding"]
     branding.content.update(BRANDING)
     branding.images["gallery"] = [
-        page_images.from_upload("personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt)
+        photos.store_page_upload("personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt)
         for alt in BRANDING_GALLERY
     ]
-    content.save_page(branding)
+    _save_and_process(branding)
     return filled + 3
+
+
+def _save_and_process(page: Page) -> None:
+    stored = content.save_page(page)
+    for image in [*(v for v in stored.images.values() if isinstance(v, dict)), *stored.images.get("gallery", [])]:
+        photos.process(photos.page_ref(stored.id, image["id"]))
 
 
 def _stream(data: bytes) -> io.BytesIO:

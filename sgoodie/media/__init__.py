@@ -1,14 +1,13 @@
-"""The media feature (core plugin): serving stored photos, the JSON media API for direct
-uploads, and the image jobs that turn uploads into variants."""
+"""The media feature (core plugin): the HTTP side of photos. Serving stored photo files, and the
+JSON media API for direct uploads and S3 events. The photo's life itself (processing, retries,
+the job queue) is in the core, `sgoodie.photos`."""
 
 from __future__ import annotations
 
 from ..plugin_api import Plugin
-from . import jobs
 from .api import bp as api_bp
 from .files import bp as files_bp
 
-plugin = Plugin("media", description="Core: photo files, the media API and image jobs.")
+plugin = Plugin("media", description="Core: photo files and the media API.")
 plugin.add_blueprint(files_bp)
 plugin.add_blueprint(api_bp)
-plugin.on_setup(jobs.init_app)

@@ -16,40 +16,29 @@ from urllib.parse import unquote_plus
 
 from flask import Blueprint, jsonify, request
 
-from ..auth import require_admin
-from ..blobs import original_key, public_url
-from ..content import modify_photo
+from .. import photos
+from ..auth import admins_only
+from ..blobs import public_url
 from ..domain import Photo
-from ..images import detect_format
-from ..images.formats import SNIFF_BYTES
+from ..http_errors import error_body, json_error
 from ..security import csrf
 from ..services import services
-from . import jobs, sns
+from ..stores import NotFoundError
+from . import sns
 from .openapi import document
-from .processing import fail_photo
 from .uploads import ALLOWED_TYPES, EXTENSIONS, UploadRefused, check_token, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
-OPEN_ENDPOINTS = {"media_api.s3_events", "media_api.openapi", "media_api.upload_target"}
 ORIGINAL_KEY = re.compile(r"^projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+$")
-
-
-@bp.before_request
-def admins_only():
-    if request.endpoint in OPEN_ENDPOINTS:
-        return None
-    return require_admin()
-
-
-def error(code: str, message: str, status: int):
-    return jsonify(error={"code": code, "message": message}), status
+# The S3 event callback and the embedded default's upload target carry their own proof.
+admins_only(bp, open_endpoints={"media_api.s3_events", "media_api.openapi", "media_api.upload_target"})
 
 
 @bp.errorhandler(UploadRefused)
 def refused(exc: UploadRefused):
-    return error("upload_refused", str(exc), exc.status)
+    return json_error("upload_refused", str(exc), exc.status)
 
 
 def photo_json(photo: Photo) -> dict[str, Any]:
@@ -68,26 +57,24 @@ def photo_json(photo: Photo) -> dict[str, Any]:
 def create_upload():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        return error("bad_request", "Send JSON: {project_id, filename, content_type, size}.", 400)
+        return json_error("bad_request", "Send JSON: {project_id, filename, content_type, size}.", 400)
     project_id, filename = str(data.get("project_id") or ""), str(data.get("filename") or "").strip()[:200]
     content_type, size = str(data.get("content_type") or "").lower(), data.get("size")
     if not filename:
-        return error("invalid", "The file needs a name.", 422)
+        return json_error("invalid", "The file needs a name.", 422)
     if not content_type:  # some browsers leave HEIC files untyped: go by the extension
         content_type = EXTENSIONS.get("." + filename.rsplit(".", 1)[-1].lower(), "") if "." in filename else ""
     if content_type not in ALLOWED_TYPES:
-        return error("unsupported_type", f"{filename}: only JPEG, PNG, WebP, AVIF, HEIC and TIFF photos can be uploaded.", 415)
+        return json_error("unsupported_type", f"{filename}: only JPEG, PNG, WebP, AVIF, HEIC and TIFF photos can be uploaded.", 415)
     limit = services().config["MAX_UPLOAD_BYTES"]
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        return error("invalid", "Give the file's size in bytes.", 422)
+        return json_error("invalid", "Give the file's size in bytes.", 422)
     if size > limit:
-        return error("too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413)
-    store = services().store
-    if store.get_project(project_id) is None:
-        return error("not_found", "That project does not exist (it may have been deleted).", 404)
-    photo = Photo(project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size)
-    photo.original_key = original_key(project_id, photo.id, ALLOWED_TYPES[content_type])
-    photo = store.add_photo(photo)
+        return json_error("too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413)
+    try:
+        photo = photos.register_upload(project_id, filename, content_type, ALLOWED_TYPES[content_type], size)
+    except NotFoundError:
+        return json_error("not_found", "That project does not exist (it may have been deleted).", 404)
     form = upload_form(photo.original_key, content_type, limit)
     return jsonify(photo_id=photo.id, upload={"url": form["url"], "fields": form["fields"]}, expires_at=form["expires_at"]), 201
 
@@ -113,39 +100,22 @@ def upload_target():
 # -- 3. the upload is done: check it and queue the job ------------------------------------------
 def complete(photo: Photo) -> tuple[dict[str, Any], int]:
     """Shared by the browser's callback and S3 events; calling it twice is harmless."""
-    if photo.status != "uploading":
-        return photo_json(photo), 202 if photo.status != "failed" else 200
-    blobs = services().blobs
-    info = blobs.head(photo.original_key)
-    if info is None:
-        return {"error": {"code": "not_uploaded", "message": "The file has not arrived in storage yet; finish the upload first."}}, 409
-    limit = services().config["MAX_UPLOAD_BYTES"]
-    if info.size != photo.size or info.size > limit:
-        failed = fail_photo(photo.id, f"The stored file is {info.size} bytes, not the {photo.size} bytes announced. Upload it again.")
-        blobs.delete_many([photo.original_key])
-        return photo_json(failed), 422
-    with blobs.open(photo.original_key) as fh:
-        head = fh.read(SNIFF_BYTES)
-    if detect_format(head) is None:
-        failed = fail_photo(photo.id, f"{photo.filename} is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
-        return photo_json(failed), 422
-
-    def queue(current: Photo) -> None:
-        if current.status == "uploading":
-            current.status = "queued"
-
-    queued = modify_photo(photo.id, queue)
-    if queued is None:
-        return {"error": {"code": "not_found", "message": "This photo was deleted."}}, 404
-    jobs.enqueue(photo.id)
-    return photo_json(queued), 202
+    try:
+        arrival = photos.mark_uploaded(photo)
+    except photos.NotArrived as exc:
+        return error_body("not_uploaded", str(exc)), 409
+    if arrival.photo is None:
+        return error_body("not_found", "This photo was deleted."), 404
+    if arrival.refused:
+        return photo_json(arrival.photo), 422
+    return photo_json(arrival.photo), 202 if arrival.photo.status != "failed" else 200
 
 
 @bp.post("/uploads/<photo_id>/complete")
 def complete_upload(photo_id: str):
     photo = services().store.get_photo(photo_id)
     if photo is None:
-        return error("not_found", "This photo does not exist (it may have been deleted).", 404)
+        return json_error("not_found", "This photo does not exist (it may have been deleted).", 404)
     payload, status = complete(photo)
     return jsonify(payload), status
 
@@ -155,7 +125,7 @@ def complete_upload(photo_id: str):
 def get_photo(photo_id: str):
     photo = services().store.get_photo(photo_id)
     if photo is None:
-        return error("not_found", "This photo does not exist (it may have been deleted).", 404)
+        return json_error("not_found", "This photo does not exist (it may have been deleted).", 404)
     return jsonify(photo_json(photo))
 
 
@@ -168,7 +138,7 @@ def s3_events():
         sns.verify(message)
     except (ValueError, sns.InvalidMessage) as exc:
         log.warning("refused an S3 event callback: %s", exc)
-        return error("forbidden", "This message is not a verified Amazon SNS message.", 403)
+        return json_error("forbidden", "This message is not a verified Amazon SNS message.", 403)
     kind = message.get("Type")
     if kind == "SubscriptionConfirmation":
         sns.confirm_subscription(message)
@@ -181,7 +151,7 @@ def s3_events():
         body = None
     records = body.get("Records") if isinstance(body, dict) else None
     if not isinstance(records, list):
-        return error("bad_request", "The notification does not carry S3 event records.", 400)
+        return json_error("bad_request", "The notification does not carry S3 event records.", 400)
     handled = 0
     for record in records:
         if not isinstance(record, dict) or not str(record.get("eventName", "")).startswith("ObjectCreated"):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..http_errors import json_error
 from ..templating import site_settings_or_default
 from .seo import Meta
 
@@ -28,7 +29,7 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            return jsonify(error={"code": code, "message": error.description}), error.code
+            return json_error(code, error.description, error.code)
         code = error.code or 500
         if code == 404 and request.method in ("GET", "HEAD"):
             from ..plugin_loader import registry
@@ -46,7 +47,7 @@ def register(app: Flask) -> None:
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
-            return jsonify(error={"code": "internal_error", "message": "Something went wrong on our side; it has been logged."}), 500
+            return json_error("internal_error", "Something went wrong on our side; it has been logged.", 500)
         return _page(500), 500
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image as PILImage
 
+from sgoodie import photos
 from sgoodie.services import services
 
 HOME = {"headline": "Light, space, story", "subheadline": "", "intro": "I photograph **places** and the people who make them.",
@@ -35,19 +37,98 @@ def test_home_text_saves_with_a_message_and_shows_at_once(app, client, admin):
     assert "Light, space, story" in html and "<strong>places</strong>" in html
 
 
-def test_home_hero_upload_goes_through_the_pipeline(app, client, admin):
-    data = dict(HOME, version=_version(client, "/admin/pages/home"))
-    data["hero-choice"] = "upload"
-    data["hero-alt"] = "A bright living room"
-    data["hero-upload"] = (io.BytesIO(_jpeg()), "hero.jpg")
-    response = admin.post("/admin/pages/home", data, content_type="multipart/form-data")
-    assert response.status_code == 302, response.get_data(as_text=True)
+def _post_hero(app, client, admin, data: bytes, alt: str = "A bright living room"):
+    form = dict(HOME, version=_version(client, "/admin/pages/home"))
+    form["hero-choice"] = "upload"
+    form["hero-alt"] = alt
+    form["hero-upload"] = (io.BytesIO(data), "hero.jpg")
+    return admin.post("/admin/pages/home", form, content_type="multipart/form-data")
+
+
+def _hero(app) -> dict:
     with app.app_context():
-        hero = services().store.get_pages(["home"])["home"].images["hero"]
-        assert hero["alt"] == "A bright living room"
-        assert {v["format"] for v in hero["variants"]} == {"avif", "webp", "jpeg"}
+        return services().store.get_pages(["home"])["home"].images["hero"]
+
+
+@pytest.fixture
+def held_jobs(app, monkeypatch):
+    """Jobs are collected instead of run, so a test sees the photo before and after its job."""
+    queued: list[str] = []
+    with app.app_context():
+        monkeypatch.setattr(services().jobs, "enqueue", queued.append)
+
+    def run_all():
+        with app.test_request_context():
+            while queued:
+                photos.process(queued.pop(0))
+
+    return queued, run_all
+
+
+def test_a_hero_upload_is_stored_then_processed_by_the_job(app, client, admin, held_jobs):
+    queued, run_all = held_jobs
+    response = _post_hero(app, client, admin, _jpeg())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    hero = _hero(app)
+    # The request only stored the file: no variants yet, a job waits.
+    assert hero["status"] == "queued" and hero["variants"] == [] and queued == [f"page:home:{hero['id']}"]
+    with app.app_context():
+        assert services().blobs.list_keys(f"pages/home/variants/{hero['id']}/") == []
+    run_all()
+    hero = _hero(app)
+    assert hero["status"] == "ready" and hero["alt"] == "A bright living room"
+    assert {v["format"] for v in hero["variants"]} == {"avif", "webp", "jpeg"}
+    with app.app_context():
         assert all(services().blobs.head(v["key"]) for v in hero["variants"])
     assert "A bright living room" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_old_hero_stays_until_the_new_one_is_ready(app, client, admin, held_jobs):
+    queued, run_all = held_jobs
+    _post_hero(app, client, admin, _jpeg(), alt="The first hero")
+    run_all()
+    first = _hero(app)
+    _post_hero(app, client, admin, _jpeg(color=(20, 90, 40)), alt="The second hero")
+    assert "The first hero" in app.test_client().get("/").get_data(as_text=True)  # visitors still see it
+    run_all()
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert "The second hero" in html and "The first hero" not in html
+    with app.app_context():  # the replaced photo's files went with it
+        assert not any(services().blobs.head(v["key"]) for v in first["variants"])
+        assert services().blobs.head(first["original_key"]) is None
+
+
+def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin, held_jobs):
+    queued, run_all = held_jobs
+    _post_hero(app, client, admin, _jpeg(), alt="The working hero")
+    run_all()
+    _post_hero(app, client, admin, _jpeg()[:3000], alt="A cut-off file")  # a JPEG's start: accepted, fails in the job
+    run_all()
+    hero = _hero(app)
+    assert hero["status"] == "failed" and "incomplete" in hero["error"]
+    assert "The working hero" in app.test_client().get("/").get_data(as_text=True)
+    page = client.get("/admin/pages/home").get_data(as_text=True)
+    assert hero["error"] in page and "Retry" in page
+    status = client.get(f"/admin/pages/home/photos/{hero['id']}")
+    assert status.get_json() == {"status": "failed", "error": hero["error"]}
+    retried = admin.post(f"/admin/pages/home/photos/{hero['id']}/retry", {})
+    assert retried.status_code == 302 and queued == [f"page:home:{hero['id']}"]
+    assert _hero(app)["status"] == "queued"
+
+
+def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
+    queued, run_all = held_jobs
+    url = "/admin/pages/personal-branding"
+    form = {"heading": "Personal branding", "intro": "", "offer": "", "seo_title": "", "seo_description": "", "gallery_add": "",
+            "version": _version(client, url),
+            "gallery_upload": [(io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"), (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg")]}
+    assert admin.post(url, form, content_type="multipart/form-data").status_code == 302
+    assert len(queued) == 2
+    assert "<picture" not in app.test_client().get("/personal-branding").get_data(as_text=True).split("<main", 1)[1]
+    run_all()
+    with app.app_context():
+        gallery = services().store.get_pages(["personal-branding"])["personal-branding"].image_list("gallery")
+    assert [(image.width, image.height) for image in gallery] == [(600, 900), (900, 600)]
 
 
 def test_a_broken_upload_is_refused_and_nothing_changes(app, client, admin):

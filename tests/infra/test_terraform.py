@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -211,11 +212,15 @@ def test_each_environment_uses_the_site_module_and_has_an_example_tfvars(terrafo
     assert modules[0]["site"]["stage"] == "${local.stage}" and stages == [environment]
 
 
+@pytest.mark.checkov
 def test_checkov_passes_with_every_skip_justified():
     checkov = ROOT / ".tools/bin/checkov"
     if not checkov.exists():
         checkov = Path(shutil.which("checkov") or "")
-    assert checkov.name == "checkov" and checkov.exists(), "checkov is missing: run scripts/setup test"
+    found = checkov.name == "checkov" and checkov.exists()
+    if not found and not os.environ.get("CI"):
+        pytest.skip("checkov is not installed (scripts/setup test installs it; CI requires it)")
+    assert found, "checkov is missing: run scripts/setup test"
     result = subprocess.run([str(checkov), "-d", str(TERRAFORM), "--framework", "terraform", "--compact", "--quiet", "--output", "json"],
                             capture_output=True, text=True, timeout=600)
     assert result.stdout.strip(), result.stderr[-2000:]

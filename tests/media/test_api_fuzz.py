@@ -12,7 +12,7 @@ import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
 
-from .conftest import jpeg_bytes
+from ..conftest import jpeg_bytes
 
 pytestmark = pytest.mark.slow
 

@@ -2,6 +2,7 @@
 // - drag to reorder (pointer events: mouse, pen and touch), saved as ONE request with the new order
 // - inline save of a photo's alt text and caption
 // - confirm-then-delete for photos without leaving the page
+// - following a page photo's processing, as the uploader follows a project photo's
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
 (function () {
   "use strict";
@@ -173,5 +174,30 @@
         flash("Photo deleted, with its original and every size.", "success");
       })
       .catch(function (error) { flash("The photo was not deleted: " + error.message, "error"); });
+  });
+
+  // -- page photos being prepared: follow the job, then show the result --------------------------
+  var editedSinceLoad = false;
+  document.addEventListener("input", function () { editedSinceLoad = true; });
+  var labels = { queued: "Queued", processing: "Processing", ready: "Ready", failed: "Failed" };
+  Array.prototype.forEach.call(document.querySelectorAll("[data-page-photo]"), function (box) {
+    var badge = box.querySelector("[data-status]");
+    if (badge.textContent === labels.failed) return;
+    function poll() {
+      fetch(box.dataset.pagePhoto, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+        .then(function (data) {
+          badge.textContent = labels[data.status] || data.status;
+          badge.className = "status status--" + data.status;
+          if (data.status !== "ready" && data.status !== "failed") { setTimeout(poll, 2000); return; }
+          // Show the finished photo (or the retry button) unless that would lose typing.
+          if (!editedSinceLoad) { window.location.reload(); return; }
+          box.querySelector("[data-message]").textContent = data.status === "ready"
+            ? "Ready: visitors see it now. Save or reload to see it here."
+            : data.error + " Save or reload to retry.";
+        })
+        .catch(function () { setTimeout(poll, 5000); });
+    }
+    setTimeout(poll, 1500);
   });
 })();

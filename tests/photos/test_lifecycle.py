@@ -1,11 +1,13 @@
-"""The image job's body on stored originals: ready, failed with a reason, idempotent, isolated."""
+"""The photo's life: the job body on stored originals (ready, failed with a reason, idempotent,
+isolated), the transitions it refuses, retry, reprocess and the sweeper."""
 
 from __future__ import annotations
 
 from sgoodie import content
 from sgoodie.blobs import original_key
 from sgoodie.domain import Photo, Project
-from sgoodie.media.processing import MISSING_ORIGINAL, process_photo
+from sgoodie.photos import MISSING_ORIGINAL
+from sgoodie.photos import process as process_photo
 from sgoodie.services import services
 
 
@@ -43,16 +45,17 @@ def test_a_broken_photo_fails_with_its_reason_and_touches_nothing_else(app, jpeg
         assert services().blobs.list_keys(f"projects/{project.id}/variants/{broken.id}/") == []
 
 
-def test_running_twice_gives_the_same_result(app, jpeg):
+def test_a_second_job_for_a_ready_photo_changes_nothing(app, jpeg):
+    """Celery delivers at least once: a duplicate message must not re-render or re-count."""
     with app.test_request_context():
         project = content.create_project(Project(title="Twice", category="travel"))
         photo = _stored_photo(project, jpeg())
         first = process_photo(photo.id)
         keys = services().blobs.list_keys(f"projects/{project.id}/variants/")
         second = process_photo(photo.id)
-        assert [v.key for v in second.variants] == [v.key for v in first.variants]
+        assert second == first
         assert services().blobs.list_keys(f"projects/{project.id}/variants/") == keys
-        assert second.status == "ready" and second.attempts == 2
+        assert second.status == "ready" and second.attempts == 1
 
 
 def test_a_missing_original_or_a_deleted_photo(app, jpeg):
@@ -65,7 +68,7 @@ def test_a_missing_original_or_a_deleted_photo(app, jpeg):
 
 
 def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatch):
-    from sgoodie.media import processing
+    from sgoodie.photos import lifecycle as processing
 
     with app.test_request_context():
         project = content.create_project(Project(title="Race", category="travel"))

@@ -1,0 +1,426 @@
+"""The life of a photo, from upload to page: the one module that changes a photo's status.
+
+    uploading ──> queued ──> processing ──> ready
+        │            │            │  ▲        │
+        └────────────┴──> failed <┘  └────────┘ (reprocess)
+                            │
+                            └──> queued (retry)
+
+Two kinds of photo live this life. A project photo is a `Photo` record. A page photo (home hero,
+about portrait, branding gallery) is an image dict on its page, with the same `status` and
+`error`; it skips `uploading` because the admin's form stores its file before the page is saved.
+Both are processed by the same job body (`process`) behind the same queue, so they report
+progress and failures the same way; no request ever runs the variant pipeline.
+
+A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from flask import current_app
+
+from .. import content, signals
+from ..blobs import IMMUTABLE, BlobNotFoundError, content_type_for, original_key, page_original_key, page_variant_prefix, variant_prefix
+from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
+from ..images import ImageError, detect_format, make_variants, store_variants
+from ..images.formats import SNIFF_BYTES
+from ..services import services
+
+log = logging.getLogger("sgoodie.photos")
+
+#: Which status may follow which. `processing -> processing` is a job starting again after a
+#: transient error; `processing -> queued` is the sweeper handing a lost job to another worker.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "uploading": frozenset({"queued", "failed"}),
+    "queued": frozenset({"processing", "failed"}),
+    "processing": frozenset({"processing", "queued", "ready", "failed"}),
+    "ready": frozenset({"queued"}),
+    "failed": frozenset({"queued"}),
+}
+
+MISSING_ORIGINAL = "The uploaded file is missing from storage. Upload the photo again."
+GAVE_UP = "Processing kept failing because storage could not be reached. Use Retry to try again."
+NEVER_FINISHED = "The upload never finished. Upload the photo again."
+STUCK_AFTER = timedelta(minutes=10)  # queued/processing this long: the job was lost (worker killed)
+ABANDONED_UPLOAD_AFTER = timedelta(days=1)
+PAGE_REF_PREFIX = "page:"
+
+
+class TransitionRefused(ValueError):
+    """A status change that makes no sense (a ready photo cannot be "uploaded" again)."""
+
+
+class NotArrived(Exception):
+    """The upload callback came before the file reached storage."""
+
+
+def check_transition(current: str, new: str) -> None:
+    if new not in TRANSITIONS.get(current, frozenset()):
+        raise TransitionRefused(f"a {current} photo cannot become {new}")
+
+
+def _set_status(subject: Photo | dict[str, Any], new: str, **fields: Any) -> None:
+    """Change the status of a photo record or a page image dict: the one place it happens."""
+    if isinstance(subject, Photo):
+        check_transition(subject.status, new)
+        subject.status = new
+        for name, value in fields.items():
+            setattr(subject, name, value)
+    else:
+        check_transition(subject.get("status", "ready"), new)
+        subject.update(status=new, updated_at=utcnow(), **fields)
+
+
+def _transition(photo_id: str, new: str, **fields: Any) -> Photo | None:
+    """Move a project photo to `new`; None when it was deleted meanwhile."""
+    return content.modify_photo(photo_id, lambda current: _set_status(current, new, **fields))
+
+
+# -- project photos: upload ------------------------------------------------------------------
+def register_upload(project_id: str, filename: str, content_type: str, extension: str, size: int) -> Photo:
+    """A photo the browser is about to send straight to storage."""
+    photo = Photo(project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size)
+    photo.original_key = original_key(project_id, photo.id, extension)
+    return services().store.add_photo(photo)
+
+
+@dataclass
+class Arrival:
+    photo: Photo | None  # None: deleted meanwhile
+    refused: bool = False  # the file arrived but cannot be used (the photo is now failed)
+
+
+def mark_uploaded(photo: Photo) -> Arrival:
+    """The file is in storage: check it and queue the job. Calling it twice is harmless (the
+    browser's callback and the S3 event may both arrive). Raises NotArrived."""
+    if photo.status != "uploading":
+        return Arrival(photo)
+    blobs = services().blobs
+    info = blobs.head(photo.original_key)
+    if info is None:
+        raise NotArrived("The file has not arrived in storage yet; finish the upload first.")
+    limit = services().config["MAX_UPLOAD_BYTES"]
+    if info.size != photo.size or info.size > limit:
+        failed = fail(photo.id, f"The stored file is {info.size} bytes, not the {photo.size} bytes announced. Upload it again.")
+        blobs.delete_many([photo.original_key])
+        return Arrival(failed, refused=True)
+    with blobs.open(photo.original_key) as fh:
+        head = fh.read(SNIFF_BYTES)
+    if detect_format(head) is None:
+        failed = fail(photo.id, f"{photo.filename} is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
+        return Arrival(failed, refused=True)
+    try:
+        queued = _transition(photo.id, "queued")
+    except TransitionRefused:  # the other notification won the race: it queued the job
+        return Arrival(services().store.get_photo(photo.id))
+    if queued is not None:
+        services().jobs.enqueue(queued.id)
+    return Arrival(queued)
+
+
+# -- the job body ----------------------------------------------------------------------------
+def process(ref: str) -> Photo | dict[str, Any] | None:
+    """Render every variant of a photo and mark it ready (or failed, with the reason).
+
+    Safe to run twice (a ready photo is left as it is) and safe against a photo deleted mid-job
+    (its new files are removed again and nothing is recreated). Only `ImageError` and a missing
+    original are permanent failures; any other exception (storage unreachable, a throttled
+    request) propagates so the job queue retries it.
+    """
+    if ref.startswith(PAGE_REF_PREFIX):
+        _, page_id, image_id = ref.split(":", 2)
+        return _process_page_photo(page_id, image_id)
+    return _process_project_photo(ref)
+
+
+def _process_project_photo(photo_id: str) -> Photo | None:
+    photo = services().store.get_photo(photo_id)
+    if photo is None:
+        return None
+    try:
+        photo = _transition(photo_id, "processing", error="", attempts=photo.attempts + 1)
+    except TransitionRefused as exc:  # a duplicate message for a ready or failed photo
+        log.info("photo %s: job skipped (%s)", photo_id, exc)
+        return services().store.get_photo(photo_id)
+    if photo is None:
+        return None
+    blobs = services().blobs
+    try:
+        rendered = make_variants(blobs.get(photo.original_key))
+    except BlobNotFoundError:
+        return fail(photo_id, MISSING_ORIGINAL)
+    except ImageError as exc:
+        return fail(photo_id, str(exc))
+
+    prefix = variant_prefix(photo.project_id, photo.id)
+    variants = store_variants(blobs, prefix, rendered)
+    ready = _transition(
+        photo_id, "ready", error="", width=rendered.width, height=rendered.height, variants=variants,
+        dominant_color=rendered.dominant_color, placeholder=rendered.placeholder, exif=rendered.exif, updated_at=utcnow(),
+    )
+    if ready is None:  # deleted while we worked: do not leave its files behind
+        blobs.delete_prefix(prefix)
+        return None
+    content.ensure_cover(ready.project_id)
+    log.info("photo %s ready: %d variants", photo_id, len(variants))
+    signals.photo_ready.send(current_app._get_current_object(), photo=ready)
+    return ready
+
+
+def fail(photo_id: str, reason: str) -> Photo | None:
+    """Record a permanent failure with its human reason (the admin sees it and can retry)."""
+    photo = _transition(photo_id, "failed", error=reason)
+    if photo is not None:
+        log.warning("photo %s failed: %s", photo_id, reason)
+        signals.photo_failed.send(current_app._get_current_object(), photo=photo, reason=reason)
+    return photo
+
+
+def give_up(ref: str, error: Exception) -> None:
+    """The job queue's last attempt failed with a transient error."""
+    log.error("photo %s: giving up: %s", ref, error)
+    if ref.startswith(PAGE_REF_PREFIX):
+        _, page_id, image_id = ref.split(":", 2)
+        _change_page_photo(page_id, image_id, "failed", error=GAVE_UP)
+    else:
+        fail(ref, GAVE_UP)
+
+
+# -- retry, reprocess, sweep -----------------------------------------------------------------
+def retry(photo: Photo) -> Photo | None:
+    """Queue a failed photo's job again (its original is still in storage)."""
+
+    def requeue(current: Photo) -> None:
+        if current.status != "failed":
+            raise TransitionRefused(f"only a failed photo is retried; this one is {current.status}")
+        _set_status(current, "queued", error="")
+
+    queued = content.modify_photo(photo.id, requeue)
+    if queued is not None:
+        services().jobs.enqueue(queued.id)
+    return queued
+
+
+def reprocess(*, failed: bool = False, everything: bool = False) -> int:
+    """Queue photos again: stuck ones always, failed ones with `failed`, every photo (project and
+    page photos) with `everything` (after the variant settings changed)."""
+    count = sweep()["requeued"]
+    statuses = ["failed", "ready"] if everything else ["failed"] if failed else []
+    for status in statuses:
+        for photo in services().store.photos_with_status(status):
+            if photo.original_key and _transition(photo.id, "queued", error="") is not None:
+                services().jobs.enqueue(photo.id)
+                count += 1
+    for page_id, image in _page_photos():
+        if image.get("original_key") and image.get("status", "ready") in statuses:
+            count += bool(retry_page_photo(page_id, image["id"]))
+    return count
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Re-queue photos whose job was lost (stuck in queued/processing) and fail uploads that never
+    finished. Run by Celery beat on AWS, by the embedded default when its job thread starts, and
+    by `sgoodie reprocess`."""
+    now = now or datetime.now(timezone.utc)
+    store, jobs = services().store, services().jobs
+    requeued = abandoned = 0
+    for status in ("queued", "processing"):
+        for photo in store.photos_with_status(status):
+            if now - _parse(photo.updated_at) > STUCK_AFTER:
+                jobs.enqueue(photo.id)
+                requeued += 1
+    for photo in store.photos_with_status("uploading"):
+        if now - _parse(photo.updated_at) > ABANDONED_UPLOAD_AFTER:
+            fail(photo.id, NEVER_FINISHED)
+            abandoned += 1
+    for page_id, image in _page_photos():
+        if image.get("status") in ("queued", "processing") and now - _parse(image.get("updated_at", "")) > STUCK_AFTER:
+            jobs.enqueue(page_ref(page_id, image["id"]))
+            requeued += 1
+    return {"requeued": requeued, "abandoned": abandoned}
+
+
+def _parse(timestamp: str) -> datetime:
+    try:
+        return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
+# -- page photos -----------------------------------------------------------------------------
+def page_ref(page_id: str, image_id: str) -> str:
+    return f"{PAGE_REF_PREFIX}{page_id}:{image_id}"
+
+
+def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
+    """Keep an uploaded page photo's file and describe it as a queued page image. The file is
+    only streamed to storage and its first bytes checked; the variants are made by the job once
+    the page is saved (`queue_page_photos`). Raises ImageError for a file that is no image."""
+    limit = services().config["MAX_UPLOAD_BYTES"]
+    head = stream.read(SNIFF_BYTES)
+    extension = detect_format(head)
+    if extension is None:
+        raise ImageError("That file is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
+    image_id = new_id()
+    key = page_original_key(page_id, image_id, extension)
+    try:
+        services().blobs.put_stream(key, _Prepended(head, stream), max_bytes=limit)
+    except ValueError:
+        raise ImageError(f"The file is larger than the {limit // (1024 * 1024)} MB allowed.") from None
+    return {"id": image_id, "original_key": key, "alt": alt, "status": "queued", "error": "", "updated_at": utcnow(),
+            "width": 0, "height": 0, "variants": []}
+
+
+def queue_page_photos(page: Page) -> int:
+    """Queue the jobs of the page's photos that wait for one (after the page was saved)."""
+    queued = [image for _, image in _images_of(page) if image.get("status") == "queued"]
+    for image in queued:
+        services().jobs.enqueue(page_ref(page.id, image["id"]))
+    return len(queued)
+
+
+def retry_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
+    image = _change_page_photo(page_id, image_id, "queued", error="")
+    if image is not None:
+        services().jobs.enqueue(page_ref(page_id, image_id))
+    return image
+
+
+def page_photo(page: Page, image_id: str) -> dict[str, Any] | None:
+    return next((image for _, image in _images_of(page) if image.get("id") == image_id), None)
+
+
+def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
+    page = services().store.get_pages([page_id])[page_id]
+    image = page_photo(page, image_id)
+    if image is None:
+        return None
+    try:
+        image = _change_page_photo(page_id, image_id, "processing", error="")
+    except TransitionRefused as exc:
+        log.info("page photo %s: job skipped (%s)", image_id, exc)
+        return image
+    if image is None:
+        return None
+    blobs = services().blobs
+    try:
+        rendered = make_variants(blobs.get(image["original_key"]))
+    except BlobNotFoundError:
+        return _change_page_photo(page_id, image_id, "failed", error=MISSING_ORIGINAL)
+    except ImageError as exc:
+        return _change_page_photo(page_id, image_id, "failed", error=str(exc))
+    prefix = page_variant_prefix(page_id, image_id)
+    variants = [asdict(v) for v in store_variants(blobs, prefix, rendered)]
+    replaced: list[dict[str, Any]] = []
+
+    def finish(current: dict[str, Any]) -> None:
+        _set_status(current, "ready", error="", width=rendered.width, height=rendered.height, variants=variants,
+                    dominant_color=rendered.dominant_color, placeholder=rendered.placeholder)
+        previous = current.pop("previous", None)
+        if previous:
+            replaced.append(previous)
+
+    ready = _modify_page_photo(page_id, image_id, finish)
+    if ready is None:  # removed from the page while we worked
+        blobs.delete_prefix(prefix)
+        return None
+    for old in replaced:
+        discard_page_photo(old)
+    log.info("page photo %s on %s ready: %d variants", image_id, page_id, len(variants))
+    return ready
+
+
+def _change_page_photo(page_id: str, image_id: str, new: str, **fields: Any) -> dict[str, Any] | None:
+    return _modify_page_photo(page_id, image_id, lambda image: _set_status(image, new, **fields))
+
+
+def _modify_page_photo(page_id: str, image_id: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
+    """Apply `change` to one image dict on the latest version of its page (None when it is gone)."""
+    found: list[dict[str, Any]] = []
+
+    def apply(page: Page) -> None:
+        image = page_photo(page, image_id)
+        if image is None:
+            raise _Gone
+        change(image)
+        found[:] = [image]
+
+    try:
+        content.modify_page(page_id, apply)
+    except _Gone:
+        return None
+    return found[0]
+
+
+class _Gone(Exception):
+    """The page photo was removed from its page."""
+
+
+def _images_of(page: Page):
+    """(slot, image dict) for every photo on the page: single slots and lists (the gallery)."""
+    for slot, value in page.images.items():
+        for image in value if isinstance(value, list) else [value]:
+            if isinstance(image, dict) and image.get("id"):
+                yield slot, image
+
+
+def _page_photos():
+    pages = services().store.get_pages(PAGE_IDS)
+    for page in pages.values():
+        for _, image in _images_of(page):
+            yield page.id, image
+
+
+def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
+    """A ready portfolio photo's variants copied into the page's own files, so deleting that
+    project later does not break the page. Copying needs no image work."""
+    photo = services().store.get_photo(photo_id)
+    if photo is None or not photo.is_ready:
+        raise ValidationError({"photo": "That photo is not available any more."})
+    image_id = new_id()
+    prefix = page_variant_prefix(page_id, image_id)
+    blobs = services().blobs
+    copied = []
+    for variant in photo.variants:
+        key = prefix + variant.key.rsplit("/", 1)[-1]
+        blobs.put(key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE)
+        copied.append(type(variant)(variant.width, variant.height, variant.format, key, variant.bytes))
+    image = Image(photo.width, photo.height, copied, photo.dominant_color or "#888888", photo.placeholder, alt or photo.alt_text)
+    return {**image.to_dict(), "id": image_id, "original_key": "", "status": "ready", "error": "", "updated_at": utcnow()}
+
+
+def discard_page_photo(image: dict[str, Any]) -> None:
+    """Remove a page photo's files (after it was replaced or removed), and those of the photo it
+    was about to replace."""
+    keys = [variant["key"] for variant in image.get("variants", [])]
+    if image.get("original_key"):
+        keys.append(image["original_key"])
+    services().blobs.delete_many(keys)
+    if image.get("id") and image.get("original_key"):
+        page_id = image["original_key"].split("/", 2)[1]
+        services().blobs.delete_prefix(page_variant_prefix(page_id, image["id"]))
+    if image.get("previous"):
+        discard_page_photo(image["previous"])
+
+
+class _Prepended:
+    """A stream whose first bytes were already read (to recognise the format)."""
+
+    def __init__(self, head: bytes, rest):
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size is None or size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            if len(data) < size:
+                data += self._rest.read(size - len(data))
+            return data
+        return self._rest.read(size)
