@@ -12,14 +12,17 @@ import time
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
+from . import create_app
+from .accounts import PasswordPolicyError, create_or_reset_admin
+from .cache import ALL_TAG, cdn, page_cache, purge
+from .demo import has_content, seed
 from .photos import ThreadJobs, reprocess
 from .services import services
 
 
 def _create_app():
-    from . import create_app
-
     return create_app()
 
 
@@ -44,7 +47,6 @@ def init_command() -> None:
 @with_appcontext
 def create_admin_command(email: str, password_stdin: bool) -> None:
     """Create an admin account, or reset its password if it exists."""
-    from .accounts import PasswordPolicyError, create_or_reset_admin
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -62,7 +64,6 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
 @with_appcontext
 def seed_demo_command(force: bool) -> None:
     """Fill the site with a demo portfolio (generated photos, real variant pipeline)."""
-    from .demo import seed
 
     services().store.init_schema()
     services().blobs.prepare()
@@ -77,10 +78,7 @@ def seed_demo_command(force: bool) -> None:
 @click.option("--email", default="admin@example.com", show_default=True, help="Demo admin account.")
 def demo_command(host: str, port: int, email: str) -> None:
     """Set everything up with demo content and serve the site: init + seed-demo + admin + run."""
-    from .accounts import create_or_reset_admin
-    from .demo import has_content, seed
 
-    from . import create_app
 
     # Plain http on this machine: session cookies must not demand https.
     flask_app = create_app({"DEV_MODE": True})
@@ -100,8 +98,6 @@ def demo_command(host: str, port: int, email: str) -> None:
     click.echo(f"  Admin: {url}/admin/  email {email}  password {password}")
     click.echo("  Press Ctrl+C to stop.\n")
     # Not flask_app.run(): inside a Flask CLI command that call is deliberately ignored.
-    from werkzeug.serving import run_simple
-
     run_simple(host, port, flask_app, threaded=True, use_reloader=False)
 
 
@@ -111,7 +107,6 @@ def demo_command(host: str, port: int, email: str) -> None:
 @with_appcontext
 def purge_command(tags: tuple[str, ...], purge_all: bool) -> None:
     """Drop cached public pages by tag (and invalidate them on CloudFront when configured)."""
-    from .cache import ALL_TAG, cdn, page_cache, purge
 
     if not tags and not purge_all:
         raise click.UsageError("Give --tag TAG (repeatable) or --all.")

@@ -12,6 +12,7 @@ from werkzeug.local import LocalProxy
 
 from .blobs import public_url
 from .domain import SiteSettings
+from .services import services
 from .text import plain_text, render_markdown
 
 
@@ -30,8 +31,6 @@ def init_app(app: Flask) -> None:
 
 def site_settings_or_default() -> SiteSettings:
     """The site settings; defaults when the store is unreachable, so error pages still render."""
-    from .services import services
-
     try:
         return services().site_settings()
     except Exception:
