@@ -123,3 +123,25 @@ def test_drop_photos_and_watch_them_become_ready_or_failed(app, admin_page, live
     with app.app_context():
         statuses = sorted(p.status for p in services().store.photos_for_project(project.id))
     assert statuses == ["failed", "ready", "ready"]
+
+
+def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready(app, admin_page, live_server, tmp_path):
+    admin_page.goto(f"{live_server.url}/admin/pages/about")
+    admin_page.set_input_files("#portrait-upload", {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((160, 120, 90), (3000, 4000))})
+    admin_page.fill("#heading", "About me")
+    admin_page.fill("#portrait-alt", "The photographer at work")
+    admin_page.click("text=Save page")
+    # The save answers at once; the page follows the job and shows the photo when it is ready.
+    admin_page.wait_for_selector(".slot-preview img", timeout=60000)
+    assert admin_page.locator("[data-page-photo]").count() == 0
+    admin_page.screenshot(path=str(tmp_path / "about-ready.png"), full_page=True)
+    admin_page.set_input_files("#portrait-upload", {"name": "cut.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10), (3000, 4000))[:50_000]})
+    admin_page.click("text=Save page")
+    admin_page.wait_for_selector("[data-page-photo] .status--failed", timeout=60000)
+    status = admin_page.text_content("[data-page-photo]")
+    assert "incomplete" in status and "Retry" in status
+    assert admin_page.locator(".slot-preview img").count() == 1  # the ready portrait stays
+    admin_page.screenshot(path=str(tmp_path / "about-failed.png"), full_page=True)
+    admin_page.click("[data-page-photo] >> text=Retry")
+    admin_page.wait_for_selector("[data-page-photo] .status--failed", timeout=60000)  # fails again, for the same reason
+    assert "Processing the photo again." in admin_page.text_content(".flashes")
