@@ -147,9 +147,10 @@ def delete_photo(photo: Photo) -> None:
     services().blobs.delete_many(keys)
     services().blobs.delete_prefix(variant_prefix(photo.project_id, photo.id))
     if project is not None and project.cover_photo_id == photo.id:
-        project = ensure_cover(project.id)  # the store cleared the cover with the photo
+        ensure_cover(project.id)  # the store cleared the cover with the photo
     if project is not None:
         record_activity(f"Deleted a photo from “{project.title}”", project_id=project.id)
+    # The project as it was: when this photo was its cover, every card showing it must go too.
     signals.photo_deleted.send(_app(), photo=photo, project=project)
 
 

@@ -33,12 +33,12 @@ from ..services import services
 
 log = logging.getLogger("sgoodie.photos")
 
-#: Which status may follow which. `processing -> processing` is a job starting again after a
-#: transient error; `processing -> queued` is the sweeper handing a lost job to another worker.
+#: Which status may follow which. `processing -> processing` is a job starting again: after a
+#: transient error, or when the sweeper hands a lost job (its worker died) to another worker.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "uploading": frozenset({"queued", "failed"}),
     "queued": frozenset({"processing", "failed"}),
-    "processing": frozenset({"processing", "queued", "ready", "failed"}),
+    "processing": frozenset({"processing", "ready", "failed"}),
     "ready": frozenset({"queued"}),
     "failed": frozenset({"queued"}),
 }

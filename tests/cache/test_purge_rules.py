@@ -88,6 +88,7 @@ ROWS = [
     ("edit the caption of a featured cover", lambda s: content.update_photo_text(_photos(s["a"])[0], "Morning light", "The hall"), {"A", "interiors", "home", "sitemap"}),
     ("change a cover", lambda s: content.set_cover(_project(s["b"]), _photos(s["b"])[1].id), {"B", "travel", "sitemap"}),
     ("delete a photo", lambda s: content.delete_photo(_photos(s["b"])[-1]), {"B", "sitemap"}),
+    ("delete a featured project's cover photo", lambda s: content.delete_photo(_photos(s["a"])[0]), {"A", "interiors", "home", "sitemap"}),
     ("an image job finishes", lambda s: _process_new_photo(s["b"]), {"B", "sitemap"}),
     ("delete a project", lambda s: content.delete_project(_project(s["b"])), {"B", "travel", "sitemap"}),
     ("edit the about page", lambda s: _page("about", bio="New bio."), {"about", "sitemap"}),
