@@ -2,8 +2,10 @@
 
 A plugin is a `Plugin` object, found through the `sgoodie.plugins` entry-point group (the entry
 point names the object, e.g. ``testimonials = sgoodie_testimonials:plugin``) or as the `plugin`
-attribute of a module in `sgoodie/plugins/`. The core features (public site, admin, media API)
-are plugins too and use nothing that is not here.
+attribute of a module in `sgoodie/plugins/`. The core features (public site, admin, media API,
+health checks) are plugins too, loaded and wired through this same `Plugin`; being part of
+sgoodie, they also use its private modules (the services and stores, `content` for the changes
+that send signals, the page cache), which plugins reach only through the functions below.
 
 Everything a plugin may use is exported below; anything else in sgoodie is private and may change
 between releases. `API_VERSION` changes when something here changes incompatibly; the loader
@@ -34,7 +36,7 @@ Minimal plugin::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import click
@@ -46,6 +48,7 @@ from . import signals
 from .auth import admin_required
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .meta import Meta, simple_meta
 from .ratelimit import Window as RateWindow
 
 API_VERSION = 1
@@ -288,13 +291,9 @@ def csrf_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     return csrf.exempt(view)
 
 
-def page_meta(heading: str = "", description: str = "", *, indexable: bool = True):
+def page_meta(heading: str = "", description: str = "", *, indexable: bool = True) -> Meta:
     """Title, description and canonical link for a plugin's public page: pass it as `meta=` to a
     template extending "public/layout.html". `indexable=False` asks search engines to skip it."""
-    from dataclasses import replace
-
-    from .public.seo import simple_meta
-
     meta = simple_meta(heading, description)
     return meta if indexable else replace(meta, canonical="")
 

@@ -3,6 +3,7 @@ category and per project, sitemap and robots, styled error pages."""
 
 from __future__ import annotations
 
+from ..meta import simple_meta
 from ..plugin_api import Plugin
 from . import errors, sitemap  # noqa: F401  (sitemap registers its routes on bp)
 from .views import bp
@@ -17,6 +18,4 @@ plugin.on_setup(errors.register)
 
 @plugin.on_setup
 def _template_helpers(app) -> None:
-    from .seo import simple_meta
-
     app.jinja_env.globals["simple_meta"] = simple_meta

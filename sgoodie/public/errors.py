@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..meta import Meta
 from ..templating import site_settings_or_default
-from .seo import Meta
 
 TITLES = {
     400: "That request could not be handled",
