@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from . import plugins as builtin_plugins
 from .app import SgoodieFlask
-from .config import ConfigError
+from .config import ConfigError, Setting
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 
 log = logging.getLogger("sgoodie.plugins")
@@ -153,12 +153,23 @@ def registry(app: Flask) -> PluginRegistry:
 def _candidates() -> Iterator[tuple[str, str, Callable[[], Any]]]:
     for module_name in CORE_MODULES:
         yield "core", module_name.rsplit(".", 1)[-1], _module_plugin(module_name)
-    for info in sorted(pkgutil.iter_modules(builtin_plugins.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            yield "built-in", info.name, _module_plugin(f"{builtin_plugins.__name__}.{info.name}")
+    for name in _builtin_names():
+        yield "built-in", name, _module_plugin(f"{builtin_plugins.__name__}.{name}")
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         source = entry.dist.name if entry.dist else "entry point"
         yield source, entry.name, _entry_point_plugin(entry)
+
+
+def _builtin_names() -> list[str]:
+    return sorted(info.name for info in pkgutil.iter_modules(builtin_plugins.__path__) if not info.name.startswith("_"))
+
+
+def builtin_plugin_settings() -> tuple[Setting, ...]:
+    """The settings the built-in plugins declare (the README's configuration table lists them)."""
+    found: list[Setting] = []
+    for name in _builtin_names():
+        found.extend(_module_plugin(f"{builtin_plugins.__name__}.{name}")().settings)
+    return tuple(found)
 
 
 def _module_plugin(module_name: str) -> Callable[[], Any]:
