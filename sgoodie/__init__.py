@@ -14,9 +14,9 @@ __version__ = "0.1.0"
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
-    content and blob stores, then every plugin (the core features are plugins too)."""
+    content and blob stores, the page cache (given what it needs from them), then every plugin
+    (the core features are plugins too)."""
     from . import auth, cache, operations, plugin_loader, security, services, templating
-    from .cache import cdn
     from .app import SgoodieFlask
 
     settings = _config.load()
@@ -39,9 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    services.init_app(app)
-    cache.init_app(app)
-    cdn.init_app(app)
+    shared = services.init_app(app)
+    cache.init_app(app, records=shared.store.records, read_project=shared.store.get_project)
     templating.init_app(app)
     security.init_app(app)
     auth.init_app(app)

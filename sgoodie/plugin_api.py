@@ -41,15 +41,18 @@ from typing import Any, Callable, Iterable, Mapping
 
 import click
 from blinker import Signal
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 from markupsafe import Markup
 
 from . import signals
-from .auth import admin_required
+from .auth import admin_required, private_response, require_admin
+from .cache import tag_current_page
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
 from .meta import Meta, simple_meta
 from .ratelimit import Window as RateWindow
+from .security import csrf
+from .services import services
 
 API_VERSION = 1
 
@@ -171,10 +174,6 @@ class Plugin:
         prefix = options.get("url_prefix", blueprint.url_prefix) or ""
         if not prefix.startswith("/admin/"):
             raise ValueError(f"admin blueprint {blueprint.name!r} must live under /admin/ (url_prefix={prefix!r})")
-        from flask import request
-
-        from .auth import private_response, require_admin
-
         static_endpoint = f"{blueprint.name}.static"
 
         @blueprint.before_request
@@ -271,23 +270,17 @@ class PluginStorage:
 
 def current_store():
     """The content store of the running app (projects, photos, pages, records)."""
-    from .services import services
-
     return services().store
 
 
 def current_settings() -> SiteSettings:
     """The site settings (business name, contact email, ...)."""
-    from .services import services
-
     return services().site_settings()
 
 
 def csrf_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: this POST view does its own request authentication (a signature, a signed form
     timestamp) instead of the session's CSRF token."""
-    from .security import csrf
-
     return csrf.exempt(view)
 
 
@@ -301,14 +294,10 @@ def page_meta(heading: str = "", description: str = "", *, indexable: bool = Tru
 def tag_response(*tags: str) -> None:
     """Declare that the public page being rendered shows content under these cache tags, so that
     `purge_tags` of any of them refreshes it."""
-    from .cache import tag_current_page
-
     tag_current_page(*tags)
 
 
 def purge_tags(*tags: str) -> None:
     """Drop every cached public page tagged with any of these tags (across all workers)."""
-    from .services import services
-
     services().purge(*tags)
 

@@ -13,10 +13,12 @@ import queue
 import threading
 import time
 import uuid
-from typing import Iterable
+from typing import Callable, Iterable
 
 import boto3
 from flask import Flask, g, has_request_context
+
+from ..domain import Project
 
 log = logging.getLogger("sgoodie.cache")
 
@@ -132,20 +134,21 @@ def invalidate_tags(app: Flask, tags: set[str]) -> None:
 
 
 def flush(app: Flask, tags: set[str]) -> None:
-    from ..services import services
-
     target = invalidator(app)
     if target is None or not tags:
         return
+    read_project = app.extensions["sgoodie_cdn_read_project"]
 
     def project_slug(project_id: str) -> str | None:
-        project = services().store.get_project(project_id)
+        project = read_project(project_id)
         return project.slug if project else None
 
     target.submit(paths_for_tags(tags, project_slug))
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, read_project: Callable[[str], Project | None]) -> None:
+    app.extensions["sgoodie_cdn_read_project"] = read_project
+
     @app.teardown_request
     def send_request_invalidations(exc):
         tags = g.pop("sgoodie_cdn_tags", None)
