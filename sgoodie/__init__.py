@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
     content and blob stores, the page cache (given what it needs from them), then every plugin
-    (the core features are plugins too)."""
+    (the core features are plugins too), each declaring the CDN paths of its cache tags."""
     from . import auth, cache, operations, plugin_loader, security, services, templating
     from .app import SgoodieFlask
 
@@ -40,10 +40,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
     shared = services.init_app(app)
-    cache.init_app(app, records=shared.store.records, read_project=shared.store.get_project)
+    tag_paths = cache.cdn.TagPaths()
+    cache.init_app(app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths)
     templating.init_app(app)
     security.init_app(app)
     auth.init_app(app)
-    plugin_loader.init_app(app)
+    plugin_loader.init_app(app, tag_paths)
     operations.init_app(app)  # last: its middleware wraps everything else
     return app

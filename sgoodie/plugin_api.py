@@ -47,6 +47,7 @@ from markupsafe import Markup
 from . import signals
 from .auth import admin_required, private_response, require_admin
 from .cache import tag_current_page
+from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
 from .meta import Meta, simple_meta
@@ -125,6 +126,14 @@ class Plugin:
 
     `name` is how SGOODIE_PLUGINS enables or disables it; `version` is shown in the admin;
     `api_version` is the plugin API this plugin was written for.
+
+    `cache_tags` declares the cache tags this plugin puts on pages (`tag_response`) and purges
+    (`purge_tags`), each with the public paths it covers, so that a purge also invalidates those
+    paths on the CDN. Keys are a tag (``"testimonials"``) or a family of tags (``"journal:*"``:
+    every ``journal:<value>``); values are paths (``["/", "/journal"]``, ``"/*"`` for every page)
+    or a function of the tag's value returning them (``lambda slug: [f"/journal/{slug}"]``). A tag
+    is declared by one plugin only. A plain list of tags, without paths, still works: each then
+    covers every page, as does a purged tag nobody declared.
     """
 
     def __init__(
@@ -135,7 +144,7 @@ class Plugin:
         description: str = "",
         api_version: int = API_VERSION,
         template_folder: str | None = None,
-        cache_tags: Iterable[str] = (),
+        cache_tags: Mapping[str, Paths] | Iterable[str] = (),
     ):
         self.name = name
         self.version = version
@@ -144,8 +153,8 @@ class Plugin:
         #: A folder of templates that override core templates of the same name (site templates in
         #: the instance folder override these in turn).
         self.template_folder = template_folder
-        #: Cache tags this plugin's pages depend on and that it purges (documentation and admin).
-        self.cache_tags = tuple(cache_tags)
+        #: Cache tags this plugin's pages carry and that it purges, with the paths they cover.
+        self.cache_tags: dict[str, Paths] = dict(cache_tags) if isinstance(cache_tags, Mapping) else dict.fromkeys(cache_tags, ("/*",))
         self.core = False
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         self.nav_entries: list[MenuEntry] = []
@@ -298,6 +307,7 @@ def tag_response(*tags: str) -> None:
 
 
 def purge_tags(*tags: str) -> None:
-    """Drop every cached public page tagged with any of these tags (across all workers)."""
+    """Drop every cached public page tagged with any of these tags (across all workers), and
+    their declared paths on the CDN when there is one."""
     services().purge(*tags)
 

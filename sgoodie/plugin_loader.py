@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from . import plugins as builtin_plugins
 from .app import SgoodieFlask
+from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 
@@ -57,6 +58,8 @@ class PluginRegistry:
     # exactly as long as the app).
     receivers: list[Callable[..., Any]] = field(default_factory=list)
     not_found_handlers: list[tuple[str, Callable[[str], Any]]] = field(default_factory=list)
+    # The paths each plugin's cache tags cover (a purge invalidates them on the CDN).
+    tag_paths: TagPaths = field(default_factory=TagPaths)
 
     def enabled(self) -> list[Plugin]:
         return [r.plugin for r in self.records if r.state == "enabled" and r.plugin is not None]
@@ -86,8 +89,9 @@ class PluginRegistry:
         return None
 
 
-def init_app(app: SgoodieFlask) -> PluginRegistry:
-    registry = PluginRegistry()
+def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
+    """Load and wire every plugin; their cache tags' CDN paths go into `tag_paths`."""
+    registry = PluginRegistry(tag_paths=tag_paths)
     app.extensions["sgoodie.plugins"] = registry
     wanted = _selection(app.config.get("PLUGINS", ""))
     for source, name, load in _candidates():
@@ -210,6 +214,7 @@ def _load_settings(app: Flask, plugin: Plugin) -> None:
 
 
 def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
+    registry.tag_paths.declare(plugin.cache_tags, owner=f"plugin {plugin.name}")
     if plugin.template_folder:
         app.add_plugin_templates(plugin.template_folder)
     for blueprint, options in plugin.blueprints:

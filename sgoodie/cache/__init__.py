@@ -14,7 +14,7 @@ When the backend fails, pages render uncached and purges are parked in the conte
 the cache answers again (`pending.py`).
 
 This package is a leaf: the app factory gives `init_app` what it needs from the rest of sgoodie
-(the records to park purges in, a way to read a project), so nothing here
+(the records to park purges in, a way to read a project, the tags' CDN paths), so nothing here
 imports the services, the public site or the plugins.
 """
 
@@ -328,14 +328,15 @@ class ServeCachedPages:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
-def init_app(app: Flask, *, records: RecordStore, read_project: Callable[[str], Project | None]) -> PageCache:
+def init_app(app: Flask, *, records: RecordStore, read_project: Callable[[str], Project | None], tag_paths: cdn.TagPaths) -> PageCache:
     """The page cache and CDN invalidations of `app`, configured from its config (`PAGE_CACHE`,
     `REDIS_URL`, `CLOUDFRONT_DISTRIBUTION_ID`). Purges that cannot reach the cache are parked in
-    `records`; the purge rules and the CDN's project paths read projects with `read_project`."""
+    `records`; the purge rules read projects with `read_project`; `tag_paths` turns purged tags
+    into CDN paths."""
     cache = PageCache(app, PendingPurges(records))
     app.extensions["sgoodie_page_cache"] = cache
     rules.connect(app, lambda tags: purge(app, tags), read_project)
-    cdn.init_app(app, read_project)
+    cdn.init_app(app, tag_paths)
 
     app.wsgi_app = ServeCachedPages(app, cache)  # type: ignore[method-assign]
 
