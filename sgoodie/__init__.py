@@ -14,10 +14,10 @@ __version__ = "0.1.0"
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
-    content and blob stores and the job queue, then every plugin (the core features are plugins too)."""
+    content and blob stores and the job queue, the page cache (given what it needs from them), then
+    every plugin (the core features are plugins too), each declaring the CDN paths of its cache tags."""
     from . import auth, cache, operations, plugin_loader, security, services, templating
     from .app import SgoodieFlask
-    from .cache import cdn
     from .photos import build_job_queue
 
     settings = _config.load()
@@ -40,12 +40,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    services.init_app(app, build_job_queue(app))
-    cache.init_app(app)
-    cdn.init_app(app)
+    shared = services.init_app(app, build_job_queue(app))
+    tag_paths = cache.cdn.TagPaths()
+    cache.init_app(app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths)
     templating.init_app(app)
     security.init_app(app)
     auth.init_app(app)
-    plugin_loader.init_app(app)
+    plugin_loader.init_app(app, tag_paths)
     operations.init_app(app)  # last: its middleware wraps everything else
     return app

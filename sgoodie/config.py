@@ -168,33 +168,3 @@ def _instance_secret(instance: Path) -> str:
         draft.unlink()
     return path.read_text().strip()
 
-
-def builtin_plugin_settings() -> tuple[Setting, ...]:
-    """The settings the built-in plugins (sgoodie/plugins/) declare, for the README's table."""
-    import importlib
-    import pkgutil
-
-    from . import plugins
-
-    found: list[Setting] = []
-    for info in sorted(pkgutil.iter_modules(plugins.__path__), key=lambda i: i.name):
-        plugin = getattr(importlib.import_module(f"{plugins.__name__}.{info.name}"), "plugin", None)
-        found.extend(getattr(plugin, "settings", ()))
-    return tuple(found)
-
-
-def markdown_table() -> str:
-    """The README's configuration table, generated from SETTINGS (a test keeps them equal)."""
-    rows = ["| Variable | Default | What it does |", "|---|---|---|"]
-    for setting in SETTINGS + builtin_plugin_settings():
-        default = setting.default
-        if isinstance(default, bool):
-            shown = "`true`" if default else "`false`"
-        elif setting.key == "MAX_UPLOAD_BYTES":
-            shown = f"`{default // (1024 * 1024)}`"
-        elif default in (None, ""):
-            shown = "—"
-        else:
-            shown = f"`{default}`"
-        rows.append(f"| `{setting.env}` | {shown} | {setting.doc} |")
-    return "\n".join(rows)

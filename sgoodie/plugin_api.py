@@ -2,8 +2,10 @@
 
 A plugin is a `Plugin` object, found through the `sgoodie.plugins` entry-point group (the entry
 point names the object, e.g. ``testimonials = sgoodie_testimonials:plugin``) or as the `plugin`
-attribute of a module in `sgoodie/plugins/`. The core features (public site, admin, media API)
-are plugins too and use nothing that is not here.
+attribute of a module in `sgoodie/plugins/`. The core features (public site, admin, media API,
+health checks) are plugins too, loaded and wired through this same `Plugin`; being part of
+sgoodie, they also use its private modules (the services and stores, `content` for the changes
+that send signals, the page cache), which plugins reach only through the functions below.
 
 Everything a plugin may use is exported below; anything else in sgoodie is private and may change
 between releases. `API_VERSION` changes when something here changes incompatibly; the loader
@@ -34,19 +36,24 @@ Minimal plugin::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import click
 from blinker import Signal
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 from markupsafe import Markup
 
 from . import signals
 from .auth import admin_required, admins_only, private_response
+from .cache import tag_current_page
+from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .meta import Meta, simple_meta
 from .ratelimit import Window as RateWindow
+from .security import csrf
+from .services import services
 
 API_VERSION = 1
 
@@ -119,6 +126,14 @@ class Plugin:
 
     `name` is how SGOODIE_PLUGINS enables or disables it; `version` is shown in the admin;
     `api_version` is the plugin API this plugin was written for.
+
+    `cache_tags` declares the cache tags this plugin puts on pages (`tag_response`) and purges
+    (`purge_tags`), each with the public paths it covers, so that a purge also invalidates those
+    paths on the CDN. Keys are a tag (``"testimonials"``) or a family of tags (``"journal:*"``:
+    every ``journal:<value>``); values are paths (``["/", "/journal"]``, ``"/*"`` for every page)
+    or a function of the tag's value returning them (``lambda slug: [f"/journal/{slug}"]``). A tag
+    is declared by one plugin only. A plain list of tags, without paths, still works: each then
+    covers every page, as does a purged tag nobody declared.
     """
 
     def __init__(
@@ -129,7 +144,7 @@ class Plugin:
         description: str = "",
         api_version: int = API_VERSION,
         template_folder: str | None = None,
-        cache_tags: Iterable[str] = (),
+        cache_tags: Mapping[str, Paths] | Iterable[str] = (),
     ):
         self.name = name
         self.version = version
@@ -138,8 +153,8 @@ class Plugin:
         #: A folder of templates that override core templates of the same name (site templates in
         #: the instance folder override these in turn).
         self.template_folder = template_folder
-        #: Cache tags this plugin's pages depend on and that it purges (documentation and admin).
-        self.cache_tags = tuple(cache_tags)
+        #: Cache tags this plugin's pages carry and that it purges, with the paths they cover.
+        self.cache_tags: dict[str, Paths] = dict(cache_tags) if isinstance(cache_tags, Mapping) else dict.fromkeys(cache_tags, ("/*",))
         self.core = False
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         self.nav_entries: list[MenuEntry] = []
@@ -257,33 +272,23 @@ class PluginStorage:
 
 def current_store():
     """The content store of the running app (projects, photos, pages, records)."""
-    from .services import services
-
     return services().store
 
 
 def current_settings() -> SiteSettings:
     """The site settings (business name, contact email, ...)."""
-    from .services import services
-
     return services().site_settings()
 
 
 def csrf_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: this POST view does its own request authentication (a signature, a signed form
     timestamp) instead of the session's CSRF token."""
-    from .security import csrf
-
     return csrf.exempt(view)
 
 
-def page_meta(heading: str = "", description: str = "", *, indexable: bool = True):
+def page_meta(heading: str = "", description: str = "", *, indexable: bool = True) -> Meta:
     """Title, description and canonical link for a plugin's public page: pass it as `meta=` to a
     template extending "public/layout.html". `indexable=False` asks search engines to skip it."""
-    from dataclasses import replace
-
-    from .public.seo import simple_meta
-
     meta = simple_meta(heading, description)
     return meta if indexable else replace(meta, canonical="")
 
@@ -291,14 +296,11 @@ def page_meta(heading: str = "", description: str = "", *, indexable: bool = Tru
 def tag_response(*tags: str) -> None:
     """Declare that the public page being rendered shows content under these cache tags, so that
     `purge_tags` of any of them refreshes it."""
-    from .cache import tag_current_page
-
     tag_current_page(*tags)
 
 
 def purge_tags(*tags: str) -> None:
-    """Drop every cached public page tagged with any of these tags (across all workers)."""
-    from .services import services
-
+    """Drop every cached public page tagged with any of these tags (across all workers), and
+    their declared paths on the CDN when there is one."""
     services().purge(*tags)
 

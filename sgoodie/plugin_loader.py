@@ -24,7 +24,8 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from .app import SgoodieFlask
-from .config import ConfigError
+from .cache.cdn import TagPaths
+from .config import ConfigError, Setting
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 
 log = logging.getLogger("sgoodie.plugins")
@@ -58,6 +59,8 @@ class PluginRegistry:
     # exactly as long as the app).
     receivers: list[Callable[..., Any]] = field(default_factory=list)
     not_found_handlers: list[tuple[str, Callable[[str], Any]]] = field(default_factory=list)
+    # The paths each plugin's cache tags cover (a purge invalidates them on the CDN).
+    tag_paths: TagPaths = field(default_factory=TagPaths)
 
     def enabled(self) -> list[Plugin]:
         return [r.plugin for r in self.records if r.state == "enabled" and r.plugin is not None]
@@ -87,8 +90,9 @@ class PluginRegistry:
         return None
 
 
-def init_app(app: SgoodieFlask) -> PluginRegistry:
-    registry = PluginRegistry()
+def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
+    """Load and wire every plugin; their cache tags' CDN paths go into `tag_paths`."""
+    registry = PluginRegistry(tag_paths=tag_paths)
     app.extensions["sgoodie.plugins"] = registry
     wanted = _selection(app.config.get("PLUGINS", ""))
     for source, name, load in _candidates():
@@ -154,13 +158,24 @@ def registry(app: Flask) -> PluginRegistry:
 def _candidates() -> Iterator[tuple[str, str, Callable[[], Any]]]:
     for module_name in CORE_MODULES:
         yield "core", module_name.rsplit(".", 1)[-1], _module_plugin(module_name)
-    builtin_plugins = importlib.import_module(BUILTIN_PACKAGE)
-    for info in sorted(pkgutil.iter_modules(builtin_plugins.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            yield "built-in", info.name, _module_plugin(f"{BUILTIN_PACKAGE}.{info.name}")
+    for name in _builtin_names():
+        yield "built-in", name, _module_plugin(f"{BUILTIN_PACKAGE}.{name}")
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         source = entry.dist.name if entry.dist else "entry point"
         yield source, entry.name, _entry_point_plugin(entry)
+
+
+def _builtin_names() -> list[str]:
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    return sorted(info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_"))
+
+
+def builtin_plugin_settings() -> tuple[Setting, ...]:
+    """The settings the built-in plugins declare (the README's configuration table lists them)."""
+    found: list[Setting] = []
+    for name in _builtin_names():
+        found.extend(_module_plugin(f"{BUILTIN_PACKAGE}.{name}")().settings)
+    return tuple(found)
 
 
 def _module_plugin(module_name: str) -> Callable[[], Any]:
@@ -201,6 +216,7 @@ def _load_settings(app: Flask, plugin: Plugin) -> None:
 
 
 def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
+    registry.tag_paths.declare(plugin.cache_tags, owner=f"plugin {plugin.name}")
     if plugin.template_folder:
         app.add_plugin_templates(plugin.template_folder)
     for blueprint, options in plugin.blueprints:

@@ -1,4 +1,4 @@
-"""The app's shared services (content store, blob store, job queue), built once per app.
+"""The app's shared services (content store, blob store, job queue, page cache purges), built once per app.
 
 Views and plugins reach them through `services()` inside a request or app context.
 """
@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from flask import Flask, current_app, g
 
 from .blobs import BlobStore, create_blob_store
+from .cache import purge as purge_cached_pages
 from .domain import SITE_PAGE_ID, SiteSettings
 from .stores import ContentStore, create_store
 
@@ -40,9 +41,7 @@ class Services:
 
     def purge(self, *tags: str) -> None:
         """Drop cached public pages showing any of these tags."""
-        from .cache import purge
-
-        purge(current_app, tags)
+        purge_cached_pages(current_app, tags)
 
     @property
     def categories(self) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sgoodie.config import markdown_table
+from sgoodie.readme import markdown_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -12,22 +12,34 @@ is immediate for every worker and machine sharing the cache, and nothing scans t
 The backend is Redis when `REDIS_URL` is set (AWS), else a SQLite file in the instance folder.
 When the backend fails, pages render uncached and purges are parked in the content store until
 the cache answers again (`pending.py`).
+
+This package is a leaf: the app factory gives `init_app` what it needs from the rest of sgoodie
+(the records to park purges in, a way to read a project, the tags' CDN paths), so nothing here
+imports the services, the public site or the plugins.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
+from flask_login import current_user
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_host
+
+from ..domain import Project
+from ..signals import cache_purged
+from ..stores import RecordStore
+from . import cdn, rules
+from .pending import PendingPurges
 
 log = logging.getLogger("sgoodie.cache")
 
@@ -65,8 +77,9 @@ class Stats:
 
 
 class PageCache:
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, pending: PendingPurges):
         self.app = app
+        self.pending = pending
         self.enabled = bool(app.config["PAGE_CACHE"])
         self.cache = Cache(app, config=self._flask_caching_config(app.config))
         self.backend_name = "redis" if app.config.get("REDIS_URL") else "sqlite"
@@ -92,8 +105,6 @@ class PageCache:
                 "CACHE_OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
                 "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT,
             }
-        import os
-
         return {
             "CACHE_TYPE": "sgoodie.cache.sqlite.SQLiteCache",
             "CACHE_SQLITE_PATH": os.path.join(config["INSTANCE_PATH"], "page-cache.sqlite3"),
@@ -181,8 +192,6 @@ class PageCache:
     def purge(self, tags: Iterable[str]) -> bool:
         """Bump the tags' generations. False when the cache is down: then the tags are parked
         and purged as soon as it answers again."""
-        from . import pending
-
         tags = sorted(set(tags))
         if not tags:
             return True
@@ -191,7 +200,7 @@ class PageCache:
                 self.cache.cache.inc(_gen_key(tag))
         except Exception as exc:
             self._failed("purge", exc)
-            pending.park(tags)
+            self.pending.park(tags)
             return False
         return True
 
@@ -204,9 +213,7 @@ class PageCache:
         return True
 
     def apply_pending_purges(self) -> None:
-        from . import pending
-
-        pending.replay(self)
+        self.pending.replay(self.purge)
 
     # -- statistics -------------------------------------------------------------------------
     def count(self, hit: bool) -> None:
@@ -260,8 +267,6 @@ def _signed_in() -> bool:
     """Whether an admin is signed in (visitors without a session cookie skip the lookup)."""
     if not _has_session_cookie():
         return False
-    from flask_login import current_user
-
     return bool(current_user.is_authenticated)
 
 
@@ -271,9 +276,6 @@ def page_cache(app: Flask | None = None) -> PageCache:
 
 def purge(app: Flask, tags: Iterable[str]) -> None:
     """Purge these tags everywhere: the page cache, then (when configured) the CDN."""
-    from ..signals import cache_purged
-    from . import cdn
-
     tags = set(tags)
     if not tags:
         return
@@ -326,12 +328,15 @@ class ServeCachedPages:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
-def init_app(app: Flask) -> PageCache:
-    cache = PageCache(app)
+def init_app(app: Flask, *, records: RecordStore, read_project: Callable[[str], Project | None], tag_paths: cdn.TagPaths) -> PageCache:
+    """The page cache and CDN invalidations of `app`, configured from its config (`PAGE_CACHE`,
+    `REDIS_URL`, `CLOUDFRONT_DISTRIBUTION_ID`). Purges that cannot reach the cache are parked in
+    `records`; the purge rules read projects with `read_project`; `tag_paths` turns purged tags
+    into CDN paths."""
+    cache = PageCache(app, PendingPurges(records))
     app.extensions["sgoodie_page_cache"] = cache
-    from . import rules
-
-    rules.connect(app)
+    rules.connect(app, lambda tags: purge(app, tags), read_project)
+    cdn.init_app(app, tag_paths)
 
     app.wsgi_app = ServeCachedPages(app, cache)  # type: ignore[method-assign]
 
@@ -349,8 +354,6 @@ def init_app(app: Flask) -> PageCache:
     # Registered before the plugins' hooks, so it runs after theirs and stores the final headers.
     @app.after_request
     def cache_headers(response: Response) -> Response:
-        from flask import session
-
         tags = current_page_tags()
         # A page that wrote to the session (a new CSRF token, a flash message) is one visitor's.
         personal = tags and (session.modified or _has_session_cookie())

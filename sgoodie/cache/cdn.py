@@ -1,9 +1,10 @@
 """CloudFront invalidations for purged tags (only when `CLOUDFRONT_DISTRIBUTION_ID` is set).
 
-Tags become paths (`category:travel` → `/work/travel`); the paths of one request are collected
-and sent as one invalidation once the response is done, so the change is stored before the CDN
-is told. Sending happens on a background thread that retries with backoff: a CloudFront error is
-logged, never turned into a failed save.
+This module knows no URLs: whoever declares a cache tag also declares the public paths it covers
+(`TagPaths`, filled from each plugin's `cache_tags`, the public site's included). The paths of one
+request are collected and sent as one invalidation once the response is done, so the change is
+stored before the CDN is told. Sending happens on a background thread that retries with backoff:
+a CloudFront error is logged, never turned into a failed save.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import queue
 import threading
 import time
 import uuid
-from typing import Iterable
+from typing import Callable, Iterable, Mapping, Union
 
 import boto3
 from flask import Flask, g, has_request_context
@@ -22,34 +23,65 @@ log = logging.getLogger("sgoodie.cache")
 
 MAX_PATHS = 50  # beyond this one wildcard is cheaper (CloudFront bills per path)
 RETRY_DELAYS = (1, 5, 30, 120, 600)
+EVERYTHING = "/*"
+
+#: What a tag covers: its paths, or a function of the tag's value (the part after the colon).
+Paths = Union[Iterable[str], Callable[[str], Iterable[str]]]
 
 
-def paths_for_tags(tags: Iterable[str], project_slug) -> set[str]:
-    """The public paths showing these tags. `project_slug(id)` gives a project's current slug
-    (None when it is gone, and then every project page is invalidated)."""
-    paths: set[str] = set()
-    for tag in tags:
-        kind, _, value = tag.partition(":")
-        if kind in ("site", "all"):
-            return {"/*"}
-        if kind == "home" or tag == "page:home":
-            paths.add("/")
-        elif kind == "sitemap":
-            paths.add("/sitemap.xml")
-        elif kind == "category":
-            paths.add(f"/work/{value}")
-        elif kind == "page" and value.startswith("work-"):
-            paths.add(f"/work/{value.removeprefix('work-')}")
-        elif kind == "page" and value == "personal-branding":
-            paths |= {"/personal-branding", "/"}  # the home page shows its tile
-        elif kind == "page":
-            paths.add(f"/{value}")
-        elif kind == "project":
-            slug = project_slug(value)
-            paths.add(f"/projects/{slug}" if slug else "/projects/*")
-        else:
-            log.debug("no CDN path known for cache tag %s", tag)
-    return {"/*"} if len(paths) > MAX_PATHS else paths
+class TagPaths:
+    """Which public paths each cache tag covers, as declared by whoever declares the tag.
+
+    A declaration names one tag (`home`) or a family of tags (`project:*`: every `project:<id>`;
+    an exact declaration wins over its family). A purged tag nobody declared, or whose paths
+    cannot be worked out, invalidates everything: a wider invalidation beats a stale page.
+    """
+
+    def __init__(self) -> None:
+        self._paths: dict[str, Paths] = {}
+        self._owners: dict[str, str] = {}
+
+    def declare(self, declarations: Mapping[str, Paths], owner: str) -> None:
+        """Add one owner's tags; refused, with nothing added, if another owner declared one of them."""
+        added: dict[str, Paths] = {}
+        for pattern, paths in declarations.items():
+            if pattern in self._owners:
+                raise ValueError(f"cache tag {pattern!r} is already declared by {self._owners[pattern]}")
+            added[pattern] = paths if callable(paths) else frozenset(_checked(paths))
+        self._paths.update(added)
+        self._owners.update(dict.fromkeys(added, owner))
+
+    def paths(self, tag: str) -> set[str]:
+        kind, colon, value = tag.partition(":")
+        pattern = tag if tag in self._paths or not colon else f"{kind}:*"
+        declared = self._paths.get(pattern)
+        if declared is None:
+            log.warning("no CDN paths declared for cache tag %s; invalidating everything", tag)
+            return {EVERYTHING}
+        if not callable(declared):
+            return set(declared)
+        try:
+            return _checked(declared(value))
+        except Exception:
+            log.exception("the CDN paths of cache tag %s (declared by %s) could not be worked out; invalidating everything", tag, self._owners[pattern])
+            return {EVERYTHING}
+
+    def paths_for(self, tags: Iterable[str]) -> set[str]:
+        """The paths to invalidate for these tags: one wildcard when that is as good or cheaper."""
+        paths: set[str] = set()
+        for tag in tags:
+            paths |= self.paths(tag)
+            if EVERYTHING in paths:
+                return {EVERYTHING}
+        return {EVERYTHING} if len(paths) > MAX_PATHS else paths
+
+
+def _checked(paths: Iterable[str]) -> set[str]:
+    paths = {paths} if isinstance(paths, str) else set(paths)
+    wrong = sorted((p for p in paths if not isinstance(p, str) or not p.startswith("/")), key=repr)
+    if wrong:
+        raise ValueError(f"CDN paths must start with /: {', '.join(map(repr, wrong))}")
+    return paths
 
 
 class Invalidator:
@@ -119,6 +151,10 @@ def invalidator(app: Flask) -> Invalidator | None:
     return existing
 
 
+def tag_paths(app: Flask) -> TagPaths:
+    return app.extensions["sgoodie_cdn_paths"]
+
+
 def invalidate_tags(app: Flask, tags: set[str]) -> None:
     """Collect the request's tags (sent after the response), or send now outside a request."""
     if invalidator(app) is None:
@@ -132,20 +168,16 @@ def invalidate_tags(app: Flask, tags: set[str]) -> None:
 
 
 def flush(app: Flask, tags: set[str]) -> None:
-    from ..services import services
-
     target = invalidator(app)
     if target is None or not tags:
         return
-
-    def project_slug(project_id: str) -> str | None:
-        project = services().store.get_project(project_id)
-        return project.slug if project else None
-
-    target.submit(paths_for_tags(tags, project_slug))
+    target.submit(tag_paths(app).paths_for(tags))
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, paths: TagPaths) -> None:
+    """`paths` is filled as plugins are wired; it is read only when a purge happens."""
+    app.extensions["sgoodie_cdn_paths"] = paths
+
     @app.teardown_request
     def send_request_invalidations(exc):
         tags = g.pop("sgoodie_cdn_tags", None)

@@ -8,33 +8,34 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Iterable
+from typing import Callable, Iterable
 
-from ..services import services
-
-if TYPE_CHECKING:
-    from . import PageCache
+from ..stores import RecordStore
 
 COLLECTION = "cache-pending-purges"
 log = logging.getLogger("sgoodie.cache")
 
 
-def park(tags: Iterable[str]) -> None:
-    records = services().store.records
-    for tag in tags:
-        records.put(COLLECTION, tag, {"parked_at": time.time()})
-    log.warning("page cache unavailable: purge of %s parked until it is back", ", ".join(sorted(tags)))
+class PendingPurges:
+    """Parked purges, kept in the records of the content store the cache was given."""
 
+    def __init__(self, records: RecordStore):
+        self.records = records
 
-def replay(cache: PageCache) -> int:
-    """Purge the parked tags; returns how many were replayed (0 while the cache is still down)."""
-    records = services().store.records
-    parked = [tag for tag, _ in records.query(COLLECTION)]
-    if not parked:
-        return 0
-    if not cache.purge(parked):
-        return 0
-    for tag in parked:
-        records.delete(COLLECTION, tag)
-    log.info("page cache back: replayed the purge of %s", ", ".join(parked))
-    return len(parked)
+    def park(self, tags: Iterable[str]) -> None:
+        tags = sorted(tags)
+        for tag in tags:
+            self.records.put(COLLECTION, tag, {"parked_at": time.time()})
+        log.warning("page cache unavailable: purge of %s parked until it is back", ", ".join(tags))
+
+    def replay(self, purge: Callable[[list[str]], bool]) -> int:
+        """Purge the parked tags; returns how many were replayed (0 while the cache is still down)."""
+        parked = [tag for tag, _ in self.records.query(COLLECTION)]
+        if not parked:
+            return 0
+        if not purge(parked):
+            return 0
+        for tag in parked:
+            self.records.delete(COLLECTION, tag)
+        log.info("page cache back: replayed the purge of %s", ", ".join(parked))
+        return len(parked)

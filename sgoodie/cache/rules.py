@@ -7,11 +7,12 @@ table test (tests/cache/test_purge_rules.py) checks every row through HTTP.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Flask
 
 from .. import signals
 from ..domain import Photo, Project
-from ..services import services
 
 
 def project_tags(project: Project, previous: Project | None = None) -> set[str]:
@@ -34,12 +35,15 @@ def photo_tags(photo: Photo, project: Project | None) -> set[str]:
     return tags
 
 
-def connect(app: Flask) -> None:
+def connect(app: Flask, purge_tags: Callable[[set[str]], None], read_project: Callable[[str], Project | None]) -> None:
+    """Purge through `purge_tags` on the app's content signals; `read_project` finds the project
+    of a photo whose signal does not carry it."""
+
     def purge(*tags: str | set[str]) -> None:
         flat: set[str] = set()
         for tag in tags:
             flat |= {tag} if isinstance(tag, str) else tag
-        services().purge(*flat)
+        purge_tags(flat)
 
     @signals.project_saved.connect_via(app)
     def _project_saved(sender, project: Project, previous: Project | None = None, **_):
@@ -67,7 +71,7 @@ def connect(app: Flask) -> None:
     @signals.photo_failed.connect_via(app)
     def _photo_processed(sender, photo: Photo, **_):
         # A reprocessed photo that fails leaves its page; a ready one joins it (maybe as the cover).
-        purge(photo_tags(photo, services().store.get_project(photo.project_id)))
+        purge(photo_tags(photo, read_project(photo.project_id)))
 
     @signals.page_saved.connect_via(app)
     def _page_saved(sender, page, **_):

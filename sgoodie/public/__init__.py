@@ -3,11 +3,12 @@ category and per project, sitemap and robots, styled error pages."""
 
 from __future__ import annotations
 
+from ..meta import simple_meta
 from ..plugin_api import Plugin
 from . import errors, sitemap  # noqa: F401  (sitemap registers its routes on bp)
-from .views import bp
+from .views import CACHE_TAGS, bp
 
-plugin = Plugin("public", description="Core: the public portfolio site.", cache_tags=("site", "home", "page:*", "category:*", "project:*", "sitemap"))
+plugin = Plugin("public", description="Core: the public portfolio site.", cache_tags=CACHE_TAGS)
 plugin.add_blueprint(bp)
 # The work categories come first in the navigation, straight from the configured set.
 plugin.add_nav_entry("Personal Branding", "public.personal_branding", order=20)
@@ -17,6 +18,4 @@ plugin.on_setup(errors.register)
 
 @plugin.on_setup
 def _template_helpers(app) -> None:
-    from .seo import simple_meta
-
     app.jinja_env.globals["simple_meta"] = simple_meta

@@ -6,8 +6,8 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..http_errors import json_error
+from ..meta import Meta
 from ..templating import site_settings_or_default
-from .seo import Meta
 
 TITLES = {
     400: "That request could not be handled",

@@ -11,8 +11,9 @@ from flask import Response
 from ..blobs import public_url
 from ..cache import tag_current_page
 from ..domain import PAGE_IDS, Image
+from ..meta import absolute
 from ..services import services
-from .seo import absolute, canonical
+from .seo import canonical
 from .views import bp
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -1,16 +1,46 @@
 """The pages a visitor sees. Each view reads what it shows in at most three store calls and
-declares the cache tags of that content."""
+declares the cache tags of that content; `CACHE_TAGS` says which addresses each tag covers."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 
-from ..cache import tag_current_page
+from ..cache import ALL_TAG, tag_current_page
 from ..domain import SITE_PAGE_ID, Page, Project, SiteSettings
 from ..services import services
 from . import seo
 
 bp = Blueprint("public", __name__, template_folder="templates")
+
+
+def _page_paths(page_id: str) -> set[str]:
+    """A page's own address. The sitemap lists the photos of the pages it links, and the home
+    page shows personal branding's tile."""
+    if page_id.startswith("work-"):
+        return {f"/work/{page_id.removeprefix('work-')}"}
+    paths = {"/" if page_id == "home" else f"/{page_id}", "/sitemap.xml"}
+    if page_id == "personal-branding":
+        paths.add("/")
+    return paths
+
+
+def _project_paths(project_id: str) -> set[str]:
+    """The project's current address; once it is gone, so is its slug: every project page."""
+    project = services().store.get_project(project_id)
+    return {f"/projects/{project.slug}"} if project else {"/projects/*"}
+
+
+#: The tags the views below (and the sitemap) put on their pages, and the paths each one covers,
+#: for CDN invalidations. A route that moves takes its paths here with it.
+CACHE_TAGS = {
+    "site": ["/*"],  # every page shows the site settings
+    ALL_TAG: ["/*"],
+    "home": ["/"],
+    "sitemap": ["/sitemap.xml"],
+    "category:*": lambda slug: [f"/work/{slug}"],
+    "page:*": _page_paths,
+    "project:*": _project_paths,
+}
 
 
 def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:

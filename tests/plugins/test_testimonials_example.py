@@ -8,6 +8,7 @@ from importlib.metadata import entry_points
 
 import pytest
 
+from sgoodie.cache.cdn import tag_paths
 from sgoodie.plugin_loader import registry
 from sgoodie.services import services
 
@@ -42,6 +43,10 @@ def test_admin_page_slot_and_cache_purge(app, admin, portfolio):
     assert "/testimonials/static/testimonials.css" in html  # its head slot
     assert client.get("/about").headers.get("X-Cache") in ("MISS", "HIT")
     assert client.get("/testimonials/static/testimonials.css").status_code == 200
+
+
+def test_its_cache_tag_covers_the_home_page_on_the_cdn(app):
+    assert tag_paths(app).paths_for({"testimonials"}) == {"/"}
 
 
 def test_bad_input_is_explained(admin):

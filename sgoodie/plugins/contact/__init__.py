@@ -23,7 +23,7 @@ plugin = Plugin(
     version="1.0.0",
     description="Inquiry form on /contact and under projects; inquiries in the admin; optional e-mail notifications.",
     template_folder=str(Path(__file__).parent / "templates"),
-    cache_tags=("contact",),
+    cache_tags={"contact": ["/contact/thanks"]},  # the only contact page cached (the form needs fresh timestamps)
 )
 
 

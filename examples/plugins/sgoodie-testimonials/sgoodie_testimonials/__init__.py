@@ -22,7 +22,7 @@ plugin = Plugin(
     version="1.0.0",
     description="What clients said: managed in the admin, shown on the home page.",
     template_folder=str(Path(__file__).parent / "templates"),
-    cache_tags=(TAG,),
+    cache_tags={TAG: ["/"]},  # the home page shows the quotes: a purge invalidates it on the CDN too
 )
 
 

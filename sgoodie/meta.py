@@ -1,0 +1,69 @@
+"""What a public page tells search engines and link previews (title, description, canonical
+link, share image), and the plain version for pages that bring no SEO of their own.
+
+Core, not part of the public site's blueprint: the plugin API's `page_meta` builds on it, and the
+public site's richer meta (`public/seo.py`) uses the same `Meta`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request
+
+from .blobs import public_url
+from .domain import Image, SiteSettings
+from .services import services
+
+SHARE_IMAGE_WIDTH = 1280  # Open Graph recommends at least 1200 px wide
+
+
+@dataclass
+class Meta:
+    title: str
+    description: str
+    canonical: str
+    og_type: str = "website"
+    image: Image | None = None
+    json_ld: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def image_url(self) -> str:
+        variant = share_variant(self.image)
+        return absolute(public_url(variant.key)) if variant else ""
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        variant = share_variant(self.image)
+        return (variant.width, variant.height) if variant else (0, 0)
+
+
+def site_origin() -> str:
+    """The public origin: SGOODIE_SITE_URL when configured (behind a CDN), else this request's."""
+    return current_app.config.get("SITE_URL") or request.host_url.rstrip("/")
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else f"{site_origin()}{url}"
+
+
+def share_variant(image: Image | None):
+    """The JPEG closest above the share width (every platform reads JPEG)."""
+    if image is None:
+        return None
+    jpegs = image.variants_in("jpeg")
+    if not jpegs:
+        return None
+    return next((v for v in jpegs if v.width >= SHARE_IMAGE_WIDTH), jpegs[-1])
+
+
+def title(part: str, settings: SiteSettings) -> str:
+    return f"{part} | {settings.business_name}" if part else settings.business_name
+
+
+def simple_meta(heading: str = "", description: str = "") -> Meta:
+    """Meta for pages that bring no SEO of their own (plugin pages): this URL, the site's name
+    and default description."""
+    settings = services().site_settings()
+    return Meta(title(heading, settings), description or settings.default_seo_description or settings.tagline, absolute(request.path))
