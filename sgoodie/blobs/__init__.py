@@ -12,20 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Mapping, Protocol
 
+from ..image_formats import CONTENT_TYPES, OUTPUT_FORMATS
+
 IMMUTABLE = "public, max-age=31536000, immutable"
-FORMAT_EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
-CONTENT_TYPES = {
-    "avif": "image/avif",
-    "webp": "image/webp",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "tif": "image/tiff",
-    "tiff": "image/tiff",
-    "heic": "image/heic",
-    "heif": "image/heif",
-    "gif": "image/gif",
-}
+FORMAT_EXTENSIONS = {fmt.name: fmt.extension for fmt in OUTPUT_FORMATS}
 
 
 class BlobNotFoundError(FileNotFoundError):

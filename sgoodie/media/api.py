@@ -20,6 +20,7 @@ from ..auth import require_admin
 from ..blobs import original_key, public_url
 from ..content import modify_photo
 from ..domain import Photo
+from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
 from ..images import detect_format
 from ..images.formats import SNIFF_BYTES
 from ..security import csrf
@@ -27,7 +28,7 @@ from ..services import services
 from . import jobs, sns
 from .openapi import document
 from .processing import fail_photo
-from .uploads import ALLOWED_TYPES, EXTENSIONS, UploadRefused, check_token, upload_form
+from .uploads import UploadRefused, check_token, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
@@ -74,9 +75,9 @@ def create_upload():
     if not filename:
         return error("invalid", "The file needs a name.", 422)
     if not content_type:  # some browsers leave HEIC files untyped: go by the extension
-        content_type = EXTENSIONS.get("." + filename.rsplit(".", 1)[-1].lower(), "") if "." in filename else ""
-    if content_type not in ALLOWED_TYPES:
-        return error("unsupported_type", f"{filename}: only JPEG, PNG, WebP, AVIF, HEIC and TIFF photos can be uploaded.", 415)
+        content_type = type_for_filename(filename)
+    if content_type not in UPLOAD_TYPES:
+        return error("unsupported_type", f"{filename}: only {INPUT_LABEL} photos can be uploaded.", 415)
     limit = services().config["MAX_UPLOAD_BYTES"]
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
         return error("invalid", "Give the file's size in bytes.", 422)
@@ -86,7 +87,7 @@ def create_upload():
     if store.get_project(project_id) is None:
         return error("not_found", "That project does not exist (it may have been deleted).", 404)
     photo = Photo(project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size)
-    photo.original_key = original_key(project_id, photo.id, ALLOWED_TYPES[content_type])
+    photo.original_key = original_key(project_id, photo.id, UPLOAD_TYPES[content_type])
     photo = store.add_photo(photo)
     form = upload_form(photo.original_key, content_type, limit)
     return jsonify(photo_id=photo.id, upload={"url": form["url"], "fields": form["fields"]}, expires_at=form["expires_at"]), 201
@@ -127,7 +128,7 @@ def complete(photo: Photo) -> tuple[dict[str, Any], int]:
     with blobs.open(photo.original_key) as fh:
         head = fh.read(SNIFF_BYTES)
     if detect_format(head) is None:
-        failed = fail_photo(photo.id, f"{photo.filename} is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
+        failed = fail_photo(photo.id, f"{photo.filename} is not an image we can read ({INPUT_LABEL}).")
         return photo_json(failed), 422
 
     def queue(current: Photo) -> None:
