@@ -159,8 +159,10 @@ def test_upload_tokens_are_signed_expiring_and_size_limited(app, client, admin, 
     assert too_big.status_code == 413
     from sgoodie.media import uploads
 
-    monkeypatch.setattr(uploads, "UPLOAD_SECONDS", -1)
-    assert _send(client, body, data).status_code == 403
+    app.config["MAX_UPLOAD_BYTES"] = 50 * 1024 * 1024
+    monkeypatch.setattr(uploads, "UPLOAD_SECONDS", -1)  # the grant carries its deadline, as an S3 policy does
+    late = _ask(admin, project, data).get_json()
+    assert _send(client, late, data).status_code == 403
 
 
 def test_the_api_needs_a_session_and_csrf(app, client, admin, project, jpeg, actions_for):
