@@ -41,7 +41,8 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sgoodie.images.pipeline import ENCODER_OPTIONS, FORMATS, make_variants, target_widths  # noqa: E402
+from sgoodie.image_formats import OUTPUTS  # noqa: E402
+from sgoodie.images.pipeline import FORMATS, make_variants, target_widths  # noqa: E402
 
 
 def paint_test_photo(path: Path, size=(5184, 3456)) -> None:
@@ -68,7 +69,7 @@ def run_baseline(data: bytes) -> dict[str, bytes]:
         resized = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
         for fmt in FORMATS:
             buffer = io.BytesIO()
-            resized.save(buffer, fmt.upper(), **ENCODER_OPTIONS[fmt])
+            resized.save(buffer, fmt.upper(), **OUTPUTS[fmt].encoder)
             out[f"{width}.{fmt}"] = buffer.getvalue()
     return out
 

@@ -6,9 +6,10 @@ Views and plugins reach them through `services()` inside a request or app contex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, url_for
 
 from .blobs import BlobStore, create_blob_store
 from .cache import purge as purge_cached_pages
@@ -49,7 +50,9 @@ class Services:
 
 
 def init_app(app: Flask, jobs: JobQueue) -> Services:
-    services = Services(app.config, create_store(app.config), create_blob_store(app.config), jobs)
+    # On the embedded default, browsers upload through the media API's own endpoint.
+    blobs = create_blob_store(app.config, upload_url=partial(url_for, "media_api.upload_target"))
+    services = Services(app.config, create_store(app.config), blobs, jobs)
     app.extensions["sgoodie"] = services
     return services
 

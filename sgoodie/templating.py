@@ -12,6 +12,7 @@ from werkzeug.local import LocalProxy
 
 from .blobs import public_url
 from .domain import SiteSettings
+from .image_formats import ACCEPT, INPUT_LABEL, PICTURE_SOURCES
 from .services import services
 from .text import plain_text, render_markdown
 
@@ -26,6 +27,9 @@ def init_app(app: Flask) -> None:
         static_url=static_url,
         site=LocalProxy(site_settings_or_default),
         current_year=lambda: date.today().year,
+        upload_accept=ACCEPT,
+        upload_formats=INPUT_LABEL,
+        picture_sources=PICTURE_SOURCES,
     )
 
 

@@ -11,13 +11,13 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 
 from .. import domain
 from ..accounts import MIN_PASSWORD_LENGTH
+from ..image_formats import INPUT_EXTENSIONS, INPUT_LABEL
 
 
 def choices(pairs) -> list[SelectChoice]:
     """A select's options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
 
-IMAGE_TYPES = ["jpg", "jpeg", "png", "webp", "avif", "heic", "heif", "tif", "tiff"]
 MARKDOWN_HINT = "Formatting: **bold**, *italic*, [link](https://…), blank line for a new paragraph, - for a list."
 
 
@@ -59,7 +59,7 @@ class ImageSlotForm(PlainForm):
     """One photo on a page: keep it, choose one from the portfolio, upload one, or remove it."""
 
     choice = SelectField("Photo", choices=[], validate_choice=False)
-    upload = FileField("Or upload a photo", validators=[FileAllowed(IMAGE_TYPES, "Upload a JPEG, PNG, WebP, AVIF, HEIC or TIFF photo.")])
+    upload = FileField("Or upload a photo", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload a {INPUT_LABEL} photo.")])
     alt = StringField("Alt text", validators=[Length(max=domain.ALT_TEXT_MAX)])
 
 
@@ -98,7 +98,7 @@ class BrandingPageForm(PageSeoMixin, FlaskForm):
     offer = TextAreaField("More about the offer", description=MARKDOWN_HINT, validators=[Length(max=5000)])
     gallery_remove = FieldList(BooleanField("Remove"), min_entries=0)
     gallery_add = SelectField("Add a photo from the portfolio", choices=[], validate_choice=False)
-    gallery_upload = MultipleFileField("Or upload photos", validators=[FileAllowed(IMAGE_TYPES, "Upload JPEG, PNG, WebP, AVIF, HEIC or TIFF photos.")])
+    gallery_upload = MultipleFileField("Or upload photos", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload {INPUT_LABEL} photos.")])
 
 
 class CategoryPageForm(PageSeoMixin, FlaskForm):

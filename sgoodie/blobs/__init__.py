@@ -10,22 +10,12 @@ Keys follow the seed's layout:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Mapping, Protocol
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Protocol, runtime_checkable
+
+from ..image_formats import CONTENT_TYPES, OUTPUT_FORMATS
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-FORMAT_EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
-CONTENT_TYPES = {
-    "avif": "image/avif",
-    "webp": "image/webp",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "tif": "image/tiff",
-    "tiff": "image/tiff",
-    "heic": "image/heic",
-    "heif": "image/heif",
-    "gif": "image/gif",
-}
+FORMAT_EXTENSIONS = {fmt.name: fmt.extension for fmt in OUTPUT_FORMATS}
 
 
 class BlobNotFoundError(FileNotFoundError):
@@ -39,8 +29,18 @@ class BlobInfo:
     content_type: str
 
 
+@runtime_checkable
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None) -> None: ...
+
+    def put_stream(self, key: str, stream: BinaryIO, *, max_bytes: int) -> int:
+        """Copy `stream` into `key` without holding it in memory; the type follows from the key's
+        extension. More than `max_bytes` raises ValueError and leaves nothing stored. Returns the size."""
+
+    def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
+        """{url, fields}: a browser POSTs the fields plus `file` (multipart/form-data) to `url`, and
+        the file is stored at `key` if it has this type, at most `max_bytes` bytes, and arrives
+        within `expires_in` seconds. The admin's uploader is the same code on every backend."""
 
     def get(self, key: str) -> bytes:
         """The whole object; raises BlobNotFoundError."""
@@ -98,14 +98,16 @@ def content_type_for(key: str) -> str:
     return CONTENT_TYPES.get(key.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
-def create_blob_store(config: Mapping[str, Any]) -> BlobStore:
+def create_blob_store(config: Mapping[str, Any], *, upload_url: Callable[[], str] | None = None) -> BlobStore:
+    """`upload_url` gives the app's own upload endpoint: the local store's presigned posts go there
+    (S3's go to the bucket)."""
     if config["BACKEND"] == "aws":
         from .s3 import S3BlobStore
 
         return S3BlobStore.from_config(config)
     from .local import LocalBlobStore
 
-    return LocalBlobStore.from_config(config)
+    return LocalBlobStore.from_config(config, upload_url=upload_url)
 
 
 def public_url(key: str) -> str:

@@ -2,6 +2,9 @@
 
 Writes go to a temporary file and are renamed into place, so a reader never sees half a photo.
 Content types follow from the key's extension, as they do for the S3 objects we write.
+
+Browsers upload to the app's own endpoint with a form shaped like an S3 presigned POST; its
+token, signed with the app's secret, plays the part of the POST policy (UploadSigner).
 """
 
 from __future__ import annotations
@@ -9,19 +12,44 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Mapping
+
+from itsdangerous import SignatureExpired, URLSafeSerializer
 
 from . import BlobInfo, BlobNotFoundError, content_type_for
 
 
+class UploadSigner:
+    """Grants to store one file: this key, this type, at most this many bytes, until a deadline.
+    The store signs them into its presigned posts; the upload endpoint checks them."""
+
+    def __init__(self, secret_key: str):
+        self._serializer = URLSafeSerializer(secret_key, salt="sgoodie.local-upload")
+
+    def sign(self, key: str, *, content_type: str, max_bytes: int, expires_in: int) -> str:
+        grant = {"key": key, "type": content_type, "max": max_bytes, "expires": int(time.time()) + expires_in}
+        return self._serializer.dumps(grant)
+
+    def check(self, token: str) -> dict[str, Any]:
+        """The grant; raises itsdangerous' BadSignature for a forged token, SignatureExpired (a
+        subclass) for a late one."""
+        grant = self._serializer.loads(token)
+        if time.time() > grant["expires"]:
+            raise SignatureExpired("the upload grant has expired", payload=grant)
+        return grant
+
+
 class LocalBlobStore:
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, *, signer: UploadSigner | None = None, upload_url: Callable[[], str] | None = None):
         self.root = Path(root).resolve()
+        self.signer = signer
+        self.upload_url = upload_url  # the app's upload endpoint, resolved when a form is made (needs a request)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> LocalBlobStore:
-        return cls(Path(config["INSTANCE_PATH"]) / "media")
+    def from_config(cls, config: Mapping[str, Any], *, upload_url: Callable[[], str] | None = None) -> LocalBlobStore:
+        return cls(Path(config["INSTANCE_PATH"]) / "media", signer=UploadSigner(config["SECRET_KEY"]), upload_url=upload_url)
 
     def path(self, key: str) -> Path:
         """The file for `key`, refusing anything that would escape the media folder."""
@@ -61,6 +89,13 @@ class LocalBlobStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return written
+
+    def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
+        """A form for the app's upload endpoint, its token the grant for this key, type and size."""
+        if self.signer is None or self.upload_url is None:
+            raise RuntimeError("this blob store was made without an upload endpoint (see create_blob_store)")
+        token = self.signer.sign(key, content_type=content_type, max_bytes=max_bytes, expires_in=expires_in)
+        return {"url": self.upload_url(), "fields": {"token": token, "Content-Type": content_type}}
 
     def get(self, key: str) -> bytes:
         try:

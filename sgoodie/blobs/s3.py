@@ -11,9 +11,28 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from . import BlobInfo, BlobNotFoundError
+from . import BlobInfo, BlobNotFoundError, content_type_for
 
 MISSING = {"404", "NoSuchKey", "NotFound"}
+
+
+class _Bounded:
+    """A read-only view of a stream that raises ValueError once more than `limit` bytes came
+    through. It has no seek, so boto3 reads it part by part instead of measuring it first."""
+
+    def __init__(self, stream: BinaryIO, limit: int):
+        self.stream = stream
+        self.limit = limit
+        self.count = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            size = self.limit + 1 - self.count  # never more than it takes to see the file is too large
+        chunk = self.stream.read(size)
+        self.count += len(chunk)
+        if self.count > self.limit:
+            raise ValueError(f"the file is larger than the {self.limit} bytes allowed")
+        return chunk
 
 
 class S3BlobStore:
@@ -50,6 +69,13 @@ class S3BlobStore:
     def put(self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None) -> None:
         extra = {"CacheControl": cache_control} if cache_control else {}
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **extra)
+
+    def put_stream(self, key: str, stream: BinaryIO, *, max_bytes: int) -> int:
+        """Upload in parts above boto3's multipart threshold (8 MB), so memory stays bounded. A
+        refused file leaves nothing: boto3 aborts the multipart upload when the read fails."""
+        bounded = _Bounded(stream, max_bytes)
+        self.client.upload_fileobj(bounded, self.bucket, key, ExtraArgs={"ContentType": content_type_for(key)})
+        return bounded.count
 
     def get(self, key: str) -> bytes:
         with self.open(key) as body:

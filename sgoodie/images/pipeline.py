@@ -21,6 +21,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from ..blobs import FORMAT_EXTENSIONS, IMMUTABLE, BlobStore
 from ..domain import Variant
+from ..image_formats import INPUT_LABEL, OUTPUT_FORMATS, OUTPUTS
 from .color import dominant_color, placeholder, to_srgb
 from .formats import SNIFF_BYTES, detect_format
 from .metadata import camera_metadata
@@ -28,16 +29,9 @@ from .metadata import camera_metadata
 pillow_heif.register_heif_opener()
 
 WIDTHS = (320, 640, 960, 1280, 1920, 2560)
-FORMATS = ("avif", "webp", "jpeg")
+FORMATS = tuple(fmt.name for fmt in OUTPUT_FORMATS)
 MAX_PIXELS = 100_000_000  # about 10000 x 10000: beyond any camera, below what would exhaust memory
-CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
-ENCODER_OPTIONS: dict[str, dict[str, Any]] = {
-    "jpeg": {"quality": 82, "optimize": True, "progressive": True},
-    "webp": {"quality": 80, "method": 4},
-    "avif": {"quality": 60, "speed": 8},  # speed 8: ~2.6x faster than the default at a similar size
-}
 DRAFT_MARGIN = 1.5
-SUPPORTED = "JPEG, PNG, WebP, AVIF, HEIC, TIFF or GIF"
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -79,7 +73,7 @@ def target_widths(width: int) -> list[int]:
 def make_variants(data: bytes) -> VariantSet:
     source_format = detect_format(data[:SNIFF_BYTES])
     if source_format is None:
-        raise ImageError(f"This file is not an image we can read. Upload a {SUPPORTED} photo.")
+        raise ImageError(f"This file is not an image we can read. Upload a {INPUT_LABEL} photo.")
     decoded, (width, height), exif = _decode(data)
     widths = target_widths(min(width, decoded.width))
     renditions = _resized(decoded, widths)
@@ -110,7 +104,7 @@ def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(_too_large_message()) from None
     except UnidentifiedImageError:
-        raise ImageError(f"This file is not an image we can read. Upload a {SUPPORTED} photo.") from None
+        raise ImageError(f"This file is not an image we can read. Upload a {INPUT_LABEL} photo.") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"This image could not be read ({exc}). It may be damaged; try exporting it again.") from None
     if pixels > MAX_PIXELS:
@@ -192,13 +186,14 @@ def _resized(image: Image.Image, widths: list[int]) -> Iterator[tuple[int, Image
 
 
 def _encode(image: Image.Image, fmt: str) -> RenderedVariant:
-    if fmt == "jpeg" and image.mode == "RGBA":
+    output = OUTPUTS[fmt]
+    if not output.alpha and image.mode == "RGBA":
         flat = Image.new("RGB", image.size, (255, 255, 255))
         flat.paste(image, mask=image.getchannel("A"))
         image = flat
     buffer = io.BytesIO()
-    image.save(buffer, fmt.upper(), **ENCODER_OPTIONS[fmt])
-    return RenderedVariant(image.width, image.height, fmt, buffer.getvalue(), CONTENT_TYPES[fmt])
+    image.save(buffer, output.name.upper(), **output.encoder)
+    return RenderedVariant(image.width, image.height, fmt, buffer.getvalue(), output.mime_type)
 
 
 def store_variants(blobs: BlobStore, prefix: str, variant_set: VariantSet) -> list[Variant]:

@@ -21,12 +21,13 @@ from ..auth import admins_only
 from ..blobs import public_url
 from ..domain import Photo
 from ..http_errors import error_body, json_error
+from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
 from ..security import csrf
 from ..services import services
 from ..stores import NotFoundError
 from . import sns
 from .openapi import document
-from .uploads import ALLOWED_TYPES, EXTENSIONS, UploadRefused, check_token, upload_form
+from .uploads import UploadRefused, check_token, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
@@ -63,16 +64,16 @@ def create_upload():
     if not filename:
         return json_error("invalid", "The file needs a name.", 422)
     if not content_type:  # some browsers leave HEIC files untyped: go by the extension
-        content_type = EXTENSIONS.get("." + filename.rsplit(".", 1)[-1].lower(), "") if "." in filename else ""
-    if content_type not in ALLOWED_TYPES:
-        return json_error("unsupported_type", f"{filename}: only JPEG, PNG, WebP, AVIF, HEIC and TIFF photos can be uploaded.", 415)
+        content_type = type_for_filename(filename)
+    if content_type not in UPLOAD_TYPES:
+        return json_error("unsupported_type", f"{filename}: only {INPUT_LABEL} photos can be uploaded.", 415)
     limit = services().config["MAX_UPLOAD_BYTES"]
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
         return json_error("invalid", "Give the file's size in bytes.", 422)
     if size > limit:
         return json_error("too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413)
     try:
-        photo = photos.register_upload(project_id, filename, content_type, ALLOWED_TYPES[content_type], size)
+        photo = photos.register_upload(project_id, filename, content_type, UPLOAD_TYPES[content_type], size)
     except NotFoundError:
         return json_error("not_found", "That project does not exist (it may have been deleted).", 404)
     form = upload_form(photo.original_key, content_type, limit)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..image_formats import OUTPUT_FORMATS, UPLOAD_TYPES
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -14,7 +16,7 @@ ERROR = {
 VARIANT = {
     "type": "object",
     "required": ["width", "height", "format", "url", "bytes"],
-    "properties": {"width": {"type": "integer"}, "height": {"type": "integer"}, "format": {"enum": ["avif", "webp", "jpeg"]},
+    "properties": {"width": {"type": "integer"}, "height": {"type": "integer"}, "format": {"enum": [fmt.name for fmt in OUTPUT_FORMATS]},
                    "url": {"type": "string"}, "bytes": {"type": "integer"}},
 }
 PHOTO = {
@@ -34,7 +36,7 @@ UPLOAD_REQUEST = {
     "type": "object",
     "required": ["project_id", "filename", "size"],
     "properties": {"project_id": {"type": "string", "minLength": 1}, "filename": {"type": "string", "pattern": "\\S", "maxLength": 255},
-                   "content_type": {"enum": ["image/jpeg", "image/png", "image/webp", "image/avif", "image/heic", "image/heif", "image/tiff", ""]},
+                   "content_type": {"enum": [*UPLOAD_TYPES, ""]},
                    "size": {"type": "integer", "minimum": 1}},
 }
 UPLOAD = {

@@ -1,27 +1,18 @@
-"""Where the browser sends a file: a presigned S3 POST (AWS), or on the embedded default the
-app's own upload endpoint with the same shape (a URL and form fields), signed and expiring, so
-the admin's uploader is the same code on both backends."""
+"""Where the browser sends a file: the blob store's presigned POST. On S3 that is the bucket; on
+the embedded default it is the app's own upload endpoint with the same shape (a URL and form
+fields, the token signed and expiring), so the admin's uploader is the same code on both backends."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired
+
+from ..blobs.local import UploadSigner
 
 UPLOAD_SECONDS = 15 * 60
-ALLOWED_TYPES = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/avif": "avif",
-    "image/heic": "heic",
-    "image/heif": "heic",
-    "image/tiff": "tif",
-}
-EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".avif": "image/avif",
-              ".heic": "image/heic", ".heif": "image/heif", ".tif": "image/tiff", ".tiff": "image/tiff"}
 
 
 class UploadRefused(Exception):
@@ -30,25 +21,18 @@ class UploadRefused(Exception):
         super().__init__(message)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sgoodie.local-upload")
-
-
 def upload_form(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
     """{url, fields, expires_at}: POST the fields plus `file` as multipart/form-data."""
     blobs = current_app.extensions["sgoodie"].blobs
     expires_at = int(time.time()) + UPLOAD_SECONDS
-    if hasattr(blobs, "presigned_post"):
-        post = blobs.presigned_post(key, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_SECONDS)
-        return {"url": post["url"], "fields": post["fields"], "expires_at": expires_at}
-    token = _serializer().dumps({"key": key, "type": content_type, "max": max_bytes})
-    return {"url": url_for("media_api.upload_target", _external=False), "fields": {"token": token, "Content-Type": content_type},
-            "expires_at": expires_at}
+    post = blobs.presigned_post(key, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_SECONDS)
+    return {"url": post["url"], "fields": post["fields"], "expires_at": expires_at}
 
 
 def check_token(token: str) -> dict[str, Any]:
+    """The grant a local presigned POST carries ({key, type, max}), checked with the same secret."""
     try:
-        return _serializer().loads(token, max_age=UPLOAD_SECONDS)
+        return UploadSigner(current_app.config["SECRET_KEY"]).check(token)
     except SignatureExpired:
         raise UploadRefused("This upload link has expired. Add the photo again.", 403) from None
     except BadSignature:

@@ -27,6 +27,7 @@ from flask import current_app
 from .. import content, signals
 from ..blobs import IMMUTABLE, BlobNotFoundError, content_type_for, original_key, page_original_key, page_variant_prefix, variant_prefix
 from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
+from ..image_formats import INPUT_LABEL
 from ..images import ImageError, detect_format, make_variants, store_variants
 from ..images.formats import SNIFF_BYTES
 from ..services import services
@@ -112,7 +113,7 @@ def mark_uploaded(photo: Photo) -> Arrival:
     with blobs.open(photo.original_key) as fh:
         head = fh.read(SNIFF_BYTES)
     if detect_format(head) is None:
-        failed = fail(photo.id, f"{photo.filename} is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
+        failed = fail(photo.id, f"{photo.filename} is not an image we can read ({INPUT_LABEL}).")
         return Arrival(failed, refused=True)
     try:
         queued = _transition(photo.id, "queued")
@@ -265,7 +266,7 @@ def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
     head = stream.read(SNIFF_BYTES)
     extension = detect_format(head)
     if extension is None:
-        raise ImageError("That file is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC or TIFF).")
+        raise ImageError(f"That file is not an image we can read ({INPUT_LABEL}).")
     image_id = new_id()
     key = page_original_key(page_id, image_id, extension)
     try:

@@ -131,6 +131,29 @@ def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
     assert [(image.width, image.height) for image in gallery] == [(600, 900), (900, 600)]
 
 
+def test_every_format_the_pipeline_reads_may_be_a_page_photo(app, client, admin, held_jobs):
+    queued, run_all = held_jobs
+    data = dict(HOME, version=_version(client, "/admin/pages/home"))
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (900, 600), (90, 120, 150)).save(buffer, "GIF")
+    data["hero-choice"] = "upload"
+    data["hero-alt"] = "An animated window"
+    data["hero-upload"] = (io.BytesIO(buffer.getvalue()), "window.gif")
+    response = admin.post("/admin/pages/home", data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_all()
+    hero = _hero(app)
+    assert hero["original_key"].endswith(".gif") and hero["width"] == 900 and hero["status"] == "ready"
+
+
+def test_a_file_of_another_kind_is_refused_naming_the_formats(app, client, admin):
+    data = dict(HOME, version=_version(client, "/admin/pages/home"))
+    data["hero-choice"] = "upload"
+    data["hero-upload"] = (io.BytesIO(b"%PDF-1.7"), "brief.pdf")
+    html = admin.post("/admin/pages/home", data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "Upload a JPEG, PNG, WebP, AVIF, HEIC, TIFF or GIF photo." in html
+
+
 def test_a_broken_upload_is_refused_and_nothing_changes(app, client, admin):
     data = dict(HOME, version=_version(client, "/admin/pages/home"), headline="Should not save")
     data["hero-choice"] = "upload"

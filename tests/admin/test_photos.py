@@ -22,6 +22,19 @@ def test_grid_shows_each_photo_with_its_status_and_failure_reason(app, client, a
     assert "data-project-id" in html  # the uploader's place on the page
 
 
+def test_the_uploader_offers_every_format_the_pipeline_reads(client, admin, portfolio):
+    import re
+
+    from sgoodie.image_formats import INPUT_FORMATS
+
+    project = portfolio.project("Formats", "interiors", photos=0)
+    html = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    accept = re.search(r'type="file"[^>]* accept="([^"]+)"', html).group(1).split(",")
+    for fmt in INPUT_FORMATS:
+        assert set(fmt.mime_types) <= set(accept) and {f".{ext}" for ext in fmt.extensions} <= set(accept)
+    assert "image/gif" in accept and "JPEG, PNG, WebP, AVIF, HEIC, TIFF or GIF, up to 50 MB each" in html
+
+
 def test_alt_text_and_caption_save_inline_and_by_form(app, client, admin, portfolio):
     project = portfolio.project("Texts", "interiors")
     first, second = _photos(app, project.id)

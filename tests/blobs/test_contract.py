@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from moto import mock_aws
 
-from sgoodie.blobs import IMMUTABLE, BlobNotFoundError
+from sgoodie.blobs import IMMUTABLE, BlobNotFoundError, BlobStore
 
 
 @pytest.fixture(params=["local", "s3"])
 def blobs(request, tmp_path, monkeypatch):
     if request.param == "local":
-        from sgoodie.blobs.local import LocalBlobStore
+        from sgoodie.blobs.local import LocalBlobStore, UploadSigner
 
-        store = LocalBlobStore(tmp_path / "media")
+        store = LocalBlobStore(tmp_path / "media", signer=UploadSigner("test-secret"), upload_url=lambda: "/api/media/upload")
         store.prepare()
         yield store
         return
@@ -55,3 +57,37 @@ def test_list_and_delete(blobs):
     assert blobs.list_keys("projects/q/") == ["projects/q/original/c.jpg"]
     with pytest.raises(ValueError):
         blobs.delete_prefix("")
+
+
+def test_every_backend_has_every_method_of_the_protocol(blobs):
+    assert isinstance(blobs, BlobStore)
+
+
+def test_put_stream_stores_the_stream_and_refuses_more_than_allowed(blobs):
+    data = b"\xff\xd8\xff" + bytes(range(256)) * 40
+    assert blobs.put_stream("projects/p/original/a.jpg", io.BytesIO(data), max_bytes=len(data)) == len(data)
+    assert blobs.get("projects/p/original/a.jpg") == data
+    assert blobs.head("projects/p/original/a.jpg").content_type == "image/jpeg"  # from the key, like put
+    with pytest.raises(ValueError):
+        blobs.put_stream("projects/p/original/b.gif", io.BytesIO(data), max_bytes=len(data) - 1)
+    assert blobs.head("projects/p/original/b.gif") is None
+    assert blobs.list_keys("projects/p/") == ["projects/p/original/a.jpg"]
+
+
+def test_put_stream_of_a_big_file(blobs):
+    """Above boto3's multipart threshold (8 MB) the S3 store sends parts; either way a file one
+    byte over the limit leaves nothing behind."""
+    data = bytes(range(256)) * (9 * 4096)  # 9 MB
+    assert blobs.put_stream("projects/p/original/big.tif", io.BytesIO(data), max_bytes=len(data)) == len(data)
+    assert blobs.head("projects/p/original/big.tif").size == len(data)
+    with pytest.raises(ValueError):
+        blobs.put_stream("projects/p/original/over.tif", io.BytesIO(data), max_bytes=len(data) - 1)
+    assert blobs.head("projects/p/original/over.tif") is None
+
+
+def test_presigned_post_is_a_form_for_one_file_of_one_type(blobs):
+    post = blobs.presigned_post("projects/p/original/x.heic", content_type="image/heic", max_bytes=5_000_000, expires_in=300)
+    assert set(post) == {"url", "fields"} and isinstance(post["url"], str) and post["url"]
+    assert all(isinstance(name, str) and isinstance(value, str) for name, value in post["fields"].items())
+    assert post["fields"]["Content-Type"] == "image/heic"  # the browser sends the type the grant pins
+    assert "file" not in post["fields"]  # the browser adds the file

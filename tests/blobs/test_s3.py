@@ -1,8 +1,9 @@
-"""What only the S3 store does: object metadata and presigned browser uploads."""
+"""What only the S3 store does: object metadata, presigned browser uploads, multipart streams."""
 
 from __future__ import annotations
 
 import base64
+import io
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -52,6 +53,20 @@ def test_presigned_post_policy_pins_key_type_and_size(blobs):
     response = requests.post(post["url"], data=post["fields"], files={"file": ("x.jpg", b"\xff\xd8\xffdata")})
     assert response.status_code in (200, 204)
     assert blobs.get("projects/p/original/x.jpg") == b"\xff\xd8\xffdata"
+
+
+def test_put_stream_sends_big_files_in_parts_and_aborts_a_refused_one(blobs):
+    calls = []
+    blobs.client.meta.events.register("before-call.s3.*", lambda model, **kwargs: calls.append(model.name))
+    data = bytes(range(256)) * (12 * 4096)  # 12 MB: two parts
+    blobs.put_stream("projects/p/original/big.tif", io.BytesIO(data), max_bytes=len(data))
+    assert calls.count("UploadPart") == 2 and "PutObject" not in calls
+    assert blobs.client.head_object(Bucket=blobs.bucket, Key="projects/p/original/big.tif")["ContentType"] == "image/tiff"
+    calls.clear()
+    with pytest.raises(ValueError):
+        blobs.put_stream("projects/p/original/over.tif", io.BytesIO(data), max_bytes=10 * 1024 * 1024)
+    assert "AbortMultipartUpload" in calls and "CompleteMultipartUpload" not in calls
+    assert blobs.client.list_multipart_uploads(Bucket=blobs.bucket).get("Uploads", []) == []
 
 
 def test_big_prefixes_are_listed_and_deleted_in_pages_of_a_thousand(blobs):
