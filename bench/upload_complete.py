@@ -29,9 +29,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sgoodie import create_app  # noqa: E402
-from sgoodie.accounts import create_or_reset_admin  # noqa: E402
-from sgoodie.services import services  # noqa: E402
+from sgoodie import create_app
+from sgoodie.accounts import create_or_reset_admin
+from sgoodie.services import services
 
 
 def _jpeg(seed: int) -> bytes:

@@ -41,8 +41,8 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sgoodie.image_formats import OUTPUTS  # noqa: E402
-from sgoodie.images.pipeline import FORMATS, make_variants, target_widths  # noqa: E402
+from sgoodie.image_formats import OUTPUTS
+from sgoodie.images.pipeline import FORMATS, make_variants, target_widths
 
 
 def paint_test_photo(path: Path, size=(5184, 3456)) -> None:

@@ -8,11 +8,13 @@ copied cookie. Anonymous requests to protected views: pages redirect to the sign
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import wraps
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request, session, url_for
@@ -163,10 +165,8 @@ def sign_in(email: str, password: str) -> SignedInAdmin:
     user = SignedInAdmin(admin, session_id)
     login_user(user, duration=None)
     session.permanent = True
-    try:
+    with contextlib.suppress(Exception):  # a concurrent change to the account must not block signing in
         services().store.update_admin(replace(admin, last_login_at=utcnow()))
-    except Exception:  # a concurrent change to the account must not block signing in
-        pass
     return user
 
 

@@ -9,8 +9,9 @@ files with the records they belong to, the activity log, and the signals other f
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 from flask import current_app
 from flask_login import current_user

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -46,7 +47,7 @@ def new_id() -> str:
 
 def utcnow() -> str:
     """ISO 8601 UTC timestamp with milliseconds; sorts as text."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:

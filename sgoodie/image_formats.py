@@ -9,9 +9,10 @@ A leaf module (nothing from sgoodie is imported): `blobs` needs it, and `images`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 SNIFF_BYTES = 64  # enough for every signature below, including the ftyp brand list
 

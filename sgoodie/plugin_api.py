@@ -36,12 +36,13 @@ Minimal plugin::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import click
 from blinker import Signal
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask
 from markupsafe import Markup
 
 from . import signals

@@ -16,9 +16,10 @@ import importlib
 import logging
 import os
 import pkgutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from flask import Flask
 from markupsafe import Markup, escape

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,4 +59,4 @@ def format_timestamp(epoch: float | int | None) -> str:
     """Epoch seconds as "2026-11-25 14:03 UTC" (admin pages)."""
     if not epoch:
         return ""
-    return datetime.fromtimestamp(float(epoch), tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(float(epoch), tz=UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -49,9 +49,11 @@ def _status_writes(path: Path) -> list[int]:
             for part in ast.walk(target):
                 if isinstance(part, ast.Attribute) and part.attr == "status" and getattr(part.value, "id", "") != "self":
                     lines.append(node.lineno)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setattr" and len(node.args) > 1:
-            if isinstance(node.args[1], ast.Constant) and node.args[1].value == "status":
-                lines.append(node.lineno)
+        if (
+            isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setattr" and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant) and node.args[1].value == "status"
+        ):
+            lines.append(node.lineno)
     return lines
 
 

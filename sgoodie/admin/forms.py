@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
-from wtforms import BooleanField, EmailField, FieldList, FormField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, Regexp

@@ -12,7 +12,15 @@ from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
 from .blueprint import bp
-from .forms import AboutPageForm, BrandingPageForm, CategoryPageForm, ConfirmForm, HomePageForm, SettingsForm, choices
+from .forms import (
+    AboutPageForm,
+    BrandingPageForm,
+    CategoryPageForm,
+    ConfirmForm,
+    HomePageForm,
+    SettingsForm,
+    choices,
+)
 
 PAGE_FORMS = {"home": HomePageForm, "about": AboutPageForm, "personal-branding": BrandingPageForm}
 TEXT_FIELDS = {

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
-from ..photos import lifecycle
-from ..http_errors import json_error
 from ..domain import Photo, ValidationError
+from ..http_errors import json_error
+from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from .blueprint import bp

@@ -7,8 +7,8 @@ from dataclasses import replace
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
-from ..http_errors import json_error
 from ..domain import Project, ValidationError, slugify
+from ..http_errors import json_error
 from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError

@@ -9,8 +9,9 @@ Keys follow the seed's layout:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable, Iterable, Mapping, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 from ..image_formats import CONTENT_TYPES, OUTPUT_FORMATS
 

@@ -4,7 +4,8 @@ a presigned POST whose policy pins the key, the type and the size."""
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import boto3

@@ -25,8 +25,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
@@ -171,7 +172,7 @@ class PageCache:
     def generations(self, tags: Iterable[str]) -> dict[str, int] | None:
         tags = sorted(set(tags) | {ALL_TAG, CLOCK_KEY})
         values = self._call("read generations", self.cache.cache.get_many, *map(_gen_key, tags), default=None)
-        return None if values is None else {tag: int(v or 0) for tag, v in zip(tags, values)}
+        return None if values is None else {tag: int(v or 0) for tag, v in zip(tags, values, strict=True)}
 
     def store(self, key: str, response: Response, tags: set[str], clock_before: int) -> None:
         """Keep the page unless a purge happened while it was being rendered (it may be stale)."""

@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 import uuid
-from typing import Callable, Iterable, Mapping, Union
+from collections.abc import Callable, Iterable, Mapping
 
 import boto3
 from flask import Flask, g, has_request_context
@@ -26,7 +26,7 @@ RETRY_DELAYS = (1, 5, 30, 120, 600)
 EVERYTHING = "/*"
 
 #: What a tag covers: its paths, or a function of the tag's value (the part after the colon).
-Paths = Union[Iterable[str], Callable[[str], Iterable[str]]]
+Paths = Iterable[str] | Callable[[str], Iterable[str]]
 
 
 class TagPaths:

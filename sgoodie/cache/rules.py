@@ -7,7 +7,7 @@ table test (tests/cache/test_purge_rules.py) checks every row through HTTP.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask
 

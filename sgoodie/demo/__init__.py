@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Callable
 
 from flask import current_app
 
@@ -58,7 +58,7 @@ def seed(force: bool = False, progress: Callable[[str], None] = lambda message: 
     with ThreadPoolExecutor(WORKERS) as pool:
         originals = list(pool.map(paint, photo_jobs))
     photo_ids = []
-    for (project_id, seed_value, _, _, alt, caption), data in zip(photo_jobs, originals):  # in order: it is the display order
+    for (project_id, seed_value, _, _, alt, caption), data in zip(photo_jobs, originals, strict=True):  # in order: it is the display order
         photo = Photo(project_id=project_id, status="queued", filename=f"IMG_{seed_value % 10000:04d}.jpg", content_type="image/jpeg",
                       size=len(data), alt_text=alt, caption=caption)
         photo.original_key = original_key(project_id, photo.id, "jpg")
@@ -91,10 +91,10 @@ def _save_settings() -> None:
 def _create_projects() -> tuple[list[Project], list[tuple]]:
     projects, jobs = [], []
     for category, entries in PROJECTS.items():
-        for title, location, client, description, featured, photos in entries:
+        for title, location, client, description, featured, photo_texts in entries:
             project = content.create_project(Project(title=title, category=category, location=location, client=client, description=description))
             projects.append(replace(project, featured=featured))
-            for index, (alt, caption) in enumerate(photos):
+            for index, (alt, caption) in enumerate(photo_texts):
                 portrait_orientation = index == 3
                 jobs.append((project.id, _seed_for(category, title, str(index)), category, portrait_orientation, alt, caption))
     return projects, jobs

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
@@ -28,7 +28,7 @@ CAMERAS = [
 
 # -- small colour and light helpers --------------------------------------------------------------
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 def _shade(color: RGB, factor: float) -> RGB:
@@ -312,10 +312,7 @@ def render_jpeg(kind: str, seed: int, *, portrait_orientation: bool = False, tak
     """One demo photo as a camera would write it: a JPEG with EXIF (camera, lens, exposure, date)."""
     rng = random.Random(seed)
     scene = SCENES[kind]
-    if kind == "portrait":
-        image = scene(rng)
-    else:
-        image = scene(rng, PORTRAIT if portrait_orientation else LANDSCAPE)
+    image = scene(rng) if kind == "portrait" else scene(rng, PORTRAIT if portrait_orientation else LANDSCAPE)
     make, model, lens = rng.choice(CAMERAS)
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = make, model

@@ -12,9 +12,10 @@ import io
 import math
 import os
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError

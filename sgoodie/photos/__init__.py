@@ -58,6 +58,7 @@ __all__ = [
     "reprocess",
     "retry",
     "retry_page_photo",
+    "run_job",
     "store_page_upload",
     "sweep",
 ]

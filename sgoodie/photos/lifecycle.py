@@ -18,14 +18,23 @@ A job is named by a reference: a project photo's id, or `page:<page_id>:<image_i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 
 from .. import content, signals
-from ..blobs import IMMUTABLE, BlobNotFoundError, content_type_for, original_key, page_original_key, page_variant_prefix, variant_prefix
+from ..blobs import (
+    IMMUTABLE,
+    BlobNotFoundError,
+    content_type_for,
+    original_key,
+    page_original_key,
+    page_variant_prefix,
+    variant_prefix,
+)
 from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
 from ..image_formats import INPUT_LABEL
 from ..images import ImageError, detect_format, make_variants, store_variants
@@ -227,7 +236,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     """Re-queue photos whose job was lost (stuck in queued/processing) and fail uploads that never
     finished. Run by Celery beat on AWS, by the embedded default when its job thread starts, and
     by `sgoodie reprocess`."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     store, jobs = services().store, services().jobs
     requeued = abandoned = 0
     for status in ("queued", "processing"):
@@ -250,7 +259,7 @@ def _parse(timestamp: str) -> datetime:
     try:
         return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
+        return datetime.min.replace(tzinfo=UTC)
 
 
 # -- page photos -----------------------------------------------------------------------------

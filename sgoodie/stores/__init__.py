@@ -14,7 +14,8 @@ Rules every implementation keeps:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from ..domain import AdminUser, Page, Photo, Project
 

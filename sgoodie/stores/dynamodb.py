@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -25,7 +26,14 @@ from botocore.exceptions import ClientError
 from ..config import table_name
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
 from . import ConflictError, NotFoundError, StaleVersionError, StoreError
-from .dynamodb_schema import LISTED_ATTRIBUTE, LISTED_VALUE, PHOTO_SORT_KEY, TABLES, TTL_ATTRIBUTE, create_table_request
+from .dynamodb_schema import (
+    LISTED_ATTRIBUTE,
+    LISTED_VALUE,
+    PHOTO_SORT_KEY,
+    TABLES,
+    TTL_ATTRIBUTE,
+    create_table_request,
+)
 from .ordering import next_order, plan_reorder
 
 SLUGS = "slugs"
@@ -287,7 +295,7 @@ class DynamoContentStore:
         """The index gives the photo's key; the read itself is consistent."""
         for _ in range(3):
             keys = list(self._query(TableName=self.names["photos"], IndexName="gsi_photo_id", KeyConditionExpression="photo_id = :p",
-                                    ExpressionAttributeValues={":p": S(photo_id)}, ProjectionExpression=f"project_id, #sk",
+                                    ExpressionAttributeValues={":p": S(photo_id)}, ProjectionExpression="project_id, #sk",
                                     ExpressionAttributeNames={"#sk": PHOTO_SORT_KEY}))
             if not keys:
                 return None

@@ -8,7 +8,7 @@ neighbours; only when a gap is exhausted is everything renumbered.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 GAP = 1024
 

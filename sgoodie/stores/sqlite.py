@@ -10,10 +10,11 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
 from . import ConflictError, NotFoundError, StaleVersionError

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from sgoodie.auth import SESSIONS
 from sgoodie.services import services
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from moto import mock_aws
@@ -46,7 +46,7 @@ def test_presigned_post_policy_pins_key_type_and_size(blobs):
     assert ["content-length-range", 1, 5_000_000] in conditions
     assert {"bucket": blobs.bucket} in conditions
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
-    assert timedelta(seconds=240) < expires - datetime.now(timezone.utc) <= timedelta(seconds=300)
+    assert timedelta(seconds=240) < expires - datetime.now(UTC) <= timedelta(seconds=300)
     # moto does not enforce the policy (DESIGN.md), but an upload with the fields lands where it should.
     import requests
 

@@ -9,8 +9,8 @@ import re
 import pytest
 import requests
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from ..conftest import jpeg_bytes
 

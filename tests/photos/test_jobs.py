@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import has_request_context
@@ -120,7 +120,7 @@ def test_the_sweeper_requeues_lost_jobs_and_fails_abandoned_uploads(app, jpeg):
         photos.mark_uploaded(lost)
         abandoned = _uploaded_photo(project, jpeg())
         queued.clear()
-        later = datetime.now(timezone.utc) + timedelta(days=2)
+        later = datetime.now(UTC) + timedelta(days=2)
         assert photos.sweep(now=later) == {"requeued": 1, "abandoned": 1}
         assert queued == [lost.id]
         gone = services().store.get_photo(abandoned.id)

@@ -9,7 +9,7 @@ from importlib.metadata import EntryPoint
 
 import pytest
 
-from sgoodie import create_app, plugin_loader, signals
+from sgoodie import create_app, plugin_loader
 from sgoodie.services import services
 
 HELLO = '''

@@ -60,7 +60,7 @@ def _check_page(page, url, *, has_images=True):
         page.wait_for_function("() => Array.from(document.images).filter(img => img.getClientRects().length).every(img => img.complete)", timeout=15000)
     except Exception:
         pending = page.evaluate("Array.from(document.images).filter(img => img.getClientRects().length && !img.complete).map(img => [img.loading, img.currentSrc, img.outerHTML.slice(0, 200)])")
-        raise AssertionError(f"images still loading on {url}: {pending}")
+        raise AssertionError(f"images still loading on {url}: {pending}") from None
     broken = page.evaluate("Array.from(document.images).filter(img => img.getClientRects().length && img.naturalWidth === 0).map(img => img.currentSrc || img.src)")
     assert broken == [], f"images that did not render on {url}: {broken}"
     assert not has_images or page.evaluate("document.images.length") > 0

@@ -12,8 +12,9 @@ The recipient is the site settings' contact e-mail.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ...plugin_api import Plugin, Setting
 from . import mail

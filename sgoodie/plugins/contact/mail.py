@@ -8,9 +8,10 @@ import logging
 import smtplib
 import ssl
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("sgoodie.plugins.contact")

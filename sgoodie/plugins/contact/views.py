@@ -17,7 +17,7 @@ import logging
 import re
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -27,7 +27,15 @@ from wtforms import Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ...plugin_api import RateWindow, csrf_exempt, current_settings, current_store, page_meta, signals, tag_response
+from ...plugin_api import (
+    RateWindow,
+    csrf_exempt,
+    current_settings,
+    current_store,
+    page_meta,
+    signals,
+    tag_response,
+)
 from . import mail, plugin
 
 log = logging.getLogger("sgoodie.plugins.contact")
@@ -155,7 +163,7 @@ def send():
 
 
 def save_inquiry(form: InquiryForm) -> dict[str, Any]:
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     project = current_store().project_by_slug(form.project.data) if form.project.data else None
     inquiry = {
         "id": uuid.uuid4().hex,

@@ -81,9 +81,7 @@ def normalise(source: str, target: str, kind: str) -> tuple[str, str]:
     if source.startswith(RESERVED_PREFIXES) or source == "/":
         raise RuleError("source", "The home page, the admin and the site's own files cannot be redirected.")
     parts = urlsplit(target)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        pass
-    elif target.startswith("/") and not target.startswith("//"):
+    if parts.scheme in ("http", "https") and parts.netloc or target.startswith("/") and not target.startswith("//"):
         pass
     else:
         raise RuleError("target", "Give the new address as a path on this site (/new-page) or a full http(s):// URL.")

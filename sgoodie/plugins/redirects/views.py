@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import BooleanField, Form, SelectField, StringField
@@ -44,7 +44,7 @@ def index():
         try:
             source, target = normalise(form.source.data or "", form.target.data or "", form.kind.data or "")
             rule = save(Rule(source, target, form.kind.data, bool(form.permanent.data), 0,
-                             datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                             datetime.now(UTC).isoformat(timespec="seconds")))
         except RuleError as exc:
             errors[exc.field] = str(exc)
         else:

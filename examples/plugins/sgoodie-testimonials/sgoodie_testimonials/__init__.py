@@ -6,9 +6,10 @@ Everything here comes from `sgoodie.plugin_api`; the rest of sgoodie is private 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -119,7 +120,7 @@ def index():
         if values["project_id"] and project is None:
             errors["project_id"] = "That project no longer exists."
         if not errors:
-            quote = {**values, "id": uuid.uuid4().hex, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            quote = {**values, "id": uuid.uuid4().hex, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                      "project_title": project.title if project else ""}
             quotes.put(_key(quote), quote)
             purge_tags(TAG)
