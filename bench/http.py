@@ -57,7 +57,7 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-BARE_APP = '''
+BARE_APP = """
 import os
 from flask import Flask
 app = Flask(__name__)
@@ -65,14 +65,33 @@ BODY = open(os.environ["BENCH_BODY_FILE"], "rb").read()
 @app.get("/bare")
 def bare():
     return BODY, 200, {"Content-Type": "text/html; charset=utf-8"}
-'''
+"""
 
 
 def gunicorn(app_spec: str, env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
     """The production gunicorn config (gunicorn.conf.py) with 2 workers on loopback."""
-    command = [PYTHON, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2",
-               "--bind", f"127.0.0.1:{port}", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null", app_spec]
-    return subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        app_spec,
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -89,21 +108,37 @@ def load(url: str, seconds: int, connections: int) -> dict:
     return _python_load(url, seconds, connections)
 
 
-LUA = '''
+LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("JSON{\\"requests\\":%d,\\"seconds\\":%f,\\"p50\\":%f,\\"p99\\":%f,\\"errors\\":%d,\\"non2xx\\":%d}\\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))
 end
-'''
+"""
 
 
 def _wrk(url: str, seconds: int, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     threads = 1  # one load thread: the machine under test has only a couple of cores to share
-    output = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script.name, url],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script.name)
     data = json.loads(re.search(r"JSON(\{.*\})", output).group(1))
     data["rps"] = data["requests"] / data["seconds"]
@@ -146,8 +181,14 @@ def _python_load(url: str, seconds: int, connections: int) -> dict:
     for t in threads:
         t.join()
     latencies.sort()
-    return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds, "p50": latencies[len(latencies) // 2] * 1000,
-            "p99": latencies[int(len(latencies) * 0.99)] * 1000, "errors": errors[0]}
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "rps": len(latencies) / seconds,
+        "p50": latencies[len(latencies) // 2] * 1000,
+        "p99": latencies[int(len(latencies) * 0.99)] * 1000,
+        "errors": errors[0],
+    }
 
 
 def prepare_site(env: dict[str, str]) -> None:
@@ -174,7 +215,12 @@ def run_backend(name: str, env: dict[str, str], args, workdir: Path) -> dict:
 
     (workdir / "bare_app.py").write_text(BARE_APP)
     port = free_port()
-    server = gunicorn("bare_app:app", dict(env, BENCH_BODY_FILE=str(workdir / "body.html"), PYTHONPATH=str(workdir)), port, workdir)
+    server = gunicorn(
+        "bare_app:app",
+        dict(env, BENCH_BODY_FILE=str(workdir / "body.html"), PYTHONPATH=str(workdir)),
+        port,
+        workdir,
+    )
     try:
         url = f"http://127.0.0.1:{port}/bare"
         wait_for(url)
@@ -210,20 +256,42 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="sgoodie-bench-") as tmp:
             env = dict(base_env, SGOODIE_INSTANCE_PATH=str(Path(tmp) / "instance"))
             prepare_site(env)
-            report("local (SQLite + disk, SQLite page cache)", run_backend("local", env, args, Path(tmp)), args.connections)
+            report(
+                "local (SQLite + disk, SQLite page cache)",
+                run_backend("local", env, args, Path(tmp)),
+                args.connections,
+            )
 
     if args.backend in ("aws", "both"):
         with tempfile.TemporaryDirectory(prefix="sgoodie-bench-aws-") as tmp:
             redis_port, moto_port = free_port(), free_port()
-            redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-            moto = subprocess.Popen([PYTHON, "-m", "moto.server", "-p", str(moto_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            redis = subprocess.Popen(
+                ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+            )
+            moto = subprocess.Popen(
+                [PYTHON, "-m", "moto.server", "-p", str(moto_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 wait_for(f"http://127.0.0.1:{moto_port}/moto-api/")
-                env = dict(base_env, SGOODIE_BACKEND="aws", AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}", AWS_ACCESS_KEY_ID="bench",
-                           AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1", REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-                           SGOODIE_INSTANCE_PATH=str(Path(tmp) / "instance"))
+                env = dict(
+                    base_env,
+                    SGOODIE_BACKEND="aws",
+                    AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
+                    AWS_ACCESS_KEY_ID="bench",
+                    AWS_SECRET_ACCESS_KEY="bench",
+                    AWS_REGION="us-east-1",
+                    REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+                    SGOODIE_INSTANCE_PATH=str(Path(tmp) / "instance"),
+                )
                 prepare_site(env)
-                report("aws (DynamoDB + S3 on moto, Redis page cache)", run_backend("aws", env, args, Path(tmp)), args.connections)
+                report(
+                    "aws (DynamoDB + S3 on moto, Redis page cache)",
+                    run_backend("aws", env, args, Path(tmp)),
+                    args.connections,
+                )
             finally:
                 redis.terminate()
                 moto.terminate()

@@ -65,17 +65,33 @@ def main() -> None:
         client = app.test_client()
         login = client.get("/admin/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
-        client.post("/admin/login", data={"csrf_token": token, "email": "bench@example.com", "password": "bench password 123"})
-        csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/admin/").get_data(as_text=True)).group(1)
+        client.post(
+            "/admin/login",
+            data={"csrf_token": token, "email": "bench@example.com", "password": "bench password 123"},
+        )
+        csrf = re.search(
+            r'<meta name="csrf-token" content="([^"]+)"', client.get("/admin/").get_data(as_text=True)
+        ).group(1)
 
         files = [_jpeg(n) for n in range(min(args.photos, 8))]
         photo_ids = []
         for n in range(args.photos):
             data = files[n % len(files)]
-            grant = client.post("/api/media/uploads", headers={"X-CSRFToken": csrf},
-                                json={"project_id": project.id, "filename": f"p{n}.jpg", "content_type": "image/jpeg", "size": len(data)})
+            grant = client.post(
+                "/api/media/uploads",
+                headers={"X-CSRFToken": csrf},
+                json={
+                    "project_id": project.id,
+                    "filename": f"p{n}.jpg",
+                    "content_type": "image/jpeg",
+                    "size": len(data),
+                },
+            )
             body = grant.get_json()
-            sent = client.post(body["upload"]["url"], data={**body["upload"]["fields"], "file": (io.BytesIO(data), f"p{n}.jpg", "image/jpeg")})
+            sent = client.post(
+                body["upload"]["url"],
+                data={**body["upload"]["fields"], "file": (io.BytesIO(data), f"p{n}.jpg", "image/jpeg")},
+            )
             assert sent.status_code == 204, sent.get_data(as_text=True)
             photo_ids.append(body["photo_id"])
 
@@ -93,10 +109,16 @@ def main() -> None:
             drained = app.extensions["sgoodie"].jobs.wait(timeout=600)
             ready = sum(p.status == "ready" for p in services().store.photos_for_project(project.id))
 
-    print(f"{args.photos} uploads of 6 MP JPEGs, embedded default, jobs running in the same process meanwhile")
+    print(
+        f"{args.photos} uploads of 6 MP JPEGs, embedded default, jobs running in the same process meanwhile"
+    )
     for label, values in (("complete (202)", complete_ms), ("photo status (baseline)", status_ms)):
-        print(f"  {label:24} p50 {statistics.median(values):6.1f} ms  p99 {_percentile(values, 0.99):6.1f} ms  max {max(values):6.1f} ms")
-    print(f"  complete / baseline at p50: {statistics.median(complete_ms) / statistics.median(status_ms):.1f}x; target p99 < 300 ms")
+        print(
+            f"  {label:24} p50 {statistics.median(values):6.1f} ms  p99 {_percentile(values, 0.99):6.1f} ms  max {max(values):6.1f} ms"
+        )
+    print(
+        f"  complete / baseline at p50: {statistics.median(complete_ms) / statistics.median(status_ms):.1f}x; target p99 < 300 ms"
+    )
     print(f"  afterwards: {ready}/{args.photos} photos ready (queue drained: {drained})")
 
 

@@ -66,7 +66,9 @@ def run_baseline(data: bytes) -> dict[str, bytes]:
     image = image.convert("RGB")
     out = {}
     for width in target_widths(image.width):
-        resized = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
+        resized = image.resize(
+            (width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS
+        )
         for fmt in FORMATS:
             buffer = io.BytesIO()
             resized.save(buffer, fmt.upper(), **OUTPUTS[fmt].encoder)
@@ -96,8 +98,12 @@ def child(side: str, image: Path, out_dir: Path) -> None:
 
 def measure(side: str, image: Path, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([sys.executable, __file__, "--child", side, str(image), "--out", str(out_dir)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", side, str(image), "--out", str(out_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -112,7 +118,9 @@ def quality(image: Path, outputs: dict[str, Path]) -> dict[str, dict]:
     original = ImageOps.exif_transpose(Image.open(image)).convert("RGB")
     report: dict[str, dict] = {side: {"psnr": {}, "bytes": {fmt: 0 for fmt in FORMATS}} for side in outputs}
     for width in target_widths(original.width):
-        reference = original.resize((width, max(1, round(original.height * width / original.width))), Image.Resampling.LANCZOS)
+        reference = original.resize(
+            (width, max(1, round(original.height * width / original.width))), Image.Resampling.LANCZOS
+        )
         for fmt in FORMATS:
             for side, folder in outputs.items():
                 path = folder / f"{width}.{fmt}"
@@ -141,17 +149,26 @@ def main() -> None:
             paint_test_photo(image)
         with Image.open(image) as probe:
             size = probe.size
-        print(f"Image: {image.name}, {size[0]} x {size[1]} ({size[0] * size[1] / 1e6:.1f} MP), {image.stat().st_size / 1e6:.1f} MB; "
-              f"{os.cpu_count()} CPUs, {args.runs} runs each")
+        print(
+            f"Image: {image.name}, {size[0]} x {size[1]} ({size[0] * size[1] / 1e6:.1f} MP), {image.stat().st_size / 1e6:.1f} MB; "
+            f"{os.cpu_count()} CPUs, {args.runs} runs each"
+        )
         results = {}
         for side in ("baseline", "pipeline"):
             runs = [measure(side, image, tmp_path / side) for _ in range(args.runs)]
-            results[side] = {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
-                             "all": [round(r["seconds"], 2) for r in runs]}
-            print(f"  {side:9} best {results[side]['seconds']:.2f} s (runs {results[side]['all']}), peak memory {results[side]['peak_mb']:.0f} MB")
+            results[side] = {
+                "seconds": min(r["seconds"] for r in runs),
+                "peak_mb": max(r["peak_mb"] for r in runs),
+                "all": [round(r["seconds"], 2) for r in runs],
+            }
+            print(
+                f"  {side:9} best {results[side]['seconds']:.2f} s (runs {results[side]['all']}), peak memory {results[side]['peak_mb']:.0f} MB"
+            )
         ratio = results["pipeline"]["seconds"] / results["baseline"]["seconds"]
-        print(f"  pipeline / baseline wall time: {ratio:.2f}x (target <= 0.5x)  "
-              f"pipeline peak {results['pipeline']['peak_mb']:.0f} MB (target <= 400 MB)")
+        print(
+            f"  pipeline / baseline wall time: {ratio:.2f}x (target <= 0.5x)  "
+            f"pipeline peak {results['pipeline']['peak_mb']:.0f} MB (target <= 400 MB)"
+        )
 
         report = quality(image, {side: tmp_path / side for side in ("baseline", "pipeline")})
         print("\nPSNR against an unencoded LANCZOS resize of the original (dB, higher is closer):")
@@ -165,7 +182,9 @@ def main() -> None:
         print("\nBytes per format, all widths:")
         for fmt in FORMATS:
             base, ours = report["baseline"]["bytes"][fmt], report["pipeline"]["bytes"][fmt]
-            print(f"  {fmt:5} baseline {base / 1e6:6.2f} MB  pipeline {ours / 1e6:6.2f} MB  ({ours / base:.2f}x)")
+            print(
+                f"  {fmt:5} baseline {base / 1e6:6.2f} MB  pipeline {ours / 1e6:6.2f} MB  ({ours / base:.2f}x)"
+            )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     shared = services.init_app(app, build_job_queue(app))
     tag_paths = cache.cdn.TagPaths()
-    cache.init_app(app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths)
+    cache.init_app(
+        app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths
+    )
     templating.init_app(app)
     security.init_app(app)
     auth.init_app(app)

@@ -80,7 +80,11 @@ def unauthorized():
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.is_json or request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def require_admin() -> Any:
@@ -123,7 +127,13 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     target = target.strip()
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or "\\" in target
+    ):
         return default
     return target
 
@@ -141,7 +151,10 @@ def sign_in(email: str, password: str) -> SignedInAdmin:
     for window, key in ((ACCOUNT_FAILURES, account_key), (ADDRESS_FAILURES, address_key)):
         if window.exceeded(key):
             minutes = max(1, round(window.seconds_left(key) / 60))
-            raise SignInRefused(f"Too many failed sign-ins. For your security, sign-in is paused for about {minutes} minute{'s' if minutes != 1 else ''}.", locked=True)
+            raise SignInRefused(
+                f"Too many failed sign-ins. For your security, sign-in is paused for about {minutes} minute{'s' if minutes != 1 else ''}.",
+                locked=True,
+            )
 
     admin = services().store.admin_by_email(email)
     if not verify_password(admin, password):
@@ -150,7 +163,11 @@ def sign_in(email: str, password: str) -> SignedInAdmin:
         if failures > SLOW_AFTER:  # each extra failure costs the guesser more time
             time.sleep(min(MAX_DELAY_SECONDS, 0.5 * 2 ** (failures - SLOW_AFTER - 1)))
         remaining = ACCOUNT_FAILURES.limit - failures
-        hint = f" {remaining} attempt{'s' if remaining != 1 else ''} left before sign-in is paused." if 0 < remaining <= 2 else ""
+        hint = (
+            f" {remaining} attempt{'s' if remaining != 1 else ''} left before sign-in is paused."
+            if 0 < remaining <= 2
+            else ""
+        )
         raise SignInRefused("The email or password is not right." + hint)
 
     ACCOUNT_FAILURES.reset(account_key)
@@ -159,7 +176,12 @@ def sign_in(email: str, password: str) -> SignedInAdmin:
     services().store.records.put(
         SESSIONS,
         session_id,
-        {"admin_id": admin.id, "started": utcnow(), "address": request.remote_addr or "", "agent": (request.user_agent.string or "")[:200]},
+        {
+            "admin_id": admin.id,
+            "started": utcnow(),
+            "address": request.remote_addr or "",
+            "agent": (request.user_agent.string or "")[:200],
+        },
         expires_at=int(time.time()) + SESSION_SECONDS,
     )
     user = SignedInAdmin(admin, session_id)

@@ -38,12 +38,16 @@ def init_command() -> None:
     services().store.init_schema()
     services().blobs.prepare()
     services().blobs.check()
-    click.echo(f"Storage ready ({current_app.config['BACKEND']} backend, instance {current_app.instance_path}).")
+    click.echo(
+        f"Storage ready ({current_app.config['BACKEND']} backend, instance {current_app.instance_path})."
+    )
 
 
 @main.command("create-admin")
 @click.argument("email")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting."
+)
 @with_appcontext
 def create_admin_command(email: str, password_stdin: bool) -> None:
     """Create an admin account, or reset its password if it exists."""
@@ -79,7 +83,6 @@ def seed_demo_command(force: bool) -> None:
 def demo_command(host: str, port: int, email: str) -> None:
     """Set everything up with demo content and serve the site: init + seed-demo + admin + run."""
 
-
     # Plain http on this machine: session cookies must not demand https.
     flask_app = create_app({"DEV_MODE": True})
     with flask_app.app_context():
@@ -102,7 +105,12 @@ def demo_command(host: str, port: int, email: str) -> None:
 
 
 @main.command("purge")
-@click.option("--tag", "tags", multiple=True, help="A cache tag, e.g. `category:travel`, `project:<id>`, `site`. Repeatable.")
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    help="A cache tag, e.g. `category:travel`, `project:<id>`, `site`. Repeatable.",
+)
 @click.option("--all", "purge_all", is_flag=True, help="Drop every cached page.")
 @with_appcontext
 def purge_command(tags: tuple[str, ...], purge_all: bool) -> None:
@@ -116,13 +124,17 @@ def purge_command(tags: tuple[str, ...], purge_all: bool) -> None:
     if target is not None:
         target.wait()
     if not page_cache().hit_ratio()["available"]:
-        raise click.ClickException("The page cache is unreachable; the purge was parked and will apply when it is back.")
+        raise click.ClickException(
+            "The page cache is unreachable; the purge was parked and will apply when it is back."
+        )
     click.echo(f"Purged {', '.join(sorted(chosen))}.")
 
 
 @main.command("reprocess")
 @click.option("--failed", is_flag=True, help="Also retry photos that failed.")
-@click.option("--all", "everything", is_flag=True, help="Re-render every photo (after changing the variant settings).")
+@click.option(
+    "--all", "everything", is_flag=True, help="Re-render every photo (after changing the variant settings)."
+)
 @click.option("--wait/--no-wait", default=True, help="Embedded default: wait for the jobs to finish.")
 @with_appcontext
 def reprocess_command(failed: bool, everything: bool, wait: bool) -> None:

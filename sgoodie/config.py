@@ -75,31 +75,130 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("SGOODIE_BACKEND", "BACKEND", "local", "`local` (SQLite + disk + in-process jobs) or `aws` (DynamoDB + S3 + Redis/Celery).", _backend),
-    Setting("SECRET_KEY", "SECRET_KEY", None, "Signs sessions, CSRF tokens and upload URLs. Generated and kept in the instance folder when unset (local backend only; required for `aws`)."),
-    Setting("SGOODIE_INSTANCE_PATH", "INSTANCE_PATH", None, "Folder for the SQLite database, local photos and the generated secret key. Default: `./instance`."),
-    Setting("SGOODIE_STAGE", "STAGE", "dev", "Deployment stage; table and bucket names default to `sgoodie-<name>-<stage>`."),
-    Setting("SGOODIE_SITE_URL", "SITE_URL", "", "Public origin used in canonical links, sitemaps and Open Graph tags (e.g. `https://sgoodie.com`). Default: the request's own origin.", _url),
-    Setting("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", "", "boto3's endpoint override: point the AWS backend at LocalStack or a moto server.", _url),
+    Setting(
+        "SGOODIE_BACKEND",
+        "BACKEND",
+        "local",
+        "`local` (SQLite + disk + in-process jobs) or `aws` (DynamoDB + S3 + Redis/Celery).",
+        _backend,
+    ),
+    Setting(
+        "SECRET_KEY",
+        "SECRET_KEY",
+        None,
+        "Signs sessions, CSRF tokens and upload URLs. Generated and kept in the instance folder when unset (local backend only; required for `aws`).",
+    ),
+    Setting(
+        "SGOODIE_INSTANCE_PATH",
+        "INSTANCE_PATH",
+        None,
+        "Folder for the SQLite database, local photos and the generated secret key. Default: `./instance`.",
+    ),
+    Setting(
+        "SGOODIE_STAGE",
+        "STAGE",
+        "dev",
+        "Deployment stage; table and bucket names default to `sgoodie-<name>-<stage>`.",
+    ),
+    Setting(
+        "SGOODIE_SITE_URL",
+        "SITE_URL",
+        "",
+        "Public origin used in canonical links, sitemaps and Open Graph tags (e.g. `https://sgoodie.com`). Default: the request's own origin.",
+        _url,
+    ),
+    Setting(
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL",
+        "",
+        "boto3's endpoint override: point the AWS backend at LocalStack or a moto server.",
+        _url,
+    ),
     Setting("AWS_REGION", "AWS_REGION", "us-east-1", "AWS region of the tables, bucket and queues."),
-    Setting("SGOODIE_UPLOAD_ENDPOINT", "UPLOAD_ENDPOINT", "", "Where browsers send uploads when that is not `AWS_ENDPOINT_URL` (docker compose: `http://localhost:5000`, the emulator as the host sees it).", _url),
+    Setting(
+        "SGOODIE_UPLOAD_ENDPOINT",
+        "UPLOAD_ENDPOINT",
+        "",
+        "Where browsers send uploads when that is not `AWS_ENDPOINT_URL` (docker compose: `http://localhost:5000`, the emulator as the host sees it).",
+        _url,
+    ),
     Setting("SGOODIE_BUCKET", "BUCKET", "", "S3 bucket for photos. Default: `sgoodie-photos-<stage>`."),
-    Setting("REDIS_URL", "REDIS_URL", "", "Redis for the page cache, Celery broker/results and sign-in throttling (e.g. `redis://localhost:6379/0`)."),
-    Setting("MEDIA_BASE_URL", "MEDIA_BASE_URL", "", "Public origin serving photo variants (the CloudFront domain). Default: the app serves them itself.", _url),
-    Setting("CLOUDFRONT_DISTRIBUTION_ID", "CLOUDFRONT_DISTRIBUTION_ID", "", "When set, cache purges also invalidate the affected paths on this distribution."),
-    Setting("SGOODIE_PLUGINS", "PLUGINS", "", "Which plugins run: empty for all discovered, or a comma list; `-name` disables one (e.g. `-contact`)."),
-    Setting("SGOODIE_MAX_UPLOAD_MB", "MAX_UPLOAD_BYTES", 50 * 1024 * 1024, "Largest photo an admin may upload, in megabytes.", _megabytes),
-    Setting("SGOODIE_CACHE", "PAGE_CACHE", True, "Cache rendered public pages (`false` to render every request).", _bool),
-    Setting("SGOODIE_PROXY_HOPS", "PROXY_HOPS", 0, "How many proxies in front append to X-Forwarded-For (CloudFront + load balancer: `2`). Their X-Forwarded-For/-Proto are trusted, nobody else's.", _count),
-    Setting("SGOODIE_LOG_FORMAT", "LOG_FORMAT", "", "`json` (one object per line, with the request id) or `text`. Default: `json` on the aws backend, `text` locally.", _log_format),
-    Setting("SENTRY_DSN", "SENTRY_DSN", "", "Report errors to Sentry (needs `pip install 'sgoodie[sentry]'`)."),
+    Setting(
+        "REDIS_URL",
+        "REDIS_URL",
+        "",
+        "Redis for the page cache, Celery broker/results and sign-in throttling (e.g. `redis://localhost:6379/0`).",
+    ),
+    Setting(
+        "MEDIA_BASE_URL",
+        "MEDIA_BASE_URL",
+        "",
+        "Public origin serving photo variants (the CloudFront domain). Default: the app serves them itself.",
+        _url,
+    ),
+    Setting(
+        "CLOUDFRONT_DISTRIBUTION_ID",
+        "CLOUDFRONT_DISTRIBUTION_ID",
+        "",
+        "When set, cache purges also invalidate the affected paths on this distribution.",
+    ),
+    Setting(
+        "SGOODIE_PLUGINS",
+        "PLUGINS",
+        "",
+        "Which plugins run: empty for all discovered, or a comma list; `-name` disables one (e.g. `-contact`).",
+    ),
+    Setting(
+        "SGOODIE_MAX_UPLOAD_MB",
+        "MAX_UPLOAD_BYTES",
+        50 * 1024 * 1024,
+        "Largest photo an admin may upload, in megabytes.",
+        _megabytes,
+    ),
+    Setting(
+        "SGOODIE_CACHE",
+        "PAGE_CACHE",
+        True,
+        "Cache rendered public pages (`false` to render every request).",
+        _bool,
+    ),
+    Setting(
+        "SGOODIE_PROXY_HOPS",
+        "PROXY_HOPS",
+        0,
+        "How many proxies in front append to X-Forwarded-For (CloudFront + load balancer: `2`). Their X-Forwarded-For/-Proto are trusted, nobody else's.",
+        _count,
+    ),
+    Setting(
+        "SGOODIE_LOG_FORMAT",
+        "LOG_FORMAT",
+        "",
+        "`json` (one object per line, with the request id) or `text`. Default: `json` on the aws backend, `text` locally.",
+        _log_format,
+    ),
+    Setting(
+        "SENTRY_DSN", "SENTRY_DSN", "", "Report errors to Sentry (needs `pip install 'sgoodie[sentry]'`)."
+    ),
     Setting("SGOODIE_BIND", "BIND", "0.0.0.0:8000", "gunicorn: address to listen on."),
-    Setting("WEB_CONCURRENCY", "WEB_CONCURRENCY", 0, "gunicorn: worker processes. Default: 2 × CPUs + 1.", _count),
+    Setting(
+        "WEB_CONCURRENCY", "WEB_CONCURRENCY", 0, "gunicorn: worker processes. Default: 2 × CPUs + 1.", _count
+    ),
     Setting("SGOODIE_THREADS", "THREADS", 1, "gunicorn: threads per worker process.", _count),
-    Setting("SGOODIE_TRUSTED_PROXIES", "TRUSTED_PROXIES", "127.0.0.1", "gunicorn: addresses allowed to send X-Forwarded-* (comma list, `*` inside a private network whose only way in is the load balancer)."),
+    Setting(
+        "SGOODIE_TRUSTED_PROXIES",
+        "TRUSTED_PROXIES",
+        "127.0.0.1",
+        "gunicorn: addresses allowed to send X-Forwarded-* (comma list, `*` inside a private network whose only way in is the load balancer).",
+    ),
     Setting("SGOODIE_ACCESS_LOG", "ACCESS_LOG", "-", "gunicorn: access log file (`-` for stdout)."),
     Setting("SGOODIE_LOG_LEVEL", "LOG_LEVEL", "info", "gunicorn: log level."),
-    Setting("SGOODIE_DEV", "DEV_MODE", False, "Local development: session cookies without the Secure flag (plain http://localhost).", _bool),
+    Setting(
+        "SGOODIE_DEV",
+        "DEV_MODE",
+        False,
+        "Local development: session cookies without the Secure flag (plain http://localhost).",
+        _bool,
+    ),
 )
 
 
@@ -136,7 +235,10 @@ def finalize(config: dict[str, Any]) -> None:
         # Browsers post uploads straight to the bucket; the page's CSP must let them connect there.
         region, bucket = config["AWS_REGION"], config["BUCKET"]
         endpoint = config.get("UPLOAD_ENDPOINT") or config.get("AWS_ENDPOINT_URL")
-        config["UPLOAD_ORIGINS"] = (endpoint or f"https://{bucket}.s3.{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com")
+        config["UPLOAD_ORIGINS"] = (
+            endpoint or f"https://{bucket}.s3.{region}.amazonaws.com",
+            f"https://{bucket}.s3.amazonaws.com",
+        )
 
     if not config.get("SECRET_KEY"):
         if config["BACKEND"] != "local":
@@ -168,4 +270,3 @@ def _instance_secret(instance: Path) -> str:
     finally:
         draft.unlink()
     return path.read_text().strip()
-

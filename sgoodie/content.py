@@ -51,7 +51,13 @@ def save_project(project: Project, previous: Project) -> Project:
         project.published_at = utcnow()
     stored = services().store.update_project(project)
     _sync_featured(stored, previous=previous)
-    change = "Published" if stored.published and not previous.published else "Unpublished" if previous.published and not stored.published else "Edited"
+    change = (
+        "Published"
+        if stored.published and not previous.published
+        else "Unpublished"
+        if previous.published and not stored.published
+        else "Edited"
+    )
     record_activity(f"{change} project “{stored.title}”", project_id=stored.id)
     signals.project_saved.send(_app(), project=stored, previous=previous)
     return stored
@@ -187,13 +193,23 @@ def save_settings(settings: SiteSettings, base: Page) -> SiteSettings:
 # -- read-modify-write with retry ----------------------------------------------------------------
 def modify_page(page_id: str, change: Callable[[Page], None]) -> Page:
     """Apply a targeted change to the latest version of a page (see `_modify`)."""
-    stored = _modify(lambda: services().store.get_pages([page_id])[page_id], services().store.save_page, change, f"the {page_id} page")
+    stored = _modify(
+        lambda: services().store.get_pages([page_id])[page_id],
+        services().store.save_page,
+        change,
+        f"the {page_id} page",
+    )
     signals.page_saved.send(_app(), page=stored)
     return stored
 
 
 def modify_project(project_id: str, change: Callable[[Project], None]) -> Project:
-    project = _modify(lambda: services().store.get_project(project_id), services().store.update_project, change, "the project")
+    project = _modify(
+        lambda: services().store.get_project(project_id),
+        services().store.update_project,
+        change,
+        "the project",
+    )
     if project is None:
         raise ValidationError({"project": "This project no longer exists."})
     return project
@@ -202,10 +218,18 @@ def modify_project(project_id: str, change: Callable[[Project], None]) -> Projec
 def modify_photo(photo_id: str, change: Callable[[Photo], None]) -> Photo | None:
     """Apply a change to the latest version of a photo (the photo's life uses this). None when the
     photo has been deleted meanwhile."""
-    return _modify(lambda: services().store.get_photo(photo_id), services().store.update_photo, change, "the photo")
+    return _modify(
+        lambda: services().store.get_photo(photo_id), services().store.update_photo, change, "the photo"
+    )
 
 
-def _modify(read: Callable[[], T | None], write: Callable[[T], T], change: Callable[[T], None], what: str, attempts: int = 5) -> T | None:
+def _modify(
+    read: Callable[[], T | None],
+    write: Callable[[T], T],
+    change: Callable[[T], None],
+    what: str,
+    attempts: int = 5,
+) -> T | None:
     """Read the latest version, change it, write it; when someone saved in between, do it again
     (safe because `change` is re-applied to what they saved, not to a stale copy). None when the
     record is gone."""
@@ -226,11 +250,19 @@ def record_activity(what: str, **details: str) -> None:
     """A line in the dashboard's recent changes: what, who, when."""
     who = getattr(current_user, "email", "") if _has_user() else ""
     key = f"{utcnow()}#{new_id()[:8]}"
-    services().store.records.put(ACTIVITY, key, {"what": what, "who": who, **details}, expires_at=int(time.time()) + ACTIVITY_KEEP_SECONDS)
+    services().store.records.put(
+        ACTIVITY,
+        key,
+        {"what": what, "who": who, **details},
+        expires_at=int(time.time()) + ACTIVITY_KEEP_SECONDS,
+    )
 
 
 def recent_activity(limit: int = 12) -> list[dict]:
-    return [{"at": key.split("#", 1)[0], **data} for key, data in services().store.records.query(ACTIVITY, newest_first=True, limit=limit)]
+    return [
+        {"at": key.split("#", 1)[0], **data}
+        for key, data in services().store.records.query(ACTIVITY, newest_first=True, limit=limit)
+    ]
 
 
 def _has_user() -> bool:

@@ -127,7 +127,14 @@ class Photo:
         """The renderable image, once variants exist."""
         if not self.variants:
             return None
-        return Image(self.width, self.height, list(self.variants), self.dominant_color or "#888888", self.placeholder, self.alt_text)
+        return Image(
+            self.width,
+            self.height,
+            list(self.variants),
+            self.dominant_color or "#888888",
+            self.placeholder,
+            self.alt_text,
+        )
 
     def validate(self) -> None:
         errors = {}
@@ -222,7 +229,9 @@ class Page:
 
     def image_list(self, slot: str) -> list[Image]:
         """The ready photos of a list slot (the gallery), in order."""
-        return [img for img in (Image.from_dict(shown_page_photo(d)) for d in self.images.get(slot) or []) if img]
+        return [
+            img for img in (Image.from_dict(shown_page_photo(d)) for d in self.images.get(slot) or []) if img
+        ]
 
 
 def shown_page_photo(image: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
@@ -256,7 +265,9 @@ class SiteSettings:
         if page is None:
             return cls()
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in page.content.items() if k in known and k != "version"}, version=page.version)
+        return cls(
+            **{k: v for k, v in page.content.items() if k in known and k != "version"}, version=page.version
+        )
 
     def to_page(self, base: Page | None = None) -> Page:
         content = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "version"}

@@ -32,7 +32,9 @@ def _probe(check) -> dict:
 
 def _report(checks: dict[str, dict]):
     healthy = all(c["ok"] for c in checks.values())
-    response = jsonify(status="ok" if healthy else "error", backend=services().config["BACKEND"], checks=checks)
+    response = jsonify(
+        status="ok" if healthy else "error", backend=services().config["BACKEND"], checks=checks
+    )
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -18,7 +18,9 @@ SNIFF_BYTES = 64  # enough for every signature below, including the ftyp brand l
 
 # ISO-BMFF brands (the `ftyp` box) of AVIF and of HEIF/HEIC photos from phones.
 AVIF_BRANDS = frozenset({b"avif", b"avis"})
-HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"})
+HEIF_BRANDS = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+)
 
 
 def _ftyp_brands(head: bytes) -> list[bytes]:
@@ -63,10 +65,22 @@ class OutputFormat:
 INPUT_FORMATS: tuple[InputFormat, ...] = (
     InputFormat("JPEG", "jpg", ("jpeg",), ("image/jpeg",), lambda head: head.startswith(b"\xff\xd8\xff")),
     InputFormat("PNG", "png", (), ("image/png",), lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    InputFormat("WebP", "webp", (), ("image/webp",), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-    InputFormat("AVIF", "avif", (), ("image/avif",), lambda head: any(b in AVIF_BRANDS for b in _ftyp_brands(head))),
-    InputFormat("HEIC", "heic", ("heif",), ("image/heic", "image/heif"), lambda head: any(b in HEIF_BRANDS for b in _ftyp_brands(head))),
-    InputFormat("TIFF", "tif", ("tiff",), ("image/tiff",), lambda head: head.startswith((b"II*\x00", b"MM\x00*"))),
+    InputFormat(
+        "WebP", "webp", (), ("image/webp",), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    ),
+    InputFormat(
+        "AVIF", "avif", (), ("image/avif",), lambda head: any(b in AVIF_BRANDS for b in _ftyp_brands(head))
+    ),
+    InputFormat(
+        "HEIC",
+        "heic",
+        ("heif",),
+        ("image/heic", "image/heif"),
+        lambda head: any(b in HEIF_BRANDS for b in _ftyp_brands(head)),
+    ),
+    InputFormat(
+        "TIFF", "tif", ("tiff",), ("image/tiff",), lambda head: head.startswith((b"II*\x00", b"MM\x00*"))
+    ),
     InputFormat("GIF", "gif", (), ("image/gif",), lambda head: head.startswith((b"GIF87a", b"GIF89a"))),
 )
 
@@ -75,7 +89,13 @@ INPUT_FORMATS: tuple[InputFormat, ...] = (
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("avif", "avif", "image/avif", MappingProxyType({"quality": 60, "speed": 8})),
     OutputFormat("webp", "webp", "image/webp", MappingProxyType({"quality": 80, "method": 4})),
-    OutputFormat("jpeg", "jpg", "image/jpeg", MappingProxyType({"quality": 82, "optimize": True, "progressive": True}), alpha=False),
+    OutputFormat(
+        "jpeg",
+        "jpg",
+        "image/jpeg",
+        MappingProxyType({"quality": 82, "optimize": True, "progressive": True}),
+        alpha=False,
+    ),
 )
 FALLBACK_OUTPUT = "jpeg"  # the <img> of a <picture>, social previews and sitemaps
 
@@ -86,14 +106,21 @@ UPLOAD_TYPES: dict[str, str] = {mime: fmt.extension for fmt in INPUT_FORMATS for
 # Upload file extension → MIME type, for files a browser sends untyped (HEIC, often).
 EXTENSION_TYPES: dict[str, str] = {ext: fmt.mime_type for fmt in INPUT_FORMATS for ext in fmt.extensions}
 INPUT_EXTENSIONS: tuple[str, ...] = tuple(EXTENSION_TYPES)
-INPUT_LABEL = ", ".join(fmt.label for fmt in INPUT_FORMATS[:-1]) + f" or {INPUT_FORMATS[-1].label}"  # "JPEG, PNG, … or GIF"
+INPUT_LABEL = (
+    ", ".join(fmt.label for fmt in INPUT_FORMATS[:-1]) + f" or {INPUT_FORMATS[-1].label}"
+)  # "JPEG, PNG, … or GIF"
 # The file input's `accept`: the types, and the extensions for browsers that do not know the type.
 ACCEPT = ",".join([*UPLOAD_TYPES, *(f".{ext}" for ext in INPUT_EXTENSIONS)])
 
 OUTPUTS: dict[str, OutputFormat] = {fmt.name: fmt for fmt in OUTPUT_FORMATS}
-PICTURE_SOURCES: tuple[OutputFormat, ...] = tuple(fmt for fmt in OUTPUT_FORMATS if fmt.name != FALLBACK_OUTPUT)
+PICTURE_SOURCES: tuple[OutputFormat, ...] = tuple(
+    fmt for fmt in OUTPUT_FORMATS if fmt.name != FALLBACK_OUTPUT
+)
 # Stored file extension → Content-Type (originals and variants).
-CONTENT_TYPES: dict[str, str] = {**EXTENSION_TYPES, **{fmt.extension: fmt.mime_type for fmt in OUTPUT_FORMATS}}
+CONTENT_TYPES: dict[str, str] = {
+    **EXTENSION_TYPES,
+    **{fmt.extension: fmt.mime_type for fmt in OUTPUT_FORMATS},
+}
 
 
 def type_for_filename(filename: str) -> str:

@@ -66,4 +66,8 @@ def simple_meta(heading: str = "", description: str = "") -> Meta:
     """Meta for pages that bring no SEO of their own (plugin pages): this URL, the site's name
     and default description."""
     settings = services().site_settings()
-    return Meta(title(heading, settings), description or settings.default_seo_description or settings.tagline, absolute(request.path))
+    return Meta(
+        title(heading, settings),
+        description or settings.default_seo_description or settings.tagline,
+        absolute(request.path),
+    )

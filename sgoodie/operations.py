@@ -43,7 +43,9 @@ class AssignRequestId:
         environ[REQUEST_ID_KEY] = request_id
 
         def start(status, headers, exc_info=None):
-            headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"] + [(REQUEST_ID_HEADER, request_id)]
+            headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"] + [
+                (REQUEST_ID_HEADER, request_id)
+            ]
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
@@ -109,7 +111,9 @@ def init_sentry(app: Flask) -> bool:
     try:
         import sentry_sdk
     except ImportError:
-        log.warning("SENTRY_DSN is set but the Sentry SDK is not installed (pip install 'sgoodie[sentry]'); errors are only logged")
+        log.warning(
+            "SENTRY_DSN is set but the Sentry SDK is not installed (pip install 'sgoodie[sentry]'); errors are only logged"
+        )
         return False
     from sentry_sdk.integrations.flask import FlaskIntegration
 
@@ -120,8 +124,13 @@ def init_sentry(app: Flask) -> bool:
         integrations.append(CeleryIntegration())
     except Exception:  # celery integration unavailable: the web side still reports
         pass
-    sentry_sdk.init(dsn=dsn, environment=app.config["STAGE"], integrations=integrations, send_default_pii=False,
-                    traces_sample_rate=0.0)
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=app.config["STAGE"],
+        integrations=integrations,
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
     return True
 
 

@@ -155,7 +155,9 @@ class Plugin:
         #: the instance folder override these in turn).
         self.template_folder = template_folder
         #: Cache tags this plugin's pages carry and that it purges, with the paths they cover.
-        self.cache_tags: dict[str, Paths] = dict(cache_tags) if isinstance(cache_tags, Mapping) else dict.fromkeys(cache_tags, ("/*",))
+        self.cache_tags: dict[str, Paths] = (
+            dict(cache_tags) if isinstance(cache_tags, Mapping) else dict.fromkeys(cache_tags, ("/*",))
+        )
         self.core = False
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         self.nav_entries: list[MenuEntry] = []
@@ -183,8 +185,12 @@ class Plugin:
         responses are never cached. Templates can extend "admin/layout.html"."""
         prefix = options.get("url_prefix", blueprint.url_prefix) or ""
         if not prefix.startswith("/admin/"):
-            raise ValueError(f"admin blueprint {blueprint.name!r} must live under /admin/ (url_prefix={prefix!r})")
-        admins_only(blueprint, open_endpoints={f"{blueprint.name}.static"})  # stylesheets and scripts are no secrets
+            raise ValueError(
+                f"admin blueprint {blueprint.name!r} must live under /admin/ (url_prefix={prefix!r})"
+            )
+        admins_only(
+            blueprint, open_endpoints={f"{blueprint.name}.static"}
+        )  # stylesheets and scripts are no secrets
         blueprint.after_request(private_response)
         return self.add_blueprint(blueprint, **options)
 
@@ -222,7 +228,9 @@ class Plugin:
         self.commands.append(command)
         return command
 
-    def add_settings(self, *settings: Setting, validate: Callable[[Mapping[str, Any]], None] | None = None) -> None:
+    def add_settings(
+        self, *settings: Setting, validate: Callable[[Mapping[str, Any]], None] | None = None
+    ) -> None:
         """Declare environment settings with defaults. `validate(config)` may raise ValueError
         with a message; the plugin is then disabled and the message logged."""
         self.settings.extend(settings)
@@ -264,7 +272,9 @@ class PluginStorage:
     def delete(self, key: str) -> None:
         self._records().delete(self.collection, key)
 
-    def all(self, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    def all(
+        self, *, prefix: str = "", newest_first: bool = False, limit: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
         return self._records().query(self.collection, prefix=prefix, newest_first=newest_first, limit=limit)
 
     def increment(self, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
@@ -304,4 +314,3 @@ def purge_tags(*tags: str) -> None:
     """Drop every cached public page tagged with any of these tags (across all workers), and
     their declared paths on the CDN when there is one."""
     services().purge(*tags)
-

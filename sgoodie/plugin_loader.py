@@ -117,12 +117,21 @@ def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
             from . import __version__
 
             plugin.version = __version__  # core features ship with sgoodie itself
-        record.name, record.version, record.description, record.plugin = plugin.name, plugin.version, plugin.description, plugin
+        record.name, record.version, record.description, record.plugin = (
+            plugin.name,
+            plugin.version,
+            plugin.description,
+            plugin,
+        )
         if source != "core" and not _is_enabled(plugin.name, wanted):
             record.state, record.reason = "disabled", "disabled by SGOODIE_PLUGINS"
             continue
         if plugin.api_version != API_VERSION:
-            _fail(app, record, f"was written for plugin API version {plugin.api_version}; this sgoodie provides version {API_VERSION}. Upgrade the plugin.")
+            _fail(
+                app,
+                record,
+                f"was written for plugin API version {plugin.api_version}; this sgoodie provides version {API_VERSION}. Upgrade the plugin.",
+            )
             continue
         if any(other.name == plugin.name for other in registry.enabled() if other is not plugin):
             _fail(app, record, "has the same name as a plugin already loaded")
@@ -168,7 +177,9 @@ def _candidates() -> Iterator[tuple[str, str, Callable[[], Any]]]:
 
 def _builtin_names() -> list[str]:
     package = importlib.import_module(BUILTIN_PACKAGE)
-    return sorted(info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_"))
+    return sorted(
+        info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_")
+    )
 
 
 def builtin_plugin_settings() -> tuple[Setting, ...]:
@@ -240,7 +251,12 @@ def _connect(app: Flask, plugin: Plugin, handler: SignalHandler) -> Callable[...
         try:
             handler.function(sender, **kwargs)
         except Exception:
-            app.logger.exception("plugin %s: handler %s for signal %r failed; skipped", plugin.name, handler.function.__name__, handler.signal.name)
+            app.logger.exception(
+                "plugin %s: handler %s for signal %r failed; skipped",
+                plugin.name,
+                handler.function.__name__,
+                handler.signal.name,
+            )
 
     handler.signal.connect(receiver, sender=app, weak=True)
     return receiver

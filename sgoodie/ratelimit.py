@@ -26,7 +26,9 @@ class Window:
 
     def hit(self, key: str) -> int:
         """Record one event; returns how many happened in the current window."""
-        return services().store.records.increment(self.collection, key, "count", expires_at=self._new_expiry(key))
+        return services().store.records.increment(
+            self.collection, key, "count", expires_at=self._new_expiry(key)
+        )
 
     def exceeded(self, key: str) -> bool:
         return self.count(key) >= self.limit

@@ -37,7 +37,9 @@ class Services:
         """The site settings, read once per request."""
         cached = g.get("sgoodie_site_settings")
         if cached is None:
-            cached = g.sgoodie_site_settings = SiteSettings.from_page(self.store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+            cached = g.sgoodie_site_settings = SiteSettings.from_page(
+                self.store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+            )
         return cached
 
     def purge(self, *tags: str) -> None:

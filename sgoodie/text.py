@@ -10,7 +10,25 @@ import markdown as _markdown
 import nh3
 from markupsafe import Markup
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "hr", "code", "pre"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "code",
+    "pre",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -20,7 +38,15 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = _markdown.markdown(text, extensions=["sane_lists"], output_format="html")
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener"))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener",
+        )
+    )
 
 
 def plain_text(text: str | None, limit: int | None = None) -> str:
@@ -30,7 +56,13 @@ def plain_text(text: str | None, limit: int | None = None) -> str:
         return ""
     html = _markdown.markdown(text)
     words = " ".join(nh3.clean(html, tags=set()).split())
-    words = words.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+    words = (
+        words.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#39;", "'")
+    )
     if limit is None or len(words) <= limit:
         return words
     return words[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

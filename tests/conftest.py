@@ -19,7 +19,9 @@ ADMIN_PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret"})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret"}
+    )
     with app.app_context():
         services().store.init_schema()
     yield app
@@ -61,13 +63,17 @@ class AdminActions:
 
     def csrf_token(self, url: str = "/admin/login") -> str:
         html = self.client.get(url).get_data(as_text=True)
-        match = re.search(r'name="csrf[-_]token" (?:content|value)="([^"]+)"', html) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        match = re.search(r'name="csrf[-_]token" (?:content|value)="([^"]+)"', html) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', html
+        )
         assert match, f"no CSRF token on {url}"
         return match.group(1)
 
     def login(self, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, next: str = ""):
         token = self.csrf_token()
-        return self.client.post("/admin/login", data={"email": email, "password": password, "csrf_token": token, "next": next})
+        return self.client.post(
+            "/admin/login", data={"email": email, "password": password, "csrf_token": token, "next": next}
+        )
 
     def post(self, url: str, data: dict | None = None, **kwargs):
         data = dict(data or {})
@@ -75,7 +81,11 @@ class AdminActions:
         return self.client.post(url, data=data, **kwargs)
 
     def post_json(self, url: str, payload: dict):
-        return self.client.post(url, json=payload, headers={"X-CSRFToken": self.csrf_token("/admin/"), "Accept": "application/json"})
+        return self.client.post(
+            url,
+            json=payload,
+            headers={"X-CSRFToken": self.csrf_token("/admin/"), "Accept": "application/json"},
+        )
 
     def logout(self):
         return self.post("/admin/logout")
@@ -146,7 +156,19 @@ def redis_server(tmp_path_factory):
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
@@ -186,7 +208,16 @@ class Portfolio:
     def __init__(self, app):
         self.app = app
 
-    def project(self, title: str, category: str = "interiors", *, published: bool = True, featured: bool = False, photos: int = 2, **fields):
+    def project(
+        self,
+        title: str,
+        category: str = "interiors",
+        *,
+        published: bool = True,
+        featured: bool = False,
+        photos: int = 2,
+        **fields,
+    ):
         from sgoodie import content
         from sgoodie.domain import Photo, Project, Variant
 
@@ -194,11 +225,24 @@ class Portfolio:
             project = content.create_project(Project(title=title, category=category, **fields))
             store = services().store
             for index in range(photos):
-                photo = Photo(project_id=project.id, status="ready", alt_text=f"{title} photo {index + 1}", width=1600, height=1067,
-                              dominant_color="#a08060", filename=f"photo-{index + 1}.jpg")
+                photo = Photo(
+                    project_id=project.id,
+                    status="ready",
+                    alt_text=f"{title} photo {index + 1}",
+                    width=1600,
+                    height=1067,
+                    dominant_color="#a08060",
+                    filename=f"photo-{index + 1}.jpg",
+                )
                 photo.original_key = f"projects/{project.id}/original/{photo.id}.jpg"
                 photo.variants = [
-                    Variant(width, round(width * 1067 / 1600), fmt, f"projects/{project.id}/variants/{photo.id}/{width}.{ext}", 1000)
+                    Variant(
+                        width,
+                        round(width * 1067 / 1600),
+                        fmt,
+                        f"projects/{project.id}/variants/{photo.id}/{width}.{ext}",
+                        1000,
+                    )
                     for width in (320, 640, 960, 1280, 1600)
                     for fmt, ext in (("avif", "avif"), ("webp", "webp"), ("jpeg", "jpg"))
                 ]

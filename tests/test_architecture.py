@@ -36,7 +36,9 @@ def test_plugins_may_import_nothing_of_sgoodie_but_the_plugin_api():
 def test_every_built_in_plugin_is_independent_of_the_others():
     plugins = {path.parent.name for path in (PACKAGE / "plugins").glob("*/__init__.py")}
     plugins |= {path.stem for path in (PACKAGE / "plugins").glob("*.py") if path.stem != "__init__"}
-    assert {name.removeprefix("sgoodie.plugins.") for name in _contracts()["plugins-independent"]["modules"]} == plugins
+    assert {
+        name.removeprefix("sgoodie.plugins.") for name in _contracts()["plugins-independent"]["modules"]
+    } == plugins
 
 
 def _status_writes(path: Path) -> list[int]:
@@ -44,19 +46,36 @@ def _status_writes(path: Path) -> list[int]:
     exception setting its own HTTP `self.status` is no photo)."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+            else []
+        )
         for target in targets:
             for part in ast.walk(target):
-                if isinstance(part, ast.Attribute) and part.attr == "status" and getattr(part.value, "id", "") != "self":
+                if (
+                    isinstance(part, ast.Attribute)
+                    and part.attr == "status"
+                    and getattr(part.value, "id", "") != "self"
+                ):
                     lines.append(node.lineno)
         if (
-            isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setattr" and len(node.args) > 1
-            and isinstance(node.args[1], ast.Constant) and node.args[1].value == "status"
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "setattr"
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == "status"
         ):
             lines.append(node.lineno)
     return lines
 
 
 def test_a_photos_status_is_changed_in_exactly_one_module():
-    writers = {str(path.relative_to(ROOT)): lines for path in PACKAGE.rglob("*.py") if (lines := _status_writes(path))}
+    writers = {
+        str(path.relative_to(ROOT)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := _status_writes(path))
+    }
     assert set(writers) == {"sgoodie/photos/lifecycle.py"}, writers

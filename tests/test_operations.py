@@ -14,7 +14,9 @@ from sgoodie.services import services
 
 
 def _app(tmp_path, **config):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret", **config})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret", **config}
+    )
     with app.app_context():
         services().store.init_schema()
     return app
@@ -26,8 +28,12 @@ def test_every_response_carries_a_request_id_cache_hits_included(app, client, po
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
     ids = {first.headers["X-Request-ID"], second.headers["X-Request-ID"]}
     assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
-    assert client.get("/healthz", headers={"X-Request-ID": "Root=1-67891233-abcdef012345678912345678"}).headers["X-Request-ID"] == \
-        "Root=1-67891233-abcdef012345678912345678"  # the load balancer's id is kept
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "Root=1-67891233-abcdef012345678912345678"}).headers[
+            "X-Request-ID"
+        ]
+        == "Root=1-67891233-abcdef012345678912345678"
+    )  # the load balancer's id is kept
     assert client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"] != "<script>"
 
 
@@ -43,8 +49,12 @@ def test_behind_cloudfront_and_the_load_balancer_links_are_https_and_the_client_
         return "ok"
 
     client = app.test_client()
-    headers = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9, 130.176.0.1", "X-Forwarded-Proto": "https",
-               "X-Forwarded-Host": "evil.example", "Host": "sgoodie.com"}
+    headers = {
+        "X-Forwarded-For": "198.51.100.7, 203.0.113.9, 130.176.0.1",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "Host": "sgoodie.com",
+    }
     client.get("/_whoami", headers=headers)
     assert seen["addr"] == "203.0.113.9"  # two hops trusted: the spoofed first entry is not believed
     home = client.get("/", headers=headers).get_data(as_text=True)
@@ -55,7 +65,9 @@ def test_behind_cloudfront_and_the_load_balancer_links_are_https_and_the_client_
 
 
 def test_without_proxy_hops_forwarded_headers_are_ignored(app, client):
-    home = client.get("/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}).get_data(as_text=True)
+    home = client.get(
+        "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+    ).get_data(as_text=True)
     assert '<link rel="canonical" href="http://localhost/">' in home
 
 

@@ -6,6 +6,13 @@ from flask import Blueprint
 
 from ..auth import admins_only, private_response
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static", static_url_path="/static")
+bp = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/admin",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 admins_only(bp, open_endpoints={"admin.login", "admin.static"})
 bp.after_request(private_response)

@@ -21,7 +21,14 @@ def dashboard():
         projects = store.projects_in_category(slug)
         published = [p for p in projects if p.published]
         drafts += [p for p in projects if not p.published]
-        categories.append({"slug": slug, "name": name, "published": len(published), "drafts": len(projects) - len(published)})
+        categories.append(
+            {
+                "slug": slug,
+                "name": name,
+                "published": len(published),
+                "drafts": len(projects) - len(published),
+            }
+        )
     pending = {status: store.photos_with_status(status) for status in ATTENTION_STATUSES}
     titles = {}
     for photo in pending["failed"]:

@@ -29,7 +29,10 @@ def choices(pairs) -> list[SelectChoice]:
     """A select's options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
 
-MARKDOWN_HINT = "Formatting: **bold**, *italic*, [link](https://…), blank line for a new paragraph, - for a list."
+
+MARKDOWN_HINT = (
+    "Formatting: **bold**, *italic*, [link](https://…), blank line for a new paragraph, - for a list."
+)
 
 
 class LoginForm(FlaskForm):
@@ -39,26 +42,53 @@ class LoginForm(FlaskForm):
 
 
 class ProjectForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(message="A title is required."), Length(max=domain.TITLE_MAX)])
+    title = StringField(
+        "Title", validators=[DataRequired(message="A title is required."), Length(max=domain.TITLE_MAX)]
+    )
     slug = StringField(
         "Address",
         description="The end of the project's URL. Leave empty to make one from the title. Old addresses keep working.",
-        validators=[Optional(), Length(max=domain.SLUG_MAX), Regexp(domain.SLUG_RE.pattern, message="Use lowercase letters, digits and single hyphens, e.g. lisbon-loft.")],
+        validators=[
+            Optional(),
+            Length(max=domain.SLUG_MAX),
+            Regexp(
+                domain.SLUG_RE.pattern,
+                message="Use lowercase letters, digits and single hyphens, e.g. lisbon-loft.",
+            ),
+        ],
     )
     category = SelectField("Category", validators=[DataRequired()])
-    description = TextAreaField("Description", description=MARKDOWN_HINT, validators=[Length(max=domain.DESCRIPTION_MAX)])
+    description = TextAreaField(
+        "Description", description=MARKDOWN_HINT, validators=[Length(max=domain.DESCRIPTION_MAX)]
+    )
     location = StringField("Location", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
     client = StringField("Client", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
-    published = BooleanField("Published", description="Visible to visitors. Every photo needs alt text first.")
+    published = BooleanField(
+        "Published", description="Visible to visitors. Every photo needs alt text first."
+    )
     featured = BooleanField("Featured on the home page")
-    cover_photo_id = SelectField("Cover photo", choices=choices([("", "First ready photo")]), validate_choice=False)
-    seo_title = StringField("Search title", description="Shown in search results and browser tabs. Default: the title.", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
-    seo_description = TextAreaField("Search description", description="One or two sentences for search results. Default: the start of the description.", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
+    cover_photo_id = SelectField(
+        "Cover photo", choices=choices([("", "First ready photo")]), validate_choice=False
+    )
+    seo_title = StringField(
+        "Search title",
+        description="Shown in search results and browser tabs. Default: the title.",
+        validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)],
+    )
+    seo_description = TextAreaField(
+        "Search description",
+        description="One or two sentences for search results. Default: the start of the description.",
+        validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)],
+    )
     version = HiddenField()
 
 
 class PhotoTextForm(FlaskForm):
-    alt_text = StringField("Alt text", description="Describe the photo for people who cannot see it.", validators=[Length(max=domain.ALT_TEXT_MAX)])
+    alt_text = StringField(
+        "Alt text",
+        description="Describe the photo for people who cannot see it.",
+        validators=[Length(max=domain.ALT_TEXT_MAX)],
+    )
     caption = StringField("Caption", validators=[Optional(), Length(max=domain.CAPTION_MAX)])
 
 
@@ -70,13 +100,17 @@ class ImageSlotForm(PlainForm):
     """One photo on a page: keep it, choose one from the portfolio, upload one, or remove it."""
 
     choice = SelectField("Photo", choices=[], validate_choice=False)
-    upload = FileField("Or upload a photo", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload a {INPUT_LABEL} photo.")])
+    upload = FileField(
+        "Or upload a photo", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload a {INPUT_LABEL} photo.")]
+    )
     alt = StringField("Alt text", validators=[Length(max=domain.ALT_TEXT_MAX)])
 
 
 class PageSeoMixin:
     seo_title = StringField("Search title", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
-    seo_description = TextAreaField("Search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
+    seo_description = TextAreaField(
+        "Search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)]
+    )
     version = HiddenField()
 
 
@@ -99,7 +133,9 @@ class AboutPageForm(PageSeoMixin, FlaskForm):
 class PackageForm(PlainForm):
     name = StringField("Name", validators=[Optional(), Length(max=80)])
     price = StringField("Price", validators=[Optional(), Length(max=60)])
-    details = TextAreaField("What's included", description=MARKDOWN_HINT, validators=[Optional(), Length(max=2000)])
+    details = TextAreaField(
+        "What's included", description=MARKDOWN_HINT, validators=[Optional(), Length(max=2000)]
+    )
 
 
 class BrandingPageForm(PageSeoMixin, FlaskForm):
@@ -109,7 +145,9 @@ class BrandingPageForm(PageSeoMixin, FlaskForm):
     offer = TextAreaField("More about the offer", description=MARKDOWN_HINT, validators=[Length(max=5000)])
     gallery_remove = FieldList(BooleanField("Remove"), min_entries=0)
     gallery_add = SelectField("Add a photo from the portfolio", choices=[], validate_choice=False)
-    gallery_upload = MultipleFileField("Or upload photos", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload {INPUT_LABEL} photos.")])
+    gallery_upload = MultipleFileField(
+        "Or upload photos", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload {INPUT_LABEL} photos.")]
+    )
 
 
 class CategoryPageForm(PageSeoMixin, FlaskForm):
@@ -123,18 +161,37 @@ class SettingsForm(FlaskForm):
     contact_email = EmailField("Contact email", validators=[Optional(), Email(check_deliverability=False)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     location = StringField("Based in", validators=[Optional(), Length(max=120)])
-    instagram = StringField("Instagram", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
-    linkedin = StringField("LinkedIn", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
-    facebook = StringField("Facebook", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
-    pinterest = StringField("Pinterest", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")])
-    default_seo_description = TextAreaField("Default search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)])
+    instagram = StringField(
+        "Instagram", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+    )
+    linkedin = StringField(
+        "LinkedIn", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+    )
+    facebook = StringField(
+        "Facebook", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+    )
+    pinterest = StringField(
+        "Pinterest", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+    )
+    default_seo_description = TextAreaField(
+        "Default search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)]
+    )
     version = HiddenField()
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters.")])
-    confirm = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("new", message="The two passwords differ.")])
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters."),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("new", message="The two passwords differ.")],
+    )
 
 
 class MoveForm(FlaskForm):

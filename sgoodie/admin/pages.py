@@ -50,13 +50,18 @@ def edit_page(page_id: str):
         getattr(form, slot).choice.choices = choices(_slot_choices(page, slot, photo_choices))
     if kind == "personal-branding":
         form.gallery_add.choices = choices([("", "—")] + photo_choices)
-    featured = services().store.projects_by_ids(page.content.get("featured_order", [])) if kind == "home" else []
+    featured = (
+        services().store.projects_by_ids(page.content.get("featured_order", [])) if kind == "home" else []
+    )
 
     status = 200
     if form.validate_on_submit():
         edited = Page(page.id, dict(page.content), dict(page.images), version=int(form.version.data or 0))
         edited.content.update({name: (getattr(form, name).data or "").strip() for name in TEXT_FIELDS[kind]})
-        edited.seo_title, edited.seo_description = (form.seo_title.data or "").strip(), (form.seo_description.data or "").strip()
+        edited.seo_title, edited.seo_description = (
+            (form.seo_title.data or "").strip(),
+            (form.seo_description.data or "").strip(),
+        )
         changes = ImageChanges()
         try:
             if slot:
@@ -68,8 +73,11 @@ def edit_page(page_id: str):
             stored = content.save_page(edited)
         except StaleVersionError:
             changes.rollback()
-            flash("Someone else saved this page while you were editing. Your text is below and has not been saved yet; "
-                  "open the page in a new tab to compare, then save again to replace their version.", "error")
+            flash(
+                "Someone else saved this page while you were editing. Your text is below and has not been saved yet; "
+                "open the page in a new tab to compare, then save again to replace their version.",
+                "error",
+            )
             form.version.data = str(services().store.get_pages([page_id])[page_id].version)
             status = 409
         except ImageError as exc:
@@ -79,8 +87,11 @@ def edit_page(page_id: str):
         else:
             changes.commit()
             if lifecycle.queue_page_photos(stored):
-                flash(f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
-                      "(the current ones stay until then).", "success")
+                flash(
+                    f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
+                    "(the current ones stay until then).",
+                    "success",
+                )
             else:
                 flash(f"Saved the {_title(page_id)} page. Visitors see the change now.", "success")
             return redirect(url_for("admin.edit_page", page_id=page_id))
@@ -90,10 +101,26 @@ def edit_page(page_id: str):
             form.featured_order.data = ",".join(page.content.get("featured_order", []))
     if form.errors:
         status = 400
-    gallery = [(image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []]
-    pending = page.images.get(slot) if slot and shown_page_photo(page.images.get(slot)) is not page.images.get(slot) else None
-    return render_template("admin/page_form.html", form=form, page=page, kind=kind, title=_title(page_id), image_slot=slot,
-                           featured=featured, gallery=gallery, pending=pending, confirm_form=ConfirmForm()), status
+    gallery = [
+        (image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []
+    ]
+    pending = (
+        page.images.get(slot)
+        if slot and shown_page_photo(page.images.get(slot)) is not page.images.get(slot)
+        else None
+    )
+    return render_template(
+        "admin/page_form.html",
+        form=form,
+        page=page,
+        kind=kind,
+        title=_title(page_id),
+        image_slot=slot,
+        featured=featured,
+        gallery=gallery,
+        pending=pending,
+        confirm_form=ConfirmForm(),
+    ), status
 
 
 class ImageChanges:
@@ -149,7 +176,11 @@ def settings():
         form.version.data = str(current.version)
     status = 200
     if form.validate_on_submit():
-        values = {name: (getattr(form, name).data or "").strip() for name in SiteSettings.__dataclass_fields__ if name != "version"}
+        values = {
+            name: (getattr(form, name).data or "").strip()
+            for name in SiteSettings.__dataclass_fields__
+            if name != "version"
+        }
         edited = SiteSettings(**values, version=int(form.version.data or 0))
         try:
             content.save_settings(edited, base)
@@ -157,7 +188,10 @@ def settings():
             for name, message in exc.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
         except StaleVersionError:
-            flash("Someone else saved the settings while you were editing. Your values are below; save again to replace theirs.", "error")
+            flash(
+                "Someone else saved the settings while you were editing. Your values are below; save again to replace theirs.",
+                "error",
+            )
             form.version.data = str(current.version)
             status = 409
         else:
@@ -201,7 +235,12 @@ def _portfolio_choices() -> list[tuple[str, str]]:
         for project in services().store.projects_in_category(category):
             for index, photo in enumerate(services().store.photos_for_project(project.id), start=1):
                 if photo.is_ready:
-                    choices.append((f"photo:{photo.id}", f"{project.title} — {index}. {photo.alt_text or photo.filename}"[:100]))
+                    choices.append(
+                        (
+                            f"photo:{photo.id}",
+                            f"{project.title} — {index}. {photo.alt_text or photo.filename}"[:100],
+                        )
+                    )
     return choices
 
 
@@ -255,7 +294,11 @@ def _apply_featured_order(page: Page, value: str, move: str) -> None:
 
 def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -> None:
     page.content["packages"] = [
-        {"name": p["name"].strip(), "price": (p["price"] or "").strip(), "details": (p["details"] or "").strip()}
+        {
+            "name": p["name"].strip(),
+            "price": (p["price"] or "").strip(),
+            "details": (p["details"] or "").strip(),
+        }
         for p in form.packages.data
         if (p.get("name") or "").strip()
     ]
@@ -265,9 +308,18 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
         if image.get("id") in remove:
             changes.replaced.append(image)
         else:
-            gallery.append({**image, "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[:250]})
+            gallery.append(
+                {
+                    **image,
+                    "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[
+                        :250
+                    ],
+                }
+            )
     if form.gallery_add.data:
-        gallery.append(changes.add(lifecycle.from_portfolio(page.id, form.gallery_add.data.removeprefix("photo:"), "")))
+        gallery.append(
+            changes.add(lifecycle.from_portfolio(page.id, form.gallery_add.data.removeprefix("photo:"), ""))
+        )
     for upload in form.gallery_upload.data or []:
         if getattr(upload, "filename", ""):
             gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))

@@ -35,7 +35,9 @@ def _wants_json() -> bool:
 def photos(project_id: str):
     project = get_project_or_404(project_id)
     listed = services().store.photos_for_project(project.id)
-    forms = {p.id: PhotoTextForm(prefix=p.id, data={"alt_text": p.alt_text, "caption": p.caption}) for p in listed}
+    forms = {
+        p.id: PhotoTextForm(prefix=p.id, data={"alt_text": p.alt_text, "caption": p.caption}) for p in listed
+    }
     missing_alt = sum(1 for p in listed if p.is_ready and not p.alt_text.strip())
     return render_template(
         "admin/photos.html",
@@ -57,7 +59,11 @@ def photo_text(photo_id: str):
         try:
             photo = content.update_photo_text(photo, form.alt_text.data or "", form.caption.data or "")
         except (ValidationError, StaleVersionError) as exc:
-            message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else "This photo changed meanwhile; reload the page."
+            message = (
+                "; ".join(exc.errors.values())
+                if isinstance(exc, ValidationError)
+                else "This photo changed meanwhile; reload the page."
+            )
             if _wants_json():
                 return json_error("invalid", message, 409)
             flash(message, "error")

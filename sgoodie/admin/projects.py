@@ -15,7 +15,19 @@ from ..stores import ConflictError, NotFoundError, StaleVersionError
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
-EDITABLE = ("title", "slug", "category", "description", "location", "client", "published", "featured", "cover_photo_id", "seo_title", "seo_description")
+EDITABLE = (
+    "title",
+    "slug",
+    "category",
+    "description",
+    "location",
+    "client",
+    "published",
+    "featured",
+    "cover_photo_id",
+    "seo_title",
+    "seo_description",
+)
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
 
 
@@ -33,8 +45,14 @@ def projects():
     if category not in categories:
         abort(404)
     listed = services().store.projects_in_category(category)
-    counts = {slug: len(services().store.projects_in_category(slug)) for slug in categories} if len(categories) <= 6 else {}
-    return render_template("admin/projects.html", category=category, projects=listed, counts=counts, move_form=MoveForm())
+    counts = (
+        {slug: len(services().store.projects_in_category(slug)) for slug in categories}
+        if len(categories) <= 6
+        else {}
+    )
+    return render_template(
+        "admin/projects.html", category=category, projects=listed, counts=counts, move_form=MoveForm()
+    )
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -76,10 +94,16 @@ def edit_project(project_id: str):
         except NotFoundError:
             abort(404, "This project was deleted while you were editing it.")
         else:
-            flash(f"Saved “{saved.title}”." + (" It is live." if saved.published and not project.published else ""), "success")
+            flash(
+                f"Saved “{saved.title}”."
+                + (" It is live." if saved.published and not project.published else ""),
+                "success",
+            )
             return redirect(url_for("admin.edit_project", project_id=saved.id))
     status = 409 if conflict else 400 if form.errors else 200
-    return render_template("admin/project_form.html", form=form, project=project, photos=photos, conflict=conflict), status
+    return render_template(
+        "admin/project_form.html", form=form, project=project, photos=photos, conflict=conflict
+    ), status
 
 
 @bp.route("/projects/<project_id>/delete", methods=["GET", "POST"])
@@ -92,7 +116,9 @@ def delete_project(project_id: str):
         flash(f"Deleted “{project.title}”, its {len(photos)} photos and all their files.", "success")
         return redirect(url_for("admin.projects", category=project.category))
     files = len(services().blobs.list_keys(f"projects/{project.id}/"))
-    return render_template("admin/project_delete.html", project=project, photos=photos, files=files, form=form)
+    return render_template(
+        "admin/project_delete.html", project=project, photos=photos, files=files, form=form
+    )
 
 
 @bp.post("/projects/<project_id>/move")
@@ -109,8 +135,14 @@ def reorder_projects():
     """Drag and drop: the whole new order of one category in one request, one atomic write."""
     data = request.get_json(silent=True) or {}
     category, ids = data.get("category"), data.get("ids")
-    if category not in services().categories or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return json_error("bad_request", "Send {category, ids: [...]} listing every project of the category.", 400)
+    if (
+        category not in services().categories
+        or not isinstance(ids, list)
+        or not all(isinstance(i, str) for i in ids)
+    ):
+        return json_error(
+            "bad_request", "Send {category, ids: [...]} listing every project of the category.", 400
+        )
     try:
         content.reorder_projects(category, ids)
     except ValueError as exc:
@@ -128,14 +160,27 @@ def preview_project(project_id: str):
 def _prepare(form: ProjectForm, photos: list) -> None:
     form.category.choices = choices(services().categories.items())
     ready = [p for p in photos if p.is_ready]
-    form.cover_photo_id.choices = choices([("", "First ready photo")] + [
-        (p.id, f"Photo {i}: {p.alt_text or p.filename or 'no alt text yet'}"[:90]) for i, p in enumerate(ready, start=1)
-    ])
+    form.cover_photo_id.choices = choices(
+        [("", "First ready photo")]
+        + [
+            (p.id, f"Photo {i}: {p.alt_text or p.filename or 'no alt text yet'}"[:90])
+            for i, p in enumerate(ready, start=1)
+        ]
+    )
 
 
 def _values(form: ProjectForm) -> dict:
     values = {name: getattr(form, name).data for name in EDITABLE}
-    for name in ("title", "slug", "description", "location", "client", "seo_title", "seo_description", "cover_photo_id"):
+    for name in (
+        "title",
+        "slug",
+        "description",
+        "location",
+        "client",
+        "seo_title",
+        "seo_description",
+        "cover_photo_id",
+    ):
         values[name] = (values[name] or "").strip()
     values["slug"] = values["slug"] or slugify(values["title"])
     return values
@@ -156,4 +201,3 @@ def _changed_fields(form: ProjectForm, current: Project) -> list[str]:
     this editor started from is unknown, so name the fields where theirs differs from ours)."""
     typed = _values(form)
     return [FIELD_LABELS[name] for name in EDITABLE if getattr(current, name) != typed[name]]
-

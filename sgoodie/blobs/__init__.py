@@ -38,7 +38,9 @@ class BlobStore(Protocol):
         """Copy `stream` into `key` without holding it in memory; the type follows from the key's
         extension. More than `max_bytes` raises ValueError and leaves nothing stored. Returns the size."""
 
-    def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
+    def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600
+    ) -> dict[str, Any]:
         """{url, fields}: a browser POSTs the fields plus `file` (multipart/form-data) to `url`, and
         the file is stored at `key` if it has this type, at most `max_bytes` bytes, and arrives
         within `expires_in` seconds. The admin's uploader is the same code on every backend."""

@@ -43,14 +43,28 @@ class UploadSigner:
 
 
 class LocalBlobStore:
-    def __init__(self, root: str | Path, *, signer: UploadSigner | None = None, upload_url: Callable[[], str] | None = None):
+    def __init__(
+        self,
+        root: str | Path,
+        *,
+        signer: UploadSigner | None = None,
+        upload_url: Callable[[], str] | None = None,
+    ):
         self.root = Path(root).resolve()
         self.signer = signer
-        self.upload_url = upload_url  # the app's upload endpoint, resolved when a form is made (needs a request)
+        self.upload_url = (
+            upload_url  # the app's upload endpoint, resolved when a form is made (needs a request)
+        )
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], *, upload_url: Callable[[], str] | None = None) -> LocalBlobStore:
-        return cls(Path(config["INSTANCE_PATH"]) / "media", signer=UploadSigner(config["SECRET_KEY"]), upload_url=upload_url)
+    def from_config(
+        cls, config: Mapping[str, Any], *, upload_url: Callable[[], str] | None = None
+    ) -> LocalBlobStore:
+        return cls(
+            Path(config["INSTANCE_PATH"]) / "media",
+            signer=UploadSigner(config["SECRET_KEY"]),
+            upload_url=upload_url,
+        )
 
     def path(self, key: str) -> Path:
         """The file for `key`, refusing anything that would escape the media folder."""
@@ -91,7 +105,9 @@ class LocalBlobStore:
             raise
         return written
 
-    def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
+    def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600
+    ) -> dict[str, Any]:
         """A form for the app's upload endpoint, its token the grant for this key, type and size."""
         if self.signer is None or self.upload_url is None:
             raise RuntimeError("this blob store was made without an upload endpoint (see create_blob_store)")

@@ -41,7 +41,9 @@ class S3BlobStore:
         self.client = client
         self.bucket = bucket
         self.region = region
-        self.upload_endpoint = upload_endpoint  # where browsers post uploads, when not where the app reaches S3
+        self.upload_endpoint = (
+            upload_endpoint  # where browsers post uploads, when not where the app reaches S3
+        )
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> S3BlobStore:
@@ -75,7 +77,9 @@ class S3BlobStore:
         """Upload in parts above boto3's multipart threshold (8 MB), so memory stays bounded. A
         refused file leaves nothing: boto3 aborts the multipart upload when the read fails."""
         bounded = _Bounded(stream, max_bytes)
-        self.client.upload_fileobj(bounded, self.bucket, key, ExtraArgs={"ContentType": content_type_for(key)})
+        self.client.upload_fileobj(
+            bounded, self.bucket, key, ExtraArgs={"ContentType": content_type_for(key)}
+        )
         return bounded.count
 
     def get(self, key: str) -> bytes:
@@ -103,7 +107,9 @@ class S3BlobStore:
         keys = list(keys)
         for start in range(0, len(keys), 1000):
             batch = [{"Key": key} for key in keys[start : start + 1000]]
-            errors = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}).get("Errors", [])
+            errors = self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+            ).get("Errors", [])
             if errors:  # S3 answers 200 even when single objects could not be deleted
                 shown = ", ".join(f"{e.get('Key')} ({e.get('Code')})" for e in errors[:5])
                 raise OSError(f"S3 refused to delete {len(errors)} object(s): {shown}")
@@ -122,7 +128,9 @@ class S3BlobStore:
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
 
-    def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
+    def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires_in: int = 600
+    ) -> dict[str, Any]:
         """A form the browser posts the file with: only this key, this type, 1..max_bytes."""
         post = self.client.generate_presigned_post(
             Bucket=self.bucket,

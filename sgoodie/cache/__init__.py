@@ -145,7 +145,11 @@ class PageCache:
         with a session cookie (an admin, a visitor who sent a form) gets a fresh render: their
         page may carry their own CSRF token or flash message. Works on the bare WSGI environ so
         hits are served before Flask does any work."""
-        if not self.enabled or environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+        if (
+            not self.enabled
+            or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or environ.get("QUERY_STRING")
+        ):
             return None
         path = environ.get("PATH_INFO") or "/"
         if path.startswith(NEVER_CACHED) or f"{self.session_cookie}=" in environ.get("HTTP_COOKIE", ""):
@@ -240,7 +244,9 @@ class PageCache:
         """Shared hits/misses since the counters started (the dashboard shows it)."""
         with self._lock:
             local_hits, local_misses = self._stats.hits, self._stats.misses
-        values = self._call("read stats", self.cache.cache.get_many, "stats:hits", "stats:misses", "stats:since", default=None)
+        values = self._call(
+            "read stats", self.cache.cache.get_many, "stats:hits", "stats:misses", "stats:since", default=None
+        )
         if values is None:
             return {"available": False, "backend": self.backend_name, "enabled": self.enabled}
         hits = int(values[0] or 0) + local_hits
@@ -318,10 +324,17 @@ class ServeCachedPages:
 
     @staticmethod
     def _respond(entry: dict[str, Any], environ: dict[str, Any], start_response):
-        headers = list(entry["headers"]) + [("ETag", entry["etag"]), ("X-Cache", "HIT"), ("Cache-Control", PUBLIC_CACHE_CONTROL)]
+        headers = list(entry["headers"]) + [
+            ("ETag", entry["etag"]),
+            ("X-Cache", "HIT"),
+            ("Cache-Control", PUBLIC_CACHE_CONTROL),
+        ]
         wanted = environ.get("HTTP_IF_NONE_MATCH", "")
         if wanted and (wanted.strip() == "*" or entry["etag"] in [tag.strip() for tag in wanted.split(",")]):
-            start_response("304 Not Modified", [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-language")])
+            start_response(
+                "304 Not Modified",
+                [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-language")],
+            )
             return []
         body = entry["body"]
         headers.append(("Content-Length", str(len(body))))
@@ -329,7 +342,13 @@ class ServeCachedPages:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
-def init_app(app: Flask, *, records: RecordStore, read_project: Callable[[str], Project | None], tag_paths: cdn.TagPaths) -> PageCache:
+def init_app(
+    app: Flask,
+    *,
+    records: RecordStore,
+    read_project: Callable[[str], Project | None],
+    tag_paths: cdn.TagPaths,
+) -> PageCache:
     """The page cache and CDN invalidations of `app`, configured from its config (`PAGE_CACHE`,
     `REDIS_URL`, `CLOUDFRONT_DISTRIBUTION_ID`). Purges that cannot reach the cache are parked in
     `records`; the purge rules read projects with `read_project`; `tag_paths` turns purged tags

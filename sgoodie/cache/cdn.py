@@ -63,7 +63,11 @@ class TagPaths:
         try:
             return _checked(declared(value))
         except Exception:
-            log.exception("the CDN paths of cache tag %s (declared by %s) could not be worked out; invalidating everything", tag, self._owners[pattern])
+            log.exception(
+                "the CDN paths of cache tag %s (declared by %s) could not be worked out; invalidating everything",
+                tag,
+                self._owners[pattern],
+            )
             return {EVERYTHING}
 
     def paths_for(self, tags: Iterable[str]) -> set[str]:
@@ -91,7 +95,9 @@ class Invalidator:
 
     def __init__(self, distribution_id: str, region: str, endpoint_url: str | None):
         self.distribution_id = distribution_id
-        self._client = boto3.client("cloudfront", region_name=region or "us-east-1", endpoint_url=endpoint_url or None)
+        self._client = boto3.client(
+            "cloudfront", region_name=region or "us-east-1", endpoint_url=endpoint_url or None
+        )
         self._queue: queue.Queue[tuple[frozenset[str], int]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -103,7 +109,9 @@ class Invalidator:
             return
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="sgoodie-cdn-invalidations", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="sgoodie-cdn-invalidations", daemon=True
+                )
                 self._thread.start()
         self._queue.put((paths, 0))
 
@@ -111,7 +119,10 @@ class Invalidator:
         items = sorted(paths)
         response = self._client.create_invalidation(
             DistributionId=self.distribution_id,
-            InvalidationBatch={"Paths": {"Quantity": len(items), "Items": items}, "CallerReference": uuid.uuid4().hex},
+            InvalidationBatch={
+                "Paths": {"Quantity": len(items), "Items": items},
+                "CallerReference": uuid.uuid4().hex,
+            },
         )
         self.sent.append(items)
         return response["Invalidation"]["Id"]
@@ -124,7 +135,12 @@ class Invalidator:
                 log.info("CloudFront invalidation %s sent for %s", invalidation_id, ", ".join(sorted(paths)))
             except Exception as exc:
                 if attempt >= len(RETRY_DELAYS):
-                    log.error("CloudFront invalidation for %s failed %d times, giving up: %s", ", ".join(sorted(paths)), attempt + 1, exc)
+                    log.error(
+                        "CloudFront invalidation for %s failed %d times, giving up: %s",
+                        ", ".join(sorted(paths)),
+                        attempt + 1,
+                        exc,
+                    )
                 else:
                     delay = RETRY_DELAYS[attempt]
                     log.warning("CloudFront invalidation failed (%s); retrying in %d s", exc, delay)

@@ -35,7 +35,9 @@ def photo_tags(photo: Photo, project: Project | None) -> set[str]:
     return tags
 
 
-def connect(app: Flask, purge_tags: Callable[[set[str]], None], read_project: Callable[[str], Project | None]) -> None:
+def connect(
+    app: Flask, purge_tags: Callable[[set[str]], None], read_project: Callable[[str], Project | None]
+) -> None:
     """Purge through `purge_tags` on the app's content signals; `read_project` finds the project
     of a photo whose signal does not carry it."""
 

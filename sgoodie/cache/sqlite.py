@@ -67,15 +67,21 @@ class SQLiteCache(BaseCache):
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
-        rows = self._connection().execute(
-            f"SELECT key, value FROM cache WHERE key IN ({marks}) AND (expires IS NULL OR expires > ?)", (*keys, time.time())
-        ).fetchall()
+        rows = (
+            self._connection()
+            .execute(
+                f"SELECT key, value FROM cache WHERE key IN ({marks}) AND (expires IS NULL OR expires > ?)",
+                (*keys, time.time()),
+            )
+            .fetchall()
+        )
         found = {key: self._load(value) for key, value in rows}
         return [found.get(key) for key in keys]
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
         self._connection().execute(
-            "INSERT OR REPLACE INTO cache (key, value, expires) VALUES (?, ?, ?)", (key, self._dump(value), self._expiry(timeout))
+            "INSERT OR REPLACE INTO cache (key, value, expires) VALUES (?, ?, ?)",
+            (key, self._dump(value), self._expiry(timeout)),
         )
         return True
 
@@ -83,7 +89,10 @@ class SQLiteCache(BaseCache):
         conn = self._connection()
         now = time.time()
         conn.execute("DELETE FROM cache WHERE key = ? AND expires IS NOT NULL AND expires <= ?", (key, now))
-        cursor = conn.execute("INSERT OR IGNORE INTO cache (key, value, expires) VALUES (?, ?, ?)", (key, self._dump(value), self._expiry(timeout)))
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO cache (key, value, expires) VALUES (?, ?, ?)",
+            (key, self._dump(value), self._expiry(timeout)),
+        )
         return cursor.rowcount == 1
 
     def delete(self, key: str) -> bool:
@@ -93,11 +102,15 @@ class SQLiteCache(BaseCache):
         return self.get(key) is not None
 
     def inc(self, key: str, delta: int = 1) -> int:
-        row = self._connection().execute(
-            "INSERT INTO cache (key, value, expires) VALUES (?, ?, NULL) "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value RETURNING value",
-            (key, delta),
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(
+                "INSERT INTO cache (key, value, expires) VALUES (?, ?, NULL) "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value RETURNING value",
+                (key, delta),
+            )
+            .fetchone()
+        )
         return int(row[0])
 
     def dec(self, key: str, delta: int = 1) -> int:
@@ -109,4 +122,8 @@ class SQLiteCache(BaseCache):
 
     def prune(self) -> int:
         """Drop expired entries (run now and then; expired rows are already invisible to reads)."""
-        return self._connection().execute("DELETE FROM cache WHERE expires IS NOT NULL AND expires <= ?", (time.time(),)).rowcount
+        return (
+            self._connection()
+            .execute("DELETE FROM cache WHERE expires IS NOT NULL AND expires <= ?", (time.time(),))
+            .rowcount
+        )

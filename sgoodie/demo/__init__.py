@@ -58,13 +58,23 @@ def seed(force: bool = False, progress: Callable[[str], None] = lambda message: 
     with ThreadPoolExecutor(WORKERS) as pool:
         originals = list(pool.map(paint, photo_jobs))
     photo_ids = []
-    for (project_id, seed_value, _, _, alt, caption), data in zip(photo_jobs, originals, strict=True):  # in order: it is the display order
-        photo = Photo(project_id=project_id, status="queued", filename=f"IMG_{seed_value % 10000:04d}.jpg", content_type="image/jpeg",
-                      size=len(data), alt_text=alt, caption=caption)
+    for (project_id, seed_value, _, _, alt, caption), data in zip(
+        photo_jobs, originals, strict=True
+    ):  # in order: it is the display order
+        photo = Photo(
+            project_id=project_id,
+            status="queued",
+            filename=f"IMG_{seed_value % 10000:04d}.jpg",
+            content_type="image/jpeg",
+            size=len(data),
+            alt_text=alt,
+            caption=caption,
+        )
         photo.original_key = original_key(project_id, photo.id, "jpg")
         services().blobs.put(photo.original_key, data, content_type="image/jpeg")
         services().store.add_photo(photo)
         photo_ids.append(photo.id)
+
     def process(photo_id: str) -> bool:
         with app.app_context():
             photo = photos.process(photo_id)
@@ -92,11 +102,24 @@ def _create_projects() -> tuple[list[Project], list[tuple]]:
     projects, jobs = [], []
     for category, entries in PROJECTS.items():
         for title, location, client, description, featured, photo_texts in entries:
-            project = content.create_project(Project(title=title, category=category, location=location, client=client, description=description))
+            project = content.create_project(
+                Project(
+                    title=title, category=category, location=location, client=client, description=description
+                )
+            )
             projects.append(replace(project, featured=featured))
             for index, (alt, caption) in enumerate(photo_texts):
                 portrait_orientation = index == 3
-                jobs.append((project.id, _seed_for(category, title, str(index)), category, portrait_orientation, alt, caption))
+                jobs.append(
+                    (
+                        project.id,
+                        _seed_for(category, title, str(index)),
+                        category,
+                        portrait_orientation,
+                        alt,
+                        caption,
+                    )
+                )
     return projects, jobs
 
 
@@ -104,7 +127,9 @@ def _publish(projects: list[Project]) -> None:
     for planned in projects:
         current = services().store.get_project(planned.id)
         is_draft = (current.category, current.title) == DRAFT
-        content.save_project(replace(current, published=not is_draft, featured=planned.featured and not is_draft), current)
+        content.save_project(
+            replace(current, published=not is_draft, featured=planned.featured and not is_draft), current
+        )
 
 
 def _fill_pages(projects: list[Project]) -> int:
@@ -125,13 +150,17 @@ def _fill_pages(projects: list[Project]) -> int:
 
     about = store.get_pages(["about"])["about"]
     about.content.update(ABOUT)
-    about.images["portrait"] = photos.store_page_upload("about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT)
+    about.images["portrait"] = photos.store_page_upload(
+        "about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT
+    )
     _save_and_process(about)
 
     branding = store.get_pages(["personal-branding"])["personal-branding"]
     branding.content.update(BRANDING)
     branding.images["gallery"] = [
-        photos.store_page_upload("personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt)
+        photos.store_page_upload(
+            "personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt
+        )
         for alt in BRANDING_GALLERY
     ]
     _save_and_process(branding)
@@ -140,7 +169,10 @@ def _fill_pages(projects: list[Project]) -> int:
 
 def _save_and_process(page: Page) -> None:
     stored = content.save_page(page)
-    for image in [*(v for v in stored.images.values() if isinstance(v, dict)), *stored.images.get("gallery", [])]:
+    for image in [
+        *(v for v in stored.images.values() if isinstance(v, dict)),
+        *stored.images.get("gallery", []),
+    ]:
         photos.process(photos.page_ref(stored.id, image["id"]))
 
 

@@ -42,22 +42,30 @@ def _vertical(size: tuple[int, int], top: RGB, bottom: RGB, mid: RGB | None = No
     return ImageOps.colorize(ramp, top, bottom, mid)
 
 
-def _glow(size: tuple[int, int], center: tuple[float, float], radius: float, color: RGB, strength: float) -> Image.Image:
+def _glow(
+    size: tuple[int, int], center: tuple[float, float], radius: float, color: RGB, strength: float
+) -> Image.Image:
     """A soft pool of light, to be added onto a picture (drawn small and blurred, then enlarged)."""
     factor = 8
     small = (max(1, size[0] // factor), max(1, size[1] // factor))
     mask = Image.new("L", small, 0)
     cx, cy, r = center[0] / factor, center[1] / factor, radius / factor
-    ImageDraw.Draw(mask).ellipse([cx - r * 0.5, cy - r * 0.5, cx + r * 0.5, cy + r * 0.5], fill=int(255 * strength))
+    ImageDraw.Draw(mask).ellipse(
+        [cx - r * 0.5, cy - r * 0.5, cx + r * 0.5, cy + r * 0.5], fill=int(255 * strength)
+    )
     mask = mask.filter(ImageFilter.GaussianBlur(r * 0.45)).resize(size, Image.Resampling.BILINEAR)
     return Image.composite(Image.new("RGB", size, color), Image.new("RGB", size, (0, 0, 0)), mask)
 
 
-def _finish(image: Image.Image, rng: random.Random, softness: float = 1.0, vignette: float = 0.35, grain: float = 6.0) -> Image.Image:
+def _finish(
+    image: Image.Image, rng: random.Random, softness: float = 1.0, vignette: float = 0.35, grain: float = 6.0
+) -> Image.Image:
     """Lens softness, vignette and film grain: what makes flat shapes read as a photograph."""
     image = image.filter(ImageFilter.GaussianBlur(softness))
     w, h = image.size
-    edges = Image.radial_gradient("L").resize((w, h)).point(lambda v: 255 - int(max(0, v - 90) * vignette * 1.6))
+    edges = (
+        Image.radial_gradient("L").resize((w, h)).point(lambda v: 255 - int(max(0, v - 90) * vignette * 1.6))
+    )
     image = ImageChops.multiply(image, Image.merge("RGB", (edges, edges, edges)))
     noise = Image.effect_noise((w, h), grain).convert("RGB")
     return ImageChops.add(image, noise, scale=1.0, offset=-128)
@@ -107,7 +115,9 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     mid = (wx0 + wx1) / 2
     draw.line([(mid, top(mid)), (mid, bottom(mid))], fill=_shade(wall, 0.7), width=6)
     spill = Image.new("L", size, 0)
-    ImageDraw.Draw(spill).polygon([(wx0 + w * 0.1, h), (wx1 + w * 0.45, h), (bx0 + w * 0.2, by1 + h * 0.05), (bx0, by1)], fill=120)
+    ImageDraw.Draw(spill).polygon(
+        [(wx0 + w * 0.1, h), (wx1 + w * 0.45, h), (bx0 + w * 0.2, by1 + h * 0.05), (bx0, by1)], fill=120
+    )
     spill = spill.filter(ImageFilter.GaussianBlur(w * 0.03))
     image = Image.composite(Image.new("RGB", size, (255, 246, 226)), image, spill)
     draw = ImageDraw.Draw(image)
@@ -123,13 +133,26 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     image = _darken(image, _shadow(size, (sx0 - 30, sofa_y - 40, sx1 + 40, sofa_y + 60), 30))
     draw = ImageDraw.Draw(image)
     rug = _mix(accent, (240, 232, 220), 0.6)
-    draw.polygon([(sx0 - w * 0.08, h * 0.92), (sx1 + w * 0.12, h * 0.92), (sx1 + w * 0.02, sofa_y + h * 0.06), (sx0, sofa_y + h * 0.06)], fill=rug)
+    draw.polygon(
+        [
+            (sx0 - w * 0.08, h * 0.92),
+            (sx1 + w * 0.12, h * 0.92),
+            (sx1 + w * 0.02, sofa_y + h * 0.06),
+            (sx0, sofa_y + h * 0.06),
+        ],
+        fill=rug,
+    )
     sofa = _shade(accent, 1.1)
     _rounded(draw, (sx0, sofa_y - h * 0.2, sx1, sofa_y - h * 0.06), 26, _shade(sofa, 0.9))
     _rounded(draw, (sx0 - 20, sofa_y - h * 0.1, sx1 + 20, sofa_y), 22, sofa)
     for k in range(3):
         cx = sx0 + (sx1 - sx0) * (0.17 + 0.33 * k)
-        _rounded(draw, (cx - w * 0.05, sofa_y - h * 0.17, cx + w * 0.05, sofa_y - h * 0.08), 30, _mix(sofa, (250, 245, 236), 0.35))
+        _rounded(
+            draw,
+            (cx - w * 0.05, sofa_y - h * 0.17, cx + w * 0.05, sofa_y - h * 0.08),
+            30,
+            _mix(sofa, (250, 245, 236), 0.35),
+        )
     tx0, tx1, ty = sx0 + (sx1 - sx0) * 0.2, sx0 + (sx1 - sx0) * 0.8, sofa_y + h * 0.14
     image = _darken(image, _shadow(size, (tx0, ty + 10, tx1, ty + h * 0.08), 18, 130))
     draw = ImageDraw.Draw(image)
@@ -139,10 +162,20 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     draw.ellipse([tx0, ty - 28, tx1, ty + 28], fill=wood)
     draw.ellipse([tx0 + 20, ty - 22, tx1 - 20, ty + 18], fill=_shade(wood, 1.15))
     vase = rng.choice([(236, 232, 224), (60, 62, 60), (180, 120, 90)])
-    draw.rounded_rectangle([(tx0 + tx1) / 2 - 22, ty - 90, (tx0 + tx1) / 2 + 22, ty - 6], radius=18, fill=vase)
+    draw.rounded_rectangle(
+        [(tx0 + tx1) / 2 - 22, ty - 90, (tx0 + tx1) / 2 + 22, ty - 6], radius=18, fill=vase
+    )
     lamp_x = sx1 + (bx1 - sx1) * 0.55
     draw.line([(lamp_x, sofa_y), (lamp_x, sofa_y - h * 0.32)], fill=(50, 46, 42), width=6)
-    draw.polygon([(lamp_x - 60, sofa_y - h * 0.3), (lamp_x + 60, sofa_y - h * 0.3), (lamp_x + 40, sofa_y - h * 0.38), (lamp_x - 40, sofa_y - h * 0.38)], fill=(248, 240, 222))
+    draw.polygon(
+        [
+            (lamp_x - 60, sofa_y - h * 0.3),
+            (lamp_x + 60, sofa_y - h * 0.3),
+            (lamp_x + 40, sofa_y - h * 0.38),
+            (lamp_x - 40, sofa_y - h * 0.38),
+        ],
+        fill=(248, 240, 222),
+    )
     image = ImageChops.add(image, _glow(size, (lamp_x, sofa_y - h * 0.3), w * 0.12, (255, 214, 160), 0.45))
     draw = ImageDraw.Draw(image)
     px = w * rng.uniform(0.84, 0.9)
@@ -164,7 +197,9 @@ SKIES = [
 ]
 
 
-def _ridge(rng: random.Random, w: int, base: float, roughness: float, points: int = 18) -> list[tuple[float, float]]:
+def _ridge(
+    rng: random.Random, w: int, base: float, roughness: float, points: int = 18
+) -> list[tuple[float, float]]:
     ys, y = [], base
     for _ in range(points + 1):
         y += rng.gauss(0, roughness)
@@ -174,7 +209,9 @@ def _ridge(rng: random.Random, w: int, base: float, roughness: float, points: in
     return coords
 
 
-def landscape(rng: random.Random, size=LANDSCAPE, *, water: bool | None = None, city: bool | None = None) -> Image.Image:
+def landscape(
+    rng: random.Random, size=LANDSCAPE, *, water: bool | None = None, city: bool | None = None
+) -> Image.Image:
     w, h = size
     top, middle, horizon_color = rng.choice(SKIES)
     horizon = h * rng.uniform(0.5, 0.62)
@@ -214,7 +251,11 @@ def landscape(rng: random.Random, size=LANDSCAPE, *, water: bool | None = None, 
             y = rng.uniform(horizon + 4, h)
             x0 = rng.uniform(0, w)
             length = rng.uniform(30, 260) * (y - horizon) / (h - horizon) + 10
-            shimmer = _mix(horizon_color, (255, 255, 255), 0.3) if abs(x0 - sun[0]) < w * 0.12 else _shade(horizon_color, 0.75)
+            shimmer = (
+                _mix(horizon_color, (255, 255, 255), 0.3)
+                if abs(x0 - sun[0]) < w * 0.12
+                else _shade(horizon_color, 0.75)
+            )
             draw.line([(x0, y), (x0 + length, y)], fill=shimmer, width=2)
     else:
         ground = _vertical((w, h - int(horizon)), _mix(near, horizon_color, 0.55), _mix(near, middle, 0.35))
@@ -223,7 +264,12 @@ def landscape(rng: random.Random, size=LANDSCAPE, *, water: bool | None = None, 
 
 
 # -- brand and product still life ------------------------------------------------------------------
-BACKDROPS = [((228, 214, 200), (196, 176, 158)), ((210, 222, 216), (170, 188, 180)), ((236, 226, 210), (214, 196, 170)), ((46, 50, 58), (24, 26, 30))]
+BACKDROPS = [
+    ((228, 214, 200), (196, 176, 158)),
+    ((210, 222, 216), (170, 188, 180)),
+    ((236, 226, 210), (214, 196, 170)),
+    ((46, 50, 58), (24, 26, 30)),
+]
 PRODUCTS = [(38, 58, 48), (176, 98, 62), (232, 226, 214), (64, 42, 38), (196, 164, 92), (58, 70, 104)]
 
 
@@ -231,7 +277,9 @@ def still_life(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     w, h = size
     wall, table = rng.choice(BACKDROPS)
     image = _vertical(size, _shade(wall, 1.05), table)
-    image = ImageChops.add(image, _glow(size, (w * rng.uniform(0.3, 0.7), h * 0.35), w * 0.5, (40, 34, 28), 0.8))
+    image = ImageChops.add(
+        image, _glow(size, (w * rng.uniform(0.3, 0.7), h * 0.35), w * 0.5, (40, 34, 28), 0.8)
+    )
     floor_y = h * rng.uniform(0.66, 0.74)
     count = rng.randint(2, 4)
     palette = rng.sample(PRODUCTS, count)
@@ -243,36 +291,71 @@ def still_life(rng: random.Random, size=LANDSCAPE) -> Image.Image:
         kind = rng.choice(["bottle", "jar", "box"])
         bw = (130 if kind == "bottle" else 170 if kind == "jar" else 220) * scale
         bh = (460 if kind == "bottle" else 230 if kind == "jar" else 300) * scale
-        image = _darken(image, _shadow(size, (cx - bw * 0.9, floor_y - 20, cx + bw * 1.4, floor_y + 46 * scale), 22, 120))
+        image = _darken(
+            image, _shadow(size, (cx - bw * 0.9, floor_y - 20, cx + bw * 1.4, floor_y + 46 * scale), 22, 120)
+        )
         draw = ImageDraw.Draw(image)
         x0, x1, y1 = cx - bw / 2, cx + bw / 2, floor_y
         if kind == "box":
             draw.rectangle([x0, y1 - bh, x1, y1], fill=color)
-            draw.polygon([(x0, y1 - bh), (x1, y1 - bh), (x1 + bw * 0.25, y1 - bh - bw * 0.18), (x0 + bw * 0.25, y1 - bh - bw * 0.18)], fill=_shade(color, 1.25))
-            draw.polygon([(x1, y1 - bh), (x1 + bw * 0.25, y1 - bh - bw * 0.18), (x1 + bw * 0.25, y1 - bw * 0.18), (x1, y1)], fill=_shade(color, 0.7))
-            draw.rectangle([x0 + bw * 0.15, y1 - bh * 0.62, x1 - bw * 0.15, y1 - bh * 0.42], fill=_mix(color, (250, 246, 238), 0.75))
+            draw.polygon(
+                [
+                    (x0, y1 - bh),
+                    (x1, y1 - bh),
+                    (x1 + bw * 0.25, y1 - bh - bw * 0.18),
+                    (x0 + bw * 0.25, y1 - bh - bw * 0.18),
+                ],
+                fill=_shade(color, 1.25),
+            )
+            draw.polygon(
+                [
+                    (x1, y1 - bh),
+                    (x1 + bw * 0.25, y1 - bh - bw * 0.18),
+                    (x1 + bw * 0.25, y1 - bw * 0.18),
+                    (x1, y1),
+                ],
+                fill=_shade(color, 0.7),
+            )
+            draw.rectangle(
+                [x0 + bw * 0.15, y1 - bh * 0.62, x1 - bw * 0.15, y1 - bh * 0.42],
+                fill=_mix(color, (250, 246, 238), 0.75),
+            )
         else:
             shoulder = y1 - bh * (0.7 if kind == "bottle" else 0.95)
             _rounded(draw, (x0, shoulder, x1, y1), int(bw * 0.22), color)
             if kind == "bottle":
                 draw.rectangle([cx - bw * 0.16, y1 - bh, cx + bw * 0.16, shoulder + 20], fill=color)
-                draw.rectangle([cx - bw * 0.19, y1 - bh - 40 * scale, cx + bw * 0.19, y1 - bh + 8], fill=(30, 28, 26))
+                draw.rectangle(
+                    [cx - bw * 0.19, y1 - bh - 40 * scale, cx + bw * 0.19, y1 - bh + 8], fill=(30, 28, 26)
+                )
             else:
                 draw.rectangle([x0 - 6, shoulder - 34 * scale, x1 + 6, shoulder + 4], fill=(196, 186, 170))
             label_top = y1 - bh * (0.5 if kind == "bottle" else 0.7)
-            draw.rectangle([x0 + 8, label_top, x1 - 8, label_top + bh * 0.22], fill=_mix(color, (250, 246, 238), 0.8))
+            draw.rectangle(
+                [x0 + 8, label_top, x1 - 8, label_top + bh * 0.22], fill=_mix(color, (250, 246, 238), 0.8)
+            )
             for line in range(3):
                 ly = label_top + bh * (0.05 + 0.05 * line)
-                draw.line([(x0 + bw * 0.25, ly), (x1 - bw * (0.25 + 0.1 * line), ly)], fill=_shade(color, 0.6), width=3)
+                draw.line(
+                    [(x0 + bw * 0.25, ly), (x1 - bw * (0.25 + 0.1 * line), ly)],
+                    fill=_shade(color, 0.6),
+                    width=3,
+                )
             highlight = Image.new("L", size, 0)
-            ImageDraw.Draw(highlight).rectangle([x0 + bw * 0.16, shoulder + 20, x0 + bw * 0.26, y1 - 20], fill=120)
-            image = Image.composite(Image.new("RGB", size, (255, 255, 255)), image, highlight.filter(ImageFilter.GaussianBlur(8)))
+            ImageDraw.Draw(highlight).rectangle(
+                [x0 + bw * 0.16, shoulder + 20, x0 + bw * 0.26, y1 - 20], fill=120
+            )
+            image = Image.composite(
+                Image.new("RGB", size, (255, 255, 255)), image, highlight.filter(ImageFilter.GaussianBlur(8))
+            )
     if rng.random() < 0.6:  # a sprig of leaves for colour
         draw = ImageDraw.Draw(image)
         lx = w * rng.choice([0.14, 0.86])
         for _ in range(16):
             x, y = lx + rng.gauss(0, 40), floor_y - rng.uniform(40, 260)
-            draw.ellipse([x - 26, y - 10, x + 26, y + 10], fill=_mix((58, 96, 60), (120, 150, 90), rng.random()))
+            draw.ellipse(
+                [x - 26, y - 10, x + 26, y + 10], fill=_mix((58, 96, 60), (120, 150, 90), rng.random())
+            )
         draw.line([(lx, floor_y), (lx, floor_y - 280)], fill=(70, 90, 60), width=4)
     return _finish(image, rng, softness=1.0, vignette=0.25, grain=4)
 
@@ -290,7 +373,9 @@ def portrait(rng: random.Random, size=PORTRAIT) -> Image.Image:
     draw = ImageDraw.Draw(image)
     draw.ellipse([cx - w * 0.46, h * 0.62, cx + w * 0.46, h * 1.25], fill=cloth)  # shoulders
     draw.rectangle([cx - w * 0.07, h * 0.44, cx + w * 0.07, h * 0.66], fill=_shade(skin, 0.85))  # neck
-    draw.polygon([(cx - w * 0.2, h * 0.64), (cx, h * 0.78), (cx + w * 0.2, h * 0.64)], fill=_shade(skin, 0.9))  # collar line
+    draw.polygon(
+        [(cx - w * 0.2, h * 0.64), (cx, h * 0.78), (cx + w * 0.2, h * 0.64)], fill=_shade(skin, 0.9)
+    )  # collar line
     draw.ellipse([cx - w * 0.16, h * 0.2, cx + w * 0.16, h * 0.52], fill=skin)  # face
     draw.chord([cx - w * 0.19, h * 0.15, cx + w * 0.19, h * 0.46], 180, 360, fill=hair)
     draw.ellipse([cx - w * 0.2, h * 0.2, cx - w * 0.1, h * 0.5], fill=hair)
@@ -308,7 +393,9 @@ SCENES: dict[str, Callable[..., Image.Image]] = {
 }
 
 
-def render_jpeg(kind: str, seed: int, *, portrait_orientation: bool = False, taken: datetime | None = None) -> bytes:
+def render_jpeg(
+    kind: str, seed: int, *, portrait_orientation: bool = False, taken: datetime | None = None
+) -> bytes:
     """One demo photo as a camera would write it: a JPEG with EXIF (camera, lens, exposure, date)."""
     rng = random.Random(seed)
     scene = SCENES[kind]

@@ -32,7 +32,9 @@ def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
     if "srgb" in description and mode == "RGB":
         return None  # already what we want
     try:
-        return ImageCms.buildTransform(source, _srgb(), mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        return ImageCms.buildTransform(
+            source, _srgb(), mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+        )
     except ImageCms.PyCMSError as exc:
         log.info("cannot convert from colour profile %r: %s", description, exc)
         return None
@@ -68,7 +70,9 @@ def placeholder(image: Image.Image) -> str:
     """A data: URI of a 16-pixel-wide blurred WebP, a few hundred bytes, inlined in the page."""
     tiny = image.convert("RGB")
     height = max(1, round(tiny.height * PLACEHOLDER_WIDTH / tiny.width))
-    tiny = tiny.resize((PLACEHOLDER_WIDTH, height), Image.Resampling.BOX).filter(ImageFilter.GaussianBlur(0.6))
+    tiny = tiny.resize((PLACEHOLDER_WIDTH, height), Image.Resampling.BOX).filter(
+        ImageFilter.GaussianBlur(0.6)
+    )
     buffer = io.BytesIO()
     tiny.save(buffer, "WEBP", quality=40, method=6)
     return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -34,7 +34,11 @@ def _shutter(value: Any) -> str:
         return ""
     if seconds >= 1:
         return f"{seconds:g} s"
-    return f"1/{round(1 / seconds)}" if round(1 / seconds) > 1 else f"{Fraction(seconds).limit_denominator(8000)}"
+    return (
+        f"1/{round(1 / seconds)}"
+        if round(1 / seconds) > 1
+        else f"{Fraction(seconds).limit_denominator(8000)}"
+    )
 
 
 def _date(value: Any) -> str:
@@ -52,7 +56,11 @@ def camera_metadata(image: Image.Image) -> dict[str, Any]:
     except Exception:  # unreadable EXIF is not a reason to refuse a photo
         return {}
     make, model = _text(exif.get(MAKE)), _text(exif.get(MODEL))
-    camera = model if make and model.lower().startswith(make.lower().split()[0]) else " ".join(p for p in (make, model) if p)
+    camera = (
+        model
+        if make and model.lower().startswith(make.lower().split()[0])
+        else " ".join(p for p in (make, model) if p)
+    )
     lens = _text(details.get(LENS_MODEL)) or _text(details.get(LENS_MAKE))
     focal = _number(details.get(FOCAL_LENGTH))
     aperture = _number(details.get(F_NUMBER))

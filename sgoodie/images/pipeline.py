@@ -87,10 +87,14 @@ def make_variants(data: bytes) -> VariantSet:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for variant_width, resized in renditions:
             for index, fmt in enumerate(FORMATS):
-                jobs[variant_width, fmt] = pool.submit(_encode, resized if index == 0 else resized.copy(), fmt)
+                jobs[variant_width, fmt] = pool.submit(
+                    _encode, resized if index == 0 else resized.copy(), fmt
+                )
             smallest = resized
         variants = [jobs[w, fmt].result() for w in sorted(widths) for fmt in FORMATS]
-    return VariantSet(width, height, variants, dominant_color(smallest), placeholder(smallest), exif, source_format)
+    return VariantSet(
+        width, height, variants, dominant_color(smallest), placeholder(smallest), exif, source_format
+    )
 
 
 def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
@@ -107,7 +111,9 @@ def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
     except UnidentifiedImageError:
         raise ImageError(f"This file is not an image we can read. Upload a {INPUT_LABEL} photo.") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"This image could not be read ({exc}). It may be damaged; try exporting it again.") from None
+        raise ImageError(
+            f"This image could not be read ({exc}). It may be damaged; try exporting it again."
+        ) from None
     if pixels > MAX_PIXELS:
         raise ImageError(_too_large_message(image.width, image.height))
 
@@ -122,10 +128,16 @@ def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
         image.load()
     except OSError as exc:
         if "truncated" in str(exc).lower() or "broken data stream" in str(exc).lower():
-            raise ImageError("The file is incomplete (it was cut off during copying or upload). Please upload it again.") from None
-        raise ImageError(f"This image could not be decoded ({exc}). It may be damaged; try exporting it again.") from None
+            raise ImageError(
+                "The file is incomplete (it was cut off during copying or upload). Please upload it again."
+            ) from None
+        raise ImageError(
+            f"This image could not be decoded ({exc}). It may be damaged; try exporting it again."
+        ) from None
     except (SyntaxError, ValueError) as exc:
-        raise ImageError(f"This image could not be decoded ({exc}). It may be damaged; try exporting it again.") from None
+        raise ImageError(
+            f"This image could not be decoded ({exc}). It may be damaged; try exporting it again."
+        ) from None
 
     ImageOps.exif_transpose(image, in_place=True)  # in place: no second full-size copy
     return to_srgb(_eight_bit(image), icc), original_size, exif
@@ -156,7 +168,11 @@ def _eight_bit(image: Image.Image) -> Image.Image:
         return image
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # 16-bit grey: scale 0..65535 down to 0..255 (a plain convert would clip to white).
-        return image.point(lambda value: value / 257, mode="I").convert("L").convert("RGB") if mode != "I" else _scaled_i(image)
+        return (
+            image.point(lambda value: value / 257, mode="I").convert("L").convert("RGB")
+            if mode != "I"
+            else _scaled_i(image)
+        )
     if mode == "F":
         return image.convert("L").convert("RGB")
     if mode == "P":

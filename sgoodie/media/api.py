@@ -43,12 +43,26 @@ def refused(exc: UploadRefused):
 
 
 def photo_json(photo: Photo) -> dict[str, Any]:
-    variants = [{"width": v.width, "height": v.height, "format": v.format, "bytes": v.bytes, "url": public_url(v.key)} for v in photo.variants]
+    variants = [
+        {"width": v.width, "height": v.height, "format": v.format, "bytes": v.bytes, "url": public_url(v.key)}
+        for v in photo.variants
+    ]
     thumbnail = next((v["url"] for v in variants if v["format"] == "webp" and v["width"] <= 640), None)
     return {
-        "id": photo.id, "project_id": photo.project_id, "status": photo.status, "error": photo.error, "filename": photo.filename,
-        "size": photo.size, "width": photo.width, "height": photo.height, "alt_text": photo.alt_text, "caption": photo.caption,
-        "dominant_color": photo.dominant_color, "placeholder": photo.placeholder, "thumbnail": thumbnail, "variants": variants,
+        "id": photo.id,
+        "project_id": photo.project_id,
+        "status": photo.status,
+        "error": photo.error,
+        "filename": photo.filename,
+        "size": photo.size,
+        "width": photo.width,
+        "height": photo.height,
+        "alt_text": photo.alt_text,
+        "caption": photo.caption,
+        "dominant_color": photo.dominant_color,
+        "placeholder": photo.placeholder,
+        "thumbnail": thumbnail,
+        "variants": variants,
         "updated_at": photo.updated_at,
     }
 
@@ -71,13 +85,19 @@ def create_upload():
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
         return json_error("invalid", "Give the file's size in bytes.", 422)
     if size > limit:
-        return json_error("too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413)
+        return json_error(
+            "too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413
+        )
     try:
         photo = photos.register_upload(project_id, filename, content_type, UPLOAD_TYPES[content_type], size)
     except NotFoundError:
         return json_error("not_found", "That project does not exist (it may have been deleted).", 404)
     form = upload_form(photo.original_key, content_type, limit)
-    return jsonify(photo_id=photo.id, upload={"url": form["url"], "fields": form["fields"]}, expires_at=form["expires_at"]), 201
+    return jsonify(
+        photo_id=photo.id,
+        upload={"url": form["url"], "fields": form["fields"]},
+        expires_at=form["expires_at"],
+    ), 201
 
 
 # -- 2. the embedded default's upload target (S3 on AWS) -----------------------------------------
@@ -94,7 +114,9 @@ def upload_target():
     try:
         blobs.put_stream(grant["key"], upload.stream, max_bytes=grant["max"])
     except ValueError:
-        raise UploadRefused(f"The file is larger than the {grant['max'] // 1048576} MB allowed.", 413) from None
+        raise UploadRefused(
+            f"The file is larger than the {grant['max'] // 1048576} MB allowed.", 413
+        ) from None
     return "", 204
 
 

@@ -64,7 +64,9 @@ def verify(message: Mapping[str, Any]) -> None:
     try:
         signature = base64.b64decode(message["Signature"])
         certificate = _certificate(cert_url)
-        certificate.public_key().verify(signature, string_to_sign(message), padding.PKCS1v15(), HASHES[version]())
+        certificate.public_key().verify(
+            signature, string_to_sign(message), padding.PKCS1v15(), HASHES[version]()
+        )
     except (KeyError, ValueError, InvalidSignature) as exc:
         raise InvalidMessage(f"bad signature: {exc.__class__.__name__}") from None
 

@@ -25,7 +25,9 @@ def upload_form(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
     """{url, fields, expires_at}: POST the fields plus `file` as multipart/form-data."""
     blobs = current_app.extensions["sgoodie"].blobs
     expires_at = int(time.time()) + UPLOAD_SECONDS
-    post = blobs.presigned_post(key, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_SECONDS)
+    post = blobs.presigned_post(
+        key, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_SECONDS
+    )
     return {"url": post["url"], "fields": post["fields"], "expires_at": expires_at}
 
 

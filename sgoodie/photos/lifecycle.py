@@ -94,7 +94,9 @@ def _transition(photo_id: str, new: str, **fields: Any) -> Photo | None:
 # -- project photos: upload ------------------------------------------------------------------
 def register_upload(project_id: str, filename: str, content_type: str, extension: str, size: int) -> Photo:
     """A photo the browser is about to send straight to storage."""
-    photo = Photo(project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size)
+    photo = Photo(
+        project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size
+    )
     photo.original_key = original_key(project_id, photo.id, extension)
     return services().store.add_photo(photo)
 
@@ -116,7 +118,10 @@ def mark_uploaded(photo: Photo) -> Arrival:
         raise NotArrived("The file has not arrived in storage yet; finish the upload first.")
     limit = services().config["MAX_UPLOAD_BYTES"]
     if info.size != photo.size or info.size > limit:
-        failed = fail(photo.id, f"The stored file is {info.size} bytes, not the {photo.size} bytes announced. Upload it again.")
+        failed = fail(
+            photo.id,
+            f"The stored file is {info.size} bytes, not the {photo.size} bytes announced. Upload it again.",
+        )
         blobs.delete_many([photo.original_key])
         return Arrival(failed, refused=True)
     with blobs.open(photo.original_key) as fh:
@@ -170,8 +175,16 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     prefix = variant_prefix(photo.project_id, photo.id)
     variants = store_variants(blobs, prefix, rendered)
     ready = _transition(
-        photo_id, "ready", error="", width=rendered.width, height=rendered.height, variants=variants,
-        dominant_color=rendered.dominant_color, placeholder=rendered.placeholder, exif=rendered.exif, updated_at=utcnow(),
+        photo_id,
+        "ready",
+        error="",
+        width=rendered.width,
+        height=rendered.height,
+        variants=variants,
+        dominant_color=rendered.dominant_color,
+        placeholder=rendered.placeholder,
+        exif=rendered.exif,
+        updated_at=utcnow(),
     )
     if ready is None:  # deleted while we worked: do not leave its files behind
         blobs.delete_prefix(prefix)
@@ -249,7 +262,10 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             fail(photo.id, NEVER_FINISHED)
             abandoned += 1
     for page_id, image in _page_photos():
-        if image.get("status") in ("queued", "processing") and now - _parse(image.get("updated_at", "")) > STUCK_AFTER:
+        if (
+            image.get("status") in ("queued", "processing")
+            and now - _parse(image.get("updated_at", "")) > STUCK_AFTER
+        ):
             jobs.enqueue(page_ref(page_id, image["id"]))
             requeued += 1
     return {"requeued": requeued, "abandoned": abandoned}
@@ -282,8 +298,17 @@ def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
         services().blobs.put_stream(key, _Prepended(head, stream), max_bytes=limit)
     except ValueError:
         raise ImageError(f"The file is larger than the {limit // (1024 * 1024)} MB allowed.") from None
-    return {"id": image_id, "original_key": key, "alt": alt, "status": "queued", "error": "", "updated_at": utcnow(),
-            "width": 0, "height": 0, "variants": []}
+    return {
+        "id": image_id,
+        "original_key": key,
+        "alt": alt,
+        "status": "queued",
+        "error": "",
+        "updated_at": utcnow(),
+        "width": 0,
+        "height": 0,
+        "variants": [],
+    }
 
 
 def queue_page_photos(page: Page) -> int:
@@ -329,8 +354,16 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     replaced: list[dict[str, Any]] = []
 
     def finish(current: dict[str, Any]) -> None:
-        _set_status(current, "ready", error="", width=rendered.width, height=rendered.height, variants=variants,
-                    dominant_color=rendered.dominant_color, placeholder=rendered.placeholder)
+        _set_status(
+            current,
+            "ready",
+            error="",
+            width=rendered.width,
+            height=rendered.height,
+            variants=variants,
+            dominant_color=rendered.dominant_color,
+            placeholder=rendered.placeholder,
+        )
         previous = current.pop("previous", None)
         if previous:
             replaced.append(previous)
@@ -349,7 +382,9 @@ def _change_page_photo(page_id: str, image_id: str, new: str, **fields: Any) -> 
     return _modify_page_photo(page_id, image_id, lambda image: _set_status(image, new, **fields))
 
 
-def _modify_page_photo(page_id: str, image_id: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
+def _modify_page_photo(
+    page_id: str, image_id: str, change: Callable[[dict[str, Any]], None]
+) -> dict[str, Any] | None:
     """Apply `change` to one image dict on the latest version of its page (None when it is gone)."""
     found: list[dict[str, Any]] = []
 
@@ -400,8 +435,22 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         key = prefix + variant.key.rsplit("/", 1)[-1]
         blobs.put(key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE)
         copied.append(type(variant)(variant.width, variant.height, variant.format, key, variant.bytes))
-    image = Image(photo.width, photo.height, copied, photo.dominant_color or "#888888", photo.placeholder, alt or photo.alt_text)
-    return {**image.to_dict(), "id": image_id, "original_key": "", "status": "ready", "error": "", "updated_at": utcnow()}
+    image = Image(
+        photo.width,
+        photo.height,
+        copied,
+        photo.dominant_color or "#888888",
+        photo.placeholder,
+        alt or photo.alt_text,
+    )
+    return {
+        **image.to_dict(),
+        "id": image_id,
+        "original_key": "",
+        "status": "ready",
+        "error": "",
+        "updated_at": utcnow(),
+    }
 
 
 def discard_page_photo(image: dict[str, Any]) -> None:

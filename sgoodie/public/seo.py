@@ -46,7 +46,11 @@ def business(settings: SiteSettings, image: Image | None = None) -> dict[str, An
         data["sameAs"] = links
     if image is not None and share_variant(image):
         data["image"] = absolute(public_url(share_variant(image).key))
-    data["founder"] = {"@type": "Person", "name": settings.business_name.replace(" Photography", ""), "jobTitle": "Photographer"}
+    data["founder"] = {
+        "@type": "Person",
+        "name": settings.business_name.replace(" Photography", ""),
+        "jobTitle": "Photographer",
+    }
     return data
 
 
@@ -54,7 +58,10 @@ def breadcrumbs(*trail: tuple[str, str]) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
-        "itemListElement": [{"@type": "ListItem", "position": i, "name": name, "item": url} for i, (name, url) in enumerate(trail, start=1)],
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": url}
+            for i, (name, url) in enumerate(trail, start=1)
+        ],
     }
 
 
@@ -81,9 +88,18 @@ def home_meta(settings: SiteSettings, page: Page, featured: list[Project]) -> Me
         or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
         or f"{settings.business_name}: {', '.join(current_app.config['CATEGORIES'].values()).lower()} and personal-branding photography."
     )
-    name = page.seo_title or (f"{settings.business_name} — {settings.tagline}" if settings.tagline else settings.business_name)
-    website = {"@context": "https://schema.org", "@type": "WebSite", "name": settings.business_name, "url": canonical("public.home")}
-    return Meta(name, description, canonical("public.home"), image=hero, json_ld=[business(settings, hero), website])
+    name = page.seo_title or (
+        f"{settings.business_name} — {settings.tagline}" if settings.tagline else settings.business_name
+    )
+    website = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.business_name,
+        "url": canonical("public.home"),
+    }
+    return Meta(
+        name, description, canonical("public.home"), image=hero, json_ld=[business(settings, hero), website]
+    )
 
 
 PAGE_TITLES = {"about": "About", "personal-branding": "Personal Branding"}
@@ -105,13 +121,34 @@ def page_meta(settings: SiteSettings, page: Page) -> Meta:
     url = canonical("public.about") if page.id == "about" else canonical("public.personal_branding")
     ld = [business(settings, image), breadcrumbs(("Home", canonical("public.home")), (heading, url))]
     if page.id == "about":
-        ld.append({"@context": "https://schema.org", "@type": "AboutPage", "name": heading, "url": url, "about": {"@id": canonical("public.home") + "#business"}})
-    return Meta(title(page.seo_title or heading, settings), description, url, og_type="profile" if page.id == "about" else "website", image=image, json_ld=ld)
+        ld.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "AboutPage",
+                "name": heading,
+                "url": url,
+                "about": {"@id": canonical("public.home") + "#business"},
+            }
+        )
+    return Meta(
+        title(page.seo_title or heading, settings),
+        description,
+        url,
+        og_type="profile" if page.id == "about" else "website",
+        image=image,
+        json_ld=ld,
+    )
 
 
-def category_meta(settings: SiteSettings, category: str, name: str, page: Page, projects: list[Project]) -> Meta:
+def category_meta(
+    settings: SiteSettings, category: str, name: str, page: Page, projects: list[Project]
+) -> Meta:
     url = canonical("public.category", category=category)
-    description = page.seo_description or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH) or f"{name} photography by {settings.business_name}: selected projects."
+    description = (
+        page.seo_description
+        or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
+        or f"{name} photography by {settings.business_name}: selected projects."
+    )
     cover = next((p.cover for p in projects if p.cover), None)
     collection = {
         "@context": "https://schema.org",
@@ -121,17 +158,33 @@ def category_meta(settings: SiteSettings, category: str, name: str, page: Page, 
         "mainEntity": {
             "@type": "ItemList",
             "itemListElement": [
-                {"@type": "ListItem", "position": i, "url": canonical("public.project", slug=p.slug), "name": p.title} for i, p in enumerate(projects, start=1)
+                {
+                    "@type": "ListItem",
+                    "position": i,
+                    "url": canonical("public.project", slug=p.slug),
+                    "name": p.title,
+                }
+                for i, p in enumerate(projects, start=1)
             ],
         },
     }
     trail = breadcrumbs(("Home", canonical("public.home")), (name, url))
-    return Meta(title(page.seo_title or f"{name} Photography", settings), description, url, image=cover, json_ld=[collection, trail])
+    return Meta(
+        title(page.seo_title or f"{name} Photography", settings),
+        description,
+        url,
+        image=cover,
+        json_ld=[collection, trail],
+    )
 
 
 def project_meta(settings: SiteSettings, project: Project, photos: list[Photo], category_name: str) -> Meta:
     url = canonical("public.project", slug=project.slug)
-    description = project.seo_description or plain_text(project.description, DESCRIPTION_LENGTH) or f"{project.title}: {category_name.lower()} photography by {settings.business_name}."
+    description = (
+        project.seo_description
+        or plain_text(project.description, DESCRIPTION_LENGTH)
+        or f"{project.title}: {category_name.lower()} photography by {settings.business_name}."
+    )
     shown = [(photo, photo.image()) for photo in photos if photo.variants]
     cover = project.cover or (shown[0][1] if shown else None)
     work: dict[str, Any] = {
@@ -142,7 +195,11 @@ def project_meta(settings: SiteSettings, project: Project, photos: list[Photo], 
         "url": url,
         "description": plain_text(project.description) or description,
         "genre": f"{category_name} photography",
-        "creator": {"@id": canonical("public.home") + "#business", "@type": "ProfessionalService", "name": settings.business_name},
+        "creator": {
+            "@id": canonical("public.home") + "#business",
+            "@type": "ProfessionalService",
+            "name": settings.business_name,
+        },
         "image": [image_object(image, photo.caption) for photo, image in shown],
     }
     if project.published_at:
@@ -156,4 +213,11 @@ def project_meta(settings: SiteSettings, project: Project, photos: list[Photo], 
         (category_name, canonical("public.category", category=project.category)),
         (project.title, url),
     )
-    return Meta(title(project.seo_title or project.title, settings), description, url, og_type="article", image=cover, json_ld=[work, trail])
+    return Meta(
+        title(project.seo_title or project.title, settings),
+        description,
+        url,
+        og_type="article",
+        image=cover,
+        json_ld=[work, trail],
+    )

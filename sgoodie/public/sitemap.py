@@ -18,7 +18,11 @@ from .views import bp
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
-PAGE_ENDPOINTS = {"home": "public.home", "about": "public.about", "personal-branding": "public.personal_branding"}
+PAGE_ENDPOINTS = {
+    "home": "public.home",
+    "about": "public.about",
+    "personal-branding": "public.personal_branding",
+}
 
 
 @bp.get("/sitemap.xml")
@@ -32,7 +36,9 @@ def sitemap() -> Response:
     pages = store.get_pages(PAGE_IDS)
     for page_id in PAGE_IDS:
         page = pages[page_id]
-        images = [img for img in (page.image(slot) for slot in ("hero", "portrait")) if img] + page.image_list("gallery")
+        images = [
+            img for img in (page.image(slot) for slot in ("hero", "portrait")) if img
+        ] + page.image_list("gallery")
         _add_url(urlset, canonical(PAGE_ENDPOINTS[page_id]), page.updated_at if page.version else "", images)
 
     published, projects = store.published_projects(), []
@@ -40,14 +46,24 @@ def sitemap() -> Response:
         in_category = [p for p in published if p.category == category]
         projects += in_category
         newest = max((p.updated_at for p in in_category), default="")
-        _add_url(urlset, canonical("public.category", category=category), newest, [p.cover for p in in_category if p.cover])
+        _add_url(
+            urlset,
+            canonical("public.category", category=category),
+            newest,
+            [p.cover for p in in_category if p.cover],
+        )
 
     ready_by_project: dict[str, list] = {}
     for photo in store.photos_with_status("ready"):
         ready_by_project.setdefault(photo.project_id, []).append(photo)
     for project in projects:
         photos = sorted(ready_by_project.get(project.id, []), key=lambda p: p.order)
-        _add_url(urlset, canonical("public.project", slug=project.slug), project.updated_at, [p.image() for p in photos if p.variants])
+        _add_url(
+            urlset,
+            canonical("public.project", slug=project.slug),
+            project.updated_at,
+            [p.image() for p in photos if p.variants],
+        )
 
     body = ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/xml")

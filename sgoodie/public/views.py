@@ -56,7 +56,11 @@ def home():
     settings, pages = load_pages("home", "personal-branding")  # branding's photo fills its tile
     home_page = pages["home"]
     tag_current_page("site", "home", "page:home", "page:personal-branding")
-    featured = [p for p in services().store.projects_by_ids(home_page.content.get("featured_order", [])) if p.published and p.featured]
+    featured = [
+        p
+        for p in services().store.projects_by_ids(home_page.content.get("featured_order", []))
+        if p.published and p.featured
+    ]
     return render_template(
         "public/home.html",
         page=home_page,

@@ -70,7 +70,9 @@ class DynamoContentStore:
             "dynamodb",
             region_name=config.get("AWS_REGION") or "us-east-1",
             endpoint_url=config.get("AWS_ENDPOINT_URL") or None,
-            config=Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=3, read_timeout=10),
+            config=Config(
+                retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=3, read_timeout=10
+            ),
         )
         return cls(client, {name: table_name(config, name) for name in TABLES})
 
@@ -83,11 +85,16 @@ class DynamoContentStore:
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ResourceInUseException":
                     raise
-            self.client.get_waiter("table_exists").wait(TableName=physical, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+            self.client.get_waiter("table_exists").wait(
+                TableName=physical, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+            )
             if table.ttl_attribute:
                 ttl = self.client.describe_time_to_live(TableName=physical)["TimeToLiveDescription"]
                 if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
-                    self.client.update_time_to_live(TableName=physical, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute})
+                    self.client.update_time_to_live(
+                        TableName=physical,
+                        TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+                    )
 
     def check(self) -> None:
         self.client.describe_table(TableName=self.names["projects"])
@@ -112,7 +119,9 @@ class DynamoContentStore:
                 request = response.get("UnprocessedKeys") or {}
         return items
 
-    def _transact(self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, StoreError] | None = None) -> None:
+    def _transact(
+        self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, StoreError] | None = None
+    ) -> None:
         """One atomic write. A failed condition becomes StaleVersionError, or the error registered
         for that item's position (a taken slug, a missing project)."""
         try:
@@ -150,45 +159,82 @@ class DynamoContentStore:
         return project
 
     def _get_project_item(self, project_id: str) -> dict[str, Any] | None:
-        return self.client.get_item(TableName=self.names["projects"], Key={"project_id": S(project_id)}, ConsistentRead=True).get("Item")
+        return self.client.get_item(
+            TableName=self.names["projects"], Key={"project_id": S(project_id)}, ConsistentRead=True
+        ).get("Item")
 
     def _category_orders(self, category: str) -> list[int]:
-        items = self._query(TableName=self.names["projects"], IndexName="gsi_category_order", KeyConditionExpression="category = :c",
-                            ExpressionAttributeValues={":c": S(category)}, ProjectionExpression="#o", ExpressionAttributeNames={"#o": "order"})
+        items = self._query(
+            TableName=self.names["projects"],
+            IndexName="gsi_category_order",
+            KeyConditionExpression="category = :c",
+            ExpressionAttributeValues={":c": S(category)},
+            ProjectionExpression="#o",
+            ExpressionAttributeNames={"#o": "order"},
+        )
         return [int(item["order"]["N"]) for item in items]
 
     def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
-        return {"collection": S(SLUGS), "record_key": S(slug), "data": S(json.dumps({"project_id": project_id, "current": current})),
-                "project_id": S(project_id), "current": {"BOOL": current}}
+        return {
+            "collection": S(SLUGS),
+            "record_key": S(slug),
+            "data": S(json.dumps({"project_id": project_id, "current": current})),
+            "project_id": S(project_id),
+            "current": {"BOOL": current},
+        }
 
     def _claim_slug(self, slug: str, project_id: str) -> dict[str, Any]:
         """Take a slug: free, an old slug (redirects give way to a live page), or already ours."""
-        return {"Put": {
-            "TableName": self.names["records"],
-            "Item": self._slug_claim(slug, project_id, True),
-            "ConditionExpression": "attribute_not_exists(record_key) OR #cur = :false OR project_id = :me",
-            "ExpressionAttributeNames": {"#cur": "current"},
-            "ExpressionAttributeValues": {":false": {"BOOL": False}, ":me": S(project_id)},
-        }}
+        return {
+            "Put": {
+                "TableName": self.names["records"],
+                "Item": self._slug_claim(slug, project_id, True),
+                "ConditionExpression": "attribute_not_exists(record_key) OR #cur = :false OR project_id = :me",
+                "ExpressionAttributeNames": {"#cur": "current"},
+                "ExpressionAttributeValues": {":false": {"BOOL": False}, ":me": S(project_id)},
+            }
+        }
 
     def _slug_taken(self, slug: str) -> ConflictError:
         return ConflictError("slug", f"The address '{slug}' is already used by another project.")
 
     def create_project(self, project: Project) -> Project:
-        stored = replace(project, order=next_order(self._category_orders(project.category)), version=1, updated_at=utcnow(), cover=None)
+        stored = replace(
+            project,
+            order=next_order(self._category_orders(project.category)),
+            version=1,
+            updated_at=utcnow(),
+            cover=None,
+        )
         stored.cover = self._cover_copy(stored)
-        self._transact([
-            {"Put": {"TableName": self.names["projects"], "Item": self._project_item(stored), "ConditionExpression": "attribute_not_exists(project_id)"}},
-            self._claim_slug(stored.slug, stored.id),
-        ], "the project already exists", {1: self._slug_taken(stored.slug)})
+        self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self.names["projects"],
+                        "Item": self._project_item(stored),
+                        "ConditionExpression": "attribute_not_exists(project_id)",
+                    }
+                },
+                self._claim_slug(stored.slug, stored.id),
+            ],
+            "the project already exists",
+            {1: self._slug_taken(stored.slug)},
+        )
         return stored
 
     def get_project(self, project_id: str) -> Project | None:
         return self._load_project(self._get_project_item(project_id))
 
     def project_by_slug(self, slug: str) -> Project | None:
-        items = list(self._query(TableName=self.names["projects"], IndexName="gsi_slug", KeyConditionExpression="slug = :s",
-                                 ExpressionAttributeValues={":s": S(slug)}))
+        items = list(
+            self._query(
+                TableName=self.names["projects"],
+                IndexName="gsi_slug",
+                KeyConditionExpression="slug = :s",
+                ExpressionAttributeValues={":s": S(slug)},
+            )
+        )
         return self._load_project(items[0]) if items else None
 
     def project_id_for_old_slug(self, slug: str) -> str | None:
@@ -196,23 +242,37 @@ class DynamoContentStore:
         return claim["project_id"] if claim and not claim.get("current") else None
 
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        kwargs: dict[str, Any] = {"TableName": self.names["projects"], "IndexName": "gsi_category_order", "KeyConditionExpression": "category = :c",
-                                  "ExpressionAttributeValues": {":c": S(category)}}
+        kwargs: dict[str, Any] = {
+            "TableName": self.names["projects"],
+            "IndexName": "gsi_category_order",
+            "KeyConditionExpression": "category = :c",
+            "ExpressionAttributeValues": {":c": S(category)},
+        }
         if published_only:
             kwargs["FilterExpression"] = "published = :t"
             kwargs["ExpressionAttributeValues"][":t"] = {"BOOL": True}
         return [self._load_project(item) for item in self._query(**kwargs)]
 
     def published_projects(self) -> list[Project]:
-        items = self._query(TableName=self.names["projects"], IndexName="gsi_published", KeyConditionExpression="#l = :l",
-                            ExpressionAttributeNames={"#l": LISTED_ATTRIBUTE}, ExpressionAttributeValues={":l": S(LISTED_VALUE)})
+        items = self._query(
+            TableName=self.names["projects"],
+            IndexName="gsi_published",
+            KeyConditionExpression="#l = :l",
+            ExpressionAttributeNames={"#l": LISTED_ATTRIBUTE},
+            ExpressionAttributeValues={":l": S(LISTED_VALUE)},
+        )
         return sorted(map(self._load_project, items), key=lambda p: (p.category, p.order))
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
             return []
         unique = list(dict.fromkeys(project_ids))
-        found = {p.id: p for p in map(self._load_project, self._batch_get("projects", [{"project_id": S(i)} for i in unique]))}
+        found = {
+            p.id: p
+            for p in map(
+                self._load_project, self._batch_get("projects", [{"project_id": S(i)} for i in unique])
+            )
+        }
         return [found[pid] for pid in project_ids if pid in found]
 
     def update_project(self, project: Project) -> Project:
@@ -226,15 +286,28 @@ class DynamoContentStore:
         if stored.category != current.category:
             stored.order = next_order(self._category_orders(stored.category))
         stored.cover = self._cover_copy(stored)
-        writes: list[dict[str, Any]] = [{"Put": {
-            "TableName": self.names["projects"], "Item": self._project_item(stored),
-            "ConditionExpression": "version = :v", "ExpressionAttributeValues": {":v": N(current.version)},
-        }}]
+        writes: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.names["projects"],
+                    "Item": self._project_item(stored),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": N(current.version)},
+                }
+            }
+        ]
         conflicts = {}
         if stored.slug != current.slug:
             conflicts[1] = self._slug_taken(stored.slug)
             writes.append(self._claim_slug(stored.slug, stored.id))
-            writes.append({"Put": {"TableName": self.names["records"], "Item": self._slug_claim(current.slug, stored.id, False)}})
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self.names["records"],
+                        "Item": self._slug_claim(current.slug, stored.id, False),
+                    }
+                }
+            )
         self._transact(writes, "This project was changed by someone else since you opened it.", conflicts)
         return stored
 
@@ -243,19 +316,44 @@ class DynamoContentStore:
         one goes in several, photos first, so a half-finished delete never leaves orphan photos
         and the project with its addresses always goes in the last one."""
         photos = self.photos_for_project(project_id)
-        claims = self._query(TableName=self.names["records"], KeyConditionExpression="collection = :c", FilterExpression="project_id = :p",
-                             ExpressionAttributeValues={":c": S(SLUGS), ":p": S(project_id)}, ProjectionExpression="record_key", ConsistentRead=True)
+        claims = self._query(
+            TableName=self.names["records"],
+            KeyConditionExpression="collection = :c",
+            FilterExpression="project_id = :p",
+            ExpressionAttributeValues={":c": S(SLUGS), ":p": S(project_id)},
+            ProjectionExpression="record_key",
+            ConsistentRead=True,
+        )
         writes: list[dict[str, Any]] = [
-            {"Delete": {"TableName": self.names["photos"], "Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(p.order, p.id))}}}
+            {
+                "Delete": {
+                    "TableName": self.names["photos"],
+                    "Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(p.order, p.id))},
+                }
+            }
             for p in photos
         ]
         # An old address taken over by another project meanwhile must stay theirs.
-        writes += [{"Delete": {"TableName": self.names["records"], "Key": {"collection": S(SLUGS), "record_key": claim["record_key"]},
-                               "ConditionExpression": "project_id = :me", "ExpressionAttributeValues": {":me": S(project_id)}}} for claim in claims]
+        writes += [
+            {
+                "Delete": {
+                    "TableName": self.names["records"],
+                    "Key": {"collection": S(SLUGS), "record_key": claim["record_key"]},
+                    "ConditionExpression": "project_id = :me",
+                    "ExpressionAttributeValues": {":me": S(project_id)},
+                }
+            }
+            for claim in claims
+        ]
         writes.append({"Delete": {"TableName": self.names["projects"], "Key": {"project_id": S(project_id)}}})
-        final = (len(writes) - 1) // TRANSACTION_LIMIT * TRANSACTION_LIMIT  # where the last chunk, with the project, starts
+        final = (
+            (len(writes) - 1) // TRANSACTION_LIMIT * TRANSACTION_LIMIT
+        )  # where the last chunk, with the project, starts
         for start in range(0, final, TRANSACTION_LIMIT):
-            self._transact(writes[start : min(start + TRANSACTION_LIMIT, final)], "The project changed meanwhile; try again.")
+            self._transact(
+                writes[start : min(start + TRANSACTION_LIMIT, final)],
+                "The project changed meanwhile; try again.",
+            )
         self._transact(writes[final:], "The project's addresses changed meanwhile; try again.")
         return photos
 
@@ -263,13 +361,23 @@ class DynamoContentStore:
         current = [(p.id, p.order) for p in self.projects_in_category(category)]
         changes = plan_reorder(current, ordered_ids)
         orders = dict(current)
-        writes = [{"Update": {
-            "TableName": self.names["projects"], "Key": {"project_id": S(pid)}, "UpdateExpression": "SET #o = :o",
-            "ConditionExpression": "category = :c AND #o = :was", "ExpressionAttributeNames": {"#o": "order"},
-            "ExpressionAttributeValues": {":o": N(order), ":c": S(category), ":was": N(orders[pid])},
-        }} for pid, order in changes.items()]
+        writes = [
+            {
+                "Update": {
+                    "TableName": self.names["projects"],
+                    "Key": {"project_id": S(pid)},
+                    "UpdateExpression": "SET #o = :o",
+                    "ConditionExpression": "category = :c AND #o = :was",
+                    "ExpressionAttributeNames": {"#o": "order"},
+                    "ExpressionAttributeValues": {":o": N(order), ":c": S(category), ":was": N(orders[pid])},
+                }
+            }
+            for pid, order in changes.items()
+        ]
         for start in range(0, len(writes), TRANSACTION_LIMIT):
-            self._transact(writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; reload the page.")
+            self._transact(
+                writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; reload the page."
+            )
 
     # -- photos ----------------------------------------------------------------------------------
     def _photo_item(self, photo: Photo) -> dict[str, Any]:
@@ -294,12 +402,21 @@ class DynamoContentStore:
     def _photo_item_by_id(self, photo_id: str) -> dict[str, Any] | None:
         """The index gives the photo's key; the read itself is consistent."""
         for _ in range(3):
-            keys = list(self._query(TableName=self.names["photos"], IndexName="gsi_photo_id", KeyConditionExpression="photo_id = :p",
-                                    ExpressionAttributeValues={":p": S(photo_id)}, ProjectionExpression="project_id, #sk",
-                                    ExpressionAttributeNames={"#sk": PHOTO_SORT_KEY}))
+            keys = list(
+                self._query(
+                    TableName=self.names["photos"],
+                    IndexName="gsi_photo_id",
+                    KeyConditionExpression="photo_id = :p",
+                    ExpressionAttributeValues={":p": S(photo_id)},
+                    ProjectionExpression="project_id, #sk",
+                    ExpressionAttributeNames={"#sk": PHOTO_SORT_KEY},
+                )
+            )
             if not keys:
                 return None
-            item = self.client.get_item(TableName=self.names["photos"], Key=keys[0], ConsistentRead=True).get("Item")
+            item = self.client.get_item(TableName=self.names["photos"], Key=keys[0], ConsistentRead=True).get(
+                "Item"
+            )
             if item is not None:
                 return item
             time.sleep(0.05)  # moved by a reorder since the index was read
@@ -309,24 +426,48 @@ class DynamoContentStore:
         orders = [p.order for p in self.photos_for_project(photo.project_id)]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
         missing = NotFoundError(f"project {photo.project_id} does not exist")
-        self._transact([
-            {"ConditionCheck": {"TableName": self.names["projects"], "Key": {"project_id": S(photo.project_id)},
-                                "ConditionExpression": "attribute_exists(project_id)"}},
-            {"Put": {"TableName": self.names["photos"], "Item": self._photo_item(stored), "ConditionExpression": "attribute_not_exists(photo_id)"}},
-        ], "the photo already exists", {0: missing})
+        self._transact(
+            [
+                {
+                    "ConditionCheck": {
+                        "TableName": self.names["projects"],
+                        "Key": {"project_id": S(photo.project_id)},
+                        "ConditionExpression": "attribute_exists(project_id)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self.names["photos"],
+                        "Item": self._photo_item(stored),
+                        "ConditionExpression": "attribute_not_exists(photo_id)",
+                    }
+                },
+            ],
+            "the photo already exists",
+            {0: missing},
+        )
         return stored
 
     def get_photo(self, photo_id: str) -> Photo | None:
         return self._load_photo(self._photo_item_by_id(photo_id))
 
     def photos_for_project(self, project_id: str) -> list[Photo]:
-        items = self._query(TableName=self.names["photos"], KeyConditionExpression="project_id = :p",
-                            ExpressionAttributeValues={":p": S(project_id)}, ConsistentRead=True)
+        items = self._query(
+            TableName=self.names["photos"],
+            KeyConditionExpression="project_id = :p",
+            ExpressionAttributeValues={":p": S(project_id)},
+            ConsistentRead=True,
+        )
         return [self._load_photo(item) for item in items]
 
     def photos_with_status(self, status: str) -> list[Photo]:
-        items = self._query(TableName=self.names["photos"], IndexName="gsi_status", KeyConditionExpression="#s = :s",
-                            ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": S(status)})
+        items = self._query(
+            TableName=self.names["photos"],
+            IndexName="gsi_status",
+            KeyConditionExpression="#s = :s",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": S(status)},
+        )
         return [self._load_photo(item) for item in items]
 
     def update_photo(self, photo: Photo) -> Photo:
@@ -335,13 +476,25 @@ class DynamoContentStore:
             raise NotFoundError(f"photo {photo.id} no longer exists")
         if current.version != photo.version:
             raise StaleVersionError("This photo was changed by someone else since you opened it.")
-        stored = replace(photo, version=current.version + 1, updated_at=utcnow(), order=current.order, project_id=current.project_id)
+        stored = replace(
+            photo,
+            version=current.version + 1,
+            updated_at=utcnow(),
+            order=current.order,
+            project_id=current.project_id,
+        )
         try:
-            self.client.put_item(TableName=self.names["photos"], Item=self._photo_item(stored), ConditionExpression="version = :v",
-                                 ExpressionAttributeValues={":v": N(current.version)})
+            self.client.put_item(
+                TableName=self.names["photos"],
+                Item=self._photo_item(stored),
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": N(current.version)},
+            )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleVersionError("This photo was changed by someone else since you opened it.") from None
+                raise StaleVersionError(
+                    "This photo was changed by someone else since you opened it."
+                ) from None
             raise
         self._refresh_cover(stored.project_id, stored.id)
         return stored
@@ -350,7 +503,10 @@ class DynamoContentStore:
         photo = self.get_photo(photo_id)
         if photo is None:
             return None
-        self.client.delete_item(TableName=self.names["photos"], Key={"project_id": S(photo.project_id), PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id))})
+        self.client.delete_item(
+            TableName=self.names["photos"],
+            Key={"project_id": S(photo.project_id), PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id))},
+        )
         self._refresh_cover(photo.project_id, photo.id)
         return photo
 
@@ -362,11 +518,31 @@ class DynamoContentStore:
         writes: list[dict[str, Any]] = []
         for photo_id, order in changes.items():
             old = photos[photo_id]
-            writes.append({"Delete": {"TableName": self.names["photos"], "Key": {"project_id": S(project_id), PHOTO_SORT_KEY: S(_sort_key(old.order, photo_id))},
-                                      "ConditionExpression": "version = :v", "ExpressionAttributeValues": {":v": N(old.version)}}})
-            writes.append({"Put": {"TableName": self.names["photos"], "Item": self._photo_item(replace(old, order=order))}})
+            writes.append(
+                {
+                    "Delete": {
+                        "TableName": self.names["photos"],
+                        "Key": {
+                            "project_id": S(project_id),
+                            PHOTO_SORT_KEY: S(_sort_key(old.order, photo_id)),
+                        },
+                        "ConditionExpression": "version = :v",
+                        "ExpressionAttributeValues": {":v": N(old.version)},
+                    }
+                }
+            )
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self.names["photos"],
+                        "Item": self._photo_item(replace(old, order=order)),
+                    }
+                }
+            )
         for start in range(0, len(writes), TRANSACTION_LIMIT):
-            self._transact(writes[start : start + TRANSACTION_LIMIT], "The photos changed meanwhile; reload the page.")
+            self._transact(
+                writes[start : start + TRANSACTION_LIMIT], "The photos changed meanwhile; reload the page."
+            )
 
     # -- the project's cover copy ----------------------------------------------------------------
     def _cover_copy(self, project: Project):
@@ -387,9 +563,14 @@ class DynamoContentStore:
                 return
             project.cover = self._cover_copy(project)
             try:
-                self.client.update_item(TableName=self.names["projects"], Key={"project_id": S(project_id)}, UpdateExpression="SET #d = :d",
-                                        ConditionExpression="version = :v", ExpressionAttributeNames={"#d": "data"},
-                                        ExpressionAttributeValues={":d": S(_dump(project)), ":v": N(project.version)})
+                self.client.update_item(
+                    TableName=self.names["projects"],
+                    Key={"project_id": S(project_id)},
+                    UpdateExpression="SET #d = :d",
+                    ConditionExpression="version = :v",
+                    ExpressionAttributeNames={"#d": "data"},
+                    ExpressionAttributeValues={":d": S(_dump(project)), ":v": N(project.version)},
+                )
                 return
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
@@ -405,39 +586,73 @@ class DynamoContentStore:
     def save_page(self, page: Page) -> Page:
         stored = replace(page, version=page.version + 1, updated_at=utcnow())
         condition = "attribute_not_exists(page_id)" if page.version == 0 else "version = :v"
-        kwargs: dict[str, Any] = {"ExpressionAttributeValues": {":v": N(page.version)}} if page.version else {}
+        kwargs: dict[str, Any] = (
+            {"ExpressionAttributeValues": {":v": N(page.version)}} if page.version else {}
+        )
         try:
-            self.client.put_item(TableName=self.names["pages"], Item={"page_id": S(page.id), "version": N(stored.version), "data": S(_dump(stored))},
-                                 ConditionExpression=condition, **kwargs)
+            self.client.put_item(
+                TableName=self.names["pages"],
+                Item={"page_id": S(page.id), "version": N(stored.version), "data": S(_dump(stored))},
+                ConditionExpression=condition,
+                **kwargs,
+            )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleVersionError("This page was changed by someone else since you opened it.") from None
+                raise StaleVersionError(
+                    "This page was changed by someone else since you opened it."
+                ) from None
             raise
         return stored
 
     # -- admins ----------------------------------------------------------------------------------
     def _admin_item(self, admin: AdminUser) -> dict[str, Any]:
-        return {"user_id": S(admin.id), "email": S(admin.email), "version": N(admin.version), "data": S(_dump(admin))}
+        return {
+            "user_id": S(admin.id),
+            "email": S(admin.email),
+            "version": N(admin.version),
+            "data": S(_dump(admin)),
+        }
 
     def _email_claim(self, admin: AdminUser) -> dict[str, Any]:
-        return {"Put": {"TableName": self.names["records"], "ConditionExpression": "attribute_not_exists(record_key) OR user_id = :me",
-                        "ExpressionAttributeValues": {":me": S(admin.id)},
-                        "Item": {"collection": S(ADMIN_EMAILS), "record_key": S(admin.email), "user_id": S(admin.id),
-                                 "data": S(json.dumps({"user_id": admin.id}))}}}
+        return {
+            "Put": {
+                "TableName": self.names["records"],
+                "ConditionExpression": "attribute_not_exists(record_key) OR user_id = :me",
+                "ExpressionAttributeValues": {":me": S(admin.id)},
+                "Item": {
+                    "collection": S(ADMIN_EMAILS),
+                    "record_key": S(admin.email),
+                    "user_id": S(admin.id),
+                    "data": S(json.dumps({"user_id": admin.id})),
+                },
+            }
+        }
 
     def _email_taken(self, email: str) -> ConflictError:
         return ConflictError("email", f"An admin with the email {email} already exists.")
 
     def create_admin(self, admin: AdminUser) -> AdminUser:
         stored = replace(admin, version=1)
-        self._transact([
-            {"Put": {"TableName": self.names["admins"], "Item": self._admin_item(stored), "ConditionExpression": "attribute_not_exists(user_id)"}},
-            self._email_claim(stored),
-        ], "the admin already exists", {1: self._email_taken(admin.email)})
+        self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self.names["admins"],
+                        "Item": self._admin_item(stored),
+                        "ConditionExpression": "attribute_not_exists(user_id)",
+                    }
+                },
+                self._email_claim(stored),
+            ],
+            "the admin already exists",
+            {1: self._email_taken(admin.email)},
+        )
         return stored
 
     def get_admin(self, admin_id: str) -> AdminUser | None:
-        item = self.client.get_item(TableName=self.names["admins"], Key={"user_id": S(admin_id)}, ConsistentRead=True).get("Item")
+        item = self.client.get_item(
+            TableName=self.names["admins"], Key={"user_id": S(admin_id)}, ConsistentRead=True
+        ).get("Item")
         return from_record(AdminUser, json.loads(item["data"]["S"])) if item else None
 
     def admin_by_email(self, email: str) -> AdminUser | None:
@@ -451,12 +666,29 @@ class DynamoContentStore:
         if current.version != admin.version:
             raise StaleVersionError("This account was changed since it was read.")
         stored = replace(admin, version=admin.version + 1)
-        writes = [{"Put": {"TableName": self.names["admins"], "Item": self._admin_item(stored), "ConditionExpression": "version = :v",
-                           "ExpressionAttributeValues": {":v": N(current.version)}}}]
+        writes = [
+            {
+                "Put": {
+                    "TableName": self.names["admins"],
+                    "Item": self._admin_item(stored),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": N(current.version)},
+                }
+            }
+        ]
         if stored.email != current.email:
             writes.append(self._email_claim(stored))
-            writes.append({"Delete": {"TableName": self.names["records"], "Key": {"collection": S(ADMIN_EMAILS), "record_key": S(current.email)}}})
-        self._transact(writes, "This account was changed since it was read.", {1: self._email_taken(stored.email)})
+            writes.append(
+                {
+                    "Delete": {
+                        "TableName": self.names["records"],
+                        "Key": {"collection": S(ADMIN_EMAILS), "record_key": S(current.email)},
+                    }
+                }
+            )
+        self._transact(
+            writes, "This account was changed since it was read.", {1: self._email_taken(stored.email)}
+        )
         return stored
 
     def list_admins(self) -> list[AdminUser]:
@@ -487,17 +719,21 @@ class DynamoRecordStore:
         data = json.loads(item["data"]["S"]) if "data" in item else {}
         for name, value in item.items():
             if name.startswith(COUNTER_PREFIX) and "N" in value:
-                data[name[len(COUNTER_PREFIX):]] = int(value["N"])
+                data[name[len(COUNTER_PREFIX) :]] = int(value["N"])
         return data
 
     def _key(self, collection: str, key: str) -> dict[str, Any]:
         return {"collection": S(collection), "record_key": S(key)}
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
-        item = self._store.client.get_item(TableName=self._table, Key=self._key(collection, key), ConsistentRead=True).get("Item")
+        item = self._store.client.get_item(
+            TableName=self._table, Key=self._key(collection, key), ConsistentRead=True
+        ).get("Item")
         return self._data(item) if item and self._alive(item, int(time.time())) else None
 
-    def _item(self, collection: str, key: str, data: Mapping[str, Any], expires_at: int | None) -> dict[str, Any]:
+    def _item(
+        self, collection: str, key: str, data: Mapping[str, Any], expires_at: int | None
+    ) -> dict[str, Any]:
         item = {**self._key(collection, key), "data": S(json.dumps(dict(data)))}
         for name, value in data.items():
             if type(value) is int:  # not bool
@@ -506,15 +742,23 @@ class DynamoRecordStore:
             item[TTL_ATTRIBUTE] = N(int(expires_at))
         return item
 
-    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+    def put(
+        self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None
+    ) -> None:
         self._store.client.put_item(TableName=self._table, Item=self._item(collection, key, data, expires_at))
 
     def delete(self, collection: str, key: str) -> None:
         self._store.client.delete_item(TableName=self._table, Key=self._key(collection, key))
 
-    def query(self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
-        kwargs: dict[str, Any] = {"TableName": self._table, "ScanIndexForward": not newest_first, "ConsistentRead": True,
-                                  "ExpressionAttributeValues": {":c": S(collection)}}
+    def query(
+        self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "ScanIndexForward": not newest_first,
+            "ConsistentRead": True,
+            "ExpressionAttributeValues": {":c": S(collection)},
+        }
         if prefix:
             kwargs["KeyConditionExpression"] = "collection = :c AND begins_with(record_key, :p)"
             kwargs["ExpressionAttributeValues"][":p"] = S(prefix)
@@ -528,7 +772,9 @@ class DynamoRecordStore:
                     break
         return found
 
-    def increment(self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
+    def increment(
+        self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None
+    ) -> int:
         client, counter = self._store.client, COUNTER_PREFIX + field
         update, values = "ADD #n :a", {":a": N(amount)}
         if expires_at is not None:
@@ -537,9 +783,15 @@ class DynamoRecordStore:
         for _ in range(5):
             now = N(int(time.time()))
             try:
-                response = client.update_item(TableName=self._table, Key=self._key(collection, key), UpdateExpression=update,
-                                              ConditionExpression="attribute_not_exists(#e) OR #e > :now", ExpressionAttributeNames={"#n": counter, "#e": TTL_ATTRIBUTE},
-                                              ExpressionAttributeValues={**values, ":now": now}, ReturnValues="UPDATED_NEW")
+                response = client.update_item(
+                    TableName=self._table,
+                    Key=self._key(collection, key),
+                    UpdateExpression=update,
+                    ConditionExpression="attribute_not_exists(#e) OR #e > :now",
+                    ExpressionAttributeNames={"#n": counter, "#e": TTL_ATTRIBUTE},
+                    ExpressionAttributeValues={**values, ":now": now},
+                    ReturnValues="UPDATED_NEW",
+                )
                 return int(response["Attributes"][counter]["N"])
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
@@ -547,8 +799,13 @@ class DynamoRecordStore:
             # The record has expired (TTL deletes lazily): start it again from this increment,
             # unless a concurrent increment restarted it first (then add to theirs).
             try:
-                client.put_item(TableName=self._table, Item=self._item(collection, key, {field: amount}, expires_at),
-                                ConditionExpression="#e <= :now", ExpressionAttributeNames={"#e": TTL_ATTRIBUTE}, ExpressionAttributeValues={":now": now})
+                client.put_item(
+                    TableName=self._table,
+                    Item=self._item(collection, key, {field: amount}, expires_at),
+                    ConditionExpression="#e <= :now",
+                    ExpressionAttributeNames={"#e": TTL_ATTRIBUTE},
+                    ExpressionAttributeValues={":now": now},
+                )
                 return amount
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":

@@ -100,12 +100,18 @@ def create_table_request(table: Table, physical_name: str) -> dict[str, Any]:
         "TableName": physical_name,
         "BillingMode": "PAY_PER_REQUEST",
         "KeySchema": key_schema(table.hash_key, table.range_key),
-        "AttributeDefinitions": [{"AttributeName": name, "AttributeType": kind} for name, kind in table.attributes().items()],
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": kind} for name, kind in table.attributes().items()
+        ],
         "SSESpecification": {"Enabled": True},
     }
     if table.indexes:
         request["GlobalSecondaryIndexes"] = [
-            {"IndexName": index.name, "KeySchema": key_schema(index.hash_key, index.range_key), "Projection": {"ProjectionType": "ALL"}}
+            {
+                "IndexName": index.name,
+                "KeySchema": key_schema(index.hash_key, index.range_key),
+                "Projection": {"ProjectionType": "ALL"},
+            }
             for index in table.indexes
         ]
     return request

@@ -113,13 +113,18 @@ class SQLiteContentStore:
     # -- projects --------------------------------------------------------------------------------
     def create_project(self, project: Project) -> Project:
         with self.transaction() as conn:
-            orders = [row[0] for row in conn.execute("SELECT ord FROM projects WHERE category = ?", (project.category,))]
+            orders = [
+                row[0]
+                for row in conn.execute("SELECT ord FROM projects WHERE category = ?", (project.category,))
+            ]
             stored = replace(project, order=next_order(orders), version=1, updated_at=utcnow(), cover=None)
             stored.cover = self._cover_copy(conn, stored)
             try:
                 self._insert_project(conn, stored)
             except sqlite3.IntegrityError:
-                raise ConflictError("slug", f"The address '{project.slug}' is already used by another project.") from None
+                raise ConflictError(
+                    "slug", f"The address '{project.slug}' is already used by another project."
+                ) from None
             conn.execute("DELETE FROM old_slugs WHERE slug = ?", (stored.slug,))
         return stored
 
@@ -136,18 +141,26 @@ class SQLiteContentStore:
         return row[0] if row else None
 
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        sql = "SELECT data FROM projects WHERE category = ?" + (" AND published = 1" if published_only else "") + " ORDER BY ord"
+        sql = (
+            "SELECT data FROM projects WHERE category = ?"
+            + (" AND published = 1" if published_only else "")
+            + " ORDER BY ord"
+        )
         return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
 
     def published_projects(self) -> list[Project]:
-        rows = self.connection().execute("SELECT data FROM projects WHERE published = 1 ORDER BY category, ord")
+        rows = self.connection().execute(
+            "SELECT data FROM projects WHERE published = 1 ORDER BY category, ord"
+        )
         return [_load(Project, row) for row in rows]
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
             return []
         marks = ",".join("?" * len(project_ids))
-        rows = self.connection().execute(f"SELECT id, data FROM projects WHERE id IN ({marks})", list(project_ids))
+        rows = self.connection().execute(
+            f"SELECT id, data FROM projects WHERE id IN ({marks})", list(project_ids)
+        )
         found = {row["id"]: _load(Project, row) for row in rows}
         return [found[pid] for pid in project_ids if pid in found]
 
@@ -161,24 +174,45 @@ class SQLiteContentStore:
                 raise StaleVersionError("This project was changed by someone else since you opened it.")
             stored = replace(project, version=current.version + 1, updated_at=utcnow(), order=current.order)
             if stored.category != current.category:
-                orders = [r[0] for r in conn.execute("SELECT ord FROM projects WHERE category = ?", (stored.category,))]
+                orders = [
+                    r[0]
+                    for r in conn.execute("SELECT ord FROM projects WHERE category = ?", (stored.category,))
+                ]
                 stored.order = next_order(orders)
             stored.cover = self._cover_copy(conn, stored)
             try:
                 conn.execute(
                     "UPDATE projects SET slug = ?, category = ?, ord = ?, published = ?, version = ?, data = ? WHERE id = ?",
-                    (stored.slug, stored.category, stored.order, int(stored.published), stored.version, _dump(stored), stored.id),
+                    (
+                        stored.slug,
+                        stored.category,
+                        stored.order,
+                        int(stored.published),
+                        stored.version,
+                        _dump(stored),
+                        stored.id,
+                    ),
                 )
             except sqlite3.IntegrityError:
-                raise ConflictError("slug", f"The address '{stored.slug}' is already used by another project.") from None
+                raise ConflictError(
+                    "slug", f"The address '{stored.slug}' is already used by another project."
+                ) from None
             if stored.slug != current.slug:
                 conn.execute("DELETE FROM old_slugs WHERE slug = ?", (stored.slug,))
-                conn.execute("INSERT OR REPLACE INTO old_slugs (slug, project_id) VALUES (?, ?)", (current.slug, stored.id))
+                conn.execute(
+                    "INSERT OR REPLACE INTO old_slugs (slug, project_id) VALUES (?, ?)",
+                    (current.slug, stored.id),
+                )
         return stored
 
     def delete_project(self, project_id: str) -> list[Photo]:
         with self.transaction() as conn:
-            photos = [_load(Photo, row) for row in conn.execute("SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,))]
+            photos = [
+                _load(Photo, row)
+                for row in conn.execute(
+                    "SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,)
+                )
+            ]
             conn.execute("DELETE FROM photos WHERE project_id = ?", (project_id,))
             conn.execute("DELETE FROM old_slugs WHERE project_id = ?", (project_id,))
             conn.execute("DELETE FROM projects WHERE id = ?", (project_id,))
@@ -186,22 +220,38 @@ class SQLiteContentStore:
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
         with self.transaction() as conn:
-            current = [(row["id"], row["ord"]) for row in conn.execute("SELECT id, ord FROM projects WHERE category = ?", (category,))]
+            current = [
+                (row["id"], row["ord"])
+                for row in conn.execute("SELECT id, ord FROM projects WHERE category = ?", (category,))
+            ]
             for project_id, order in plan_reorder(current, ordered_ids).items():
                 row = conn.execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
                 project = replace(_load(Project, row), order=order)
-                conn.execute("UPDATE projects SET ord = ?, data = ? WHERE id = ?", (order, _dump(project), project_id))
+                conn.execute(
+                    "UPDATE projects SET ord = ?, data = ? WHERE id = ?", (order, _dump(project), project_id)
+                )
 
     # -- photos ----------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM projects WHERE id = ?", (photo.project_id,)).fetchone() is None:
                 raise NotFoundError(f"project {photo.project_id} does not exist")
-            orders = [row[0] for row in conn.execute("SELECT ord FROM photos WHERE project_id = ?", (photo.project_id,))]
+            orders = [
+                row[0]
+                for row in conn.execute("SELECT ord FROM photos WHERE project_id = ?", (photo.project_id,))
+            ]
             stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
             conn.execute(
                 "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (stored.id, stored.project_id, stored.order, stored.status, stored.updated_at, stored.version, _dump(stored)),
+                (
+                    stored.id,
+                    stored.project_id,
+                    stored.order,
+                    stored.status,
+                    stored.updated_at,
+                    stored.version,
+                    _dump(stored),
+                ),
             )
         return stored
 
@@ -210,11 +260,15 @@ class SQLiteContentStore:
         return _load(Photo, row)
 
     def photos_for_project(self, project_id: str) -> list[Photo]:
-        rows = self.connection().execute("SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,))
+        rows = self.connection().execute(
+            "SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,)
+        )
         return [_load(Photo, row) for row in rows]
 
     def photos_with_status(self, status: str) -> list[Photo]:
-        rows = self.connection().execute("SELECT data FROM photos WHERE status = ? ORDER BY updated_at", (status,))
+        rows = self.connection().execute(
+            "SELECT data FROM photos WHERE status = ? ORDER BY updated_at", (status,)
+        )
         return [_load(Photo, row) for row in rows]
 
     def update_photo(self, photo: Photo) -> Photo:
@@ -225,7 +279,13 @@ class SQLiteContentStore:
             current: Photo = _load(Photo, row)
             if current.version != photo.version:
                 raise StaleVersionError("This photo was changed by someone else since you opened it.")
-            stored = replace(photo, version=current.version + 1, updated_at=utcnow(), order=current.order, project_id=current.project_id)
+            stored = replace(
+                photo,
+                version=current.version + 1,
+                updated_at=utcnow(),
+                order=current.order,
+                project_id=current.project_id,
+            )
             conn.execute(
                 "UPDATE photos SET status = ?, updated_at = ?, version = ?, data = ? WHERE id = ?",
                 (stored.status, stored.updated_at, stored.version, _dump(stored), stored.id),
@@ -245,17 +305,26 @@ class SQLiteContentStore:
 
     def reorder_photos(self, project_id: str, ordered_ids: Sequence[str]) -> None:
         with self.transaction() as conn:
-            current = [(row["id"], row["ord"]) for row in conn.execute("SELECT id, ord FROM photos WHERE project_id = ?", (project_id,))]
+            current = [
+                (row["id"], row["ord"])
+                for row in conn.execute("SELECT id, ord FROM photos WHERE project_id = ?", (project_id,))
+            ]
             for photo_id, order in plan_reorder(current, ordered_ids).items():
                 row = conn.execute("SELECT data FROM photos WHERE id = ?", (photo_id,)).fetchone()
                 photo = replace(_load(Photo, row), order=order)
-                conn.execute("UPDATE photos SET ord = ?, data = ? WHERE id = ?", (order, _dump(photo), photo_id))
+                conn.execute(
+                    "UPDATE photos SET ord = ?, data = ? WHERE id = ?", (order, _dump(photo), photo_id)
+                )
 
     # -- pages -----------------------------------------------------------------------------------
     def get_pages(self, page_ids: Iterable[str]) -> dict[str, Page]:
         page_ids = list(page_ids)
         marks = ",".join("?" * len(page_ids))
-        rows = self.connection().execute(f"SELECT id, data FROM pages WHERE id IN ({marks})", page_ids) if page_ids else []
+        rows = (
+            self.connection().execute(f"SELECT id, data FROM pages WHERE id IN ({marks})", page_ids)
+            if page_ids
+            else []
+        )
         found = {row["id"]: _load(Page, row) for row in rows}
         return {page_id: found.get(page_id) or Page(page_id) for page_id in page_ids}
 
@@ -266,7 +335,10 @@ class SQLiteContentStore:
             if current_version != page.version:
                 raise StaleVersionError("This page was changed by someone else since you opened it.")
             stored = replace(page, version=current_version + 1, updated_at=utcnow())
-            conn.execute("INSERT OR REPLACE INTO pages (id, version, data) VALUES (?, ?, ?)", (stored.id, stored.version, _dump(stored)))
+            conn.execute(
+                "INSERT OR REPLACE INTO pages (id, version, data) VALUES (?, ?, ?)",
+                (stored.id, stored.version, _dump(stored)),
+            )
         return stored
 
     # -- admins ----------------------------------------------------------------------------------
@@ -274,16 +346,26 @@ class SQLiteContentStore:
         stored = replace(admin, version=1)
         try:
             with self.transaction() as conn:
-                conn.execute("INSERT INTO admins (id, email, version, data) VALUES (?, ?, ?, ?)", (stored.id, stored.email, stored.version, _dump(stored)))
+                conn.execute(
+                    "INSERT INTO admins (id, email, version, data) VALUES (?, ?, ?, ?)",
+                    (stored.id, stored.email, stored.version, _dump(stored)),
+                )
         except sqlite3.IntegrityError:
             raise ConflictError("email", f"An admin with the email {admin.email} already exists.") from None
         return stored
 
     def get_admin(self, admin_id: str) -> AdminUser | None:
-        return _load(AdminUser, self.connection().execute("SELECT data FROM admins WHERE id = ?", (admin_id,)).fetchone())
+        return _load(
+            AdminUser,
+            self.connection().execute("SELECT data FROM admins WHERE id = ?", (admin_id,)).fetchone(),
+        )
 
     def admin_by_email(self, email: str) -> AdminUser | None:
-        row = self.connection().execute("SELECT data FROM admins WHERE email = ?", (email.strip().lower(),)).fetchone()
+        row = (
+            self.connection()
+            .execute("SELECT data FROM admins WHERE email = ?", (email.strip().lower(),))
+            .fetchone()
+        )
         return _load(AdminUser, row)
 
     def update_admin(self, admin: AdminUser) -> AdminUser:
@@ -295,13 +377,21 @@ class SQLiteContentStore:
                 raise StaleVersionError("This account was changed since it was read.")
             stored = replace(admin, version=admin.version + 1)
             try:
-                conn.execute("UPDATE admins SET email = ?, version = ?, data = ? WHERE id = ?", (stored.email, stored.version, _dump(stored), stored.id))
+                conn.execute(
+                    "UPDATE admins SET email = ?, version = ?, data = ? WHERE id = ?",
+                    (stored.email, stored.version, _dump(stored), stored.id),
+                )
             except sqlite3.IntegrityError:
-                raise ConflictError("email", f"An admin with the email {admin.email} already exists.") from None
+                raise ConflictError(
+                    "email", f"An admin with the email {admin.email} already exists."
+                ) from None
         return stored
 
     def list_admins(self) -> list[AdminUser]:
-        return [_load(AdminUser, row) for row in self.connection().execute("SELECT data FROM admins ORDER BY email")]
+        return [
+            _load(AdminUser, row)
+            for row in self.connection().execute("SELECT data FROM admins ORDER BY email")
+        ]
 
     # -- the project's cover copy ----------------------------------------------------------------
     def _cover_copy(self, conn: sqlite3.Connection, project: Project):
@@ -309,7 +399,9 @@ class SQLiteContentStore:
         photo is gone or belongs elsewhere."""
         if not project.cover_photo_id:
             return None
-        row = conn.execute("SELECT data FROM photos WHERE id = ? AND project_id = ?", (project.cover_photo_id, project.id)).fetchone()
+        row = conn.execute(
+            "SELECT data FROM photos WHERE id = ? AND project_id = ?", (project.cover_photo_id, project.id)
+        ).fetchone()
         if row is None:
             project.cover_photo_id = ""
             return None
@@ -328,7 +420,15 @@ class SQLiteContentStore:
     def _insert_project(self, conn: sqlite3.Connection, project: Project) -> None:
         conn.execute(
             "INSERT INTO projects (id, slug, category, ord, published, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (project.id, project.slug, project.category, project.order, int(project.published), project.version, _dump(project)),
+            (
+                project.id,
+                project.slug,
+                project.category,
+                project.order,
+                int(project.published),
+                project.version,
+                _dump(project),
+            ),
         )
 
 
@@ -337,22 +437,32 @@ class SQLiteRecordStore:
         self._store = store
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
-        row = self._store.connection().execute(
-            "SELECT data FROM records WHERE collection = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
-            (collection, key, int(time.time())),
-        ).fetchone()
+        row = (
+            self._store.connection()
+            .execute(
+                "SELECT data FROM records WHERE collection = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                (collection, key, int(time.time())),
+            )
+            .fetchone()
+        )
         return json.loads(row[0]) if row else None
 
-    def put(self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None) -> None:
+    def put(
+        self, collection: str, key: str, data: Mapping[str, Any], *, expires_at: int | None = None
+    ) -> None:
         self._store.connection().execute(
             "INSERT OR REPLACE INTO records (collection, key, expires_at, data) VALUES (?, ?, ?, ?)",
             (collection, key, expires_at, json.dumps(dict(data))),
         )
 
     def delete(self, collection: str, key: str) -> None:
-        self._store.connection().execute("DELETE FROM records WHERE collection = ? AND key = ?", (collection, key))
+        self._store.connection().execute(
+            "DELETE FROM records WHERE collection = ? AND key = ?", (collection, key)
+        )
 
-    def query(self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    def query(
+        self, collection: str, *, prefix: str = "", newest_first: bool = False, limit: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
         sql = (
             "SELECT key, data FROM records WHERE collection = ? AND key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?)"
             f" ORDER BY key {'DESC' if newest_first else 'ASC'}"
@@ -361,9 +471,13 @@ class SQLiteRecordStore:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [(row["key"], json.loads(row["data"])) for row in self._store.connection().execute(sql, params)]
+        return [
+            (row["key"], json.loads(row["data"])) for row in self._store.connection().execute(sql, params)
+        ]
 
-    def increment(self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
+    def increment(
+        self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None
+    ) -> int:
         with self._store.transaction() as conn:
             row = conn.execute(
                 "SELECT data, expires_at FROM records WHERE collection = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",

@@ -46,10 +46,14 @@ def test_wrong_password_is_refused_with_a_clear_message(client, admin_user, brow
     assert client.get("/admin/").status_code == 302
 
 
-def test_repeated_failures_lock_the_account_even_with_the_right_password(app, client, admin_user, browser_like, actions_for, monkeypatch):
+def test_repeated_failures_lock_the_account_even_with_the_right_password(
+    app, client, admin_user, browser_like, actions_for, monkeypatch
+):
     import sgoodie.auth as auth
 
-    monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)  # the slowdown is real; the test need not wait
+    monkeypatch.setattr(
+        auth.time, "sleep", lambda seconds: None
+    )  # the slowdown is real; the test need not wait
     for _ in range(auth.ACCOUNT_FAILURES.limit):
         browser_like.login(password="guess")
     response = browser_like.login()
@@ -72,10 +76,14 @@ def test_failures_from_one_address_lock_it_across_accounts(client, admin_user, b
 
 
 def test_create_admin_command(app, runner):
-    result = runner.invoke(["create-admin", "owner@example.com", "--password-stdin"], input="a long enough passphrase\n")
+    result = runner.invoke(
+        ["create-admin", "owner@example.com", "--password-stdin"], input="a long enough passphrase\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Created admin owner@example.com" in result.output
-    again = runner.invoke(["create-admin", "owner@example.com", "--password-stdin"], input="another long passphrase\n")
+    again = runner.invoke(
+        ["create-admin", "owner@example.com", "--password-stdin"], input="another long passphrase\n"
+    )
     assert "Reset the password" in again.output
     weak = runner.invoke(["create-admin", "owner@example.com", "--password-stdin"], input="short\n")
     assert weak.exit_code != 0 and "characters" in weak.output
@@ -86,7 +94,14 @@ def test_create_admin_command(app, runner):
 
 
 def test_password_change(client, admin):
-    response = admin.post("/admin/account", {"current": "correct horse battery", "new": "an even better passphrase", "confirm": "an even better passphrase"})
+    response = admin.post(
+        "/admin/account",
+        {
+            "current": "correct horse battery",
+            "new": "an even better passphrase",
+            "confirm": "an even better passphrase",
+        },
+    )
     assert response.status_code == 302
     admin.logout()
     assert admin.login(password="an even better passphrase").status_code == 302

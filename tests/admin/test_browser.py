@@ -16,7 +16,9 @@ def test_drag_to_reorder_saves_the_new_order_in_one_request(app, admin_page, liv
     ids = [portfolio.project(name, "travel").id for name in ("First", "Second", "Third")]
     admin_page.goto(live_server.url + "/admin/projects/?category=travel")
     requests = []
-    admin_page.on("request", lambda request: requests.append(request.url) if "reorder" in request.url else None)
+    admin_page.on(
+        "request", lambda request: requests.append(request.url) if "reorder" in request.url else None
+    )
     handles = admin_page.locator(".sortable .drag-handle")
     third, first = handles.nth(2).bounding_box(), handles.nth(0).bounding_box()
     x = third["x"] + third["width"] / 2
@@ -24,10 +26,16 @@ def test_drag_to_reorder_saves_the_new_order_in_one_request(app, admin_page, liv
     admin_page.mouse.down()
     with admin_page.expect_response(lambda response: "reorder" in response.url) as saved:
         for step in range(1, 11):  # up to the top quarter of the first row
-            admin_page.mouse.move(x, third["y"] + (first["y"] + first["height"] * 0.25 - third["y"]) * step / 10)
+            admin_page.mouse.move(
+                x, third["y"] + (first["y"] + first["height"] * 0.25 - third["y"]) * step / 10
+            )
         admin_page.mouse.up()
     assert saved.value.status == 200
-    assert [item.get_attribute("data-id") for item in admin_page.locator(".sortable > [data-id]").all()] == [ids[2], ids[0], ids[1]]
+    assert [item.get_attribute("data-id") for item in admin_page.locator(".sortable > [data-id]").all()] == [
+        ids[2],
+        ids[0],
+        ids[1],
+    ]
     with app.app_context():
         order = [p.id for p in services().store.projects_in_category("travel")]
     assert order == [ids[2], ids[0], ids[1]]
@@ -47,9 +55,20 @@ def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, admin
     assert project is not None and not project.published
 
     admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
-    admin_page.set_input_files("[data-file-input]", [{"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(color)}
-                                              for name, color in (("quay", (40, 80, 120)), ("boats", (200, 120, 60)), ("gulls", (230, 230, 220)))])
-    admin_page.wait_for_function("() => document.querySelectorAll('.upload-item[data-state=ready]').length === 3", timeout=60000)
+    admin_page.set_input_files(
+        "[data-file-input]",
+        [
+            {"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(color)}
+            for name, color in (
+                ("quay", (40, 80, 120)),
+                ("boats", (200, 120, 60)),
+                ("gulls", (230, 230, 220)),
+            )
+        ],
+    )
+    admin_page.wait_for_function(
+        "() => document.querySelectorAll('.upload-item[data-state=ready]').length === 3", timeout=60000
+    )
     admin_page.reload()  # the grid below lists the new photos with their text fields
     cards = admin_page.locator(".photo-grid > [data-id]")
     assert cards.count() == 3
@@ -60,14 +79,22 @@ def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, admin
         card.locator(".save-state", has_text="Saved").wait_for()
     before = [card.get_attribute("data-id") for card in cards.all()]
 
-    last, first = admin_page.locator(".photo-grid .drag-handle").nth(2).bounding_box(), cards.nth(0).bounding_box()
+    last, first = (
+        admin_page.locator(".photo-grid .drag-handle").nth(2).bounding_box(),
+        cards.nth(0).bounding_box(),
+    )
     start = (last["x"] + last["width"] / 2, last["y"] + last["height"] / 2)
-    target = (first["x"] + first["width"] * 0.2, first["y"] + first["height"] * 0.3)  # the left half of the first card
+    target = (
+        first["x"] + first["width"] * 0.2,
+        first["y"] + first["height"] * 0.3,
+    )  # the left half of the first card
     admin_page.mouse.move(*start)
     admin_page.mouse.down()
     with admin_page.expect_response(lambda response: "reorder" in response.url) as saved:
         for step in range(1, 16):
-            admin_page.mouse.move(start[0] + (target[0] - start[0]) * step / 15, start[1] + (target[1] - start[1]) * step / 15)
+            admin_page.mouse.move(
+                start[0] + (target[0] - start[0]) * step / 15, start[1] + (target[1] - start[1]) * step / 15
+            )
         admin_page.mouse.up()
     assert saved.value.status == 200
     wanted = [before[2], before[0], before[1]]
@@ -104,16 +131,24 @@ def test_drop_photos_and_watch_them_become_ready_or_failed(app, admin_page, live
     project = portfolio.project("Upload Here", "interiors", photos=0)
     admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
     camera = (6000, 4000)  # 24 MP, as a photographer's camera delivers them (several MB each)
-    files = [{"name": "hall.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((200, 180, 150), camera)},
-             {"name": "garden.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((90, 140, 80), camera)},
-             {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10), camera)[:400_000]}]
+    files = [
+        {"name": "hall.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((200, 180, 150), camera)},
+        {"name": "garden.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((90, 140, 80), camera)},
+        {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10), camera)[:400_000]},
+    ]
     assert all(len(f["buffer"]) > 3_000_000 for f in files[:2])
     admin_page.set_input_files("[data-file-input]", files)
-    admin_page.wait_for_function("""() => {
+    admin_page.wait_for_function(
+        """() => {
         const items = document.querySelectorAll('.upload-item');
         return items.length === 3 && Array.from(items).every(i => ['ready', 'failed', 'error'].includes(i.dataset.state));
-    }""", timeout=60000)
-    states = admin_page.eval_on_selector_all(".upload-item", "items => items.map(i => [i.querySelector('.upload-item__name').textContent, i.dataset.state, i.querySelector('.upload-item__status').textContent])")
+    }""",
+        timeout=60000,
+    )
+    states = admin_page.eval_on_selector_all(
+        ".upload-item",
+        "items => items.map(i => [i.querySelector('.upload-item__name').textContent, i.dataset.state, i.querySelector('.upload-item__status').textContent])",
+    )
     by_name = {name: (state, text) for name, state, text in states}
     assert by_name["hall.jpg"][0] == "ready" and by_name["garden.jpg"][0] == "ready"
     assert by_name["broken.jpg"][0] == "failed" and "incomplete" in by_name["broken.jpg"][1]
@@ -125,9 +160,14 @@ def test_drop_photos_and_watch_them_become_ready_or_failed(app, admin_page, live
     assert statuses == ["failed", "ready", "ready"]
 
 
-def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready(app, admin_page, live_server, tmp_path):
+def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready(
+    app, admin_page, live_server, tmp_path
+):
     admin_page.goto(f"{live_server.url}/admin/pages/about")
-    admin_page.set_input_files("#portrait-upload", {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((160, 120, 90), (3000, 4000))})
+    admin_page.set_input_files(
+        "#portrait-upload",
+        {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((160, 120, 90), (3000, 4000))},
+    )
     admin_page.fill("#heading", "About me")
     admin_page.fill("#portrait-alt", "The photographer at work")
     admin_page.click("text=Save page")
@@ -135,7 +175,10 @@ def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready
     admin_page.wait_for_selector(".slot-preview img", timeout=60000)
     assert admin_page.locator("[data-page-photo]").count() == 0
     admin_page.screenshot(path=str(tmp_path / "about-ready.png"), full_page=True)
-    admin_page.set_input_files("#portrait-upload", {"name": "cut.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10), (3000, 4000))[:50_000]})
+    admin_page.set_input_files(
+        "#portrait-upload",
+        {"name": "cut.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((10, 10, 10), (3000, 4000))[:50_000]},
+    )
     admin_page.click("text=Save page")
     admin_page.wait_for_selector("[data-page-photo] .status--failed", timeout=60000)
     status = admin_page.text_content("[data-page-photo]")
@@ -143,5 +186,7 @@ def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready
     assert admin_page.locator(".slot-preview img").count() == 1  # the ready portrait stays
     admin_page.screenshot(path=str(tmp_path / "about-failed.png"), full_page=True)
     admin_page.click("[data-page-photo] >> text=Retry")
-    admin_page.wait_for_selector("[data-page-photo] .status--failed", timeout=60000)  # fails again, for the same reason
+    admin_page.wait_for_selector(
+        "[data-page-photo] .status--failed", timeout=60000
+    )  # fails again, for the same reason
     assert "Processing the photo again." in admin_page.text_content(".flashes")

@@ -10,15 +10,27 @@ from PIL import Image as PILImage
 from sgoodie import photos
 from sgoodie.services import services
 
-HOME = {"headline": "Light, space, story", "subheadline": "", "intro": "I photograph **places** and the people who make them.",
-        "cta_title": "", "cta_text": "", "seo_title": "", "seo_description": "", "featured_order": "", "hero-choice": "", "hero-alt": ""}
+HOME = {
+    "headline": "Light, space, story",
+    "subheadline": "",
+    "intro": "I photograph **places** and the people who make them.",
+    "cta_title": "",
+    "cta_text": "",
+    "seo_title": "",
+    "seo_description": "",
+    "featured_order": "",
+    "hero-choice": "",
+    "hero-alt": "",
+}
 
 
 def _version(client, url):
     import re
 
     html = client.get(url).get_data(as_text=True)
-    return re.search(r'name="version"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version"', html).group(1) or "0"
+    return (
+        re.search(r'name="version"[^>]*value="(\d*)"|value="(\d*)"[^>]*name="version"', html).group(1) or "0"
+    )
 
 
 def _jpeg(size=(1200, 800), color=(150, 120, 90)) -> bytes:
@@ -30,7 +42,9 @@ def _jpeg(size=(1200, 800), color=(150, 120, 90)) -> bytes:
 def test_home_text_saves_with_a_message_and_shows_at_once(app, client, admin):
     visitor = app.test_client()
     visitor.get("/")  # cached before the change
-    response = admin.post("/admin/pages/home", dict(HOME, version=_version(client, "/admin/pages/home")), follow_redirects=True)
+    response = admin.post(
+        "/admin/pages/home", dict(HOME, version=_version(client, "/admin/pages/home")), follow_redirects=True
+    )
     assert response.status_code == 200
     assert "Saved the" in response.get_data(as_text=True)
     html = visitor.get("/").get_data(as_text=True)
@@ -102,7 +116,9 @@ def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin,
     queued, run_all = held_jobs
     _post_hero(app, client, admin, _jpeg(), alt="The working hero")
     run_all()
-    _post_hero(app, client, admin, _jpeg()[:3000], alt="A cut-off file")  # a JPEG's start: accepted, fails in the job
+    _post_hero(
+        app, client, admin, _jpeg()[:3000], alt="A cut-off file"
+    )  # a JPEG's start: accepted, fails in the job
     run_all()
     hero = _hero(app)
     assert hero["status"] == "failed" and "incomplete" in hero["error"]
@@ -119,12 +135,25 @@ def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin,
 def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
     queued, run_all = held_jobs
     url = "/admin/pages/personal-branding"
-    form = {"heading": "Personal branding", "intro": "", "offer": "", "seo_title": "", "seo_description": "", "gallery_add": "",
-            "version": _version(client, url),
-            "gallery_upload": [(io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"), (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg")]}
+    form = {
+        "heading": "Personal branding",
+        "intro": "",
+        "offer": "",
+        "seo_title": "",
+        "seo_description": "",
+        "gallery_add": "",
+        "version": _version(client, url),
+        "gallery_upload": [
+            (io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"),
+            (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg"),
+        ],
+    }
     assert admin.post(url, form, content_type="multipart/form-data").status_code == 302
     assert len(queued) == 2
-    assert "<picture" not in app.test_client().get("/personal-branding").get_data(as_text=True).split("<main", 1)[1]
+    assert (
+        "<picture"
+        not in app.test_client().get("/personal-branding").get_data(as_text=True).split("<main", 1)[1]
+    )
     run_all()
     with app.app_context():
         gallery = services().store.get_pages(["personal-branding"])["personal-branding"].image_list("gallery")
@@ -171,7 +200,14 @@ def test_about_and_stale_page_saves(app, client, admin, actions_for):
     mine = _version(client, url)
     other = actions_for(app.test_client())
     other.login()
-    fields = {"heading": "About", "bio": "Theirs", "seo_title": "", "seo_description": "", "portrait-choice": "", "portrait-alt": ""}
+    fields = {
+        "heading": "About",
+        "bio": "Theirs",
+        "seo_title": "",
+        "seo_description": "",
+        "portrait-choice": "",
+        "portrait-alt": "",
+    }
     assert other.post(url, dict(fields, version=_version(other.client, url))).status_code == 302
     response = admin.post(url, dict(fields, bio="Mine, typed with care", version=mine))
     assert response.status_code == 409
@@ -182,9 +218,18 @@ def test_about_and_stale_page_saves(app, client, admin, actions_for):
 
 def test_settings_save_and_validate(app, client, admin):
     url = "/admin/settings"
-    base = {"business_name": "S.Goodie Photography", "tagline": "Interiors, travel & brands", "contact_email": "hello@sgoodie.example",
-            "phone": "+1 555 0100", "location": "Lisbon", "instagram": "https://instagram.com/sgoodie", "linkedin": "", "facebook": "",
-            "pinterest": "", "default_seo_description": "Photography for places and brands."}
+    base = {
+        "business_name": "S.Goodie Photography",
+        "tagline": "Interiors, travel & brands",
+        "contact_email": "hello@sgoodie.example",
+        "phone": "+1 555 0100",
+        "location": "Lisbon",
+        "instagram": "https://instagram.com/sgoodie",
+        "linkedin": "",
+        "facebook": "",
+        "pinterest": "",
+        "default_seo_description": "Photography for places and brands.",
+    }
     bad = admin.post(url, dict(base, instagram="javascript:alert(1)", version=_version(client, url)))
     assert bad.status_code == 400 and "https://" in bad.get_data(as_text=True)
     response = admin.post(url, dict(base, version=_version(client, url)), follow_redirects=True)
@@ -195,8 +240,16 @@ def test_settings_save_and_validate(app, client, admin):
 
 def test_category_intro(app, client, admin):
     url = "/admin/pages/work-travel"
-    response = admin.post(url, {"heading": "Travel", "intro": "Places I keep returning to.", "seo_title": "", "seo_description": "",
-                                "version": _version(client, url)})
+    response = admin.post(
+        url,
+        {
+            "heading": "Travel",
+            "intro": "Places I keep returning to.",
+            "seo_title": "",
+            "seo_description": "",
+            "version": _version(client, url),
+        },
+    )
     assert response.status_code == 302
     assert "Places I keep returning to." in app.test_client().get("/work/travel").get_data(as_text=True)
     assert client.get("/admin/pages/work-weddings").status_code == 404

@@ -39,10 +39,21 @@ def test_alt_text_and_caption_save_inline_and_by_form(app, client, admin, portfo
     project = portfolio.project("Texts", "interiors")
     first, second = _photos(app, project.id)
     token = admin.csrf_token("/admin/")
-    response = client.post(f"/admin/photos/{first.id}/text", data={f"{first.id}-alt_text": "Sunlit hallway", f"{first.id}-caption": "Morning", "csrf_token": token},
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        f"/admin/photos/{first.id}/text",
+        data={
+            f"{first.id}-alt_text": "Sunlit hallway",
+            f"{first.id}-caption": "Morning",
+            "csrf_token": token,
+        },
+        headers={"Accept": "application/json"},
+    )
     assert response.get_json() == {"ok": True, "alt_text": "Sunlit hallway", "caption": "Morning"}
-    response = admin.post(f"/admin/photos/{second.id}/text", {f"{second.id}-alt_text": "Oak table", f"{second.id}-caption": ""}, follow_redirects=True)
+    response = admin.post(
+        f"/admin/photos/{second.id}/text",
+        {f"{second.id}-alt_text": "Oak table", f"{second.id}-caption": ""},
+        follow_redirects=True,
+    )
     assert "Photo text saved" in response.get_data(as_text=True)
     assert [p.alt_text for p in _photos(app, project.id)] == ["Sunlit hallway", "Oak table"]
     assert "Sunlit hallway" in app.test_client().get("/projects/texts").get_data(as_text=True)
@@ -59,7 +70,9 @@ def test_set_cover(app, client, admin, portfolio):
 def test_reorder_photos_in_one_request_and_by_buttons(app, client, admin, portfolio):
     project = portfolio.project("Order", "travel", photos=3)
     ids = [p.id for p in _photos(app, project.id)]
-    assert admin.post_json(f"/admin/projects/{project.id}/photos/reorder", {"ids": ids[::-1]}).status_code == 200
+    assert (
+        admin.post_json(f"/admin/projects/{project.id}/photos/reorder", {"ids": ids[::-1]}).status_code == 200
+    )
     assert [p.id for p in _photos(app, project.id)] == ids[::-1]
     admin.post(f"/admin/photos/{ids[0]}/move", {"step": "-1"})
     assert [p.id for p in _photos(app, project.id)] == [ids[2], ids[0], ids[1]]

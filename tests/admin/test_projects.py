@@ -6,8 +6,17 @@ import re
 
 from sgoodie.services import services
 
-FORM = {"title": "Harbour Loft", "slug": "", "category": "interiors", "description": "", "location": "", "client": "",
-        "cover_photo_id": "", "seo_title": "", "seo_description": ""}
+FORM = {
+    "title": "Harbour Loft",
+    "slug": "",
+    "category": "interiors",
+    "description": "",
+    "location": "",
+    "client": "",
+    "cover_photo_id": "",
+    "seo_title": "",
+    "seo_description": "",
+}
 
 
 def _form(**changes):
@@ -28,8 +37,16 @@ def test_create_list_and_edit(app, client, admin):
     assert project is not None and not project.published
     assert "Harbour Loft" in client.get("/admin/projects/?category=interiors").get_data(as_text=True)
 
-    response = admin.post(f"/admin/projects/{project.id}", _form(title="Harbour Loft, Lisbon", slug="harbour-loft", location="Lisbon",
-                                                                  version=_version(client, project.id)), follow_redirects=True)
+    response = admin.post(
+        f"/admin/projects/{project.id}",
+        _form(
+            title="Harbour Loft, Lisbon",
+            slug="harbour-loft",
+            location="Lisbon",
+            version=_version(client, project.id),
+        ),
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Saved" in response.get_data(as_text=True)
     with app.app_context():
@@ -53,10 +70,24 @@ def test_a_stale_save_is_refused_and_keeps_the_typed_text(app, client, admin, ac
 
     other = actions_for(app.test_client())
     other.login()
-    assert other.post(f"/admin/projects/{project.id}", _form(title="Garden Villa", slug="garden-villa", location="Sintra",
-                                                                version=_version(other.client, project.id), published="y")).status_code == 302
+    assert (
+        other.post(
+            f"/admin/projects/{project.id}",
+            _form(
+                title="Garden Villa",
+                slug="garden-villa",
+                location="Sintra",
+                version=_version(other.client, project.id),
+                published="y",
+            ),
+        ).status_code
+        == 302
+    )
 
-    response = admin.post(f"/admin/projects/{project.id}", _form(title="Villa in the Garden", slug="garden-villa", published="y", version=mine))
+    response = admin.post(
+        f"/admin/projects/{project.id}",
+        _form(title="Villa in the Garden", slug="garden-villa", published="y", version=mine),
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Villa in the Garden" in html  # what I typed is still in the form
@@ -72,15 +103,26 @@ def test_publishing_needs_alt_text_on_every_photo(app, client, admin, portfolio)
         photo = services().store.photos_for_project(project.id)[0]
         photo.alt_text = ""
         services().store.update_photo(photo)
-    response = admin.post(f"/admin/projects/{project.id}", _form(title="Dune Camp", slug="dune-camp", category="travel", published="y",
-                                                                  version=_version(client, project.id)))
+    response = admin.post(
+        f"/admin/projects/{project.id}",
+        _form(
+            title="Dune Camp",
+            slug="dune-camp",
+            category="travel",
+            published="y",
+            version=_version(client, project.id),
+        ),
+    )
     assert response.status_code == 400
     assert "need alt text" in response.get_data(as_text=True)
 
 
 def test_slug_change_keeps_the_old_address_working(app, client, admin, portfolio):
     project = portfolio.project("Old Name", "interiors")
-    admin.post(f"/admin/projects/{project.id}", _form(title="New Name", slug="new-name", published="y", version=_version(client, project.id)))
+    admin.post(
+        f"/admin/projects/{project.id}",
+        _form(title="New Name", slug="new-name", published="y", version=_version(client, project.id)),
+    )
     visitor = app.test_client()
     response = visitor.get("/projects/old-name")
     assert response.status_code == 301 and response.headers["Location"].endswith("/projects/new-name")
@@ -115,7 +157,12 @@ def test_reorder_by_drag_is_one_request_and_moves_work_without_js(app, client, a
         assert [p.id for p in services().store.projects_in_category("travel")] == new_order
     admin.post(f"/admin/projects/{ids[1]}/move", {"step": "-1"})
     with app.app_context():
-        assert [p.id for p in services().store.projects_in_category("travel")] == [ids[2], ids[0], ids[1], ids[3]]
+        assert [p.id for p in services().store.projects_in_category("travel")] == [
+            ids[2],
+            ids[0],
+            ids[1],
+            ids[3],
+        ]
     stale = admin.post_json("/admin/projects/reorder", {"category": "travel", "ids": ids[:3]})
     assert stale.status_code == 409
 
@@ -132,10 +179,20 @@ def test_preview_shows_a_draft_exactly_as_published(app, client, admin, portfoli
 
 def test_description_formatting_is_sanitised(app, client, admin, portfolio):
     project = portfolio.project("Safe Text", "interiors")
-    evil = ('**Bold** <script>alert(1)</script> <img src=x onerror="alert(2)"> '
-            '[click](javascript:alert(3)) <a href="https://example.com" onclick="alert(4)">ok</a>')
-    admin.post(f"/admin/projects/{project.id}", _form(title="Safe Text", slug="safe-text", published="y", description=evil,
-                                                       version=_version(client, project.id)))
+    evil = (
+        '**Bold** <script>alert(1)</script> <img src=x onerror="alert(2)"> '
+        '[click](javascript:alert(3)) <a href="https://example.com" onclick="alert(4)">ok</a>'
+    )
+    admin.post(
+        f"/admin/projects/{project.id}",
+        _form(
+            title="Safe Text",
+            slug="safe-text",
+            published="y",
+            description=evil,
+            version=_version(client, project.id),
+        ),
+    )
     html = app.test_client().get("/projects/safe-text").get_data(as_text=True)
     assert "<strong>Bold</strong>" in html
     body = html.split("<main", 1)[1]

@@ -8,13 +8,23 @@ from urllib.parse import urlsplit
 import pytest
 
 # Reachable without signing in, on purpose.
-OPEN_ENDPOINTS = {"admin.login", "admin.static", "media_api.s3_events", "media_api.openapi", "media_api.upload_target"}
+OPEN_ENDPOINTS = {
+    "admin.login",
+    "admin.static",
+    "media_api.s3_events",
+    "media_api.openapi",
+    "media_api.upload_target",
+}
 PROTECTED_PREFIXES = ("/admin", "/api/")
 
 
 def _protected_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(PROTECTED_PREFIXES) and rule.endpoint not in OPEN_ENDPOINTS and not rule.endpoint.endswith(".static"):
+        if (
+            rule.rule.startswith(PROTECTED_PREFIXES)
+            and rule.endpoint not in OPEN_ENDPOINTS
+            and not rule.endpoint.endswith(".static")
+        ):
             yield rule
 
 
@@ -30,7 +40,14 @@ def _url(rule) -> str:
 
 def test_the_walk_finds_the_admin_and_api(app):
     endpoints = {rule.endpoint for rule in _protected_rules(app)}
-    assert {"admin.dashboard", "admin.projects", "admin.edit_project", "admin.photos", "admin.edit_page", "admin.settings"} <= endpoints
+    assert {
+        "admin.dashboard",
+        "admin.projects",
+        "admin.edit_project",
+        "admin.photos",
+        "admin.edit_page",
+        "admin.settings",
+    } <= endpoints
     assert len(endpoints) >= 18
 
 
@@ -42,8 +59,13 @@ def test_every_protected_rule_refuses_anonymous_users(app, client, browser_like)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             as_json = rule.rule.startswith("/api/")
             headers = {"X-CSRFToken": token, "Accept": "application/json" if as_json else "text/html"}
-            response = client.open(url, method=method, headers=headers, data=None if as_json else {"csrf_token": token},
-                                   json={} if as_json else None)
+            response = client.open(
+                url,
+                method=method,
+                headers=headers,
+                data=None if as_json else {"csrf_token": token},
+                json={} if as_json else None,
+            )
             if as_json:
                 assert response.status_code == 401, f"{method} {rule.rule} answered {response.status_code}"
                 assert response.is_json and response.get_json()["error"]
@@ -60,14 +82,17 @@ def test_json_requests_to_admin_pages_get_401(client):
     assert response.status_code in (400, 401)  # refused: CSRF or sign-in, never processed
 
 
-@pytest.mark.parametrize("target, landing", [
-    ("/admin/projects/", "/admin/projects/"),
-    ("https://evil.example/steal", "/admin/"),
-    ("//evil.example/steal", "/admin/"),
-    ("/\\evil.example", "/admin/"),
-    ("javascript:alert(1)", "/admin/"),
-    ("/about", "/about"),
-])
+@pytest.mark.parametrize(
+    "target, landing",
+    [
+        ("/admin/projects/", "/admin/projects/"),
+        ("https://evil.example/steal", "/admin/"),
+        ("//evil.example/steal", "/admin/"),
+        ("/\\evil.example", "/admin/"),
+        ("javascript:alert(1)", "/admin/"),
+        ("/about", "/about"),
+    ],
+)
 def test_login_next_never_leaves_the_site(client, admin_user, browser_like, target, landing):
     response = browser_like.login(next=target)
     assert response.status_code == 302

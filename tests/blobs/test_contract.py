@@ -15,7 +15,9 @@ def blobs(request, tmp_path, monkeypatch):
     if request.param == "local":
         from sgoodie.blobs.local import LocalBlobStore, UploadSigner
 
-        store = LocalBlobStore(tmp_path / "media", signer=UploadSigner("test-secret"), upload_url=lambda: "/api/media/upload")
+        store = LocalBlobStore(
+            tmp_path / "media", signer=UploadSigner("test-secret"), upload_url=lambda: "/api/media/upload"
+        )
         store.prepare()
         yield store
         return
@@ -32,7 +34,9 @@ def blobs(request, tmp_path, monkeypatch):
 
 
 def test_put_get_head_open(blobs):
-    blobs.put("projects/p/variants/x/320.jpg", b"jpeg-bytes", content_type="image/jpeg", cache_control=IMMUTABLE)
+    blobs.put(
+        "projects/p/variants/x/320.jpg", b"jpeg-bytes", content_type="image/jpeg", cache_control=IMMUTABLE
+    )
     assert blobs.get("projects/p/variants/x/320.jpg") == b"jpeg-bytes"
     info = blobs.head("projects/p/variants/x/320.jpg")
     assert info.size == 10 and info.content_type == "image/jpeg"
@@ -45,7 +49,9 @@ def test_put_get_head_open(blobs):
 
 
 def test_list_and_delete(blobs):
-    keys = [f"projects/p/variants/{photo}/{w}.webp" for photo in ("a", "b") for w in (320, 640)] + ["projects/q/original/c.jpg"]
+    keys = [f"projects/p/variants/{photo}/{w}.webp" for photo in ("a", "b") for w in (320, 640)] + [
+        "projects/q/original/c.jpg"
+    ]
     for key in keys:
         blobs.put(key, b"x", content_type="image/webp")
     assert blobs.list_keys("projects/p/") == sorted(keys[:4])
@@ -86,7 +92,9 @@ def test_put_stream_of_a_big_file(blobs):
 
 
 def test_presigned_post_is_a_form_for_one_file_of_one_type(blobs):
-    post = blobs.presigned_post("projects/p/original/x.heic", content_type="image/heic", max_bytes=5_000_000, expires_in=300)
+    post = blobs.presigned_post(
+        "projects/p/original/x.heic", content_type="image/heic", max_bytes=5_000_000, expires_in=300
+    )
     assert set(post) == {"url", "fields"} and isinstance(post["url"], str) and post["url"]
     assert all(isinstance(name, str) and isinstance(value, str) for name, value in post["fields"].items())
     assert post["fields"]["Content-Type"] == "image/heic"  # the browser sends the type the grant pins

@@ -11,11 +11,15 @@ from sgoodie.blobs.local import LocalBlobStore, UploadSigner
 
 @pytest.fixture
 def blobs(tmp_path):
-    return LocalBlobStore(tmp_path / "media", signer=UploadSigner("test-secret"), upload_url=lambda: "/api/media/upload")
+    return LocalBlobStore(
+        tmp_path / "media", signer=UploadSigner("test-secret"), upload_url=lambda: "/api/media/upload"
+    )
 
 
 def test_the_token_grants_this_key_type_and_size_only(blobs):
-    post = blobs.presigned_post("projects/p/original/x.gif", content_type="image/gif", max_bytes=5000, expires_in=300)
+    post = blobs.presigned_post(
+        "projects/p/original/x.gif", content_type="image/gif", max_bytes=5000, expires_in=300
+    )
     assert post["url"] == "/api/media/upload"
     grant = UploadSigner("test-secret").check(post["fields"]["token"])
     assert (grant["key"], grant["type"], grant["max"]) == ("projects/p/original/x.gif", "image/gif", 5000)
@@ -26,11 +30,15 @@ def test_the_token_grants_this_key_type_and_size_only(blobs):
 
 
 def test_the_token_expires(blobs):
-    post = blobs.presigned_post("projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=5000, expires_in=-1)
+    post = blobs.presigned_post(
+        "projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=5000, expires_in=-1
+    )
     with pytest.raises(SignatureExpired):
         UploadSigner("test-secret").check(post["fields"]["token"])
 
 
 def test_a_store_without_an_upload_endpoint_says_so(tmp_path):
     with pytest.raises(RuntimeError, match="upload endpoint"):
-        LocalBlobStore(tmp_path).presigned_post("projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=10)
+        LocalBlobStore(tmp_path).presigned_post(
+            "projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=10
+        )

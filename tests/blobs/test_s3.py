@@ -38,7 +38,9 @@ def test_s3_objects_carry_type_and_cache_control(blobs):
 
 
 def test_presigned_post_policy_pins_key_type_and_size(blobs):
-    post = blobs.presigned_post("projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=5_000_000, expires_in=300)
+    post = blobs.presigned_post(
+        "projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=5_000_000, expires_in=300
+    )
     policy = json.loads(base64.b64decode(post["fields"]["policy"]))
     conditions = policy["conditions"]
     assert {"key": "projects/p/original/x.jpg"} in conditions
@@ -61,7 +63,10 @@ def test_put_stream_sends_big_files_in_parts_and_aborts_a_refused_one(blobs):
     data = bytes(range(256)) * (12 * 4096)  # 12 MB: two parts
     blobs.put_stream("projects/p/original/big.tif", io.BytesIO(data), max_bytes=len(data))
     assert calls.count("UploadPart") == 2 and "PutObject" not in calls
-    assert blobs.client.head_object(Bucket=blobs.bucket, Key="projects/p/original/big.tif")["ContentType"] == "image/tiff"
+    assert (
+        blobs.client.head_object(Bucket=blobs.bucket, Key="projects/p/original/big.tif")["ContentType"]
+        == "image/tiff"
+    )
     calls.clear()
     with pytest.raises(ValueError):
         blobs.put_stream("projects/p/original/over.tif", io.BytesIO(data), max_bytes=10 * 1024 * 1024)
@@ -90,15 +95,23 @@ def test_prepare_creates_the_bucket_outside_us_east_1(fake_aws):
     store = S3BlobStore.from_config({"AWS_REGION": "eu-central-1", "BUCKET": "sgoodie-photos-eu"})
     store.prepare()
     store.prepare()
-    assert store.client.get_bucket_location(Bucket="sgoodie-photos-eu")["LocationConstraint"] == "eu-central-1"
+    assert (
+        store.client.get_bucket_location(Bucket="sgoodie-photos-eu")["LocationConstraint"] == "eu-central-1"
+    )
     store.check()
 
 
 def test_uploads_can_go_to_the_address_browsers_know(fake_aws):
     from sgoodie.blobs.s3 import S3BlobStore
 
-    store = S3BlobStore.from_config({"AWS_REGION": "us-east-1", "BUCKET": "sgoodie-photos-test", "AWS_ENDPOINT_URL": "http://aws:5000",
-                                     "UPLOAD_ENDPOINT": "http://localhost:5000"})
+    store = S3BlobStore.from_config(
+        {
+            "AWS_REGION": "us-east-1",
+            "BUCKET": "sgoodie-photos-test",
+            "AWS_ENDPOINT_URL": "http://aws:5000",
+            "UPLOAD_ENDPOINT": "http://localhost:5000",
+        }
+    )
     post = store.presigned_post("projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=10)
     assert post["url"] == "http://localhost:5000/sgoodie-photos-test"
     assert post["fields"]["key"] == "projects/p/original/x.jpg" and "policy" in post["fields"]

@@ -22,8 +22,15 @@ def test_the_public_site_declares_the_paths_of_its_tags(app, portfolio):
     paths = cdn.tag_paths(app)
     with app.app_context():
         assert paths.paths_for({f"project:{project.id}", "category:interiors", "home", "sitemap"}) == {
-            "/projects/harbour-loft", "/work/interiors", "/", "/sitemap.xml"}
-        assert paths.paths_for({"page:about"}) == {"/about", "/sitemap.xml"}  # the sitemap lists the page's photos
+            "/projects/harbour-loft",
+            "/work/interiors",
+            "/",
+            "/sitemap.xml",
+        }
+        assert paths.paths_for({"page:about"}) == {
+            "/about",
+            "/sitemap.xml",
+        }  # the sitemap lists the page's photos
         assert paths.paths_for({"page:work-travel"}) == {"/work/travel"}
         assert paths.paths_for({"page:personal-branding"}) == {"/personal-branding", "/", "/sitemap.xml"}
         assert paths.paths_for({"project:gone"}) == {"/projects/*"}
@@ -34,7 +41,10 @@ def test_the_public_site_declares_the_paths_of_its_tags(app, portfolio):
 
 def test_declared_paths_exact_tags_families_and_functions(caplog):
     paths = cdn.TagPaths()
-    paths.declare({"journal": ["/journal"], "journal:*": lambda slug: [f"/journal/{slug}"], "journal:drafts": []}, owner="plugin journal")
+    paths.declare(
+        {"journal": ["/journal"], "journal:*": lambda slug: [f"/journal/{slug}"], "journal:drafts": []},
+        owner="plugin journal",
+    )
     assert paths.paths_for({"journal", "journal:first-post"}) == {"/journal", "/journal/first-post"}
     assert paths.paths_for({"journal:drafts"}) == set()  # an exact declaration wins over its family
     assert paths.paths_for({"unknown"}) == {"/*"}  # undeclared: a wide invalidation beats a stale page
@@ -43,7 +53,9 @@ def test_declared_paths_exact_tags_families_and_functions(caplog):
 
 def test_a_declaration_that_fails_invalidates_everything_and_says_who_declared_it(caplog):
     paths = cdn.TagPaths()
-    paths.declare({"broken:*": lambda value: 1 / 0, "relative:*": lambda value: [value]}, owner="plugin broken")
+    paths.declare(
+        {"broken:*": lambda value: 1 / 0, "relative:*": lambda value: [value]}, owner="plugin broken"
+    )
     with caplog.at_level(logging.ERROR, logger="sgoodie.cache"):
         assert paths.paths_for({"broken:x"}) == {"/*"}
         assert paths.paths_for({"relative:journal"}) == {"/*"}
@@ -67,10 +79,26 @@ def _distribution() -> str:
         "CallerReference": "sgoodie-test",
         "Comment": "test",
         "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "app", "DomainName": "example.com", "CustomOriginConfig": {
-            "HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "app", "ViewerProtocolPolicy": "redirect-to-https",
-                                  "MinTTL": 0, "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}},
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "app",
+                    "DomainName": "example.com",
+                    "CustomOriginConfig": {
+                        "HTTPPort": 80,
+                        "HTTPSPort": 443,
+                        "OriginProtocolPolicy": "https-only",
+                    },
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "app",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+        },
     }
     return client.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
 
@@ -105,8 +133,14 @@ def cdn_app(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
         distribution_id = _distribution()
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "x",
-                          "CLOUDFRONT_DISTRIBUTION_ID": distribution_id})
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "SECRET_KEY": "x",
+                "CLOUDFRONT_DISTRIBUTION_ID": distribution_id,
+            }
+        )
         with app.app_context():
             services().store.init_schema()
         yield app, distribution_id
@@ -115,10 +149,19 @@ def cdn_app(tmp_path, monkeypatch):
 def _invalidated_paths(distribution_id):
     client = boto3.client("cloudfront", region_name="us-east-1")
     items = client.list_invalidations(DistributionId=distribution_id)["InvalidationList"].get("Items", [])
-    return [sorted(client.get_invalidation(DistributionId=distribution_id, Id=i["Id"])["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]) for i in items]
+    return [
+        sorted(
+            client.get_invalidation(DistributionId=distribution_id, Id=i["Id"])["Invalidation"][
+                "InvalidationBatch"
+            ]["Paths"]["Items"]
+        )
+        for i in items
+    ]
 
 
-def test_an_admin_save_sends_one_deduplicated_invalidation_after_the_response(cdn_app, portfolio_factory, client=None):
+def test_an_admin_save_sends_one_deduplicated_invalidation_after_the_response(
+    cdn_app, portfolio_factory, client=None
+):
     app, distribution_id = cdn_app
     project = portfolio_factory(app).project("Harbour Loft", "interiors", featured=True)
     invalidator = cdn.invalidator(app)
@@ -136,7 +179,9 @@ def test_an_admin_save_sends_one_deduplicated_invalidation_after_the_response(cd
     assert batches == [sorted({f"/projects/{project.slug}", "/work/interiors", "/", "/sitemap.xml"})]
 
 
-def test_a_cloudfront_error_is_retried_and_never_fails_the_save(cdn_app, portfolio_factory, monkeypatch, caplog):
+def test_a_cloudfront_error_is_retried_and_never_fails_the_save(
+    cdn_app, portfolio_factory, monkeypatch, caplog
+):
     app, _ = cdn_app
     project = portfolio_factory(app).project("Dune Camp", "travel")
     invalidator = cdn.invalidator(app)
@@ -185,17 +230,22 @@ def test_a_plugin_purge_invalidates_the_paths_the_plugin_declared(journal_plugin
     with app.app_context():  # a job or the CLI: sent at once
         plugin_api.purge_tags("journal:second-post")
     invalidator.wait()
-    assert _invalidated_paths(distribution_id)[before + 1:] == [["/journal/second-post"]]
+    assert _invalidated_paths(distribution_id)[before + 1 :] == [["/journal/second-post"]]
 
 
 def test_a_plugin_cannot_take_over_a_core_tag(tmp_path, monkeypatch):
     module = types.ModuleType("greedy_plugin")
-    exec("from sgoodie.plugin_api import Plugin\nplugin = Plugin('greedy', cache_tags={'site': ['/']})", module.__dict__)
+    exec(
+        "from sgoodie.plugin_api import Plugin\nplugin = Plugin('greedy', cache_tags={'site': ['/']})",
+        module.__dict__,
+    )
     monkeypatch.setitem(sys.modules, "greedy_plugin", module)
     entry = EntryPoint(name="greedy", value="greedy_plugin:plugin", group=plugin_loader.ENTRY_POINT_GROUP)
     monkeypatch.setattr(plugin_loader, "entry_points", lambda group: [entry] if group == entry.group else [])
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "x"})
     record = next(r for r in plugin_loader.registry(app).records if r.name == "greedy")
-    assert record.state == "failed" and "cache tag 'site' is already declared by plugin public" in record.reason
+    assert (
+        record.state == "failed" and "cache tag 'site' is already declared by plugin public" in record.reason
+    )
     with app.app_context():
         assert cdn.tag_paths(app).paths_for({"site"}) == {"/*"}

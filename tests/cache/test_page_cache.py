@@ -28,7 +28,7 @@ def test_public_pages_carry_http_caching_headers(client, project):
     assert control.startswith("public")
     assert "max-age=60" in control and "s-maxage=600" in control and "stale-while-revalidate" in control
     etag = response.headers["ETag"]
-    assert etag.startswith('"') and not etag.startswith('W/')
+    assert etag.startswith('"') and not etag.startswith("W/")
     assert client.get(f"/projects/{project.slug}").headers["ETag"] == etag
 
 
@@ -86,7 +86,9 @@ def test_admin_and_api_responses_are_never_cached(client, admin):
 def test_cache_can_be_switched_off(tmp_path):
     from sgoodie import create_app
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "off"), "SECRET_KEY": "x", "PAGE_CACHE": False})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "off"), "SECRET_KEY": "x", "PAGE_CACHE": False}
+    )
     with app.app_context():
         from sgoodie.services import services
 

@@ -77,23 +77,65 @@ def _settings(**changes):
 
 
 ROWS = [
-    ("edit a featured project", lambda s: _edit(s["a"], title="Atelier House, Revisited"), {"A", "interiors", "home", "sitemap"}),
-    ("edit a project that is not featured", lambda s: _edit(s["b"], description="Fjords and stone towns."), {"B", "travel", "sitemap"}),
+    (
+        "edit a featured project",
+        lambda s: _edit(s["a"], title="Atelier House, Revisited"),
+        {"A", "interiors", "home", "sitemap"},
+    ),
+    (
+        "edit a project that is not featured",
+        lambda s: _edit(s["b"], description="Fjords and stone towns."),
+        {"B", "travel", "sitemap"},
+    ),
     ("feature a project on home", lambda s: _edit(s["b"], featured=True), {"B", "travel", "home", "sitemap"}),
-    ("move a project to another category", lambda s: _edit(s["b"], category="interiors"), {"B", "travel", "interiors", "sitemap"}),
+    (
+        "move a project to another category",
+        lambda s: _edit(s["b"], category="interiors"),
+        {"B", "travel", "interiors", "sitemap"},
+    ),
     ("unpublish a project", lambda s: _edit(s["b"], published=False), {"B", "travel", "sitemap"}),
-    ("reorder a category", lambda s: content.reorder_projects("interiors", [p.id for p in reversed(services().store.projects_in_category("interiors"))]), {"interiors"}),
-    ("reorder a project's photos", lambda s: content.reorder_photos(_project(s["b"]), [p.id for p in reversed(_photos(s["b"]))]), {"B"}),
-    ("edit the alt text of a photo", lambda s: content.update_photo_text(_photos(s["b"])[-1], "Stone steps at dusk", ""), {"B", "sitemap"}),
-    ("edit the caption of a featured cover", lambda s: content.update_photo_text(_photos(s["a"])[0], "Morning light", "The hall"), {"A", "interiors", "home", "sitemap"}),
-    ("change a cover", lambda s: content.set_cover(_project(s["b"]), _photos(s["b"])[1].id), {"B", "travel", "sitemap"}),
+    (
+        "reorder a category",
+        lambda s: content.reorder_projects(
+            "interiors", [p.id for p in reversed(services().store.projects_in_category("interiors"))]
+        ),
+        {"interiors"},
+    ),
+    (
+        "reorder a project's photos",
+        lambda s: content.reorder_photos(_project(s["b"]), [p.id for p in reversed(_photos(s["b"]))]),
+        {"B"},
+    ),
+    (
+        "edit the alt text of a photo",
+        lambda s: content.update_photo_text(_photos(s["b"])[-1], "Stone steps at dusk", ""),
+        {"B", "sitemap"},
+    ),
+    (
+        "edit the caption of a featured cover",
+        lambda s: content.update_photo_text(_photos(s["a"])[0], "Morning light", "The hall"),
+        {"A", "interiors", "home", "sitemap"},
+    ),
+    (
+        "change a cover",
+        lambda s: content.set_cover(_project(s["b"]), _photos(s["b"])[1].id),
+        {"B", "travel", "sitemap"},
+    ),
     ("delete a photo", lambda s: content.delete_photo(_photos(s["b"])[-1]), {"B", "sitemap"}),
-    ("delete a featured project's cover photo", lambda s: content.delete_photo(_photos(s["a"])[0]), {"A", "interiors", "home", "sitemap"}),
+    (
+        "delete a featured project's cover photo",
+        lambda s: content.delete_photo(_photos(s["a"])[0]),
+        {"A", "interiors", "home", "sitemap"},
+    ),
     ("an image job finishes", lambda s: _process_new_photo(s["b"]), {"B", "sitemap"}),
     ("delete a project", lambda s: content.delete_project(_project(s["b"])), {"B", "travel", "sitemap"}),
     ("edit the about page", lambda s: _page("about", bio="New bio."), {"about", "sitemap"}),
     ("edit the home page", lambda s: _page("home", headline="Light, space, story."), {"home", "sitemap"}),
-    ("edit the personal-branding page", lambda s: _page("personal-branding", intro="Portraits that work."), {"branding", "home", "sitemap"}),
+    (
+        "edit the personal-branding page",
+        lambda s: _page("personal-branding", intro="Portraits that work."),
+        {"branding", "home", "sitemap"},
+    ),
     ("edit a category's intro", lambda s: _page("work-travel", intro="Places."), {"travel"}),
     ("edit the site settings", lambda s: _settings(tagline="Interiors & travel"), set(PAGES) - {"sitemap"}),
 ]

@@ -36,7 +36,19 @@ class RedisProcess:
 
     def start(self):
         self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
             stdout=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url)
@@ -71,7 +83,14 @@ def own_redis(tmp_path):
 
 def _app(tmp_path, name, redis_url):
     # Both "machines" share the content store (one SQLite file) and the Redis cache.
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "shared"), "SECRET_KEY": "x", "REDIS_URL": redis_url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "shared"),
+            "SECRET_KEY": "x",
+            "REDIS_URL": redis_url,
+        }
+    )
     with app.app_context():
         services().store.init_schema()
     return app
@@ -112,7 +131,11 @@ def test_redis_down_renders_uncached_and_purges_on_return(tmp_path, own_redis, p
     caplog.set_level(logging.WARNING, logger="sgoodie.cache")
     started = time.monotonic()
     response = client.get("/work/interiors")
-    assert response.status_code == 200 and "X-Cache" not in response.headers or response.headers["X-Cache"] == "MISS"
+    assert (
+        response.status_code == 200
+        and "X-Cache" not in response.headers
+        or response.headers["X-Cache"] == "MISS"
+    )
     assert time.monotonic() - started < 5
     assert "page cache unavailable" in caplog.text
 

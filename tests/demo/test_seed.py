@@ -13,7 +13,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path_factory.mktemp("demo") / "instance"), "SECRET_KEY": "x"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("demo") / "instance"),
+            "SECRET_KEY": "x",
+        }
+    )
     result = app.test_cli_runner().invoke(main, ["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "Demo content ready" in result.output
@@ -39,7 +45,12 @@ def test_three_published_projects_per_category_with_six_ready_photos(demo_app):
 
 def test_exactly_one_draft_and_it_is_hidden(demo_app):
     with demo_app.app_context():
-        drafts = [p for c in services().categories for p in services().store.projects_in_category(c) if not p.published]
+        drafts = [
+            p
+            for c in services().categories
+            for p in services().store.projects_in_category(c)
+            if not p.published
+        ]
     assert len(drafts) == 1
     assert demo_app.test_client().get(f"/projects/{drafts[0].slug}").status_code == 404
 
@@ -50,17 +61,27 @@ def test_pages_and_settings_are_filled(demo_app):
     assert pages["home"].content["headline"] and pages["home"].images["hero"]["variants"]
     assert len(pages["home"].content["featured_order"]) >= 3
     assert pages["about"].content["bio"] and pages["about"].images["portrait"]["variants"]
-    assert pages["personal-branding"].content["packages"] and len(pages["personal-branding"].images["gallery"]) >= 3
+    assert (
+        pages["personal-branding"].content["packages"]
+        and len(pages["personal-branding"].images["gallery"]) >= 3
+    )
     settings = pages["site"].content
     assert settings["business_name"] == "S.Goodie Photography"
     assert settings["contact_email"] and settings["instagram"].startswith("https://")
 
 
-@pytest.mark.parametrize("path, text", [
-    ("/", "Spaces, places"), ("/about", "About S. Goodie"), ("/personal-branding", "Headshot"),
-    ("/work/interiors", "Harbour Loft"), ("/work/travel", "Lakes of the High Sierra"),
-    ("/work/brand-marketing", "Fieldhouse Botanicals"), ("/projects/harbour-loft", "morning light"),
-])
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/", "Spaces, places"),
+        ("/about", "About S. Goodie"),
+        ("/personal-branding", "Headshot"),
+        ("/work/interiors", "Harbour Loft"),
+        ("/work/travel", "Lakes of the High Sierra"),
+        ("/work/brand-marketing", "Fieldhouse Botanicals"),
+        ("/projects/harbour-loft", "morning light"),
+    ],
+)
 def test_public_pages_show_the_demo(demo_app, path, text):
     response = demo_app.test_client().get(path)
     assert response.status_code == 200

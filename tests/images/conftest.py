@@ -42,7 +42,9 @@ def _s15f16(value: float) -> bytes:
     return struct.pack(">i", round(value * 65536))
 
 
-def matrix_profile(description: str, red, green, blue, white=(0.9642, 1.0, 0.8249), gamma: float = 2.2) -> bytes:
+def matrix_profile(
+    description: str, red, green, blue, white=(0.9642, 1.0, 0.8249), gamma: float = 2.2
+) -> bytes:
     """A minimal ICC v2 RGB matrix/TRC profile (e.g. Adobe RGB (1998) or Display P3 primaries,
     D50-adapted), built byte by byte: no profile files needed."""
 
@@ -50,29 +52,59 @@ def matrix_profile(description: str, red, green, blue, white=(0.9642, 1.0, 0.824
         return b"XYZ \x00\x00\x00\x00" + b"".join(_s15f16(v) for v in values)
 
     def curve():
-        return b"curv\x00\x00\x00\x00" + struct.pack(">I", 1) + struct.pack(">H", round(gamma * 256)) + b"\x00\x00"
+        return (
+            b"curv\x00\x00\x00\x00"
+            + struct.pack(">I", 1)
+            + struct.pack(">H", round(gamma * 256))
+            + b"\x00\x00"
+        )
 
     def text(value: str):
         raw = value.encode("ascii") + b"\x00"
         return b"desc\x00\x00\x00\x00" + struct.pack(">I", len(raw)) + raw + b"\x00" * 12 + b"\x00" * 67
 
-    tags = [(b"desc", text(description)), (b"wtpt", xyz(white)), (b"rXYZ", xyz(red)), (b"gXYZ", xyz(green)), (b"bXYZ", xyz(blue)),
-            (b"rTRC", curve()), (b"gTRC", curve()), (b"bTRC", curve()), (b"cprt", b"text\x00\x00\x00\x00public domain\x00")]
+    tags = [
+        (b"desc", text(description)),
+        (b"wtpt", xyz(white)),
+        (b"rXYZ", xyz(red)),
+        (b"gXYZ", xyz(green)),
+        (b"bXYZ", xyz(blue)),
+        (b"rTRC", curve()),
+        (b"gTRC", curve()),
+        (b"bTRC", curve()),
+        (b"cprt", b"text\x00\x00\x00\x00public domain\x00"),
+    ]
     table, data, offset = b"", b"", 128 + 4 + 12 * len(tags)
     for signature, body in tags:
         body += b"\x00" * (-len(body) % 4)
         table += signature + struct.pack(">II", offset + len(data), len(body))
         data += body
     size = offset + len(data)
-    header = struct.pack(">I", size) + b"lcms" + b"\x02\x10\x00\x00" + b"mntrRGB XYZ " + b"\x07\xe9\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00"
+    header = (
+        struct.pack(">I", size)
+        + b"lcms"
+        + b"\x02\x10\x00\x00"
+        + b"mntrRGB XYZ "
+        + b"\x07\xe9\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00"
+    )
     header += b"acsp" + b"APPL" + b"\x00" * 4 + b"\x00" * 4 + b"\x00" * 4 + b"\x00" * 8 + b"\x00" * 4
     header += _s15f16(0.9642) + _s15f16(1.0) + _s15f16(0.8249) + b"lcms" + b"\x00" * 44
     header = header[:128].ljust(128, b"\x00")
     return header + struct.pack(">I", len(tags)) + table + data
 
 
-ADOBE_RGB = dict(description="Adobe RGB (1998)", red=(0.6097, 0.3111, 0.0195), green=(0.2053, 0.6257, 0.0609), blue=(0.1492, 0.0632, 0.7446))
-DISPLAY_P3 = dict(description="Display P3", red=(0.5151, 0.2412, -0.0011), green=(0.2920, 0.6922, 0.0419), blue=(0.1571, 0.0666, 0.7841))
+ADOBE_RGB = dict(
+    description="Adobe RGB (1998)",
+    red=(0.6097, 0.3111, 0.0195),
+    green=(0.2053, 0.6257, 0.0609),
+    blue=(0.1492, 0.0632, 0.7446),
+)
+DISPLAY_P3 = dict(
+    description="Display P3",
+    red=(0.5151, 0.2412, -0.0011),
+    green=(0.2920, 0.6922, 0.0419),
+    blue=(0.1571, 0.0666, 0.7841),
+)
 
 
 @pytest.fixture

@@ -58,7 +58,9 @@ def test_an_avif_that_also_lists_the_heif_brand_is_avif():
 
 
 def test_every_output_format_is_rendered_stored_and_served_with_its_type():
-    result = make_variants(encode(photo((400, 300)).convert("RGBA"), "PNG"))  # transparent: JPEG must flatten it
+    result = make_variants(
+        encode(photo((400, 300)).convert("RGBA"), "PNG")
+    )  # transparent: JPEG must flatten it
     rendered = {v.format: v for v in result.variants if v.width == 400}
     assert tuple(fmt.name for fmt in OUTPUT_FORMATS) == FORMATS
     for fmt in OUTPUT_FORMATS:

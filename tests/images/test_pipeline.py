@@ -47,8 +47,11 @@ def test_parallel_encodes_give_the_same_bytes_as_one_at_a_time():
     noisy = Image.blend(photo((2700, 1800)), Image.effect_noise((2700, 1800), 40).convert("RGB"), 0.3)
     data = encode(noisy, quality=95)
     decoded, size, _ = _decode(data)
-    one_at_a_time = {(width, fmt): _encode(image, fmt).data
-                     for width, image in _resized(decoded, target_widths(size[0])) for fmt in ("webp", "jpeg")}
+    one_at_a_time = {
+        (width, fmt): _encode(image, fmt).data
+        for width, image in _resized(decoded, target_widths(size[0]))
+        for fmt in ("webp", "jpeg")
+    }
     for _ in range(3):
         parallel = {(v.width, v.format): v.data for v in make_variants(data).variants if v.format != "avif"}
         assert parallel == one_at_a_time  # AVIF is left out: its encoder is not byte-for-byte repeatable
@@ -76,8 +79,15 @@ def test_exif_orientation_is_applied():
 def test_gps_and_private_metadata_never_reach_a_public_file():
     data = encode(photo(), exif=camera_exif(gps=True))
     result = make_variants(data)
-    assert result.exif == {"camera": "Canon EOS R5", "lens": "RF24-70mm F2.8 L IS USM", "focal_length": "35 mm",
-                           "aperture": "f/5.6", "shutter": "1/250", "iso": 400, "taken_at": "2025-06-01T18:42:10"}
+    assert result.exif == {
+        "camera": "Canon EOS R5",
+        "lens": "RF24-70mm F2.8 L IS USM",
+        "focal_length": "35 mm",
+        "aperture": "f/5.6",
+        "shutter": "1/250",
+        "iso": 400,
+        "taken_at": "2025-06-01T18:42:10",
+    }
     for variant in result.variants:
         image = _open(variant)
         assert not image.getexif() or 0x8825 not in image.getexif()
@@ -87,7 +97,9 @@ def test_gps_and_private_metadata_never_reach_a_public_file():
 def test_adobe_rgb_is_converted_to_srgb(adobe_rgb_profile):
     def rendered(data):
         result = make_variants(data)
-        return _open(next(v for v in result.variants if v.format == "jpeg")).convert("RGB").getpixel((50, 50)), result
+        return _open(next(v for v in result.variants if v.format == "jpeg")).convert("RGB").getpixel(
+            (50, 50)
+        ), result
 
     colour = Image.new("RGB", (800, 600), (60, 160, 90))
     plain, _ = rendered(encode(colour, quality=95))
@@ -101,7 +113,9 @@ def test_display_p3_is_converted(display_p3_profile):
     red = Image.new("RGB", (800, 600), (220, 30, 30))
     plain = make_variants(encode(red, quality=95))
     tagged = make_variants(encode(red, icc_profile=display_p3_profile, quality=95))
-    pixel = lambda result: _open(next(v for v in result.variants if v.format == "jpeg")).convert("RGB").getpixel((50, 50))  # noqa: E731
+    pixel = lambda result: (
+        _open(next(v for v in result.variants if v.format == "jpeg")).convert("RGB").getpixel((50, 50))
+    )  # noqa: E731
     assert pixel(tagged)[0] > pixel(plain)[0]  # P3 red is redder than sRGB red
 
 
@@ -154,11 +168,14 @@ def test_heic_from_a_phone():
     assert result.source_format == "heic" and _widths(result) == [320, 640, 960, 1200]
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"this is a text file, not a photo" * 10, "not an image"),
-    (encode(photo())[:5000], "incomplete"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "not an image"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"this is a text file, not a photo" * 10, "not an image"),
+        (encode(photo())[:5000], "incomplete"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "not an image"),
+    ],
+)
 def test_bad_files_are_refused_with_a_human_reason(data, words):
     with pytest.raises(ImageError) as caught:
         make_variants(data)
@@ -187,6 +204,8 @@ def test_store_variants_writes_immutable_files(tmp_path):
 
     blobs = LocalBlobStore(tmp_path)
     stored = store_variants(blobs, "projects/p/variants/x/", make_variants(encode(photo((700, 500)))))
-    assert {v.key for v in stored} == {f"projects/p/variants/x/{w}.{ext}" for w in (320, 640, 700) for ext in ("avif", "webp", "jpg")}
+    assert {v.key for v in stored} == {
+        f"projects/p/variants/x/{w}.{ext}" for w in (320, 640, 700) for ext in ("avif", "webp", "jpg")
+    }
     assert all(blobs.head(v.key).size == v.bytes for v in stored)
     assert WIDTHS[0] == 320

@@ -42,8 +42,14 @@ def _free_port_block() -> int:
 @pytest.fixture
 def stack(tmp_path):
     port = _free_port_block()
-    process = subprocess.Popen([str(ROOT / "scripts/aws-local"), "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [str(ROOT / "scripts/aws-local"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: list[str] = []
     deadline = time.monotonic() + 420
     password = None
@@ -83,20 +89,40 @@ def test_the_aws_backend_runs_locally_end_to_end(stack):
     session = requests.Session()
     login = session.get(url + "/admin/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
-    signed_in = session.post(url + "/admin/login", data={"csrf_token": token, "email": "admin@example.com", "password": password},
-                             allow_redirects=False)
+    signed_in = session.post(
+        url + "/admin/login",
+        data={"csrf_token": token, "email": "admin@example.com", "password": password},
+        allow_redirects=False,
+    )
     assert signed_in.status_code == 302
     listing = session.get(url + "/admin/projects/?category=travel").text
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', listing).group(1)
-    project_id, slug = re.search(r'data-id="([0-9a-f-]{36})">.*?class="muted small">/projects/([a-z0-9-]+)', listing, re.S).groups()
+    project_id, slug = re.search(
+        r'data-id="([0-9a-f-]{36})">.*?class="muted small">/projects/([a-z0-9-]+)', listing, re.S
+    ).groups()
 
     data = _photo()
-    grant = session.post(url + "/api/media/uploads", headers={"X-CSRFToken": csrf},
-                         json={"project_id": project_id, "filename": "harbour.jpg", "content_type": "image/jpeg", "size": len(data)})
+    grant = session.post(
+        url + "/api/media/uploads",
+        headers={"X-CSRFToken": csrf},
+        json={
+            "project_id": project_id,
+            "filename": "harbour.jpg",
+            "content_type": "image/jpeg",
+            "size": len(data),
+        },
+    )
     assert grant.status_code == 201, grant.text
     body = grant.json()
-    assert body["upload"]["url"].startswith(f"http://127.0.0.1:{int(url.rsplit(':', 1)[1]) + 1}/")  # straight to moto's S3
-    sent = requests.post(body["upload"]["url"], data=body["upload"]["fields"], files={"file": ("harbour.jpg", data, "image/jpeg")}, timeout=30)
+    assert body["upload"]["url"].startswith(
+        f"http://127.0.0.1:{int(url.rsplit(':', 1)[1]) + 1}/"
+    )  # straight to moto's S3
+    sent = requests.post(
+        body["upload"]["url"],
+        data=body["upload"]["fields"],
+        files={"file": ("harbour.jpg", data, "image/jpeg")},
+        timeout=30,
+    )
     assert sent.status_code in (200, 204), sent.text
     done = session.post(f"{url}/api/media/uploads/{body['photo_id']}/complete", headers={"X-CSRFToken": csrf})
     assert done.status_code == 202, done.text
@@ -108,11 +134,15 @@ def test_the_aws_backend_runs_locally_end_to_end(stack):
             break
         time.sleep(0.5)
     assert photo["status"] == "ready", photo
-    assert {(v["width"], v["format"]) for v in photo["variants"]} >= {(320, "avif"), (1920, "webp"), (2200, "jpeg")}
+    assert {(v["width"], v["format"]) for v in photo["variants"]} >= {
+        (320, "avif"),
+        (1920, "webp"),
+        (2200, "jpeg"),
+    }
 
     page = requests.get(f"{url}/projects/{slug}", timeout=10)
     assert page.status_code == 200
-    shown = re.findall(rf'/media/projects/{project_id}/variants/{body["photo_id"]}/\d+\.avif', page.text)
+    shown = re.findall(rf"/media/projects/{project_id}/variants/{body['photo_id']}/\d+\.avif", page.text)
     assert shown, "the new photo is not on the public page"
     variant = requests.get(url + shown[0], timeout=10)
     assert variant.status_code == 200 and variant.headers["Content-Type"] == "image/avif"

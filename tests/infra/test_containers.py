@@ -56,7 +56,9 @@ def test_addresses_point_at_the_right_services_and_ports():
     aws = urlsplit(environment["AWS_ENDPOINT_URL"])
     assert aws.hostname == "aws" and aws.port == int(services["aws"]["environment"]["MOTO_PORT"])
     upload = urlsplit(environment["SGOODIE_UPLOAD_ENDPOINT"])
-    assert upload.hostname == "localhost" and _published(services["aws"])[aws.port] == upload.port  # browsers reach the emulator
+    assert (
+        upload.hostname == "localhost" and _published(services["aws"])[aws.port] == upload.port
+    )  # browsers reach the emulator
     bind_port = int(load({})["BIND"].rsplit(":", 1)[1])
     assert _published(services["web"]) == {bind_port: bind_port}
     site = urlsplit(environment["SGOODIE_SITE_URL"])

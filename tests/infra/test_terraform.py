@@ -57,19 +57,43 @@ def test_tables_match_the_code_schema(terraform):
 
 
 def test_the_photo_bucket_is_private_versioned_encrypted_and_cleans_up(terraform):
-    assert terraform.resources("aws_s3_bucket_versioning")["photo-bucket/photos"]["versioning_configuration"][0]["status"] == "Enabled"
+    assert (
+        terraform.resources("aws_s3_bucket_versioning")["photo-bucket/photos"]["versioning_configuration"][0][
+            "status"
+        ]
+        == "Enabled"
+    )
     access = terraform.resources("aws_s3_bucket_public_access_block")["photo-bucket/photos"]
-    assert all(access[flag] is True for flag in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert all(
+        access[flag] is True
+        for flag in (
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        )
+    )
     sse = terraform.resources("aws_s3_bucket_server_side_encryption_configuration")["photo-bucket/photos"]
     assert sse["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
-    rules = {r["id"]: r for r in terraform.resources("aws_s3_bucket_lifecycle_configuration")["photo-bucket/photos"]["rule"]}
+    rules = {
+        r["id"]: r
+        for r in terraform.resources("aws_s3_bucket_lifecycle_configuration")["photo-bucket/photos"]["rule"]
+    }
     transition = rules["noncurrent-versions-to-glacier"]["noncurrent_version_transition"][0]
     assert (transition["noncurrent_days"], transition["storage_class"]) == (90, "GLACIER")
-    assert rules["abort-incomplete-multipart-uploads"]["abort_incomplete_multipart_upload"][0]["days_after_initiation"] == 7
+    assert (
+        rules["abort-incomplete-multipart-uploads"]["abort_incomplete_multipart_upload"][0][
+            "days_after_initiation"
+        ]
+        == 7
+    )
     cors = terraform.resources("aws_s3_bucket_cors_configuration")["photo-bucket/photos"]["cors_rule"][0]
     assert cors["allowed_methods"] == ["POST"] and cors["allowed_origins"] == "${var.upload_origins}"
     site = (TERRAFORM / "modules/site/main.tf").read_text()
-    assert 'upload_origins              = [for host in concat([var.domain_name], var.extra_aliases) : "https://${host}"]' in site
+    assert (
+        'upload_origins              = [for host in concat([var.domain_name], var.extra_aliases) : "https://${host}"]'
+        in site
+    )
 
 
 def test_cloudfront_reads_only_public_renditions(terraform):
@@ -90,10 +114,16 @@ def test_new_originals_reach_the_upload_callback_in_the_format_it_reads(terrafor
     assert fnmatch.fnmatch(original_key("p1", "ph1", "jpg"), wildcard)
     assert not fnmatch.fnmatch("projects/p1/variants/ph1/320.jpg", wildcard)
 
-    target = terraform.resources("aws_cloudwatch_event_target")["photo-bucket/uploads_topic"]["input_transformer"][0]
+    target = terraform.resources("aws_cloudwatch_event_target")["photo-bucket/uploads_topic"][
+        "input_transformer"
+    ][0]
     rendered = re.sub(r"^<<-?JSON\n|\n\s*JSON$", "", target["input_template"])  # the heredoc's body
-    for name, value in {"bucket": '"sgoodie-photos-prod"', "key": json.dumps(original_key("p1", "ph1", "jpg")), "size": "123",
-                        "reason": "PostObject"}.items():
+    for name, value in {
+        "bucket": '"sgoodie-photos-prod"',
+        "key": json.dumps(original_key("p1", "ph1", "jpg")),
+        "size": "123",
+        "reason": "PostObject",
+    }.items():
         assert target["input_paths"][name].startswith("$.detail.")
         rendered = rendered.replace(f"<{name}>", value)
     record = json.loads(rendered)["Records"][0]
@@ -111,15 +141,23 @@ def test_cloudfront_never_caches_the_admin_or_the_api_and_serves_photos_from_s3(
     text = (TERRAFORM / "modules/cdn/main.tf").read_text()
     assert 'uncached_paths = ["/api/*", "/admin*"]' in text
     assert 'media_paths = ["/projects/*/variants/*", "/pages/*"]' in text
-    behaviours = {d["ordered_cache_behavior"]["for_each"]: d["ordered_cache_behavior"]["content"][0] for d in cdn["dynamic"]}
+    behaviours = {
+        d["ordered_cache_behavior"]["for_each"]: d["ordered_cache_behavior"]["content"][0]
+        for d in cdn["dynamic"]
+    }
     uncached, media = behaviours["${local.uncached_paths}"], behaviours["${local.media_paths}"]
     assert uncached["cache_policy_id"] == "${data.aws_cloudfront_cache_policy.disabled.id}"
     assert uncached["target_origin_id"] == "${local.app_origin}"
     assert "POST" in uncached["allowed_methods"]
-    assert media["target_origin_id"] == "${local.media_origin}" and media["allowed_methods"] == ["GET", "HEAD"]
+    assert media["target_origin_id"] == "${local.media_origin}" and media["allowed_methods"] == [
+        "GET",
+        "HEAD",
+    ]
     assert terraform.data("aws_cloudfront_cache_policy")["cdn/disabled"]["name"] == "Managed-CachingDisabled"
     default = cdn["default_cache_behavior"][0]
-    assert default["cache_policy_id"] == "${data.aws_cloudfront_cache_policy.origin_headers.id}"  # the app's Cache-Control decides
+    assert (
+        default["cache_policy_id"] == "${data.aws_cloudfront_cache_policy.origin_headers.id}"
+    )  # the app's Cache-Control decides
     for behaviour in [default, uncached, media]:
         assert behaviour["viewer_protocol_policy"] == "redirect-to-https"
     media_origin = next(o for o in cdn["origin"] if o["origin_id"] == "${local.media_origin}")
@@ -128,13 +166,27 @@ def test_cloudfront_never_caches_the_admin_or_the_api_and_serves_photos_from_s3(
 
 # boto3 operations the running app and workers call, and the IAM actions they need.
 RUNTIME_ACTIONS = {
-    "get_item": ["dynamodb:GetItem"], "batch_get_item": ["dynamodb:BatchGetItem"], "query": ["dynamodb:Query"],
-    "put_item": ["dynamodb:PutItem"], "update_item": ["dynamodb:UpdateItem"], "delete_item": ["dynamodb:DeleteItem"],
-    "transact_write_items": ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+    "get_item": ["dynamodb:GetItem"],
+    "batch_get_item": ["dynamodb:BatchGetItem"],
+    "query": ["dynamodb:Query"],
+    "put_item": ["dynamodb:PutItem"],
+    "update_item": ["dynamodb:UpdateItem"],
+    "delete_item": ["dynamodb:DeleteItem"],
+    "transact_write_items": [
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+    ],
     "describe_table": ["dynamodb:DescribeTable"],
-    "get_object": ["s3:GetObject"], "head_object": ["s3:GetObject"], "put_object": ["s3:PutObject"],
-    "delete_objects": ["s3:DeleteObject"], "get_paginator": ["s3:ListBucket"], "head_bucket": ["s3:ListBucket"],
-    "generate_presigned_post": ["s3:PutObject"], "create_invalidation": ["cloudfront:CreateInvalidation"],
+    "get_object": ["s3:GetObject"],
+    "head_object": ["s3:GetObject"],
+    "put_object": ["s3:PutObject"],
+    "delete_objects": ["s3:DeleteObject"],
+    "get_paginator": ["s3:ListBucket"],
+    "head_bucket": ["s3:ListBucket"],
+    "generate_presigned_post": ["s3:PutObject"],
+    "create_invalidation": ["cloudfront:CreateInvalidation"],
     "send_raw_email": ["ses:SendRawEmail"],  # the contact plugin's notifications
 }
 # Called only by `sgoodie init` against an emulator; in AWS, Terraform creates these.
@@ -156,9 +208,15 @@ def test_iam_has_no_wildcard_actions_and_scoped_resources(terraform):
             for action in statement.get("actions", []) if statement.get("effect", "Allow") == "Allow" else []:
                 assert action != "*" and not action.endswith(":*"), f"{name}: wildcard action {action}"
             resources = statement.get("resources", [])
-            if isinstance(resources, list) and "*" in resources and statement.get("effect", "Allow") == "Allow":
+            if (
+                isinstance(resources, list)
+                and "*" in resources
+                and statement.get("effect", "Allow") == "Allow"
+            ):
                 # Only where AWS has no resource-level permission, or a key policy (where "*" is the key).
-                assert statement["actions"] == ["ecr:GetAuthorizationToken"] or name == "secrets/key", f"{name}: {statement}"
+                assert statement["actions"] == ["ecr:GetAuthorizationToken"] or name == "secrets/key", (
+                    f"{name}: {statement}"
+                )
 
 
 def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
@@ -172,22 +230,46 @@ def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
     assert needed <= granted, needed - granted
     worker = {action for s in _statements(terraform, "app-service/worker") for action in s["actions"]}
     assert {"s3:GetObject", "s3:PutObject", "dynamodb:UpdateItem", "cloudfront:CreateInvalidation"} <= worker
-    worker_resources = {r for s in _statements(terraform, "app-service/worker") for r in s["resources"] if "bucket_arn" in str(r)}
-    assert worker_resources == {"${var.bucket_arn}/projects/*/original/*", "${var.bucket_arn}/projects/*/variants/*"}
+    worker_resources = {
+        r
+        for s in _statements(terraform, "app-service/worker")
+        for r in s["resources"]
+        if "bucket_arn" in str(r)
+    }
+    assert worker_resources == {
+        "${var.bucket_arn}/projects/*/original/*",
+        "${var.bucket_arn}/projects/*/variants/*",
+    }
 
 
 def test_containers_get_only_settings_sgoodie_reads(terraform):
     text = (TERRAFORM / "modules/app-service/main.tf").read_text()
     environment = re.search(r"environment = merge\(\{(.*?)\}, var\.extra_environment\)", text, re.S).group(1)
     names = set(re.findall(r"^\s*(\w+)\s*=", environment, re.M))
-    secrets = set(re.findall(r"^\s*(\w+)\s*=\s*var\.\w+_arn", re.search(r"secrets = merge\(\{(.*?)\}", text, re.S).group(1), re.M))
+    secrets = set(
+        re.findall(
+            r"^\s*(\w+)\s*=\s*var\.\w+_arn",
+            re.search(r"secrets = merge\(\{(.*?)\}", text, re.S).group(1),
+            re.M,
+        )
+    )
     known = {setting.env for setting in SETTINGS}
     assert names <= known, names - known
     assert secrets == {"SECRET_KEY", "REDIS_URL"} and "SENTRY_DSN" in text
-    assert {"SGOODIE_BACKEND", "SGOODIE_STAGE", "SGOODIE_BUCKET", "CLOUDFRONT_DISTRIBUTION_ID", "MEDIA_BASE_URL", "SGOODIE_PROXY_HOPS"} <= names
+    assert {
+        "SGOODIE_BACKEND",
+        "SGOODIE_STAGE",
+        "SGOODIE_BUCKET",
+        "CLOUDFRONT_DISTRIBUTION_ID",
+        "MEDIA_BASE_URL",
+        "SGOODIE_PROXY_HOPS",
+    } <= names
     assert 'SGOODIE_BACKEND            = "aws"' in text and 'SGOODIE_PROXY_HOPS         = "2"' in text
-    for command in ('"gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"', '"celery", "-A", "celery_worker", "worker"',
-                    '"celery", "-A", "celery_worker", "beat"'):
+    for command in (
+        '"gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"',
+        '"celery", "-A", "celery_worker", "worker"',
+        '"celery", "-A", "celery_worker", "beat"',
+    ):
         assert command in text
     assert (ROOT / "gunicorn.conf.py").exists() and (ROOT / "celery_worker.py").exists()
 
@@ -205,7 +287,12 @@ def test_each_environment_uses_the_site_module_and_has_an_example_tfvars(terrafo
     modules = [block for _, block in terraform.blocks("module", folder)]
     assert modules and modules[0]["site"]["source"] == "../../modules/site"
     stages = [block["stage"] for _, block in terraform.blocks("locals", folder) if "stage" in block]
-    required = {name for _, block in terraform.blocks("variable", folder) for name, body in block.items() if "default" not in body}
+    required = {
+        name
+        for _, block in terraform.blocks("variable", folder)
+        for name, body in block.items()
+        if "default" not in body
+    }
     example = (folder / "terraform.tfvars.example").read_text()
     filled = set(re.findall(r"^(\w+)\s*=", example, re.M))
     assert required <= filled, required - filled
@@ -221,15 +308,33 @@ def test_checkov_passes_with_every_skip_justified():
     if not found and not os.environ.get("CI"):
         pytest.skip("checkov is not installed (scripts/setup test installs it; CI requires it)")
     assert found, "checkov is missing: run scripts/setup test"
-    result = subprocess.run([str(checkov), "-d", str(TERRAFORM), "--framework", "terraform", "--compact", "--quiet", "--output", "json"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            str(checkov),
+            "-d",
+            str(TERRAFORM),
+            "--framework",
+            "terraform",
+            "--compact",
+            "--quiet",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.stdout.strip(), result.stderr[-2000:]
     report = json.loads(result.stdout)
     summary = report["summary"]
-    assert summary["failed"] == 0, [c["check_id"] + " " + c["resource"] for c in report["results"]["failed_checks"]]
+    assert summary["failed"] == 0, [
+        c["check_id"] + " " + c["resource"] for c in report["results"]["failed_checks"]
+    ]
     assert summary["passed"] > 250
     for path in TERRAFORM.rglob("*.tf"):
         for line in path.read_text().splitlines():
             if "checkov:skip=" in line:
                 reason = line.split("checkov:skip=", 1)[1].split(":", 1)
-                assert len(reason) == 2 and len(reason[1].strip()) > 20, f"{path}: a skip needs its reason: {line.strip()}"
+                assert len(reason) == 2 and len(reason[1].strip()) > 20, (
+                    f"{path}: a skip needs its reason: {line.strip()}"
+                )

@@ -24,14 +24,25 @@ def signed_in(live_server, admin_user, portfolio):
     session = requests.Session()
     login = session.get(live_server.url + "/admin/login")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login.text).group(1)
-    response = session.post(live_server.url + "/admin/login", data={"csrf_token": token, "email": "photographer@example.com",
-                                                                   "password": "correct horse battery"}, allow_redirects=False)
+    response = session.post(
+        live_server.url + "/admin/login",
+        data={"csrf_token": token, "email": "photographer@example.com", "password": "correct horse battery"},
+        allow_redirects=False,
+    )
     assert response.status_code == 302
     page = session.get(live_server.url + "/admin/")
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
     project = portfolio.project("Fuzzed", "travel", photos=1)
-    upload = session.post(live_server.url + "/api/media/uploads", headers={"X-CSRFToken": csrf},
-                          json={"project_id": project.id, "filename": "a.jpg", "content_type": "image/jpeg", "size": len(jpeg_bytes())})
+    upload = session.post(
+        live_server.url + "/api/media/uploads",
+        headers={"X-CSRFToken": csrf},
+        json={
+            "project_id": project.id,
+            "filename": "a.jpg",
+            "content_type": "image/jpeg",
+            "size": len(jpeg_bytes()),
+        },
+    )
     assert upload.status_code == 201
     return session, csrf
 
@@ -43,12 +54,15 @@ def test_media_api_matches_its_document_and_never_fails(live_server, signed_in):
     assert len(operations) >= 5
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
         @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def call(case):
             # Schema-valid requests may still be refused by rules a schema cannot state (the
             # configured size limit, a known file extension, an existing project): those answers
             # are checked against the document like any other, just not required to be 2xx.
-            case.call_and_validate(session=session, headers={"X-CSRFToken": csrf}, excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(
+                session=session, headers={"X-CSRFToken": csrf}, excluded_checks=[positive_data_acceptance]
+            )
 
         call()

@@ -28,9 +28,15 @@ def aws_env(tmp_path, redis_server, moto_server):
     stage = "t" + uuid.uuid4().hex[:8]
     db = int(uuid.uuid4().int % 10) + 5
     env = {
-        "SGOODIE_BACKEND": "aws", "AWS_ENDPOINT_URL": moto_server, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1", "SGOODIE_STAGE": stage, "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{db}",
-        "SECRET_KEY": "celery-test", "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SGOODIE_BACKEND": "aws",
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "SGOODIE_STAGE": stage,
+        "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{db}",
+        "SECRET_KEY": "celery-test",
+        "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
     }
     return env
 
@@ -50,9 +56,27 @@ def aws_app(aws_env, monkeypatch):
 def worker(aws_env):
     def start():
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--concurrency", "1", "--loglevel", "INFO", "--without-heartbeat",
-             "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env={**os.environ, **aws_env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "celery_worker",
+                "worker",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **aws_env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         started.append(process)
         return process
@@ -69,13 +93,26 @@ def worker(aws_env):
 
 
 def _upload(app, admin_client, data: bytes, project_id: str) -> str:
-    grant = admin_client.post_json("/api/media/uploads", {"project_id": project_id, "filename": "big.jpg", "content_type": "image/jpeg", "size": len(data)})
+    grant = admin_client.post_json(
+        "/api/media/uploads",
+        {"project_id": project_id, "filename": "big.jpg", "content_type": "image/jpeg", "size": len(data)},
+    )
     assert grant.status_code == 201, grant.get_data(as_text=True)
     body = grant.get_json()
-    assert body["upload"]["url"].startswith(os.environ["AWS_ENDPOINT_URL"])  # straight to the bucket, not through the app
-    response = requests.post(body["upload"]["url"], data=body["upload"]["fields"], files={"file": ("big.jpg", data, "image/jpeg")}, timeout=30)
+    assert body["upload"]["url"].startswith(
+        os.environ["AWS_ENDPOINT_URL"]
+    )  # straight to the bucket, not through the app
+    response = requests.post(
+        body["upload"]["url"],
+        data=body["upload"]["fields"],
+        files={"file": ("big.jpg", data, "image/jpeg")},
+        timeout=30,
+    )
     assert response.status_code in (200, 204), response.text
-    done = admin_client.client.post(f"/api/media/uploads/{body['photo_id']}/complete", headers={"X-CSRFToken": admin_client.csrf_token("/admin/")})
+    done = admin_client.client.post(
+        f"/api/media/uploads/{body['photo_id']}/complete",
+        headers={"X-CSRFToken": admin_client.csrf_token("/admin/")},
+    )
     assert done.status_code == 202, done.get_data(as_text=True)
     return body["photo_id"]
 
@@ -110,7 +147,9 @@ def signed_in(aws_app, actions_for):
     return actions
 
 
-def test_upload_to_s3_then_a_celery_worker_makes_it_ready(aws_app, signed_in, worker, portfolio_factory, jpeg):
+def test_upload_to_s3_then_a_celery_worker_makes_it_ready(
+    aws_app, signed_in, worker, portfolio_factory, jpeg
+):
     project = portfolio_factory(aws_app).project("On AWS", "travel", photos=0)
     worker()
     photo = _wait(aws_app, _upload(aws_app, signed_in, jpeg(), project.id))

@@ -23,8 +23,16 @@ def signer():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1)
-            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
     return key, cert.public_bytes(serialization.Encoding.PEM)
 
 
@@ -45,21 +53,42 @@ def fetched(signer, monkeypatch):
 
 
 def _sign(signer, message, version="2"):
-    message = {**message, "SignatureVersion": version, "SigningCertURL": message.get("SigningCertURL", CERT_URL)}
+    message = {
+        **message,
+        "SignatureVersion": version,
+        "SigningCertURL": message.get("SigningCertURL", CERT_URL),
+    }
     digest = hashes.SHA256() if version == "2" else hashes.SHA1()
-    message["Signature"] = base64.b64encode(signer[0].sign(sns.string_to_sign(message), padding.PKCS1v15(), digest)).decode()
+    message["Signature"] = base64.b64encode(
+        signer[0].sign(sns.string_to_sign(message), padding.PKCS1v15(), digest)
+    ).decode()
     return message
 
 
 def _notification(signer, key, message_id="m-1", version="2", **overrides):
-    records = {"Records": [{"eventName": "ObjectCreated:Post", "s3": {"bucket": {"name": "b"}, "object": {"key": key, "size": 10}}}]}
-    message = {"Type": "Notification", "MessageId": message_id, "TopicArn": "arn:aws:sns:eu-west-1:123456789012:uploads",
-               "Subject": "Amazon S3 Notification", "Message": json.dumps(records), "Timestamp": "2026-11-25T06:00:00.000Z"}
+    records = {
+        "Records": [
+            {
+                "eventName": "ObjectCreated:Post",
+                "s3": {"bucket": {"name": "b"}, "object": {"key": key, "size": 10}},
+            }
+        ]
+    }
+    message = {
+        "Type": "Notification",
+        "MessageId": message_id,
+        "TopicArn": "arn:aws:sns:eu-west-1:123456789012:uploads",
+        "Subject": "Amazon S3 Notification",
+        "Message": json.dumps(records),
+        "Timestamp": "2026-11-25T06:00:00.000Z",
+    }
     return _sign(signer, {**message, **overrides}, version)
 
 
 def _post(client, message):
-    return client.post("/api/media/s3-events", data=json.dumps(message), content_type="text/plain; charset=UTF-8")
+    return client.post(
+        "/api/media/s3-events", data=json.dumps(message), content_type="text/plain; charset=UTF-8"
+    )
 
 
 @pytest.fixture
@@ -67,10 +96,17 @@ def uploaded(app, client, admin, portfolio, jpeg):
     """A photo whose file reached storage but whose browser went away before calling complete."""
     project = portfolio.project("Events", "travel", photos=0)
     data = jpeg()
-    grant = admin.post_json("/api/media/uploads", {"project_id": project.id, "filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)}).get_json()
+    grant = admin.post_json(
+        "/api/media/uploads",
+        {"project_id": project.id, "filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)},
+    ).get_json()
     import io
 
-    client.post(grant["upload"]["url"], data={**grant["upload"]["fields"], "file": (io.BytesIO(data), "a.jpg", "image/jpeg")}, content_type="multipart/form-data")
+    client.post(
+        grant["upload"]["url"],
+        data={**grant["upload"]["fields"], "file": (io.BytesIO(data), "a.jpg", "image/jpeg")},
+        content_type="multipart/form-data",
+    )
     with app.app_context():
         return services().store.get_photo(grant["photo_id"])
 
@@ -110,23 +146,41 @@ def test_a_bad_signature_is_refused(client, signer, fetched, uploaded):
     assert _post(client, message).status_code == 403
 
 
-@pytest.mark.parametrize("url", [
-    "https://evil.example.com/SimpleNotificationService.pem",
-    "http://sns.eu-west-1.amazonaws.com/SimpleNotificationService.pem",
-    "https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
-    "https://sns.eu-west-1.amazonaws.com/not-a-certificate.txt",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example.com/SimpleNotificationService.pem",
+        "http://sns.eu-west-1.amazonaws.com/SimpleNotificationService.pem",
+        "https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
+        "https://sns.eu-west-1.amazonaws.com/not-a-certificate.txt",
+    ],
+)
 def test_certificates_only_come_from_sns_hosts(client, signer, fetched, uploaded, url):
     assert _post(client, _notification(signer, uploaded.original_key, SigningCertURL=url)).status_code == 403
     assert url not in fetched
 
 
 def test_subscription_confirmation_is_fetched_from_sns_only(client, signer, fetched):
-    good = _sign(signer, {"Type": "SubscriptionConfirmation", "MessageId": "s-1", "Token": "t", "TopicArn": "arn:aws:sns:eu-west-1:1:uploads",
-                          "Message": "confirm", "SubscribeURL": "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=t",
-                          "Timestamp": "2026-11-25T06:00:00.000Z"})
+    good = _sign(
+        signer,
+        {
+            "Type": "SubscriptionConfirmation",
+            "MessageId": "s-1",
+            "Token": "t",
+            "TopicArn": "arn:aws:sns:eu-west-1:1:uploads",
+            "Message": "confirm",
+            "SubscribeURL": "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=t",
+            "Timestamp": "2026-11-25T06:00:00.000Z",
+        },
+    )
     assert _post(client, good).status_code == 200 and good["SubscribeURL"] in fetched
-    evil = _sign(signer, {**{k: v for k, v in good.items() if k != "Signature"}, "SubscribeURL": "https://evil.example.com/confirm"})
+    evil = _sign(
+        signer,
+        {
+            **{k: v for k, v in good.items() if k != "Signature"},
+            "SubscribeURL": "https://evil.example.com/confirm",
+        },
+    )
     with pytest.raises(sns.InvalidMessage):
         sns.confirm_subscription(evil)
 

@@ -25,7 +25,13 @@ def _uploaded_photo(project: Project, data: bytes) -> Photo:
 
 @pytest.mark.parametrize(
     ("current", "new"),
-    [("ready", "uploading"), ("ready", "processing"), ("failed", "ready"), ("uploading", "ready"), ("queued", "uploading")],
+    [
+        ("ready", "uploading"),
+        ("ready", "processing"),
+        ("failed", "ready"),
+        ("uploading", "ready"),
+        ("queued", "uploading"),
+    ],
 )
 def test_transitions_that_make_no_sense_are_refused(current, new):
     with pytest.raises(photos.TransitionRefused):
@@ -63,7 +69,9 @@ def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, mon
         photo = _uploaded_photo(project, jpeg())
         services().jobs.enqueue = lambda ref: None
         photos.mark_uploaded(photo)
-        monkeypatch.setattr(services().blobs, "get", lambda key: (_ for _ in ()).throw(ConnectionError("storage unreachable")))
+        monkeypatch.setattr(
+            services().blobs, "get", lambda key: (_ for _ in ()).throw(ConnectionError("storage unreachable"))
+        )
         assert run_job(photo.id, 0, policy) == 0.01
         assert run_job(photo.id, 1, policy) == 0.01
         assert run_job(photo.id, 2, policy) is None  # the last attempt: given up
@@ -140,12 +148,28 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
     with app.app_context():
         project = content.create_project(Project(title="Watched", category="travel"))
     data = jpeg()
-    grant = admin.post_json("/api/media/uploads", {"project_id": project.id, "filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)})
+    grant = admin.post_json(
+        "/api/media/uploads",
+        {"project_id": project.id, "filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)},
+    )
     upload = grant.get_json()["upload"]
-    assert client.post(upload["url"], data={**upload["fields"], "file": (io.BytesIO(data), "a.jpg")}).status_code == 204
-    assert admin.post_json(f"/api/media/uploads/{grant.get_json()['photo_id']}/complete", {}).status_code == 202
-    form = {"heading": "About", "bio": "", "seo_title": "", "seo_description": "", "portrait-choice": "", "portrait-alt": "Me",
-            "portrait-upload": (io.BytesIO(jpeg()), "me.jpg"), "version": "0"}
+    assert (
+        client.post(upload["url"], data={**upload["fields"], "file": (io.BytesIO(data), "a.jpg")}).status_code
+        == 204
+    )
+    assert (
+        admin.post_json(f"/api/media/uploads/{grant.get_json()['photo_id']}/complete", {}).status_code == 202
+    )
+    form = {
+        "heading": "About",
+        "bio": "",
+        "seo_title": "",
+        "seo_description": "",
+        "portrait-choice": "",
+        "portrait-alt": "Me",
+        "portrait-upload": (io.BytesIO(jpeg()), "me.jpg"),
+        "version": "0",
+    }
     assert admin.post("/admin/pages/about", form, content_type="multipart/form-data").status_code == 302
     with app.app_context():
         assert services().jobs.wait(timeout=60)

@@ -11,8 +11,15 @@ import pytest
 
 from sgoodie.services import services
 
-FORM = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000", "project_type": "interiors",
-        "budget": "3k-7k", "dates": "March 2027", "message": "We are finishing a townhouse in Bath and would love photos of it."}
+FORM = {
+    "name": "Ada Lovelace",
+    "email": "ada@example.com",
+    "phone": "+44 20 7946 0000",
+    "project_type": "interiors",
+    "budget": "3k-7k",
+    "dates": "March 2027",
+    "message": "We are finishing a townhouse in Bath and would love photos of it.",
+}
 
 
 def _started(client, url="/contact") -> str:
@@ -24,7 +31,9 @@ def _send(client, monkeypatch=None, wait: float = 3.5, **changes):
     token = _started(client)
     if monkeypatch is not None:
         real = time.time
-        monkeypatch.setattr(time, "time", lambda: real() + wait)  # the visitor took `wait` seconds to fill it in
+        monkeypatch.setattr(
+            time, "time", lambda: real() + wait
+        )  # the visitor took `wait` seconds to fill it in
     return client.post("/contact", data={**FORM, "started": token, "website": "", **changes})
 
 
@@ -40,13 +49,21 @@ def test_a_visitor_sends_an_inquiry_and_the_admin_reads_it(app, client, admin, m
     sent = _send(client, monkeypatch)
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/contact/thanks")
     [inquiry] = _inquiries(app)
-    assert inquiry["name"] == "Ada Lovelace" and inquiry["status"] == "new" and inquiry["budget_label"] == "3,000 – 7,500"
+    assert (
+        inquiry["name"] == "Ada Lovelace"
+        and inquiry["status"] == "new"
+        and inquiry["budget_label"] == "3,000 – 7,500"
+    )
     assert inquiry["project_type_label"] == "Interiors"
 
     dashboard = admin.client.get("/admin/").get_data(as_text=True)
-    assert re.search(r'data-widget="inquiries">.*?stat__value">1</span>\s*<span class="stat__note">new · 1 in all', dashboard, re.S)
+    assert re.search(
+        r'data-widget="inquiries">.*?stat__value">1</span>\s*<span class="stat__note">new · 1 in all',
+        dashboard,
+        re.S,
+    )
     listing = admin.client.get("/admin/inquiries/").get_data(as_text=True)
-    assert "Ada Lovelace" in listing and "badge--live\">New" in listing
+    assert "Ada Lovelace" in listing and 'badge--live">New' in listing
     detail = admin.client.get(f"/admin/inquiries/{inquiry['id']}").get_data(as_text=True)
     assert "townhouse in Bath" in detail and "mailto:ada@example.com" in detail
     assert _inquiries(app)[0]["status"] == "read"  # opening it marks it read
@@ -59,7 +76,12 @@ def test_a_visitor_sends_an_inquiry_and_the_admin_reads_it(app, client, admin, m
 
 
 def test_the_export_is_csv_with_formulas_neutralised(app, client, admin, monkeypatch):
-    _send(client, monkeypatch, name="=HYPERLINK(\"http://evil\")", message="Hello there, a calm message about a shoot.")
+    _send(
+        client,
+        monkeypatch,
+        name='=HYPERLINK("http://evil")',
+        message="Hello there, a calm message about a shoot.",
+    )
     response = admin.client.get("/admin/inquiries/export.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -69,8 +91,12 @@ def test_the_export_is_csv_with_formulas_neutralised(app, client, admin, monkeyp
 def test_from_a_project_page_the_inquiry_names_the_project(app, client, portfolio, monkeypatch):
     portfolio.project("Harbour Loft", "interiors")
     html = client.get("/projects/harbour-loft").get_data(as_text=True)
-    assert "Planning something similar?" in html and 'name="project" type="hidden" value="harbour-loft"' in html
-    assert client.get("/projects/harbour-loft").headers["X-Cache"] == "HIT"  # the form does not stop the page being cached
+    assert (
+        "Planning something similar?" in html and 'name="project" type="hidden" value="harbour-loft"' in html
+    )
+    assert (
+        client.get("/projects/harbour-loft").headers["X-Cache"] == "HIT"
+    )  # the form does not stop the page being cached
     _send(client, monkeypatch, project="harbour-loft")
     assert _inquiries(app)[0]["project_title"] == "Harbour Loft"
 
@@ -89,7 +115,9 @@ def test_a_stale_or_forged_form_asks_to_send_again_and_keeps_the_text(app, clien
 
 
 def test_too_many_links_is_a_field_error(app, client, monkeypatch):
-    response = _send(client, monkeypatch, message="See http://a.example and http://b.example and www.c.example please")
+    response = _send(
+        client, monkeypatch, message="See http://a.example and http://b.example and www.c.example please"
+    )
     assert response.status_code == 422 and "at most 2 links" in response.get_data(as_text=True)
     assert _inquiries(app) == []
 
@@ -97,7 +125,11 @@ def test_too_many_links_is_a_field_error(app, client, monkeypatch):
 def test_missing_fields_are_explained_and_nothing_is_lost(app, client, monkeypatch):
     response = _send(client, monkeypatch, name="", email="not-an-address")
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Tell us your name." in html and "does not look like an e-mail" in html
+    assert (
+        response.status_code == 422
+        and "Tell us your name." in html
+        and "does not look like an e-mail" in html
+    )
     assert "townhouse in Bath" in html
 
 
@@ -107,8 +139,12 @@ def test_one_address_is_limited_to_five_an_hour(app, client, monkeypatch):
     refused = _send(client, monkeypatch)
     assert refused.status_code == 429 and "try again in about" in refused.get_data(as_text=True)
     assert len(_inquiries(app)) == 5
-    other = client.post("/contact", data={**FORM, "started": _started(client)}, environ_base={"REMOTE_ADDR": "198.51.100.9"})
-    assert other.status_code in (303,)  # another address is not affected (sent instantly: dropped, but not refused)
+    other = client.post(
+        "/contact", data={**FORM, "started": _started(client)}, environ_base={"REMOTE_ADDR": "198.51.100.9"}
+    )
+    assert other.status_code in (
+        303,
+    )  # another address is not affected (sent instantly: dropped, but not refused)
 
 
 @pytest.fixture
@@ -156,8 +192,15 @@ def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_serve
     from sgoodie import create_app
 
     controller, received = smtp_server
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s",
-                      "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}", "CONTACT_FROM": "site@sgoodie.example"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+            "CONTACT_FROM": "site@sgoodie.example",
+        }
+    )
     with app.app_context():
         services().store.init_schema()
     assert _set_contact_email(app) == "hello@sgoodie.example"
@@ -183,9 +226,19 @@ def test_a_notification_goes_out_by_ses(tmp_path, monkeypatch):
     with mock_aws():
         import boto3
 
-        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress="site@sgoodie.example")
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s", "AWS_REGION": "us-east-1",
-                          "CONTACT_NOTIFY": "ses", "CONTACT_FROM": "site@sgoodie.example"})
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(
+            EmailAddress="site@sgoodie.example"
+        )
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "SECRET_KEY": "s",
+                "AWS_REGION": "us-east-1",
+                "CONTACT_NOTIFY": "ses",
+                "CONTACT_FROM": "site@sgoodie.example",
+            }
+        )
         with app.app_context():
             services().store.init_schema()
         _set_contact_email(app)
@@ -200,8 +253,15 @@ def test_a_bad_mail_setting_disables_the_plugin_with_its_reason(tmp_path):
     from sgoodie import create_app
     from sgoodie.plugin_loader import registry
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s", "CONTACT_NOTIFY": "carrier-pigeon://x",
-                      "CONTACT_FROM": ""})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "CONTACT_NOTIFY": "carrier-pigeon://x",
+            "CONTACT_FROM": "",
+        }
+    )
     record = next(r for r in registry(app).records if r.name == "contact")
     assert record.state == "failed" and "SGOODIE_CONTACT_NOTIFY" in record.reason
     with app.app_context():

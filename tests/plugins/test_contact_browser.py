@@ -7,7 +7,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_an_inquiry_sent_in_the_browser_reaches_the_admin(app, browser, admin_page, live_server, portfolio, tmp_path):
+def test_an_inquiry_sent_in_the_browser_reaches_the_admin(
+    app, browser, admin_page, live_server, portfolio, tmp_path
+):
     portfolio.project("Harbour Loft", "interiors")
     visitor = browser.new_page(viewport={"width": 390, "height": 844})
     errors = []

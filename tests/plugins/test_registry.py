@@ -12,7 +12,7 @@ import pytest
 from sgoodie import create_app, plugin_loader
 from sgoodie.services import services
 
-HELLO = '''
+HELLO = """
 from flask import Blueprint, render_template
 from sgoodie.plugin_api import Plugin, signals
 
@@ -33,9 +33,9 @@ def footer(**context):
 @plugin.on(signals.page_saved)
 def saved(app, page, **kwargs):
     received.append(page.id)
-'''
+"""
 
-BROKEN_SLOT = '''
+BROKEN_SLOT = """
 from sgoodie.plugin_api import Plugin, signals
 plugin = Plugin("broken", version="0.1")
 
@@ -46,7 +46,7 @@ def explode(**context):
 @plugin.on(signals.page_saved)
 def explode_too(app, **kwargs):
     raise RuntimeError("handler exploded")
-'''
+"""
 
 
 @pytest.fixture
@@ -65,22 +65,32 @@ def plugin_packages(tmp_path, monkeypatch):
             target = package / "templates" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
-        entries.append(EntryPoint(name=module, value=f"{module}:{attribute}", group=plugin_loader.ENTRY_POINT_GROUP))
+        entries.append(
+            EntryPoint(name=module, value=f"{module}:{attribute}", group=plugin_loader.ENTRY_POINT_GROUP)
+        )
 
     monkeypatch.setattr(plugin_loader, "entry_points", lambda group: [e for e in entries if e.group == group])
     yield install
-    for module in [m for m in sys.modules if m.startswith(("hello_plugin", "broken_plugin", "missing_plugin", "old_plugin"))]:
+    for module in [
+        m
+        for m in sys.modules
+        if m.startswith(("hello_plugin", "broken_plugin", "missing_plugin", "old_plugin"))
+    ]:
         del sys.modules[module]
 
 
 def _app(tmp_path, **config):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x", **config})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x", **config}
+    )
     with app.app_context():
         services().store.init_schema()
     return app
 
 
-HELLO_TEMPLATE = {"hello/index.html": '{% extends "public/layout.html" %}{% block main %}<p>Hello from a plugin</p>{% endblock %}'}
+HELLO_TEMPLATE = {
+    "hello/index.html": '{% extends "public/layout.html" %}{% block main %}<p>Hello from a plugin</p>{% endblock %}'
+}
 
 
 def test_an_entry_point_plugin_serves_its_route_nav_and_slot(tmp_path, plugin_packages):
@@ -115,7 +125,9 @@ def test_sgoodie_plugins_can_disable_a_plugin(tmp_path, plugin_packages):
     assert {r.name: r.state for r in plugin_loader.registry(app).records}["hello"] == "disabled"
 
 
-def test_a_plugin_that_fails_to_import_is_logged_and_the_site_keeps_serving(tmp_path, plugin_packages, caplog):
+def test_a_plugin_that_fails_to_import_is_logged_and_the_site_keeps_serving(
+    tmp_path, plugin_packages, caplog
+):
     plugin_packages("missing_plugin", "import not_a_real_module\n")
     caplog.set_level(logging.ERROR)
     app = _app(tmp_path)
@@ -141,7 +153,9 @@ def test_slot_and_signal_failures_are_isolated(tmp_path, plugin_packages, caplog
 
 
 def test_a_plugin_for_another_api_version_is_refused_with_a_clear_message(tmp_path, plugin_packages):
-    plugin_packages("old_plugin", "from sgoodie.plugin_api import Plugin\nplugin = Plugin('old', api_version=99)\n")
+    plugin_packages(
+        "old_plugin", "from sgoodie.plugin_api import Plugin\nplugin = Plugin('old', api_version=99)\n"
+    )
     app = _app(tmp_path)
     record = {r.name: r for r in plugin_loader.registry(app).records}["old"]
     assert record.state == "failed" and "version 99" in record.reason
@@ -162,14 +176,14 @@ def test_core_features_are_plugins_too(tmp_path):
     assert {"public", "admin", "media"} <= core
 
 
-ADMIN_OUTSIDE = '''
+ADMIN_OUTSIDE = """
 from flask import Blueprint
 from sgoodie.plugin_api import Plugin
 plugin = Plugin("sneaky")
 plugin.add_admin_blueprint(Blueprint("sneaky", __name__, url_prefix="/sneaky"))
-'''
+"""
 
-NOT_FOUND = '''
+NOT_FOUND = """
 from pathlib import Path
 from flask import redirect
 from sgoodie.plugin_api import Plugin
@@ -182,7 +196,7 @@ def explode(path):
 @plugin.on_not_found
 def rescue(path):
     return redirect("/about") if path == "/lost" else None
-'''
+"""
 
 
 def test_admin_pages_must_live_under_admin(tmp_path, plugin_packages):
@@ -193,14 +207,18 @@ def test_admin_pages_must_live_under_admin(tmp_path, plugin_packages):
 
 
 def test_not_found_handlers_answer_in_turn_and_their_failures_are_isolated(tmp_path, plugin_packages, caplog):
-    plugin_packages("lost_plugin", NOT_FOUND, templates={"errors/404.html": "<p>the plugin's own 404 page</p>"})
+    plugin_packages(
+        "lost_plugin", NOT_FOUND, templates={"errors/404.html": "<p>the plugin's own 404 page</p>"}
+    )
     app = _app(tmp_path)
     client = app.test_client()
     with caplog.at_level(logging.ERROR):
         assert client.get("/lost").headers["Location"] == "/about"
         missing = client.get("/elsewhere")
     assert missing.status_code == 404
-    assert missing.get_data(as_text=True) == "<p>the plugin's own 404 page</p>"  # plugin templates override core ones
+    assert (
+        missing.get_data(as_text=True) == "<p>the plugin's own 404 page</p>"
+    )  # plugin templates override core ones
     assert "plugin lost: not-found handler failed" in caplog.text
     for module in [m for m in sys.modules if m.startswith(("sneaky_plugin", "lost_plugin"))]:
         del sys.modules[module]

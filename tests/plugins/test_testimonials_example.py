@@ -20,7 +20,13 @@ def test_it_is_installed_and_found_through_its_entry_point(app):
     assert (record.source, record.version, record.state) == ("sgoodie-testimonials", "1.0.0", "enabled")
 
 
-def _add(admin, quote="Sharp, calm, and every room looked its best.", client="Marin Studio", project_id="", published=True):
+def _add(
+    admin,
+    quote="Sharp, calm, and every room looked its best.",
+    client="Marin Studio",
+    project_id="",
+    published=True,
+):
     data = {"quote": quote, "client": client, "role": "Architects", "project_id": project_id}
     if published:
         data["published"] = "on"
@@ -37,7 +43,9 @@ def test_admin_page_slot_and_cache_purge(app, admin, portfolio):
     assert "Testimonials" in admin.client.get("/admin/").get_data(as_text=True)  # its admin menu entry
     assert _add(admin).status_code == 302
     refreshed = client.get("/")
-    assert refreshed.headers["X-Cache"] == "MISS"  # the plugin purged its tag; the home page was tagged with it
+    assert (
+        refreshed.headers["X-Cache"] == "MISS"
+    )  # the plugin purged its tag; the home page was tagged with it
     html = refreshed.get_data(as_text=True)
     assert "Sharp, calm, and every room looked its best." in html and "Marin Studio" in html
     assert "/testimonials/static/testimonials.css" in html  # its head slot
@@ -63,7 +71,10 @@ def test_deleting_a_project_removes_its_testimonials_through_the_signal(app, adm
     client.get("/")
     assert client.get("/").headers["X-Cache"] == "HIT"
     token = admin.csrf_token(f"/admin/projects/{project.id}/delete")
-    assert admin.client.post(f"/admin/projects/{project.id}/delete", data={"csrf_token": token}).status_code == 302
+    assert (
+        admin.client.post(f"/admin/projects/{project.id}/delete", data={"csrf_token": token}).status_code
+        == 302
+    )
     page = client.get("/")
     assert page.headers["X-Cache"] == "MISS"
     assert "Marin Studio" not in page.get_data(as_text=True) and "Ridge Coffee" in page.get_data(as_text=True)
@@ -77,7 +88,9 @@ def test_its_command_and_its_setting(app, runner, admin, tmp_path):
 
     from sgoodie import create_app
 
-    broken = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "x"), "SECRET_KEY": "s", "TESTIMONIALS_ON_HOME": 40})
+    broken = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "x"), "SECRET_KEY": "s", "TESTIMONIALS_ON_HOME": 40}
+    )
     record = next(r for r in registry(broken).records if r.name == "testimonials")
     assert record.state == "failed" and "between 0 and 12" in record.reason
 
@@ -86,7 +99,9 @@ def test_its_command_and_its_setting(app, runner, admin, tmp_path):
 def test_it_can_be_switched_off(tmp_path, spec, state):
     from sgoodie import create_app
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "x"), "SECRET_KEY": "s", "PLUGINS": spec})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "x"), "SECRET_KEY": "s", "PLUGINS": spec}
+    )
     assert next(r for r in registry(app).records if r.name == "testimonials").state == state
     with app.app_context():
         services().store.init_schema()
@@ -100,5 +115,7 @@ def test_the_plugins_page_lists_every_plugin(admin):
     assert {"public", "admin", "media", "contact", "redirects", "testimonials"} <= set(rows)
     assert rows["testimonials"] == "1.0.0" and rows["contact"] == "1.0.0"
     assert "slots: home_after_intro, head" in html or "slots: head, home_after_intro" in html
-    assert "signals: project-deleted, project-saved" in html or "signals: project-saved, project-deleted" in html
+    assert (
+        "signals: project-deleted, project-saved" in html or "signals: project-saved, project-deleted" in html
+    )
     assert "commands: testimonials" in html and "cache tags: testimonials" in html

@@ -36,11 +36,22 @@ def site(app):
     with app.test_request_context():
         slugs = []
         for title, category in (("Harbour Loft", "interiors"), ("Bay of Kotor", "travel")):
-            project = content.create_project(Project(title=title, category=category, description="Light, stone and water."))
+            project = content.create_project(
+                Project(title=title, category=category, description="Light, stone and water.")
+            )
             for index in range(3):
-                photo = Photo(project_id=project.id, status="queued", filename=f"{index}.jpg", alt_text=f"{title}, view {index + 1}")
+                photo = Photo(
+                    project_id=project.id,
+                    status="queued",
+                    filename=f"{index}.jpg",
+                    alt_text=f"{title}, view {index + 1}",
+                )
                 photo.original_key = original_key(project.id, photo.id, "jpg")
-                services().blobs.put(photo.original_key, _photo_bytes(index, (1600, 1067) if index != 1 else (900, 1350)), content_type="image/jpeg")
+                services().blobs.put(
+                    photo.original_key,
+                    _photo_bytes(index, (1600, 1067) if index != 1 else (900, 1350)),
+                    content_type="image/jpeg",
+                )
                 services().store.add_photo(photo)
                 process_photo(photo.id)
             current = services().store.get_project(project.id)
@@ -57,11 +68,18 @@ def _check_page(page, url, *, has_images=True):
         for (const img of document.images) { img.scrollIntoView({block: "center"}); await new Promise(r => setTimeout(r, 50)); }
     }""")
     try:
-        page.wait_for_function("() => Array.from(document.images).filter(img => img.getClientRects().length).every(img => img.complete)", timeout=15000)
+        page.wait_for_function(
+            "() => Array.from(document.images).filter(img => img.getClientRects().length).every(img => img.complete)",
+            timeout=15000,
+        )
     except Exception:
-        pending = page.evaluate("Array.from(document.images).filter(img => img.getClientRects().length && !img.complete).map(img => [img.loading, img.currentSrc, img.outerHTML.slice(0, 200)])")
+        pending = page.evaluate(
+            "Array.from(document.images).filter(img => img.getClientRects().length && !img.complete).map(img => [img.loading, img.currentSrc, img.outerHTML.slice(0, 200)])"
+        )
         raise AssertionError(f"images still loading on {url}: {pending}") from None
-    broken = page.evaluate("Array.from(document.images).filter(img => img.getClientRects().length && img.naturalWidth === 0).map(img => img.currentSrc || img.src)")
+    broken = page.evaluate(
+        "Array.from(document.images).filter(img => img.getClientRects().length && img.naturalWidth === 0).map(img => img.currentSrc || img.src)"
+    )
     assert broken == [], f"images that did not render on {url}: {broken}"
     assert not has_images or page.evaluate("document.images.length") > 0
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -69,7 +87,9 @@ def _check_page(page, url, *, has_images=True):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
-def test_home_and_project_render_their_images_without_overflow(browser, live_server, site, viewport, tmp_path):
+def test_home_and_project_render_their_images_without_overflow(
+    browser, live_server, site, viewport, tmp_path
+):
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     errors = []
@@ -91,9 +111,13 @@ def test_gallery_opens_full_size_in_page_and_closes_with_escape(browser, live_se
     dialog = page.locator("dialog[open]")
     dialog.wait_for()
     assert page.url.endswith(f"/projects/{site[0]}")  # no navigation
-    page.wait_for_function("() => { const i = document.querySelector('dialog[open] img'); return i && i.complete && i.naturalWidth > 0 }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('dialog[open] img'); return i && i.complete && i.naturalWidth > 0 }"
+    )
     page.keyboard.press("Escape")
-    page.wait_for_selector("dialog[open]", state="detached", timeout=3000) if page.locator("dialog[open]").count() else None
+    page.wait_for_selector("dialog[open]", state="detached", timeout=3000) if page.locator(
+        "dialog[open]"
+    ).count() else None
     assert page.locator("dialog[open]").count() == 0
     context.close()
 

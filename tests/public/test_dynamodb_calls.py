@@ -17,8 +17,16 @@ def aws_app(tmp_path, monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
-        app = create_app({"TESTING": True, "BACKEND": "aws", "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path / "i"),
-                          "STAGE": "test", "PAGE_CACHE": False})
+        app = create_app(
+            {
+                "TESTING": True,
+                "BACKEND": "aws",
+                "SECRET_KEY": "x",
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "STAGE": "test",
+                "PAGE_CACHE": False,
+            }
+        )
         with app.app_context():
             services().store.init_schema()
             services().blobs.prepare()
@@ -41,7 +49,15 @@ def test_public_pages_stay_within_three_calls_and_never_scan(aws_app, portfolio_
     portfolio.project("Bay of Kotor", "travel", featured=True)
     portfolio.project("Fieldhouse", "brand-marketing")
     client = aws_app.test_client()
-    paths = ["/", "/about", "/personal-branding", "/work/interiors", "/work/travel", "/work/brand-marketing", f"/projects/{featured.slug}"]
+    paths = [
+        "/",
+        "/about",
+        "/personal-branding",
+        "/work/interiors",
+        "/work/travel",
+        "/work/brand-marketing",
+        f"/projects/{featured.slug}",
+    ]
     report = {}
     for path in paths:
         counted.clear()

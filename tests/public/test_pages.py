@@ -14,14 +14,33 @@ from sgoodie.services import services
 @pytest.fixture
 def site(portfolio):
     return {
-        "loft": portfolio.project("Harbour Loft", "interiors", featured=True, description="A **bright** loft by the water.", location="Lisbon"),
+        "loft": portfolio.project(
+            "Harbour Loft",
+            "interiors",
+            featured=True,
+            description="A **bright** loft by the water.",
+            location="Lisbon",
+        ),
         "villa": portfolio.project("Garden Villa", "interiors"),
         "kotor": portfolio.project("Bay of Kotor", "travel"),
         "draft": portfolio.project("Unfinished Studio", "interiors", published=False),
     }
 
 
-@pytest.mark.parametrize("path", ["/", "/about", "/personal-branding", "/work/interiors", "/work/travel", "/work/brand-marketing", "/sitemap.xml", "/robots.txt", "/healthz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/about",
+        "/personal-branding",
+        "/work/interiors",
+        "/work/travel",
+        "/work/brand-marketing",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/healthz",
+    ],
+)
 def test_public_routes_answer(client, site, path):
     assert client.get(path).status_code == 200
 

@@ -9,7 +9,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "image": "http://www.google.com/schemas/sitemap-image/1.1"}
+SITEMAP_NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "image": "http://www.google.com/schemas/sitemap-image/1.1",
+}
 
 
 class Head(HTMLParser):
@@ -49,13 +52,28 @@ class Head(HTMLParser):
 def site(portfolio, app):
     app.config["SITE_URL"] = "https://sgoodie.example"
     return {
-        "loft": portfolio.project("Harbour Loft", "interiors", featured=True, description="Light on the water.", seo_title="Harbour Loft, Lisbon interiors"),
+        "loft": portfolio.project(
+            "Harbour Loft",
+            "interiors",
+            featured=True,
+            description="Light on the water.",
+            seo_title="Harbour Loft, Lisbon interiors",
+        ),
         "kotor": portfolio.project("Bay of Kotor", "travel", location="Montenegro", client="Adriatic Tours"),
         "draft": portfolio.project("Secret Draft", "travel", published=False),
     }
 
 
-PATHS = ["/", "/about", "/personal-branding", "/work/interiors", "/work/travel", "/work/brand-marketing", "/projects/harbour-loft", "/projects/bay-of-kotor"]
+PATHS = [
+    "/",
+    "/about",
+    "/personal-branding",
+    "/work/interiors",
+    "/work/travel",
+    "/work/brand-marketing",
+    "/projects/harbour-loft",
+    "/projects/bay-of-kotor",
+]
 
 
 def _head(client, path) -> Head:
@@ -86,7 +104,9 @@ def test_open_graph_and_twitter_cards_with_a_photo(client, site):
     head = _head(client, "/projects/harbour-loft")
     assert head.meta["og:type"] == "article"
     assert head.meta["og:title"] and head.meta["og:description"]
-    assert head.meta["og:image"].startswith("https://sgoodie.example/media/projects/") and head.meta["og:image"].endswith(".jpg")
+    assert head.meta["og:image"].startswith("https://sgoodie.example/media/projects/") and head.meta[
+        "og:image"
+    ].endswith(".jpg")
     assert int(head.meta["og:image:width"]) >= 1280
     assert head.meta["twitter:card"] == "summary_large_image"
     assert head.meta["twitter:image"] == head.meta["og:image"]
@@ -109,7 +129,9 @@ def test_project_json_ld_is_a_creative_work_with_images_and_breadcrumbs(client, 
     work = types["CreativeWork"]
     assert work["name"] == "Bay of Kotor"
     assert work["locationCreated"]["name"] == "Montenegro"
-    assert len(work["image"]) == 2 and all(i["@type"] == "ImageObject" and i["contentUrl"].startswith("https://") for i in work["image"])
+    assert len(work["image"]) == 2 and all(
+        i["@type"] == "ImageObject" and i["contentUrl"].startswith("https://") for i in work["image"]
+    )
     crumbs = types["BreadcrumbList"]["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Home", "Travel", "Bay of Kotor"]
     assert [c["position"] for c in crumbs] == [1, 2, 3]
@@ -129,7 +151,9 @@ def test_sitemap_lists_public_pages_and_every_published_photo(client, site):
     expected = {"https://sgoodie.example" + p for p in PATHS}
     assert set(urls) == expected
     assert not any("secret-draft" in u for u in urls)
-    images = urls["https://sgoodie.example/projects/bay-of-kotor"].findall("image:image/image:loc", SITEMAP_NS)
+    images = urls["https://sgoodie.example/projects/bay-of-kotor"].findall(
+        "image:image/image:loc", SITEMAP_NS
+    )
     assert len(images) == 2 and all(i.text.endswith(".jpg") for i in images)
 
 

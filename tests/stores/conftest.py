@@ -12,14 +12,20 @@ DYNAMODB_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "Tra
 
 def _aws_config(tmp_path):
     config = load({})
-    config.update(BACKEND="aws", SECRET_KEY="x", INSTANCE_PATH=str(tmp_path), AWS_REGION="us-east-1", STAGE="test")
+    config.update(
+        BACKEND="aws", SECRET_KEY="x", INSTANCE_PATH=str(tmp_path), AWS_REGION="us-east-1", STAGE="test"
+    )
     finalize(config)
     return config
 
 
 @pytest.fixture
 def aws_credentials(monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
@@ -38,7 +44,9 @@ def content_store(request, tmp_path, aws_credentials, writes):
 
         store = SQLiteContentStore(tmp_path / "contract.sqlite3")
         store.init_schema()
-        store.connection().set_trace_callback(lambda sql: writes.append("transaction") if sql.startswith("BEGIN") else None)
+        store.connection().set_trace_callback(
+            lambda sql: writes.append("transaction") if sql.startswith("BEGIN") else None
+        )
         yield store
         return
     from sgoodie.stores.dynamodb import DynamoContentStore

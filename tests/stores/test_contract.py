@@ -81,13 +81,21 @@ def test_categories_list_in_display_order(content_store):
 
 def test_published_projects_come_by_category_then_display_order(content_store):
     made = {}
-    for title, category, published in (("T1", "travel", True), ("I1", "interiors", True), ("T2", "travel", True), ("I2", "interiors", False), ("B1", "brand-marketing", True)):
+    for title, category, published in (
+        ("T1", "travel", True),
+        ("I1", "interiors", True),
+        ("T2", "travel", True),
+        ("I2", "interiors", False),
+        ("B1", "brand-marketing", True),
+    ):
         made[title] = _project(content_store, title, category)
         if published:
             made[title] = content_store.update_project(replace(made[title], published=True))
     content_store.reorder_projects("travel", [made["T2"].id, made["T1"].id])
     assert [p.title for p in content_store.published_projects()] == ["B1", "I1", "T2", "T1"]
-    content_store.update_project(replace(content_store.get_project(made["I1"].id), published=False))  # unpublished: leaves the list
+    content_store.update_project(
+        replace(content_store.get_project(made["I1"].id), published=False)
+    )  # unpublished: leaves the list
     assert [p.title for p in content_store.published_projects()] == ["B1", "T2", "T1"]
 
 
@@ -142,7 +150,9 @@ def test_delete_project_removes_its_photos(content_store):
     _project(content_store, "Gone Soon")  # its address is free again
 
 
-def test_deleting_a_project_frees_its_addresses_in_one_write_but_keeps_other_projects_claims(content_store, writes):
+def test_deleting_a_project_frees_its_addresses_in_one_write_but_keeps_other_projects_claims(
+    content_store, writes
+):
     first = _project(content_store, "Old Name")
     first = content_store.update_project(replace(first, slug="new-name"))
     taker = _project(content_store, "Old Name")  # takes the first project's old address
@@ -179,7 +189,9 @@ def test_photo_updates_are_versioned_and_keep_the_cover_copy_fresh(content_store
         content_store.update_photo(replace(photo, alt_text="stale"))
     from sgoodie.domain import Variant
 
-    with_variants = content_store.update_photo(replace(ready, variants=[Variant(320, 240, "jpeg", "k/320.jpg", 10)], alt_text="Hall"))
+    with_variants = content_store.update_photo(
+        replace(ready, variants=[Variant(320, 240, "jpeg", "k/320.jpg", 10)], alt_text="Hall")
+    )
     cover = content_store.get_project(project.id).cover
     assert cover is not None and cover.alt == "Hall" and cover.variants[0].key == "k/320.jpg"
     assert content_store.get_project(project.id).version == project.version  # derived data: no version bump
@@ -233,7 +245,9 @@ def test_adding_a_photo_to_a_missing_project_fails(content_store):
 def test_pages_round_trip_and_refuse_stale_saves(content_store):
     pages = content_store.get_pages(["home", "about"])
     assert pages["home"].version == 0 and pages["home"].content == {}
-    home = content_store.save_page(replace(pages["home"], content={"headline": "Hello", "featured_order": ["a", "b"]}))
+    home = content_store.save_page(
+        replace(pages["home"], content={"headline": "Hello", "featured_order": ["a", "b"]})
+    )
     assert home.version == 1
     assert content_store.get_pages(["home"])["home"].content["featured_order"] == ["a", "b"]
     with pytest.raises(StaleVersionError):
@@ -253,13 +267,18 @@ def test_admins(content_store):
     assert content_store.admin_by_email("b@example.com").id == admin.id
     with pytest.raises(StaleVersionError):
         content_store.update_admin(replace(admin, password_hash="stale"))
-    other = content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))  # the old email is free
+    other = content_store.create_admin(
+        AdminUser(email="a@example.com", password_hash="h")
+    )  # the old email is free
     assert [a.email for a in content_store.list_admins()] == ["a@example.com", "b@example.com"]
     assert renamed.version == 2
     with pytest.raises(ConflictError) as caught:
         content_store.update_admin(replace(other, email="b@example.com"))
     assert caught.value.field == "email"
-    assert content_store.get_admin(other.id).email == "a@example.com" and content_store.admin_by_email("b@example.com").id == admin.id
+    assert (
+        content_store.get_admin(other.id).email == "a@example.com"
+        and content_store.admin_by_email("b@example.com").id == admin.id
+    )
 
 
 # -- records ----------------------------------------------------------------------------------------
@@ -282,7 +301,9 @@ def test_records_query_by_prefix_order_and_limit(content_store):
     assert [k for k, _ in records.query("log", prefix="2026-01")] == ["2026-01#a", "2026-01#b"]
     assert [k for k, _ in records.query("log", newest_first=True, limit=2)] == ["2026-02#c", "2026-01#b"]
     records.put("log", "2026-03#expired", {}, expires_at=int(time.time()) - 1)
-    assert [k for k, _ in records.query("log", newest_first=True, limit=1)] == ["2026-02#c"]  # the limit counts live records
+    assert [k for k, _ in records.query("log", newest_first=True, limit=1)] == [
+        "2026-02#c"
+    ]  # the limit counts live records
     assert [k for k, _ in records.query("log", prefix="2025")] == ["2025-12#z"]
 
 

@@ -24,7 +24,9 @@ plugin = Plugin(
     version="1.0.0",
     description="Inquiry form on /contact and under projects; inquiries in the admin; optional e-mail notifications.",
     template_folder=str(Path(__file__).parent / "templates"),
-    cache_tags={"contact": ["/contact/thanks"]},  # the only contact page cached (the form needs fresh timestamps)
+    cache_tags={
+        "contact": ["/contact/thanks"]
+    },  # the only contact page cached (the form needs fresh timestamps)
 )
 
 
@@ -35,8 +37,18 @@ def _validate(config: Mapping[str, Any]) -> None:
 
 
 plugin.add_settings(
-    Setting("SGOODIE_CONTACT_NOTIFY", "CONTACT_NOTIFY", "", "Contact plugin: send a notification per inquiry: empty (off), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`)."),
-    Setting("SGOODIE_CONTACT_FROM", "CONTACT_FROM", "", "Contact plugin: sender address of the notification e-mails."),
+    Setting(
+        "SGOODIE_CONTACT_NOTIFY",
+        "CONTACT_NOTIFY",
+        "",
+        "Contact plugin: send a notification per inquiry: empty (off), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`).",
+    ),
+    Setting(
+        "SGOODIE_CONTACT_FROM",
+        "CONTACT_FROM",
+        "",
+        "Contact plugin: sender address of the notification e-mails.",
+    ),
     validate=_validate,
 )
 

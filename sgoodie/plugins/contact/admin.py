@@ -18,7 +18,18 @@ bp = plugin.add_admin_blueprint(Blueprint("contact_admin", __name__, url_prefix=
 plugin.add_admin_menu_entry("Inquiries", "contact_admin.index", order=45)
 
 STATUSES = ("new", "read", "archived")
-CSV_FIELDS = ("received_at", "status", "name", "email", "phone", "project_type_label", "budget_label", "dates", "project_title", "message")
+CSV_FIELDS = (
+    "received_at",
+    "status",
+    "name",
+    "email",
+    "phone",
+    "project_type_label",
+    "budget_label",
+    "dates",
+    "project_title",
+    "message",
+)
 
 
 def all_inquiries() -> list[dict[str, Any]]:
@@ -61,8 +72,19 @@ def set_status(inquiry_id: str):
         abort(400)
     item["status"] = status
     inquiries().put(inquiry_key(item), item)
-    flash({"archived": f"Archived the inquiry from {item['name']}.", "new": "Marked as unread.", "read": f"Moved the inquiry from {item['name']} back to the inbox."}[status], "success")
-    return redirect(url_for(".index", view="archived" if status == "read" and request.form.get("from") == "archived" else None))
+    flash(
+        {
+            "archived": f"Archived the inquiry from {item['name']}.",
+            "new": "Marked as unread.",
+            "read": f"Moved the inquiry from {item['name']} back to the inbox.",
+        }[status],
+        "success",
+    )
+    return redirect(
+        url_for(
+            ".index", view="archived" if status == "read" and request.form.get("from") == "archived" else None
+        )
+    )
 
 
 @bp.post("/<inquiry_id>/delete")
@@ -87,11 +109,15 @@ def export():
     for item in all_inquiries():
         writer.writerow([_cell(item.get(name)) for name in CSV_FIELDS])
     response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="inquiries-{date.today().isoformat()}.csv"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="inquiries-{date.today().isoformat()}.csv"'
+    )
     return response
 
 
 @plugin.slot("dashboard_widgets", order=20)
 def dashboard_card(**context: Any) -> Markup:
     everything = all_inquiries()
-    return Markup(render_template("contact/_dashboard_card.html", new=count_new(everything), total=len(everything)))
+    return Markup(
+        render_template("contact/_dashboard_card.html", new=count_new(everything), total=len(everything))
+    )

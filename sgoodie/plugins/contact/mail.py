@@ -34,20 +34,38 @@ def parse_transport(value: str) -> Transport | None:
         return Transport("ses")
     parts = urlsplit(value)
     if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
-        raise ValueError(f"SGOODIE_CONTACT_NOTIFY={value!r}: use `ses` or an smtp://, smtp+starttls:// or smtps:// URL with a host")
-    return Transport(parts.scheme, parts.hostname, parts.port or SMTP_SCHEMES[parts.scheme],
-                     unquote(parts.username or ""), unquote(parts.password or ""))
+        raise ValueError(
+            f"SGOODIE_CONTACT_NOTIFY={value!r}: use `ses` or an smtp://, smtp+starttls:// or smtps:// URL with a host"
+        )
+    return Transport(
+        parts.scheme,
+        parts.hostname,
+        parts.port or SMTP_SCHEMES[parts.scheme],
+        unquote(parts.username or ""),
+        unquote(parts.password or ""),
+    )
 
 
-def compose(inquiry: Mapping[str, Any], *, sender: str, recipient: str, business: str, admin_url: str) -> EmailMessage:
+def compose(
+    inquiry: Mapping[str, Any], *, sender: str, recipient: str, business: str, admin_url: str
+) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = f"New inquiry from {inquiry['name']}" + (f" ({inquiry['project_type_label']})" if inquiry.get("project_type_label") else "")
+    message["Subject"] = f"New inquiry from {inquiry['name']}" + (
+        f" ({inquiry['project_type_label']})" if inquiry.get("project_type_label") else ""
+    )
     message["From"] = sender
     message["To"] = recipient
     message["Reply-To"] = inquiry["email"]
     lines = [f"A new inquiry arrived on {business}'s site.", ""]
-    for label, key in (("Name", "name"), ("E-mail", "email"), ("Phone", "phone"), ("Project type", "project_type_label"),
-                       ("Budget", "budget_label"), ("Dates", "dates"), ("About project", "project_title")):
+    for label, key in (
+        ("Name", "name"),
+        ("E-mail", "email"),
+        ("Phone", "phone"),
+        ("Project type", "project_type_label"),
+        ("Budget", "budget_label"),
+        ("Dates", "dates"),
+        ("About project", "project_title"),
+    ):
         if inquiry.get(key):
             lines.append(f"{label}: {inquiry[key]}")
     lines += ["", inquiry["message"], "", f"Read it in the admin: {admin_url}"]
@@ -60,7 +78,9 @@ def deliver(transport: Transport, message: EmailMessage, *, region: str = "", en
         import boto3
 
         client = boto3.client("ses", region_name=region or None, endpoint_url=endpoint_url or None)
-        client.send_raw_email(Source=message["From"], Destinations=[message["To"]], RawMessage={"Data": message.as_bytes()})
+        client.send_raw_email(
+            Source=message["From"], Destinations=[message["To"]], RawMessage={"Data": message.as_bytes()}
+        )
         return
     context = ssl.create_default_context()
     smtp_class = smtplib.SMTP_SSL if transport.kind == "smtps" else smtplib.SMTP

@@ -39,7 +39,9 @@ from ...plugin_api import (
 from . import mail, plugin
 
 log = logging.getLogger("sgoodie.plugins.contact")
-bp = plugin.add_blueprint(Blueprint("contact", __name__, static_folder="static", static_url_path="/contact/static"))
+bp = plugin.add_blueprint(
+    Blueprint("contact", __name__, static_folder="static", static_url_path="/contact/static")
+)
 plugin.add_nav_entry("Contact", "contact.contact", order=60)
 
 MIN_FILL_SECONDS = 3
@@ -58,17 +60,36 @@ HONEYPOT = "website"
 
 
 def project_types() -> dict[str, str]:
-    return {**current_app.config["CATEGORIES"], "personal-branding": "Personal branding", "other": "Something else"}
+    return {
+        **current_app.config["CATEGORIES"],
+        "personal-branding": "Personal branding",
+        "other": "Something else",
+    }
 
 
 class InquiryForm(Form):
     name = StringField("Your name", validators=[DataRequired("Tell us your name."), Length(max=120)])
-    email = StringField("E-mail", validators=[DataRequired("We need an address to reply to."), Email("That does not look like an e-mail address."), Length(max=254)])
+    email = StringField(
+        "E-mail",
+        validators=[
+            DataRequired("We need an address to reply to."),
+            Email("That does not look like an e-mail address."),
+            Length(max=254),
+        ],
+    )
     phone = StringField("Phone", validators=[Optional(), Length(max=40)], description="Optional")
     project_type = SelectField("What kind of shoot?", validators=[Optional()])
     budget = SelectField("Budget", validators=[Optional()])
-    dates = StringField("Dates", validators=[Optional(), Length(max=120)], description="When, roughly? Optional")
-    message = TextAreaField("Message", validators=[DataRequired("Tell us a little about the project."), Length(min=10, max=5000, message="Between 10 and 5000 characters, please.")])
+    dates = StringField(
+        "Dates", validators=[Optional(), Length(max=120)], description="When, roughly? Optional"
+    )
+    message = TextAreaField(
+        "Message",
+        validators=[
+            DataRequired("Tell us a little about the project."),
+            Length(min=10, max=5000, message="Between 10 and 5000 characters, please."),
+        ],
+    )
     project = HiddenField()
     started = HiddenField()
     website = StringField("Leave this empty", validators=[Optional()])  # the honeypot
@@ -80,7 +101,9 @@ class InquiryForm(Form):
 
 def build_form(formdata=None, **data: Any) -> InquiryForm:
     form = InquiryForm(formdata, **data)
-    form.project_type.choices = [SelectChoice("", "Choose…")] + [SelectChoice(k, v) for k, v in project_types().items()]
+    form.project_type.choices = [SelectChoice("", "Choose…")] + [
+        SelectChoice(k, v) for k, v in project_types().items()
+    ]
     form.budget.choices = [SelectChoice("", "Choose…")] + [SelectChoice(k, v) for k, v in BUDGETS.items()]
     if formdata is None or not form.started.data:
         form.started.data = issue_token()
@@ -141,9 +164,15 @@ def send():
     age = token_age(form.started.data)
     if age is None:
         form.started.data = issue_token()
-        return render_template("contact/contact.html", form=form, meta=_meta(), notice=(
-            "This form was open for a long time (or came from an old copy of the page). Everything you typed is "
-            "still here: please press Send again.")), 400
+        return render_template(
+            "contact/contact.html",
+            form=form,
+            meta=_meta(),
+            notice=(
+                "This form was open for a long time (or came from an old copy of the page). Everything you typed is "
+                "still here: please press Send again."
+            ),
+        ), 400
     if age < MIN_FILL_SECONDS:
         log.info("contact: dropped a submission sent %.1f s after the form was shown", age)
         return redirect(url_for("contact.thanks"), 303)
@@ -153,9 +182,16 @@ def send():
     if RATE.exceeded(key):
         minutes = max(1, RATE.seconds_left(key) // 60)
         email = current_settings().contact_email
-        return render_template("contact/contact.html", form=form, meta=_meta(), notice=(
-            f"You have sent several messages in the last hour, so this one was not sent. Please try again in about {minutes} "
-            f"minutes" + (f", or write to {email}." if email else ".")), notice_kind="error"), 429
+        return render_template(
+            "contact/contact.html",
+            form=form,
+            meta=_meta(),
+            notice=(
+                f"You have sent several messages in the last hour, so this one was not sent. Please try again in about {minutes} "
+                f"minutes" + (f", or write to {email}." if email else ".")
+            ),
+            notice_kind="error",
+        ), 429
     RATE.hit(key)
     inquiry = save_inquiry(form)
     signals.inquiry_received.send(current_app._get_current_object(), inquiry=inquiry)
@@ -200,7 +236,9 @@ def _meta(title: str = "Contact"):
 
 @plugin.slot("head")
 def stylesheet(**context: Any) -> Markup:
-    return Markup('<link rel="stylesheet" href="{}">').format(url_for("contact.static", filename="contact.css"))
+    return Markup('<link rel="stylesheet" href="{}">').format(
+        url_for("contact.static", filename="contact.css")
+    )
 
 
 # -- the form under every project (cached with the page; the script fetches a fresh timestamp) ----
@@ -217,6 +255,16 @@ def notify(app, inquiry: dict[str, Any], **kwargs: Any) -> None:
     recipient = current_settings().contact_email
     if transport is None or not recipient:
         return
-    message = mail.compose(inquiry, sender=app.config["CONTACT_FROM"], recipient=recipient, business=current_settings().business_name,
-                           admin_url=url_for("contact_admin.inquiry", inquiry_id=inquiry["id"], _external=True))
-    mail.send_in_background(transport, message, region=app.config.get("AWS_REGION", ""), endpoint_url=app.config.get("AWS_ENDPOINT_URL", ""))
+    message = mail.compose(
+        inquiry,
+        sender=app.config["CONTACT_FROM"],
+        recipient=recipient,
+        business=current_settings().business_name,
+        admin_url=url_for("contact_admin.inquiry", inquiry_id=inquiry["id"], _external=True),
+    )
+    mail.send_in_background(
+        transport,
+        message,
+        region=app.config.get("AWS_REGION", ""),
+        endpoint_url=app.config.get("AWS_ENDPOINT_URL", ""),
+    )

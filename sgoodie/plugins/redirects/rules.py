@@ -31,7 +31,7 @@ class Rule:
 
     def destination(self, path: str) -> str:
         if self.kind == "prefix" and self.target.endswith("/"):
-            return self.target + path[len(self.source):]
+            return self.target + path[len(self.source) :]
         return self.target
 
 
@@ -40,7 +40,9 @@ def storage():
 
 
 def _load(data: dict[str, Any]) -> Rule:
-    return Rule(**{k: data[k] for k in ("source", "target", "kind", "permanent", "hits", "created_at") if k in data})
+    return Rule(
+        **{k: data[k] for k in ("source", "target", "kind", "permanent", "hits", "created_at") if k in data}
+    )
 
 
 def all_rules() -> list[Rule]:
@@ -76,15 +78,31 @@ def normalise(source: str, target: str, kind: str) -> tuple[str, str]:
     source, target = source.strip(), target.strip()
     if kind not in ("exact", "prefix"):
         raise RuleError("kind", "Choose exact or prefix.")
-    if not source.startswith("/") or source.startswith("//") or any(c.isspace() for c in source) or "?" in source or "#" in source:
-        raise RuleError("source", "Give the old address as a path starting with /, without ?query or #anchor (e.g. /old-page).")
+    if (
+        not source.startswith("/")
+        or source.startswith("//")
+        or any(c.isspace() for c in source)
+        or "?" in source
+        or "#" in source
+    ):
+        raise RuleError(
+            "source",
+            "Give the old address as a path starting with /, without ?query or #anchor (e.g. /old-page).",
+        )
     if source.startswith(RESERVED_PREFIXES) or source == "/":
         raise RuleError("source", "The home page, the admin and the site's own files cannot be redirected.")
     parts = urlsplit(target)
-    if parts.scheme in ("http", "https") and parts.netloc or target.startswith("/") and not target.startswith("//"):
+    if (
+        parts.scheme in ("http", "https")
+        and parts.netloc
+        or target.startswith("/")
+        and not target.startswith("//")
+    ):
         pass
     else:
-        raise RuleError("target", "Give the new address as a path on this site (/new-page) or a full http(s):// URL.")
+        raise RuleError(
+            "target", "Give the new address as a path on this site (/new-page) or a full http(s):// URL."
+        )
     return source, target
 
 
@@ -105,7 +123,10 @@ def check_loop(candidate: Rule, existing: list[Rule]) -> None:
         if next_path in seen:
             raise RuleError("target", f"This would loop: {' → '.join(seen + [next_path])}.")
         path = next_path
-    raise RuleError("target", f"This makes a chain of more than {MAX_CHAIN} redirects; point it at the final address instead.")
+    raise RuleError(
+        "target",
+        f"This makes a chain of more than {MAX_CHAIN} redirects; point it at the final address instead.",
+    )
 
 
 def save(rule: Rule) -> Rule:

@@ -32,7 +32,13 @@ def follow(path: str):
 class RuleForm(Form):
     source = StringField("Old address")
     target = StringField("New address")
-    kind = SelectField("Match", choices=[SelectChoice("exact", "This exact address"), SelectChoice("prefix", "Everything starting with it")])
+    kind = SelectField(
+        "Match",
+        choices=[
+            SelectChoice("exact", "This exact address"),
+            SelectChoice("prefix", "Everything starting with it"),
+        ],
+    )
     permanent = BooleanField("Permanent (301)", default=True)
 
 
@@ -43,15 +49,25 @@ def index():
     if request.method == "POST":
         try:
             source, target = normalise(form.source.data or "", form.target.data or "", form.kind.data or "")
-            rule = save(Rule(source, target, form.kind.data, bool(form.permanent.data), 0,
-                             datetime.now(UTC).isoformat(timespec="seconds")))
+            rule = save(
+                Rule(
+                    source,
+                    target,
+                    form.kind.data,
+                    bool(form.permanent.data),
+                    0,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            )
         except RuleError as exc:
             errors[exc.field] = str(exc)
         else:
             flash(f"{rule.source} now redirects to {rule.target} ({rule.status}).", "success")
             return redirect(url_for(".index"))
     rules = sorted(all_rules(), key=lambda r: (-r.hits, r.source))
-    return render_template("redirects/index.html", form=form, errors=errors, rules=rules), 422 if errors else 200
+    return render_template(
+        "redirects/index.html", form=form, errors=errors, rules=rules
+    ), 422 if errors else 200
 
 
 @bp.post("/delete")

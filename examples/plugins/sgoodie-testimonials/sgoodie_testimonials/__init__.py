@@ -40,7 +40,13 @@ def _validate(config: Mapping[str, Any]) -> None:
 
 
 plugin.add_settings(
-    Setting("SGOODIE_TESTIMONIALS_ON_HOME", "TESTIMONIALS_ON_HOME", 3, "Testimonials plugin: how many quotes the home page shows (0-12).", _count),
+    Setting(
+        "SGOODIE_TESTIMONIALS_ON_HOME",
+        "TESTIMONIALS_ON_HOME",
+        3,
+        "Testimonials plugin: how many quotes the home page shows (0-12).",
+        _count,
+    ),
     validate=_validate,
 )
 
@@ -66,12 +72,16 @@ def home_strip(**context: Any) -> Markup | None:
 
 
 # Public files (the strip's stylesheet) come from a public blueprint, not from the admin's.
-assets = plugin.add_blueprint(Blueprint("testimonials", __name__, static_folder="static", static_url_path="/testimonials/static"))
+assets = plugin.add_blueprint(
+    Blueprint("testimonials", __name__, static_folder="static", static_url_path="/testimonials/static")
+)
 
 
 @plugin.slot("head")
 def stylesheet(**context: Any) -> Markup:
-    return Markup('<link rel="stylesheet" href="{}">').format(url_for("testimonials.static", filename="testimonials.css"))
+    return Markup('<link rel="stylesheet" href="{}">').format(
+        url_for("testimonials.static", filename="testimonials.css")
+    )
 
 
 # -- keeping in step with projects ----------------------------------------------------------------
@@ -110,7 +120,9 @@ def index():
     errors: dict[str, str] = {}
     values = {"quote": "", "client": "", "role": "", "project_id": "", "published": True}
     if request.method == "POST":
-        values = {name: request.form.get(name, "").strip() for name in ("quote", "client", "role", "project_id")}
+        values = {
+            name: request.form.get(name, "").strip() for name in ("quote", "client", "role", "project_id")
+        }
         values["published"] = request.form.get("published") == "on"
         if not 10 <= len(values["quote"]) <= 600:
             errors["quote"] = "Between 10 and 600 characters, please."
@@ -120,13 +132,19 @@ def index():
         if values["project_id"] and project is None:
             errors["project_id"] = "That project no longer exists."
         if not errors:
-            quote = {**values, "id": uuid.uuid4().hex, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                     "project_title": project.title if project else ""}
+            quote = {
+                **values,
+                "id": uuid.uuid4().hex,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "project_title": project.title if project else "",
+            }
             quotes.put(_key(quote), quote)
             purge_tags(TAG)
             flash(f"Added the testimonial from {quote['client']}.", "success")
             return redirect(url_for(".index"))
-    return render_template("testimonials/admin.html", quotes=all_quotes(), projects=_projects(), errors=errors, values=values), 422 if errors else 200
+    return render_template(
+        "testimonials/admin.html", quotes=all_quotes(), projects=_projects(), errors=errors, values=values
+    ), 422 if errors else 200
 
 
 @bp.post("/<quote_id>/toggle")
