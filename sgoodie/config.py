@@ -247,7 +247,7 @@ def finalize(config: dict[str, Any]) -> None:
 
 
 def table_name(config: Mapping[str, Any], name: str) -> str:
-    """`sgoodie-<name>-<stage>`, the seed's naming."""
+    """`sgoodie-<name>-<stage>`: every table and the bucket are named this way."""
     return f"{config['TABLE_PREFIX']}-{name}-{config['STAGE']}"
 
 

@@ -1,6 +1,6 @@
 """Photo file storage: one interface, two backends (local disk for the embedded default, S3 on AWS).
 
-Keys follow the seed's layout:
+Keys (docs/architecture.md, storage layout):
 - originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly)
 - variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable)
 - page photos  `pages/{page_id}/original/{image_id}.{ext}` and

@@ -1,6 +1,6 @@
 """Which cached pages each change touches: one signal handler per kind of change.
 
-A change purges exactly these tags and nothing else (DESIGN.md, Cache tags). The public views
+A change purges exactly these tags and nothing else (docs/architecture.md, cache tags). The public views
 declare the same tags when they render, so a rule here and a tag there must agree; the purge
 table test (tests/cache/test_purge_rules.py) checks every row through HTTP.
 """

@@ -1,8 +1,8 @@
 """The image variant pipeline: one uploaded photo in, every public rendition out.
 
-`make_variants` is a plain function (no app, no storage) used by the image job, the page photo
-uploads and the demo seeder; `store_variants` writes its result to a blob store. See DESIGN.md,
-Image variants.
+`make_variants` is a plain function (no app, no storage) called by the photo job's body
+(`sgoodie.photos.lifecycle.process`, for project and page photos alike); `store_variants` writes
+its result to a blob store. docs/architecture.md describes the variants.
 """
 
 from .pipeline import (

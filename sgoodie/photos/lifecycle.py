@@ -37,7 +37,7 @@ from ..blobs import (
 )
 from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
 from ..image_formats import INPUT_LABEL
-from ..images import ImageError, detect_format, make_variants, store_variants
+from ..images import ImageError, VariantSet, detect_format, make_variants, store_variants
 from ..images.formats import SNIFF_BYTES
 from ..services import services
 
@@ -165,26 +165,13 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     if photo is None:
         return None
     blobs = services().blobs
-    try:
-        rendered = make_variants(blobs.get(photo.original_key))
-    except BlobNotFoundError:
-        return fail(photo_id, MISSING_ORIGINAL)
-    except ImageError as exc:
-        return fail(photo_id, str(exc))
-
+    rendered, problem = _render(photo.original_key)
+    if rendered is None:
+        return fail(photo_id, problem)
     prefix = variant_prefix(photo.project_id, photo.id)
     variants = store_variants(blobs, prefix, rendered)
     ready = _transition(
-        photo_id,
-        "ready",
-        error="",
-        width=rendered.width,
-        height=rendered.height,
-        variants=variants,
-        dominant_color=rendered.dominant_color,
-        placeholder=rendered.placeholder,
-        exif=rendered.exif,
-        updated_at=utcnow(),
+        photo_id, "ready", **_ready_fields(rendered, variants), exif=rendered.exif, updated_at=utcnow()
     )
     if ready is None:  # deleted while we worked: do not leave its files behind
         blobs.delete_prefix(prefix)
@@ -193,6 +180,28 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     signals.photo_ready.send(current_app._get_current_object(), photo=ready)
     return ready
+
+
+def _render(original_key: str) -> tuple[VariantSet | None, str]:
+    """Every variant of a stored original, or None with the reason of a permanent failure."""
+    try:
+        return make_variants(services().blobs.get(original_key)), ""
+    except BlobNotFoundError:
+        return None, MISSING_ORIGINAL
+    except ImageError as exc:
+        return None, str(exc)
+
+
+def _ready_fields(rendered: VariantSet, variants: list[Any]) -> dict[str, Any]:
+    """What a photo record and a page photo both keep of their rendering."""
+    return {
+        "error": "",
+        "width": rendered.width,
+        "height": rendered.height,
+        "variants": variants,
+        "dominant_color": rendered.dominant_color,
+        "placeholder": rendered.placeholder,
+    }
 
 
 def fail(photo_id: str, reason: str) -> Photo | None:
@@ -343,27 +352,15 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     if image is None:
         return None
     blobs = services().blobs
-    try:
-        rendered = make_variants(blobs.get(image["original_key"]))
-    except BlobNotFoundError:
-        return _change_page_photo(page_id, image_id, "failed", error=MISSING_ORIGINAL)
-    except ImageError as exc:
-        return _change_page_photo(page_id, image_id, "failed", error=str(exc))
+    rendered, problem = _render(image["original_key"])
+    if rendered is None:
+        return _change_page_photo(page_id, image_id, "failed", error=problem)
     prefix = page_variant_prefix(page_id, image_id)
     variants = [asdict(v) for v in store_variants(blobs, prefix, rendered)]
     replaced: list[dict[str, Any]] = []
 
     def finish(current: dict[str, Any]) -> None:
-        _set_status(
-            current,
-            "ready",
-            error="",
-            width=rendered.width,
-            height=rendered.height,
-            variants=variants,
-            dominant_color=rendered.dominant_color,
-            placeholder=rendered.placeholder,
-        )
+        _set_status(current, "ready", **_ready_fields(rendered, variants))
         previous = current.pop("previous", None)
         if previous:
             replaced.append(previous)

@@ -1,4 +1,4 @@
-"""The content store on DynamoDB (the AWS backend), with the seed's tables (see dynamodb_schema).
+"""The content store on DynamoDB (the AWS backend), with the tables described in dynamodb_schema.
 
 Items keep their key attributes as real attributes (so the indexes work) and the whole record as
 one JSON `data` attribute (so every field round-trips exactly as in SQLite). Where the key

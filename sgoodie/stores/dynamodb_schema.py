@@ -4,7 +4,7 @@
 that `terraform/` declares exactly the same keys and indexes. Table names are
 `sgoodie-<name>-<stage>` (see `config.table_name`).
 
-The seed's design, plus what the access patterns need:
+The tables (docs/architecture.md, data model), shaped by the access patterns:
 - projects: `project_id`; `gsi_category_order` (category, order) lists a category in display
   order; `gsi_slug` finds a project by its address in one query; `gsi_published` is sparse (only
   published projects carry its key, `listed`), so the sitemap gets every public project in one

@@ -185,8 +185,9 @@ def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready
     assert "incomplete" in status and "Retry" in status
     assert admin_page.locator(".slot-preview img").count() == 1  # the ready portrait stays
     admin_page.screenshot(path=str(tmp_path / "about-failed.png"), full_page=True)
-    admin_page.click("[data-page-photo] >> text=Retry")
-    admin_page.wait_for_selector(
-        "[data-page-photo] .status--failed", timeout=60000
-    )  # fails again, for the same reason
+    with admin_page.expect_navigation():
+        admin_page.click("[data-page-photo] >> text=Retry")
     assert "Processing the photo again." in admin_page.text_content(".flashes")
+    # The page follows the job again: the same file fails again, for the same reason.
+    admin_page.wait_for_selector("[data-page-photo] .status--failed", timeout=60000)
+    assert "incomplete" in admin_page.text_content("[data-page-photo]")

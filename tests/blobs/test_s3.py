@@ -49,7 +49,8 @@ def test_presigned_post_policy_pins_key_type_and_size(blobs):
     assert {"bucket": blobs.bucket} in conditions
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
     assert timedelta(seconds=240) < expires - datetime.now(UTC) <= timedelta(seconds=300)
-    # moto does not enforce the policy (DESIGN.md), but an upload with the fields lands where it should.
+    # moto does not enforce the policy's size range (the upload callback checks it again), but an
+    # upload with the fields lands where it should.
     import requests
 
     response = requests.post(post["url"], data=post["fields"], files={"file": ("x.jpg", b"\xff\xd8\xffdata")})

@@ -113,9 +113,10 @@ def test_display_p3_is_converted(display_p3_profile):
     red = Image.new("RGB", (800, 600), (220, 30, 30))
     plain = make_variants(encode(red, quality=95))
     tagged = make_variants(encode(red, icc_profile=display_p3_profile, quality=95))
-    pixel = lambda result: (
-        _open(next(v for v in result.variants if v.format == "jpeg")).convert("RGB").getpixel((50, 50))
-    )  # noqa: E731
+
+    def pixel(result):
+        return _open(next(v for v in result.variants if v.format == "jpeg")).convert("RGB").getpixel((50, 50))
+
     assert pixel(tagged)[0] > pixel(plain)[0]  # P3 red is redder than sRGB red
 
 

@@ -1,5 +1,5 @@
 """terraform/ declares what the code expects: the same tables and indexes, a private photo bucket
-with the seed's lifecycle and upload path, CloudFront never caching /api/* or /admin*, IAM with
+with the photos' lifecycle and upload path, CloudFront never caching /api/* or /admin*, IAM with
 no wildcard actions and every AWS call the code makes granted, and checkov passing."""
 
 from __future__ import annotations
@@ -186,6 +186,7 @@ RUNTIME_ACTIONS = {
     "get_paginator": ["s3:ListBucket"],
     "head_bucket": ["s3:ListBucket"],
     "generate_presigned_post": ["s3:PutObject"],
+    "upload_fileobj": ["s3:PutObject", "s3:AbortMultipartUpload"],
     "create_invalidation": ["cloudfront:CreateInvalidation"],
     "send_raw_email": ["ses:SendRawEmail"],  # the contact plugin's notifications
 }
@@ -237,8 +238,11 @@ def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
         if "bucket_arn" in str(r)
     }
     assert worker_resources == {
+        "${var.bucket_arn}",  # listing, to remove a photo's variants by prefix
         "${var.bucket_arn}/projects/*/original/*",
         "${var.bucket_arn}/projects/*/variants/*",
+        "${var.bucket_arn}/pages/*/original/*",
+        "${var.bucket_arn}/pages/*/variants/*",
     }
 
 

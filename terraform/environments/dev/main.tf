@@ -1,5 +1,5 @@
 # The dev environment: its state key, stage and sizes (one NAT, one web task, no Redis replica, deletable).
-# Providers and the site module: site.tf, linked from ../shared. State lives in S3 with locking
+# Providers and the site module: site.tf, linked from environments/shared. State lives in S3 with locking
 # (create the state bucket once by hand: docs/deployment.md, "First deploy").
 
 terraform {

@@ -270,8 +270,9 @@ data "aws_iam_policy_document" "web" {
     resources = [var.bucket_arn]
   }
   statement {
-    sid       = "PhotosReadWrite"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    sid = "PhotosReadWrite"
+    # AbortMultipartUpload: a page photo streamed past the size limit leaves no parts behind.
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${var.bucket_arn}/projects/*", "${var.bucket_arn}/pages/*"]
   }
   statement {
@@ -295,7 +296,8 @@ data "aws_iam_policy_document" "web" {
   }
 }
 
-# worker: reads originals, writes variants, records results, purges pages that show the photo.
+# worker: reads originals, writes variants (project and page photos), removes a replaced page photo
+# and the files of a photo deleted mid-job, records results, purges pages that show the photo.
 data "aws_iam_policy_document" "worker" {
   statement {
     sid = "Content"
@@ -306,14 +308,24 @@ data "aws_iam_policy_document" "worker" {
     resources = local.table_and_index_arns
   }
   statement {
+    sid       = "ListPhotos"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arn]
+  }
+  statement {
     sid       = "ReadOriginals"
     actions   = ["s3:GetObject"]
-    resources = ["${var.bucket_arn}/projects/*/original/*"]
+    resources = ["${var.bucket_arn}/projects/*/original/*", "${var.bucket_arn}/pages/*/original/*"]
   }
   statement {
     sid       = "WriteVariants"
     actions   = ["s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.bucket_arn}/projects/*/variants/*"]
+    resources = ["${var.bucket_arn}/projects/*/variants/*", "${var.bucket_arn}/pages/*/variants/*"]
+  }
+  statement {
+    sid       = "DiscardReplacedPagePhotos"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${var.bucket_arn}/pages/*/original/*"]
   }
   statement {
     sid       = "EncryptedData"
