@@ -288,7 +288,9 @@ def purge(app: Flask, tags: Iterable[str]) -> None:
         return
     page_cache(app).purge(tags)
     cdn.invalidate_tags(app, tags)
-    cache_purged.send(app, tags=tags)
+    # The app itself, not `current_app`'s proxy: receivers connect with the app as sender, and
+    # blinker tells senders apart by identity.
+    cache_purged.send(getattr(app, "_get_current_object", lambda: app)(), tags=tags)
 
 
 # -- HTTP --------------------------------------------------------------------------------------

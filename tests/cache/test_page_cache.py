@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sgoodie import signals
 from sgoodie.cache import page_cache
+from sgoodie.services import services
 
 
 @pytest.fixture
@@ -148,3 +150,17 @@ def test_a_page_rendered_across_a_purge_is_not_stored(client, app, project, monk
     monkeypatch.setattr(views, "render_template", original)
     assert client.get("/about").headers["X-Cache"] == "MISS"
     assert client.get("/about").headers["X-Cache"] == "HIT"
+
+
+def test_plugins_hear_about_purges(app):
+    """Plugins connect with the app as sender (Plugin.on); a purge made through `current_app` must
+    reach them too."""
+    heard = []
+
+    def receiver(sender, tags, **_):
+        heard.append(tags)
+
+    signals.cache_purged.connect(receiver, sender=app)
+    with app.test_request_context():
+        services().purge("project:x")
+    assert heard == [{"project:x"}]
