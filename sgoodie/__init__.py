@@ -17,6 +17,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment (overridden by `test_config`), the
     content and blob stores and the job queue, the page cache (given what it needs from them), then
     every plugin (the core features are plugins too), each declaring the CDN paths of its cache tags."""
+    # Imported here, not at the top: `import sgoodie.domain` (scripts, the Celery worker's modules,
+    # tests of pure code) should not load the web stack, boto3 and Celery with it.
     from . import auth, cache, operations, plugin_loader, security, services, templating
     from .app import SgoodieFlask
     from .photos import build_job_queue

@@ -24,6 +24,7 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup, escape
 
+from . import __version__
 from .app import SgoodieFlask
 from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
@@ -114,8 +115,6 @@ def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
             continue
         plugin.core = source == "core"
         if plugin.core:
-            from . import __version__
-
             plugin.version = __version__  # core features ship with sgoodie itself
         record.name, record.version, record.description, record.plugin = (
             plugin.name,

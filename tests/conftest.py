@@ -119,7 +119,8 @@ def admin(client, admin_user):
     return actions
 
 
-NEEDS = {"redis_server": "redis", "own_redis": "redis", "browser": "browser"}  # fixture -> the marker of what it needs
+# The fixture a test uses -> the marker of what it needs.
+NEEDS = {"redis_server": "redis", "own_redis": "redis", "browser": "browser"}
 
 
 def pytest_collection_modifyitems(items):

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..http_errors import json_error
 from ..meta import Meta
+from ..plugin_loader import registry
 from ..templating import site_settings_or_default
 
 TITLES = {
@@ -32,8 +33,6 @@ def register(app: Flask) -> None:
             return json_error(code, error.description, error.code)
         code = error.code or 500
         if code == 404 and request.method in ("GET", "HEAD"):
-            from ..plugin_loader import registry
-
             answer = registry(app).answer_not_found(app, request.path)
             if answer is not None:
                 return answer

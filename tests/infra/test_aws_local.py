@@ -80,6 +80,7 @@ def _photo() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.redis  # scripts/aws-local starts a redis-server
 def test_the_aws_backend_runs_locally_end_to_end(stack):
     url, password, output = stack
     assert "Storage ready (aws backend" in output and "Demo content ready" in output and "60 photos" in output
