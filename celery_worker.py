@@ -11,10 +11,12 @@ the Flask app's context, with the same retry policy as the embedded default's wo
 from __future__ import annotations
 
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 
 from sgoodie import create_app, photos
 from sgoodie.photos import RETRY, run_job
 from sgoodie.photos.jobs import PROCESS_TASK, SWEEP_EVERY, SWEEP_TASK
+from sgoodie.photos.lifecycle import TOO_SLOW
 
 flask_app = create_app()
 
@@ -37,7 +39,7 @@ app = celery  # `celery -A celery_worker` finds it under either name
 def process_photo(self, ref: str) -> None:
     """One attempt of a photo job; transient errors come back with the policy's delay."""
     with flask_app.app_context():
-        delay = run_job(ref, self.request.retries)
+        delay = run_job(ref, self.request.retries, permanent={SoftTimeLimitExceeded: TOO_SLOW})
     if delay is not None:
         raise self.retry(countdown=delay)
 

@@ -235,11 +235,11 @@ class Page:
 
 
 def shown_page_photo(image: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    """A page photo dict when it is ready (older ones have no status: they are), else the ready
-    photo it is replacing, if any."""
+    """The page photo visitors see: this one once it has variants (ready, or rendered before and
+    being rendered again), else the photo it is replacing, if any."""
     if not image:
         return None
-    if image.get("status", "ready") == "ready":
+    if image.get("variants"):
         return image
     return image.get("previous")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
@@ -56,7 +59,8 @@ def edit_page(page_id: str):
 
     status = 200
     if form.validate_on_submit():
-        edited = Page(page.id, dict(page.content), dict(page.images), version=int(form.version.data or 0))
+        # The form carries a stamp of what the editor saw; the store's version guards the write.
+        edited = Page(page.id, dict(page.content), dict(page.images), version=page.version)
         edited.content.update({name: (getattr(form, name).data or "").strip() for name in TEXT_FIELDS[kind]})
         edited.seo_title, edited.seo_description = (
             (form.seo_title.data or "").strip(),
@@ -64,6 +68,8 @@ def edit_page(page_id: str):
         )
         changes = ImageChanges()
         try:
+            if form.version.data != edit_stamp(page):
+                raise StaleVersionError("the page changed since the form was opened")
             if slot:
                 _apply_slot(edited, slot, getattr(form, slot), changes)
             if kind == "home":
@@ -78,15 +84,20 @@ def edit_page(page_id: str):
                 "open the page in a new tab to compare, then save again to replace their version.",
                 "error",
             )
-            form.version.data = str(services().store.get_pages([page_id])[page_id].version)
+            form.version.data = edit_stamp(services().store.get_pages([page_id])[page_id])
             status = 409
         except ImageError as exc:
             changes.rollback()
             flash(f"That photo could not be used: {exc}", "error")
             status = 400
+        except BaseException:
+            changes.rollback()  # whatever went wrong, no stored file is left without its page
+            raise
         else:
             changes.commit()
-            if lifecycle.queue_page_photos(stored):
+            if lifecycle.queue_page_photos(
+                stored.id, [i["id"] for i in changes.created if i.get("status") == "queued"]
+            ):
                 flash(
                     f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
                     "(the current ones stay until then).",
@@ -96,7 +107,7 @@ def edit_page(page_id: str):
                 flash(f"Saved the {_title(page_id)} page. Visitors see the change now.", "success")
             return redirect(url_for("admin.edit_page", page_id=page_id))
     elif request.method == "GET":
-        form.version.data = str(page.version)
+        form.version.data = edit_stamp(page)
         if kind == "home":
             form.featured_order.data = ",".join(page.content.get("featured_order", []))
     if form.errors:
@@ -104,11 +115,8 @@ def edit_page(page_id: str):
     gallery = [
         (image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []
     ]
-    pending = (
-        page.images.get(slot)
-        if slot and shown_page_photo(page.images.get(slot)) is not page.images.get(slot)
-        else None
-    )
+    current = page.images.get(slot) if slot else None
+    pending = current if current and current.get("status", "ready") != "ready" else None
     return render_template(
         "admin/page_form.html",
         form=form,
@@ -121,6 +129,18 @@ def edit_page(page_id: str):
         pending=pending,
         confirm_form=ConfirmForm(),
     ), status
+
+
+def edit_stamp(page: Page) -> str:
+    """What an editor sees of a page: its texts, and which photos it holds with their alt texts.
+    Not their processing status: a photo job finishing is nobody's edit, so saving after it is no
+    conflict, while a second editor's save is."""
+    photos = {
+        slot: [(image.get("id"), image.get("alt")) for image in value if isinstance(image, dict)]
+        for slot, value in ((slot, v if isinstance(v, list) else [v]) for slot, v in page.images.items())
+    }
+    seen = [page.content, page.seo_title, page.seo_description, photos]
+    return hashlib.sha256(json.dumps(seen, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
 class ImageChanges:
@@ -260,7 +280,7 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
         shown = shown_page_photo(current)
         if shown:  # visitors keep seeing it until the new photo is ready
             new["previous"] = shown
-            current = _without_previous(current)
+            current = None if shown is current else _without_previous(current)
     elif choice.startswith("photo:"):
         new = changes.add(lifecycle.from_portfolio(page.id, choice[6:], alt))
     elif choice == "none":
@@ -273,10 +293,8 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
         page.images[slot] = {**current, "alt": alt}
 
 
-def _without_previous(image: dict) -> dict | None:
+def _without_previous(image: dict) -> dict:
     """The slot's pending photo, whose files go when it is replaced; its `previous` lives on."""
-    if image.get("status", "ready") == "ready":
-        return None
     return {key: value for key, value in image.items() if key != "previous"}
 
 

@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import redis
@@ -43,12 +44,26 @@ class RetryPolicy:
 RETRY = RetryPolicy(delays=(5, 20, 60, 180, 300))
 
 
-def run_job(ref: str, attempt: int, policy: RetryPolicy = RETRY) -> float | None:
+def run_job(
+    ref: str,
+    attempt: int,
+    policy: RetryPolicy = RETRY,
+    permanent: Mapping[type[BaseException], str] | None = None,
+) -> float | None:
     """Run one attempt of a job (inside an app context). Returns the delay before the next
     attempt when a transient error should be retried, None when the job is over (done, failed
-    for good, or given up)."""
+    for good, or given up). `permanent` maps errors that retrying cannot help (the Celery soft
+    time limit) to the reason the admin reads."""
     try:
         lifecycle.process(ref)
+        return None
+    except lifecycle.TransitionRefused as exc:  # another job settled the photo meanwhile: nothing to do
+        log.info("photo %s: %s", ref, exc)
+        return None
+    except tuple(permanent or {}) as exc:
+        lifecycle.give_up(
+            ref, exc, reason=next(r for kind, r in (permanent or {}).items() if isinstance(exc, kind))
+        )
         return None
     except Exception as exc:  # transient: retry later, then give up with a reason
         delay = policy.delay_after(attempt)

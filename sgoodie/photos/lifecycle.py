@@ -56,6 +56,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 MISSING_ORIGINAL = "The uploaded file is missing from storage. Upload the photo again."
 GAVE_UP = "Processing kept failing because storage could not be reached. Use Retry to try again."
 NEVER_FINISHED = "The upload never finished. Upload the photo again."
+TOO_MANY_ATTEMPTS = (
+    "Processing this photo stopped again and again before it finished (it may be too large). "
+    "Upload a smaller file."
+)
+TOO_SLOW = "Processing this photo took too long (it may be too large). Use Retry, or upload a smaller file."
+MAX_ATTEMPTS = 8  # a job that dies with its worker is redelivered; past this many starts, give up
 STUCK_AFTER = timedelta(minutes=10)  # queued/processing this long: the job was lost (worker killed)
 ABANDONED_UPLOAD_AFTER = timedelta(days=1)
 PAGE_REF_PREFIX = "page:"
@@ -115,6 +121,9 @@ def mark_uploaded(photo: Photo) -> Arrival:
     blobs = services().blobs
     info = blobs.head(photo.original_key)
     if info is None:
+        current = services().store.get_photo(photo.id)
+        if current is None or current.status != "uploading":  # another callback settled it meanwhile
+            return Arrival(current, refused=current is not None and current.status == "failed")
         raise NotArrived("The file has not arrived in storage yet; finish the upload first.")
     limit = services().config["MAX_UPLOAD_BYTES"]
     if info.size != photo.size or info.size > limit:
@@ -157,6 +166,8 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     photo = services().store.get_photo(photo_id)
     if photo is None:
         return None
+    if photo.attempts >= MAX_ATTEMPTS:  # redelivered again and again: the job keeps dying on it
+        return fail(photo_id, TOO_MANY_ATTEMPTS)
     try:
         photo = _transition(photo_id, "processing", error="", attempts=photo.attempts + 1)
     except TransitionRefused as exc:  # a duplicate message for a ready or failed photo
@@ -170,9 +181,12 @@ def _process_project_photo(photo_id: str) -> Photo | None:
         return fail(photo_id, problem)
     prefix = variant_prefix(photo.project_id, photo.id)
     variants = store_variants(blobs, prefix, rendered)
-    ready = _transition(
-        photo_id, "ready", **_ready_fields(rendered, variants), exif=rendered.exif, updated_at=utcnow()
-    )
+    try:
+        ready = _transition(
+            photo_id, "ready", **_ready_fields(rendered, variants), exif=rendered.exif, updated_at=utcnow()
+        )
+    except TransitionRefused:  # a duplicate job finished first, with the same files
+        return services().store.get_photo(photo_id)
     if ready is None:  # deleted while we worked: do not leave its files behind
         blobs.delete_prefix(prefix)
         return None
@@ -205,22 +219,32 @@ def _ready_fields(rendered: VariantSet, variants: list[Any]) -> dict[str, Any]:
 
 
 def fail(photo_id: str, reason: str) -> Photo | None:
-    """Record a permanent failure with its human reason (the admin sees it and can retry)."""
-    photo = _transition(photo_id, "failed", error=reason)
+    """Record a permanent failure with its human reason (the admin sees it and can retry). A photo
+    another caller settled first (the upload callback and the S3 event racing, a duplicate job)
+    is left as that caller left it."""
+    try:
+        photo = _transition(photo_id, "failed", error=reason)
+    except TransitionRefused as exc:
+        log.info("photo %s: not marked failed (%s)", photo_id, exc)
+        return services().store.get_photo(photo_id)
     if photo is not None:
         log.warning("photo %s failed: %s", photo_id, reason)
         signals.photo_failed.send(current_app._get_current_object(), photo=photo, reason=reason)
     return photo
 
 
-def give_up(ref: str, error: Exception) -> None:
-    """The job queue's last attempt failed with a transient error."""
+def give_up(ref: str, error: BaseException, reason: str = GAVE_UP) -> None:
+    """The job queue stops trying: the last attempt failed with a transient error, or with one
+    that retrying cannot help (`reason` says which, in the admin's words)."""
     log.error("photo %s: giving up: %s", ref, error)
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
-        _change_page_photo(page_id, image_id, "failed", error=GAVE_UP)
+        try:
+            _change_page_photo(page_id, image_id, "failed", error=reason)
+        except TransitionRefused as exc:
+            log.info("page photo %s: not marked failed (%s)", image_id, exc)
     else:
-        fail(ref, GAVE_UP)
+        fail(ref, reason)
 
 
 # -- retry, reprocess, sweep -----------------------------------------------------------------
@@ -230,7 +254,7 @@ def retry(photo: Photo) -> Photo | None:
     def requeue(current: Photo) -> None:
         if current.status != "failed":
             raise TransitionRefused(f"only a failed photo is retried; this one is {current.status}")
-        _set_status(current, "queued", error="")
+        _set_status(current, "queued", error="", attempts=0)
 
     queued = content.modify_photo(photo.id, requeue)
     if queued is not None:
@@ -245,12 +269,21 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
     statuses = ["failed", "ready"] if everything else ["failed"] if failed else []
     for status in statuses:
         for photo in services().store.photos_with_status(status):
-            if photo.original_key and _transition(photo.id, "queued", error="") is not None:
+            if not photo.original_key:
+                continue
+            try:
+                queued = _transition(photo.id, "queued", error="", attempts=0)
+            except TransitionRefused:  # its status changed since the listing: it is on its way
+                continue
+            if queued is not None:
                 services().jobs.enqueue(photo.id)
                 count += 1
     for page_id, image in _page_photos():
         if image.get("original_key") and image.get("status", "ready") in statuses:
-            count += bool(retry_page_photo(page_id, image["id"]))
+            try:
+                count += bool(retry_page_photo(page_id, image["id"]))
+            except TransitionRefused:
+                continue
     return count
 
 
@@ -263,7 +296,10 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     requeued = abandoned = 0
     for status in ("queued", "processing"):
         for photo in store.photos_with_status(status):
-            if now - _parse(photo.updated_at) > STUCK_AFTER:
+            # Touched, so the next sweep waits as long again before sending another message.
+            if now - _parse(photo.updated_at) > STUCK_AFTER and content.modify_photo(
+                photo.id, lambda p: None
+            ):
                 jobs.enqueue(photo.id)
                 requeued += 1
     for photo in store.photos_with_status("uploading"):
@@ -274,6 +310,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         if (
             image.get("status") in ("queued", "processing")
             and now - _parse(image.get("updated_at", "")) > STUCK_AFTER
+            and _modify_page_photo(page_id, image["id"], lambda current: current.update(updated_at=utcnow()))
         ):
             jobs.enqueue(page_ref(page_id, image["id"]))
             requeued += 1
@@ -320,16 +357,17 @@ def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
     }
 
 
-def queue_page_photos(page: Page) -> int:
-    """Queue the jobs of the page's photos that wait for one (after the page was saved)."""
-    queued = [image for _, image in _images_of(page) if image.get("status") == "queued"]
-    for image in queued:
-        services().jobs.enqueue(page_ref(page.id, image["id"]))
-    return len(queued)
+def queue_page_photos(page_id: str, image_ids: list[str]) -> int:
+    """Queue the jobs of photos just stored for a page (once the page holding them is saved)."""
+    for image_id in image_ids:
+        services().jobs.enqueue(page_ref(page_id, image_id))
+    return len(image_ids)
 
 
 def retry_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
-    image = _change_page_photo(page_id, image_id, "queued", error="")
+    """Queue a page photo's job again: a failed one (Retry), or a ready one (`reprocess --all`;
+    visitors keep seeing its current files meanwhile)."""
+    image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0)
     if image is not None:
         services().jobs.enqueue(page_ref(page_id, image_id))
     return image
@@ -344,8 +382,12 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     image = page_photo(page, image_id)
     if image is None:
         return None
+    if image.get("attempts", 0) >= MAX_ATTEMPTS:
+        return _change_page_photo(page_id, image_id, "failed", error=TOO_MANY_ATTEMPTS)
     try:
-        image = _change_page_photo(page_id, image_id, "processing", error="")
+        image = _change_page_photo(
+            page_id, image_id, "processing", error="", attempts=image.get("attempts", 0) + 1
+        )
     except TransitionRefused as exc:
         log.info("page photo %s: job skipped (%s)", image_id, exc)
         return image
@@ -365,7 +407,10 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
         if previous:
             replaced.append(previous)
 
-    ready = _modify_page_photo(page_id, image_id, finish)
+    try:
+        ready = _modify_page_photo(page_id, image_id, finish)
+    except TransitionRefused:  # a duplicate job finished first, with the same files
+        return page_photo(services().store.get_pages([page_id])[page_id], image_id)
     if ready is None:  # removed from the page while we worked
         blobs.delete_prefix(prefix)
         return None

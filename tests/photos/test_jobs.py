@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import importlib
 import io
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import has_request_context
 
 from sgoodie import content, photos
+from sgoodie.admin.pages import edit_stamp
 from sgoodie.domain import Photo, Project
 from sgoodie.photos import lifecycle
 from sgoodie.photos.jobs import RetryPolicy, ThreadJobs, run_job
@@ -106,6 +108,11 @@ def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jp
     assert current.status == "ready" and current.attempts == 3
 
 
+def _edit_stamp(app, page_id):
+    with app.app_context():
+        return edit_stamp(services().store.get_pages([page_id])[page_id])
+
+
 def services_get(app):
     with app.app_context():
         return services().blobs.get
@@ -168,9 +175,100 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
         "portrait-choice": "",
         "portrait-alt": "Me",
         "portrait-upload": (io.BytesIO(jpeg()), "me.jpg"),
-        "version": "0",
+        "version": _edit_stamp(app, "about"),
     }
     assert admin.post("/admin/pages/about", form, content_type="multipart/form-data").status_code == 302
     with app.app_context():
         assert services().jobs.wait(timeout=60)
     assert calls == [False, False]
+
+
+def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monkeypatch):
+    """Two messages for one photo: the one finishing second finds it ready, and that is no error."""
+    with app.test_request_context():
+        project = content.create_project(Project(title="Twice at once", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        services().jobs.enqueue = lambda ref: None
+        photos.mark_uploaded(photo)
+        real, nested = lifecycle.make_variants, []
+
+        def the_other_job_finishes_first(data):
+            if not nested:
+                nested.append(True)
+                photos.process(photo.id)  # the duplicate, while this one is still rendering
+            return real(data)
+
+        monkeypatch.setattr(lifecycle, "make_variants", the_other_job_finishes_first)
+        assert run_job(photo.id, 0) is None
+        assert services().store.get_photo(photo.id).status == "ready"
+
+
+def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
+    """The browser's callback and the S3 event can both see `uploading`; the second finds the
+    photo already failed and says so instead of failing itself."""
+    with app.test_request_context():
+        project = content.create_project(Project(title="Both", category="travel"))
+        photo = photos.register_upload(project.id, "a.jpg", "image/jpeg", "jpg", 10)
+        services().blobs.put(photo.original_key, jpeg(), content_type="image/jpeg")  # not the size announced
+        first, second = photos.mark_uploaded(photo), photos.mark_uploaded(photo)
+        assert first.refused and first.photo.status == "failed"
+        assert second.refused and second.photo.status == "failed"
+        assert photos.fail(photo.id, "a second reason").error == first.photo.error  # the first one stands
+
+
+def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
+    with app.test_request_context():
+        project = content.create_project(Project(title="Dies", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        services().jobs.enqueue = lambda ref: None
+        photos.mark_uploaded(photo)
+        content.modify_photo(photo.id, lambda current: setattr(current, "attempts", lifecycle.MAX_ATTEMPTS))
+        failed = photos.process(photo.id)
+        assert failed.status == "failed" and failed.error == lifecycle.TOO_MANY_ATTEMPTS
+        assert photos.retry(failed).attempts == 0  # Retry starts the count again
+
+
+def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, monkeypatch):
+    with app.test_request_context():
+        project = content.create_project(Project(title="Slow", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        services().jobs.enqueue = lambda ref: None
+        photos.mark_uploaded(photo)
+        monkeypatch.setattr(
+            lifecycle, "make_variants", lambda data: (_ for _ in ()).throw(TimeoutError("soft limit"))
+        )
+        assert run_job(photo.id, 0, permanent={TimeoutError: lifecycle.TOO_SLOW}) is None
+        failed = services().store.get_photo(photo.id)
+        assert failed.status == "failed" and failed.error == lifecycle.TOO_SLOW
+
+
+def test_the_sweeper_does_not_pile_up_messages_for_a_waiting_photo(app, jpeg, monkeypatch):
+    monkeypatch.setattr(lifecycle, "STUCK_AFTER", timedelta(seconds=0.2))
+    queued: list[str] = []
+    with app.test_request_context():
+        services().jobs.enqueue = queued.append
+        project = content.create_project(Project(title="Backlog", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        photos.mark_uploaded(photo)
+        queued.clear()
+        time.sleep(0.3)  # the job is behind a backlog
+        assert photos.sweep()["requeued"] == 1
+        assert photos.sweep()["requeued"] == 0  # touched: the next sweep waits as long again
+        assert queued == [photo.id]
+
+
+def test_reprocessing_every_photo_keeps_page_photos_on_the_site(app, jpeg):
+    with app.test_request_context():
+        services().jobs.enqueue = lambda ref: None
+        page = services().store.get_pages(["about"])["about"]
+        page.images["portrait"] = photos.store_page_upload("about", io.BytesIO(jpeg()), "Me")
+        content.save_page(page)
+        image_id = page.images["portrait"]["id"]
+        photos.process(photos.page_ref("about", image_id))
+        assert photos.reprocess(everything=True) == 1
+        about = services().store.get_pages(["about"])["about"]
+        assert about.images["portrait"]["status"] == "queued" and about.image("portrait") is not None
+        services().blobs.delete_many([about.images["portrait"]["original_key"]])
+        photos.process(photos.page_ref("about", image_id))  # the re-render fails for good
+        about = services().store.get_pages(["about"])["about"]
+        assert about.images["portrait"]["status"] == "failed" and about.image("portrait") is not None
