@@ -369,6 +369,26 @@ def test_containers_get_only_settings_sgoodie_reads(terraform):
     assert (ROOT / "gunicorn.conf.py").exists() and (ROOT / "celery_worker.py").exists()
 
 
+def test_the_app_accepts_s3_events_only_from_the_topic_terraform_creates(terraform):
+    """The endpoint refuses every topic but SGOODIE_SNS_TOPIC_ARN: it must be the topic the
+    bucket's events are published to and the site is subscribed to."""
+    text = (TERRAFORM / "modules/app-service/main.tf").read_text()
+    assert re.search(r"^\s*SGOODIE_SNS_TOPIC_ARN\s*=\s*var\.uploads_topic_arn\b", text, re.M)
+    site = next(
+        block for _, block in terraform.blocks("module", TERRAFORM / "modules/site") if "app" in block
+    )
+    assert site["app"]["uploads_topic_arn"] == "${module.photos.uploads_topic_arn}"
+    outputs = {
+        name: body
+        for _, block in terraform.blocks("output", TERRAFORM / "modules/photo-bucket")
+        for name, body in block.items()
+    }
+    assert outputs["uploads_topic_arn"]["value"] == "${aws_sns_topic.uploads.arn}"
+    subscription = terraform.resources("aws_sns_topic_subscription")["photo-bucket/site"]
+    target = terraform.resources("aws_cloudwatch_event_target")["photo-bucket/uploads_topic"]
+    assert subscription["topic_arn"] == target["arn"] == "${aws_sns_topic.uploads.arn}"
+
+
 def test_alarms_cover_5xx_rate_and_worker_failures(terraform):
     alarms = terraform.resources("aws_cloudwatch_metric_alarm")
     assert {"monitoring/http_5xx_rate", "monitoring/worker_errors", "monitoring/no_worker"} <= set(alarms)
