@@ -8,6 +8,7 @@ environment blocks with it. Add a variable here and nowhere else.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,13 @@ def _count(value: str) -> int:
     if number < 0:
         raise ValueError("must be 0 or more")
     return number
+
+
+def _sns_topic_arn(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}", value):
+        raise ValueError("must be an SNS topic ARN: arn:aws:sns:<region>:<account id>:<topic name>")
+    return value
 
 
 def _log_format(value: str) -> str:
@@ -141,6 +149,13 @@ SETTINGS: tuple[Setting, ...] = (
         "CLOUDFRONT_DISTRIBUTION_ID",
         "",
         "When set, cache purges also invalidate the affected paths on this distribution.",
+    ),
+    Setting(
+        "SGOODIE_SNS_TOPIC_ARN",
+        "SNS_TOPIC_ARN",
+        "",
+        "The SNS topic announcing new photo originals (Terraform sets it): `/api/media/s3-events` accepts signed messages from this topic only. Unset: it accepts none.",
+        _sns_topic_arn,
     ),
     Setting(
         "SGOODIE_PLUGINS",

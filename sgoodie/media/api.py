@@ -156,15 +156,42 @@ def get_photo(photo_id: str):
 @bp.post("/s3-events")
 @csrf.exempt
 def s3_events():
+    """Refusals are 403 (not from our topic, unverified, stale, replayed) or 400 (malformed):
+    never a 500 a stranger can cause. SNS does not retry a 4xx, and has nothing to retry then."""
+    records = services().store.records
     try:
         message = json.loads(request.get_data(as_text=True) or "{}")
-        sns.verify(message)
-    except (ValueError, sns.InvalidMessage) as exc:
+    except ValueError:
+        message = None
+    try:
+        sns.authenticate(message, topic_arn=services().config["SNS_TOPIC_ARN"], records=records)
+    except sns.InvalidMessage as exc:
         log.warning("refused an S3 event callback: %s", exc)
-        return json_error("forbidden", "This message is not a verified Amazon SNS message.", 403)
+        if exc.status == 400:
+            return json_error("bad_request", "This SNS message is malformed.", 400)
+        return json_error(
+            "forbidden",
+            "This message is not a fresh, verified Amazon SNS message from this site's topic.",
+            403,
+        )
+    try:
+        return _handle_sns_message(message)
+    except Exception:
+        sns.release(message, records)  # not handled: SNS's retry (after a 5xx) must be
+        raise
+
+
+def _handle_sns_message(message: dict[str, Any]):
     kind = message.get("Type")
     if kind == "SubscriptionConfirmation":
-        sns.confirm_subscription(message)
+        try:
+            sns.confirm_subscription(message)
+        except sns.InvalidMessage as exc:
+            log.warning("could not confirm the SNS subscription: %s", exc)
+            sns.release(message, services().store.records)
+            return json_error(
+                "not_confirmed", "The subscription could not be confirmed with Amazon SNS.", 400
+            )
         return jsonify(confirmed=True)
     if kind != "Notification":
         return jsonify(ignored=kind)

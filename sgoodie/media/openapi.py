@@ -180,7 +180,7 @@ def document() -> dict[str, Any]:
             },
             "/api/media/s3-events": {
                 "post": {
-                    "summary": "S3 ObjectCreated notifications delivered by Amazon SNS (signature verified; no session).",
+                    "summary": "S3 ObjectCreated notifications delivered by Amazon SNS (no session): only the configured topic's, signature verified, published less than an hour ago, each MessageId once.",
                     "security": [],
                     "requestBody": {
                         "required": True,
@@ -190,7 +190,12 @@ def document() -> dict[str, Any]:
                         "200": {
                             "description": "Handled (subscription confirmed, uploads completed, or ignored)."
                         },
-                        "403": _error("Not a verified SNS message."),
+                        "400": _error(
+                            "Malformed: no Timestamp or MessageId, no S3 event records, or the subscription could not be confirmed."
+                        ),
+                        "403": _error(
+                            "Not a verified SNS message from the configured topic, older than an hour, or already received."
+                        ),
                     },
                 }
             },

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sgoodie.blobs import original_key
+from sgoodie.blobs import original_key, page_original_key, page_variant_prefix, variant_key
 from sgoodie.config import SETTINGS
+from sgoodie.domain import PAGE_IDS
+from sgoodie.image_formats import INPUT_FORMATS
 from sgoodie.media.api import ORIGINAL_KEY
 from sgoodie.stores.dynamodb_schema import TABLES
 
@@ -98,13 +100,102 @@ def test_the_photo_bucket_is_private_versioned_encrypted_and_cleans_up(terraform
 
 def test_cloudfront_reads_only_public_renditions(terraform):
     policy = terraform.data("aws_iam_policy_document")["photo-bucket/bucket"]
-    reader = next(s for s in policy["statement"] if s.get("sid") == "CloudFrontReadsVariantsAndPageImages")
+    reader = next(s for s in policy["statement"] if s.get("sid") == "CloudFrontReadsVariantsOnly")
     assert reader["actions"] == ["s3:GetObject"]
     patterns = [r.split("}", 1)[1] for r in reader["resources"]]
-    assert patterns == ["/projects/*/variants/*", "/pages/*"]
+    assert patterns == ["/projects/*/variants/*", "/pages/*/variants/*"]
     original = original_key("p1", "ph1", "jpg")
     assert not any(fnmatch.fnmatch("/" + original, p) for p in patterns)  # originals stay private
     assert fnmatch.fnmatch("/projects/p1/variants/ph1/320.avif", patterns[0])
+
+
+# Keys that must never be public (originals keep their EXIF, GPS included) and keys that must be.
+PRIVATE_KEYS = sorted(
+    {original_key("p1", "ph1", ext) for fmt in INPUT_FORMATS for ext in fmt.extensions}
+    | {
+        page_original_key(page, "img1", ext)
+        for page in PAGE_IDS
+        for fmt in INPUT_FORMATS
+        for ext in fmt.extensions
+    }
+)
+PUBLIC_KEYS = [
+    variant_key("p1", "ph1", 320, "avif"),
+    variant_key("p1", "ph1", 2560, "jpeg"),
+    f"{page_variant_prefix('about', 'img1')}320.webp",
+    f"{page_variant_prefix('personal-branding', 'img1')}1920.jpg",
+]
+# Who a bucket policy makes "public": anyone, or CloudFront (which serves whatever it may read).
+PUBLIC_PRINCIPALS = ("*", "cloudfront.amazonaws.com")
+
+
+def _covers(pattern: str, key: str) -> bool:
+    """An S3 resource or CloudFront path pattern against a key: `*` spans `/` in both, `?` is one
+    character, and both are case-sensitive; CloudFront's leading `/` is optional."""
+    return fnmatch.fnmatchcase(key, pattern.lstrip("/"))
+
+
+def _object_pattern(resource: str) -> str | None:
+    """The object part of an S3 ARN (`${aws_s3_bucket.x.arn}/pages/*` → `pages/*`); None for the
+    bucket itself."""
+    resource = re.sub(r"^\$\{[^}]+\}|^arn:aws:s3:::[^/]+", "", resource)
+    return resource[1:] if resource.startswith("/") else None
+
+
+def _is_public(principal: dict) -> bool:
+    identifiers = principal.get("identifiers", [])
+    identifiers = identifiers if isinstance(identifiers, list) else [identifiers]
+    return principal.get("type") == "*" or any(
+        i in PUBLIC_PRINCIPALS or "CloudFront Origin Access Identity" in i or "origin_access_identity" in i
+        for i in identifiers
+    )
+
+
+def test_no_public_grant_covers_an_original(terraform):
+    """Every bucket policy's Allow to anyone or to CloudFront (OAC or OAI), and every CloudFront
+    cache behaviour, is evaluated against original keys: a future `pages/*` is caught."""
+    policies = terraform.resources("aws_s3_bucket_policy")
+    assert policies
+    grants = []
+    for name, policy in policies.items():
+        # Inline JSON would escape this test: bucket policies are policy documents.
+        document = re.fullmatch(r"\$\{data\.aws_iam_policy_document\.(\w+)\.json\}", policy["policy"])
+        assert document, f"{name}: write the bucket policy as an aws_iam_policy_document"
+        module = name.split("/")[0]
+        for statement in _statements(terraform, f"{module}/{document.group(1)}"):
+            if statement.get("effect", "Allow") == "Allow" and any(
+                _is_public(p) for p in statement.get("principals", [])
+            ):
+                grants += [(name, p) for r in statement["resources"] if (p := _object_pattern(r)) is not None]
+    for name, distribution in terraform.resources("aws_cloudfront_distribution").items():
+        module = name.split("/")[0]
+        local = {
+            k: v
+            for _, block in terraform.blocks("locals", TERRAFORM / "modules" / module)
+            for k, v in block.items()
+        }
+        s3_origins = {o["origin_id"] for o in distribution["origin"] if "custom_origin_config" not in o}
+        assert distribution["default_cache_behavior"][0]["target_origin_id"] not in s3_origins, name
+        behaviours = list(distribution.get("ordered_cache_behavior", []))
+        for dynamic in distribution.get("dynamic", []):
+            block = dynamic["ordered_cache_behavior"]
+            values = block["for_each"]
+            if isinstance(values, str):
+                values = local[re.fullmatch(r"\$\{local\.(\w+)\}", values).group(1)]
+            for value in values:
+                content = dict(block["content"][0])
+                content["path_pattern"] = content["path_pattern"].replace(
+                    "${ordered_cache_behavior.value}", value
+                )
+                behaviours.append(content)
+        assert behaviours
+        grants += [(name, b["path_pattern"]) for b in behaviours]
+
+    exposed = {f"{name}: {p}": key for name, p in grants for key in PRIVATE_KEYS if _covers(p, key)}
+    assert not exposed, f"public grants that cover an original (grant: example key): {exposed}"
+    for key in PUBLIC_KEYS:  # and the variants are still served
+        assert any(_covers(p, key) for name, p in grants if "photo-bucket" in name), key
+        assert any(_covers(p, key) for name, p in grants if "cdn" in name), key
 
 
 def test_new_originals_reach_the_upload_callback_in_the_format_it_reads(terraform):
@@ -140,7 +231,7 @@ def test_cloudfront_never_caches_the_admin_or_the_api_and_serves_photos_from_s3(
     cdn = terraform.resources("aws_cloudfront_distribution")["cdn/site"]
     text = (TERRAFORM / "modules/cdn/main.tf").read_text()
     assert 'uncached_paths = ["/api/*", "/admin*"]' in text
-    assert 'media_paths = ["/projects/*/variants/*", "/pages/*"]' in text
+    assert 'media_paths = ["/projects/*/variants/*", "/pages/*/variants/*"]' in text
     behaviours = {
         d["ordered_cache_behavior"]["for_each"]: d["ordered_cache_behavior"]["content"][0]
         for d in cdn["dynamic"]
@@ -276,6 +367,26 @@ def test_containers_get_only_settings_sgoodie_reads(terraform):
     ):
         assert command in text
     assert (ROOT / "gunicorn.conf.py").exists() and (ROOT / "celery_worker.py").exists()
+
+
+def test_the_app_accepts_s3_events_only_from_the_topic_terraform_creates(terraform):
+    """The endpoint refuses every topic but SGOODIE_SNS_TOPIC_ARN: it must be the topic the
+    bucket's events are published to and the site is subscribed to."""
+    text = (TERRAFORM / "modules/app-service/main.tf").read_text()
+    assert re.search(r"^\s*SGOODIE_SNS_TOPIC_ARN\s*=\s*var\.uploads_topic_arn\b", text, re.M)
+    site = next(
+        block for _, block in terraform.blocks("module", TERRAFORM / "modules/site") if "app" in block
+    )
+    assert site["app"]["uploads_topic_arn"] == "${module.photos.uploads_topic_arn}"
+    outputs = {
+        name: body
+        for _, block in terraform.blocks("output", TERRAFORM / "modules/photo-bucket")
+        for name, body in block.items()
+    }
+    assert outputs["uploads_topic_arn"]["value"] == "${aws_sns_topic.uploads.arn}"
+    subscription = terraform.resources("aws_sns_topic_subscription")["photo-bucket/site"]
+    target = terraform.resources("aws_cloudwatch_event_target")["photo-bucket/uploads_topic"]
+    assert subscription["topic_arn"] == target["arn"] == "${aws_sns_topic.uploads.arn}"
 
 
 def test_alarms_cover_5xx_rate_and_worker_failures(terraform):

@@ -3,9 +3,13 @@ hits counted, reserved paths protected, real pages never shadowed."""
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+from sgoodie.plugins.redirects.rules import storage
 
 
 def _add(admin, source, target, kind="exact", permanent=True):
@@ -97,3 +101,105 @@ def test_renamed_projects_keep_their_old_address(app, client, admin, portfolio):
     )
     old = client.get("/projects/harbour-loft")
     assert old.status_code == 301 and old.headers["Location"].endswith("/projects/harbour-loft-bath")
+
+
+def _where_a_browser_goes(location: str, base: str = "http://localhost/old-site/x") -> str:
+    """The host a browser sends the visitor to: WHATWG URL parsing drops tabs and line breaks and
+    reads `\\` as `/` in http(s) URLs, so `/\\host` and `//host` both leave the site."""
+    cleaned = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
+    return urlsplit(urljoin(base, cleaned)).netloc
+
+
+@pytest.mark.parametrize(
+    "source, target, path, expected",
+    [
+        ("/old-site", "/", "/old-site/evil.example", "/evil.example"),
+        ("/old/", "/", "/old//evil.example", "/evil.example"),
+        ("/old-site", "/", "/old-site///evil.example", "/evil.example"),
+        ("/old-site", "/", "/old-site/%5Cevil.example", "/%5Cevil.example"),
+        ("/old-site", "/", "/old-site/%09/evil.example", "/%09/evil.example"),
+        ("/old-site", "/", "/old-site/%2F%2Fevil.example", "/evil.example"),
+        ("/old-site", "/", "/old-site/about", "/about"),
+        ("/blog/", "/journal/", "/blog/2019/caf%C3%A9", "/journal/2019/caf%C3%A9"),
+    ],
+)
+def test_prefix_rules_never_send_visitors_to_another_host(client, admin, source, target, path, expected):
+    assert _add(admin, source, target, kind="prefix").status_code == 302
+    response = client.get(path)
+    assert response.status_code == 301
+    location = response.headers["Location"]
+    assert location == expected
+    assert not location.startswith(("//", "/\\")) and _where_a_browser_goes(location) == "localhost"
+
+
+def test_rules_stored_before_targets_were_checked_cannot_send_visitors_away(app, client):
+    with app.test_request_context():
+        storage().put("exact:/legacy", {"source": "/legacy", "target": "/\\evil.example", "kind": "exact"})
+        storage().put("prefix:/tab/", {"source": "/tab/", "target": "/\t/", "kind": "prefix"})
+    for path in ("/legacy", "/tab/evil.example"):
+        location = client.get(path).headers["Location"]
+        assert not location.startswith(("//", "/\\")) and _where_a_browser_goes(location) == "localhost"
+
+
+@pytest.mark.parametrize(
+    "source, target, field, words",
+    [
+        ("/old", "/\\evil.example", "target", "\\"),
+        ("/old", "\\\\evil.example", "target", "\\"),
+        ("/old", "https://example.com\\@evil.example/", "target", "\\"),
+        ("/old", "/new\r\nSet-Cookie: a=b", "target", "control characters"),
+        ("/old", "/new\tpage", "target", "control characters"),
+        ("/old", "/new\x00", "target", "control characters"),
+        ("/old", "https://example.com/\x7f", "target", "control characters"),
+        ("/old\x00", "/new", "source", "control characters"),
+    ],
+)
+def test_targets_read_as_another_host_or_carrying_control_characters_are_refused(
+    client, admin, source, target, field, words
+):
+    response = _add(admin, source, target)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    error = re.search(rf'id="{field}-error">([^<]*)<', page)
+    assert error and words in html.unescape(error.group(1))
+    assert "No redirects yet." in page
+
+
+def test_a_redirect_carrying_the_visitors_query_is_never_publicly_cached(app, admin):
+    """CloudFront's cache key leaves the query string out: a public 301 with one visitor's query
+    would be served to every visitor of the same path."""
+    _add(admin, "/blog/", "/journal/", kind="prefix")
+    _add(admin, "/old-about", "/about")
+    client = app.test_client()  # a visitor (the admin's responses are private anyway)
+    for path, expected in (
+        ("/blog/post?utm_source=mail&token=abc", "/journal/post?utm_source=mail&token=abc"),
+        ("/old-about?ref=card", "/about?ref=card"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 301 and response.headers["Location"] == expected
+        cache_control = response.headers["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control and "public" not in cache_control
+    plain = client.get("/old-about")
+    assert plain.headers["Location"] == "/about" and plain.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_loops_through_exact_and_prefix_rules_are_refused_whatever_the_order(app, client, admin):
+    assert _add(admin, "/x", "/shop/x").status_code == 302
+    refused = _add(admin, "/shop/", "/", kind="prefix")  # /x → /shop/x → /x
+    assert refused.status_code == 422 and "/x → /shop/x → /x" in refused.get_data(as_text=True)
+
+    assert _add(admin, "/b/z", "/a/z").status_code == 302
+    refused = _add(admin, "/a/", "/b/", kind="prefix")  # /b/z → /a/z → /b/z
+    assert refused.status_code == 422 and "/b/z → /a/z → /b/z" in refused.get_data(as_text=True)
+
+    for path in ("/x", "/b/z"):  # what was saved still leads somewhere
+        assert client.get(path).status_code == 301
+    assert client.get("/shop/x").status_code == 404 and client.get("/a/z").status_code == 404
+
+    # A loop stored before the whole rule set was checked blocks only rules that join it.
+    with app.test_request_context():
+        storage().put("exact:/p", {"source": "/p", "target": "/q/p", "kind": "exact"})
+        storage().put("prefix:/q/", {"source": "/q/", "target": "/", "kind": "prefix"})
+    assert _add(admin, "/unrelated", "/about").status_code == 302
+    refused = _add(admin, "/q/p", "/p")  # makes the stored loop its own
+    assert refused.status_code == 422 and "loop" in refused.get_data(as_text=True)

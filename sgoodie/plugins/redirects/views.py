@@ -22,10 +22,17 @@ def follow(path: str):
         return None
     count_hit(rule)
     destination = rule.destination(path)
-    if request.query_string and "?" not in destination:
+    copied_query = bool(request.query_string) and "?" not in destination
+    if copied_query:
         destination += "?" + request.query_string.decode("latin-1")
     response = redirect(destination, rule.status)
-    response.headers["Cache-Control"] = "public, max-age=3600" if rule.permanent else "no-store"
+    # A redirect that carries the visitor's query string is theirs alone: CloudFront's cache key
+    # leaves query strings out (keying the site's default behaviour on them would let anyone
+    # split every page's cache with junk parameters), so a public copy would send the next
+    # visitors of this path to the first one's query (a token, a tracking id). Only a plain
+    # permanent redirect may be cached.
+    public = rule.permanent and not copied_query
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
 
 

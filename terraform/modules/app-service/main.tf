@@ -19,6 +19,7 @@ locals {
     SGOODIE_SITE_URL           = var.site_url
     MEDIA_BASE_URL             = var.site_url # variants are served by the same distribution
     CLOUDFRONT_DISTRIBUTION_ID = var.cloudfront_distribution_id
+    SGOODIE_SNS_TOPIC_ARN      = var.uploads_topic_arn # /api/media/s3-events accepts this topic only
     SGOODIE_PROXY_HOPS         = "2" # CloudFront, then the load balancer
     SGOODIE_TRUSTED_PROXIES    = "*" # private subnets: only the load balancer reaches the containers
     SGOODIE_LOG_FORMAT         = "json"

@@ -104,6 +104,11 @@ variable "ses_identity_arns" {
   default     = []
 }
 
+variable "uploads_topic_arn" {
+  description = "The SNS topic announcing new photo originals, the only one whose messages /api/media/s3-events accepts (SGOODIE_SNS_TOPIC_ARN)."
+  type        = string
+}
+
 variable "cloudfront_distribution_id" {
   description = "The distribution purged after changes (CLOUDFRONT_DISTRIBUTION_ID)."
   type        = string

@@ -1,6 +1,6 @@
 # One CloudFront distribution for the site: the app (through the load balancer) is the default
-# origin and decides caching with its own Cache-Control; photo variants and page images come
-# straight from S3 through origin access control; /api/* and /admin* are never cached.
+# origin and decides caching with its own Cache-Control; photo variants (project and page photos)
+# come straight from S3 through origin access control; /api/* and /admin* are never cached.
 # Resources here live in us-east-1 (CloudFront's certificates and web ACLs must).
 
 terraform {
@@ -30,8 +30,10 @@ locals {
   media_origin = "photos"
   # Paths the app must always see fresh, with cookies, query strings and every method.
   uncached_paths = ["/api/*", "/admin*"]
-  # Photo files in the bucket that the public may fetch (originals are never exposed).
-  media_paths = ["/projects/*/variants/*", "/pages/*"]
+  # Photo files in the bucket that the public may fetch: variants only. Originals (project and page
+  # photos alike) keep their EXIF, GPS included, and are never exposed; the bucket policy grants
+  # CloudFront the same two patterns (tests/infra checks no public grant covers an original).
+  media_paths = ["/projects/*/variants/*", "/pages/*/variants/*"]
 }
 
 resource "aws_cloudfront_origin_access_control" "photos" {

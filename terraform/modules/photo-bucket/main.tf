@@ -1,4 +1,4 @@
-# The photo bucket: originals stay private, variants and page images are read by CloudFront only
+# The photo bucket: originals stay private, variants (project and page photos) are read by CloudFront only
 # (origin access control). Browsers upload straight to it with presigned POSTs from the site's
 # origins; every new original is announced (EventBridge, then SNS) to /api/media/s3-events.
 
@@ -84,12 +84,13 @@ resource "aws_s3_bucket_logging" "photos" {
   target_prefix = "s3/${var.bucket_name}/"
 }
 
-# CloudFront may read the public renditions, nothing else: originals are never served.
+# CloudFront may read the public renditions, nothing else: originals (project and page photos,
+# with their EXIF and GPS) are never served. The same two patterns as the CDN's media behaviours.
 data "aws_iam_policy_document" "bucket" {
   statement {
-    sid       = "CloudFrontReadsVariantsAndPageImages"
+    sid       = "CloudFrontReadsVariantsOnly"
     actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.photos.arn}/projects/*/variants/*", "${aws_s3_bucket.photos.arn}/pages/*"]
+    resources = ["${aws_s3_bucket.photos.arn}/projects/*/variants/*", "${aws_s3_bucket.photos.arn}/pages/*/variants/*"]
     principals {
       type        = "Service"
       identifiers = ["cloudfront.amazonaws.com"]

@@ -107,6 +107,7 @@ module "app" {
   origin_verify_secret        = random_password.origin_verify.result
   bucket_name                 = module.photos.bucket_name
   bucket_arn                  = module.photos.bucket_arn
+  uploads_topic_arn           = module.photos.uploads_topic_arn
   table_arns                  = module.tables.table_arns
   kms_key_arn                 = module.secrets.kms_key_arn
   secret_key_arn              = module.secrets.secret_key_arn
