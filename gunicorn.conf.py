@@ -29,6 +29,12 @@ preload_app = True  # import once, fork many: faster start, shared memory pages
 # Only the load balancer in front may set X-Forwarded-*; the app's ProxyFix then trusts
 # SGOODIE_PROXY_HOPS of them. Everyone else's are ignored.
 forwarded_allow_ips = settings["TRUSTED_PROXIES"]
+# ...but never SCRIPT_NAME or PATH_INFO from a header (gunicorn's default forwarder_headers maps
+# them into the WSGI environ for those proxies): one request could move every link of a page
+# that the page cache then serves to everyone. A mount point, if ever needed, is the SCRIPT_NAME
+# environment variable of this process. Other headers with underscores are dropped.
+forwarder_headers = ""
+header_map = "drop"
 
 accesslog = settings["ACCESS_LOG"]
 # The response's X-Request-ID: the same id as the app's log lines for that request.

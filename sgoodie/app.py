@@ -3,14 +3,52 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 
 ONE_YEAR = 31_536_000
 
 
 class SgoodieFlask(Flask):
+    def site_origin(self) -> str:
+        """The origin of every absolute link the app makes: `SGOODIE_SITE_URL` when set. Without
+        it (local development) this request's own origin, which comes from the Host header the
+        client sent: production sets the site URL."""
+        return self.config.get("SITE_URL") or request.host_url.rstrip("/")
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """Flask's `url_for`, except that an external URL (`_external=True`, or any URL built
+        outside a request) starts with `site_origin()`: with a site URL set, no Host header and
+        no forwarded scheme reaches an e-mail or a page. The path keeps the request's script root,
+        like the page's own relative links."""
+        site = self.config.get("SITE_URL")
+        in_request = has_request_context()
+        external = _external if _external is not None else (_scheme is not None or not in_request)
+        if not site or not external:
+            return super().url_for(
+                endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values
+            )
+        if in_request:
+            path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)
+        else:  # a job or a command: build the path as a request to the site itself would
+            with self.test_request_context("/", base_url=site):
+                path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)
+        origin = site if _scheme is None else f"{_scheme}://{urlsplit(site).netloc}"
+        return origin + path
+
     def create_global_jinja_loader(self) -> BaseLoader:
         """Template precedence: site templates (`<instance>/templates`) over plugin templates
         over core templates. Plugins add their folders to `plugin_template_loaders` later;

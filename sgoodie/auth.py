@@ -2,13 +2,26 @@
 
 The session cookie holds `<admin id>:<session id>`; the session id must exist in the records
 store, so signing out (or an operator deleting the record) ends the session everywhere, even for a
-copied cookie. Anonymous requests to protected views: pages redirect to the sign-in with a safe
-`next`; JSON endpoints answer 401.
+copied cookie. A session record also carries the admin's `session_version` when it started (a
+password change or `sgoodie sign-out-everyone` bumps it, ending every older session) and the
+client it started for: a cookie replayed from another address or browser is refused.
+
+Sign-in throttling counts each attempt before the password is checked, atomically, per account,
+per account and address, and per address; a success takes its counts back. An attack on the
+account from elsewhere does not lock the admin out: an address that has not failed on the account
+may still sign in with the right password (up to a ceiling of failures on the account, beyond
+which only addresses the admin has signed in from before may). Failures are logged for the
+dashboard.
+
+Anonymous requests to protected views: pages redirect to the sign-in with a safe `next`; JSON
+endpoints answer 401.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -20,19 +33,29 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from .accounts import verify_password
+from .accounts import end_sessions, verify_password
 from .domain import AdminUser, utcnow
 from .http_errors import json_error
 from .ratelimit import Window
 from .services import services
 
+log = logging.getLogger("sgoodie.auth")
+
 SESSIONS = "admin-sessions"
 SESSION_SECONDS = 14 * 24 * 3600
 
-# Sign-in throttling: per account and per client address.
-ACCOUNT_FAILURES = Window("login-failures-account", limit=5, seconds=15 * 60)
-ADDRESS_FAILURES = Window("login-failures-address", limit=20, seconds=15 * 60)
-SLOW_AFTER = 2  # failures before each further attempt is slowed down
+# Sign-in throttling (see the module's docstring). Counts are of attempts; a success takes back its own.
+ACCOUNT_FAILURES = Window("login-failures-account", limit=5, seconds=15 * 60)  # per account
+PAIR_FAILURES = Window("login-failures-pair", limit=5, seconds=15 * 60)  # per account and address
+ADDRESS_FAILURES = Window("login-failures-address", limit=20, seconds=15 * 60)  # per address, any account
+# Failures on one account in a window after which only addresses the admin signed in from before
+# may try: bounds guessing spread over many addresses, one try each.
+ACCOUNT_CEILING = 100
+KNOWN_ADDRESSES = "sign-in-known-addresses"  # email + address -> last successful sign-in
+KNOWN_SECONDS = 90 * 24 * 3600
+FAILED_SIGN_INS = "sign-in-failures"  # one record per wrong password, for the dashboard
+FAILURE_LOG_SECONDS = 7 * 24 * 3600
+SLOW_AFTER = 2  # failures from an address before each further one from it is slowed down
 MAX_DELAY_SECONDS = 3.0
 
 login_manager = LoginManager()
@@ -56,8 +79,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "admin.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
-    # "strong": a session whose client fingerprint changes is dropped, not silently reused.
-    login_manager.session_protection = "strong"
+    # Flask-Login's "strong" protection turns into "basic" (the session just stops being fresh)
+    # for permanent sessions, which ours are, and fingerprints the client by the X-Forwarded-For
+    # header the client itself sends. `_load_user` holds each session to the address (after the
+    # trusted proxy hops) and browser it started with instead.
+    login_manager.session_protection = None
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(unauthorized)
 
@@ -69,8 +95,34 @@ def _load_user(user_id: str) -> SignedInAdmin | None:
     record = services().store.records.get(SESSIONS, session_id)
     if record is None or record.get("admin_id") != admin_id:
         return None
+    address, agent = _client()
+    if address_key(record.get("address", "")) != address_key(address) or record.get("agent") != agent:
+        log.warning("session %s… presented by another address or browser: refused", session_id[:6])
+        return None
     admin = services().store.get_admin(admin_id)
-    return SignedInAdmin(admin, session_id) if admin else None
+    if admin is None or int(record.get("session_version", 0)) != admin.session_version:
+        return None  # signed out everywhere since (a password change, sign-out-everyone)
+    return SignedInAdmin(admin, session_id)
+
+
+def _client() -> tuple[str, str]:
+    """What a session is held to: the client's address (after the trusted proxy hops; IPv6 by its
+    /64, where privacy addresses rotate) and its browser's User-Agent."""
+    return request.remote_addr or "", (request.user_agent.string or "")[:200]
+
+
+def address_key(address: str) -> str:
+    """An address for throttling: IPv6 by its /64 (one host is usually given a whole /64, so its
+    single addresses cost nothing to rotate), IPv4 as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def unauthorized():
@@ -147,22 +199,41 @@ class SignInRefused(Exception):
 def sign_in(email: str, password: str) -> SignedInAdmin:
     """Check the credentials (with throttling) and start a session; raises SignInRefused."""
     email = email.strip().lower()
-    account_key, address_key = f"email:{email}", f"ip:{request.remote_addr or 'unknown'}"
-    for window, key in ((ACCOUNT_FAILURES, account_key), (ADDRESS_FAILURES, address_key)):
-        if window.exceeded(key):
-            minutes = max(1, round(window.seconds_left(key) / 60))
-            raise SignInRefused(
-                f"Too many failed sign-ins. For your security, sign-in is paused for about {minutes} minute{'s' if minutes != 1 else ''}.",
-                locked=True,
-            )
+    address = request.remote_addr or ""
+    where = address_key(address)
+    account_key, pair_key, address_only = f"email:{email}", f"email:{email}#ip:{where}", f"ip:{where}"
+    # Count this attempt before the slow password check, atomically: concurrent guesses each get
+    # their own number, and only those within the limits are checked.
+    from_address = ADDRESS_FAILURES.hit(address_only)
+    from_pair = PAIR_FAILURES.hit(pair_key)
+    on_account = ACCOUNT_FAILURES.hit(account_key)
+    paused = None
+    if from_address > ADDRESS_FAILURES.limit:
+        paused = (ADDRESS_FAILURES, address_only)
+    elif from_pair > PAIR_FAILURES.limit:
+        paused = (PAIR_FAILURES, pair_key)
+    elif (
+        on_account > ACCOUNT_CEILING or (on_account > ACCOUNT_FAILURES.limit and from_pair > 1)
+    ) and services().store.records.get(KNOWN_ADDRESSES, pair_key) is None:
+        # The account is under attack: addresses that have tried it already (or, past the
+        # ceiling, every address) wait, except those the admin has signed in from before.
+        paused = (ACCOUNT_FAILURES, account_key)
+    if paused is not None:
+        window, key = paused
+        minutes = max(1, round(window.seconds_left(key) / 60))
+        raise SignInRefused(
+            f"Too many failed sign-ins. For your security, sign-in is paused for about {minutes} minute{'s' if minutes != 1 else ''}.",
+            locked=True,
+        )
 
     admin = services().store.admin_by_email(email)
     if not verify_password(admin, password):
-        failures = ACCOUNT_FAILURES.hit(account_key)
-        ADDRESS_FAILURES.hit(address_key)
-        if failures > SLOW_AFTER:  # each extra failure costs the guesser more time
-            time.sleep(min(MAX_DELAY_SECONDS, 0.5 * 2 ** (failures - SLOW_AFTER - 1)))
-        remaining = ACCOUNT_FAILURES.limit - failures
+        _log_failure(email, address)
+        if from_address > SLOW_AFTER:  # each extra failure costs the guesser more time
+            time.sleep(min(MAX_DELAY_SECONDS, 0.5 * 2 ** (from_address - SLOW_AFTER - 1)))
+        remaining = min(PAIR_FAILURES.limit - from_pair, ADDRESS_FAILURES.limit - from_address)
+        if on_account >= ACCOUNT_FAILURES.limit:
+            remaining = 0  # the account's limit is reached: the next try from here is paused
         hint = (
             f" {remaining} attempt{'s' if remaining != 1 else ''} left before sign-in is paused."
             if 0 < remaining <= 2
@@ -171,25 +242,90 @@ def sign_in(email: str, password: str) -> SignedInAdmin:
         raise SignInRefused("The email or password is not right." + hint)
 
     ACCOUNT_FAILURES.reset(account_key)
+    PAIR_FAILURES.reset(pair_key)
+    ADDRESS_FAILURES.take_back(address_only)
+    services().store.records.put(
+        KNOWN_ADDRESSES, pair_key, {"at": utcnow()}, expires_at=int(time.time()) + KNOWN_SECONDS
+    )
     session.clear()  # nothing from before sign-in carries over (fixation)
+    user = _start_session(admin)
+    with contextlib.suppress(Exception):  # a concurrent change to the account must not block signing in
+        services().store.update_admin(replace(admin, last_login_at=utcnow()))
+    return user
+
+
+def _start_session(admin: AdminUser) -> SignedInAdmin:
     session_id = secrets.token_urlsafe(32)
+    address, agent = _client()
     services().store.records.put(
         SESSIONS,
         session_id,
         {
             "admin_id": admin.id,
+            "session_version": admin.session_version,
             "started": utcnow(),
-            "address": request.remote_addr or "",
-            "agent": (request.user_agent.string or "")[:200],
+            "address": address,
+            "agent": agent,
         },
         expires_at=int(time.time()) + SESSION_SECONDS,
     )
     user = SignedInAdmin(admin, session_id)
     login_user(user, duration=None)
     session.permanent = True
-    with contextlib.suppress(Exception):  # a concurrent change to the account must not block signing in
-        services().store.update_admin(replace(admin, last_login_at=utcnow()))
     return user
+
+
+def continue_session(admin: AdminUser) -> SignedInAdmin:
+    """After the signed-in admin changed their password (which ended all their sessions): a new
+    session for this browser, on the new session version."""
+    if current_user.is_authenticated:
+        services().store.records.delete(SESSIONS, current_user.session_id)
+    return _start_session(admin)
+
+
+def sign_out_everyone() -> tuple[int, int]:
+    """End every admin session: bump each admin's session version and delete the session
+    records. Returns (admins, session records deleted)."""
+    admins = services().store.list_admins()
+    for admin in admins:
+        end_sessions(admin.id)
+    records = services().store.records
+    ended = records.query(SESSIONS)
+    for session_id, _ in ended:
+        records.delete(SESSIONS, session_id)
+    return len(admins), len(ended)
+
+
+def _log_failure(email: str, address: str) -> None:
+    services().store.records.put(
+        FAILED_SIGN_INS,
+        f"{utcnow()}#{secrets.token_hex(4)}",
+        {"email": email[:200], "address": address},
+        expires_at=int(time.time()) + FAILURE_LOG_SECONDS,
+    )
+
+
+def recent_failures(limit: int = 500) -> dict[str, Any]:
+    """Wrong passwords of the last days for the dashboard: how many, the last one, and per
+    address how many, which accounts were tried and when last (newest first)."""
+    rows = services().store.records.query(FAILED_SIGN_INS, newest_first=True, limit=limit)
+    addresses: dict[str, dict[str, Any]] = {}
+    for key, data in rows:
+        at = key.split("#", 1)[0]
+        entry = addresses.setdefault(
+            data.get("address", ""),
+            {"address": data.get("address", ""), "count": 0, "last": at, "emails": []},
+        )
+        entry["count"] += 1
+        if data.get("email") and data["email"] not in entry["emails"]:
+            entry["emails"].append(data["email"])
+    return {
+        "count": len(rows),
+        "more": len(rows) >= limit,
+        "last": rows[0][0].split("#", 1)[0] if rows else "",
+        "addresses": list(addresses.values()),
+        "days": FAILURE_LOG_SECONDS // (24 * 3600),
+    }
 
 
 def sign_out() -> None:

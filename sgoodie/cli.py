@@ -16,6 +16,7 @@ from werkzeug.serving import run_simple
 
 from . import create_app
 from .accounts import PasswordPolicyError, create_or_reset_admin
+from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
 from .demo import has_content, seed
 from .photos import ThreadJobs, reprocess
@@ -50,7 +51,7 @@ def init_command() -> None:
 )
 @with_appcontext
 def create_admin_command(email: str, password_stdin: bool) -> None:
-    """Create an admin account, or reset its password if it exists."""
+    """Create an admin account, or reset its password if it exists (signing them out everywhere)."""
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -60,7 +61,21 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
         admin, created = create_or_reset_admin(email, password)
     except (PasswordPolicyError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{'Created' if created else 'Reset the password of'} admin {admin.email}.")
+    click.echo(
+        f"Created admin {admin.email}."
+        if created
+        else f"Reset the password of admin {admin.email}; their sessions are signed out."
+    )
+
+
+@main.command("sign-out-everyone")
+@with_appcontext
+def sign_out_everyone_command() -> None:
+    """End every admin session at once (a lost laptop, a leaked cookie, an admin leaving)."""
+    admins, sessions = sign_out_everyone()
+    click.echo(
+        f"Signed out {sessions} session{'s' if sessions != 1 else ''} of {admins} admin{'s' if admins != 1 else ''}."
+    )
 
 
 @main.command("seed-demo")

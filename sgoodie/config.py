@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 BACKENDS = ("local", "aws")
 
@@ -51,6 +52,27 @@ def _url(value: str) -> str:
     if value and not value.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
     return value
+
+
+def _origin(value: str) -> str:
+    """scheme://host[:port] and nothing else: every absolute link is this plus a path."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an origin such as https://sgoodie.com")
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError("must be an origin only (scheme and host, no path): e.g. https://sgoodie.com")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    hosts = tuple(host.strip().lower() for host in value.split(",") if host.strip())
+    for host in hosts:
+        if "/" in host or " " in host:
+            raise ValueError(f"{host!r} is not a host name (give names like www.sgoodie.com, no scheme)")
+    return hosts
 
 
 def _count(value: str) -> int:
@@ -112,8 +134,15 @@ SETTINGS: tuple[Setting, ...] = (
         "SGOODIE_SITE_URL",
         "SITE_URL",
         "",
-        "Public origin used in canonical links, sitemaps and Open Graph tags (e.g. `https://sgoodie.com`). Default: the request's own origin.",
-        _url,
+        "Public origin of the site (e.g. `https://sgoodie.com`): every absolute link (canonical, Open Graph, sitemap, JSON-LD, robots.txt, e-mails) and the page cache's key use it. **Production must set it**: without it the request's Host header, which the client chooses, is used (fine for local development).",
+        _origin,
+    ),
+    Setting(
+        "SGOODIE_ALLOWED_HOSTS",
+        "ALLOWED_HOSTS",
+        (),
+        "Host names the site answers on (comma list, e.g. `sgoodie.com,www.sgoodie.com`; `SGOODIE_SITE_URL`'s host is always allowed). When set, other hosts get 400, except `/healthz` and `/readyz` (the load balancer calls them by address). Default: any host.",
+        _hosts,
     ),
     Setting(
         "AWS_ENDPOINT_URL",
@@ -176,6 +205,13 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "Cache rendered public pages (`false` to render every request).",
         _bool,
+    ),
+    Setting(
+        "SGOODIE_CACHE_MAX_MB",
+        "CACHE_MAX_BYTES",
+        100 * 1024 * 1024,
+        "Local page cache (no `REDIS_URL`): the most its stored pages may take, in megabytes; the oldest pages go first. (Redis is bounded by its own `maxmemory`; keep the `volatile-lru` policy, ElastiCache's default, so the purge counters are never evicted.)",
+        _megabytes,
     ),
     Setting(
         "SGOODIE_PROXY_HOPS",

@@ -301,6 +301,9 @@ class AdminUser:
     created_at: str = field(default_factory=utcnow)
     last_login_at: str = ""
     version: int = 0
+    # Carried by every session record; bumping it (a password change, `sgoodie sign-out-everyone`)
+    # ends every session started before.
+    session_version: int = 0
 
     def __post_init__(self) -> None:
         self.email = self.email.strip().lower()
@@ -331,7 +334,7 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
             value = [Variant(**_ints(v, ("width", "height", "bytes"))) for v in value or []]
         elif name == "cover":
             value = Image.from_dict(value)
-        elif name in ("order", "version", "size", "width", "height", "attempts"):
+        elif name in ("order", "version", "size", "width", "height", "attempts", "session_version"):
             value = int(value)
         elif name in ("exif", "content", "images"):
             value = _plain(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 from .blobs import public_url
 from .domain import Image, SiteSettings
@@ -40,12 +40,21 @@ class Meta:
 
 
 def site_origin() -> str:
-    """The public origin: SGOODIE_SITE_URL when configured (behind a CDN), else this request's."""
-    return current_app.config.get("SITE_URL") or request.host_url.rstrip("/")
+    """The public origin: SGOODIE_SITE_URL when configured, else (local development) this
+    request's. Every absolute link goes through it (`absolute`, `external_url`, and Flask's
+    `url_for(..., _external=True)`, which the app class routes here)."""
+    return current_app.site_origin()  # type: ignore[attr-defined]
 
 
 def absolute(url: str) -> str:
+    """A path on this site (or an already absolute URL) as an absolute URL on the trusted origin."""
     return url if url.startswith(("http://", "https://")) else f"{site_origin()}{url}"
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of an endpoint, on the trusted origin (for e-mails, feeds, anything read
+    away from the page)."""
+    return url_for(endpoint, _external=True, **values)
 
 
 def share_variant(image: Image | None):
@@ -69,5 +78,5 @@ def simple_meta(heading: str = "", description: str = "") -> Meta:
     return Meta(
         title(heading, settings),
         description or settings.default_seo_description or settings.tagline,
-        absolute(request.path),
+        absolute(request.script_root + request.path),
     )

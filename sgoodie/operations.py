@@ -1,9 +1,11 @@
 """Running in production: the proxy in front, request ids, JSON logs and (optionally) Sentry.
 
 - Behind CloudFront and the load balancer, `SGOODIE_PROXY_HOPS` says how many proxies append to
-  X-Forwarded-For; ProxyFix trusts exactly that many, and the scheme the last one reports, so
-  canonical links and sitemaps say https. X-Forwarded-Host is never trusted (a client could set
-  it and CloudFront passes it on); the Host header and `SGOODIE_SITE_URL` decide the origin.
+  X-Forwarded-For; ProxyFix trusts exactly that many, and the scheme the last one reports.
+  X-Forwarded-Host is never trusted (a client could set it and CloudFront passes it on), and
+  neither is the Host header for links: `SGOODIE_SITE_URL` is the origin of every absolute link.
+- `SGOODIE_ALLOWED_HOSTS`, when set, refuses requests for other hosts (400), except the health
+  checks, which the load balancer calls by the instance's address.
 - Every response carries `X-Request-ID` (the caller's, when it sends a sane one, else a new one),
   and every log line written while serving it names it.
 - `SGOODIE_LOG_FORMAT=json` (the default on the aws backend) writes one JSON object per line for
@@ -21,14 +23,18 @@ import sys
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
+from werkzeug.wsgi import get_host
 
 log = logging.getLogger("sgoodie")
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_KEY = "sgoodie.request_id"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:=-]{8,128}")
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})  # the load balancer calls them by address
 
 
 class AssignRequestId:
@@ -49,6 +55,37 @@ class AssignRequestId:
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
+
+
+class RefuseUnknownHosts:
+    """WSGI middleware: requests for a host the site does not answer on get 400 before the page
+    cache or Flask see them (health checks excepted)."""
+
+    def __init__(self, app, hosts: list[str]):
+        self.app, self.hosts = app, hosts
+
+    def __call__(self, environ: dict[str, Any], start_response):
+        if environ.get("PATH_INFO") in HEALTH_PATHS or host_is_trusted(get_host(environ), self.hosts):
+            return self.app(environ, start_response)
+        body = b"Unknown host.\n"
+        start_response(
+            "400 Bad Request",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        return [body]
+
+
+def allowed_hosts(config: dict[str, Any]) -> list[str]:
+    """SGOODIE_ALLOWED_HOSTS plus the site URL's host; empty (any host) when the first is unset."""
+    hosts = list(config.get("ALLOWED_HOSTS") or ())
+    site = config.get("SITE_URL")
+    if hosts and site:
+        hosts.append(urlsplit(site).hostname or "")
+    return hosts
 
 
 def current_request_id() -> str:
@@ -140,6 +177,9 @@ def init_app(app: Flask) -> None:
     init_sentry(app)
     hops = app.config["PROXY_HOPS"]
     wsgi = app.wsgi_app
+    hosts = allowed_hosts(app.config)
+    if hosts:
+        wsgi = RefuseUnknownHosts(wsgi, hosts)
     if hops:
         wsgi = ProxyFix(wsgi, x_for=hops, x_proto=1, x_host=0, x_port=0, x_prefix=0)
     app.wsgi_app = AssignRequestId(wsgi)  # type: ignore[method-assign]

@@ -52,6 +52,8 @@ from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
 from .meta import Meta, simple_meta
+from .meta import absolute as _absolute
+from .meta import external_url as _external_url
 from .ratelimit import Window as RateWindow
 from .security import csrf
 from .services import services
@@ -89,9 +91,11 @@ __all__ = [
     "Setting",
     "SiteSettings",
     "ValidationError",
+    "absolute_url",
     "csrf_exempt",
     "current_settings",
     "current_store",
+    "external_url",
     "page_meta",
     "purge_tags",
     "signals",
@@ -302,6 +306,19 @@ def page_meta(heading: str = "", description: str = "", *, indexable: bool = Tru
     template extending "public/layout.html". `indexable=False` asks search engines to skip it."""
     meta = simple_meta(heading, description)
     return meta if indexable else replace(meta, canonical="")
+
+
+def absolute_url(path: str) -> str:
+    """A path on this site as an absolute URL on the site's one trusted origin (SGOODIE_SITE_URL;
+    the request's own origin only when that is unset, in local development). Never build one
+    from `request.host_url` or the Host header: a client chooses those."""
+    return _absolute(path)
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An endpoint's absolute URL on that same origin, for e-mails and anything read away from
+    the page (`url_for(endpoint, _external=True)` gives the same)."""
+    return _external_url(endpoint, **values)
 
 
 def tag_response(*tags: str) -> None:

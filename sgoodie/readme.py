@@ -17,9 +17,9 @@ def markdown_table() -> str:
         default = setting.default
         if isinstance(default, bool):
             shown = "`true`" if default else "`false`"
-        elif setting.key == "MAX_UPLOAD_BYTES":
+        elif setting.key in ("MAX_UPLOAD_BYTES", "CACHE_MAX_BYTES"):
             shown = f"`{default // (1024 * 1024)}`"
-        elif default in (None, ""):
+        elif default in (None, "", ()):
             shown = "—"
         else:
             shown = f"`{default}`"

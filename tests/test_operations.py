@@ -121,3 +121,85 @@ def test_sentry_is_optional(tmp_path, caplog):
         assert "Sentry SDK is not installed" in caplog.text
     else:
         pytest.skip("the Sentry SDK is installed here; the missing-SDK path cannot be shown")
+
+
+def test_with_allowed_hosts_other_hosts_are_refused_but_the_health_checks_answer(tmp_path, portfolio_factory):
+    app = _app(tmp_path, SITE_URL="https://sgoodie.example", ALLOWED_HOSTS=("www.sgoodie.example",))
+    portfolio_factory(app).project("Harbour Loft", "interiors")
+    client = app.test_client()
+    assert client.get("/work/interiors", headers={"Host": "sgoodie.example"}).status_code == 200
+    warm = client.get("/work/interiors", headers={"Host": "www.sgoodie.example"})
+    assert warm.status_code == 200 and warm.headers["X-Cache"] == "HIT"
+    refused = client.get("/work/interiors", headers={"Host": "sgoodie-login.evil.example"})
+    assert refused.status_code == 400 and "X-Cache" not in refused.headers  # not even a cache hit
+    assert (
+        client.get("/healthz", headers={"Host": "10.0.1.23:8000"}).status_code == 200
+    )  # the ALB, by address
+    assert client.get("/readyz", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+@pytest.mark.slow
+def test_gunicorn_takes_no_script_name_from_a_header(tmp_path):
+    """Behind gunicorn (the production config), a trusted forwarder's SCRIPT_NAME header must not
+    become the script root of a page that the cache then serves to everyone."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from tests.conftest import _free_port
+
+    root = Path(__file__).resolve().parents[1]
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret",
+        "SGOODIE_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "SGOODIE_TRUSTED_PROXIES": "127.0.0.1",  # this test is the trusted load balancer
+        "SGOODIE_ACCESS_LOG": "",
+        "SGOODIE_LOG_LEVEL": "warning",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "sgoodie", "init"], env=env, cwd=root, check=True, capture_output=True
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+            time.sleep(0.2)
+        _, poisoned = get("/about/", {"SCRIPT_NAME": "/about"})
+        assert "/about/static/" not in poisoned  # the header moved no link
+        status, home = get("/")
+        assert status == 200
+        assert "/about/static/" not in home and "/static/" in home
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..accounts import PasswordPolicyError, check_password_policy, hash_password, verify_password
-from ..auth import SignInRefused, safe_next, sign_in, sign_out
-from ..services import services
+from ..accounts import PasswordPolicyError, check_password_policy, set_password, verify_password
+from ..auth import SignInRefused, continue_session, safe_next, sign_in, sign_out
 from .blueprint import bp
 from .forms import ConfirmForm, LoginForm, PasswordForm
 
@@ -63,7 +60,8 @@ def account():
             except PasswordPolicyError as exc:
                 form.new.errors.append(str(exc))
             else:
-                services().store.update_admin(replace(admin, password_hash=hash_password(form.new.data)))
-                flash("Your password is changed.", "success")
+                # Every other session of this account ends; this browser goes on in a new one.
+                continue_session(set_password(admin.id, form.new.data))
+                flash("Your password is changed. You are signed out everywhere else.", "success")
                 return redirect(url_for("admin.account"))
     return render_template("admin/account.html", form=form)

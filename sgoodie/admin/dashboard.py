@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from ..auth import recent_failures
 from ..cache import page_cache
 from ..content import recent_activity
 from ..services import services
@@ -45,4 +46,5 @@ def dashboard():
         failed=pending["failed"],
         project_titles=titles,
         activity=recent_activity(),
+        sign_ins=recent_failures(),
     )

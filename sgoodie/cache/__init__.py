@@ -109,6 +109,7 @@ class PageCache:
         return {
             "CACHE_TYPE": "sgoodie.cache.sqlite.SQLiteCache",
             "CACHE_SQLITE_PATH": os.path.join(config["INSTANCE_PATH"], "page-cache.sqlite3"),
+            "CACHE_SQLITE_MAX_BYTES": config["CACHE_MAX_BYTES"],
             "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT,
         }
 
@@ -154,7 +155,15 @@ class PageCache:
         path = environ.get("PATH_INFO") or "/"
         if path.startswith(NEVER_CACHED) or f"{self.session_cookie}=" in environ.get("HTTP_COOKIE", ""):
             return None
-        return f"page:{get_host(environ)}{path}"
+        return f"page:{self.page_origin(environ)}{environ.get('SCRIPT_NAME', '')}{path}"
+
+    def page_origin(self, environ: dict[str, Any]) -> str:
+        """Everything besides the path that the page's links are built from: the scheme, and the
+        site URL's host when one is set (links never use the Host header then, so every Host
+        shares one entry), else the Host header itself (local development)."""
+        site = self.app.config.get("SITE_URL")
+        host = urlsplit(site).netloc if site else get_host(environ).lower()
+        return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
     def lookup(self, key: str) -> dict[str, Any] | None:
         """The stored page when all its tags are still at the generations it was stored with."""

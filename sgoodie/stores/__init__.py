@@ -62,7 +62,14 @@ class RecordStore(Protocol):
     def increment(
         self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None
     ) -> int:
-        """Atomically add `amount` to a numeric field (creating the record), returning the new value."""
+        """Atomically add `amount` to a numeric field, returning the new value. A missing (or
+        expired) record is started from this increment, expiring at `expires_at`; a live record
+        keeps its own expiry, so a time window counted this way starts with its first event and
+        concurrent first events all count."""
+        ...
+
+    def expiry(self, collection: str, key: str) -> int | None:
+        """When a live record expires (epoch seconds); None when it is missing or never expires."""
         ...
 
 

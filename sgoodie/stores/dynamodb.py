@@ -776,33 +776,29 @@ class DynamoRecordStore:
         self, collection: str, key: str, field: str, amount: int = 1, *, expires_at: int | None = None
     ) -> int:
         client, counter = self._store.client, COUNTER_PREFIX + field
-        update, values = "ADD #n :a", {":a": N(amount)}
-        if expires_at is not None:
-            update += " SET #e = :e"
-            values[":e"] = N(int(expires_at))
         for _ in range(5):
             now = N(int(time.time()))
-            try:
+            try:  # a live record: add to it, keeping its expiry
                 response = client.update_item(
                     TableName=self._table,
                     Key=self._key(collection, key),
-                    UpdateExpression=update,
-                    ConditionExpression="attribute_not_exists(#e) OR #e > :now",
+                    UpdateExpression="ADD #n :a",
+                    ConditionExpression="attribute_exists(record_key) AND (attribute_not_exists(#e) OR #e > :now)",
                     ExpressionAttributeNames={"#n": counter, "#e": TTL_ATTRIBUTE},
-                    ExpressionAttributeValues={**values, ":now": now},
+                    ExpressionAttributeValues={":a": N(amount), ":now": now},
                     ReturnValues="UPDATED_NEW",
                 )
                 return int(response["Attributes"][counter]["N"])
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
-            # The record has expired (TTL deletes lazily): start it again from this increment,
-            # unless a concurrent increment restarted it first (then add to theirs).
+            # Missing, or expired (TTL deletes lazily): start it with this increment, unless a
+            # concurrent increment started it first (then add to theirs on the next turn).
             try:
                 client.put_item(
                     TableName=self._table,
                     Item=self._item(collection, key, {field: amount}, expires_at),
-                    ConditionExpression="#e <= :now",
+                    ConditionExpression="attribute_not_exists(record_key) OR #e <= :now",
                     ExpressionAttributeNames={"#e": TTL_ATTRIBUTE},
                     ExpressionAttributeValues={":now": now},
                 )
@@ -811,3 +807,15 @@ class DynamoRecordStore:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
         raise StoreError(f"could not increment {collection}/{key}: it kept changing")
+
+    def expiry(self, collection: str, key: str) -> int | None:
+        item = self._store.client.get_item(
+            TableName=self._table,
+            Key=self._key(collection, key),
+            ConsistentRead=True,
+            ProjectionExpression="#e",
+            ExpressionAttributeNames={"#e": TTL_ATTRIBUTE},
+        ).get("Item")
+        if not item or TTL_ATTRIBUTE not in item or not self._alive(item, int(time.time())):
+            return None
+        return int(item[TTL_ATTRIBUTE]["N"])

@@ -433,8 +433,23 @@ class SQLiteContentStore:
 
 
 class SQLiteRecordStore:
+    """Expired records are invisible at once and deleted now and then by the writes (DynamoDB's
+    TTL does that there), so short-lived records (sessions, throttling windows, the failed sign-in
+    log) do not grow the file forever."""
+
+    PRUNE_EVERY_SECONDS = 600
+
     def __init__(self, store: SQLiteContentStore):
         self._store = store
+        self._pruned_at = float("-inf")  # the first write of a process prunes
+
+    def _prune_now_and_then(self) -> None:
+        if time.monotonic() - self._pruned_at < self.PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = time.monotonic()
+        self._store.connection().execute(
+            "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?", (int(time.time()),)
+        )
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
         row = (
@@ -454,6 +469,7 @@ class SQLiteRecordStore:
             "INSERT OR REPLACE INTO records (collection, key, expires_at, data) VALUES (?, ?, ?, ?)",
             (collection, key, expires_at, json.dumps(dict(data))),
         )
+        self._prune_now_and_then()
 
     def delete(self, collection: str, key: str) -> None:
         self._store.connection().execute(
@@ -485,13 +501,24 @@ class SQLiteRecordStore:
             ).fetchone()
             data = json.loads(row["data"]) if row else {}
             data[field] = int(data.get(field, 0)) + amount
-            if expires_at is None and row is not None:
-                expires_at = row["expires_at"]  # an increment without an expiry keeps the record's own
+            if row is not None:
+                expires_at = row["expires_at"]  # a live record keeps its own expiry
             conn.execute(
                 "INSERT OR REPLACE INTO records (collection, key, expires_at, data) VALUES (?, ?, ?, ?)",
                 (collection, key, expires_at, json.dumps(data)),
             )
         return data[field]
+
+    def expiry(self, collection: str, key: str) -> int | None:
+        row = (
+            self._store.connection()
+            .execute(
+                "SELECT expires_at FROM records WHERE collection = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                (collection, key, int(time.time())),
+            )
+            .fetchone()
+        )
+        return int(row[0]) if row and row[0] is not None else None
 
 
 def _dump(obj: Any) -> str:

@@ -115,3 +115,173 @@ def test_forms_without_csrf_token_are_refused(client, admin, app):
     assert json_response.status_code == 400
     with app.app_context():
         assert services().store.projects_in_category("interiors") == []
+
+
+# -- throttling that counts before it checks, and that an attacker cannot turn on the admin --------
+def _client_at(app, actions_for, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client, actions_for(client)
+
+
+def test_concurrent_wrong_passwords_are_checked_no_more_than_the_limit(
+    app, admin_user, actions_for, monkeypatch
+):
+    """18 guesses at once from one address, against the real SQLite store: each is counted before
+    the slow hash runs, so only the first five are checked at all."""
+    import threading
+
+    import sgoodie.auth as auth
+
+    monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)
+    real_verify, checked = auth.verify_password, []
+
+    def slow_verify(admin, password):  # a slower hash widens the window the guesses race through
+        checked.append(password)
+        threading.Event().wait(0.3)
+        return real_verify(admin, password)
+
+    monkeypatch.setattr(auth, "verify_password", slow_verify)
+    guessers = [actions_for(app.test_client()) for _ in range(18)]
+    tokens = [guesser.csrf_token() for guesser in guessers]
+    start, statuses = threading.Barrier(len(guessers)), []
+
+    def guess(guesser, token, n):
+        start.wait()
+        response = guesser.client.post(
+            "/admin/login",
+            data={"email": "photographer@example.com", "password": f"guess {n}", "csrf_token": token},
+        )
+        statuses.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=guess, args=(g, t, n))
+        for n, (g, t) in enumerate(zip(guessers, tokens, strict=True))
+    ]
+    [t.start() for t in threads]
+    [t.join(timeout=60) for t in threads]
+    assert len(statuses) == 18
+    assert len(checked) <= auth.ACCOUNT_FAILURES.limit
+    assert statuses.count(401) == len(checked) and statuses.count(429) == 18 - len(checked)
+    assert actions_for(app.test_client()).login().status_code == 429  # this address now waits
+
+
+def test_an_attack_from_one_address_does_not_lock_the_admin_out_elsewhere(
+    app, admin_user, actions_for, monkeypatch
+):
+    import sgoodie.auth as auth
+
+    monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)
+    _, attacker = _client_at(app, actions_for, "203.0.113.66")
+    for _ in range(auth.ACCOUNT_FAILURES.limit + 2):
+        attacker.login(password="guess")
+    assert attacker.login().status_code == 429  # even the right password, from the attacker's address
+    client, photographer = _client_at(app, actions_for, "198.51.100.7")
+    assert photographer.login().status_code == 302  # never failed from here: signs in
+    assert client.get("/admin/").status_code == 200
+
+
+def test_guessing_spread_over_many_addresses_stops_at_a_ceiling_but_not_for_a_known_address(
+    app, admin_user, actions_for, monkeypatch
+):
+    import sgoodie.auth as auth
+
+    monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(auth, "ACCOUNT_CEILING", 8, raising=False)
+    home, photographer = _client_at(app, actions_for, "198.51.100.7")
+    assert photographer.login().status_code == 302  # the admin's usual address
+    photographer.logout()
+    for n in range(auth.ACCOUNT_CEILING):
+        _, bot = _client_at(app, actions_for, f"192.0.2.{n + 1}")
+        assert bot.login(password="guess").status_code == 401
+    _, fresh = _client_at(app, actions_for, "192.0.2.200")
+    assert fresh.login().status_code == 429  # past the ceiling, a new address waits too
+    assert photographer.login().status_code == 302  # but not the address the admin signs in from
+    assert home.get("/admin/").status_code == 200
+
+
+def test_the_dashboard_shows_recent_failed_sign_ins(app, admin_user, actions_for, monkeypatch):
+    import sgoodie.auth as auth
+
+    monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)
+    _, attacker = _client_at(app, actions_for, "203.0.113.66")
+    attacker.login(password="guess one")
+    attacker.login(password="guess two")
+    attacker.login(email="owner@example.com", password="guess three")
+    client, photographer = _client_at(app, actions_for, "198.51.100.7")
+    photographer.login()
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Failed sign-ins" in html
+    row = next(line for line in html.splitlines() if "203.0.113.66" in line)
+    assert ">3<" in row and "photographer@example.com" in row and "owner@example.com" in row
+
+
+# -- sessions: one version per admin, held to the client that signed in ---------------------------
+def test_changing_the_password_signs_out_every_other_session(app, client, admin, actions_for):
+    laptop = app.test_client()
+    assert actions_for(laptop).login().status_code == 302
+    response = admin.post(
+        "/admin/account",
+        {
+            "current": "correct horse battery",
+            "new": "an even better passphrase",
+            "confirm": "an even better passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200  # the browser that changed it goes on
+    assert laptop.get("/admin/").status_code == 302  # every other session is over
+
+
+def test_create_admin_resetting_a_password_signs_that_admin_out(app, client, admin, runner):
+    result = runner.invoke(
+        ["create-admin", "photographer@example.com", "--password-stdin"], input="a brand new passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert client.get("/admin/").status_code == 302
+    assert "signed out" in result.output
+
+
+def test_sign_out_everyone_ends_every_admin_session(app, client, admin, actions_for, runner):
+    from sgoodie.accounts import create_or_reset_admin
+
+    with app.app_context():
+        create_or_reset_admin("assistant@example.com", "another long passphrase")
+    assistant = app.test_client()
+    assert actions_for(assistant).login("assistant@example.com", "another long passphrase").status_code == 302
+    result = runner.invoke(["sign-out-everyone"])
+    assert result.exit_code == 0, result.output
+    assert "Signed out 2 sessions of 2 admins" in result.output
+    assert client.get("/admin/").status_code == 302 and assistant.get("/admin/").status_code == 302
+    with app.app_context():
+        assert services().store.records.query(SESSIONS) == []
+    assert admin.login().status_code == 302  # signing in again works
+
+
+def test_a_session_cookie_only_works_for_the_client_that_signed_in(app, client, admin):
+    assert client.get("/admin/").status_code == 200
+    cookie = client.get_cookie("session").value
+    other_browser = app.test_client()
+    other_browser.set_cookie("session", cookie)
+    assert other_browser.get("/admin/", headers={"User-Agent": "Mozilla/5.0 (elsewhere)"}).status_code == 302
+    other_address = app.test_client()
+    other_address.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    other_address.set_cookie("session", cookie)
+    # X-Forwarded-For is the client's own say (no proxy hops configured): it proves nothing.
+    assert other_address.get("/admin/", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 302
+    assert client.get("/admin/").status_code == 200  # the admin's own browser is not disturbed
+
+
+def test_ipv6_guesses_rotating_through_one_64_count_as_one_address(app, admin_user, actions_for, monkeypatch):
+    import sgoodie.auth as auth
+
+    monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)
+    for n in range(auth.ADDRESS_FAILURES.limit):
+        _, guesser = _client_at(app, actions_for, f"2001:db8:5:7::{n + 1:x}")
+        assert guesser.login(email=f"someone{n}@example.com", password="guess").status_code == 401
+    _, next_one = _client_at(app, actions_for, "2001:db8:5:7:ffff::1")
+    assert next_one.login(email="another@example.com", password="guess").status_code == 429
+    client, elsewhere = _client_at(app, actions_for, "2001:db8:5:8::1")  # another /64
+    assert elsewhere.login().status_code == 302
+    client.environ_base["REMOTE_ADDR"] = "2001:db8:5:8::2"  # a privacy address of the same /64
+    assert client.get("/admin/").status_code == 200

@@ -164,3 +164,72 @@ def test_plugins_hear_about_purges(app):
     with app.test_request_context():
         services().purge("project:x")
     assert heard == [{"project:x"}]
+
+
+# -- the key: everything the page's links are built from, and nothing a client may invent --------
+def _page_keys(app) -> list[str]:
+    backend = page_cache(app).cache.cache
+    return [row[0] for row in backend._connection().execute("SELECT key FROM cache WHERE key LIKE '%page:%'")]
+
+
+def test_with_a_site_url_invented_hosts_share_one_entry(tmp_path, portfolio_factory):
+    from sgoodie import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "SITE_URL": "https://sgoodie.example",
+        }
+    )
+    with app.app_context():
+        services().store.init_schema()
+    portfolio_factory(app).project("Harbour Loft", "interiors")
+    client = app.test_client()
+    answers = [client.get("/work/interiors", headers={"Host": f"h{n}.invented.example"}) for n in range(30)]
+    assert [a.headers["X-Cache"] for a in answers] == ["MISS"] + ["HIT"] * 29
+    assert len(_page_keys(app)) == 1
+    assert all('href="https://sgoodie.example/work/interiors"' in a.get_data(as_text=True) for a in answers)
+
+
+def test_the_script_root_is_part_of_the_key(client, project):
+    mounted = client.get("/", environ_overrides={"SCRIPT_NAME": "/about"}).get_data(as_text=True)
+    assert "/about/static/" in mounted
+    home = client.get("/").get_data(as_text=True)
+    assert "/about/static/" not in home and "/static/" in home
+
+
+def test_the_scheme_is_part_of_the_key(client, project):
+    plain = client.get("/", base_url="http://sgoodie.test").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://sgoodie.test/">' in plain
+    secure = client.get("/", base_url="https://sgoodie.test")
+    assert secure.headers["X-Cache"] == "MISS"
+    assert '<link rel="canonical" href="https://sgoodie.test/">' in secure.get_data(as_text=True)
+
+
+def test_the_local_cache_stays_within_its_size_and_drops_the_oldest_pages(tmp_path, portfolio_factory):
+    from sgoodie import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "CACHE_MAX_BYTES": 300_000,
+        }
+    )
+    with app.app_context():
+        services().store.init_schema()
+    portfolio_factory(app).project("Harbour Loft", "interiors")
+    client = app.test_client()
+    # Local development keys on the Host (links use it): many invented hosts, many pages.
+    for n in range(120):
+        assert client.get("/work/interiors", headers={"Host": f"h{n}.invented.example"}).status_code == 200
+    backend = page_cache(app).cache.cache
+    assert backend.stored_bytes() <= 300_000
+    assert 0 < len(_page_keys(app)) < 120
+    assert (
+        client.get("/work/interiors", headers={"Host": "h119.invented.example"}).headers["X-Cache"] == "HIT"
+    )
+    assert client.get("/work/interiors", headers={"Host": "h0.invented.example"}).headers["X-Cache"] == "MISS"

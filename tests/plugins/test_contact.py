@@ -213,6 +213,36 @@ def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_serve
     assert "townhouse in Bath" in mail.get_payload() and "/admin/inquiries/" in mail.get_payload()
 
 
+def test_the_notification_links_to_the_site_url_whatever_host_the_visitor_sent(
+    tmp_path, smtp_server, monkeypatch
+):
+    from sgoodie import create_app
+
+    controller, received = smtp_server
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "SITE_URL": "https://sgoodie.example",
+            "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+            "CONTACT_FROM": "site@sgoodie.example",
+        }
+    )
+    with app.app_context():
+        services().store.init_schema()
+    _set_contact_email(app)
+    client = app.test_client()
+    # A visitor posts with a Host of their choosing, hoping to plant a phishing link.
+    client.environ_base.update(HTTP_HOST="sgoodie-login.evil.example", HTTP_X_FORWARDED_HOST="evil.example")
+    assert _send(client, monkeypatch).status_code == 303
+    assert _wait_for(lambda: received), "no mail arrived"
+    body = received[0].get_payload()
+    link = re.search(r"Read it in the admin: (\S+)", body).group(1)
+    assert link.startswith("https://sgoodie.example/admin/inquiries/")
+    assert "evil" not in body
+
+
 def test_a_notification_goes_out_by_ses(tmp_path, monkeypatch):
     from moto import mock_aws
     from moto.core import DEFAULT_ACCOUNT_ID

@@ -323,6 +323,20 @@ def test_increment_is_atomic_and_restarts_after_expiry(content_store):
     assert records.increment("counters", "old", "hits", expires_at=later) == 1
 
 
+def test_increment_keeps_a_live_records_expiry_and_starts_a_new_one_with_its_own(content_store):
+    records = content_store.records
+    now = int(time.time())
+    assert records.increment("windows", "ip:1", "count", expires_at=now + 60) == 1
+    assert records.increment("windows", "ip:1", "count", expires_at=now + 600) == 2  # not a new window
+    assert records.expiry("windows", "ip:1") == now + 60
+    records.put("windows", "ip:2", {"count": 3}, expires_at=now - 1)
+    assert records.increment("windows", "ip:2", "count", expires_at=now + 90) == 1  # expired: starts again
+    assert records.expiry("windows", "ip:2") == now + 90
+    records.put("windows", "forever", {"count": 1})
+    assert records.increment("windows", "forever", "count", expires_at=now + 60) == 2
+    assert records.expiry("windows", "forever") is None and records.expiry("windows", "nothing") is None
+
+
 def test_increment_adds_to_a_count_written_by_put(content_store):
     records = content_store.records
     until = int(time.time()) + 60

@@ -32,6 +32,7 @@ from ...plugin_api import (
     csrf_exempt,
     current_settings,
     current_store,
+    external_url,
     page_meta,
     signals,
     tag_response,
@@ -260,7 +261,8 @@ def notify(app, inquiry: dict[str, Any], **kwargs: Any) -> None:
         sender=app.config["CONTACT_FROM"],
         recipient=recipient,
         business=current_settings().business_name,
-        admin_url=url_for("contact_admin.inquiry", inquiry_id=inquiry["id"], _external=True),
+        # On the site's trusted origin, never the Host the visitor's request came with.
+        admin_url=external_url("contact_admin.inquiry", inquiry_id=inquiry["id"]),
     )
     mail.send_in_background(
         transport,

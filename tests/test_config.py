@@ -1,0 +1,25 @@
+"""Settings parsed from the environment: refused with the variable's name when unusable."""
+
+from __future__ import annotations
+
+import pytest
+
+from sgoodie.config import ConfigError, load
+
+
+def test_the_site_url_is_an_origin_and_nothing_else():
+    assert load({"SGOODIE_SITE_URL": "https://SGoodie.com/"})["SITE_URL"] == "https://sgoodie.com"
+    assert load({"SGOODIE_SITE_URL": "http://localhost:8000"})["SITE_URL"] == "http://localhost:8000"
+    for bad in ("https://sgoodie.com/portfolio", "https://user:pw@sgoodie.com", "sgoodie.com", "https://"):
+        with pytest.raises(ConfigError, match="SGOODIE_SITE_URL"):
+            load({"SGOODIE_SITE_URL": bad})
+
+
+def test_allowed_hosts_are_a_list_of_host_names():
+    assert load({"SGOODIE_ALLOWED_HOSTS": "sgoodie.com, WWW.sgoodie.com"})["ALLOWED_HOSTS"] == (
+        "sgoodie.com",
+        "www.sgoodie.com",
+    )
+    assert load({})["ALLOWED_HOSTS"] == ()
+    with pytest.raises(ConfigError, match="SGOODIE_ALLOWED_HOSTS"):
+        load({"SGOODIE_ALLOWED_HOSTS": "https://sgoodie.com"})
