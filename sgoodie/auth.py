@@ -95,9 +95,8 @@ def _load_user(user_id: str) -> SignedInAdmin | None:
     record = services().store.records.get(SESSIONS, session_id)
     if record is None or record.get("admin_id") != admin_id:
         return None
-    address, agent = _client()
-    if address_key(record.get("address", "")) != address_key(address) or record.get("agent") != agent:
-        log.warning("session %s… presented by another address or browser: refused", session_id[:6])
+    if record.get("agent") != _browser():
+        log.warning("session %s… presented by another browser: refused", session_id[:6])
         return None
     admin = services().store.get_admin(admin_id)
     if admin is None or int(record.get("session_version", 0)) != admin.session_version:
@@ -105,10 +104,12 @@ def _load_user(user_id: str) -> SignedInAdmin | None:
     return SignedInAdmin(admin, session_id)
 
 
-def _client() -> tuple[str, str]:
-    """What a session is held to: the client's address (after the trusted proxy hops; IPv6 by its
-    /64, where privacy addresses rotate) and its browser's User-Agent."""
-    return request.remote_addr or "", (request.user_agent.string or "")[:200]
+def _browser() -> str:
+    """What a session is held to: the browser that signed in (its User-Agent). Not its address: a
+    photographer's phone moves between Wi-Fi and mobile data all day, and signing them out each
+    time would teach them to stay signed in everywhere instead. The address is recorded for the
+    dashboard."""
+    return (request.user_agent.string or "")[:200]
 
 
 def address_key(address: str) -> str:
@@ -256,7 +257,6 @@ def sign_in(email: str, password: str) -> SignedInAdmin:
 
 def _start_session(admin: AdminUser) -> SignedInAdmin:
     session_id = secrets.token_urlsafe(32)
-    address, agent = _client()
     services().store.records.put(
         SESSIONS,
         session_id,
@@ -264,8 +264,8 @@ def _start_session(admin: AdminUser) -> SignedInAdmin:
             "admin_id": admin.id,
             "session_version": admin.session_version,
             "started": utcnow(),
-            "address": address,
-            "agent": agent,
+            "address": request.remote_addr or "",
+            "agent": _browser(),
         },
         expires_at=int(time.time()) + SESSION_SECONDS,
     )
