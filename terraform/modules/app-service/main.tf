@@ -17,6 +17,7 @@ locals {
     AWS_REGION                 = data.aws_region.current.name
     SGOODIE_BUCKET             = var.bucket_name
     SGOODIE_SITE_URL           = var.site_url
+    SGOODIE_ALLOWED_HOSTS      = join(",", var.allowed_hosts) # any other Host header gets 400
     MEDIA_BASE_URL             = var.site_url # variants are served by the same distribution
     CLOUDFRONT_DISTRIBUTION_ID = var.cloudfront_distribution_id
     SGOODIE_SNS_TOPIC_ARN      = var.uploads_topic_arn # /api/media/s3-events accepts this topic only

@@ -13,6 +13,11 @@ variable "site_url" {
   type        = string
 }
 
+variable "allowed_hosts" {
+  description = "Host names the site answers on (SGOODIE_ALLOWED_HOSTS): the domain and its aliases."
+  type        = list(string)
+}
+
 variable "plugins" {
   description = "SGOODIE_PLUGINS: empty for every installed plugin, or a comma list (-name disables one)."
   type        = string

@@ -97,6 +97,7 @@ module "app" {
   stage                       = var.stage
   image_tag                   = var.image_tag
   site_url                    = local.site_url
+  allowed_hosts               = concat([var.domain_name], var.extra_aliases)
   plugins                     = var.plugins
   max_upload_mb               = var.max_upload_mb
   vpc_id                      = module.network.vpc_id
