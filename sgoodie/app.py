@@ -7,10 +7,15 @@ from pathlib import Path
 from flask import Flask, request
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 
+from .bodies import JSONProvider, Request
+
 ONE_YEAR = 31_536_000
 
 
 class SgoodieFlask(Flask):
+    json_provider_class = JSONProvider  # too deeply nested JSON is malformed (400), not a 500
+    request_class = Request  # a multipart form's fields share one memory budget
+
     def create_global_jinja_loader(self) -> BaseLoader:
         """Template precedence: site templates (`<instance>/templates`) over plugin templates
         over core templates. Plugins add their folders to `plugin_template_loaders` later;

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
+from ..bodies import body_limit, max_upload_bytes
 from ..domain import SITE_PAGE_ID, Image, Page, SiteSettings, ValidationError, shown_page_photo
 from ..images import ImageError
 from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
-from .blueprint import bp
+from .blueprint import FORM_BODY_LIMIT, bp
 from .forms import (
     AboutPageForm,
     BrandingPageForm,
@@ -39,6 +40,7 @@ def pages():
 
 
 @bp.route("/pages/<page_id>", methods=["GET", "POST"])
+@body_limit(FORM_BODY_LIMIT, files=max_upload_bytes)  # page photos come with the form, straight to storage
 def edit_page(page_id: str):
     kind = _kind(page_id)
     page = services().store.get_pages([page_id])[page_id]

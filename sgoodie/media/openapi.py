@@ -157,6 +157,7 @@ def document() -> dict[str, Any]:
                         "401": _error("Not signed in."),
                         "404": _error("No such photo."),
                         "409": _error("The file has not arrived yet."),
+                        "413": _error("A request body larger than the endpoint accepts (64 KB)."),
                         "422": {
                             "description": "The stored file is not what was announced; the photo is marked failed.",
                             **_json("Photo"),
@@ -190,7 +191,9 @@ def document() -> dict[str, Any]:
                         "200": {
                             "description": "Handled (subscription confirmed, uploads completed, or ignored)."
                         },
+                        "400": _error("Not an SNS message: not JSON, or not one object of strings."),
                         "403": _error("Not a verified SNS message."),
+                        "413": _error("Larger than an SNS message can be (320 KB)."),
                     },
                 }
             },
@@ -215,6 +218,7 @@ def document() -> dict[str, Any]:
                     },
                     "responses": {
                         "204": {"description": "Stored."},
+                        "400": _error("No file was sent."),
                         "403": _error("Expired, forged or mismatched token."),
                         "413": _error("Larger than the limit."),
                     },

@@ -269,3 +269,16 @@ def test_a_bad_mail_setting_disables_the_plugin_with_its_reason(tmp_path):
     client = app.test_client()
     assert client.get("/").status_code == 200  # the site runs without it
     assert client.get("/contact").status_code == 404
+
+
+def test_an_oversized_inquiry_is_refused_before_it_is_read(app, client, monkeypatch):
+    """The plugin declares its body limit through the plugin API (`body_limit`)."""
+    from sgoodie.plugins.contact.views import MAX_BODY
+
+    response = _send(client, monkeypatch, message="x" * (MAX_BODY + 1))
+    assert response.status_code == 413 and "64 KB" in response.get_data(as_text=True)
+    assert _inquiries(app) == []
+    ten_mb = client.post(
+        "/contact", data=b"message=" + b"x" * 10_000_000, content_type="application/x-www-form-urlencoded"
+    )
+    assert ten_mb.status_code == 413
