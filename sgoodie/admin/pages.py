@@ -86,6 +86,9 @@ def edit_page(page_id: str):
             changes.rollback()
             flash(f"That photo could not be used: {exc}", "error")
             status = 400
+        except PhotoUnavailable:  # the field says why; nothing was saved
+            changes.rollback()
+            status = 400
         else:
             changes.commit()
             if lifecycle.queue_page_photos(stored):
@@ -123,6 +126,20 @@ def edit_page(page_id: str):
         pending=pending,
         confirm_form=ConfirmForm(),
     ), status
+
+
+class PhotoUnavailable(Exception):
+    """A portfolio photo picked in the form does not exist (any more) or is not ready; the error
+    is on the field that named it."""
+
+
+def _portfolio_photo(page_id: str, choice: str, alt: str, field) -> dict:
+    """The page's copy of the portfolio photo `photo:<id>` chosen in `field`."""
+    try:
+        return lifecycle.from_portfolio(page_id, choice.removeprefix("photo:"), alt)
+    except ValidationError as exc:
+        field.errors = [*field.errors, *exc.errors.values()]
+        raise PhotoUnavailable from None
 
 
 class ImageChanges:
@@ -264,7 +281,7 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
             new["previous"] = shown
             current = _without_previous(current)
     elif choice.startswith("photo:"):
-        new = changes.add(lifecycle.from_portfolio(page.id, choice[6:], alt))
+        new = changes.add(_portfolio_photo(page.id, choice, alt, field.choice))
     elif choice == "none":
         new = {}
     if new is not None:
@@ -319,9 +336,7 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
                 }
             )
     if form.gallery_add.data:
-        gallery.append(
-            changes.add(lifecycle.from_portfolio(page.id, form.gallery_add.data.removeprefix("photo:"), ""))
-        )
+        gallery.append(changes.add(_portfolio_photo(page.id, form.gallery_add.data, "", form.gallery_add)))
     for upload in form.gallery_upload.data or []:
         if getattr(upload, "filename", ""):
             gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))
