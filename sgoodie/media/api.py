@@ -27,12 +27,11 @@ from ..services import services
 from ..stores import NotFoundError
 from . import sns
 from .openapi import document
-from .uploads import UploadRefused, check_token, upload_form
+from .uploads import ORIGINAL_KEY, UploadRefused, check_token, claim_upload, release_upload, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
-ORIGINAL_KEY = re.compile(r"^projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+$")
 #: An SNS message is at most 256 KB; its HTTP body adds the JSON escaping of the message and the
 #: envelope (signature, certificate URL, ids).
 SNS_BODY_LIMIT = 320 * 1024
@@ -120,12 +119,17 @@ def upload_target():
     upload = request.files.get("file")
     if upload is None:
         raise UploadRefused("No file was sent.", 400)
+    claim_upload(grant)  # one upload per token, of a photo still uploading
     try:
         services().blobs.put_stream(grant["key"], upload.stream, max_bytes=grant["max"])
     except ValueError:
+        release_upload(grant)
         raise UploadRefused(
             f"The file is larger than the {grant['max'] // 1048576} MB allowed.", 413
         ) from None
+    except BaseException:
+        release_upload(grant)
+        raise
     return "", 204
 
 

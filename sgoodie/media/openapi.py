@@ -199,7 +199,8 @@ def document() -> dict[str, Any]:
             },
             "/api/media/upload": {
                 "post": {
-                    "summary": "Embedded default only: the upload target a granted upload points at (signed token; no session).",
+                    "summary": "Embedded default only: the upload target a granted upload points at (signed token, good "
+                    "for one upload of a photo still uploading; no session).",
                     "security": [],
                     "requestBody": {
                         "content": {
@@ -220,6 +221,10 @@ def document() -> dict[str, Any]:
                         "204": {"description": "Stored."},
                         "400": _error("No file was sent."),
                         "403": _error("Expired, forged or mismatched token."),
+                        "404": _error("The photo was deleted."),
+                        "409": _error(
+                            "The token was used: the photo is no longer uploading, or a file was sent to it already."
+                        ),
                         "413": _error("Larger than the limit."),
                     },
                 }
