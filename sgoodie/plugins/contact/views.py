@@ -50,6 +50,8 @@ MAX_FORM_AGE = 24 * 3600
 MAX_LINKS = 2
 RATE = RateWindow("plugin:contact:rate", limit=5, seconds=3600)
 LINK = re.compile(r"https?://|www\.", re.I)
+# Before the @: letters (any script), digits, . _ + - and '. After it: a domain (Email() checks it).
+PLAIN_ADDRESS = re.compile(r"[\w.+'-]+@[^\s@?&=%#/\\:;,<>\"]+")
 BUDGETS = {
     "under-1k": "Under 1,000",
     "1k-3k": "1,000 – 3,000",
@@ -81,6 +83,12 @@ class InquiryForm(Form):
             Length(max=254),
         ],
     )
+
+    def validate_email(self, field) -> None:
+        # RFC 5322 allows ? & = % # / in the part before the @; people's addresses do not use
+        # them, and in a reply link they would add recipients, a subject or a body.
+        if not field.errors and not PLAIN_ADDRESS.fullmatch((field.data or "").strip()):
+            raise ValidationError("Use a plain address, like name@example.com.")
 
     phone = StringField("Phone", validators=[Optional(), Length(max=40)], description="Optional")
     project_type = SelectField("What kind of shoot?", validators=[Optional()])
