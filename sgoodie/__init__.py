@@ -19,7 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     every plugin (the core features are plugins too), each declaring the CDN paths of its cache tags."""
     # Imported here, not at the top: `import sgoodie.domain` (scripts, the Celery worker's modules,
     # tests of pure code) should not load the web stack, boto3 and Celery with it.
-    from . import auth, cache, operations, plugin_loader, security, services, templating
+    from . import auth, bodies, cache, operations, plugin_loader, security, services, templating
     from .app import SgoodieFlask
     from .photos import build_job_queue
 
@@ -35,7 +35,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not (settings["DEV_MODE"] or app.testing or settings.get("TESTING")),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_BYTES"] + 1024 * 1024,
+        # Every request gets its endpoint's own limits (bodies.py); these are the defaults.
+        MAX_CONTENT_LENGTH=bodies.DEFAULT_LIMIT,
+        MAX_FORM_MEMORY_SIZE=bodies.DEFAULT_LIMIT,
+        MAX_FORM_PARTS=bodies.MAX_FORM_PARTS,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         PERMANENT_SESSION_LIFETIME=auth.SESSION_SECONDS,
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session, so long edits still save
@@ -49,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths
     )
     templating.init_app(app)
+    bodies.init_app(app)  # its hook runs first: every body is bounded before CSRF or a view reads it
     security.init_app(app)
     auth.init_app(app)
     plugin_loader.init_app(app, tag_paths)

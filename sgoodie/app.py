@@ -9,10 +9,15 @@ from urllib.parse import urlsplit
 from flask import Flask, has_request_context, request
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 
+from .bodies import JSONProvider, Request
+
 ONE_YEAR = 31_536_000
 
 
 class SgoodieFlask(Flask):
+    json_provider_class = JSONProvider  # too deeply nested JSON is malformed (400), not a 500
+    request_class = Request  # a multipart form's fields share one memory budget
+
     def site_origin(self) -> str:
         """The origin of every absolute link the app makes: `SGOODIE_SITE_URL` when set. Without
         it (local development) this request's own origin, which comes from the Host header the

@@ -47,6 +47,8 @@ from markupsafe import Markup
 
 from . import signals
 from .auth import admin_required, admins_only, private_response
+from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
+from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
@@ -76,10 +78,13 @@ SLOTS: dict[str, str] = {
 
 __all__ = [
     "API_VERSION",
+    "DEFAULT_BODY_LIMIT",
     "SLOTS",
     "AdminUser",
     "RateWindow",
     "admin_required",
+    "blueprint_body_limit",
+    "body_limit",
     "Image",
     "Markup",
     "MenuEntry",
@@ -96,6 +101,7 @@ __all__ = [
     "current_settings",
     "current_store",
     "external_url",
+    "max_upload_bytes",
     "page_meta",
     "purge_tags",
     "signals",

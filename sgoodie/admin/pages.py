@@ -8,13 +8,14 @@ import json
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
+from ..bodies import body_limit, max_upload_bytes
 from ..domain import SITE_PAGE_ID, Image, Page, SiteSettings, ValidationError, shown_page_photo
 from ..images import ImageError
 from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
-from .blueprint import bp
+from .blueprint import FORM_BODY_LIMIT, bp
 from .forms import (
     AboutPageForm,
     BrandingPageForm,
@@ -42,6 +43,7 @@ def pages():
 
 
 @bp.route("/pages/<page_id>", methods=["GET", "POST"])
+@body_limit(FORM_BODY_LIMIT, files=max_upload_bytes)  # page photos come with the form, straight to storage
 def edit_page(page_id: str):
     kind = _kind(page_id)
     page = services().store.get_pages([page_id])[page_id]
@@ -89,6 +91,9 @@ def edit_page(page_id: str):
         except ImageError as exc:
             changes.rollback()
             flash(f"That photo could not be used: {exc}", "error")
+            status = 400
+        except PhotoUnavailable:  # the field says why; nothing was saved
+            changes.rollback()
             status = 400
         except BaseException:
             changes.rollback()  # whatever went wrong, no stored file is left without its page
@@ -141,6 +146,20 @@ def edit_stamp(page: Page) -> str:
     }
     seen = [page.content, page.seo_title, page.seo_description, photos]
     return hashlib.sha256(json.dumps(seen, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+class PhotoUnavailable(Exception):
+    """A portfolio photo picked in the form does not exist (any more) or is not ready; the error
+    is on the field that named it."""
+
+
+def _portfolio_photo(page_id: str, choice: str, alt: str, field) -> dict:
+    """The page's copy of the portfolio photo `photo:<id>` chosen in `field`."""
+    try:
+        return lifecycle.from_portfolio(page_id, choice.removeprefix("photo:"), alt)
+    except ValidationError as exc:
+        field.errors = [*field.errors, *exc.errors.values()]
+        raise PhotoUnavailable from None
 
 
 class ImageChanges:
@@ -282,7 +301,7 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
             new["previous"] = shown
             current = None if shown is current else _without_previous(current)
     elif choice.startswith("photo:"):
-        new = changes.add(lifecycle.from_portfolio(page.id, choice[6:], alt))
+        new = changes.add(_portfolio_photo(page.id, choice, alt, field.choice))
     elif choice == "none":
         new = {}
     if new is not None:
@@ -335,9 +354,7 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
                 }
             )
     if form.gallery_add.data:
-        gallery.append(
-            changes.add(lifecycle.from_portfolio(page.id, form.gallery_add.data.removeprefix("photo:"), ""))
-        )
+        gallery.append(changes.add(_portfolio_photo(page.id, form.gallery_add.data, "", form.gallery_add)))
     for upload in form.gallery_upload.data or []:
         if getattr(upload, "filename", ""):
             gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))

@@ -9,6 +9,7 @@ Keys (docs/architecture.md, storage layout):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol, runtime_checkable
@@ -89,12 +90,17 @@ def page_variant_prefix(page_id: str, image_id: str) -> str:
     return f"pages/{page_id}/variants/{image_id}/"
 
 
+# `{projects|pages}/<id>/variants/<id>/<width>.<ext>`: ids are uuids or page ids (`work-travel`),
+# files a width and an extension. Nothing else (no dots in ids, no NUL, no spaces) is ever served.
+_PUBLIC_KEY = re.compile(
+    r"(?:projects|pages)/[A-Za-z0-9_-]{1,64}/variants/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,32}\.[a-z0-9]{1,8}"
+)
+
+
 def is_public_key(key: str) -> bool:
-    """Variants and page images may be served; originals stay private."""
-    parts = key.split("/")
-    if ".." in parts or key.startswith("/"):
-        return False
-    return len(parts) == 5 and parts[0] in ("projects", "pages") and parts[2] == "variants"
+    """Variants and page images may be served; originals stay private. A key from a URL is
+    checked against the shape of the keys we write before it reaches storage."""
+    return bool(_PUBLIC_KEY.fullmatch(key))
 
 
 def content_type_for(key: str) -> str:

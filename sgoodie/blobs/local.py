@@ -21,6 +21,8 @@ from itsdangerous import SignatureExpired, URLSafeSerializer
 
 from . import BlobInfo, BlobNotFoundError, content_type_for
 
+NAME_MAX = 255  # bytes in one file or folder name (ext4, APFS, tmpfs)
+
 
 class UploadSigner:
     """Grants to store one file: this key, this type, at most this many bytes, until a deadline.
@@ -67,7 +69,10 @@ class LocalBlobStore:
         )
 
     def path(self, key: str) -> Path:
-        """The file for `key`, refusing anything that would escape the media folder."""
+        """The file for `key`, refusing anything that would escape the media folder or that no
+        file can be named (a NUL byte, a name longer than the filesystem allows): no such blob."""
+        if "\x00" in key or any(len(part.encode()) > NAME_MAX for part in key.split("/")):
+            raise BlobNotFoundError(key)
         path = (self.root / key).resolve()
         if self.root not in path.parents:
             raise BlobNotFoundError(key)
@@ -117,20 +122,20 @@ class LocalBlobStore:
     def get(self, key: str) -> bytes:
         try:
             return self.path(key).read_bytes()
-        except (FileNotFoundError, IsADirectoryError):
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise BlobNotFoundError(key) from None
 
     def open(self, key: str) -> BinaryIO:
         try:
             return self.path(key).open("rb")
-        except (FileNotFoundError, IsADirectoryError):
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise BlobNotFoundError(key) from None
 
     def head(self, key: str) -> BlobInfo | None:
         try:
             path = self.path(key)
             size = path.stat().st_size
-        except (FileNotFoundError, BlobNotFoundError):
+        except (FileNotFoundError, NotADirectoryError, BlobNotFoundError):
             return None
         if not path.is_file():
             return None

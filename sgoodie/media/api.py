@@ -8,7 +8,6 @@ expiring token, like an S3 presigned POST). The contract is in openapi.py.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -19,6 +18,7 @@ from flask import Blueprint, jsonify, request
 from .. import photos
 from ..auth import admins_only
 from ..blobs import public_url
+from ..bodies import body_limit, loads, max_upload_bytes
 from ..domain import Photo
 from ..http_errors import error_body, json_error
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
@@ -27,12 +27,20 @@ from ..services import services
 from ..stores import NotFoundError
 from . import sns
 from .openapi import document
-from .uploads import UploadRefused, check_token, upload_form
+from .uploads import ORIGINAL_KEY, UploadRefused, check_token, claim_upload, release_upload, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
-ORIGINAL_KEY = re.compile(r"^projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+$")
+#: An SNS message is at most 256 KB; its HTTP body adds the JSON escaping of the message and the
+#: envelope (signature, certificate URL, ids).
+SNS_BODY_LIMIT = 320 * 1024
+#: An SNS envelope is one JSON object of about a dozen strings.
+SNS_ENVELOPE_STRINGS = 64
+_JSON_STRUCTURE = re.compile(r'["\[{]')
+_JSON_STRING_REST = re.compile(r'(?:[^"\\]|\\.)*+"', re.S)
+#: The upload target's form fields besides the file: the signed token and the type.
+UPLOAD_FIELDS_LIMIT = 4 * 1024
 # The S3 event callback and the embedded default's upload target carry their own proof.
 admins_only(bp, open_endpoints={"media_api.s3_events", "media_api.openapi", "media_api.upload_target"})
 
@@ -103,6 +111,7 @@ def create_upload():
 # -- 2. the embedded default's upload target (S3 on AWS) -----------------------------------------
 @bp.post("/upload")
 @csrf.exempt
+@body_limit(UPLOAD_FIELDS_LIMIT, files=max_upload_bytes)
 def upload_target():
     grant = check_token(request.form.get("token", ""))
     if request.form.get("Content-Type") != grant["type"]:
@@ -110,13 +119,17 @@ def upload_target():
     upload = request.files.get("file")
     if upload is None:
         raise UploadRefused("No file was sent.", 400)
-    blobs = services().blobs
+    claim_upload(grant)  # one upload per token, of a photo still uploading
     try:
-        blobs.put_stream(grant["key"], upload.stream, max_bytes=grant["max"])
+        services().blobs.put_stream(grant["key"], upload.stream, max_bytes=grant["max"])
     except ValueError:
+        release_upload(grant)
         raise UploadRefused(
             f"The file is larger than the {grant['max'] // 1048576} MB allowed.", 413
         ) from None
+    except BaseException:
+        release_upload(grant)
+        raise
     return "", 204
 
 
@@ -155,14 +168,18 @@ def get_photo(photo_id: str):
 # -- S3 event notifications through SNS ----------------------------------------------------------
 @bp.post("/s3-events")
 @csrf.exempt
+@body_limit(SNS_BODY_LIMIT)
 def s3_events():
     """Refusals are 403 (not from our topic, unverified, stale, replayed) or 400 (malformed):
     never a 500 a stranger can cause. SNS does not retry a 4xx, and has nothing to retry then."""
     records = services().store.records
+    text = request.get_data(as_text=True) or "{}"
+    if not _flat_object(text):
+        return json_error("bad_request", "The body is not an SNS message (one JSON object of strings).", 400)
     try:
-        message = json.loads(request.get_data(as_text=True) or "{}")
+        message = loads(text)
     except ValueError:
-        message = None
+        return json_error("bad_request", "The body is not JSON.", 400)
     try:
         sns.authenticate(message, topic_arn=services().config["SNS_TOPIC_ARN"], records=records)
     except sns.InvalidMessage as exc:
@@ -196,8 +213,8 @@ def _handle_sns_message(message: dict[str, Any]):
     if kind != "Notification":
         return jsonify(ignored=kind)
     try:
-        body = json.loads(message.get("Message") or "{}")
-    except ValueError:
+        body = loads(message.get("Message") or "{}")
+    except (TypeError, ValueError):
         body = None
     records = body.get("Records") if isinstance(body, dict) else None
     if not isinstance(records, list):
@@ -212,6 +229,25 @@ def _handle_sns_message(message: dict[str, Any]):
             complete(photo)
             handled += 1
     return jsonify(handled=handled)
+
+
+def _flat_object(text: str) -> bool:
+    """Whether `text` can be an SNS envelope: at most one object or array and at most
+    SNS_ENVELOPE_STRINGS strings. Checked before parsing, which would otherwise build whatever
+    an anonymous body describes (320 KB of `[{},{},…]` is a hundred thousand dicts)."""
+    containers = strings = 0
+    position = 0
+    while found := _JSON_STRUCTURE.search(text, position):
+        if found.group() == '"':
+            end = _JSON_STRING_REST.match(text, found.end())
+            if end is None:
+                return False  # a string that never ends: not JSON either
+            strings, position = strings + 1, end.end()
+        else:
+            containers, position = containers + 1, found.end()
+        if containers > 1 or strings > SNS_ENVELOPE_STRINGS:
+            return False
+    return True
 
 
 @bp.get("/openapi.json")

@@ -157,6 +157,7 @@ def document() -> dict[str, Any]:
                         "401": _error("Not signed in."),
                         "404": _error("No such photo."),
                         "409": _error("The file has not arrived yet."),
+                        "413": _error("A request body larger than the endpoint accepts (64 KB)."),
                         "422": {
                             "description": "The stored file is not what was announced; the photo is marked failed.",
                             **_json("Photo"),
@@ -191,17 +192,20 @@ def document() -> dict[str, Any]:
                             "description": "Handled (subscription confirmed, uploads completed, or ignored)."
                         },
                         "400": _error(
-                            "Malformed: no Timestamp or MessageId, no S3 event records, or the subscription could not be confirmed."
+                            "Malformed: not one JSON object of strings, no Timestamp or MessageId, no S3 event "
+                            "records, or the subscription could not be confirmed."
                         ),
                         "403": _error(
                             "Not a verified SNS message from the configured topic, older than an hour, or already received."
                         ),
+                        "413": _error("Larger than an SNS message can be (320 KB)."),
                     },
                 }
             },
             "/api/media/upload": {
                 "post": {
-                    "summary": "Embedded default only: the upload target a granted upload points at (signed token; no session).",
+                    "summary": "Embedded default only: the upload target a granted upload points at (signed token, good "
+                    "for one upload of a photo still uploading; no session).",
                     "security": [],
                     "requestBody": {
                         "content": {
@@ -220,7 +224,12 @@ def document() -> dict[str, Any]:
                     },
                     "responses": {
                         "204": {"description": "Stored."},
+                        "400": _error("No file was sent."),
                         "403": _error("Expired, forged or mismatched token."),
+                        "404": _error("The photo was deleted."),
+                        "409": _error(
+                            "The token was used: the photo is no longer uploading, or a file was sent to it already."
+                        ),
                         "413": _error("Larger than the limit."),
                     },
                 }

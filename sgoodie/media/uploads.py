@@ -1,9 +1,15 @@
 """Where the browser sends a file: the blob store's presigned POST. On S3 that is the bucket; on
 the embedded default it is the app's own upload endpoint with the same shape (a URL and form
-fields, the token signed and expiring), so the admin's uploader is the same code on both backends."""
+fields, the token signed and expiring), so the admin's uploader is the same code on both backends.
+
+A token is good for one upload of a photo that is still `uploading`: once the file is stored (or
+the photo was checked, failed or deleted), the same token is refused, so nobody can replace an
+original after `complete` checked it. The first upload claims the key in the records store (an
+atomic increment, on both backends); a second one finds the claim taken."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -11,8 +17,12 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired
 
 from ..blobs.local import UploadSigner
+from ..services import services
 
 UPLOAD_SECONDS = 15 * 60
+ORIGINAL_KEY = re.compile(r"^projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+$")
+#: Records collection of keys an upload was sent to (expires with the grant).
+CLAIMS = "upload-claims"
 
 
 class UploadRefused(Exception):
@@ -39,3 +49,23 @@ def check_token(token: str) -> dict[str, Any]:
         raise UploadRefused("This upload link has expired. Add the photo again.", 403) from None
     except BadSignature:
         raise UploadRefused("This upload link is not valid.", 403) from None
+
+
+def claim_upload(grant: dict[str, Any]) -> None:
+    """Take the grant's one upload: its photo must exist, still be `uploading` with this key,
+    and no upload may have been sent to the key before. Raises UploadRefused."""
+    key = grant["key"]
+    match = ORIGINAL_KEY.match(key)
+    photo = services().store.get_photo(match["photo_id"]) if match else None
+    if photo is None or photo.original_key != key:
+        raise UploadRefused("This photo was deleted. Add it again.", 404)
+    if photo.status != "uploading" or services().blobs.head(key) is not None:
+        raise UploadRefused("This photo was already uploaded. Add it again to send another file.", 409)
+    taken = services().store.records.increment(CLAIMS, key, "uploads", expires_at=int(grant["expires"]) + 60)
+    if taken > 1:
+        raise UploadRefused("This photo is already being uploaded. Add it again to send another file.", 409)
+
+
+def release_upload(grant: dict[str, Any]) -> None:
+    """An upload that stored nothing (refused as too large, or cut off) gives its claim back."""
+    services().store.records.delete(CLAIMS, grant["key"])

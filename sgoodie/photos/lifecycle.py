@@ -473,10 +473,16 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
     prefix = page_variant_prefix(page_id, image_id)
     blobs = services().blobs
     copied = []
-    for variant in photo.variants:
-        key = prefix + variant.key.rsplit("/", 1)[-1]
-        blobs.put(key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE)
-        copied.append(type(variant)(variant.width, variant.height, variant.format, key, variant.bytes))
+    try:
+        for variant in photo.variants:
+            key = prefix + variant.key.rsplit("/", 1)[-1]
+            blobs.put(
+                key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE
+            )
+            copied.append(type(variant)(variant.width, variant.height, variant.format, key, variant.bytes))
+    except BlobNotFoundError:
+        blobs.delete_prefix(prefix)
+        raise ValidationError({"photo": "That photo's files are missing; choose another one."}) from None
     image = Image(
         photo.width,
         photo.height,

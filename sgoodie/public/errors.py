@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..bodies import too_large_message
 from ..http_errors import json_error
 from ..meta import Meta
 from ..plugin_loader import registry
@@ -15,7 +16,7 @@ TITLES = {
     403: "Not allowed",
     404: "Page not found",
     405: "Not allowed",
-    413: "That file is too large",
+    413: "That request is too large",
     429: "Too many requests",
     500: "Something went wrong",
 }
@@ -28,10 +29,12 @@ def wants_json() -> bool:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if wants_json():
-            code = (error.name or "error").lower().replace(" ", "_")
-            return json_error(code, error.description, error.code)
         code = error.code or 500
+        # A body over its endpoint's limit, refused at once or while it streamed: say which limit.
+        description = too_large_message() if code == 413 else error.description
+        if wants_json():
+            name = "too_large" if code == 413 else (error.name or "error").lower().replace(" ", "_")
+            return json_error(name, description, code)
         if code == 404 and request.method in ("GET", "HEAD"):
             answer = registry(app).answer_not_found(app, request.path)
             if answer is not None:
@@ -39,7 +42,7 @@ def register(app: Flask) -> None:
         if code >= 500:
             return _page(500), code
         if code in TITLES:
-            return _page(code, error.description), code
+            return _page(code, description), code
         return error
 
     @app.errorhandler(Exception)

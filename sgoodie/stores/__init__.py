@@ -10,6 +10,9 @@ Rules every implementation keeps:
 - Slugs are unique across projects; a changed slug keeps redirecting (`project_id_for_old_slug`).
 - Lists come back in display order; reorders are one atomic write.
 - Public reads never scan a table.
+- A lookup by a key no record can have (empty, longer than `MAX_KEY_BYTES`, not valid Unicode:
+  ids and slugs arrive from URLs and forms) finds nothing; it never reaches DynamoDB, which would
+  refuse it with an error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..domain import AdminUser, Page, Photo, Project
+
+#: The longest key value taken (DynamoDB: 1024 bytes in a sort key, 2048 in a partition key).
+MAX_KEY_BYTES = 1024
+
+
+def is_possible_key(value: object) -> bool:
+    """Whether a record could have this key: a non-empty string of at most MAX_KEY_BYTES UTF-8."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        return len(value.encode("utf-8")) <= MAX_KEY_BYTES
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
 
 
 class StoreError(Exception):

@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 
 from ..config import table_name
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError, StoreError
+from . import ConflictError, NotFoundError, StaleVersionError, StoreError, is_possible_key
 from .dynamodb_schema import (
     LISTED_ATTRIBUTE,
     LISTED_VALUE,
@@ -159,6 +159,8 @@ class DynamoContentStore:
         return project
 
     def _get_project_item(self, project_id: str) -> dict[str, Any] | None:
+        if not is_possible_key(project_id):
+            return None
         return self.client.get_item(
             TableName=self.names["projects"], Key={"project_id": S(project_id)}, ConsistentRead=True
         ).get("Item")
@@ -227,6 +229,8 @@ class DynamoContentStore:
         return self._load_project(self._get_project_item(project_id))
 
     def project_by_slug(self, slug: str) -> Project | None:
+        if not is_possible_key(slug):
+            return None
         items = list(
             self._query(
                 TableName=self.names["projects"],
@@ -266,7 +270,9 @@ class DynamoContentStore:
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
             return []
-        unique = list(dict.fromkeys(project_ids))
+        unique = [i for i in dict.fromkeys(project_ids) if is_possible_key(i)]
+        if not unique:
+            return []
         found = {
             p.id: p
             for p in map(
@@ -401,6 +407,8 @@ class DynamoContentStore:
 
     def _photo_item_by_id(self, photo_id: str) -> dict[str, Any] | None:
         """The index gives the photo's key; the read itself is consistent."""
+        if not is_possible_key(photo_id):
+            return None
         for _ in range(3):
             keys = list(
                 self._query(
@@ -423,9 +431,11 @@ class DynamoContentStore:
         return None
 
     def add_photo(self, photo: Photo) -> Photo:
+        missing = NotFoundError(f"project {photo.project_id} does not exist")
+        if not is_possible_key(photo.project_id):
+            raise missing
         orders = [p.order for p in self.photos_for_project(photo.project_id)]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
-        missing = NotFoundError(f"project {photo.project_id} does not exist")
         self._transact(
             [
                 {
@@ -452,6 +462,8 @@ class DynamoContentStore:
         return self._load_photo(self._photo_item_by_id(photo_id))
 
     def photos_for_project(self, project_id: str) -> list[Photo]:
+        if not is_possible_key(project_id):
+            return []
         items = self._query(
             TableName=self.names["photos"],
             KeyConditionExpression="project_id = :p",
@@ -650,6 +662,8 @@ class DynamoContentStore:
         return stored
 
     def get_admin(self, admin_id: str) -> AdminUser | None:
+        if not is_possible_key(admin_id):
+            return None
         item = self.client.get_item(
             TableName=self.names["admins"], Key={"user_id": S(admin_id)}, ConsistentRead=True
         ).get("Item")
@@ -726,6 +740,8 @@ class DynamoRecordStore:
         return {"collection": S(collection), "record_key": S(key)}
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
+        if not is_possible_key(key):
+            return None
         item = self._store.client.get_item(
             TableName=self._table, Key=self._key(collection, key), ConsistentRead=True
         ).get("Item")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError
+from . import ConflictError, NotFoundError, StaleVersionError, is_possible_key
 from .ordering import next_order, plan_reorder
 
 SCHEMA = """
@@ -129,14 +129,20 @@ class SQLiteContentStore:
         return stored
 
     def get_project(self, project_id: str) -> Project | None:
+        if not is_possible_key(project_id):
+            return None
         row = self.connection().execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
         return _load(Project, row)
 
     def project_by_slug(self, slug: str) -> Project | None:
+        if not is_possible_key(slug):
+            return None
         row = self.connection().execute("SELECT data FROM projects WHERE slug = ?", (slug,)).fetchone()
         return _load(Project, row)
 
     def project_id_for_old_slug(self, slug: str) -> str | None:
+        if not is_possible_key(slug):
+            return None
         row = self.connection().execute("SELECT project_id FROM old_slugs WHERE slug = ?", (slug,)).fetchone()
         return row[0] if row else None
 
@@ -155,12 +161,11 @@ class SQLiteContentStore:
         return [_load(Project, row) for row in rows]
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
-        if not project_ids:
+        possible = [i for i in project_ids if is_possible_key(i)]
+        if not possible:
             return []
-        marks = ",".join("?" * len(project_ids))
-        rows = self.connection().execute(
-            f"SELECT id, data FROM projects WHERE id IN ({marks})", list(project_ids)
-        )
+        marks = ",".join("?" * len(possible))
+        rows = self.connection().execute(f"SELECT id, data FROM projects WHERE id IN ({marks})", possible)
         found = {row["id"]: _load(Project, row) for row in rows}
         return [found[pid] for pid in project_ids if pid in found]
 
@@ -233,6 +238,8 @@ class SQLiteContentStore:
 
     # -- photos ----------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:
+        if not is_possible_key(photo.project_id):
+            raise NotFoundError(f"project {photo.project_id!r} does not exist")
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM projects WHERE id = ?", (photo.project_id,)).fetchone() is None:
                 raise NotFoundError(f"project {photo.project_id} does not exist")
@@ -256,10 +263,14 @@ class SQLiteContentStore:
         return stored
 
     def get_photo(self, photo_id: str) -> Photo | None:
+        if not is_possible_key(photo_id):
+            return None
         row = self.connection().execute("SELECT data FROM photos WHERE id = ?", (photo_id,)).fetchone()
         return _load(Photo, row)
 
     def photos_for_project(self, project_id: str) -> list[Photo]:
+        if not is_possible_key(project_id):
+            return []
         rows = self.connection().execute(
             "SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,)
         )
@@ -355,6 +366,8 @@ class SQLiteContentStore:
         return stored
 
     def get_admin(self, admin_id: str) -> AdminUser | None:
+        if not is_possible_key(admin_id):
+            return None
         return _load(
             AdminUser,
             self.connection().execute("SELECT data FROM admins WHERE id = ?", (admin_id,)).fetchone(),
@@ -452,6 +465,8 @@ class SQLiteRecordStore:
         )
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
+        if not is_possible_key(key):
+            return None
         row = (
             self._store.connection()
             .execute(

@@ -272,3 +272,45 @@ def test_saving_text_queues_no_job_again(app, client, admin, held_jobs):
     assert len(queued) == 1
     admin.post("/admin/pages/home", dict(HOME, version=_version(client, "/admin/pages/home")))
     assert len(queued) == 1  # the hero waits for the job already queued
+
+
+def test_a_portfolio_photo_that_cannot_be_used_is_a_form_error(app, client, admin, portfolio):
+    """Photo ids come from the form: an unknown one, an empty one, or one whose files are gone
+    is a field error (400, nothing saved), never a server error."""
+    project = portfolio.project("Loft", photos=1)  # records only: its files are not in storage
+    with app.app_context():
+        [missing_files] = services().store.photos_for_project(project.id)
+    about = {
+        "heading": "About",
+        "bio": "Not saved",
+        "seo_title": "",
+        "seo_description": "",
+        "portrait-alt": "",
+    }
+    branding = {
+        "heading": "Branding",
+        "intro": "Not saved",
+        "offer": "",
+        "seo_title": "",
+        "seo_description": "",
+    }
+    cases = [
+        ("about", dict(about, **{"portrait-choice": "photo:nope"}), "not available any more"),
+        ("about", dict(about, **{"portrait-choice": "photo:"}), "not available any more"),
+        ("about", dict(about, **{"portrait-choice": f"photo:{missing_files.id}"}), "files are missing"),
+        ("personal-branding", dict(branding, gallery_add="photo:nope"), "not available any more"),
+        ("personal-branding", dict(branding, gallery_add="nope"), "not available any more"),
+        ("personal-branding", dict(branding, gallery_add=f"photo:{missing_files.id}"), "files are missing"),
+    ]
+    for page_id, form, words in cases:
+        url = f"/admin/pages/{page_id}"
+        response = admin.post(url, dict(form, version=_version(client, url)))
+        assert response.status_code == 400, (form, response.status_code)
+        assert words in response.get_data(as_text=True), form
+    with app.app_context():
+        pages = services().store.get_pages(["about", "personal-branding"])
+        assert "Not saved" not in (
+            pages["about"].content.get("bio"),
+            pages["personal-branding"].content.get("intro"),
+        )
+        assert services().blobs.list_keys("pages/") == []

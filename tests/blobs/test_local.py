@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from itsdangerous import BadSignature, SignatureExpired
 
+from sgoodie.blobs import BlobNotFoundError
 from sgoodie.blobs.local import LocalBlobStore, UploadSigner
 
 
@@ -42,3 +43,15 @@ def test_a_store_without_an_upload_endpoint_says_so(tmp_path):
         LocalBlobStore(tmp_path).presigned_post(
             "projects/p/original/x.jpg", content_type="image/jpeg", max_bytes=10
         )
+
+
+def test_a_key_no_file_can_be_named_is_no_such_blob(blobs):
+    for key in ("projects/a/variants/b/\x00.jpg", "projects/a/variants/b/" + "x" * 300 + ".jpg"):
+        assert blobs.head(key) is None
+        with pytest.raises(BlobNotFoundError):
+            blobs.get(key)
+        with pytest.raises(BlobNotFoundError):
+            blobs.open(key)
+        blobs.delete_many([key])  # nothing to delete: no error either
+    blobs.put("projects/a/original/b.jpg", b"jpeg", content_type="image/jpeg")
+    assert blobs.head("projects/a/original/b.jpg/320.jpg") is None  # a file used as a folder

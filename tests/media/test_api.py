@@ -263,3 +263,33 @@ def test_failed_photos_can_be_retried_from_the_admin(app, client, admin, project
         )
     assert admin.post(f"/admin/photos/{body['photo_id']}/retry").status_code == 302
     assert _wait_ready(client, body["photo_id"])["status"] == "ready"
+
+
+def test_an_upload_token_is_good_for_one_upload_of_a_photo_still_uploading(app, client, admin, project, jpeg):
+    """Like a presigned POST, the token is valid for 15 minutes; unlike one, only for the first
+    upload of a photo still `uploading`: a re-post cannot replace an original `complete` checked."""
+    data = jpeg()
+    grant = _ask(admin, project, data).get_json()
+    assert _send(client, grant, data).status_code == 204
+    twice = _send(client, grant, jpeg(size=(640, 480)))
+    assert twice.status_code == 409 and twice.get_json()["error"]["code"] == "upload_refused"
+    completed = client.post(
+        f"/api/media/uploads/{grant['photo_id']}/complete",
+        headers={"X-CSRFToken": admin.csrf_token("/admin/")},
+    )
+    assert completed.status_code == 202
+    assert _wait_ready(client, grant["photo_id"])["status"] == "ready"
+    assert _send(client, grant, b"GIF89a not a photo at all").status_code == 409
+    with app.app_context():
+        key = services().store.get_photo(grant["photo_id"]).original_key
+        assert services().blobs.get(key) == data  # the original that was checked, untouched
+
+    deleted = _ask(admin, project, data).get_json()
+    assert admin.post(f"/admin/photos/{deleted['photo_id']}/delete").status_code == 302
+    assert _send(client, deleted, data).status_code == 404
+
+    app.config["MAX_UPLOAD_BYTES"] = 1000
+    small = _ask(admin, project, b"x" * 900, size=900).get_json()
+    refused = _send(client, small, data)  # past the grant's size while stored: the claim is given back
+    assert refused.status_code == 413 and refused.get_json()["error"]["code"] == "upload_refused"
+    assert _send(client, small, b"x" * 900).status_code == 204

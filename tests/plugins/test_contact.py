@@ -299,3 +299,79 @@ def test_a_bad_mail_setting_disables_the_plugin_with_its_reason(tmp_path):
     client = app.test_client()
     assert client.get("/").status_code == 200  # the site runs without it
     assert client.get("/contact").status_code == 404
+
+
+def test_an_oversized_inquiry_is_refused_before_it_is_read(app, client, monkeypatch):
+    """The plugin declares its body limit through the plugin API (`body_limit`)."""
+    from sgoodie.plugins.contact.views import MAX_BODY
+
+    response = _send(client, monkeypatch, message="x" * (MAX_BODY + 1))
+    assert response.status_code == 413 and "64 KB" in response.get_data(as_text=True)
+    assert _inquiries(app) == []
+    ten_mb = client.post(
+        "/contact", data=b"message=" + b"x" * 10_000_000, content_type="application/x-www-form-urlencoded"
+    )
+    assert ten_mb.status_code == 413
+
+
+def test_an_address_that_would_add_recipients_to_a_reply_is_refused(app, client, monkeypatch):
+    for address in (
+        "x?cc=attacker%40evil.example&body=hi@example.com",
+        "a&b=c@example.com",
+        "a#b@example.com",
+    ):
+        response = _send(client, monkeypatch, email=address)
+        assert response.status_code == 422, address
+        assert "Use a plain address" in response.get_data(as_text=True)
+    assert _send(client, monkeypatch, email="o'brien+shoots@example.co.uk").status_code == 303
+    assert _inquiries(app)[0]["email"] == "o'brien+shoots@example.co.uk"
+
+
+def test_the_reply_link_goes_to_the_sender_alone(app, admin):
+    """An inquiry stored before addresses were checked this closely still gets a link to exactly
+    its one (odd) address: no `?cc=`, no `&body=` of the sender's making."""
+    odd = "x?cc=attacker%40evil.example&body=Hello@example.com"
+    with app.app_context():
+        services().store.records.put(
+            "plugin:contact:inquiries",
+            "2026-01-01T00:00:00+00:00#abc",
+            {
+                "id": "abc",
+                "received_at": "2026-01-01T00:00:00+00:00",
+                "status": "new",
+                "name": "Eve",
+                "email": odd,
+                "message": "Hello there, about a shoot.",
+            },
+        )
+    html = admin.client.get("/admin/inquiries/abc").get_data(as_text=True)
+    hrefs = re.findall(r'href="(mailto:[^"]*)"', html)
+    encoded = "mailto:x%3Fcc%3Dattacker%2540evil.example%26body%3DHello@example.com"
+    assert hrefs == [encoded + "?subject=Re%3A%20your%20inquiry%20to%20S.Goodie%20Photography", encoded]
+
+
+def test_a_line_break_in_the_name_still_sends_the_notification_on_one_line(
+    portfolio_factory, tmp_path, smtp_server, monkeypatch
+):
+    from sgoodie import create_app
+
+    controller, received = smtp_server
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+            "CONTACT_FROM": "site@sgoodie.example",
+        }
+    )
+    with app.app_context():
+        services().store.init_schema()
+    _set_contact_email(app)
+    client = app.test_client()
+    assert _send(client, monkeypatch, name="Eve\r\nBcc: everyone@evil.example\nX").status_code == 303
+    assert _wait_for(lambda: received), "no mail arrived"
+    mail = received[0]
+    assert mail["Subject"] == "New inquiry from Eve Bcc: everyone@evil.example X (Interiors)"
+    assert mail["Bcc"] is None and mail["To"] == "hello@sgoodie.example"
+    assert "Name: Eve Bcc: everyone@evil.example X\r\nE-mail: ada@example.com" in mail.get_payload()

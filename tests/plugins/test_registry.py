@@ -222,3 +222,41 @@ def test_not_found_handlers_answer_in_turn_and_their_failures_are_isolated(tmp_p
     assert "plugin lost: not-found handler failed" in caplog.text
     for module in [m for m in sys.modules if m.startswith(("sneaky_plugin", "lost_plugin"))]:
         del sys.modules[module]
+
+
+LIMITED = """
+from flask import Blueprint, request
+from sgoodie.plugin_api import DEFAULT_BODY_LIMIT, Plugin, blueprint_body_limit, body_limit, csrf_exempt
+
+plugin = Plugin("limited", version="1.0")
+bp = plugin.add_blueprint(blueprint_body_limit(Blueprint("limited", __name__, url_prefix="/limited"), 2048))
+
+@bp.post("/notes")
+@csrf_exempt
+def notes():
+    return {"size": len(request.get_data())}
+
+@bp.post("/tiny")
+@csrf_exempt
+@body_limit(100)
+def tiny():
+    return {"size": len(request.get_data())}
+
+@bp.post("/default")
+@csrf_exempt
+@body_limit(DEFAULT_BODY_LIMIT)
+def default():
+    return {"size": len(request.get_data())}
+"""
+
+
+def test_a_plugin_declares_body_limits_through_the_plugin_api(tmp_path, plugin_packages):
+    plugin_packages("limited_plugin", LIMITED)
+    client = _app(tmp_path).test_client()
+    assert client.post("/limited/notes", data=b"x" * 2048).get_json() == {"size": 2048}
+    assert client.post("/limited/notes", data=b"x" * 2049).status_code == 413  # the blueprint's limit
+    assert client.post("/limited/tiny", data=b"x" * 100).get_json() == {"size": 100}
+    assert client.post("/limited/tiny", data=b"x" * 101).status_code == 413  # the view's own
+    assert client.post("/limited/default", data=b"x" * 65536).get_json() == {"size": 65536}
+    assert client.post("/limited/default", data=b"x" * 65537).status_code == 413
+    del sys.modules["limited_plugin"]

@@ -19,6 +19,26 @@ def _aws_config(tmp_path):
     return config
 
 
+def _key_values(params: dict):
+    """The key attribute values a DynamoDB call names (items it reads, writes or queries)."""
+    keys = [params.get("Key") or {}]
+    keys += [key for table in params.get("RequestItems", {}).values() for key in table.get("Keys", [])]
+    keys += [op.get("Key") or {} for item in params.get("TransactItems", []) for op in item.values()]
+    values = [value for key in keys for value in key.values()]
+    if "KeyConditionExpression" in params:
+        values += list(params.get("ExpressionAttributeValues", {}).values())
+    return values
+
+
+def _refuse_bad_keys(params, model, **kwargs):
+    """What DynamoDB does and moto does not: refuse an empty key value, or one over 2048 bytes
+    (a partition key's limit; a sort key's is 1024), with a ValidationException."""
+    for value in _key_values(params):
+        text = value.get("S") if isinstance(value, dict) else None
+        if text is not None and (not text or len(text.encode("utf-8", "surrogatepass")) > 2048):
+            raise AssertionError(f"DynamoDB would refuse {model.name} with the key value {text[:40]!r}…")
+
+
 @pytest.fixture
 def aws_credentials(monkeypatch):
     for name, value in {
@@ -64,5 +84,6 @@ def content_store(request, tmp_path, aws_credentials, writes):
                 writes.append(model.name)
 
         store.client.meta.events.register("before-call.dynamodb.*", watch)
+        store.client.meta.events.register("before-parameter-build.dynamodb.*", _refuse_bad_keys)
         yield store
         assert "Scan" not in calls

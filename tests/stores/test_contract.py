@@ -241,6 +241,25 @@ def test_adding_a_photo_to_a_missing_project_fails(content_store):
         content_store.add_photo(Photo(project_id="missing"))
 
 
+def test_a_lookup_by_a_key_no_record_can_have_finds_nothing(content_store):
+    """Ids and slugs come from URLs and forms: one that no record can have (empty, longer than
+    DynamoDB takes, not Unicode) finds nothing, like any unknown id, and never reaches DynamoDB,
+    which would refuse it with an error."""
+    project = _project(content_store, "Real")
+    for key in ("", "x" * 3000, "\ud800"):
+        assert content_store.get_project(key) is None
+        assert content_store.project_by_slug(key) is None
+        assert content_store.project_id_for_old_slug(key) is None
+        assert [p.id for p in content_store.projects_by_ids([key, project.id])] == [project.id]
+        assert content_store.projects_by_ids([key]) == []
+        assert content_store.get_photo(key) is None
+        assert content_store.photos_for_project(key) == []
+        assert content_store.get_admin(key) is None
+        assert content_store.records.get("sessions", key) is None
+        with pytest.raises(NotFoundError):
+            content_store.add_photo(Photo(project_id=key))
+
+
 # -- pages and admins -------------------------------------------------------------------------------
 def test_pages_round_trip_and_refuse_stale_saves(content_store):
     pages = content_store.get_pages(["home", "about"])

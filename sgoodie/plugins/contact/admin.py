@@ -7,10 +7,12 @@ import csv
 import io
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ...plugin_api import current_settings
 from . import plugin
 from .views import inquiries, inquiry_key
 
@@ -61,7 +63,21 @@ def inquiry(inquiry_id: str):
     if item["status"] == "new":
         item["status"] = "read"
         inquiries().put(inquiry_key(item), item)
-    return render_template("contact/admin_detail.html", item=item)
+    subject = f"Re: your inquiry to {current_settings().business_name}"
+    return render_template(
+        "contact/admin_detail.html",
+        item=item,
+        mail_href=mailto(item["email"]),
+        reply_href=mailto(item["email"], subject=subject),
+    )
+
+
+def mailto(address: str, *, subject: str = "") -> str:
+    """A `mailto:` link to exactly this one address (RFC 6068): the address is percent-encoded
+    but for its @, so a `?`, `&` or `%` typed into it by a visitor adds no recipient, subject or
+    body of its own."""
+    href = "mailto:" + quote(address, safe="@")
+    return href + ("?subject=" + quote(subject, safe="") if subject else "")
 
 
 @bp.post("/<inquiry_id>/status")

@@ -5,6 +5,7 @@ the visitor's request never waits for a mail server, and a failure is logged, ne
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import threading
@@ -16,6 +17,15 @@ from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("sgoodie.plugins.contact")
 SMTP_SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+# Line breaks and other control characters: a header value with them is refused by the email
+# package (the notification would be lost) or, worse, would start a header of its own.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(value: object) -> str:
+    """A visitor's text made fit for a header or a one-line field: control characters (CR, LF,
+    tabs) become one space."""
+    return CONTROL.sub(" ", str(value or "")).strip()
 
 
 @dataclass(frozen=True)
@@ -49,14 +59,17 @@ def parse_transport(value: str) -> Transport | None:
 def compose(
     inquiry: Mapping[str, Any], *, sender: str, recipient: str, business: str, admin_url: str
 ) -> EmailMessage:
+    """The notification. Every header value, and every one-line field in the text, goes through
+    `one_line`: a name typed with a line break still arrives, on one line."""
     message = EmailMessage()
-    message["Subject"] = f"New inquiry from {inquiry['name']}" + (
-        f" ({inquiry['project_type_label']})" if inquiry.get("project_type_label") else ""
+    message["Subject"] = one_line(
+        f"New inquiry from {inquiry['name']}"
+        + (f" ({inquiry['project_type_label']})" if inquiry.get("project_type_label") else "")
     )
-    message["From"] = sender
-    message["To"] = recipient
-    message["Reply-To"] = inquiry["email"]
-    lines = [f"A new inquiry arrived on {business}'s site.", ""]
+    message["From"] = one_line(sender)
+    message["To"] = one_line(recipient)
+    message["Reply-To"] = one_line(inquiry["email"])
+    lines = [f"A new inquiry arrived on {one_line(business)}'s site.", ""]
     for label, key in (
         ("Name", "name"),
         ("E-mail", "email"),
@@ -67,7 +80,7 @@ def compose(
         ("About project", "project_title"),
     ):
         if inquiry.get(key):
-            lines.append(f"{label}: {inquiry[key]}")
+            lines.append(f"{label}: {one_line(inquiry[key])}")
     lines += ["", inquiry["message"], "", f"Read it in the admin: {admin_url}"]
     message.set_content("\n".join(lines))
     return message

@@ -29,6 +29,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from ...plugin_api import (
     RateWindow,
+    body_limit,
     csrf_exempt,
     current_settings,
     current_store,
@@ -50,6 +51,8 @@ MAX_FORM_AGE = 24 * 3600
 MAX_LINKS = 2
 RATE = RateWindow("plugin:contact:rate", limit=5, seconds=3600)
 LINK = re.compile(r"https?://|www\.", re.I)
+# Before the @: letters (any script), digits, . _ + - and '. After it: a domain (Email() checks it).
+PLAIN_ADDRESS = re.compile(r"[\w.+'-]+@[^\s@?&=%#/\\:;,<>\"]+")
 BUDGETS = {
     "under-1k": "Under 1,000",
     "1k-3k": "1,000 – 3,000",
@@ -58,6 +61,9 @@ BUDGETS = {
     "unsure": "Not sure yet",
 }
 HONEYPOT = "website"
+#: The largest inquiry: every field at its longest in a three-byte script (Chinese, Japanese),
+#: percent-encoded, is about 52 KB; anything larger is refused (413) before it is read.
+MAX_BODY = 64 * 1024
 
 
 def project_types() -> dict[str, str]:
@@ -78,6 +84,13 @@ class InquiryForm(Form):
             Length(max=254),
         ],
     )
+
+    def validate_email(self, field) -> None:
+        # RFC 5322 allows ? & = % # / in the part before the @; people's addresses do not use
+        # them, and in a reply link they would add recipients, a subject or a body.
+        if not field.errors and not PLAIN_ADDRESS.fullmatch((field.data or "").strip()):
+            raise ValidationError("Use a plain address, like name@example.com.")
+
     phone = StringField("Phone", validators=[Optional(), Length(max=40)], description="Optional")
     project_type = SelectField("What kind of shoot?", validators=[Optional()])
     budget = SelectField("Budget", validators=[Optional()])
@@ -157,6 +170,7 @@ def thanks():
 
 @bp.post("/contact")
 @csrf_exempt  # see the module docstring: the signed timestamp protects this form
+@body_limit(MAX_BODY)
 def send():
     form = build_form(request.form)
     if form.website.data:
