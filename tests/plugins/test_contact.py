@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import time
 
 import pytest
@@ -145,6 +146,25 @@ def test_one_address_is_limited_to_five_an_hour(app, client, monkeypatch):
     assert other.status_code in (
         303,
     )  # another address is not affected (sent instantly: dropped, but not refused)
+
+
+def test_sends_at_the_same_moment_are_held_to_the_limit_too(app, monkeypatch):
+    clients = [app.test_client() for _ in range(12)]
+    tokens = [_started(client) for client in clients]
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3.5)
+    answers = []
+
+    def send(client, token):
+        answers.append(client.post("/contact", data={**FORM, "started": token, "website": ""}).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [303] * 5 + [429] * 7
+    assert len(_inquiries(app)) == 5
 
 
 @pytest.fixture

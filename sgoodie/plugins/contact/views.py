@@ -194,7 +194,7 @@ def send():
     if not form.validate():
         return render_template("contact/contact.html", form=form, meta=_meta()), 422
     key = client_key()
-    if RATE.exceeded(key):
+    if RATE.hit(key) > RATE.limit:  # counted first: concurrent sends cannot all pass a check
         minutes = max(1, RATE.seconds_left(key) // 60)
         email = current_settings().contact_email
         return render_template(
@@ -207,7 +207,6 @@ def send():
             ),
             notice_kind="error",
         ), 429
-    RATE.hit(key)
     inquiry = save_inquiry(form)
     signals.inquiry_received.send(current_app._get_current_object(), inquiry=inquiry)
     return redirect(url_for("contact.thanks"), 303)
