@@ -208,7 +208,8 @@ def _set_contact_email(app, address="hello@sgoodie.example"):
         return SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]).contact_email
 
 
-def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_server, monkeypatch):
+def _smtp_app(tmp_path, smtp_server, **config):
+    """An app whose notifications go to the test's SMTP server: (app, the mails received)."""
     from sgoodie import create_app
 
     controller, received = smtp_server
@@ -219,10 +220,16 @@ def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_serve
             "SECRET_KEY": "s",
             "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
             "CONTACT_FROM": "site@sgoodie.example",
+            **config,
         }
     )
     with app.app_context():
         services().store.init_schema()
+    return app, received
+
+
+def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_server, monkeypatch):
+    app, received = _smtp_app(tmp_path, smtp_server)
     assert _set_contact_email(app) == "hello@sgoodie.example"
     client = app.test_client()
     assert _send(client, monkeypatch).status_code == 303
@@ -236,21 +243,7 @@ def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_serve
 def test_the_notification_links_to_the_site_url_whatever_host_the_visitor_sent(
     tmp_path, smtp_server, monkeypatch
 ):
-    from sgoodie import create_app
-
-    controller, received = smtp_server
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "i"),
-            "SECRET_KEY": "s",
-            "SITE_URL": "https://sgoodie.example",
-            "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
-            "CONTACT_FROM": "site@sgoodie.example",
-        }
-    )
-    with app.app_context():
-        services().store.init_schema()
+    app, received = _smtp_app(tmp_path, smtp_server, SITE_URL="https://sgoodie.example")
     _set_contact_email(app)
     client = app.test_client()
     # A visitor posts with a Host of their choosing, hoping to plant a phishing link.
@@ -373,20 +366,7 @@ def test_the_reply_link_goes_to_the_sender_alone(app, admin):
 def test_a_line_break_in_the_name_still_sends_the_notification_on_one_line(
     portfolio_factory, tmp_path, smtp_server, monkeypatch
 ):
-    from sgoodie import create_app
-
-    controller, received = smtp_server
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "i"),
-            "SECRET_KEY": "s",
-            "CONTACT_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
-            "CONTACT_FROM": "site@sgoodie.example",
-        }
-    )
-    with app.app_context():
-        services().store.init_schema()
+    app, received = _smtp_app(tmp_path, smtp_server)
     _set_contact_email(app)
     client = app.test_client()
     assert _send(client, monkeypatch, name="Eve\r\nBcc: everyone@evil.example\nX").status_code == 303
