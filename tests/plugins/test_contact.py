@@ -102,10 +102,115 @@ def test_from_a_project_page_the_inquiry_names_the_project(app, client, portfoli
     assert _inquiries(app)[0]["project_title"] == "Harbour Loft"
 
 
-def test_the_honeypot_and_instant_submissions_are_dropped_quietly(app, client, monkeypatch):
-    assert _send(client, monkeypatch, website="http://spam.example").status_code == 303
-    assert _send(client, monkeypatch=None).status_code == 303  # sent at once: a bot
+def test_a_fast_autofilled_valid_inquiry_is_kept_as_possible_spam_never_dropped(app, client, admin):
+    """Autofill and a paste, Send within a second: a client, not a bot. It is kept (possible
+    spam, with the reason), and the photographer sees it."""
+    sent = _send(client, monkeypatch=None)  # no wait: sent at once
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/contact/thanks")
+    [inquiry] = _inquiries(app)
+    assert inquiry["status"] == "spam" and inquiry["name"] == "Ada Lovelace"
+    assert re.fullmatch(r"sent \d+\.\d s after the form was shown", inquiry["spam"][0])
+    listing = admin.client.get("/admin/inquiries/?view=spam").get_data(as_text=True)
+    assert f'data-id="{inquiry["id"]}"' in listing and "sent 0." in listing
+    assert 'aria-current="page">Possible spam (1)' in listing
+    assert f'data-id="{inquiry["id"]}"' not in admin.client.get("/admin/inquiries/").get_data(as_text=True)
+
+
+def test_an_empty_form_sent_at_once_gets_its_errors(app, client):
+    """Validation comes first: nobody is thanked for a form that sent nothing, however fast,
+    and whether the hidden field or the timestamp looks odd."""
+    empty = dict.fromkeys(FORM, "")
+    for extra in ({}, {"website": "http://spam.example"}, {"started": "forged"}):
+        response = client.post("/contact", data={**empty, "started": _started(client), **extra})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, extra
+        assert "Tell us your name." in html and "We need an address to reply to." in html
+        assert "Tell us a little about the project." in html
+    invalid = client.post(
+        "/contact", data={**FORM, "email": "ada-at-example", "started": _started(client), "website": ""}
+    )
+    assert invalid.status_code == 422 and "does not look like an e-mail" in invalid.get_data(as_text=True)
     assert _inquiries(app) == []
+
+
+def test_honeypot_and_too_fast_together_are_dropped_and_counted(app, client, admin, monkeypatch):
+    for _ in range(2):  # certain junk: the hidden field filled in, and sent at once
+        assert _send(client, website="http://spam.example").status_code == 303
+    assert _inquiries(app) == []
+    listing = admin.client.get("/admin/inquiries/").get_data(as_text=True)
+    assert re.search(r'data-dropped="2">2 certain junk submissions dropped this month', listing)
+    # The honeypot alone (autofill can fill it) is only possible spam: kept.
+    assert _send(client, monkeypatch, website="http://my-site.example").status_code == 303
+    [kept] = _inquiries(app)
+    assert kept["status"] == "spam" and kept["spam"] == ["filled in the hidden field only bots see"]
+    assert 'data-dropped="2"' in admin.client.get("/admin/inquiries/").get_data(as_text=True)
+
+
+def test_certain_junk_does_not_use_up_the_address_allowance(app, client, monkeypatch):
+    for _ in range(10):  # dropped before the rate limit counts them
+        assert _send(client, website="http://spam.example").status_code == 303
+    for _ in range(5):  # what is kept is counted, possible spam included
+        assert _send(client, monkeypatch).status_code == 303
+    assert _send(client, monkeypatch).status_code == 429
+    assert len(_inquiries(app)) == 5 and {i["status"] for i in _inquiries(app)} == {"new"}
+
+
+def test_possible_spam_is_restored_to_the_inbox(app, client, admin):
+    _send(client, monkeypatch=None, name="Quick Client")
+    [inquiry] = _inquiries(app)
+    detail = admin.client.get(f"/admin/inquiries/{inquiry['id']}").get_data(as_text=True)
+    assert "Possible spam:" in detail and "Not spam: move to the inbox" in detail
+    assert _inquiries(app)[0]["status"] == "spam"  # opening it leaves it where it is
+    dashboard = admin.client.get("/admin/").get_data(as_text=True)
+    assert 'data-spam-count="1">1 possible spam to check' in dashboard
+    restored = admin.post(f"/admin/inquiries/{inquiry['id']}/not-spam")
+    assert restored.status_code == 302 and restored.headers["Location"].endswith("view=spam")
+    assert _inquiries(app)[0]["status"] == "new"
+    row = f'data-id="{inquiry["id"]}"'
+    assert row in admin.client.get("/admin/inquiries/").get_data(as_text=True)
+    assert row not in admin.client.get("/admin/inquiries/?view=spam").get_data(as_text=True)
+    assert "possible spam to check" not in admin.client.get("/admin/").get_data(as_text=True)
+    assert admin.post(f"/admin/inquiries/{inquiry['id']}/not-spam").status_code == 400  # not spam now
+
+
+def test_the_dashboard_shows_the_newest_inquiries_and_possible_spam(app, client, admin, monkeypatch):
+    _send(client, monkeypatch=None, name="Fast Fiona")  # possible spam: not among the new ones
+    kinds = {"interiors": "Interiors", "travel": "Travel", "": "", "brand-marketing": "Brand marketing"}
+    with app.app_context():  # four received a minute apart (sent through the form, they would share a second)
+        for minute, (name, kind) in enumerate(zip(("Ann", "Bob", "Cy", "Dee"), kinds, strict=True)):
+            at = f"2026-03-0{minute + 1}T10:0{minute}:00+00:00"
+            record = {**FORM, "id": name.lower(), "received_at": at, "status": "new", "name": name}
+            record.update(project_type=kind, project_type_label=kinds[kind], spam=[])
+            services().store.records.put("plugin:contact:inquiries", f"{at}#{record['id']}", record)
+    card = re.search(
+        r'data-widget="inquiries">(.*?)</div>', admin.client.get("/admin/").get_data(as_text=True), re.S
+    ).group(1)
+    assert re.search(r'stat__value">4</span>\s*<span class="stat__note">new · 4 in all', card)
+    newest = re.findall(
+        r'<li><a href="/admin/inquiries/(\w+)">([^<]+)</a>\s*<span[^>]*><time[^>]*>([^<]+)</time> · ([^<]+)</span>',
+        card,
+    )
+    assert newest == [
+        ("dee", "Dee", "2026-03-04 10:03", "Brand marketing"),
+        ("cy", "Cy", "2026-03-03 10:02", "type not given"),
+        ("bob", "Bob", "2026-03-02 10:01", "Travel"),
+    ]
+    assert "Fast Fiona" not in card and "1 possible spam to check" in card
+
+
+def test_with_e_mail_off_the_admin_says_so_and_how_to_turn_it_on(app, admin):
+    assert app.config["CONTACT_NOTIFY"] == ""  # the default
+    for url in ("/admin/", "/admin/inquiries/"):
+        html = admin.client.get(url).get_data(as_text=True)
+        assert 'data-notify="off"' in html and "E-mail notifications are off" in html, url
+        assert "SGOODIE_CONTACT_NOTIFY" in html and "SGOODIE_CONTACT_FROM" in html, url
+    app.config["CONTACT_NOTIFY"] = "smtp://127.0.0.1:2525"  # on, but nobody to send to yet
+    html = admin.client.get("/admin/").get_data(as_text=True)
+    assert 'data-notify="no-recipient"' in html and "no contact e-mail" in html
+    _set_contact_email(app)
+    for url in ("/admin/", "/admin/inquiries/"):
+        html = admin.client.get(url).get_data(as_text=True)
+        assert "e-mailed to hello@sgoodie.example" in html and "notifications are off" not in html, url
 
 
 def test_a_stale_or_forged_form_asks_to_send_again_and_keeps_the_text(app, client):
@@ -115,12 +220,13 @@ def test_a_stale_or_forged_form_asks_to_send_again_and_keeps_the_text(app, clien
     assert _inquiries(app) == []
 
 
-def test_too_many_links_is_a_field_error(app, client, monkeypatch):
+def test_many_links_are_kept_as_possible_spam(app, client, monkeypatch):
     response = _send(
         client, monkeypatch, message="See http://a.example and http://b.example and www.c.example please"
     )
-    assert response.status_code == 422 and "at most 2 links" in response.get_data(as_text=True)
-    assert _inquiries(app) == []
+    assert response.status_code == 303
+    [inquiry] = _inquiries(app)
+    assert inquiry["status"] == "spam" and inquiry["spam"] == ["more than 2 links"]
 
 
 def test_missing_fields_are_explained_and_nothing_is_lost(app, client, monkeypatch):
@@ -143,9 +249,8 @@ def test_one_address_is_limited_to_five_an_hour(app, client, monkeypatch):
     other = client.post(
         "/contact", data={**FORM, "started": _started(client)}, environ_base={"REMOTE_ADDR": "198.51.100.9"}
     )
-    assert other.status_code in (
-        303,
-    )  # another address is not affected (sent instantly: dropped, but not refused)
+    assert other.status_code == 303  # another address is not affected (sent instantly: possible spam)
+    assert len(_inquiries(app)) == 6
 
 
 def test_sends_at_the_same_moment_are_held_to_the_limit_too(app, monkeypatch):
@@ -238,6 +343,18 @@ def test_a_notification_goes_out_by_smtp(portfolio_factory, tmp_path, smtp_serve
     assert mail["To"] == "hello@sgoodie.example" and mail["Reply-To"] == "ada@example.com"
     assert mail["Subject"] == "New inquiry from Ada Lovelace (Interiors)"
     assert "townhouse in Bath" in mail.get_payload() and "/admin/inquiries/" in mail.get_payload()
+
+
+def test_possible_spam_sends_no_notification(tmp_path, smtp_server, monkeypatch):
+    app, received = _smtp_app(tmp_path, smtp_server)
+    _set_contact_email(app)
+    client = app.test_client()
+    assert _send(client, monkeypatch=None, name="Fast Fiona").status_code == 303  # possible spam
+    assert _send(client, monkeypatch, name="Slow Sam").status_code == 303
+    assert _wait_for(lambda: received), "no mail arrived"
+    time.sleep(0.5)  # time for a second mail, were one on its way
+    assert [mail["Subject"] for mail in received] == ["New inquiry from Slow Sam (Interiors)"]
+    assert {i["name"]: i["status"] for i in _inquiries(app)} == {"Fast Fiona": "spam", "Slow Sam": "new"}
 
 
 def test_the_notification_links_to_the_site_url_whatever_host_the_visitor_sent(

@@ -1,5 +1,6 @@
-"""The admin side: the inquiry list (inbox / archived), one inquiry (opening it marks it read),
-archive, restore, delete, CSV export, and a dashboard card with the count of new ones."""
+"""The admin side: the inquiry list (inbox / possible spam / archived), one inquiry (opening it
+marks it read), archive, restore, "not spam", delete, CSV export, whether notification e-mails
+go out (and how to turn them on), and a dashboard card with the newest new inquiries."""
 
 from __future__ import annotations
 
@@ -9,17 +10,29 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 
 from ...plugin_api import current_settings
 from . import plugin
-from .views import inquiries, inquiry_key
+from .views import MIN_FILL_SECONDS, dropped_this_month, inquiries, inquiry_key
 
 bp = plugin.add_admin_blueprint(Blueprint("contact_admin", __name__, url_prefix="/admin/inquiries"))
 plugin.add_admin_menu_entry("Inquiries", "contact_admin.index", order=45)
 
-STATUSES = ("new", "read", "archived")
+STATUSES = ("new", "read", "archived")  # what the admin may set; "spam" only the form sets
+VIEWS = {"inbox": ("new", "read"), "spam": ("spam",), "archived": ("archived",)}
+DASHBOARD_NEWEST = 3
 CSV_FIELDS = (
     "received_at",
     "status",
@@ -49,12 +62,33 @@ def count_new(items: list[dict[str, Any]]) -> int:
     return sum(1 for inquiry in items if inquiry["status"] == "new")
 
 
+def count_spam(items: list[dict[str, Any]]) -> int:
+    return sum(1 for inquiry in items if inquiry["status"] == "spam")
+
+
+def notifications() -> dict[str, Any]:
+    """Whether each new inquiry is e-mailed, and to whom: `on` (a transport is set), `recipient`
+    (the settings' contact e-mail; without it nothing goes out either)."""
+    return {"on": bool(current_app.config["CONTACT_NOTIFY"]), "recipient": current_settings().contact_email}
+
+
 @bp.get("/")
 def index():
-    view = "archived" if request.args.get("view") == "archived" else "inbox"
+    view = request.args.get("view", "inbox")
+    if view not in VIEWS:
+        view = "inbox"
     everything = all_inquiries()
-    items = [i for i in everything if (i["status"] == "archived") == (view == "archived")]
-    return render_template("contact/admin_list.html", items=items, view=view, new=count_new(everything))
+    items = [i for i in everything if i["status"] in VIEWS[view]]
+    return render_template(
+        "contact/admin_list.html",
+        items=items,
+        view=view,
+        new=count_new(everything),
+        spam=count_spam(everything),
+        dropped=dropped_this_month(),
+        min_fill=MIN_FILL_SECONDS,
+        notify=notifications(),
+    )
 
 
 @bp.get("/<inquiry_id>")
@@ -103,12 +137,24 @@ def set_status(inquiry_id: str):
     )
 
 
+@bp.post("/<inquiry_id>/not-spam")
+def not_spam(inquiry_id: str):
+    """A person wrote it after all: into the inbox as new, where it is answered like any other."""
+    item = find(inquiry_id)
+    if item["status"] != "spam":
+        abort(400)
+    item["status"] = "new"
+    inquiries().put(inquiry_key(item), item)
+    flash(f"Moved the inquiry from {item['name']} to the inbox.", "success")
+    return redirect(url_for(".index", view="spam"))
+
+
 @bp.post("/<inquiry_id>/delete")
 def delete(inquiry_id: str):
     item = find(inquiry_id)
     inquiries().delete(inquiry_key(item))
     flash(f"Deleted the inquiry from {item['name']} for good.", "success")
-    return redirect(url_for(".index"))
+    return redirect(url_for(".index", view="spam" if item["status"] == "spam" else None))
 
 
 def _cell(value: Any) -> str:
@@ -131,9 +177,25 @@ def export():
     return response
 
 
+@plugin.slot("admin_head")
+def admin_stylesheet(**context: Any) -> Markup:
+    return Markup('<link rel="stylesheet" href="{}">').format(
+        url_for("contact.static", filename="contact-admin.css")
+    )
+
+
 @plugin.slot("dashboard_widgets", order=20)
 def dashboard_card(**context: Any) -> Markup:
     everything = all_inquiries()
+    unread = [i for i in everything if i["status"] == "new"]  # newest first, as stored
+    spam = count_spam(everything)
     return Markup(
-        render_template("contact/_dashboard_card.html", new=count_new(everything), total=len(everything))
+        render_template(
+            "contact/_dashboard_card.html",
+            new=len(unread),
+            newest=unread[:DASHBOARD_NEWEST],
+            total=len(everything) - spam,
+            spam=spam,
+            notify=notifications(),
+        )
     )

@@ -1,11 +1,18 @@
 """The public side: /contact, the form under each project, and the spam defences.
 
-Spam defences, cheapest first, none needing a third-party service:
-- a honeypot field people never see (bots fill every field): silently dropped;
-- a signed timestamp of when the form was shown: sent in under MIN_FILL_SECONDS means a bot
-  (silently dropped), older than a day or missing means "please send again" with a fresh form;
-- at most RATE.limit inquiries per client address per hour (a clear message, stored nowhere else);
-- at most MAX_LINKS links in the message (a field error the sender can fix).
+Validation runs first: an empty or invalid form always gets its errors back, however fast it
+was sent. A valid inquiry is never lost without anyone knowing. The spam defences, none needing a
+third-party service, only sort it:
+- a signed timestamp of when the form was shown: older than a day or missing means "please send
+  again" with a fresh form (the typed text kept);
+- signs of a bot: the honeypot field people never see filled in, sent in under MIN_FILL_SECONDS
+  (browser autofill and a paste can be that fast), more than MAX_LINKS links. One of them alone
+  keeps the inquiry as *possible spam* (a view of its own in the admin, restorable, no e-mail);
+  the honeypot and a too-fast send together are certain junk: dropped, and counted per month
+  (shown on the inquiries page), never silently;
+- at most RATE.limit inquiries per client address per hour (a clear message), counted before
+  deciding so that simultaneous sends are held to it too. Certain junk is dropped before it is
+  counted, so a bot on a shared address does not use up the people's allowance.
 The form has no session CSRF token on purpose: it grants nothing, and without a session the
 project pages that show it stay in the page cache. Its own signed timestamp stands in for it.
 """
@@ -17,7 +24,7 @@ import logging
 import re
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -60,7 +67,9 @@ BUDGETS = {
     "over-7k": "Over 7,500",
     "unsure": "Not sure yet",
 }
-HONEYPOT = "website"
+HONEYPOT = "website"  # the field's name
+#: Signs that a submission may come from a bot (see the module docstring).
+FILLED_HONEYPOT, FAST, LINKS = "honeypot", "fast", "links"
 #: The largest inquiry: every field at its longest in a three-byte script (Chinese, Japanese),
 #: percent-encoded, is about 52 KB; anything larger is refused (413) before it is read.
 MAX_BODY = 64 * 1024
@@ -107,10 +116,6 @@ class InquiryForm(Form):
     project = HiddenField()
     started = HiddenField()
     website = StringField("Leave this empty", validators=[Optional()])  # the honeypot
-
-    def validate_message(self, field) -> None:
-        if len(LINK.findall(field.data or "")) > MAX_LINKS:
-            raise ValidationError(f"Please include at most {MAX_LINKS} links; describe the rest in words.")
 
 
 def build_form(formdata=None, **data: Any) -> InquiryForm:
@@ -173,12 +178,12 @@ def thanks():
 @body_limit(MAX_BODY)
 def send():
     form = build_form(request.form)
-    if form.website.data:
-        log.info("contact: dropped a submission that filled the honeypot")
-        return redirect(url_for("contact.thanks"), 303)
     age = token_age(form.started.data)
     if age is None:
-        form.started.data = issue_token()
+        form.started.data = issue_token()  # a fresh stamp, whichever answer the sender gets
+    if not form.validate():  # errors first, whatever the timing: nobody is thanked for nothing
+        return render_template("contact/contact.html", form=form, meta=_meta()), 422
+    if age is None:
         return render_template(
             "contact/contact.html",
             form=form,
@@ -188,11 +193,11 @@ def send():
                 "still here: please press Send again."
             ),
         ), 400
-    if age < MIN_FILL_SECONDS:
-        log.info("contact: dropped a submission sent %.1f s after the form was shown", age)
+    signs = spam_signs(form, age)
+    if FILLED_HONEYPOT in signs and FAST in signs:
+        count_dropped()
+        log.info("contact: dropped certain junk (honeypot filled, sent %.1f s after the form was shown)", age)
         return redirect(url_for("contact.thanks"), 303)
-    if not form.validate():
-        return render_template("contact/contact.html", form=form, meta=_meta()), 422
     key = client_key()
     if RATE.hit(key) > RATE.limit:  # counted first: concurrent sends cannot all pass a check
         minutes = max(1, RATE.seconds_left(key) // 60)
@@ -207,18 +212,62 @@ def send():
             ),
             notice_kind="error",
         ), 429
-    inquiry = save_inquiry(form)
-    signals.inquiry_received.send(current_app._get_current_object(), inquiry=inquiry)
+    inquiry = save_inquiry(form, spam=[describe(sign, age) for sign in signs])
+    if signs:
+        log.info("contact: kept inquiry %s as possible spam (%s)", inquiry["id"], ", ".join(inquiry["spam"]))
+    else:
+        signals.inquiry_received.send(current_app._get_current_object(), inquiry=inquiry)
     return redirect(url_for("contact.thanks"), 303)
 
 
-def save_inquiry(form: InquiryForm) -> dict[str, Any]:
+def spam_signs(form: InquiryForm, age: float) -> list[str]:
+    signs = []
+    if form.website.data:
+        signs.append(FILLED_HONEYPOT)
+    if age < MIN_FILL_SECONDS:
+        signs.append(FAST)
+    if len(LINK.findall(form.message.data or "")) > MAX_LINKS:
+        signs.append(LINKS)
+    return signs
+
+
+def describe(sign: str, age: float) -> str:
+    """The reason shown to the photographer in the possible-spam view."""
+    return {
+        FILLED_HONEYPOT: "filled in the hidden field only bots see",
+        FAST: f"sent {age:.1f} s after the form was shown",
+        LINKS: f"more than {MAX_LINKS} links",
+    }[sign]
+
+
+def stats():
+    return plugin.storage("stats")
+
+
+def month_key(now: datetime | None = None) -> str:
+    return "dropped:" + (now or datetime.now(UTC)).strftime("%Y-%m")
+
+
+def count_dropped() -> int:
+    """One more certain-junk submission dropped this month (kept for a good year, then forgotten)."""
+    expires = datetime.now(UTC) + timedelta(days=400)
+    return stats().increment(month_key(), "count", expires_at=int(expires.timestamp()))
+
+
+def dropped_this_month() -> int:
+    return int((stats().get(month_key()) or {}).get("count", 0))
+
+
+def save_inquiry(form: InquiryForm, *, spam: list[str] | None = None) -> dict[str, Any]:
+    """Store the inquiry: in the inbox (`new`), or with the reasons it looks automated as
+    possible spam (`spam`), until the photographer says it is not."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     project = current_store().project_by_slug(form.project.data) if form.project.data else None
     inquiry = {
         "id": uuid.uuid4().hex,
         "received_at": now,
-        "status": "new",
+        "status": "spam" if spam else "new",
+        "spam": list(spam or []),
         "name": form.name.data.strip(),
         "email": form.email.data.strip(),
         "phone": (form.phone.data or "").strip(),
@@ -265,6 +314,8 @@ def project_form(project, **context: Any) -> Markup:
 # -- notification ---------------------------------------------------------------------------------
 @plugin.on(signals.inquiry_received)
 def notify(app, inquiry: dict[str, Any], **kwargs: Any) -> None:
+    if inquiry.get("status") == "spam":  # possible spam is checked in the admin, never mailed
+        return
     transport = mail.parse_transport(app.config["CONTACT_NOTIFY"])
     recipient = current_settings().contact_email
     if transport is None or not recipient:
