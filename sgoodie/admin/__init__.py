@@ -1,4 +1,4 @@
-"""The admin dashboard (core plugin): sign-in, projects, photos, pages, settings.
+"""The admin dashboard (core plugin): sign-in, projects, photos, categories, pages, settings.
 
 Server-rendered WTForms pages; JavaScript only where forms cannot do it (drag reorder, inline
 photo text, uploads with progress)."""
