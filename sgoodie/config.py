@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 BACKENDS = ("local", "aws")
 
-# Work categories: URL slug -> display name. The order is the order of the navigation.
-CATEGORIES: dict[str, str] = {
+# The work categories of a site that has never saved its own list (a new site, or one from before
+# categories were content): URL slug -> display name, in navigation order. Once the photographer
+# changes a category, the stored list (`content.save_categories`) is all that counts.
+DEFAULT_CATEGORIES: dict[str, str] = {
     "interiors": "Interiors",
     "travel": "Travel",
     "brand-marketing": "Brand & Marketing",
@@ -280,7 +282,6 @@ def finalize(config: dict[str, Any]) -> None:
     stage = config["STAGE"]
     config.setdefault("TABLE_PREFIX", "sgoodie")
     config["BUCKET"] = config.get("BUCKET") or f"sgoodie-photos-{stage}"
-    config.setdefault("CATEGORIES", dict(CATEGORIES))
 
     if config["BACKEND"] == "aws" and "UPLOAD_ORIGINS" not in config:
         # Browsers post uploads straight to the bucket; the page's CSP must let them connect there.

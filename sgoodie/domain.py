@@ -31,6 +31,8 @@ CAPTION_MAX = 500
 PHOTO_STATUSES = ("uploading", "queued", "processing", "ready", "failed")
 PAGE_IDS = ("home", "about", "personal-branding")
 SITE_PAGE_ID = "site"  # site settings are stored beside the pages
+CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
+CATEGORY_NAME_MAX = 60
 
 
 class ValidationError(ValueError):
@@ -289,6 +291,70 @@ class SiteSettings:
                 errors[name] = "Use the full https:// address of the profile."
         if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
             errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass
+class Category:
+    """A work category: its address (`/work/<slug>`), its name in the navigation, and whether
+    visitors see it. Its introduction and search texts live on the `work-<slug>` page."""
+
+    slug: str
+    name: str
+    hidden: bool = False
+
+
+@dataclass
+class CategoryList:
+    """Every work category in navigation order, and the old slugs of renamed ones (old -> current,
+    for 301s). Stored as one page (`categories`), so the list is one read."""
+
+    items: list[Category] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    version: int = 0
+
+    @classmethod
+    def from_page(cls, page: Page) -> CategoryList:
+        items = [
+            Category(str(c["slug"]), str(c["name"]), bool(c.get("hidden")))
+            for c in page.content.get("items") or []
+        ]
+        return cls(items, dict(page.content.get("renamed") or {}), page.version)
+
+    def to_page(self, base: Page | None = None) -> Page:
+        content = {
+            "items": [{"slug": c.slug, "name": c.name, "hidden": c.hidden} for c in self.items],
+            "renamed": dict(self.renamed),
+        }
+        return replace(base or Page(CATEGORIES_PAGE_ID), content=content, version=self.version)
+
+    def get(self, slug: str) -> Category | None:
+        return next((c for c in self.items if c.slug == slug), None)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Every category, hidden ones too: slug -> name (the admin, project validation)."""
+        return {c.slug: c.name for c in self.items}
+
+    @property
+    def visible(self) -> dict[str, str]:
+        """The categories visitors see, in navigation order: slug -> name."""
+        return {c.slug: c.name for c in self.items if not c.hidden}
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        seen: set[str] = set()
+        for c in self.items:
+            if not c.name.strip():
+                errors["name"] = "The name is required."
+            elif len(c.name) > CATEGORY_NAME_MAX:
+                errors["name"] = f"At most {CATEGORY_NAME_MAX} characters."
+            if not SLUG_RE.match(c.slug or "") or len(c.slug) > SLUG_MAX:
+                errors["slug"] = "Use lowercase letters, digits and hyphens."
+            elif c.slug in seen:
+                errors["slug"] = f"The address '{c.slug}' is already used by another category."
+            seen.add(c.slug)
         if errors:
             raise ValidationError(errors)
 

@@ -98,6 +98,7 @@ __all__ = [
     "ValidationError",
     "absolute_url",
     "csrf_exempt",
+    "current_categories",
     "current_settings",
     "current_store",
     "external_url",
@@ -299,6 +300,12 @@ def current_store():
 def current_settings() -> SiteSettings:
     """The site settings (business name, contact email, ...)."""
     return services().site_settings()
+
+
+def current_categories(*, hidden: bool = False) -> dict[str, str]:
+    """The work categories visitors see (with `hidden=True`, every one: admin pages), slug -> name,
+    in navigation order. The photographer edits them; never keep a copy beyond the request."""
+    return services().categories if hidden else services().visible_categories
 
 
 def csrf_exempt(view: Callable[..., Any]) -> Callable[..., Any]:

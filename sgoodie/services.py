@@ -13,7 +13,8 @@ from flask import Flask, current_app, g, url_for
 
 from .blobs import BlobStore, create_blob_store
 from .cache import purge as purge_cached_pages
-from .domain import SITE_PAGE_ID, SiteSettings
+from .config import DEFAULT_CATEGORIES
+from .domain import CATEGORIES_PAGE_ID, SITE_PAGE_ID, Category, CategoryList, Page, SiteSettings
 from .stores import ContentStore, create_store
 
 
@@ -34,13 +35,29 @@ class Services:
     jobs: JobQueue
 
     def site_settings(self) -> SiteSettings:
-        """The site settings, read once per request."""
-        cached = g.get("sgoodie_site_settings")
-        if cached is None:
-            cached = g.sgoodie_site_settings = SiteSettings.from_page(
-                self.store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
-            )
-        return cached
+        """The site settings, read once per request (with the category list, in the same call)."""
+        if g.get("sgoodie_site_settings") is None:
+            self.load_pages()
+        return g.sgoodie_site_settings
+
+    def category_list(self) -> CategoryList:
+        """Every work category, hidden ones too, read once per request (with the site settings)."""
+        if g.get("sgoodie_categories") is None:
+            self.load_pages()
+        return g.sgoodie_categories
+
+    def load_pages(self, *page_ids: str) -> dict[str, Page]:
+        """The given pages, the site settings and the category list in one store call; the last
+        two are kept for the rest of the request."""
+        pages = self.store.get_pages([SITE_PAGE_ID, CATEGORIES_PAGE_ID, *page_ids])
+        g.sgoodie_site_settings = SiteSettings.from_page(pages.pop(SITE_PAGE_ID))
+        g.sgoodie_categories = stored_categories(pages.pop(CATEGORIES_PAGE_ID))
+        return pages
+
+    def forget_cached_pages(self) -> None:
+        """After a change to the settings or the categories: read them again."""
+        g.pop("sgoodie_site_settings", None)
+        g.pop("sgoodie_categories", None)
 
     def purge(self, *tags: str) -> None:
         """Drop cached public pages showing any of these tags."""
@@ -48,7 +65,20 @@ class Services:
 
     @property
     def categories(self) -> dict[str, str]:
-        return self.config["CATEGORIES"]
+        """Every category, hidden ones too: slug -> name, in navigation order."""
+        return self.category_list().names
+
+    @property
+    def visible_categories(self) -> dict[str, str]:
+        """The categories visitors see: slug -> name, in navigation order."""
+        return self.category_list().visible
+
+
+def stored_categories(page: Page) -> CategoryList:
+    """The stored category list; a site that never saved one has the default three."""
+    if page.version == 0:
+        return CategoryList([Category(slug, name) for slug, name in DEFAULT_CATEGORIES.items()])
+    return CategoryList.from_page(page)
 
 
 def init_app(app: Flask, jobs: JobQueue) -> Services:

@@ -30,6 +30,8 @@ photos_reordered = _signals.signal("photos-reordered")
 page_saved = _signals.signal("page-saved")
 #: settings=SiteSettings
 settings_saved = _signals.signal("settings-saved")
+#: categories=CategoryList, slugs=set[str] (the categories created, edited, moved or deleted)
+categories_saved = _signals.signal("categories-saved")
 #: inquiry=dict (sent by the contact plugin)
 inquiry_received = _signals.signal("inquiry-received")
 #: tags=set[str] (after a purge of the page cache)
@@ -48,6 +50,7 @@ ALL = {
         photos_reordered,
         page_saved,
         settings_saved,
+        categories_saved,
         inquiry_received,
         cache_purged,
     )

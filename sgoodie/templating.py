@@ -22,7 +22,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["plain"] = plain_text
     app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.globals.update(
-        categories=app.config["CATEGORIES"],
+        categories=LocalProxy(visible_categories_or_none),
+        all_categories=LocalProxy(lambda: services().categories),
         media_url=public_url,
         static_url=static_url,
         site=LocalProxy(site_settings_or_default),
@@ -40,6 +41,15 @@ def site_settings_or_default() -> SiteSettings:
     except Exception:
         current_app.logger.warning("site settings unavailable; rendering with defaults", exc_info=True)
         return SiteSettings()
+
+
+def visible_categories_or_none() -> dict[str, str]:
+    """The navigation's categories; none when the store is unreachable, so error pages render."""
+    try:
+        return services().visible_categories
+    except Exception:
+        current_app.logger.warning("categories unavailable; rendering without them", exc_info=True)
+        return {}
 
 
 def static_url(filename: str) -> str:

@@ -150,6 +150,25 @@ class BrandingPageForm(PageSeoMixin, FlaskForm):
     )
 
 
+class CategoryForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("The name is required."), Length(max=domain.CATEGORY_NAME_MAX)]
+    )
+    slug = StringField(
+        "Address",
+        description="The page is /work/<address>. Lowercase letters, digits and hyphens; "
+        "left empty, it is made from the name. A changed address redirects from the old one.",
+        validators=[
+            Optional(),
+            Length(max=domain.SLUG_MAX),
+            Regexp(domain.SLUG_RE, message="Use lowercase letters, digits and hyphens."),
+        ],
+    )
+    hidden = BooleanField(
+        "Hidden", description="Not in the navigation; its pages are not shown to visitors. Its projects stay."
+    )
+
+
 class CategoryPageForm(PageSeoMixin, FlaskForm):
     heading = StringField("Heading", validators=[Optional(), Length(max=120)])
     intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=3000)])

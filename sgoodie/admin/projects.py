@@ -41,6 +41,9 @@ def get_project_or_404(project_id: str) -> Project:
 @bp.get("/projects/")
 def projects():
     categories = services().categories
+    if not categories:
+        flash("Create a category first: every project belongs to one.", "info")
+        return redirect(url_for("admin.categories"))
     category = request.args.get("category") or next(iter(categories))
     if category not in categories:
         abort(404)
@@ -60,7 +63,7 @@ def new_project():
     form = ProjectForm()
     _prepare(form, photos=[])
     if request.method == "GET":
-        form.category.data = request.args.get("category") or next(iter(services().categories))
+        form.category.data = request.args.get("category") or next(iter(services().categories), "")
     if form.validate_on_submit():
         project = Project(**_values(form))
         try:

@@ -56,6 +56,11 @@ def connect(
     def _project_deleted(sender, project: Project, **_):
         purge(project_tags(project))
 
+    @signals.categories_saved.connect_via(app)
+    def _categories_saved(sender, slugs: set[str], **_):
+        # Every page shows the navigation; the sitemap lists the categories.
+        purge("site", "sitemap", {f"category:{slug}" for slug in slugs})
+
     @signals.projects_reordered.connect_via(app)
     def _projects_reordered(sender, category: str, **_):
         purge(f"category:{category}")

@@ -25,6 +25,7 @@ from .texts import (
     ABOUT,
     BRANDING,
     BRANDING_GALLERY,
+    CATEGORIES,
     CATEGORY_PAGES,
     DRAFT,
     HERO_ALT,
@@ -48,6 +49,7 @@ def seed(force: bool = False, progress: Callable[[str], None] = lambda message: 
         return "nothing added"
     app = current_app._get_current_object()
     _save_settings()
+    _create_categories()
     projects, photo_jobs = _create_projects()
     progress(f"Painting and processing {len(photo_jobs)} photos in {len(projects)} projects...")
 
@@ -96,6 +98,16 @@ def _seed_for(*parts: str) -> int:
 def _save_settings() -> None:
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     content.save_settings(replace(SiteSettings.from_page(base), **SETTINGS), base)
+
+
+def _create_categories() -> None:
+    """The demo's categories, created like the photographer creates them (a site that never saved
+    its list stores it first)."""
+    content.seed_categories(CATEGORIES)
+    existing = content.read_categories()
+    for slug, name in CATEGORIES.items():
+        if existing.get(slug) is None:
+            content.create_category(name, slug)
 
 
 def _create_projects() -> tuple[list[Project], list[tuple]]:

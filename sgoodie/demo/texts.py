@@ -190,6 +190,9 @@ PROJECTS: dict[str, list[tuple]] = {
 }
 DRAFT = ("interiors", "Studio by the Vineyard")
 
+#: The demo's work categories (slug -> name), in navigation order: today's three.
+CATEGORIES = {"interiors": "Interiors", "travel": "Travel", "brand-marketing": "Brand & Marketing"}
+
 CATEGORY_PAGES = {
     "interiors": (
         "Interiors",

@@ -10,7 +10,7 @@ from .views import CACHE_TAGS, bp
 
 plugin = Plugin("public", description="Core: the public portfolio site.", cache_tags=CACHE_TAGS)
 plugin.add_blueprint(bp)
-# The work categories come first in the navigation, straight from the configured set.
+# The work categories come first in the navigation, from the stored category list (the admin edits it).
 plugin.add_nav_entry("Personal Branding", "public.personal_branding", order=20)
 plugin.add_nav_entry("About", "public.about", order=30)
 plugin.on_setup(errors.register)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
 from ..blobs import public_url
 from ..domain import Image, Page, Photo, Project, SiteSettings
 from ..meta import Meta, absolute, share_variant, title
+from ..services import services
 from ..text import plain_text
 
 DESCRIPTION_LENGTH = 160
@@ -86,7 +87,7 @@ def home_meta(settings: SiteSettings, page: Page, featured: list[Project]) -> Me
         page.seo_description
         or settings.default_seo_description
         or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
-        or f"{settings.business_name}: {', '.join(current_app.config['CATEGORIES'].values()).lower()} and personal-branding photography."
+        or f"{settings.business_name}: {', '.join(services().visible_categories.values()).lower()} and personal-branding photography."
     )
     name = page.seo_title or (
         f"{settings.business_name} — {settings.tagline}" if settings.tagline else settings.business_name

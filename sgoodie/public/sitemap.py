@@ -33,7 +33,7 @@ def sitemap() -> Response:
     ET.register_namespace("image", IMAGE_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
 
-    pages = store.get_pages(PAGE_IDS)
+    pages = services().load_pages(*PAGE_IDS)  # the category list comes in the same read
     for page_id in PAGE_IDS:
         page = pages[page_id]
         images = [
@@ -42,7 +42,7 @@ def sitemap() -> Response:
         _add_url(urlset, canonical(PAGE_ENDPOINTS[page_id]), page.updated_at if page.version else "", images)
 
     published, projects = store.published_projects(), []
-    for category in services().categories:
+    for category in services().visible_categories:
         in_category = [p for p in published if p.category == category]
         projects += in_category
         newest = max((p.updated_at for p in in_category), default="")

@@ -3,10 +3,10 @@ declares the cache tags of that content; `CACHE_TAGS` says which addresses each 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from ..cache import ALL_TAG, tag_current_page
-from ..domain import SITE_PAGE_ID, Page, Project, SiteSettings
+from ..domain import Page, Project, SiteSettings
 from ..services import services
 from . import seo
 
@@ -44,11 +44,14 @@ CACHE_TAGS = {
 
 
 def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:
-    """The site settings and the given pages in one store call."""
-    pages = services().store.get_pages([SITE_PAGE_ID, *page_ids])
-    settings = SiteSettings.from_page(pages.pop(SITE_PAGE_ID))
-    g.sgoodie_site_settings = settings  # the layout asks for it too
-    return settings, pages
+    """The site settings, the category list and the given pages in one store call."""
+    pages = services().load_pages(*page_ids)  # keeps the settings and categories for the layout
+    return services().site_settings(), pages
+
+
+def is_listed(project: Project) -> bool:
+    """Visitors see published projects of visible categories only."""
+    return project.published and project.category in services().visible_categories
 
 
 @bp.get("/")
@@ -59,7 +62,7 @@ def home():
     featured = [
         p
         for p in services().store.projects_by_ids(home_page.content.get("featured_order", []))
-        if p.published and p.featured
+        if is_listed(p) and p.featured
     ]
     return render_template(
         "public/home.html",
@@ -89,10 +92,13 @@ def _content_page(page_id: str, template: str):
 
 @bp.get("/work/<category>")
 def category(category: str):
-    categories = services().categories
-    if category not in categories:
-        abort(404)
     settings, pages = load_pages(f"work-{category}")
+    categories = services().visible_categories
+    if category not in categories:
+        renamed_to = services().category_list().renamed.get(category)
+        if renamed_to in categories:
+            return redirect(url_for("public.category", category=renamed_to), code=301)
+        abort(404)
     tag_current_page("site", f"category:{category}", f"page:work-{category}")
     projects = services().store.projects_in_category(category, published_only=True)
     page = pages[f"work-{category}"]
@@ -113,10 +119,10 @@ def project(slug: str):
     if found is None:
         moved_to = store.project_id_for_old_slug(slug)
         current = store.get_project(moved_to) if moved_to else None
-        if current is not None and current.published:
+        if current is not None and is_listed(current):
             return redirect(url_for("public.project", slug=current.slug), code=301)
         abort(404)
-    if not found.published:
+    if not is_listed(found):
         abort(404)
     return render_project(found)
 

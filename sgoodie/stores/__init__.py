@@ -129,6 +129,10 @@ class ContentStore(Protocol):
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
         """`ordered_ids` lists every project of the category in its new order."""
 
+    def move_category(self, old: str, new: str) -> list[Project]:
+        """Give every project of category `old` the category `new` (a renamed category), keeping
+        their display order; one write per project. Returns the moved projects."""
+
     # -- photos ----------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:
         """Store a new photo at the end of its project."""

@@ -385,6 +385,28 @@ class DynamoContentStore:
                 writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; reload the page."
             )
 
+    def move_category(self, old: str, new: str) -> list[Project]:
+        moved = [
+            replace(p, category=new, version=p.version + 1, updated_at=utcnow())
+            for p in self.projects_in_category(old)
+        ]
+        writes = [
+            {
+                "Put": {
+                    "TableName": self.names["projects"],
+                    "Item": self._project_item(p),
+                    "ConditionExpression": "version = :v AND category = :c",
+                    "ExpressionAttributeValues": {":v": N(p.version - 1), ":c": S(old)},
+                }
+            }
+            for p in moved
+        ]
+        for start in range(0, len(writes), TRANSACTION_LIMIT):
+            self._transact(
+                writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; try again."
+            )
+        return moved
+
     # -- photos ----------------------------------------------------------------------------------
     def _photo_item(self, photo: Photo) -> dict[str, Any]:
         return {

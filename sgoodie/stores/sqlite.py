@@ -236,6 +236,21 @@ class SQLiteContentStore:
                     "UPDATE projects SET ord = ?, data = ? WHERE id = ?", (order, _dump(project), project_id)
                 )
 
+    def move_category(self, old: str, new: str) -> list[Project]:
+        moved = []
+        with self.transaction() as conn:
+            for row in conn.execute(
+                "SELECT data FROM projects WHERE category = ? ORDER BY ord", (old,)
+            ).fetchall():
+                current: Project = _load(Project, row)
+                stored = replace(current, category=new, version=current.version + 1, updated_at=utcnow())
+                conn.execute(
+                    "UPDATE projects SET category = ?, version = ?, data = ? WHERE id = ?",
+                    (new, stored.version, _dump(stored), stored.id),
+                )
+                moved.append(stored)
+        return moved
+
     # -- photos ----------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:
         if not is_possible_key(photo.project_id):

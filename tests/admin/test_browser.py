@@ -191,3 +191,31 @@ def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready
     # The page follows the job again: the same file fails again, for the same reason.
     admin_page.wait_for_selector("[data-page-photo] .status--failed", timeout=60000)
     assert "incomplete" in admin_page.text_content("[data-page-photo]")
+
+
+def test_a_new_category_with_a_published_project_shows_in_the_navigation_and_sitemap(
+    app, admin_page, live_server
+):
+    """Categories are content: made in the admin, filled, and the public site follows."""
+    admin_page.goto(live_server.url + "/admin/")
+    admin_page.click("text=Categories")
+    admin_page.fill("input[name=name]", "Weddings")
+    admin_page.click("text=Create category")
+    admin_page.wait_for_selector("#category-weddings")
+
+    admin_page.goto(live_server.url + "/admin/projects/new?category=weddings")
+    admin_page.fill("input[name=title]", "Vineyard Wedding")
+    assert admin_page.locator("select[name=category]").input_value() == "weddings"
+    admin_page.check("input[name=published]")
+    admin_page.click("form.layout-form button[type=submit]")
+    admin_page.wait_for_selector(".flash")
+    with app.app_context():
+        project = services().store.project_by_slug("vineyard-wedding")
+    assert project is not None and project.published and project.category == "weddings"
+
+    admin_page.goto(live_server.url + "/about")
+    admin_page.click("nav.site-nav >> text=Weddings")
+    admin_page.wait_for_url(live_server.url + "/work/weddings")
+    assert admin_page.locator("text=Vineyard Wedding").count() >= 1
+    sitemap = admin_page.request.get(live_server.url + "/sitemap.xml").text()
+    assert "/work/weddings</loc>" in sitemap and "/projects/vineyard-wedding</loc>" in sitemap

@@ -138,6 +138,15 @@ ROWS = [
     ),
     ("edit a category's intro", lambda s: _page("work-travel", intro="Places."), {"travel"}),
     ("edit the site settings", lambda s: _settings(tagline="Interiors & travel"), set(PAGES) - {"sitemap"}),
+    # Every page shows the navigation, and the sitemap lists the categories.
+    ("create a category", lambda s: content.create_category("Weddings"), set(PAGES)),
+    (
+        "rename a category",
+        lambda s: content.update_category("travel", name="Journeys", new_slug="travel", hidden=False),
+        set(PAGES),
+    ),
+    ("reorder the categories", lambda s: content.move_category("travel", -1), set(PAGES)),
+    ("delete a category", lambda s: content.delete_category("brand-marketing"), set(PAGES)),
 ]
 
 

@@ -114,6 +114,29 @@ def test_reorder_projects(content_store):
         content_store.reorder_projects("brand-marketing", wanted[:4])
 
 
+def test_a_renamed_category_takes_its_projects_in_their_order(content_store):
+    ids = [_project(content_store, f"W{n}", "travel", published=n != 1).id for n in range(4)]
+    other = _project(content_store, "Stays", "interiors")
+    content_store.reorder_projects("travel", [ids[2], ids[0], ids[3], ids[1]])
+    moved = content_store.move_category("travel", "weddings")
+    assert [p.id for p in moved] == [ids[2], ids[0], ids[3], ids[1]]
+    assert content_store.projects_in_category("travel") == []
+    listed = content_store.projects_in_category("weddings")
+    assert [p.id for p in listed] == [ids[2], ids[0], ids[3], ids[1]]
+    assert all(p.category == "weddings" and p.version == 2 for p in listed)
+    assert [p.id for p in content_store.projects_in_category("weddings", published_only=True)] == [
+        ids[2],
+        ids[0],
+        ids[3],
+    ]
+    assert content_store.get_project(ids[0]).category == "weddings"
+    assert content_store.project_by_slug("w0").category == "weddings"
+    assert content_store.get_project(other.id).category == "interiors"
+    with pytest.raises(StaleVersionError):  # an editor who opened a moved project saves nothing
+        content_store.update_project(replace(listed[0], version=1, title="Stale"))
+    assert content_store.move_category("travel", "anything") == []
+
+
 def test_moving_one_project_rewrites_only_that_project_in_one_write(content_store, writes):
     ids = [_project(content_store, f"P{n}", "travel").id for n in range(8)]
     before = {p.id: p.order for p in content_store.projects_in_category("travel")}
@@ -261,6 +284,22 @@ def test_a_lookup_by_a_key_no_record_can_have_finds_nothing(content_store):
 
 
 # -- pages and admins -------------------------------------------------------------------------------
+def test_the_category_list_is_one_page_read_with_the_site_settings(content_store):
+    from sgoodie.domain import CATEGORIES_PAGE_ID, Category, CategoryList
+
+    pages = content_store.get_pages(["site", CATEGORIES_PAGE_ID])
+    assert CategoryList.from_page(pages[CATEGORIES_PAGE_ID]) == CategoryList()
+    wanted = CategoryList([Category("weddings", "Weddings"), Category("travel", "Travel", hidden=True)])
+    wanted.renamed = {"old-travel": "travel"}
+    saved = content_store.save_page(wanted.to_page())
+    again = CategoryList.from_page(content_store.get_pages([CATEGORIES_PAGE_ID])[CATEGORIES_PAGE_ID])
+    assert again == replace(wanted, version=saved.version) and again.version == 1
+    assert again.visible == {"weddings": "Weddings"}
+    assert again.names == {"weddings": "Weddings", "travel": "Travel"}
+    with pytest.raises(StaleVersionError):
+        content_store.save_page(wanted.to_page())
+
+
 def test_pages_round_trip_and_refuse_stale_saves(content_store):
     pages = content_store.get_pages(["home", "about"])
     assert pages["home"].version == 0 and pages["home"].content == {}

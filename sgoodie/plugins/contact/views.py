@@ -38,6 +38,7 @@ from ...plugin_api import (
     RateWindow,
     body_limit,
     csrf_exempt,
+    current_categories,
     current_settings,
     current_store,
     external_url,
@@ -77,7 +78,7 @@ MAX_BODY = 64 * 1024
 
 def project_types() -> dict[str, str]:
     return {
-        **current_app.config["CATEGORIES"],
+        **current_categories(),
         "personal-branding": "Personal branding",
         "other": "Something else",
     }

@@ -14,7 +14,16 @@ from typing import Any
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from sgoodie.plugin_api import Markup, Plugin, Setting, current_store, purge_tags, signals, tag_response
+from sgoodie.plugin_api import (
+    Markup,
+    Plugin,
+    Setting,
+    current_categories,
+    current_store,
+    purge_tags,
+    signals,
+    tag_response,
+)
 
 TAG = "testimonials"
 
@@ -112,7 +121,7 @@ plugin.add_admin_menu_entry("Testimonials", "testimonials_admin.index", order=50
 
 def _projects() -> list[Any]:
     store = current_store()
-    return [p for category in current_app.config["CATEGORIES"] for p in store.projects_in_category(category)]
+    return [p for category in current_categories(hidden=True) for p in store.projects_in_category(category)]
 
 
 @bp.route("/", methods=["GET", "POST"])
