@@ -258,7 +258,9 @@ def test_each_upload_row_offers_what_its_state_allows_and_retry_never_duplicates
         before = {p.filename: p.id for p in services().store.photos_for_project(project.id)}
     assert sorted(before) == ["cut.jpg", "hall.jpg", "notes.jpg"]
     grid = [card.get_attribute("data-id") for card in admin_page.locator(".photo-grid > [data-id]").all()]
-    assert grid == [before["hall.jpg"], before["cut.jpg"]]  # the project's order, as a reload shows it
+    with app.app_context():  # the project's order, as a reload shows it (the uploads ran side by side)
+        order = [p.id for p in services().store.photos_for_project(project.id) if p.filename != "notes.jpg"]
+    assert grid == order
 
     # Retry of a failed processing: the same photo is processed again (and fails again).
     cut = admin_page.locator(".upload-item", has_text="cut.jpg")
@@ -273,17 +275,16 @@ def test_each_upload_row_offers_what_its_state_allows_and_retry_never_duplicates
     )
     # Retry of a refused upload: the refused record goes, one new upload takes its place.
     notes = admin_page.locator(".upload-item", has_text="notes.jpg")
-    notes.locator("button", has_text="Retry").click()
-    admin_page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.upload-item')).find(i => i.textContent.includes('notes.jpg')).dataset.state === 'uploading'",
-        timeout=10000,
-    )
+    with admin_page.expect_response(lambda r: r.url.endswith("/complete"), timeout=30000) as completed:
+        notes.locator("button", has_text="Retry").click()
+    assert completed.value.status == 422 and before["notes.jpg"] not in completed.value.url
     _settled(admin_page, 3)
     assert _rows(admin_page)["notes.jpg"][2] == ["Retry"]
     with app.app_context():
         after = {p.filename: p.id for p in services().store.photos_for_project(project.id)}
     assert sorted(after) == ["cut.jpg", "hall.jpg", "notes.jpg"]  # still one record per file
     assert after["cut.jpg"] == before["cut.jpg"] and after["hall.jpg"] == before["hall.jpg"]
+    assert after["notes.jpg"] != before["notes.jpg"]  # the refused record went before the new upload
     assert admin_page.locator(".photo-grid > [data-id]").count() == 2
 
     # Alt text saved inline: the banner goes, still without a reload.
@@ -294,3 +295,36 @@ def test_each_upload_row_offers_what_its_state_allows_and_retry_never_duplicates
     assert not banner.is_visible()
     assert admin_page.evaluate("() => window.notReloaded === true")
     admin_page.screenshot(path=str(tmp_path / "rows-after.png"), full_page=True)
+
+
+def test_a_photo_added_to_a_published_project_goes_live_once_described(
+    app, admin_page, live_server, portfolio, tmp_path
+):
+    project = portfolio.project("Live Now", "travel", photos=1)
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    admin_page.set_input_files(
+        "[data-file-input]", {"name": "pier.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((60, 90, 130))}
+    )
+    _settled(admin_page, 1)
+    with app.app_context():
+        pier = next(p for p in services().store.photos_for_project(project.id) if p.filename == "pier.jpg")
+    card = admin_page.locator(f"#photo-{pier.id}")
+    card.wait_for()
+    banner = admin_page.locator("[data-missing-alt]")
+    assert banner.text_content().startswith(
+        "1 photo still needs alt text: visitors do not see it until it has one."
+    )
+    assert "visitors do not see this photo" in card.text_content()
+    visitor = admin_page.context.browser.new_page()
+    visitor.goto(f"{live_server.url}/projects/live-now")
+    assert pier.id not in visitor.content()
+    admin_page.screenshot(path=str(tmp_path / "waiting.png"), full_page=True)
+    card.locator("input[name$=alt_text]").fill("The pier at dawn")
+    card.locator(".photo-text button[type=submit]").click()
+    card.locator(".save-state", has_text="Saved").wait_for()
+    assert not banner.is_visible()
+    visitor.close()
+    visitor = admin_page.context.browser.new_page()  # a browser without the page in its HTTP cache
+    visitor.goto(f"{live_server.url}/projects/live-now")
+    assert visitor.locator("main img[alt='The pier at dawn']").count() == 1
+    visitor.close()

@@ -109,7 +109,7 @@ def test_one_card_renders_as_the_grid_does_for_the_uploader_to_insert(app, clien
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.strip().startswith('<li class="photo-card"') and html.count("<li") == 1
-    assert f'id="photo-{second.id}"' in html and "data-needs-alt" in html and "(needed)" in html
+    assert f'id="photo-{second.id}"' in html and "data-needs-alt" in html and "(needed" in html
     assert 'aria-label="Move photo 2 earlier"' in html and "disabled" not in html  # neither first nor last
     assert f'name="{second.id}-alt_text"' in html
     page = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
@@ -128,3 +128,26 @@ def test_an_empty_project_has_a_grid_and_a_hidden_banner_for_new_photos(client, 
     assert re.search(r"<p class=\"notice\"[^>]*data-missing-alt[^>]* hidden>", html)
     assert 'data-discard-url="/admin/photos/PHOTO_ID/delete"' in html
     assert 'data-retry-url="/admin/photos/PHOTO_ID/retry"' in html
+
+
+def test_photos_page_and_dashboard_say_which_photos_wait_for_alt_text_and_why(app, client, admin, portfolio):
+    live = portfolio.project("Live Rooms", "interiors", photos=3)
+    draft = portfolio.project("Draft Rooms", "interiors", photos=1, published=False)
+    with app.app_context():
+        for photo in services().store.photos_for_project(live.id)[1:] + services().store.photos_for_project(
+            draft.id
+        ):
+            photo.alt_text = ""
+            services().store.update_photo(photo)
+    page = client.get(f"/admin/projects/{live.id}/photos").get_data(as_text=True)
+    assert "2 photos still need alt text: visitors do not see them until they have one." in page
+    assert page.count("(needed: visitors do not see this photo until it has one)") == 2
+    draft_page = client.get(f"/admin/projects/{draft.id}/photos").get_data(as_text=True)
+    assert "1 photo still needs alt text before this project can be published." in draft_page
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "Photos waiting for alt text" in dashboard
+    assert re.search(
+        rf'<a href="/admin/projects/{live.id}/photos">Live Rooms</a>: 2 ready photos visitors do not see until they have alt text.',
+        dashboard,
+    )
+    assert "Draft Rooms</a>: 1" not in dashboard  # a draft shows nobody anything yet: it is listed as a draft

@@ -163,8 +163,11 @@
     if (!banner) return;
     var count = document.querySelectorAll(".photo-grid > [data-needs-alt]").length;
     banner.hidden = count === 0;
-    banner.textContent = count + " photo" + (count !== 1 ? "s" : "") + " still need" + (count !== 1 ? "" : "s") + " alt text" +
-      (banner.dataset.published === "true" ? "" : " before this project can be published") +
+    var many = count !== 1;
+    banner.textContent = count + " photo" + (many ? "s" : "") + " still need" + (many ? "" : "s") + " alt text" +
+      (banner.dataset.published === "true"
+        ? ": visitors do not see " + (many ? "them until they have" : "it until it has") + " one"
+        : " before this project can be published") +
       ". Describe what is in each picture for people who cannot see it.";
   }
   window.sgoodieAdmin.recountMissingAlt = recountMissingAlt;
