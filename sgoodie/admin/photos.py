@@ -83,10 +83,14 @@ def photo_text(photo_id: str):
 def photo_cover(photo_id: str):
     photo = get_photo_or_404(photo_id)
     if ConfirmForm().validate_on_submit():
+        project = get_project_or_404(photo.project_id)
         if not photo.is_ready:
             flash("Only a processed photo can be the cover.", "error")
+        elif project.published and not photo.is_shown:
+            # Visitors would see the project's cards without a picture until it is described.
+            flash("Give this photo its alt text first: visitors do not see it until it has one.", "error")
         else:
-            content.set_cover(get_project_or_404(photo.project_id), photo.id)
+            content.set_cover(project, photo.id)
             flash("Cover photo changed.", "success")
     return redirect(_back_to(photo))
 

@@ -151,3 +151,15 @@ def test_photos_page_and_dashboard_say_which_photos_wait_for_alt_text_and_why(ap
         dashboard,
     )
     assert "Draft Rooms</a>: 1" not in dashboard  # a draft shows nobody anything yet: it is listed as a draft
+
+
+def test_a_published_project_takes_a_described_photo_as_its_cover(app, client, admin, portfolio):
+    project = portfolio.project("Covered", "interiors", photos=2)
+    first, second = _photos(app, project.id)
+    with app.app_context():
+        second.alt_text = ""
+        services().store.update_photo(second)
+    response = admin.post(f"/admin/photos/{second.id}/cover", follow_redirects=True)
+    assert "Give this photo its alt text first" in response.get_data(as_text=True)
+    with app.app_context():
+        assert services().store.get_project(project.id).cover_photo_id == first.id
