@@ -155,7 +155,8 @@ def ensure_cover(project_id: str) -> Project | None:
 
 
 def _first_ready(photos: Sequence[Photo]) -> str:
-    return next((p.id for p in photos if p.is_ready), "")
+    """The first photo visitors see (described), else the first ready one (a draft's, say)."""
+    return next((p.id for p in photos if p.is_shown), "") or next((p.id for p in photos if p.is_ready), "")
 
 
 def delete_photo(photo: Photo) -> None:

@@ -125,6 +125,12 @@ class Photo:
     def is_ready(self) -> bool:
         return self.status == "ready"
 
+    @property
+    def is_shown(self) -> bool:
+        """Whether visitors see it: ready and described. A photo added to a published project goes
+        live when it has alt text, never with `alt=""` (publishing a project already asks for it)."""
+        return self.is_ready and bool(self.alt_text.strip())
+
     def image(self) -> Image | None:
         """The renderable image, once variants exist."""
         if not self.variants:
@@ -172,6 +178,11 @@ class Project:
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
+
+    @property
+    def shown_cover(self) -> Image | None:
+        """The cover as visitors see it (cards, Open Graph, sitemap): only a described photo."""
+        return self.cover if self.cover is not None and self.cover.alt.strip() else None
 
     def __post_init__(self) -> None:
         if not self.slug:

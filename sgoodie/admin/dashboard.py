@@ -7,6 +7,7 @@ from flask import render_template
 from ..auth import recent_failures
 from ..cache import page_cache
 from ..content import recent_activity
+from ..domain import Project
 from ..services import services
 from .blueprint import bp
 
@@ -18,9 +19,11 @@ def dashboard():
     store = services().store
     categories = []
     drafts = []
+    live: dict[str, Project] = {}
     for slug, name in services().categories.items():
         projects = store.projects_in_category(slug)
         published = [p for p in projects if p.published]
+        live.update((p.id, p) for p in published)
         drafts += [p for p in projects if not p.published]
         categories.append(
             {
@@ -36,6 +39,11 @@ def dashboard():
         if photo.project_id not in titles:
             project = store.get_project(photo.project_id)
             titles[photo.project_id] = project.title if project else "(deleted project)"
+    # Ready photos of published projects that visitors do not see yet: they wait for alt text.
+    waiting: dict[str, int] = {}
+    for photo in store.photos_with_status("ready"):
+        if photo.project_id in live and not photo.is_shown:
+            waiting[photo.project_id] = waiting.get(photo.project_id, 0) + 1
     return render_template(
         "admin/dashboard.html",
         categories=categories,
@@ -45,6 +53,7 @@ def dashboard():
         processing=len(pending["uploading"]) + len(pending["queued"]) + len(pending["processing"]),
         failed=pending["failed"],
         project_titles=titles,
+        waiting_for_alt=[(live[project_id], count) for project_id, count in waiting.items()],
         activity=recent_activity(),
         sign_ins=recent_failures(),
     )

@@ -83,10 +83,14 @@ def photo_text(photo_id: str):
 def photo_cover(photo_id: str):
     photo = get_photo_or_404(photo_id)
     if ConfirmForm().validate_on_submit():
+        project = get_project_or_404(photo.project_id)
         if not photo.is_ready:
             flash("Only a processed photo can be the cover.", "error")
+        elif project.published and not photo.is_shown:
+            # Visitors would see the project's cards without a picture until it is described.
+            flash("Give this photo its alt text first: visitors do not see it until it has one.", "error")
         else:
-            content.set_cover(get_project_or_404(photo.project_id), photo.id)
+            content.set_cover(project, photo.id)
             flash("Cover photo changed.", "success")
     return redirect(_back_to(photo))
 
@@ -138,3 +142,23 @@ def delete_photo(photo_id: str):
         flash("Photo deleted, with its original and every size.", "success")
         return redirect(url_for("admin.photos", project_id=project.id))
     return render_template("admin/photo_delete.html", photo=photo, project=project, form=form)
+
+
+@bp.get("/photos/<photo_id>/card")
+def photo_card(photo_id: str):
+    """One photo's card of the grid, as the photos page renders it: the uploader inserts it (or
+    replaces the card it shows) when a photo it follows is ready or failed, without a reload."""
+    photo = get_photo_or_404(photo_id)
+    project = get_project_or_404(photo.project_id)
+    listed = [p.id for p in services().store.photos_for_project(project.id)]
+    index = listed.index(photo.id) + 1 if photo.id in listed else len(listed)
+    form = PhotoTextForm(prefix=photo.id, data={"alt_text": photo.alt_text, "caption": photo.caption})
+    return render_template(
+        "admin/_photo_card.html",
+        photo=photo,
+        f=form,
+        project=project,
+        index=index,
+        first=index == 1,
+        last=index == len(listed),
+    )

@@ -28,7 +28,9 @@ def project_tags(project: Project, previous: Project | None = None) -> set[str]:
 
 def photo_tags(photo: Photo, project: Project | None) -> set[str]:
     """A photo shows on its project's page and in the sitemap; as the cover it also shows
-    wherever the project's card does."""
+    wherever the project's card does. Visitors see a photo only once it has alt text
+    (`Photo.is_shown`), so a text edit (`photo_saved`) purges all of these: adding alt text is
+    what puts the photo, or the cover, on those pages."""
     tags = {f"project:{photo.project_id}", "sitemap"}
     if project is not None and project.cover_photo_id == photo.id:
         tags |= project_tags(project)

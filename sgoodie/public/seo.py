@@ -82,7 +82,7 @@ def image_object(image: Image, caption: str = "") -> dict[str, Any]:
 
 
 def home_meta(settings: SiteSettings, page: Page, featured: list[Project]) -> Meta:
-    hero = page.image("hero") or next((p.cover for p in featured if p.cover), None)
+    hero = page.image("hero") or next((p.shown_cover for p in featured if p.shown_cover), None)
     description = (
         page.seo_description
         or settings.default_seo_description
@@ -150,7 +150,7 @@ def category_meta(
         or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)
         or f"{name} photography by {settings.business_name}: selected projects."
     )
-    cover = next((p.cover for p in projects if p.cover), None)
+    cover = next((p.shown_cover for p in projects if p.shown_cover), None)
     collection = {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
@@ -186,8 +186,8 @@ def project_meta(settings: SiteSettings, project: Project, photos: list[Photo], 
         or plain_text(project.description, DESCRIPTION_LENGTH)
         or f"{project.title}: {category_name.lower()} photography by {settings.business_name}."
     )
-    shown = [(photo, photo.image()) for photo in photos if photo.variants]
-    cover = project.cover or (shown[0][1] if shown else None)
+    shown = [(photo, photo.image()) for photo in photos if photo.variants and photo.is_shown]
+    cover = project.shown_cover or (shown[0][1] if shown else None)
     work: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "CreativeWork",

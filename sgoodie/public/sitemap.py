@@ -50,7 +50,7 @@ def sitemap() -> Response:
             urlset,
             canonical("public.category", category=category),
             newest,
-            [p.cover for p in in_category if p.cover],
+            [p.shown_cover for p in in_category if p.shown_cover],
         )
 
     ready_by_project: dict[str, list] = {}
@@ -62,7 +62,7 @@ def sitemap() -> Response:
             urlset,
             canonical("public.project", slug=project.slug),
             project.updated_at,
-            [p.image() for p in photos if p.variants],
+            [p.image() for p in photos if p.variants and p.is_shown],
         )
 
     body = ET.tostring(urlset, encoding="utf-8", xml_declaration=True)

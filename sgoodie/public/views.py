@@ -130,7 +130,7 @@ def project(slug: str):
 def render_project(project: Project, *, preview: bool = False):
     """The project page; the admin's preview renders drafts through this same function."""
     settings = services().site_settings()
-    photos = [p for p in services().store.photos_for_project(project.id) if p.is_ready]
+    photos = [p for p in services().store.photos_for_project(project.id) if p.is_shown]
     if not preview:
         tag_current_page("site", f"project:{project.id}")
     categories = services().categories

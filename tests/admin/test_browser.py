@@ -219,3 +219,140 @@ def test_a_new_category_with_a_published_project_shows_in_the_navigation_and_sit
     assert admin_page.locator("text=Vineyard Wedding").count() >= 1
     sitemap = admin_page.request.get(live_server.url + "/sitemap.xml").text()
     assert "/work/weddings</loc>" in sitemap and "/projects/vineyard-wedding</loc>" in sitemap
+
+
+def _rows(page):
+    """Each upload row: name -> (state, status text, the buttons it shows)."""
+    rows = page.eval_on_selector_all(
+        ".upload-item",
+        """items => items.map(i => [
+            i.querySelector('.upload-item__name').textContent, i.dataset.state,
+            i.querySelector('.upload-item__status').textContent,
+            Array.from(i.querySelectorAll('button')).filter(b => b.offsetParent !== null).map(b => b.textContent)])""",
+    )
+    return {name: (state, text, buttons) for name, state, text, buttons in rows}
+
+
+def _settled(page, count):
+    page.wait_for_function(
+        f"""() => {{
+        const items = document.querySelectorAll('.upload-item');
+        return items.length === {count} && Array.from(items).every(i => ['ready', 'failed', 'error'].includes(i.dataset.state));
+    }}""",
+        timeout=60000,
+    )
+
+
+def test_each_upload_row_offers_what_its_state_allows_and_retry_never_duplicates(
+    app, admin_page, live_server, portfolio, tmp_path
+):
+    project = portfolio.project("Rows", "interiors", photos=0, published=False)
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    assert admin_page.locator("[data-empty]").is_visible()
+    admin_page.evaluate("() => { window.notReloaded = true; }")
+    admin_page.set_input_files(
+        "[data-file-input]",
+        [
+            {"name": "hall.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((200, 180, 150))},
+            {
+                "name": "cut.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": _jpeg((10, 10, 10), (3000, 2000))[:60_000],
+            },
+            {
+                "name": "notes.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": b"these are my notes, not a photo " * 100,
+            },
+        ],
+    )
+    _settled(admin_page, 3)
+    rows = _rows(admin_page)
+    assert rows["hall.jpg"] == ("ready", "Ready", [])
+    assert rows["cut.jpg"][0] == "failed" and "incomplete" in rows["cut.jpg"][1]
+    assert rows["cut.jpg"][2] == ["Retry"]
+    # Refused by the server (422): the reason in words, and a Retry that uploads again.
+    assert rows["notes.jpg"][0] == "error" and "not an image we can read" in rows["notes.jpg"][1]
+    assert rows["notes.jpg"][2] == ["Retry"]
+
+    # The grid below shows the new photos and the banner counts the one missing alt text.
+    admin_page.wait_for_function("() => document.querySelectorAll('.photo-grid > [data-id]').length === 2")
+    assert not admin_page.locator("[data-empty]").is_visible()
+    banner = admin_page.locator("[data-missing-alt]")
+    assert banner.is_visible() and banner.text_content().startswith("1 photo still needs alt text")
+    admin_page.screenshot(path=str(tmp_path / "rows.png"), full_page=True)
+
+    with app.app_context():
+        before = {p.filename: p.id for p in services().store.photos_for_project(project.id)}
+    assert sorted(before) == ["cut.jpg", "hall.jpg", "notes.jpg"]
+    grid = [card.get_attribute("data-id") for card in admin_page.locator(".photo-grid > [data-id]").all()]
+    with app.app_context():  # the project's order, as a reload shows it (the uploads ran side by side)
+        order = [p.id for p in services().store.photos_for_project(project.id) if p.filename != "notes.jpg"]
+    assert grid == order
+
+    # Retry of a failed processing: the same photo is processed again (and fails again).
+    cut = admin_page.locator(".upload-item", has_text="cut.jpg")
+    with admin_page.expect_response(
+        lambda r: r.url.endswith(f"/photos/{before['cut.jpg']}/retry")
+    ) as retried:
+        cut.locator("button", has_text="Retry").click()
+    assert retried.value.status == 200
+    admin_page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.upload-item')).find(i => i.textContent.includes('cut.jpg')).dataset.state === 'failed'",
+        timeout=60000,
+    )
+    # Retry of a refused upload: the refused record goes, one new upload takes its place.
+    notes = admin_page.locator(".upload-item", has_text="notes.jpg")
+    with admin_page.expect_response(lambda r: r.url.endswith("/complete"), timeout=30000) as completed:
+        notes.locator("button", has_text="Retry").click()
+    assert completed.value.status == 422 and before["notes.jpg"] not in completed.value.url
+    _settled(admin_page, 3)
+    assert _rows(admin_page)["notes.jpg"][2] == ["Retry"]
+    with app.app_context():
+        after = {p.filename: p.id for p in services().store.photos_for_project(project.id)}
+    assert sorted(after) == ["cut.jpg", "hall.jpg", "notes.jpg"]  # still one record per file
+    assert after["cut.jpg"] == before["cut.jpg"] and after["hall.jpg"] == before["hall.jpg"]
+    assert after["notes.jpg"] != before["notes.jpg"]  # the refused record went before the new upload
+    assert admin_page.locator(".photo-grid > [data-id]").count() == 2
+
+    # Alt text saved inline: the banner goes, still without a reload.
+    card = admin_page.locator(f"#photo-{before['hall.jpg']}")
+    card.locator("input[name$=alt_text]").fill("A bright hall")
+    card.locator(".photo-text button[type=submit]").click()
+    card.locator(".save-state", has_text="Saved").wait_for()
+    assert not banner.is_visible()
+    assert admin_page.evaluate("() => window.notReloaded === true")
+    admin_page.screenshot(path=str(tmp_path / "rows-after.png"), full_page=True)
+
+
+def test_a_photo_added_to_a_published_project_goes_live_once_described(
+    app, admin_page, live_server, portfolio, tmp_path
+):
+    project = portfolio.project("Live Now", "travel", photos=1)
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    admin_page.set_input_files(
+        "[data-file-input]", {"name": "pier.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((60, 90, 130))}
+    )
+    _settled(admin_page, 1)
+    with app.app_context():
+        pier = next(p for p in services().store.photos_for_project(project.id) if p.filename == "pier.jpg")
+    card = admin_page.locator(f"#photo-{pier.id}")
+    card.wait_for()
+    banner = admin_page.locator("[data-missing-alt]")
+    assert banner.text_content().startswith(
+        "1 photo still needs alt text: visitors do not see it until it has one."
+    )
+    assert "visitors do not see this photo" in card.text_content()
+    visitor = admin_page.context.browser.new_page()
+    visitor.goto(f"{live_server.url}/projects/live-now")
+    assert pier.id not in visitor.content()
+    admin_page.screenshot(path=str(tmp_path / "waiting.png"), full_page=True)
+    card.locator("input[name$=alt_text]").fill("The pier at dawn")
+    card.locator(".photo-text button[type=submit]").click()
+    card.locator(".save-state", has_text="Saved").wait_for()
+    assert not banner.is_visible()
+    visitor.close()
+    visitor = admin_page.context.browser.new_page()  # a browser without the page in its HTTP cache
+    visitor.goto(f"{live_server.url}/projects/live-now")
+    assert visitor.locator("main img[alt='The pier at dawn']").count() == 1
+    visitor.close()

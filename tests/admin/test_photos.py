@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sgoodie.services import services
 
 
@@ -95,3 +97,69 @@ def test_delete_removes_the_original_and_every_variant(app, client, admin, portf
         assert not [k for k in keys if cover.id in k]
         assert len([k for k in keys if other.id in k]) == 16  # the other photo is untouched
         assert services().store.get_project(project.id).cover_photo_id == other.id  # the next photo took over
+
+
+def test_one_card_renders_as_the_grid_does_for_the_uploader_to_insert(app, client, admin, portfolio):
+    project = portfolio.project("Cards", "interiors", photos=3)
+    first, second, third = _photos(app, project.id)
+    with app.app_context():
+        second.alt_text = ""
+        services().store.update_photo(second)
+    response = client.get(f"/admin/photos/{second.id}/card")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.strip().startswith('<li class="photo-card"') and html.count("<li") == 1
+    assert f'id="photo-{second.id}"' in html and "data-needs-alt" in html and "(needed" in html
+    assert 'aria-label="Move photo 2 earlier"' in html and "disabled" not in html  # neither first nor last
+    assert f'name="{second.id}-alt_text"' in html
+    page = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert html.strip() in page  # the same markup the page shows
+    last = client.get(f"/admin/photos/{third.id}/card").get_data(as_text=True)
+    assert 'aria-label="Move photo 3 later" disabled' in last and "data-needs-alt" not in last
+    assert client.get("/admin/photos/nope/card").status_code == 404
+    assert app.test_client().get(f"/admin/photos/{first.id}/card").status_code in (302, 401)
+
+
+def test_an_empty_project_has_a_grid_and_a_hidden_banner_for_new_photos(client, admin, portfolio):
+    project = portfolio.project("Empty", "interiors", photos=0)
+    html = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert 'class="sortable photo-grid"' in html and "data-card-url=" in html
+    assert '<div class="card empty-state" data-empty>' in html  # shown until a card arrives
+    assert re.search(r"<p class=\"notice\"[^>]*data-missing-alt[^>]* hidden>", html)
+    assert 'data-discard-url="/admin/photos/PHOTO_ID/delete"' in html
+    assert 'data-retry-url="/admin/photos/PHOTO_ID/retry"' in html
+
+
+def test_photos_page_and_dashboard_say_which_photos_wait_for_alt_text_and_why(app, client, admin, portfolio):
+    live = portfolio.project("Live Rooms", "interiors", photos=3)
+    draft = portfolio.project("Draft Rooms", "interiors", photos=1, published=False)
+    with app.app_context():
+        for photo in services().store.photos_for_project(live.id)[1:] + services().store.photos_for_project(
+            draft.id
+        ):
+            photo.alt_text = ""
+            services().store.update_photo(photo)
+    page = client.get(f"/admin/projects/{live.id}/photos").get_data(as_text=True)
+    assert "2 photos still need alt text: visitors do not see them until they have one." in page
+    assert page.count("(needed: visitors do not see this photo until it has one)") == 2
+    draft_page = client.get(f"/admin/projects/{draft.id}/photos").get_data(as_text=True)
+    assert "1 photo still needs alt text before this project can be published." in draft_page
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "Photos waiting for alt text" in dashboard
+    assert re.search(
+        rf'<a href="/admin/projects/{live.id}/photos">Live Rooms</a>: 2 ready photos visitors do not see until they have alt text.',
+        dashboard,
+    )
+    assert "Draft Rooms</a>: 1" not in dashboard  # a draft shows nobody anything yet: it is listed as a draft
+
+
+def test_a_published_project_takes_a_described_photo_as_its_cover(app, client, admin, portfolio):
+    project = portfolio.project("Covered", "interiors", photos=2)
+    first, second = _photos(app, project.id)
+    with app.app_context():
+        second.alt_text = ""
+        services().store.update_photo(second)
+    response = admin.post(f"/admin/photos/{second.id}/cover", follow_redirects=True)
+    assert "Give this photo its alt text first" in response.get_data(as_text=True)
+    with app.app_context():
+        assert services().store.get_project(project.id).cover_photo_id == first.id

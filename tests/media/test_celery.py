@@ -167,6 +167,13 @@ def test_upload_to_s3_then_a_celery_worker_makes_it_ready(
             break
         time.sleep(0.05)
     assert cover == photo.id
+    # Visitors see it once it is described (the project is published already).
+    page = aws_app.test_client().get("/projects/on-aws")
+    assert page.status_code == 200 and photo.variants[0].key not in page.get_data(as_text=True)
+    saved = signed_in.post(
+        f"/admin/photos/{photo.id}/text", {f"{photo.id}-alt_text": "A quay", f"{photo.id}-caption": ""}
+    )
+    assert saved.status_code == 302
     page = aws_app.test_client().get("/projects/on-aws")
     assert page.status_code == 200 and photo.variants[0].key in page.get_data(as_text=True)
 

@@ -120,3 +120,57 @@ def test_pages_are_keyboard_friendly(client, site):
     html = client.get("/projects/harbour-loft").get_data(as_text=True)
     assert re.search(r'<a[^>]+class="[^"]*skip', html), "a skip link to the content"
     assert "<main" in html and 'lang="' in html
+
+
+def _clear_alt(app, photo):
+    """A photo added to a published project and not described yet (as the store keeps it)."""
+    with app.app_context():
+        photo.alt_text = ""
+        return services().store.update_photo(photo)
+
+
+def test_a_photo_without_alt_text_is_not_shown_to_visitors_until_it_has_one(app, client, portfolio):
+    rooms = portfolio.project("Quiet Rooms", "interiors", photos=2)
+    bay = portfolio.project("Grey Bay", "travel", featured=True, photos=1)
+    with app.app_context():
+        described, undescribed = services().store.photos_for_project(rooms.id)
+        (cover,) = services().store.photos_for_project(bay.id)
+    undescribed = _clear_alt(app, undescribed)
+    cover = _clear_alt(app, cover)  # the cover of a featured project: cards, hero, Open Graph
+
+    surfaces = [
+        "/",
+        "/work/interiors",
+        "/work/travel",
+        "/projects/quiet-rooms",
+        "/projects/grey-bay",
+        "/sitemap.xml",
+    ]
+    pages = {path: client.get(path).get_data(as_text=True) for path in surfaces}
+    assert described.id in pages["/projects/quiet-rooms"] and described.id in pages["/sitemap.xml"]
+    for path, html in pages.items():
+        assert undescribed.id not in html and cover.id not in html, path
+    assert "Grey Bay" in pages["/work/travel"]  # the project is listed, without the picture
+
+    with app.test_request_context():
+        content.update_photo_text(cover, "Fog over the grey bay", "")
+        content.update_photo_text(undescribed, "An empty reading room", "")
+    pages = {path: client.get(path).get_data(as_text=True) for path in surfaces}  # purged: fresh pages
+    assert (
+        undescribed.id in pages["/projects/quiet-rooms"]
+        and 'alt="An empty reading room"' in pages["/projects/quiet-rooms"]
+    )
+    for path in ("/", "/work/travel", "/projects/grey-bay", "/sitemap.xml"):
+        assert cover.id in pages[path], path
+    assert undescribed.id in pages["/sitemap.xml"]
+    assert re.search(rf'<meta property="og:image" content="[^"]*{cover.id}', pages["/projects/grey-bay"])
+
+
+def test_a_new_cover_is_a_photo_visitors_see(app, portfolio):
+    project = portfolio.project("New Cover", "interiors", photos=3)
+    with app.app_context():
+        cover, undescribed, described = services().store.photos_for_project(project.id)
+    _clear_alt(app, undescribed)
+    with app.test_request_context():
+        content.delete_photo(cover)
+        assert services().store.get_project(project.id).cover_photo_id == described.id

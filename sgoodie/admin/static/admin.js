@@ -1,6 +1,6 @@
 // sgoodie admin: the few things plain forms cannot do.
 // - drag to reorder (pointer events: mouse, pen and touch), saved as ONE request with the new order
-// - inline save of a photo's alt text and caption
+// - inline save of a photo's alt text and caption, and the "N photos still need alt text" count
 // - confirm-then-delete for photos without leaving the page
 // - following a page photo's processing, as the uploader follows a project photo's
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
@@ -79,6 +79,8 @@
     });
   }
 
+  window.sgoodieAdmin.refreshMoveButtons = refreshMoveButtons;
+
   function makeSortable(list) {
     list.addEventListener("pointerdown", function (event) {
       var handle = event.target.closest(".drag-handle");
@@ -146,9 +148,29 @@
         state.textContent = "Saved";
         var needed = form.querySelector("label .error-text");
         if (needed && result.data.alt_text) needed.remove();
+        var card = form.closest(".photo-card");
+        if (card) {
+          card.toggleAttribute("data-needs-alt", card.dataset.status === "ready" && !result.data.alt_text.trim());
+          recountMissingAlt();
+        }
       })
       .catch(function (error) { state.textContent = "Not saved: " + error.message; });
   });
+
+  // The banner above the photos counts the ready photos of the grid that have no alt text yet.
+  function recountMissingAlt() {
+    var banner = document.querySelector("[data-missing-alt]");
+    if (!banner) return;
+    var count = document.querySelectorAll(".photo-grid > [data-needs-alt]").length;
+    banner.hidden = count === 0;
+    var many = count !== 1;
+    banner.textContent = count + " photo" + (many ? "s" : "") + " still need" + (many ? "" : "s") + " alt text" +
+      (banner.dataset.published === "true"
+        ? ": visitors do not see " + (many ? "them until they have" : "it until it has") + " one"
+        : " before this project can be published") +
+      ". Describe what is in each picture for people who cannot see it.";
+  }
+  window.sgoodieAdmin.recountMissingAlt = recountMissingAlt;
 
   // -- forms that ask first (no JS: they submit straight away, and each is undoable or says so) --
   document.addEventListener("submit", function (event) {
@@ -171,6 +193,7 @@
         var list = card.parentNode;
         card.remove();
         refreshMoveButtons(list);
+        recountMissingAlt();
         flash("Photo deleted, with its original and every size.", "success");
       })
       .catch(function (error) { flash("The photo was not deleted: " + error.message, "error"); });

@@ -1,5 +1,9 @@
 // Direct uploads: ask the media API for an upload, send the file straight to storage with a
 // progress bar (three at a time), confirm it, then watch the photo get processed.
+// Each row offers what its state allows: Cancel while waiting or uploading, Retry after a failed
+// upload (the failed record is deleted first, so a retry never leaves a second photo) or a failed
+// processing (the admin's retry endpoint, same photo), nothing while processing or when ready.
+// A photo that is ready or failed gets its card in the grid below, fetched from the admin.
 (function () {
   "use strict";
   var section = document.getElementById("uploader");
@@ -12,7 +16,7 @@
   var overall = section.querySelector("[data-overall]");
   var overallBar = section.querySelector("[data-overall-bar]");
   var overallText = section.querySelector("[data-overall-text]");
-  var done = section.querySelector("[data-upload-done]");
+  var grid = document.querySelector(".photo-grid[data-card-url]");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var items = [];
   var running = 0;
@@ -29,7 +33,9 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok && response.status !== 202) {
-          var message = (data.error && data.error.message) || ("The server answered " + response.status + ".");
+          // An error body ({"error": {"code", "message"}}) or a photo refused with its reason.
+          var message = (data.error && data.error.message) || (typeof data.error === "string" && data.error) ||
+            ("The server answered " + response.status + ".");
           throw new Error(message);
         }
         return data;
@@ -42,7 +48,7 @@
     item.status.textContent = item.message;
     item.bar.value = item.progress;
     item.cancel.hidden = item.state !== "uploading" && item.state !== "waiting";
-    item.retry.hidden = item.state !== "error" && item.state !== "cancelled";
+    item.retry.hidden = item.noRetry || (item.state !== "error" && item.state !== "failed" && item.state !== "cancelled");
     updateOverall();
   }
 
@@ -55,7 +61,6 @@
     overallBar.value = total ? Math.round(100 * sent / total) : 0;
     var finished = active.filter(function (i) { return i.state === "ready" || i.state === "failed" || i.state === "error"; }).length;
     overallText.textContent = finished === active.length ? "All " + active.length + " done." : "Uploading " + active.length + " photos: " + finished + " done.";
-    done.hidden = !active.some(function (i) { return i.state === "ready"; }) || finished !== active.length;
   }
 
   function add(file) {
@@ -68,15 +73,15 @@
     el.querySelector(".upload-item__name").textContent = file.name;
     var item = { file: file, el: el, bar: el.querySelector("progress"), status: el.querySelector(".upload-item__status"),
                  thumb: el.querySelector(".upload-item__thumb"), cancel: el.querySelector("[data-cancel]"),
-                 retry: el.querySelector("[data-retry]"), state: "waiting", message: "Waiting…", progress: 0 };
+                 retry: el.querySelector("[data-retry]"), state: "waiting", message: "Waiting…", progress: 0, attempt: 0 };
     item.bar.setAttribute("aria-label", "Upload of " + file.name);
     item.cancel.addEventListener("click", function () { cancel(item); });
-    item.retry.addEventListener("click", function () { item.state = "waiting"; item.message = "Waiting…"; item.progress = 0; render(item); pump(); });
+    item.retry.addEventListener("click", function () { retry(item); });
     list.appendChild(el);
     items.push(item);
     if (file.size > maxBytes) {
+      item.noRetry = true;  // the same file would be refused again
       fail(item, file.name + " is larger than " + Math.round(maxBytes / 1048576) + " MB.");
-      item.retry.hidden = true;
       return;
     }
     render(item);
@@ -84,9 +89,51 @@
 
   function fail(item, message) { item.state = "error"; item.message = message; render(item); }
 
+  // The admin's endpoints for one photo: forms with the CSRF token, answered in JSON.
+  function adminPost(template, photoId) {
+    var body = new FormData();
+    body.append("csrf_token", csrf);
+    return fetch(url(template, photoId), { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) throw new Error((data.error && data.error.message) || ("The server answered " + response.status + "."));
+          return data;
+        });
+      });
+  }
+
+  // Forget the photo record of an upload that did not finish (cancelled or refused): none is left behind.
+  function discard(item) {
+    var photoId = item.photoId;
+    item.photoId = null;
+    if (!photoId) return Promise.resolve();
+    return adminPost(section.dataset.discardUrl, photoId).catch(function (error) {
+      if (!/no longer exists|404/.test(error.message)) throw error;
+    });
+  }
+
   function cancel(item) {
+    item.attempt += 1;  // whatever the running upload answers next is ignored
     if (item.xhr) item.xhr.abort();
+    if (item.counted) { item.counted = false; running -= 1; }
     item.state = "cancelled"; item.message = "Cancelled."; item.progress = 0; render(item);
+    discard(item).catch(function () { /* swept as an abandoned upload after a day */ });
+    pump();
+  }
+
+  function retry(item) {
+    item.attempt += 1;
+    if (item.state === "failed") {  // the file is stored; processing it failed: process it again
+      item.state = "processing"; item.message = "Retrying…"; render(item);
+      adminPost(section.dataset.retryUrl, item.photoId)
+        .then(function () { item.message = LABELS.queued; render(item); watch(item); })
+        .catch(function (error) { item.state = "failed"; item.message = "Failed: " + error.message; render(item); });
+      return;
+    }
+    item.state = "waiting"; item.message = "Waiting…"; item.progress = 0; render(item);
+    discard(item)
+      .then(function () { pump(); })
+      .catch(function (error) { fail(item, "The failed upload could not be removed: " + error.message); });
   }
 
   function pump() {
@@ -97,16 +144,28 @@
 
   function start(item) {
     running += 1;
+    item.counted = true;
+    var attempt = item.attempt;
+    function current() { return item.attempt === attempt; }
     item.state = "uploading"; item.message = "Starting…"; render(item);
     api("POST", section.dataset.uploadsUrl, { project_id: projectId, filename: item.file.name, content_type: item.file.type, size: item.file.size })
-      .then(function (grant) { item.photoId = grant.photo_id; return send(item, grant.upload); })
+      .then(function (grant) {
+        if (!current()) {  // cancelled while asking: drop the record it made
+          adminPost(section.dataset.discardUrl, grant.photo_id).catch(function () {});
+          throw new Error("Cancelled.");
+        }
+        item.photoId = grant.photo_id;
+        return send(item, grant.upload);
+      })
       .then(function () {
-        item.message = "Checking…"; render(item);
+        if (!current()) throw new Error("Cancelled.");
+        // The file is in storage: from here on there is nothing to cancel.
+        item.state = "processing"; item.message = "Checking…"; render(item);
         return api("POST", url(section.dataset.completeUrl, item.photoId));
       })
-      .then(function (photo) { item.progress = 100; show(item, photo); watch(item); })
-      .catch(function (error) { if (item.state !== "cancelled") fail(item, error.message); })
-      .then(function () { running -= 1; pump(); });
+      .then(function (photo) { if (!current()) return; item.progress = 100; show(item, photo); watch(item); })
+      .catch(function (error) { if (current()) fail(item, error.message); })
+      .then(function () { if (current() && item.counted) { item.counted = false; running -= 1; } pump(); });
   }
 
   function send(item, upload) {
@@ -144,14 +203,52 @@
       item.thumb.appendChild(img);
     }
     render(item);
+    if (item.state === "ready" || item.state === "failed") showCard(item.photoId);
   }
 
   function watch(item) {
-    if (item.state === "ready" || item.state === "failed") return;
+    if (item.state !== "processing") return;
+    var attempt = item.attempt;
     setTimeout(function () {
-      api("GET", url(section.dataset.photoUrl, item.photoId)).then(function (photo) { show(item, photo); watch(item); })
-        .catch(function () { watch(item); });
+      if (item.attempt !== attempt) return;
+      api("GET", url(section.dataset.photoUrl, item.photoId)).then(function (photo) {
+        if (item.attempt !== attempt) return;
+        show(item, photo); watch(item);
+      }).catch(function () { watch(item); });
     }, POLL_MS);
+  }
+
+  // -- the grid below: a photo's card appears (or is replaced) once it is ready or failed --------
+  function showCard(photoId) {
+    if (!grid || !photoId) return;
+    fetch(url(grid.dataset.cardUrl, photoId), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var card = holder.content.firstElementChild;
+        var old = grid.querySelector('[data-id="' + photoId + '"]');
+        if (old) { keepTyping(old, card); grid.replaceChild(card, old); } else {
+          // In the project's order (photos finish in any order; new ones come after the others).
+          var order = Number(card.dataset.order);
+          var next = Array.prototype.find.call(grid.querySelectorAll(":scope > [data-id]"), function (other) { return Number(other.dataset.order) > order; });
+          grid.insertBefore(card, next || null);
+        }
+        var empty = document.querySelector("[data-empty]");
+        if (empty) empty.hidden = true;
+        var hint = document.querySelector("[data-grid-hint]");
+        if (hint) hint.hidden = false;
+        if (window.sgoodieAdmin) { window.sgoodieAdmin.refreshMoveButtons(grid); window.sgoodieAdmin.recountMissingAlt(); }
+      })
+      .catch(function () { /* the card shows on the next visit */ });
+  }
+
+  // Text typed into a card that is being replaced moves to the new card.
+  function keepTyping(old, card) {
+    Array.prototype.forEach.call(old.querySelectorAll("input[name], textarea[name]"), function (field) {
+      var twin = card.querySelector('[name="' + field.name + '"]');
+      if (twin && field.type !== "hidden" && field.value !== field.defaultValue) twin.value = field.value;
+    });
   }
 
   // Photos already on the page that are still being processed update in place too.
@@ -159,7 +256,7 @@
     (function poll() {
       setTimeout(function () {
         api("GET", card.dataset.photoUrl).then(function (photo) {
-          if (photo.status === "ready" || photo.status === "failed") { card.dataset.status = photo.status; window.location.reload(); }
+          if (photo.status === "ready" || photo.status === "failed") showCard(photo.id);
           else poll();
         }).catch(poll);
       }, POLL_MS * 2);
