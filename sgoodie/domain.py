@@ -32,6 +32,27 @@ PHOTO_STATUSES = ("uploading", "queued", "processing", "ready", "failed")
 PAGE_IDS = ("home", "about", "personal-branding")
 SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 
+# A URL scheme ("javascript:", "mailto:"): letters first, no dot before the colon, so that
+# "facebook.com:443/x" reads as a host with a port and not as a scheme.
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+\-]*:", re.I)
+
+
+def social_url(value: str) -> str:
+    """A profile address as people type it, made whole: "facebook.com/x" and "www.…" get
+    https://, "http://" becomes "https://" (every network serves its profiles over https). Any
+    other scheme (javascript:, data:, mailto:…) is left as typed, for `SiteSettings.validate` to
+    refuse."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if value.startswith("//"):
+        return "https:" + value
+    if value.lower().startswith("http://"):
+        return "https://" + value[len("http://") :]
+    if _SCHEME_RE.match(value):
+        return value
+    return "https://" + value
+
 
 class ValidationError(ValueError):
     """One or more fields are invalid. `errors` maps field name -> human-readable message."""
@@ -284,9 +305,10 @@ class SiteSettings:
         if self.contact_email and not EMAIL_RE.match(self.contact_email):
             errors["contact_email"] = "Enter a valid email address."
         for name in self.SOCIAL:
-            url = getattr(self, name)
-            if url and not url.startswith("https://"):
-                errors[name] = "Use the full https:// address of the profile."
+            url = social_url(getattr(self, name))
+            setattr(self, name, url)
+            if url and not url.lower().startswith("https://"):
+                errors[name] = "Use the https:// web address of the profile."
         if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
             errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
         if errors:

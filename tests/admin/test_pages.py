@@ -314,3 +314,49 @@ def test_a_portfolio_photo_that_cannot_be_used_is_a_form_error(app, client, admi
             pages["personal-branding"].content.get("intro"),
         )
         assert services().blobs.list_keys("pages/") == []
+
+
+def test_social_links_typed_without_https_are_completed(app, client, admin):
+    """People type "facebook.com/x": the form adds https:// instead of refusing it; other schemes
+    are still refused."""
+    url = "/admin/settings"
+    base = {
+        "business_name": "S.Goodie Photography",
+        "tagline": "",
+        "contact_email": "",
+        "phone": "",
+        "location": "",
+        "instagram": "instagram.com/sgoodie",
+        "linkedin": "http://www.linkedin.com/in/sgoodie",
+        "facebook": " facebook.com/sgoodie ",
+        "pinterest": "//pinterest.com/sgoodie",
+        "default_seo_description": "",
+    }
+    response = admin.post(url, dict(base, version=_version(client, url)))
+    assert response.status_code == 302
+    with app.app_context():
+        content = services().store.get_pages(["site"])["site"].content
+    assert content["instagram"] == "https://instagram.com/sgoodie"
+    assert content["linkedin"] == "https://www.linkedin.com/in/sgoodie"
+    assert content["facebook"] == "https://facebook.com/sgoodie"
+    assert content["pinterest"] == "https://pinterest.com/sgoodie"
+    for bad in ("javascript:alert(1)", "data:text/html,hi", "mailto:me@example.com", "ftp://example.com/x"):
+        response = admin.post(url, dict(base, facebook=bad, version=_version(client, url)))
+        assert response.status_code == 400, bad
+        assert "https:// web address" in response.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            services().store.get_pages(["site"])["site"].content["facebook"] == "https://facebook.com/sgoodie"
+        )
+
+
+def test_site_settings_validate_completes_and_refuses_social_links():
+    from sgoodie.domain import SiteSettings, ValidationError
+
+    settings = SiteSettings(facebook="facebook.com/x", instagram="HTTP://instagram.com/y")
+    settings.validate()
+    assert settings.facebook == "https://facebook.com/x"
+    assert settings.instagram == "https://instagram.com/y"
+    with pytest.raises(ValidationError) as refused:
+        SiteSettings(facebook="javascript:alert(1)").validate()
+    assert "facebook" in refused.value.errors
