@@ -37,6 +37,20 @@ SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+\-]*:", re.I)
 
 
+# The currencies a photographer can quote in (the contact form's budget options), with the symbol
+# written before an amount.
+CURRENCIES = {
+    "USD": ("US dollar", "$"),
+    "EUR": ("Euro", "€"),
+    "GBP": ("Pound sterling", "£"),
+    "CAD": ("Canadian dollar", "CA$"),
+    "AUD": ("Australian dollar", "A$"),
+    "NZD": ("New Zealand dollar", "NZ$"),
+    "CHF": ("Swiss franc", "CHF\u00a0"),
+}
+DEFAULT_CURRENCY = "USD"
+
+
 def social_url(value: str) -> str:
     """A profile address as people type it, made whole: "facebook.com/x" and "www.…" get
     https://, "http://" becomes "https://" (every network serves its profiles over https). Any
@@ -277,6 +291,7 @@ class SiteSettings:
     facebook: str = ""
     pinterest: str = ""
     default_seo_description: str = ""
+    currency: str = DEFAULT_CURRENCY
     version: int = 0
 
     SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
@@ -295,6 +310,11 @@ class SiteSettings:
         page = base or Page(SITE_PAGE_ID)
         return replace(page, content=content, version=self.version)
 
+    def money(self, amount: int) -> str:
+        """An amount in the site's currency: "$1,000", "€7,500", "CHF 3,000"."""
+        symbol = CURRENCIES.get(self.currency, CURRENCIES[DEFAULT_CURRENCY])[1]
+        return f"{symbol}{amount:,}"
+
     def social_links(self) -> list[tuple[str, str]]:
         return [(name, getattr(self, name)) for name in self.SOCIAL if getattr(self, name)]
 
@@ -309,6 +329,8 @@ class SiteSettings:
             setattr(self, name, url)
             if url and not url.lower().startswith("https://"):
                 errors[name] = "Use the https:// web address of the profile."
+        if self.currency not in CURRENCIES:
+            errors["currency"] = "Choose one of the listed currencies."
         if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
             errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
         if errors:

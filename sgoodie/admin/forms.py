@@ -187,6 +187,12 @@ class SettingsForm(FlaskForm):
     default_seo_description = TextAreaField(
         "Default search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)]
     )
+    currency = SelectField(
+        "Currency",
+        description="Used in the contact form's budget options.",
+        choices=choices((code, f"{name} ({code})") for code, (name, _) in domain.CURRENCIES.items()),
+        default=domain.DEFAULT_CURRENCY,
+    )
     version = HiddenField()
 
 
