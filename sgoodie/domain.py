@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,6 +51,22 @@ CURRENCIES = {
     "CHF": ("Swiss franc", "CHF\u00a0"),
 }
 DEFAULT_CURRENCY = "USD"
+DEFAULT_TIME_ZONE = "UTC"
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> tuple[str, ...]:
+    """The IANA time zone names this machine knows ("Europe/Lisbon"), sorted; UTC at least."""
+    return tuple(sorted(zoneinfo.available_timezones() | {DEFAULT_TIME_ZONE}))
+
+
+def time_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The named zone; UTC when the name is unknown (a setting saved on a machine with a newer
+    time zone database)."""
+    try:
+        return zoneinfo.ZoneInfo(name) if name in time_zones() else zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def social_url(value: str) -> str:
@@ -292,6 +310,7 @@ class SiteSettings:
     pinterest: str = ""
     default_seo_description: str = ""
     currency: str = DEFAULT_CURRENCY
+    time_zone: str = DEFAULT_TIME_ZONE
     version: int = 0
 
     SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
@@ -331,6 +350,8 @@ class SiteSettings:
                 errors[name] = "Use the https:// web address of the profile."
         if self.currency not in CURRENCIES:
             errors["currency"] = "Choose one of the listed currencies."
+        if self.time_zone not in time_zones():
+            errors["time_zone"] = "Choose a time zone from the list, e.g. Europe/Lisbon."
         if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
             errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
         if errors:

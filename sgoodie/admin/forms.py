@@ -193,6 +193,12 @@ class SettingsForm(FlaskForm):
         choices=choices((code, f"{name} ({code})") for code, (name, _) in domain.CURRENCIES.items()),
         default=domain.DEFAULT_CURRENCY,
     )
+    time_zone = SelectField(
+        "Time zone",
+        description="The admin shows every time in this zone.",
+        choices=choices((name, name.replace("_", " ")) for name in domain.time_zones()),
+        default=domain.DEFAULT_TIME_ZONE,
+    )
     version = HiddenField()
 
 

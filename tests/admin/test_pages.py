@@ -360,3 +360,21 @@ def test_site_settings_validate_completes_and_refuses_social_links():
     with pytest.raises(ValidationError) as refused:
         SiteSettings(facebook="javascript:alert(1)").validate()
     assert "facebook" in refused.value.errors
+
+
+def test_the_admin_shows_times_in_the_site_time_zone(app, client, admin):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    url = "/admin/settings"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="time_zone"' in page and 'value="Europe/Lisbon"' in page
+    settings = {"business_name": "S.Goodie Photography", "currency": "USD", "version": _version(client, url)}
+    refused = admin.post(url, dict(settings, time_zone="Mars/Olympus_Mons"))
+    assert refused.status_code == 400
+    assert admin.post(url, dict(settings, time_zone="Asia/Tokyo")).status_code == 302
+    html = client.get("/admin/").get_data(as_text=True)
+    stamp, shown = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', html).groups()
+    expected = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert shown == expected.strftime("%Y-%m-%d %H:%M JST")
+    assert " UTC" not in html
