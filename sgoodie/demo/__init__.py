@@ -9,9 +9,11 @@ site). Photos are painted by `artwork.py`, so nothing is downloaded.
 from __future__ import annotations
 
 import io
+import logging
 import zlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import replace
 
 from flask import current_app
@@ -41,8 +43,14 @@ def has_content() -> bool:
     return any(services().store.projects_in_category(category) for category in services().categories)
 
 
-def seed(force: bool = False, progress: Callable[[str], None] = lambda message: None) -> str:
-    """Create the demo portfolio and return a one-line summary of what was made."""
+def seed(
+    force: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    count: Callable[[int, int], None] = lambda done, total: None,
+) -> str:
+    """Create the demo portfolio and return a one-line summary of what was made. `progress` gets
+    a line per step, `count` (done, total) after each photo is ready; the image job's own line per
+    photo ("photo … ready: 18 variants") is held back meanwhile, warnings and errors are not."""
     if has_content() and not force:
         progress("The site already has projects; nothing added (use --force to add the demo anyway).")
         return "nothing added"
@@ -80,13 +88,31 @@ def seed(force: bool = False, progress: Callable[[str], None] = lambda message: 
             photo = photos.process(photo_id)
             return photo is not None and photo.is_ready
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        ready = sum(pool.map(process, photo_ids))
+    ready = done = 0
+    count(done, len(photo_ids))
+    with _quiet_photo_log(), ThreadPoolExecutor(WORKERS) as pool:
+        for finished in as_completed([pool.submit(process, photo_id) for photo_id in photo_ids]):
+            done += 1
+            ready += finished.result()
+            count(done, len(photo_ids))
     _publish(projects)
     progress(f"{ready} photos ready. Filling the pages...")
-    pages = _fill_pages(projects)
+    with _quiet_photo_log():
+        pages = _fill_pages(projects)
     published = sum(1 for p in projects if p.title != DRAFT[1])
     return f"{published} published projects and 1 draft, {ready} photos, {pages} pages"
+
+
+@contextmanager
+def _quiet_photo_log() -> Iterator[None]:
+    """Only warnings and errors from the image jobs while the demo makes its photos."""
+    logger = logging.getLogger("sgoodie.photos")
+    level = logger.level
+    logger.setLevel(max(logging.WARNING, level))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _seed_for(*parts: str) -> int:
