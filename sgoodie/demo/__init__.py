@@ -27,11 +27,11 @@ from .texts import (
     ABOUT,
     BRANDING,
     BRANDING_GALLERY,
+    BRANDING_SUBJECTS,
     CATEGORY_PAGES,
     DRAFT,
-    HERO_ALT,
     HOME,
-    PORTRAIT_ALT,
+    PORTRAIT_SUBJECT,
     PROJECTS,
     SETTINGS,
 )
@@ -134,18 +134,11 @@ def _create_projects() -> tuple[list[Project], list[tuple]]:
                 )
             )
             projects.append(replace(project, featured=featured))
-            for index, (alt, caption) in enumerate(photo_texts):
+            for index, caption in enumerate(photo_texts):
                 portrait_orientation = index == 3
-                jobs.append(
-                    (
-                        project.id,
-                        _seed_for(category, title, str(index)),
-                        category,
-                        portrait_orientation,
-                        alt,
-                        caption,
-                    )
-                )
+                seed_value = _seed_for(category, title, str(index))
+                alt = artwork.describe(category, seed_value, portrait_orientation=portrait_orientation)
+                jobs.append((project.id, seed_value, category, portrait_orientation, alt, caption))
     return projects, jobs
 
 
@@ -171,13 +164,16 @@ def _fill_pages(projects: list[Project]) -> int:
     home.content.update(HOME)
     hero_project = next(p for p in projects if p.category == "interiors")
     hero_photo = store.photos_for_project(hero_project.id)[0]
-    home.images["hero"] = photos.from_portfolio("home", hero_photo.id, HERO_ALT)
+    home.images["hero"] = photos.from_portfolio("home", hero_photo.id, hero_photo.alt_text)
     content.save_page(home)
 
     about = store.get_pages(["about"])["about"]
     about.content.update(ABOUT)
+    portrait_seed = _seed_for("about")
     about.images["portrait"] = photos.store_page_upload(
-        "about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT
+        "about",
+        _stream(artwork.render_jpeg("portrait", portrait_seed)),
+        artwork.describe("portrait", portrait_seed, subject=PORTRAIT_SUBJECT),
     )
     _save_and_process(about)
 
@@ -185,9 +181,11 @@ def _fill_pages(projects: list[Project]) -> int:
     branding.content.update(BRANDING)
     branding.images["gallery"] = [
         photos.store_page_upload(
-            "personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt
+            "personal-branding",
+            _stream(artwork.render_jpeg("portrait", _seed_for("branding", name))),
+            artwork.describe("portrait", _seed_for("branding", name), subject=subject),
         )
-        for alt in BRANDING_GALLERY
+        for name, subject in zip(BRANDING_GALLERY, BRANDING_SUBJECTS, strict=True)
     ]
     _save_and_process(branding)
     return filled + 3

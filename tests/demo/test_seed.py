@@ -118,3 +118,21 @@ def test_public_pages_show_the_demo(demo_app, path, text):
 def test_seeding_again_adds_nothing(demo_app):
     result = demo_app.test_cli_runner().invoke(main, ["seed-demo"])
     assert result.exit_code == 0 and "nothing added" in result.output
+
+
+def test_alt_texts_describe_the_painted_photos(demo_app):
+    from sgoodie.demo import _seed_for, artwork
+
+    with demo_app.app_context():
+        store = services().store
+        for category in services().categories:
+            for project in store.projects_in_category(category):
+                for index, photo in enumerate(store.photos_for_project(project.id)):
+                    seed = _seed_for(category, project.title, str(index))
+                    assert photo.alt_text == artwork.describe(
+                        category, seed, portrait_orientation=index == 3
+                    ), project.title
+        pages = store.get_pages(["home", "about"])
+        hero = pages["home"].images["hero"]
+        assert "sofa" in hero["alt"]
+        assert pages["about"].images["portrait"]["alt"].startswith("Head-and-shoulders portrait of S. Goodie")
