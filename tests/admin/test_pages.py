@@ -378,3 +378,23 @@ def test_the_admin_shows_times_in_the_site_time_zone(app, client, admin):
     expected = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Tokyo"))
     assert shown == expected.strftime("%Y-%m-%d %H:%M JST")
     assert " UTC" not in html
+
+
+def test_the_hero_is_chosen_from_thumbnails_not_a_long_dropdown(app, client, admin, portfolio):
+    """Each ready portfolio photo is a radio button showing its thumbnail (no JavaScript needed),
+    posting the same values the dropdown did (test_a_portfolio_photo_that_cannot_be_used_is_a_form_error
+    and the hero tests post them)."""
+    project = portfolio.project("Harbour Loft", photos=2)
+    with app.app_context():
+        photos_ = services().store.photos_for_project(project.id)
+    html = client.get("/admin/pages/home").get_data(as_text=True)
+    assert '<select id="hero-choice"' not in html and 'name="hero-choice"' in html
+    for photo in photos_:
+        option = re.search(
+            rf'<label class="photo-picker__option[^"]*"[^>]*>\s*<input[^>]*type="radio" name="hero-choice" '
+            rf'value="photo:{photo.id}"[^>]*>\s*<span class="photo-picker__tile"><img src="([^"]+)"',
+            html,
+        )
+        assert option, photo.id
+        assert photo.image().variants_in("webp")[0].key in option.group(1)
+    assert re.search(r'type="radio" name="hero-choice" value="none" checked', html)  # no hero yet
