@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,6 +35,57 @@ PAGE_IDS = ("home", "about", "personal-branding")
 SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
 CATEGORY_NAME_MAX = 60
+
+# A URL scheme ("javascript:", "mailto:"): letters first, no dot before the colon, so that
+# "facebook.com:443/x" reads as a host with a port and not as a scheme.
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+\-]*:", re.I)
+
+
+# The currencies a photographer can quote in (the contact form's budget options), with the symbol
+# written before an amount.
+CURRENCIES = {
+    "USD": ("US dollar", "$"),
+    "EUR": ("Euro", "€"),
+    "GBP": ("Pound sterling", "£"),
+    "CAD": ("Canadian dollar", "CA$"),
+    "AUD": ("Australian dollar", "A$"),
+    "NZD": ("New Zealand dollar", "NZ$"),
+    "CHF": ("Swiss franc", "CHF\u00a0"),
+}
+DEFAULT_CURRENCY = "USD"
+DEFAULT_TIME_ZONE = "UTC"
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> tuple[str, ...]:
+    """The IANA time zone names this machine knows ("Europe/Lisbon"), sorted; UTC at least."""
+    return tuple(sorted(zoneinfo.available_timezones() | {DEFAULT_TIME_ZONE}))
+
+
+def time_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The named zone; UTC when the name is unknown (a setting saved on a machine with a newer
+    time zone database)."""
+    try:
+        return zoneinfo.ZoneInfo(name) if name in time_zones() else zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def social_url(value: str) -> str:
+    """A profile address as people type it, made whole: "facebook.com/x" and "www.…" get
+    https://, "http://" becomes "https://" (every network serves its profiles over https). Any
+    other scheme (javascript:, data:, mailto:…) is left as typed, for `SiteSettings.validate` to
+    refuse."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if value.startswith("//"):
+        return "https:" + value
+    if value.lower().startswith("http://"):
+        return "https://" + value[len("http://") :]
+    if _SCHEME_RE.match(value):
+        return value
+    return "https://" + value
 
 
 class ValidationError(ValueError):
@@ -269,6 +322,8 @@ class SiteSettings:
     facebook: str = ""
     pinterest: str = ""
     default_seo_description: str = ""
+    currency: str = DEFAULT_CURRENCY
+    time_zone: str = DEFAULT_TIME_ZONE
     version: int = 0
 
     SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
@@ -287,6 +342,11 @@ class SiteSettings:
         page = base or Page(SITE_PAGE_ID)
         return replace(page, content=content, version=self.version)
 
+    def money(self, amount: int) -> str:
+        """An amount in the site's currency: "$1,000", "€7,500", "CHF 3,000"."""
+        symbol = CURRENCIES.get(self.currency, CURRENCIES[DEFAULT_CURRENCY])[1]
+        return f"{symbol}{amount:,}"
+
     def social_links(self) -> list[tuple[str, str]]:
         return [(name, getattr(self, name)) for name in self.SOCIAL if getattr(self, name)]
 
@@ -297,9 +357,14 @@ class SiteSettings:
         if self.contact_email and not EMAIL_RE.match(self.contact_email):
             errors["contact_email"] = "Enter a valid email address."
         for name in self.SOCIAL:
-            url = getattr(self, name)
-            if url and not url.startswith("https://"):
-                errors[name] = "Use the full https:// address of the profile."
+            url = social_url(getattr(self, name))
+            setattr(self, name, url)
+            if url and not url.lower().startswith("https://"):
+                errors[name] = "Use the https:// web address of the profile."
+        if self.currency not in CURRENCIES:
+            errors["currency"] = "Choose one of the listed currencies."
+        if self.time_zone not in time_zones():
+            errors["time_zone"] = "Choose a time zone from the list, e.g. Europe/Lisbon."
         if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
             errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
         if errors:

@@ -11,7 +11,7 @@ from flask import Flask, current_app, url_for
 from werkzeug.local import LocalProxy
 
 from .blobs import public_url
-from .domain import SiteSettings
+from .domain import SiteSettings, time_zone
 from .image_formats import ACCEPT, INPUT_LABEL, PICTURE_SOURCES
 from .services import services
 from .text import plain_text, render_markdown
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plain"] = plain_text
     app.jinja_env.filters["timestamp"] = format_timestamp
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals.update(
         categories=LocalProxy(visible_categories_or_none),
         all_categories=LocalProxy(lambda: services().categories),
@@ -65,8 +66,28 @@ def _static_hash(folder: str, filename: str) -> str:
         return "0"
 
 
+def local_time(value: str | float | int | datetime | None) -> str:
+    """A stored time (ISO 8601, naive meaning UTC, or epoch seconds) in the site's time zone,
+    "2026-11-25 14:03 WET", for the admin's pages."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, int | float):
+        moment = datetime.fromtimestamp(float(value), tz=UTC)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(time_zone(site_settings_or_default().time_zone))
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
 def format_timestamp(epoch: float | int | None) -> str:
-    """Epoch seconds as "2026-11-25 14:03 UTC" (admin pages)."""
+    """Epoch seconds as a time in the site's time zone (admin pages)."""
     if not epoch:
         return ""
-    return datetime.fromtimestamp(float(epoch), tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return local_time(float(epoch))

@@ -174,6 +174,9 @@ class CategoryPageForm(PageSeoMixin, FlaskForm):
     intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=3000)])
 
 
+SOCIAL_MESSAGE = "Enter the profile's https:// web address, e.g. instagram.com/yourname."
+
+
 class SettingsForm(FlaskForm):
     business_name = StringField("Business name", validators=[DataRequired(), Length(max=120)])
     tagline = StringField("Tagline", validators=[Optional(), Length(max=160)])
@@ -181,19 +184,39 @@ class SettingsForm(FlaskForm):
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     location = StringField("Based in", validators=[Optional(), Length(max=120)])
     instagram = StringField(
-        "Instagram", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+        "Instagram",
+        filters=[domain.social_url],
+        validators=[Optional(), URL(require_tld=True, message=SOCIAL_MESSAGE)],
     )
     linkedin = StringField(
-        "LinkedIn", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+        "LinkedIn",
+        filters=[domain.social_url],
+        validators=[Optional(), URL(require_tld=True, message=SOCIAL_MESSAGE)],
     )
     facebook = StringField(
-        "Facebook", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+        "Facebook",
+        filters=[domain.social_url],
+        validators=[Optional(), URL(require_tld=True, message=SOCIAL_MESSAGE)],
     )
     pinterest = StringField(
-        "Pinterest", validators=[Optional(), URL(require_tld=True, message="Use the full https:// address.")]
+        "Pinterest",
+        filters=[domain.social_url],
+        validators=[Optional(), URL(require_tld=True, message=SOCIAL_MESSAGE)],
     )
     default_seo_description = TextAreaField(
         "Default search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)]
+    )
+    currency = SelectField(
+        "Currency",
+        description="Used in the contact form's budget options.",
+        choices=choices((code, f"{name} ({code})") for code, (name, _) in domain.CURRENCIES.items()),
+        default=domain.DEFAULT_CURRENCY,
+    )
+    time_zone = SelectField(
+        "Time zone",
+        description="The admin shows every time in this zone.",
+        choices=choices((name, name.replace("_", " ")) for name in domain.time_zones()),
+        default=domain.DEFAULT_TIME_ZONE,
     )
     version = HiddenField()
 

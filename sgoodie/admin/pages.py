@@ -49,7 +49,8 @@ def edit_page(page_id: str):
     page = services().store.get_pages([page_id])[page_id]
     form_class = CategoryPageForm if kind == "category" else PAGE_FORMS[kind]
     form = form_class(data=_form_data(kind, page)) if request.method == "GET" else form_class()
-    photo_choices = _portfolio_choices()
+    photo_images: dict[str, Image | None] = {}
+    photo_choices = _portfolio_choices(photo_images)
     slot = IMAGE_SLOTS.get(kind)
     if slot:
         getattr(form, slot).choice.choices = choices(_slot_choices(page, slot, photo_choices))
@@ -132,6 +133,7 @@ def edit_page(page_id: str):
         featured=featured,
         gallery=gallery,
         pending=pending,
+        photo_images=photo_images,
         confirm_form=ConfirmForm(),
     ), status
 
@@ -267,13 +269,16 @@ def _form_data(kind: str, page: Page) -> dict:
     return data
 
 
-def _portfolio_choices() -> list[tuple[str, str]]:
-    """Ready photos of every project, to pick a page photo from."""
+def _portfolio_choices(images: dict[str, Image | None] | None = None) -> list[tuple[str, str]]:
+    """Ready photos of every project, to pick a page photo from; `images` receives each choice's
+    image, for the thumbnails of the picker."""
     choices = []
     for category in services().categories:
         for project in services().store.projects_in_category(category):
             for index, photo in enumerate(services().store.photos_for_project(project.id), start=1):
                 if photo.is_ready:
+                    if images is not None:
+                        images[f"photo:{photo.id}"] = photo.image()
                     choices.append(
                         (
                             f"photo:{photo.id}",

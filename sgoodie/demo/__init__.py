@@ -9,9 +9,11 @@ site). Photos are painted by `artwork.py`, so nothing is downloaded.
 from __future__ import annotations
 
 import io
+import logging
 import zlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import replace
 
 from flask import current_app
@@ -25,12 +27,12 @@ from .texts import (
     ABOUT,
     BRANDING,
     BRANDING_GALLERY,
+    BRANDING_SUBJECTS,
     CATEGORIES,
     CATEGORY_PAGES,
     DRAFT,
-    HERO_ALT,
     HOME,
-    PORTRAIT_ALT,
+    PORTRAIT_SUBJECT,
     PROJECTS,
     SETTINGS,
 )
@@ -42,8 +44,14 @@ def has_content() -> bool:
     return any(services().store.projects_in_category(category) for category in services().categories)
 
 
-def seed(force: bool = False, progress: Callable[[str], None] = lambda message: None) -> str:
-    """Create the demo portfolio and return a one-line summary of what was made."""
+def seed(
+    force: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    count: Callable[[int, int], None] = lambda done, total: None,
+) -> str:
+    """Create the demo portfolio and return a one-line summary of what was made. `progress` gets
+    a line per step, `count` (done, total) after each photo is ready; the image job's own line per
+    photo ("photo … ready: 18 variants") is held back meanwhile, warnings and errors are not."""
     if has_content() and not force:
         progress("The site already has projects; nothing added (use --force to add the demo anyway).")
         return "nothing added"
@@ -82,13 +90,31 @@ def seed(force: bool = False, progress: Callable[[str], None] = lambda message: 
             photo = photos.process(photo_id)
             return photo is not None and photo.is_ready
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        ready = sum(pool.map(process, photo_ids))
+    ready = done = 0
+    count(done, len(photo_ids))
+    with _quiet_photo_log(), ThreadPoolExecutor(WORKERS) as pool:
+        for finished in as_completed([pool.submit(process, photo_id) for photo_id in photo_ids]):
+            done += 1
+            ready += finished.result()
+            count(done, len(photo_ids))
     _publish(projects)
     progress(f"{ready} photos ready. Filling the pages...")
-    pages = _fill_pages(projects)
+    with _quiet_photo_log():
+        pages = _fill_pages(projects)
     published = sum(1 for p in projects if p.title != DRAFT[1])
     return f"{published} published projects and 1 draft, {ready} photos, {pages} pages"
+
+
+@contextmanager
+def _quiet_photo_log() -> Iterator[None]:
+    """Only warnings and errors from the image jobs while the demo makes its photos."""
+    logger = logging.getLogger("sgoodie.photos")
+    level = logger.level
+    logger.setLevel(max(logging.WARNING, level))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _seed_for(*parts: str) -> int:
@@ -120,18 +146,11 @@ def _create_projects() -> tuple[list[Project], list[tuple]]:
                 )
             )
             projects.append(replace(project, featured=featured))
-            for index, (alt, caption) in enumerate(photo_texts):
+            for index, caption in enumerate(photo_texts):
                 portrait_orientation = index == 3
-                jobs.append(
-                    (
-                        project.id,
-                        _seed_for(category, title, str(index)),
-                        category,
-                        portrait_orientation,
-                        alt,
-                        caption,
-                    )
-                )
+                seed_value = _seed_for(category, title, str(index))
+                alt = artwork.describe(category, seed_value, portrait_orientation=portrait_orientation)
+                jobs.append((project.id, seed_value, category, portrait_orientation, alt, caption))
     return projects, jobs
 
 
@@ -157,13 +176,16 @@ def _fill_pages(projects: list[Project]) -> int:
     home.content.update(HOME)
     hero_project = next(p for p in projects if p.category == "interiors")
     hero_photo = store.photos_for_project(hero_project.id)[0]
-    home.images["hero"] = photos.from_portfolio("home", hero_photo.id, HERO_ALT)
+    home.images["hero"] = photos.from_portfolio("home", hero_photo.id, hero_photo.alt_text)
     content.save_page(home)
 
     about = store.get_pages(["about"])["about"]
     about.content.update(ABOUT)
+    portrait_seed = _seed_for("about")
     about.images["portrait"] = photos.store_page_upload(
-        "about", _stream(artwork.render_jpeg("portrait", _seed_for("about"))), PORTRAIT_ALT
+        "about",
+        _stream(artwork.render_jpeg("portrait", portrait_seed)),
+        artwork.describe("portrait", portrait_seed, subject=PORTRAIT_SUBJECT),
     )
     _save_and_process(about)
 
@@ -171,9 +193,11 @@ def _fill_pages(projects: list[Project]) -> int:
     branding.content.update(BRANDING)
     branding.images["gallery"] = [
         photos.store_page_upload(
-            "personal-branding", _stream(artwork.render_jpeg("portrait", _seed_for("branding", alt))), alt
+            "personal-branding",
+            _stream(artwork.render_jpeg("portrait", _seed_for("branding", name))),
+            artwork.describe("portrait", _seed_for("branding", name), subject=subject),
         )
-        for alt in BRANDING_GALLERY
+        for name, subject in zip(BRANDING_GALLERY, BRANDING_SUBJECTS, strict=True)
     ]
     _save_and_process(branding)
     return filled + 3

@@ -89,11 +89,21 @@ def _darken(image: Image.Image, mask: Image.Image) -> Image.Image:
 WALLS = [(236, 230, 219), (214, 222, 208), (229, 214, 196), (205, 212, 218), (238, 225, 214)]
 FLOORS = [(166, 122, 84), (120, 84, 58), (188, 176, 160), (142, 110, 82)]
 ACCENTS = [(62, 84, 74), (148, 92, 68), (46, 58, 82), (176, 150, 96), (120, 72, 70), (88, 96, 70)]
+# What a person would call each colour, for the alt texts (`describe`).
+WALL_NAMES = ["off-white", "pale sage", "warm beige", "pale blue-grey", "blush white"]
+FLOOR_NAMES = ["honey oak", "dark walnut", "pale limed oak", "mid-brown oak"]
+ACCENT_NAMES = ["forest-green", "terracotta", "navy", "ochre", "brick-red", "olive-green"]
+
+
+def _interior_choices(rng: random.Random) -> tuple[int, int, int]:
+    """The first draws of `interior`: which wall, floor and accent (sofa, rug, art) colours."""
+    return rng.randrange(len(WALLS)), rng.randrange(len(FLOORS)), rng.randrange(len(ACCENTS))
 
 
 def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     w, h = size
-    wall, floor, accent = rng.choice(WALLS), rng.choice(FLOORS), rng.choice(ACCENTS)
+    wall_i, floor_i, accent_i = _interior_choices(rng)
+    wall, floor, accent = WALLS[wall_i], FLOORS[floor_i], ACCENTS[accent_i]
     shift = rng.uniform(-0.06, 0.06) * w
     bx0, bx1 = w * 0.3 + shift, w * 0.7 + shift
     by0, by1 = h * rng.uniform(0.18, 0.26), h * rng.uniform(0.6, 0.66)
@@ -195,6 +205,17 @@ SKIES = [
     ((52, 62, 88), (196, 120, 110), (246, 188, 140)),  # sunset
     ((120, 150, 168), (196, 206, 204), (232, 226, 212)),  # haze
 ]
+SKY_NAMES = ["at dusk", "on a clear day", "at sunset", "in the haze"]
+
+
+def _landscape_choices(rng: random.Random) -> tuple[int, float, tuple[float, float], bool, bool]:
+    """The first draws of `landscape`: the sky, the horizon, the sun, water or not, a town or not."""
+    sky = rng.randrange(len(SKIES))
+    horizon = rng.uniform(0.5, 0.62)
+    sun = (rng.uniform(0.25, 0.75), rng.uniform(0.55, 0.85))
+    water = rng.random() < 0.5
+    city = rng.random() < 0.3
+    return sky, horizon, sun, water, city
 
 
 def _ridge(
@@ -213,17 +234,18 @@ def landscape(
     rng: random.Random, size=LANDSCAPE, *, water: bool | None = None, city: bool | None = None
 ) -> Image.Image:
     w, h = size
-    top, middle, horizon_color = rng.choice(SKIES)
-    horizon = h * rng.uniform(0.5, 0.62)
+    sky, horizon_t, sun_t, drawn_water, drawn_city = _landscape_choices(rng)
+    top, middle, horizon_color = SKIES[sky]
+    horizon = h * horizon_t
     image = _vertical((w, int(horizon)), top, horizon_color, middle)
     canvas = Image.new("RGB", size, horizon_color)
     canvas.paste(image, (0, 0))
-    sun = (w * rng.uniform(0.25, 0.75), horizon * rng.uniform(0.55, 0.85))
+    sun = (w * sun_t[0], horizon * sun_t[1])
     canvas = ImageChops.add(canvas, _glow(size, sun, w * 0.3, (255, 210, 150), 0.5))
     draw = ImageDraw.Draw(canvas)
     draw.ellipse([sun[0] - 34, sun[1] - 34, sun[0] + 34, sun[1] + 34], fill=(255, 244, 222))
-    water = rng.random() < 0.5 if water is None else water
-    city = rng.random() < 0.3 if city is None else city
+    water = drawn_water if water is None else water
+    city = drawn_city if city is None else city
     layers = rng.randint(3, 5)
     far = _mix(horizon_color, middle, 0.5)
     near = _shade(_mix(top, (30, 36, 30), 0.7), 0.7)
@@ -271,24 +293,41 @@ BACKDROPS = [
     ((46, 50, 58), (24, 26, 30)),
 ]
 PRODUCTS = [(38, 58, 48), (176, 98, 62), (232, 226, 214), (64, 42, 38), (196, 164, 92), (58, 70, 104)]
+BACKDROP_NAMES = ["warm beige", "pale sage", "cream", "charcoal"]
+PRODUCT_NAMES = ["bottle-green", "terracotta", "cream", "dark brown", "ochre", "indigo"]
+PRODUCT_KINDS = ["bottle", "jar", "box"]
+
+
+def _still_life_choices(rng: random.Random):
+    """The draws of `still_life` before it paints the leaves: the backdrop, the light, the table
+    edge, then per product its colour (an index of PRODUCTS), offset, scale and kind; and whether
+    a sprig of leaves is added."""
+    backdrop = rng.randrange(len(BACKDROPS))
+    light = rng.uniform(0.3, 0.7)
+    floor = rng.uniform(0.66, 0.74)
+    count = rng.randint(2, 4)
+    colors = [PRODUCTS.index(color) for color in rng.sample(PRODUCTS, count)]
+    items = [
+        (color, rng.uniform(-20, 20), rng.uniform(0.8, 1.15), rng.choice(PRODUCT_KINDS)) for color in colors
+    ]
+    leaves = rng.random() < 0.6
+    return backdrop, light, floor, items, leaves
 
 
 def still_life(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     w, h = size
-    wall, table = rng.choice(BACKDROPS)
+    backdrop, light, floor, items, leaves = _still_life_choices(rng)
+    wall, table = BACKDROPS[backdrop]
     image = _vertical(size, _shade(wall, 1.05), table)
-    image = ImageChops.add(
-        image, _glow(size, (w * rng.uniform(0.3, 0.7), h * 0.35), w * 0.5, (40, 34, 28), 0.8)
-    )
-    floor_y = h * rng.uniform(0.66, 0.74)
-    count = rng.randint(2, 4)
-    palette = rng.sample(PRODUCTS, count)
+    image = ImageChops.add(image, _glow(size, (w * light, h * 0.35), w * 0.5, (40, 34, 28), 0.8))
+    floor_y = h * floor
+    count = len(items)
     spacing = w * 0.6 / count
     start = w * 0.5 - spacing * (count - 1) / 2
-    for i, color in enumerate(palette):
-        cx = start + i * spacing + rng.uniform(-20, 20)
-        scale = rng.uniform(0.8, 1.15) * h / 1334
-        kind = rng.choice(["bottle", "jar", "box"])
+    for i, (color_i, offset, size_factor, kind) in enumerate(items):
+        color = PRODUCTS[color_i]
+        cx = start + i * spacing + offset
+        scale = size_factor * h / 1334
         bw = (130 if kind == "bottle" else 170 if kind == "jar" else 220) * scale
         bh = (460 if kind == "bottle" else 230 if kind == "jar" else 300) * scale
         image = _darken(
@@ -348,7 +387,7 @@ def still_life(rng: random.Random, size=LANDSCAPE) -> Image.Image:
             image = Image.composite(
                 Image.new("RGB", size, (255, 255, 255)), image, highlight.filter(ImageFilter.GaussianBlur(8))
             )
-    if rng.random() < 0.6:  # a sprig of leaves for colour
+    if leaves:  # a sprig of leaves for colour
         draw = ImageDraw.Draw(image)
         lx = w * rng.choice([0.14, 0.86])
         for _ in range(16):
@@ -361,14 +400,32 @@ def still_life(rng: random.Random, size=LANDSCAPE) -> Image.Image:
 
 
 # -- portrait --------------------------------------------------------------------------------------
+PORTRAIT_BACKDROPS = [(70, 80, 88), (112, 96, 84), (160, 150, 140), (56, 64, 60)]
+SKINS = [(222, 184, 156), (186, 140, 110), (140, 98, 72), (238, 204, 180)]
+CLOTHES = [(34, 36, 44), (196, 186, 170), (120, 64, 54), (64, 80, 96)]
+HAIR = [(40, 30, 24), (96, 64, 40), (160, 128, 90), (24, 22, 22)]
+PORTRAIT_BACKDROP_NAMES = ["slate-grey", "warm brown", "light grey", "dark green-grey"]
+CLOTH_NAMES = ["charcoal", "stone-coloured", "rust", "slate-blue"]
+HAIR_NAMES = ["dark brown", "brown", "dark blond", "black"]
+
+
+def _portrait_choices(rng: random.Random) -> tuple[int, int, int, int]:
+    """The draws of `portrait`: backdrop, skin, clothes and hair colours."""
+    return (
+        rng.randrange(len(PORTRAIT_BACKDROPS)),
+        rng.randrange(len(SKINS)),
+        rng.randrange(len(CLOTHES)),
+        rng.randrange(len(HAIR)),
+    )
+
+
 def portrait(rng: random.Random, size=PORTRAIT) -> Image.Image:
     w, h = size
-    backdrop = rng.choice([(70, 80, 88), (112, 96, 84), (160, 150, 140), (56, 64, 60)])
+    backdrop_i, skin_i, cloth_i, hair_i = _portrait_choices(rng)
+    backdrop = PORTRAIT_BACKDROPS[backdrop_i]
     image = _vertical(size, _shade(backdrop, 1.1), _shade(backdrop, 0.6))
     image = ImageChops.add(image, _glow(size, (w * 0.55, h * 0.35), w * 0.55, (70, 62, 52), 0.9))
-    skin = rng.choice([(222, 184, 156), (186, 140, 110), (140, 98, 72), (238, 204, 180)])
-    cloth = rng.choice([(34, 36, 44), (196, 186, 170), (120, 64, 54), (64, 80, 96)])
-    hair = rng.choice([(40, 30, 24), (96, 64, 40), (160, 128, 90), (24, 22, 22)])
+    skin, cloth, hair = SKINS[skin_i], CLOTHES[cloth_i], HAIR[hair_i]
     cx = w * 0.52
     draw = ImageDraw.Draw(image)
     draw.ellipse([cx - w * 0.46, h * 0.62, cx + w * 0.46, h * 1.25], fill=cloth)  # shoulders
@@ -391,6 +448,48 @@ SCENES: dict[str, Callable[..., Image.Image]] = {
     "brand-marketing": still_life,
     "portrait": portrait,
 }
+
+
+def _counted(names: list[str]) -> str:
+    """["a cream jar", "an ochre box"] as "a cream jar and an ochre box"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def describe(kind: str, seed: int, *, portrait_orientation: bool = False, subject: str = "a person") -> str:
+    """Alt text for the photo `render_jpeg(kind, seed, ...)` paints: it replays the painter's
+    first draws (the same `_…_choices` functions), so the words name the colours and things
+    actually in the picture. `subject` names the person in a portrait."""
+    rng = random.Random(seed)
+    if kind == "interiors":
+        wall, floor, accent = _interior_choices(rng)
+        return (
+            f"Living room with {_a(ACCENT_NAMES[accent])} sofa under a framed print, {_a(WALL_NAMES[wall])} "
+            f"wall, {FLOOR_NAMES[floor]} floorboards, a low table on a rug, a tall window on the left, "
+            "a floor lamp and a potted plant"
+        )
+    if kind == "travel":
+        sky, _, _, water, city = _landscape_choices(rng)
+        if city:
+            text = f"A city skyline with lit windows in front of layered hills {SKY_NAMES[sky]}"
+        else:
+            text = f"Layers of hills {SKY_NAMES[sky]}, the sun above them"
+        return text + (", reflected in still water" if water else "")
+    if kind == "brand-marketing":
+        backdrop, _, _, items, leaves = _still_life_choices(rng)
+        products = _counted([_a(f"{PRODUCT_NAMES[color]} {item}") for color, _, _, item in items])
+        text = f"Still life of {products} on a table against {_a(BACKDROP_NAMES[backdrop])} backdrop"
+        return text + (", a sprig of leaves at the side" if leaves else "")
+    if kind == "portrait":
+        backdrop, _, cloth, hair = _portrait_choices(rng)
+        return (
+            f"Head-and-shoulders portrait of {subject} with {HAIR_NAMES[hair]} hair in {_a(CLOTH_NAMES[cloth])} top "
+            f"against {_a(PORTRAIT_BACKDROP_NAMES[backdrop])} backdrop, lit from the left"
+        )
+    raise ValueError(f"no demo scene {kind!r}")
 
 
 def render_jpeg(

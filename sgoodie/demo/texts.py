@@ -15,8 +15,9 @@ SETTINGS = {
     "default_seo_description": "S.Goodie Photography: interiors for architects and designers, travel stories and brand imagery, photographed in natural light.",
 }
 
-# (title, location, client, description, featured, [(alt text, caption), ...]); one photo per
-# project is portrait-oriented (the fourth).
+# (title, location, client, description, featured, [caption, ...]); one photo per project is
+# portrait-oriented (the fourth). Alt texts are not written here: `artwork.describe` says what each
+# painted photo shows.
 PROJECTS: dict[str, list[tuple]] = {
     "interiors": [
         (
@@ -24,21 +25,15 @@ PROJECTS: dict[str, list[tuple]] = {
             "Sausalito, California",
             "Marin Studio Architects",
             "A converted sail loft where **morning light** does most of the work. We shot over two days to follow the sun across "
-            "the oak floor and the long linen sofa, keeping every frame level and every line true.",
+            "the floorboards and the sofa, keeping every frame level and every line true.",
             True,
             [
-                (
-                    "Living room with a long blue sofa, oak floor and tall windows on the left",
-                    "The main room at 9 a.m.",
-                ),
-                ("Low walnut coffee table in front of the sofa with a white vase", ""),
-                (
-                    "Wide view of the loft from the entrance, light falling across the floor",
-                    "Looking towards the harbour windows",
-                ),
-                ("Reading corner with a floor lamp and a potted fig tree", "A corner for slow afternoons"),
-                ("Framed print above the sofa in soft green tones", ""),
-                ("Evening view of the living room with the lamp switched on", "Blue hour, lamp on"),
+                "The main room at 9 a.m.",
+                "",
+                "Looking towards the harbour windows",
+                "A corner for slow afternoons",
+                "",
+                "Blue hour, lamp on",
             ],
         ),
         (
@@ -49,12 +44,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "owners would not use on a Sunday.",
             True,
             [
-                ("Sage-green sofa against a pale wall under a framed painting", "The garden room"),
-                ("Round oak table with a ceramic vase, seen from the sofa", ""),
-                ("Tall window pouring light across a herringbone floor", "Late-morning light"),
-                ("Potted olive tree beside a linen armchair", ""),
-                ("Detail of cushions in three shades of green", ""),
-                ("The garden room from the doorway", "From the hall"),
+                "The garden room",
+                "",
+                "Late-morning light",
+                "",
+                "",
+                "From the hall",
             ],
         ),
         (
@@ -64,12 +59,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "An Edwardian flat, quietly modernised. Cool greys, navy upholstery and a single brass lamp carry the whole palette.",
             False,
             [
-                ("Navy sofa beneath a dark framed print in a grey living room", ""),
-                ("Coffee table with a black ceramic vase on a pale rug", "Objects chosen by the owners"),
-                ("Bay window light falling on a pale oak floor", ""),
-                ("Brass floor lamp in the corner of the living room", "Brass and linen"),
-                ("Plant stand with trailing leaves beside the window", ""),
-                ("Whole living room seen from the kitchen", "The view from the kitchen island"),
+                "",
+                "Objects chosen by the owners",
+                "",
+                "Brass and linen",
+                "",
+                "The view from the kitchen island",
             ],
         ),
         (
@@ -79,12 +74,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "A painter's studio still being finished. This project is a draft while the client chooses the final photos.",
             False,
             [
-                ("Studio with a terracotta sofa and wide windows", ""),
-                ("Work table with brushes and a jar", ""),
-                ("Sunlight on the studio floor", ""),
-                ("Tall plant beside the easel", ""),
-                ("Canvas leaning against the wall", ""),
-                ("The studio at dusk", ""),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
             ],
         ),
     ],
@@ -96,12 +91,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "Five mornings at altitude, waiting for still water. A study of **reflections**, cold light and the quiet before the wind.",
             True,
             [
-                ("Granite peaks mirrored in a still alpine lake at dawn", "Sunrise at 3,000 metres"),
-                ("Layered ridgelines fading into morning haze", ""),
-                ("Calm lake surface with the reflection of snowy peaks", "Not a breath of wind"),
-                ("Pale sky above a jagged mountain ridge", ""),
-                ("Rippled reflection of mountains in blue water", ""),
-                ("Last light on the peaks above the lake", "Evening, day five"),
+                "Sunrise at 3,000 metres",
+                "",
+                "Not a breath of wind",
+                "",
+                "",
+                "Evening, day five",
             ],
         ),
         (
@@ -112,15 +107,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "every one of them.",
             False,
             [
-                (
-                    "City skyline at dusk with lit windows reflected in the harbour",
-                    "Victoria Harbour, blue hour",
-                ),
-                ("Towers of different heights against a pale evening sky", ""),
-                ("Reflections of office lights shimmering on the water", ""),
-                ("Close view of a lit tower block at night", "Ten thousand windows"),
-                ("Skyline and mountains behind it at sunset", ""),
-                ("Harbour water at night with city reflections", ""),
+                "Victoria Harbour, blue hour",
+                "",
+                "",
+                "Ten thousand windows",
+                "",
+                "",
             ],
         ),
         (
@@ -130,12 +122,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "Red rock country in the hours around sunset, when the desert turns from ochre to violet in twenty minutes.",
             False,
             [
-                ("Warm sunset sky over layered desert ridges", "Twenty minutes of colour"),
-                ("Sun low above a rocky horizon", ""),
-                ("Silhouetted ridges against an orange sky", ""),
-                ("Soft evening haze over distant mesas", "Looking west from the rim"),
-                ("Dark foreground ridge below a glowing sky", ""),
-                ("The desert just after sundown", ""),
+                "Twenty minutes of colour",
+                "",
+                "",
+                "Looking west from the rim",
+                "",
+                "",
             ],
         ),
     ],
@@ -148,12 +140,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "the afternoon, for their web shop and spring campaign.",
             True,
             [
-                ("Four glass bottles and jars with paper labels on warm beige paper", "The spring range"),
-                ("Amber jar with a cream label beside a small green sprig", ""),
-                ("Tall dark-green bottle with a black cap and label", "Hero shot for the web shop"),
-                ("Two jars casting soft shadows on a beige background", ""),
-                ("Bottles arranged in a row with a plant sprig", ""),
-                ("Close view of a jar label", ""),
+                "The spring range",
+                "",
+                "Hero shot for the web shop",
+                "",
+                "",
+                "",
             ],
         ),
         (
@@ -163,12 +155,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "Packaging and lifestyle images for a roastery's rebrand: boxes, tins and bottles of cold brew on muted colour.",
             False,
             [
-                ("Coffee boxes with cream labels on a sage background", "New packaging"),
-                ("Cold brew bottle beside a coffee box", ""),
-                ("Three products arranged on a muted green backdrop", ""),
-                ("Coffee tin with its lid beside leaves", "The single-origin tin"),
-                ("Box and bottle casting long shadows", ""),
-                ("Product family shot for the homepage", ""),
+                "New packaging",
+                "",
+                "",
+                "The single-origin tin",
+                "",
+                "",
             ],
         ),
         (
@@ -178,12 +170,12 @@ PROJECTS: dict[str, list[tuple]] = {
             "Bottles of estate olive oil on dark and light grounds for a catalogue, a trade fair and the label redesign.",
             False,
             [
-                ("Olive oil bottles on a dark charcoal background", "The catalogue cover"),
-                ("Single bottle with a cream label and black cap", ""),
-                ("Bottles and a jar of olives under soft top light", ""),
-                ("Bottle with a sprig of olive leaves", "Estate reserve"),
-                ("Two bottles of different heights side by side", ""),
-                ("Product group for the trade fair stand", ""),
+                "The catalogue cover",
+                "",
+                "",
+                "Estate reserve",
+                "",
+                "",
             ],
         ),
     ],
@@ -253,10 +245,12 @@ BRANDING = {
         },
     ],
 }
+# The personal-branding gallery: who is in each portrait (each name also seeds its painting; the
+# alt text adds what the painting shows, from `artwork.describe`).
 BRANDING_GALLERY = [
     "Portrait of a designer against a grey backdrop",
     "Portrait in soft window light",
     "Founder portrait with warm backdrop",
 ]
-PORTRAIT_ALT = "Portrait of S. Goodie, photographer, in soft studio light"
-HERO_ALT = "A bright living room with a long sofa and morning light across an oak floor"
+BRANDING_SUBJECTS = ["an interior designer", "a client", "a founder"]
+PORTRAIT_SUBJECT = "S. Goodie, the photographer,"

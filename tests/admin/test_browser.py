@@ -356,3 +356,42 @@ def test_a_photo_added_to_a_published_project_goes_live_once_described(
     visitor.goto(f"{live_server.url}/projects/live-now")
     assert visitor.locator("main img[alt='The pier at dawn']").count() == 1
     visitor.close()
+
+
+def test_the_admin_fits_a_phone(browser, live_server, admin_user, portfolio):
+    """At 390x844: nothing overflows the page sideways, the top bar takes at most two rows (the
+    menu scrolls sideways, starting at the current page), and project titles stay whole words."""
+    portfolio.project("Noe Valley Apartment", "interiors", location="San Francisco, California")
+    portfolio.project("Studio by the Vineyard", "interiors", location="Sonoma, California", published=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/admin/login")
+    page.fill("input[name=email]", "photographer@example.com")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    for path in (
+        "/admin/",
+        "/admin/projects/?category=interiors",
+        "/admin/pages",
+        "/admin/settings",
+        "/admin/plugins",
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        bar = page.locator(".topbar").bounding_box()
+        link = page.locator(".topbar__nav a").first.bounding_box()
+        assert bar["height"] <= 2.6 * link["height"], (path, bar, link)  # two rows at most
+        current = page.locator('.topbar__nav a[aria-current="page"]')
+        if current.count():
+            box = current.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, path  # scrolled into view
+    page.goto(live_server.url + "/admin/projects/?category=interiors")
+    for title in page.locator(".row__title").all():
+        box = title.bounding_box()
+        line = float(title.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        assert box["height"] <= line * 1.5, title.inner_text()  # one line, not a word per line
+    assert errors == []
+    context.close()

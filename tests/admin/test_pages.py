@@ -314,3 +314,87 @@ def test_a_portfolio_photo_that_cannot_be_used_is_a_form_error(app, client, admi
             pages["personal-branding"].content.get("intro"),
         )
         assert services().blobs.list_keys("pages/") == []
+
+
+def test_social_links_typed_without_https_are_completed(app, client, admin):
+    """People type "facebook.com/x": the form adds https:// instead of refusing it; other schemes
+    are still refused."""
+    url = "/admin/settings"
+    base = {
+        "business_name": "S.Goodie Photography",
+        "tagline": "",
+        "contact_email": "",
+        "phone": "",
+        "location": "",
+        "instagram": "instagram.com/sgoodie",
+        "linkedin": "http://www.linkedin.com/in/sgoodie",
+        "facebook": " facebook.com/sgoodie ",
+        "pinterest": "//pinterest.com/sgoodie",
+        "default_seo_description": "",
+    }
+    response = admin.post(url, dict(base, version=_version(client, url)))
+    assert response.status_code == 302
+    with app.app_context():
+        content = services().store.get_pages(["site"])["site"].content
+    assert content["instagram"] == "https://instagram.com/sgoodie"
+    assert content["linkedin"] == "https://www.linkedin.com/in/sgoodie"
+    assert content["facebook"] == "https://facebook.com/sgoodie"
+    assert content["pinterest"] == "https://pinterest.com/sgoodie"
+    for bad in ("javascript:alert(1)", "data:text/html,hi", "mailto:me@example.com", "ftp://example.com/x"):
+        response = admin.post(url, dict(base, facebook=bad, version=_version(client, url)))
+        assert response.status_code == 400, bad
+        assert "https:// web address" in response.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            services().store.get_pages(["site"])["site"].content["facebook"] == "https://facebook.com/sgoodie"
+        )
+
+
+def test_site_settings_validate_completes_and_refuses_social_links():
+    from sgoodie.domain import SiteSettings, ValidationError
+
+    settings = SiteSettings(facebook="facebook.com/x", instagram="HTTP://instagram.com/y")
+    settings.validate()
+    assert settings.facebook == "https://facebook.com/x"
+    assert settings.instagram == "https://instagram.com/y"
+    with pytest.raises(ValidationError) as refused:
+        SiteSettings(facebook="javascript:alert(1)").validate()
+    assert "facebook" in refused.value.errors
+
+
+def test_the_admin_shows_times_in_the_site_time_zone(app, client, admin):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    url = "/admin/settings"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="time_zone"' in page and 'value="Europe/Lisbon"' in page
+    settings = {"business_name": "S.Goodie Photography", "currency": "USD", "version": _version(client, url)}
+    refused = admin.post(url, dict(settings, time_zone="Mars/Olympus_Mons"))
+    assert refused.status_code == 400
+    assert admin.post(url, dict(settings, time_zone="Asia/Tokyo")).status_code == 302
+    html = client.get("/admin/").get_data(as_text=True)
+    stamp, shown = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', html).groups()
+    expected = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert shown == expected.strftime("%Y-%m-%d %H:%M JST")
+    assert " UTC" not in html
+
+
+def test_the_hero_is_chosen_from_thumbnails_not_a_long_dropdown(app, client, admin, portfolio):
+    """Each ready portfolio photo is a radio button showing its thumbnail (no JavaScript needed),
+    posting the same values the dropdown did (test_a_portfolio_photo_that_cannot_be_used_is_a_form_error
+    and the hero tests post them)."""
+    project = portfolio.project("Harbour Loft", photos=2)
+    with app.app_context():
+        photos_ = services().store.photos_for_project(project.id)
+    html = client.get("/admin/pages/home").get_data(as_text=True)
+    assert '<select id="hero-choice"' not in html and 'name="hero-choice"' in html
+    for photo in photos_:
+        option = re.search(
+            rf'<label class="photo-picker__option[^"]*"[^>]*>\s*<input[^>]*type="radio" name="hero-choice" '
+            rf'value="photo:{photo.id}"[^>]*>\s*<span class="photo-picker__tile"><img src="([^"]+)"',
+            html,
+        )
+        assert option, photo.id
+        assert photo.image().variants_in("webp")[0].key in option.group(1)
+    assert re.search(r'type="radio" name="hero-choice" value="none" checked', html)  # no hero yet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from sgoodie import create_app
@@ -20,10 +22,35 @@ def demo_app(tmp_path_factory):
             "SECRET_KEY": "x",
         }
     )
-    result = app.test_cli_runner().invoke(main, ["seed-demo"])
+    photo_log = logging.getLogger("sgoodie.photos")
+    records: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.DEBUG)
+    catch.emit = records.append
+    level = photo_log.level
+    photo_log.setLevel(logging.INFO)  # as a server's logging is: each photo job says "ready"
+    photo_log.addHandler(catch)
+    try:
+        result = app.test_cli_runner().invoke(main, ["seed-demo"])
+    finally:
+        photo_log.removeHandler(catch)
+    SEEDING.update(output=result.output, records=records, level_after=photo_log.level)
+    photo_log.setLevel(level)
     assert result.exit_code == 0, result.output
     assert "Demo content ready" in result.output
     return app
+
+
+SEEDING: dict = {}
+
+
+def test_seeding_counts_the_photos_and_holds_back_the_per_photo_lines(demo_app):
+    """The first run printed ~60 lines of "photo <uuid> ready: 18 variants" and no count."""
+    output = SEEDING["output"]
+    assert "demo photos 10/60" in output and "demo photos 60/60" in output
+    assert "demo photos 7/60" not in output  # not a terminal: every tenth, not a line per photo
+    assert len(output.splitlines()) <= 12, output
+    assert not [r for r in SEEDING["records"] if "ready" in r.getMessage()]
+    assert SEEDING["level_after"] == logging.INFO  # the log says "ready" again afterwards
 
 
 def test_three_published_projects_per_category_with_six_ready_photos(demo_app):
@@ -91,3 +118,21 @@ def test_public_pages_show_the_demo(demo_app, path, text):
 def test_seeding_again_adds_nothing(demo_app):
     result = demo_app.test_cli_runner().invoke(main, ["seed-demo"])
     assert result.exit_code == 0 and "nothing added" in result.output
+
+
+def test_alt_texts_describe_the_painted_photos(demo_app):
+    from sgoodie.demo import _seed_for, artwork
+
+    with demo_app.app_context():
+        store = services().store
+        for category in services().categories:
+            for project in store.projects_in_category(category):
+                for index, photo in enumerate(store.photos_for_project(project.id)):
+                    seed = _seed_for(category, project.title, str(index))
+                    assert photo.alt_text == artwork.describe(
+                        category, seed, portrait_orientation=index == 3
+                    ), project.title
+        pages = store.get_pages(["home", "about"])
+        hero = pages["home"].images["hero"]
+        assert "sofa" in hero["alt"]
+        assert pages["about"].images["portrait"]["alt"].startswith("Head-and-shoulders portrait of S. Goodie")

@@ -53,7 +53,7 @@ def test_a_visitor_sends_an_inquiry_and_the_admin_reads_it(app, client, admin, m
     assert (
         inquiry["name"] == "Ada Lovelace"
         and inquiry["status"] == "new"
-        and inquiry["budget_label"] == "3,000 – 7,500"
+        and inquiry["budget_label"] == "$3,000 – $7,500"
     )
     assert inquiry["project_type_label"] == "Interiors"
 
@@ -492,3 +492,34 @@ def test_a_line_break_in_the_name_still_sends_the_notification_on_one_line(
     assert mail["Subject"] == "New inquiry from Eve Bcc: everyone@evil.example X (Interiors)"
     assert mail["Bcc"] is None and mail["To"] == "hello@sgoodie.example"
     assert "Name: Eve Bcc: everyone@evil.example X\r\nE-mail: ada@example.com" in mail.get_payload()
+
+
+def test_the_form_has_no_autocomplete_none(client):
+    """A field without an autocomplete token (the dates) has no autocomplete attribute at all,
+    not autocomplete="None"."""
+    html = client.get("/contact").get_data(as_text=True)
+    assert 'autocomplete="None"' not in html
+    dates = re.search(r"<input[^>]*name=\"dates\"[^>]*>", html).group(0)
+    assert "autocomplete" not in dates
+    assert re.search(r'<input[^>]*autocomplete="email"[^>]*name="email"', html)
+
+
+def test_budget_options_are_in_the_site_currency(app, client, admin, monkeypatch):
+    html = client.get("/contact").get_data(as_text=True)
+    assert "Under $1,000" in html and "$3,000 – $7,500" in html and "Over $7,500" in html
+    page = admin.client.get("/admin/settings").get_data(as_text=True)
+    assert 'name="currency"' in page and "Euro (EUR)" in page
+    version = re.search(r'name="version"[^>]*value="(\w*)"|value="(\w*)"[^>]*name="version"', page)
+    settings = {
+        "business_name": "S.Goodie Photography",
+        "currency": "EUR",
+        "version": version.group(1) or version.group(2) or "0",
+    }
+    assert admin.post("/admin/settings", settings).status_code == 302
+    html = client.get("/contact").get_data(as_text=True)
+    assert "Under €1,000" in html and "€3,000 – €7,500" in html and "$" not in html
+    _send(client, monkeypatch, budget="1k-3k")
+    [inquiry] = _inquiries(app)
+    assert inquiry["budget_label"] == "€1,000 – €3,000"
+    refused = admin.post("/admin/settings", dict(settings, currency="XXX"))
+    assert refused.status_code == 400

@@ -3,11 +3,18 @@
 // - inline save of a photo's alt text and caption, and the "N photos still need alt text" count
 // - confirm-then-delete for photos without leaving the page
 // - following a page photo's processing, as the uploader follows a project photo's
+// - on a phone, the sideways-scrolling menu starts at the current page
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
 (function () {
   "use strict";
 
   var csrfToken = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  var menu = document.querySelector(".topbar__nav ul");
+  var current = menu && menu.querySelector('[aria-current="page"]');
+  if (current && menu.scrollWidth > menu.clientWidth) {
+    menu.scrollLeft = current.offsetLeft - (menu.clientWidth - current.offsetWidth) / 2;
+  }
 
   function postJSON(url, body) {
     return fetch(url, {

@@ -46,7 +46,7 @@ from ...plugin_api import (
     signals,
     tag_response,
 )
-from . import mail, plugin
+from . import budgets, mail, plugin
 
 log = logging.getLogger("sgoodie.plugins.contact")
 bp = plugin.add_blueprint(
@@ -124,7 +124,9 @@ def build_form(formdata=None, **data: Any) -> InquiryForm:
     form.project_type.choices = [SelectChoice("", "Choose…")] + [
         SelectChoice(k, v) for k, v in project_types().items()
     ]
-    form.budget.choices = [SelectChoice("", "Choose…")] + [SelectChoice(k, v) for k, v in BUDGETS.items()]
+    form.budget.choices = [SelectChoice("", "Choose…")] + [
+        SelectChoice(k, v) for k, v in budgets.labels().items()
+    ]
     if formdata is None or not form.started.data:
         form.started.data = issue_token()
     return form
@@ -275,7 +277,7 @@ def save_inquiry(form: InquiryForm, *, spam: list[str] | None = None) -> dict[st
         "project_type": form.project_type.data or "",
         "project_type_label": project_types().get(form.project_type.data or "", ""),
         "budget": form.budget.data or "",
-        "budget_label": BUDGETS.get(form.budget.data or "", ""),
+        "budget_label": budgets.labels().get(form.budget.data or "", ""),
         "dates": (form.dates.data or "").strip(),
         "message": form.message.data.strip(),
         "project_id": project.id if project else "",

@@ -1,0 +1,39 @@
+"""Template helpers: times in the site's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sgoodie import content
+from sgoodie.domain import SiteSettings
+from sgoodie.services import services
+from sgoodie.templating import format_timestamp, local_time
+
+
+def _set_zone(name: str) -> None:
+    base = services().store.get_pages(["site"])["site"]
+    content.save_settings(SiteSettings(time_zone=name, version=base.version), base)
+
+
+def test_local_time_reads_every_stored_shape_in_the_site_zone(app):
+    with app.test_request_context():
+        assert local_time("2026-07-01T12:30:00.000Z") == "2026-07-01 12:30 UTC"  # the default
+        _set_zone("America/New_York")
+    with app.test_request_context():
+        assert local_time("2026-07-01T12:30:00.000Z") == "2026-07-01 08:30 EDT"
+        assert local_time("2026-12-01T12:30:00+00:00") == "2026-12-01 07:30 EST"
+        assert local_time("2026-12-01T12:30:00") == "2026-12-01 07:30 EST"  # naive: UTC
+        epoch = datetime(2026, 12, 1, 12, 30, tzinfo=UTC).timestamp()
+        assert local_time(epoch) == format_timestamp(epoch) == "2026-12-01 07:30 EST"
+        assert local_time("") == "" and format_timestamp(None) == ""
+        assert local_time("not a time") == "not a time"
+
+
+def test_an_unknown_stored_zone_falls_back_to_utc(app):
+    with app.test_request_context():
+        base = services().store.get_pages(["site"])["site"]
+        services().store.save_page(
+            SiteSettings(time_zone="Nowhere/Atlantis", version=base.version).to_page(base)
+        )
+    with app.test_request_context():
+        assert local_time("2026-07-01T12:30:00Z") == "2026-07-01 12:30 UTC"
