@@ -141,6 +141,13 @@ def test_the_aws_backend_runs_locally_end_to_end(stack):
         (2200, "jpeg"),
     }
 
+    # A photo goes live on a published project once it is described.
+    described = session.post(
+        f"{url}/admin/photos/{body['photo_id']}/text",
+        data={f"{body['photo_id']}-alt_text": "A harbour at dusk", f"{body['photo_id']}-caption": ""},
+        headers={"X-CSRFToken": csrf, "Accept": "application/json"},
+    )
+    assert described.status_code == 200, described.text
     page = requests.get(f"{url}/projects/{slug}", timeout=10)
     assert page.status_code == 200
     shown = re.findall(rf"/media/projects/{project_id}/variants/{body['photo_id']}/\d+\.avif", page.text)
