@@ -340,15 +340,17 @@ def seed_categories(defaults: dict[str, str]) -> None:
 
 
 # -- read-modify-write with retry ----------------------------------------------------------------
-def modify_page(page_id: str, change: Callable[[Page], None]) -> Page:
-    """Apply a targeted change to the latest version of a page (see `_modify`)."""
+def modify_page(page_id: str, change: Callable[[Page], None], *, visible: bool = True) -> Page:
+    """Apply a targeted change to the latest version of a page (see `_modify`). `visible=False`
+    for a change visitors cannot see (a photo job's progress): no page_saved, so no purge."""
     stored = _modify(
         lambda: services().store.get_pages([page_id])[page_id],
         services().store.save_page,
         change,
         f"the {page_id} page",
     )
-    signals.page_saved.send(_app(), page=stored)
+    if visible:
+        signals.page_saved.send(_app(), page=stored)
     return stored
 
 

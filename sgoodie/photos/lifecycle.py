@@ -408,7 +408,7 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
             replaced.append(previous)
 
     try:
-        ready = _modify_page_photo(page_id, image_id, finish)
+        ready = _modify_page_photo(page_id, image_id, finish, visible=True)
     except TransitionRefused:  # a duplicate job finished first, with the same files
         return page_photo(services().store.get_pages([page_id])[page_id], image_id)
     if ready is None:  # removed from the page while we worked
@@ -425,9 +425,11 @@ def _change_page_photo(page_id: str, image_id: str, new: str, **fields: Any) -> 
 
 
 def _modify_page_photo(
-    page_id: str, image_id: str, change: Callable[[dict[str, Any]], None]
+    page_id: str, image_id: str, change: Callable[[dict[str, Any]], None], *, visible: bool = False
 ) -> dict[str, Any] | None:
-    """Apply `change` to one image dict on the latest version of its page (None when it is gone)."""
+    """Apply `change` to one image dict on the latest version of its page (None when it is gone).
+    Only a photo becoming ready changes what visitors see (`visible`): queued, processing and
+    failed leave the page showing what it showed, so they purge nothing."""
     found: list[dict[str, Any]] = []
 
     def apply(page: Page) -> None:
@@ -438,7 +440,7 @@ def _modify_page_photo(
         found[:] = [image]
 
     try:
-        content.modify_page(page_id, apply)
+        content.modify_page(page_id, apply, visible=visible)
     except _Gone:
         return None
     return found[0]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import has_request_context
 
-from sgoodie import content, photos
+from sgoodie import content, photos, signals
 from sgoodie.admin.pages import edit_stamp
 from sgoodie.domain import Photo, Project
 from sgoodie.photos import lifecycle
@@ -272,3 +272,21 @@ def test_reprocessing_every_photo_keeps_page_photos_on_the_site(app, jpeg):
         photos.process(photos.page_ref("about", image_id))  # the re-render fails for good
         about = services().store.get_pages(["about"])["about"]
         assert about.images["portrait"]["status"] == "failed" and about.image("portrait") is not None
+
+
+def test_a_page_photo_job_purges_its_page_once_when_the_photo_is_ready(app, jpeg):
+    """Queued, processing and failed change nothing visitors see; only ready purges the page."""
+    purges: list[set[str]] = []
+
+    def heard(sender, tags, **_):
+        purges.append(tags)
+
+    signals.cache_purged.connect(heard, sender=app)
+    with app.test_request_context():
+        services().jobs.enqueue = lambda ref: None
+        page = services().store.get_pages(["about"])["about"]
+        page.images["portrait"] = photos.store_page_upload("about", io.BytesIO(jpeg()), "Me")
+        content.save_page(page)
+        purges.clear()
+        photos.process(photos.page_ref("about", page.images["portrait"]["id"]))
+    assert purges == [{"page:about"}]
