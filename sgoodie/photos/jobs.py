@@ -60,12 +60,11 @@ def run_job(
     except lifecycle.TransitionRefused as exc:  # another job settled the photo meanwhile: nothing to do
         log.info("photo %s: %s", ref, exc)
         return None
-    except tuple(permanent or {}) as exc:
-        lifecycle.give_up(
-            ref, exc, reason=next(r for kind, r in (permanent or {}).items() if isinstance(exc, kind))
-        )
-        return None
-    except Exception as exc:  # transient: retry later, then give up with a reason
+    except Exception as exc:  # transient unless `permanent` knows it: retry later, then give up
+        reason = next((why for kind, why in (permanent or {}).items() if isinstance(exc, kind)), None)
+        if reason is not None:
+            lifecycle.give_up(ref, exc, reason=reason)
+            return None
         delay = policy.delay_after(attempt)
         if delay is None:
             lifecycle.give_up(ref, exc)
