@@ -47,14 +47,27 @@ def projects():
     category = request.args.get("category") or next(iter(categories))
     if category not in categories:
         abort(404)
+    state = request.args.get("state", "")
+    query = (request.args.get("q") or "").strip()
     listed = services().store.projects_in_category(category)
-    counts = (
-        {slug: len(services().store.projects_in_category(slug)) for slug in categories}
-        if len(categories) <= 6
-        else {}
-    )
+    # Filters narrow the list; the display order (and so drag and drop) needs the whole of it.
+    shown = [
+        p
+        for p in listed
+        if (state != "drafts" or not p.published)
+        and (state != "published" or p.published)
+        and (not query or query.casefold() in f"{p.title} {p.slug} {p.location} {p.client}".casefold())
+    ]
+    counts = services().store.project_counts()
     return render_template(
-        "admin/projects.html", category=category, projects=listed, counts=counts, move_form=MoveForm()
+        "admin/projects.html",
+        category=category,
+        projects=shown,
+        filtered=len(shown) != len(listed) or bool(state or query),
+        state=state,
+        query=query,
+        counts={slug: sum(counts.get(slug, {}).values()) for slug in categories},
+        move_form=MoveForm(),
     )
 
 

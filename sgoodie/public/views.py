@@ -3,31 +3,47 @@ declares the cache tags of that content; `CACHE_TAGS` says which addresses each 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..cache import ALL_TAG, tag_current_page
 from ..domain import Page, Project, SiteSettings
 from ..services import services
+from ..stores.ordering import GAP
 from . import seo
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
+#: Projects per category page; "More projects" (a plain link, or appended in place by site.js)
+#: shows the next ones.
+CATEGORY_PAGE_SIZE = 24
+#: A sitemap part lists the published projects of one category whose display order falls in one
+#: span: new projects go to the end, GAP apart, so a part holds about SITEMAP_PART_SIZE.
+SITEMAP_PART_SIZE = 50
+SITEMAP_PART_SPAN = SITEMAP_PART_SIZE * GAP
+
+
+def sitemap_part_of(project: Project) -> int:
+    return project.order // SITEMAP_PART_SPAN
+
 
 def _page_paths(page_id: str) -> set[str]:
-    """A page's own address. The sitemap lists the photos of the pages it links, and the home
+    """A page's own address. The sitemap's pages part lists the photos of the pages, and the home
     page shows personal branding's tile."""
     if page_id.startswith("work-"):
         return {f"/work/{page_id.removeprefix('work-')}"}
-    paths = {"/" if page_id == "home" else f"/{page_id}", "/sitemap.xml"}
+    paths = {"/" if page_id == "home" else f"/{page_id}", "/sitemap-pages.xml"}
     if page_id == "personal-branding":
         paths.add("/")
     return paths
 
 
 def _project_paths(project_id: str) -> set[str]:
-    """The project's current address; once it is gone, so is its slug: every project page."""
+    """The project's current address and its sitemap part; once it is gone, so is its slug:
+    every project page (its part goes with its category's `sitemap:` tag)."""
     project = services().store.get_project(project_id)
-    return {f"/projects/{project.slug}"} if project else {"/projects/*"}
+    if project is None:
+        return {"/projects/*"}
+    return {f"/projects/{project.slug}", f"/sitemap-{project.category}-{sitemap_part_of(project)}.xml"}
 
 
 #: The tags the views below (and the sitemap) put on their pages, and the paths each one covers,
@@ -36,7 +52,8 @@ CACHE_TAGS = {
     "site": ["/*"],  # every page shows the site settings
     ALL_TAG: ["/*"],
     "home": ["/"],
-    "sitemap": ["/sitemap.xml"],
+    "sitemap": ["/sitemap.xml", "/sitemap-pages.xml"],
+    "sitemap:*": lambda category: ["/sitemap.xml", f"/sitemap-{category}-*"],
     "category:*": lambda slug: [f"/work/{slug}"],
     "page:*": _page_paths,
     "project:*": _project_paths,
@@ -99,8 +116,15 @@ def category(category: str):
         if renamed_to in categories:
             return redirect(url_for("public.category", category=renamed_to), code=301)
         abort(404)
+    after = request.args.get("after", type=int)
+    if "after" in request.args and after is None:
+        abort(404)
     tag_current_page("site", f"category:{category}", f"page:work-{category}")
-    projects = services().store.projects_in_category(category, published_only=True)
+    projects = services().store.projects_page(
+        category, published_only=True, after=after, limit=CATEGORY_PAGE_SIZE + 1
+    )
+    more = projects[CATEGORY_PAGE_SIZE - 1].order if len(projects) > CATEGORY_PAGE_SIZE else None
+    projects = projects[:CATEGORY_PAGE_SIZE]
     page = pages[f"work-{category}"]
     return render_template(
         "public/category.html",
@@ -108,7 +132,9 @@ def category(category: str):
         category_name=categories[category],
         page=page,
         projects=projects,
-        meta=seo.category_meta(settings, category, categories[category], page, projects),
+        more_url=url_for("public.category", category=category, after=more) if more is not None else "",
+        continued=after is not None,
+        meta=seo.category_meta(settings, category, categories[category], page, projects, after=after),
     )
 
 

@@ -17,6 +17,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 import boto3
@@ -25,10 +26,18 @@ from botocore.exceptions import ClientError
 
 from ..config import table_name
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError, StoreError, is_possible_key
+from . import (
+    LISTED_STATUSES,
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    StoreError,
+    check_listed_status,
+    is_possible_key,
+)
 from .dynamodb_schema import (
     LISTED_ATTRIBUTE,
-    LISTED_VALUE,
+    NEEDS_ALT,
     PHOTO_SORT_KEY,
     TABLES,
     TTL_ATTRIBUTE,
@@ -38,6 +47,8 @@ from .ordering import next_order, plan_reorder
 
 SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
+PROJECT_COUNTS = "project-counts"  # category -> c_published, c_drafts, changed in each project write
+SLUGS_ATTRIBUTE = "slugs"  # on a project item: every address it has claimed, to free them by key
 TRANSACTION_LIMIT = 100
 COUNTER_PREFIX = "c_"
 
@@ -101,6 +112,8 @@ class DynamoContentStore:
 
     # -- low-level helpers -----------------------------------------------------------------------
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item the query finds, page after page (with `Limit`, pages of that size: stop
+        iterating to stop reading)."""
         while True:
             page = self.client.query(**kwargs)
             yield from page.get("Items", [])
@@ -146,8 +159,8 @@ class DynamoContentStore:
             "version": N(project.version),
             "data": S(_dump(project)),
         }
-        if project.published:  # the key of the sparse gsi_published
-            item[LISTED_ATTRIBUTE] = S(LISTED_VALUE)
+        if project.published:  # the key of the sparse gsi_category_published
+            item[LISTED_ATTRIBUTE] = S(project.category)
         return item
 
     @staticmethod
@@ -165,16 +178,43 @@ class DynamoContentStore:
             TableName=self.names["projects"], Key={"project_id": S(project_id)}, ConsistentRead=True
         ).get("Item")
 
-    def _category_orders(self, category: str) -> list[int]:
-        items = self._query(
+    def _next_project_order(self, category: str) -> int:
+        """After the category's last project: one item read."""
+        last = self.client.query(
             TableName=self.names["projects"],
             IndexName="gsi_category_order",
             KeyConditionExpression="category = :c",
             ExpressionAttributeValues={":c": S(category)},
             ProjectionExpression="#o",
             ExpressionAttributeNames={"#o": "order"},
-        )
-        return [int(item["order"]["N"]) for item in items]
+            ScanIndexForward=False,
+            Limit=1,
+        ).get("Items", [])
+        return next_order(int(item["order"]["N"]) for item in last)
+
+    def _count_changes(self, before: Project | None, after: Project | None) -> list[dict[str, Any]]:
+        """The updates of the per-category counters a project write makes, for its transaction."""
+        deltas: dict[str, dict[str, int]] = {}
+        for project, sign in ((before, -1), (after, 1)):
+            if project is not None:
+                entry = deltas.setdefault(project.category, {"published": 0, "drafts": 0})
+                entry["published" if project.published else "drafts"] += sign
+        return [
+            {
+                "Update": {
+                    "TableName": self.names["records"],
+                    "Key": {"collection": S(PROJECT_COUNTS), "record_key": S(category)},
+                    "UpdateExpression": "ADD #p :p, #d :d",
+                    "ExpressionAttributeNames": {
+                        "#p": COUNTER_PREFIX + "published",
+                        "#d": COUNTER_PREFIX + "drafts",
+                    },
+                    "ExpressionAttributeValues": {":p": N(delta["published"]), ":d": N(delta["drafts"])},
+                }
+            }
+            for category, delta in deltas.items()
+            if delta["published"] or delta["drafts"]
+        ]
 
     def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
         return {
@@ -203,22 +243,24 @@ class DynamoContentStore:
     def create_project(self, project: Project) -> Project:
         stored = replace(
             project,
-            order=next_order(self._category_orders(project.category)),
+            order=self._next_project_order(project.category),
             version=1,
             updated_at=utcnow(),
             cover=None,
         )
         stored.cover = self._cover_copy(stored)
+        item = {**self._project_item(stored), SLUGS_ATTRIBUTE: {"SS": [stored.slug]}}
         self._transact(
             [
                 {
                     "Put": {
                         "TableName": self.names["projects"],
-                        "Item": self._project_item(stored),
+                        "Item": item,
                         "ConditionExpression": "attribute_not_exists(project_id)",
                     }
                 },
                 self._claim_slug(stored.slug, stored.id),
+                *self._count_changes(None, stored),
             ],
             "the project already exists",
             {1: self._slug_taken(stored.slug)},
@@ -246,26 +288,87 @@ class DynamoContentStore:
         return claim["project_id"] if claim and not claim.get("current") else None
 
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        kwargs: dict[str, Any] = {
-            "TableName": self.names["projects"],
-            "IndexName": "gsi_category_order",
-            "KeyConditionExpression": "category = :c",
-            "ExpressionAttributeValues": {":c": S(category)},
-        }
-        if published_only:
-            kwargs["FilterExpression"] = "published = :t"
-            kwargs["ExpressionAttributeValues"][":t"] = {"BOOL": True}
-        return [self._load_project(item) for item in self._query(**kwargs)]
-
-    def published_projects(self) -> list[Project]:
         items = self._query(
             TableName=self.names["projects"],
-            IndexName="gsi_published",
-            KeyConditionExpression="#l = :l",
-            ExpressionAttributeNames={"#l": LISTED_ATTRIBUTE},
-            ExpressionAttributeValues={":l": S(LISTED_VALUE)},
+            IndexName="gsi_category_published" if published_only else "gsi_category_order",
+            KeyConditionExpression="#k = :c",
+            ExpressionAttributeNames={"#k": LISTED_ATTRIBUTE if published_only else "category"},
+            ExpressionAttributeValues={":c": S(category)},
         )
-        return sorted(map(self._load_project, items), key=lambda p: (p.category, p.order))
+        return [self._load_project(item) for item in items]
+
+    def projects_page(
+        self,
+        category: str,
+        *,
+        published_only: bool = False,
+        after: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[Project]:
+        condition = "#k = :c"
+        values: dict[str, Any] = {":c": S(category)}
+        if after is not None and before is not None:
+            condition += " AND #o BETWEEN :a AND :b"
+            values.update({":a": N(after + 1), ":b": N(before - 1)})
+        elif after is not None:
+            condition += " AND #o > :a"
+            values[":a"] = N(after)
+        elif before is not None:
+            condition += " AND #o < :b"
+            values[":b"] = N(before)
+        backwards = before is not None and after is None
+        items = self._query(
+            TableName=self.names["projects"],
+            IndexName="gsi_category_published" if published_only else "gsi_category_order",
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames={
+                "#k": LISTED_ATTRIBUTE if published_only else "category",
+                **({"#o": "order"} if "#o" in condition else {}),
+            },
+            ExpressionAttributeValues=values,
+            ScanIndexForward=not backwards,
+            Limit=limit,
+        )
+        found = [self._load_project(item) for item in islice(items, limit)]
+        return found[::-1] if backwards else found
+
+    def project_counts(self) -> dict[str, dict[str, int]]:
+        return {
+            category: {"published": data.get("published", 0), "drafts": data.get("drafts", 0)}
+            for category, data in self.records.query(PROJECT_COUNTS)
+        }
+
+    def swap_projects(self, category: str, first_id: str, second_id: str) -> None:
+        found = {
+            p.id: p
+            for p in map(
+                self._load_project,
+                self._batch_get("projects", [{"project_id": S(i)} for i in (first_id, second_id)]),
+            )
+        }
+        if len(found) != 2 or any(p.category != category for p in found.values()):
+            raise StaleVersionError("The projects changed meanwhile; reload the page.")
+        self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self.names["projects"],
+                        "Key": {"project_id": S(this)},
+                        "UpdateExpression": "SET #o = :o",
+                        "ConditionExpression": "category = :c AND #o = :was",
+                        "ExpressionAttributeNames": {"#o": "order"},
+                        "ExpressionAttributeValues": {
+                            ":o": N(found[other].order),
+                            ":c": S(category),
+                            ":was": N(found[this].order),
+                        },
+                    }
+                }
+                for this, other in ((first_id, second_id), (second_id, first_id))
+            ],
+            "The projects changed meanwhile; reload the page.",
+        )
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
@@ -290,13 +393,14 @@ class DynamoContentStore:
             raise StaleVersionError("This project was changed by someone else since you opened it.")
         stored = replace(project, version=current.version + 1, updated_at=utcnow(), order=current.order)
         if stored.category != current.category:
-            stored.order = next_order(self._category_orders(stored.category))
+            stored.order = self._next_project_order(stored.category)
         stored.cover = self._cover_copy(stored)
+        slugs = set(item.get(SLUGS_ATTRIBUTE, {}).get("SS", [current.slug])) | {stored.slug}
         writes: list[dict[str, Any]] = [
             {
                 "Put": {
                     "TableName": self.names["projects"],
-                    "Item": self._project_item(stored),
+                    "Item": {**self._project_item(stored), SLUGS_ATTRIBUTE: {"SS": sorted(slugs)}},
                     "ConditionExpression": "version = :v",
                     "ExpressionAttributeValues": {":v": N(current.version)},
                 }
@@ -314,6 +418,7 @@ class DynamoContentStore:
                     }
                 }
             )
+        writes += self._count_changes(current, stored)
         self._transact(writes, "This project was changed by someone else since you opened it.", conflicts)
         return stored
 
@@ -321,16 +426,17 @@ class DynamoContentStore:
         """One transaction when the project has fewer than about 100 photos and addresses. A bigger
         one goes in several, photos first, so a half-finished delete never leaves orphan photos
         and the project with its addresses always goes in the last one."""
+        item = self._get_project_item(project_id)
+        if item is None:
+            return []
+        project = self._load_project(item)
         photos = self.photos_for_project(project_id)
-        claims = self._query(
-            TableName=self.names["records"],
-            KeyConditionExpression="collection = :c",
-            FilterExpression="project_id = :p",
-            ExpressionAttributeValues={":c": S(SLUGS), ":p": S(project_id)},
-            ProjectionExpression="record_key",
-            ConsistentRead=True,
+        # Its addresses, by key; one taken over by another project meanwhile stays theirs.
+        slugs = item.get(SLUGS_ATTRIBUTE, {}).get("SS", [project.slug])
+        claims = self._batch_get(
+            "records", [{"collection": S(SLUGS), "record_key": S(slug)} for slug in slugs]
         )
-        writes: list[dict[str, Any]] = [
+        body: list[dict[str, Any]] = [
             {
                 "Delete": {
                     "TableName": self.names["photos"],
@@ -339,8 +445,7 @@ class DynamoContentStore:
             }
             for p in photos
         ]
-        # An old address taken over by another project meanwhile must stay theirs.
-        writes += [
+        body += [
             {
                 "Delete": {
                     "TableName": self.names["records"],
@@ -350,17 +455,26 @@ class DynamoContentStore:
                 }
             }
             for claim in claims
+            if claim.get("project_id", {}).get("S") == project_id
         ]
-        writes.append({"Delete": {"TableName": self.names["projects"], "Key": {"project_id": S(project_id)}}})
-        final = (
-            (len(writes) - 1) // TRANSACTION_LIMIT * TRANSACTION_LIMIT
-        )  # where the last chunk, with the project, starts
-        for start in range(0, final, TRANSACTION_LIMIT):
+        # The project and its count go together, in the last transaction.
+        tail = [
+            {
+                "Delete": {
+                    "TableName": self.names["projects"],
+                    "Key": {"project_id": S(project_id)},
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": N(project.version)},
+                }
+            },
+            *self._count_changes(project, None),
+        ]
+        cut = max(0, len(body) - (TRANSACTION_LIMIT - len(tail)))  # the writes before the last transaction
+        for start in range(0, cut, TRANSACTION_LIMIT):
             self._transact(
-                writes[start : min(start + TRANSACTION_LIMIT, final)],
-                "The project changed meanwhile; try again.",
+                body[start : min(start + TRANSACTION_LIMIT, cut)], "The project changed meanwhile; try again."
             )
-        self._transact(writes[final:], "The project's addresses changed meanwhile; try again.")
+        self._transact(body[cut:] + tail, "The project changed meanwhile; try again.")
         return photos
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
@@ -386,10 +500,8 @@ class DynamoContentStore:
             )
 
     def move_category(self, old: str, new: str) -> list[Project]:
-        moved = [
-            replace(p, category=new, version=p.version + 1, updated_at=utcnow())
-            for p in self.projects_in_category(old)
-        ]
+        before = self.projects_in_category(old)
+        moved = [replace(p, category=new, version=p.version + 1, updated_at=utcnow()) for p in before]
         writes = [
             {
                 "Put": {
@@ -401,23 +513,48 @@ class DynamoContentStore:
             }
             for p in moved
         ]
-        for start in range(0, len(writes), TRANSACTION_LIMIT):
+        # Each transaction moves its projects' counts with them.
+        step = TRANSACTION_LIMIT - 2
+        for start in range(0, len(writes), step):
+            counts: list[dict[str, Any]] = []
+            for was, now in zip(before[start : start + step], moved[start : start + step], strict=True):
+                counts = self._merge_counts(counts, self._count_changes(was, now))
             self._transact(
-                writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; try again."
+                writes[start : start + step] + counts, "The projects changed meanwhile; try again."
             )
         return moved
 
+    @staticmethod
+    def _merge_counts(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Counter updates of several projects as one update per category (a transaction may
+        name an item once)."""
+        merged: dict[str, dict[str, Any]] = {}
+        for op in first + second:
+            key = op["Update"]["Key"]["record_key"]["S"]
+            if key not in merged:
+                merged[key] = json.loads(json.dumps(op))
+                continue
+            values = merged[key]["Update"]["ExpressionAttributeValues"]
+            for name, value in op["Update"]["ExpressionAttributeValues"].items():
+                values[name] = N(int(values[name]["N"]) + int(value["N"]))
+        return list(merged.values())
+
     # -- photos ----------------------------------------------------------------------------------
     def _photo_item(self, photo: Photo) -> dict[str, Any]:
-        return {
+        item = {
             "project_id": S(photo.project_id),
             PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id)),
             "photo_id": S(photo.id),
-            "status": S(photo.status),
             "updated_at": S(photo.updated_at),
             "version": N(photo.version),
             "data": S(_dump(photo)),
         }
+        # The sparse gsi_status: only photos that need attention carry its key.
+        if photo.status in LISTED_STATUSES:
+            item["status"] = S(photo.status)
+        elif photo.status == "ready" and not photo.alt_text.strip():
+            item["status"] = S(NEEDS_ALT)
+        return item
 
     @staticmethod
     def _load_photo(item: Mapping[str, Any] | None) -> Photo | None:
@@ -456,7 +593,17 @@ class DynamoContentStore:
         missing = NotFoundError(f"project {photo.project_id} does not exist")
         if not is_possible_key(photo.project_id):
             raise missing
-        orders = [p.order for p in self.photos_for_project(photo.project_id)]
+        last = self.client.query(
+            TableName=self.names["photos"],
+            KeyConditionExpression="project_id = :p",
+            ExpressionAttributeValues={":p": S(photo.project_id)},
+            ProjectionExpression="#sk",
+            ExpressionAttributeNames={"#sk": PHOTO_SORT_KEY},
+            ScanIndexForward=False,
+            Limit=1,
+            ConsistentRead=True,
+        ).get("Items", [])
+        orders = [int(item[PHOTO_SORT_KEY]["S"].split("#", 1)[0]) for item in last]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
         self._transact(
             [
@@ -494,15 +641,24 @@ class DynamoContentStore:
         )
         return [self._load_photo(item) for item in items]
 
-    def photos_with_status(self, status: str) -> list[Photo]:
+    def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
+        check_listed_status(status)
+        return self._photos_keyed(status, limit)
+
+    def photos_missing_alt(self, *, limit: int | None = None) -> list[Photo]:
+        return self._photos_keyed(NEEDS_ALT, limit)
+
+    def _photos_keyed(self, key: str, limit: int | None) -> list[Photo]:
+        kwargs: dict[str, Any] = {"Limit": limit} if limit else {}
         items = self._query(
             TableName=self.names["photos"],
             IndexName="gsi_status",
             KeyConditionExpression="#s = :s",
             ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={":s": S(status)},
+            ExpressionAttributeValues={":s": S(key)},
+            **kwargs,
         )
-        return [self._load_photo(item) for item in items]
+        return [self._load_photo(item) for item in islice(items, limit)]
 
     def update_photo(self, photo: Photo) -> Photo:
         current = self._load_photo(self._photo_item_by_id(photo.id))
@@ -802,6 +958,8 @@ class DynamoRecordStore:
             kwargs["ExpressionAttributeValues"][":p"] = S(prefix)
         else:
             kwargs["KeyConditionExpression"] = "collection = :c"
+        if limit is not None:
+            kwargs["Limit"] = limit  # pages of what is asked for; expired records cost another page
         now, found = int(time.time()), []
         for item in self._store._query(**kwargs):
             if self._alive(item, now):
