@@ -20,6 +20,8 @@ from . import signals
 from .blobs import variant_prefix
 from .domain import (
     CATEGORIES_PAGE_ID,
+    GALLERY_FULL,
+    GALLERY_MAX,
     Category,
     CategoryList,
     Page,
@@ -196,6 +198,8 @@ def move_photo(photo: Photo, step: int) -> None:
 
 # -- pages and settings --------------------------------------------------------------------------
 def save_page(page: Page) -> Page:
+    if len(page.images.get("gallery") or []) > GALLERY_MAX:
+        raise ValidationError({"gallery": GALLERY_FULL})
     stored = services().store.save_page(page)
     record_activity(f"Edited the {page.id.replace('-', ' ')} page")
     signals.page_saved.send(_app(), page=stored)

@@ -35,6 +35,12 @@ PAGE_IDS = ("home", "about", "personal-branding")
 SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
 CATEGORY_NAME_MAX = 60
+# A page is one record (a DynamoDB item holds 400 KB at most; a gallery photo with its variants
+# takes about 3 KB): the branding gallery holds this many photos, on either store.
+GALLERY_MAX = 60
+GALLERY_FULL = (
+    f"The gallery holds at most {GALLERY_MAX} photos. Remove some before adding more; nothing was saved."
+)
 
 # A URL scheme ("javascript:", "mailto:"): letters first, no dot before the colon, so that
 # "facebook.com:443/x" reads as a host with a port and not as a scheme.

@@ -111,6 +111,11 @@ class ContentStore(Protocol):
     def check(self) -> None:
         """Raise if the store cannot be reached (used by /healthz)."""
 
+    def reindex(self, categories: Iterable[str]) -> int:
+        """Bring the stored records of these categories up to the current key layout and recount
+        them (after an upgrade: `sgoodie reindex`), one category and one project at a time, never
+        a scan. Safe to run again; returns the number of projects seen."""
+
     # -- projects --------------------------------------------------------------------------------
     def create_project(self, project: Project) -> Project:
         """Store a new project at the end of its category. Raises ConflictError on a taken slug."""

@@ -110,6 +110,57 @@ class DynamoContentStore:
     def check(self) -> None:
         self.client.describe_table(TableName=self.names["projects"])
 
+    def reindex(self, categories: Iterable[str]) -> int:
+        """Rewrite each project and photo whose key attributes predate the current layout
+        (`listed_category`, the sparse `status`, `slugs`), conditional on its version, and set
+        each category's counters to what it holds. A category at a time, a project at a time."""
+        seen = 0
+        for category in categories:
+            counts = {"published": 0, "drafts": 0}
+            for item in self._query(
+                TableName=self.names["projects"],
+                IndexName="gsi_category_order",
+                KeyConditionExpression="category = :c",
+                ExpressionAttributeValues={":c": S(category)},
+            ):
+                project = self._load_project(item)
+                seen += 1
+                counts["published" if project.published else "drafts"] += 1
+                wanted = {
+                    **self._project_item(project),
+                    SLUGS_ATTRIBUTE: item.get(SLUGS_ATTRIBUTE, {"SS": [project.slug]}),
+                }
+                if {k: v for k, v in item.items() if k != "data"} != {
+                    k: v for k, v in wanted.items() if k != "data"
+                }:
+                    self._put_unchanged("projects", {**wanted, "data": item["data"]}, project.version)
+                for photo_item in self._query(
+                    TableName=self.names["photos"],
+                    KeyConditionExpression="project_id = :p",
+                    ExpressionAttributeValues={":p": S(project.id)},
+                    ConsistentRead=True,
+                ):
+                    photo = self._load_photo(photo_item)
+                    wanted_photo = {**self._photo_item(photo), "data": photo_item["data"]}
+                    if wanted_photo.get("status") != photo_item.get("status"):
+                        self._put_unchanged("photos", wanted_photo, photo.version)
+            self.records.put(PROJECT_COUNTS, category, counts)
+        return seen
+
+    def _put_unchanged(self, table: str, item: dict[str, Any], version: int) -> None:
+        """Rewrite an item's key attributes, unless someone saved it meanwhile (their write has
+        the current layout already)."""
+        try:
+            self.client.put_item(
+                TableName=self.names[table],
+                Item=item,
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": N(version)},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
     # -- low-level helpers -----------------------------------------------------------------------
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Every item the query finds, page after page (with `Limit`, pages of that size: stop

@@ -147,6 +147,13 @@ class SQLiteContentStore:
                 for statement in COUNTS_SCHEMA:
                     conn.execute(statement)
 
+    def reindex(self, categories: Iterable[str]) -> int:
+        """Indexes and the counts' triggers are the database's own; only the counts are redone."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM project_counts")
+            conn.execute(COUNTS_SCHEMA[1])
+            return conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+
     def check(self) -> None:
         self.connection().execute("SELECT count(*) FROM projects").fetchone()
 

@@ -194,7 +194,7 @@ def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready
 
 
 def test_a_new_category_with_a_published_project_shows_in_the_navigation_and_sitemap(
-    app, admin_page, live_server
+    app, admin_page, live_server, whole_sitemap
 ):
     """Categories are content: made in the admin, filled, and the public site follows."""
     admin_page.goto(live_server.url + "/admin/")
@@ -217,7 +217,7 @@ def test_a_new_category_with_a_published_project_shows_in_the_navigation_and_sit
     admin_page.click("nav.site-nav >> text=Weddings")
     admin_page.wait_for_url(live_server.url + "/work/weddings")
     assert admin_page.locator("text=Vineyard Wedding").count() >= 1
-    sitemap = admin_page.request.get(live_server.url + "/sitemap.xml").text()
+    sitemap = whole_sitemap(lambda path: admin_page.request.get(live_server.url + path).text())
     assert "/work/weddings</loc>" in sitemap and "/projects/vineyard-wedding</loc>" in sitemap
 
 

@@ -152,6 +152,21 @@ def test_creating_a_project_reads_one_item_of_its_category(content_store, items_
     assert content_store.projects_in_category("travel")[-1].id == last.id
 
 
+def test_reindex_recounts_and_keeps_every_listing(content_store):
+    travel = [_project(content_store, f"R{n}", "travel", published=n != 0) for n in range(3)]
+    _photo(content_store, travel[1])
+    _photo(content_store, travel[1], alt_text="Described")
+    counts = content_store.project_counts()
+    assert content_store.reindex(["travel", "interiors"]) == 3
+    assert content_store.reindex(["travel", "interiors"]) == 3  # again: nothing changes
+    assert content_store.project_counts()["travel"] == counts["travel"] == {"published": 2, "drafts": 1}
+    assert [p.id for p in content_store.projects_page("travel", published_only=True)] == [
+        travel[1].id,
+        travel[2].id,
+    ]
+    assert len(content_store.photos_missing_alt()) == 1
+
+
 def test_projects_by_ids_keeps_the_given_order(content_store):
     a, b = _project(content_store, "A"), _project(content_store, "B")
     assert [p.id for p in content_store.projects_by_ids([b.id, "gone", a.id])] == [b.id, a.id]
