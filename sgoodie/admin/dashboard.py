@@ -32,10 +32,9 @@ def dashboard():
     waiting: dict[str, int] = {}
     for photo in store.photos_missing_alt(limit=WAITING_READ):
         waiting[photo.project_id] = waiting.get(photo.project_id, 0) + 1
-    projects = {
-        p.id: p
-        for p in store.projects_by_ids(list(dict.fromkeys([p.project_id for p in failed] + list(waiting))))
-    }
+    # Their projects, for titles; drafts among the waiting ones are skipped, so read a few spare.
+    wanted = [p.project_id for p in failed[:SHOWN_FAILED]] + list(waiting)[: 2 * WAITING_SHOWN]
+    projects = {p.id: p for p in store.projects_by_ids(list(dict.fromkeys(wanted)))}
     waiting_for_alt = [
         (projects[project_id], count)
         for project_id, count in waiting.items()

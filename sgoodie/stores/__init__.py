@@ -162,7 +162,9 @@ class ContentStore(Protocol):
         """Remove the project and its photos; returns the removed photos so their files can go too."""
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
-        """`ordered_ids` lists every project of the category in its new order."""
+        """`ordered_ids` lists every project of the category in its new order, or a run of
+        consecutive ones (a page of the admin list), which then trade their positions among
+        themselves. ValueError when the ids are not such a run (someone changed the list)."""
 
     def move_category(self, old: str, new: str) -> list[Project]:
         """Give every project of category `old` the category `new` (a renamed category), keeping

@@ -43,7 +43,7 @@ from .dynamodb_schema import (
     TTL_ATTRIBUTE,
     create_table_request,
 )
-from .ordering import next_order, plan_reorder
+from .ordering import next_order, plan_reorder, plan_window_reorder
 
 SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
@@ -529,8 +529,20 @@ class DynamoContentStore:
         return photos
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
-        current = [(p.id, p.order) for p in self.projects_in_category(category)]
-        changes = plan_reorder(current, ordered_ids)
+        """Reads the listed projects and those between them, and one on each side (to know
+        whether the run is the whole category): never more than the run itself."""
+        listed = [p for p in self.projects_by_ids(ordered_ids) if p.category == category]
+        if not listed or len(listed) != len(ordered_ids):
+            raise ValueError("the new order must list every item exactly once")
+        current = [(p.id, p.order) for p in listed]
+        low, high = min(o for _, o in current), max(o for _, o in current)
+        between = self.projects_page(category, after=low - 1, before=high + 1, limit=len(listed) + 1)
+        if {p.id for p in between} != {p.id for p in listed}:
+            raise ValueError("the projects to reorder must be consecutive ones")
+        whole = not self.projects_page(category, before=low, limit=1) and not self.projects_page(
+            category, after=high, limit=1
+        )
+        changes = (plan_reorder if whole else plan_window_reorder)(current, ordered_ids)
         orders = dict(current)
         writes = [
             {

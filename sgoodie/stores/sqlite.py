@@ -18,7 +18,7 @@ from typing import Any
 
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
 from . import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
-from .ordering import next_order, plan_reorder
+from .ordering import next_order, plan_reorder, plan_window_reorder
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -313,11 +313,25 @@ class SQLiteContentStore:
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
         with self.transaction() as conn:
+            marks = ",".join("?" * len(ordered_ids))
             current = [
                 (row["id"], row["ord"])
-                for row in conn.execute("SELECT id, ord FROM projects WHERE category = ?", (category,))
+                for row in conn.execute(
+                    f"SELECT id, ord FROM projects WHERE category = ? AND id IN ({marks})",
+                    (category, *ordered_ids),
+                )
             ]
-            for project_id, order in plan_reorder(current, ordered_ids).items():
+            if not current or len(current) != len(ordered_ids):
+                raise ValueError("the new order must list every item exactly once")
+            low, high = min(o for _, o in current), max(o for _, o in current)
+            inside, total = conn.execute(
+                "SELECT sum(ord BETWEEN ? AND ?), count(*) FROM projects WHERE category = ?",
+                (low, high, category),
+            ).fetchone()
+            if inside != len(current):
+                raise ValueError("the projects to reorder must be consecutive ones")
+            plan = plan_reorder if total == len(current) else plan_window_reorder
+            for project_id, order in plan(current, ordered_ids).items():
                 row = conn.execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
                 project = replace(_load(Project, row), order=order)
                 conn.execute(

@@ -178,8 +178,28 @@ def test_reorder_projects(content_store):
     wanted = [ids[3], ids[0], ids[1], ids[4], ids[2]]
     content_store.reorder_projects("brand-marketing", wanted)
     assert [p.id for p in content_store.projects_in_category("brand-marketing")] == wanted
+    with pytest.raises(ValueError):  # a run with a gap is not a page of the list
+        content_store.reorder_projects("brand-marketing", [wanted[0], wanted[2]])
+
+
+def test_a_page_of_projects_is_reordered_among_itself(content_store, items_read):
+    """The admin list is paged: dragging within a page reorders a run of consecutive projects;
+    the others keep their places and are not read."""
+    ids = [_project(content_store, f"W{n}", "brand-marketing").id for n in range(10)]
+    items_read.reset()
+    content_store.reorder_projects("brand-marketing", [ids[5], ids[3], ids[4]])
+    assert items_read.count <= 2 * 3 + 2
+    assert [p.id for p in content_store.projects_in_category("brand-marketing")] == [
+        *ids[:3],
+        ids[5],
+        ids[3],
+        ids[4],
+        *ids[6:],
+    ]
+    with pytest.raises(ValueError):  # not consecutive: someone else changed the list meanwhile
+        content_store.reorder_projects("brand-marketing", [ids[7], ids[1]])
     with pytest.raises(ValueError):
-        content_store.reorder_projects("brand-marketing", wanted[:4])
+        content_store.reorder_projects("brand-marketing", [ids[0], "gone"])
 
 
 def test_a_renamed_category_takes_its_projects_in_their_order(content_store):
