@@ -182,3 +182,39 @@ def test_a_new_cover_is_a_photo_visitors_see(app, portfolio):
     with app.test_request_context():
         content.delete_photo(cover)
         assert services().store.get_project(project.id).cover_photo_id == described.id
+
+
+def _many_projects(app, category: str, count: int, *, drafts_every: int = 0) -> list:
+    """`count` projects straight through the store (no photos): listings at a size."""
+    from sgoodie.domain import Project
+
+    with app.app_context():
+        store = services().store
+        return [
+            store.create_project(
+                Project(
+                    title=f"Study {n:02d}",
+                    category=category,
+                    published=not (drafts_every and n % drafts_every == 0),
+                )
+            )
+            for n in range(count)
+        ]
+
+
+def test_a_category_shows_a_page_of_projects_and_a_link_to_the_next(app, client):
+    made = _many_projects(app, "travel", 70, drafts_every=5)
+    published = [p for p in made if p.published]
+    first = client.get("/work/travel").get_data(as_text=True)
+    titles = re.findall(r'<h2 class="card__title">([^<]+)</h2>', first)
+    assert titles == [p.title for p in published[:24]]  # drafts never even read
+    more = re.search(r'<a class="more__link" href="([^"]+)"[^>]*rel="next"', first).group(1)
+    second = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r'<h2 class="card__title">([^<]+)</h2>', second) == [p.title for p in published[24:48]]
+    third_url = re.search(r'<a class="more__link" href="([^"]+)"', second).group(1)
+    third = client.get(third_url).get_data(as_text=True)
+    assert re.findall(r'<h2 class="card__title">([^<]+)</h2>', third) == [p.title for p in published[48:]]
+    assert "more__link" not in third  # the last page
+    assert re.search(r'rel="canonical" href="[^"]*/work/travel\?after=\d+"', second)  # each page its own
+    assert re.search(r'rel="canonical" href="[^"]*/work/travel"', first)
+    assert client.get("/work/travel?after=soon").status_code == 404
