@@ -245,11 +245,17 @@ class DynamoContentStore:
 
     def _count_changes(self, before: Project | None, after: Project | None) -> list[dict[str, Any]]:
         """The updates of the per-category counters a project write makes, for its transaction."""
-        deltas: dict[str, dict[str, int]] = {}
+        deltas: dict[str, tuple[int, int]] = {}
         for project, sign in ((before, -1), (after, 1)):
             if project is not None:
-                entry = deltas.setdefault(project.category, {"published": 0, "drafts": 0})
-                entry["published" if project.published else "drafts"] += sign
+                published, drafts = deltas.get(project.category, (0, 0))
+                deltas[project.category] = (
+                    (published + sign, drafts) if project.published else (published, drafts + sign)
+                )
+        return self._count_updates(deltas)
+
+    def _count_updates(self, deltas: Mapping[str, tuple[int, int]]) -> list[dict[str, Any]]:
+        """One counter update per category: (published, drafts) to add."""
         return [
             {
                 "Update": {
@@ -260,11 +266,11 @@ class DynamoContentStore:
                         "#p": COUNTER_PREFIX + "published",
                         "#d": COUNTER_PREFIX + "drafts",
                     },
-                    "ExpressionAttributeValues": {":p": N(delta["published"]), ":d": N(delta["drafts"])},
+                    "ExpressionAttributeValues": {":p": N(published), ":d": N(drafts)},
                 }
             }
-            for category, delta in deltas.items()
-            if delta["published"] or delta["drafts"]
+            for category, (published, drafts) in deltas.items()
+            if published or drafts
         ]
 
     def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
@@ -563,44 +569,41 @@ class DynamoContentStore:
             )
 
     def move_category(self, old: str, new: str) -> list[Project]:
-        before = self.projects_in_category(old)
+        items = list(
+            self._query(
+                TableName=self.names["projects"],
+                IndexName="gsi_category_order",
+                KeyConditionExpression="category = :c",
+                ExpressionAttributeValues={":c": S(old)},
+            )
+        )
+        before = [self._load_project(item) for item in items]
         moved = [replace(p, category=new, version=p.version + 1, updated_at=utcnow()) for p in before]
         writes = [
             {
                 "Put": {
                     "TableName": self.names["projects"],
-                    "Item": self._project_item(p),
+                    "Item": {
+                        **self._project_item(p),
+                        SLUGS_ATTRIBUTE: item.get(SLUGS_ATTRIBUTE, {"SS": [p.slug]}),
+                    },
                     "ConditionExpression": "version = :v AND category = :c",
                     "ExpressionAttributeValues": {":v": N(p.version - 1), ":c": S(old)},
                 }
             }
-            for p in moved
+            for p, item in zip(moved, items, strict=True)
         ]
         # Each transaction moves its projects' counts with them.
         step = TRANSACTION_LIMIT - 2
         for start in range(0, len(writes), step):
-            counts: list[dict[str, Any]] = []
-            for was, now in zip(before[start : start + step], moved[start : start + step], strict=True):
-                counts = self._merge_counts(counts, self._count_changes(was, now))
+            chunk = before[start : start + step]
+            published = sum(p.published for p in chunk)
+            drafts = len(chunk) - published
+            counts = self._count_updates({old: (-published, -drafts), new: (published, drafts)})
             self._transact(
                 writes[start : start + step] + counts, "The projects changed meanwhile; try again."
             )
         return moved
-
-    @staticmethod
-    def _merge_counts(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Counter updates of several projects as one update per category (a transaction may
-        name an item once)."""
-        merged: dict[str, dict[str, Any]] = {}
-        for op in first + second:
-            key = op["Update"]["Key"]["record_key"]["S"]
-            if key not in merged:
-                merged[key] = json.loads(json.dumps(op))
-                continue
-            values = merged[key]["Update"]["ExpressionAttributeValues"]
-            for name, value in op["Update"]["ExpressionAttributeValues"].items():
-                values[name] = N(int(values[name]["N"]) + int(value["N"]))
-        return list(merged.values())
 
     # -- photos ----------------------------------------------------------------------------------
     def _photo_item(self, photo: Photo) -> dict[str, Any]:

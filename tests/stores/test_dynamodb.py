@@ -66,3 +66,21 @@ def test_reindex_brings_items_of_the_old_layout_up_to_date(store):
     assert item["slugs"] == {"SS": ["old-times"]}
     store.delete_project(project.id)  # its address is freed by key
     assert store.records.get("slugs", "old-times") is None
+
+
+def test_every_write_keeps_the_list_of_a_projects_addresses(store):
+    """Deleting a project frees its addresses by key, so every rewrite of its item keeps them."""
+    from dataclasses import replace
+
+    project = store.create_project(Project(title="First Name", category="travel"))
+    project = store.update_project(replace(project, slug="second-name"))
+    store.move_category("travel", "journeys")
+    store.reindex(["journeys"])
+    item = store.client.get_item(TableName=store.names["projects"], Key={"project_id": {"S": project.id}})[
+        "Item"
+    ]
+    assert sorted(item["slugs"]["SS"]) == ["first-name", "second-name"]
+    store.delete_project(project.id)
+    assert (
+        store.records.get("slugs", "first-name") is None and store.records.get("slugs", "second-name") is None
+    )
