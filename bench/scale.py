@@ -33,6 +33,7 @@ import sys
 sys.path[:] = [p for p in sys.path if p not in ("", __file__.rsplit("/", 1)[0])]
 
 import argparse
+import functools
 import os
 import re
 import socket
@@ -404,12 +405,13 @@ def ratio(new: float, old: float) -> str:
     return f"{new / old:5.2f}"
 
 
-def print_table(backend: str, by_size: dict[int, dict[str, Figures]]) -> None:
+def print_table(backend: str, by_size: dict[int, dict[str, Figures]], file=None) -> None:
+    out = functools.partial(print, file=file or sys.stdout)
     sizes = sorted(by_size)
-    print(f"\n## {backend}\n")
+    out(f"\n## {backend}\n")
     header = "| request | photos | calls | items | store KB | page KB | CPU ms | peak MB | growth (calls/items/CPU/peak) |"
-    print(header)
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    out(header)
+    out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     names = list(dict.fromkeys(name for size in sizes for name in by_size[size]))
     for name in names:
         previous = None
@@ -430,7 +432,7 @@ def print_table(backend: str, by_size: dict[int, dict[str, Figures]]) -> None:
                 if previous
                 else ""
             )
-            print(
+            out(
                 f"| {name} | {size:,} | {f.calls:,} | {f.items:,} | {f.store_kb:,.0f} | {f.page_kb:,.0f} "
                 f"| {f.cpu_ms:,.1f} | {f.peak_mb:,.1f} | {growth} |"
             )
@@ -465,8 +467,15 @@ def main() -> None:
             for size in (int(s) for s in sizes.split(",") if s):
                 started = time.monotonic()
                 bulk = size >= args.bulk_from
-                by_size[size] = run_size(backend, size, args.rounds, Path(tmp), log, bulk=bulk)
+                try:
+                    by_size[size] = run_size(backend, size, args.rounds, Path(tmp), log, bulk=bulk)
+                except Exception as exc:  # keep what the other sizes measured
+                    log(
+                        f"  {backend}, {size} photos: failed after {time.monotonic() - started:.0f} s: {exc!r}"
+                    )
+                    continue
                 log(f"  {backend}, {size} photos: measured in {time.monotonic() - started:.0f} s")
+                print_table(backend, by_size, file=sys.stderr)  # so far, in case a bigger size fails
             print_table(backend, by_size)
             sys.stdout.flush()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from itertools import islice
@@ -187,9 +188,11 @@ class DynamoContentStore:
         self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, StoreError] | None = None
     ) -> None:
         """One atomic write. A failed condition becomes StaleVersionError, or the error registered
-        for that item's position (a taken slug, a missing project)."""
+        for that item's position (a taken slug, a missing project). The request token makes
+        botocore's retry of a write that timed out after it landed a no-op, not a conflict with
+        itself."""
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
