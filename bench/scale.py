@@ -48,6 +48,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import boto3
+from botocore.config import Config
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -354,6 +357,19 @@ def start_moto() -> tuple[subprocess.Popen, str]:
     raise RuntimeError("moto server did not start")
 
 
+def patient_client(store, url: str) -> None:
+    """A client that waits for a moto server busy with 20,000 items (on a shared machine it can
+    take longer than the app's 10 s read timeout), instead of retrying a write moto already made:
+    moto ignores the transactions' idempotency token, which DynamoDB honours. Counting is
+    registered on this client afterwards."""
+    store.client = boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=url,
+        config=Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=600),
+    )
+
+
 def run_size(
     backend: str, photos: int, rounds: int, tmp: Path, log, *, bulk: bool = False
 ) -> dict[str, Figures]:
@@ -374,6 +390,8 @@ def run_size(
         app = create_app(config)
         counter = Counter()
         with app.app_context():
+            if backend == "dynamodb":
+                patient_client(services().store, url)
             services().store.init_schema()
             if backend == "dynamodb":
                 services().blobs.prepare()
