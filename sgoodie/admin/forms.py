@@ -64,7 +64,24 @@ class ProjectForm(FlaskForm):
     location = StringField("Location", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
     client = StringField("Client", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
     published = BooleanField(
-        "Published", description="Visible to visitors. Every photo needs alt text first."
+        "Published",
+        description="Visible to visitors. Public and unlisted projects need alt text on every photo first.",
+    )
+    visibility = SelectField(
+        "Who sees it",
+        choices=choices(domain.VISIBILITIES.items()),
+        default="public",
+        description="A client gallery asks for its password; its photos are never on a public address.",
+    )
+    gallery_password = PasswordField(
+        "New gallery password",
+        description=f"At least {domain.GALLERY_PASSWORD_MIN} characters. Setting one signs every client out.",
+        validators=[Optional(), Length(min=domain.GALLERY_PASSWORD_MIN, max=200)],
+    )
+    gallery_expires_on = StringField(
+        "Open until",
+        description="The last day clients can open it (empty: no end). Extend it any time.",
+        validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Use a date like 2026-12-31.")],
     )
     featured = BooleanField("Featured on the home page")
     cover_photo_id = SelectField(

@@ -1,0 +1,31 @@
+"""Proofing and downloads for client galleries (built-in plugin).
+
+The core owns who may open a client gallery (its password, expiry and grants) and keeps its
+photos private; this plugin adds what a client does there, on the plugin API only:
+
+- **Proofing**: the client gives a name and e-mail once, then marks photos in one or several
+  named lists ("Favourites", "Website", "Print") and leaves a note per photo; plain forms, so the
+  basic choice works without JavaScript. They review and submit their selection. The photographer
+  sees every client's selection (thumbnails, notes, counts) under **Admin → Projects → the
+  project → Client selections**, and exports it as CSV or as a plain list of original file names
+  (to filter by in Lightroom or Capture One).
+- **Downloads**, per gallery: off, single photos, or the whole gallery too; original, high
+  (2560 px) or web (1280 px) size; an optional download PIN. A whole-gallery ZIP is built in the
+  background (the photo job queue) by streaming, kept for a few days, and offered through a
+  progress page and then a time-limited link. Every download is logged (who, what, when).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...plugin_api import Plugin
+
+plugin = Plugin(
+    "proofing",
+    version="1.0.0",
+    description="Client galleries: favourites lists, notes, selections for the photographer; single and whole-gallery downloads.",
+    template_folder=str(Path(__file__).parent / "templates"),
+)
+
+from . import admin, views, zips  # noqa: E402,F401  (register the routes, slots and the ZIP task)
