@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import abort, make_response, redirect, render_template, url_for
+from flask import abort, current_app, make_response, redirect, render_template, url_for
 from zipstream import ZIP_STORED, ZipStream
 
 from ...plugin_api import PhotoFile, Project, body_limit, client_address, current_store, page_meta, photo_file
@@ -134,15 +134,18 @@ def build(argument: str) -> None:
     found = gallery_files(project, settings)
     job = _save(argument, job, status="building", done=0, total=len(found), attempts=job["attempts"] + 1)
     progress = {"done": 0, "written_at": time.monotonic()}
+    app = current_app._get_current_object()
 
     def reading(item: PhotoFile) -> Iterator[bytes]:
-        with item.open() as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
-        progress["done"] += 1
-        if time.monotonic() - progress["written_at"] >= PROGRESS_EVERY:
-            progress["written_at"] = time.monotonic()
-            _save(argument, job, done=progress["done"])
+        # Storage may read the archive from its own threads (S3 multipart uploads): bring the app.
+        with app.app_context():
+            with item.open() as handle:
+                while chunk := handle.read(CHUNK):
+                    yield chunk
+            progress["done"] += 1
+            if time.monotonic() - progress["written_at"] >= PROGRESS_EVERY:
+                progress["written_at"] = time.monotonic()
+                _save(argument, job, done=progress["done"])
 
     archive = ZipStream(compress_type=ZIP_STORED)
     for item, name in zip(found, unique_names(found), strict=True):
