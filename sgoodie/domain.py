@@ -39,9 +39,9 @@ CATEGORY_NAME_MAX = 60
 # Who may see a project (published ones; drafts are nobody's): everyone, whoever has its link
 # (not listed anywhere, not indexed), or the clients who know its password (private files too).
 VISIBILITIES = {
-    "public": "Public: in the portfolio",
-    "unlisted": "Unlisted: anyone with the link, listed nowhere",
-    "client": "Client gallery: password, private photos",
+    "public": "Public (in the portfolio)",
+    "unlisted": "Unlisted (link only)",
+    "client": "Client gallery (password)",
 }
 GALLERY_PASSWORD_MIN = 6
 

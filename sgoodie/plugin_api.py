@@ -54,6 +54,10 @@ from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .mail import Transport as MailTransport
+from .mail import one_line
+from .mail import parse_transport as parse_mail_transport
+from .mail import send_in_background as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
@@ -91,6 +95,7 @@ __all__ = [
     "body_limit",
     "Image",
     "Markup",
+    "MailTransport",
     "MenuEntry",
     "Page",
     "Photo",
@@ -112,11 +117,14 @@ __all__ = [
     "current_store",
     "external_url",
     "max_upload_bytes",
+    "one_line",
+    "parse_mail_transport",
     "page_meta",
     "photo_file",
     "photo_url",
     "private_response",
     "purge_tags",
+    "send_mail",
     "signals",
     "tag_response",
 ]

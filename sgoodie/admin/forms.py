@@ -71,7 +71,8 @@ class ProjectForm(FlaskForm):
         "Who sees it",
         choices=choices(domain.VISIBILITIES.items()),
         default="public",
-        description="A client gallery asks for its password; its photos are never on a public address.",
+        description="Unlisted: anyone with the link, listed nowhere, not indexed. Client gallery: a "
+        "password, and photos that are never on a public address.",
     )
     gallery_password = PasswordField(
         "New gallery password",
@@ -82,6 +83,7 @@ class ProjectForm(FlaskForm):
         "Open until",
         description="The last day clients can open it (empty: no end). Extend it any time.",
         validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Use a date like 2026-12-31.")],
+        render_kw={"type": "date"},
     )
     featured = BooleanField("Featured on the home page")
     cover_photo_id = SelectField(

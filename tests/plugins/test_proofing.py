@@ -231,3 +231,68 @@ def test_a_zip_shows_its_progress_while_being_built(app, gallery, admin, monkeyp
     assert "Preparing your download" in html and '<progress max="2" value="0">' in html
     assert progress.headers["Refresh"] == "2" and progress.headers["Cache-Control"] == "private, no-store"
     wait_for_jobs(app)
+
+
+def test_a_sent_selection_notifies_the_photographer_by_email(tmp_path, jpeg):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    from sgoodie import create_app
+    from tests.conftest import _free_port
+    from tests.plugins.test_contact import _set_contact_email, _wait_for
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "SECRET_KEY": "s",
+                "SITE_URL": "https://photos.example",
+                "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+                "PROOFING_FROM": "site@photos.example",
+            }
+        )
+        with app.app_context():
+            services().store.init_schema()
+        _set_contact_email(app, "studio@photos.example")
+        project, photos = make_gallery(app, jpeg)
+        project = to_client_gallery(app, project)
+        client = Client(app, project)
+        client.start(name="Ana\r\nBcc: x@evil.example", email="ana@example.com")
+        client.post(
+            f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites", "action": "add"}
+        )
+        client.post(f"/gallery/{project.id}/photos/{photos[1].id}/note", {"note": "Brighter?"})
+        assert client.post(f"/gallery/{project.id}/submit").status_code == 303
+        assert _wait_for(lambda: received), "no mail arrived"
+    finally:
+        controller.stop()
+    mail = received[0]
+    assert mail["To"] == "studio@photos.example" and mail["Reply-To"] == "ana@example.com"
+    assert mail["Subject"] == f"Ana Bcc: x@evil.example sent a selection: {project.title}"  # one line
+    body = mail.get_payload(decode=True).decode()
+    assert "Favourites (1): IMG_0002.jpg" in body and "- IMG_0002.jpg: Brighter?" in body
+    assert f"https://photos.example/admin/proofing/{project.id}" in body
+
+
+def test_bad_notification_settings_disable_the_plugin_with_a_reason(tmp_path):
+    from sgoodie import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "PROOFING_NOTIFY": "mailto:me",
+        }
+    )
+    record = next(r for r in app.extensions["sgoodie.plugins"].records if r.name == "proofing")
+    assert record.state == "failed" and "SGOODIE_PROOFING_NOTIFY" in record.reason

@@ -13,19 +13,46 @@ photos private; this plugin adds what a client does there, on the plugin API onl
   (2560 px) or web (1280 px) size; an optional download PIN. A whole-gallery ZIP is built in the
   background (the photo job queue) by streaming, kept for a few days, and offered through a
   progress page and then a time-limited link. Every download is logged (who, what, when).
+
+Settings (environment):
+  SGOODIE_PROOFING_NOTIFY  e-mail the site settings' contact address when a client sends a
+                           selection: empty (off), `ses`, or an SMTP URL (as SGOODIE_CONTACT_NOTIFY)
+  SGOODIE_PROOFING_FROM    the sender address of those e-mails (required when NOTIFY is set)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from ...plugin_api import Plugin
+from ...plugin_api import Plugin, Setting, parse_mail_transport
 
 plugin = Plugin(
     "proofing",
     version="1.0.0",
     description="Client galleries: favourites lists, notes, selections for the photographer; single and whole-gallery downloads.",
     template_folder=str(Path(__file__).parent / "templates"),
+)
+
+
+def _validate(config: Mapping[str, Any]) -> None:
+    parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")  # a readable ValueError
+    if config["PROOFING_NOTIFY"] and not config["PROOFING_FROM"]:
+        raise ValueError("SGOODIE_PROOFING_FROM must be set when SGOODIE_PROOFING_NOTIFY is")
+
+
+plugin.add_settings(
+    Setting(
+        "SGOODIE_PROOFING_NOTIFY",
+        "PROOFING_NOTIFY",
+        "",
+        "Proofing plugin: e-mail the contact address when a client sends a selection: empty (off), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`).",
+    ),
+    Setting(
+        "SGOODIE_PROOFING_FROM", "PROOFING_FROM", "", "Proofing plugin: sender address of those e-mails."
+    ),
+    validate=_validate,
 )
 
 from . import admin, views, zips  # noqa: E402,F401  (register the routes, slots and the ZIP task)

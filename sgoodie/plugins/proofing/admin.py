@@ -30,10 +30,12 @@ def gallery_or_404(project_id: str) -> Project:
 
 
 def selections(project: Project) -> list[dict[str, Any]]:
-    """Every client of the gallery with their marks (newest client first)."""
+    """Every client of the gallery with their marks in the gallery's order (newest client first)."""
+    order = {p.id: i for i, p in enumerate(current_store().photos_for_project(project.id))}
     found = []
     for client in records.gallery_clients(project.id):
-        marked = records.client_marks(project.id, client["id"])
+        marks = records.client_marks(project.id, client["id"])
+        marked = dict(sorted(marks.items(), key=lambda item: order.get(item[0], 1 << 30)))
         counts: dict[str, int] = {}
         for mark in marked.values():
             for name in mark.get("lists", []):
@@ -112,12 +114,11 @@ def _settings_error(project: Project, edited: records.GallerySettings, errors: d
 
 def _rows(project: Project, client_id: str = "", list_name: str = "") -> list[dict[str, Any]]:
     """One row per marked photo per client, in the gallery's photo order."""
-    order = {p.id: i for i, p in enumerate(current_store().photos_for_project(project.id))}
     rows = []
     for client in selections(project):
         if client_id and client["id"] != client_id:
             continue
-        for photo_id, mark in sorted(client["marks"].items(), key=lambda item: order.get(item[0], 1 << 30)):
+        for photo_id, mark in client["marks"].items():
             if list_name and list_name not in mark.get("lists", []):
                 continue
             rows.append(

@@ -10,6 +10,7 @@ photo (`#photo-<id>`), so choosing works without JavaScript and with the keyboar
 from __future__ import annotations
 
 import re
+from email.message import EmailMessage
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
@@ -23,12 +24,17 @@ from ...plugin_api import (
     RateWindow,
     body_limit,
     client_address,
+    current_settings,
     current_store,
+    external_url,
     gallery_access,
+    one_line,
     page_meta,
+    parse_mail_transport,
     photo_file,
     photo_url,
     private_response,
+    send_mail,
 )
 from . import plugin, records
 
@@ -283,8 +289,46 @@ def selection(project_id: str):
 def submit(project_id: str):
     project = open_gallery(project_id)
     client = require_client(project)
-    records.submit(project.id, client["id"])
+    sent = records.submit(project.id, client["id"])
+    if sent is not None:
+        notify(project, sent)
     return redirect(url_for("proofing.selection", project_id=project.id, submitted=1), code=303)
+
+
+def notify(project: Project, client: dict[str, Any]) -> None:
+    """The optional e-mail to the photographer: who sent what, with their notes and a link to the
+    selection in the admin. Sent in the background; the selection is stored whatever happens."""
+    config = current_app.config
+    transport = parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")
+    recipient = current_settings().contact_email
+    if transport is None or not recipient:
+        return
+    marked = records.client_marks(project.id, client["id"])
+    lists = settings_for(project).lists
+    message = EmailMessage()
+    message["Subject"] = one_line(f"{client['name']} sent a selection: {project.title}")
+    message["From"] = one_line(config["PROOFING_FROM"])
+    message["To"] = one_line(recipient)
+    message["Reply-To"] = one_line(client["email"])
+    lines = [
+        f"{one_line(client['name'])} <{one_line(client['email'])}> sent their selection of “{project.title}”.",
+        "",
+    ]
+    for name in lists:
+        files = [mark.get("filename", "") for mark in marked.values() if name in mark.get("lists", [])]
+        lines.append(f"{name} ({len(files)}): {', '.join(files) or 'none'}")
+    notes = [(mark.get("filename", ""), mark["note"]) for mark in marked.values() if mark.get("note")]
+    if notes:
+        lines += ["", "Notes:"] + [f"- {one_line(filename)}: {one_line(text)}" for filename, text in notes]
+    lines += ["", f"See it in the admin: {external_url('proofing_admin.gallery', project_id=project.id)}"]
+    message.set_content("\n".join(lines))
+    send_mail(
+        transport,
+        message,
+        what="selection notification",
+        region=config.get("AWS_REGION", ""),
+        endpoint_url=config.get("AWS_ENDPOINT_URL", ""),
+    )
 
 
 # -- downloads -------------------------------------------------------------------------------
