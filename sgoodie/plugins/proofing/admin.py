@@ -41,7 +41,7 @@ def selections(project: Project) -> list[dict[str, Any]]:
             for name in mark.get("lists", []):
                 counts[name] = counts.get(name, 0) + 1
         found.append({**client, "marks": marked, "counts": counts})
-    return sorted(found, key=lambda c: c.get("started_at", ""), reverse=True)
+    return sorted(found, key=lambda c: c["started_at"], reverse=True)
 
 
 @plugin.slot("admin_project_sidebar")
@@ -125,7 +125,7 @@ def _rows(project: Project, client_id: str = "", list_name: str = "") -> list[di
                 {
                     "client": client["name"],
                     "email": client["email"],
-                    "submitted_at": client.get("submitted_at", ""),
+                    "submitted_at": client["submitted_at"],
                     "file_name": mark.get("filename", ""),
                     "lists": "; ".join(mark.get("lists", [])),
                     "note": mark.get("note", ""),
