@@ -336,3 +336,16 @@ def test_deleting_a_client_gallery_removes_its_private_files(app, jpeg):
         assert services().blobs.list_keys(f"private/projects/{project.id}/") == []
         assert services().blobs.list_keys(f"projects/{project.id}/") == []
         assert original_key(project.id, photos[0].id, "jpg") not in services().blobs.list_keys("projects/")
+
+
+def test_a_client_gallerys_photo_is_never_copied_onto_a_public_page(app, jpeg, admin):
+    from sgoodie.domain import ValidationError
+    from sgoodie.photos import from_portfolio
+
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    form = admin.client.get("/admin/pages/about").get_data(as_text=True)
+    assert f"photo:{photos[0].id}" not in form  # not offered in the portfolio picker
+    with app.test_request_context(), pytest.raises(ValidationError) as refused:
+        from_portfolio("about", photos[0].id, "")
+    assert "client gallery" in str(refused.value)

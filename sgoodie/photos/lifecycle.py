@@ -34,6 +34,7 @@ from ..blobs import (
     PRIVATE,
     BlobNotFoundError,
     content_type_for,
+    is_private_key,
     original_key,
     page_original_key,
     page_variant_prefix,
@@ -561,6 +562,8 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
     photo = services().store.get_photo(photo_id)
     if photo is None or not photo.is_ready:
         raise ValidationError({"photo": "That photo is not available any more."})
+    if any(is_private_key(v.key) for v in photo.variants):  # a page is public: never a client's photo
+        raise ValidationError({"photo": "That photo belongs to a client gallery; choose a portfolio photo."})
     image_id = new_id()
     prefix = page_variant_prefix(page_id, image_id)
     blobs = services().blobs
