@@ -241,6 +241,9 @@ class Project:
     # A client gallery's password (hashed), the last day it opens (YYYY-MM-DD, in the site's time
     # zone; empty: no expiry), and the generation of its grants (a reset bumps it, ending them all).
     gallery_password_hash: str = ""
+    # An optional second password for guests (family, an agency): they see the photos but do not
+    # choose or download.
+    gallery_guest_password_hash: str = ""
     gallery_expires_on: str = ""
     gallery_epoch: int = 0
     created_at: str = field(default_factory=utcnow)

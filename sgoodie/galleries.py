@@ -1,10 +1,12 @@
 """Client galleries: who may open one, and how their pages are answered.
 
 A client gallery is a published project with `visibility = "client"`. Opening it takes its
-password, checked against the scrypt hash on the project; attempts are counted per gallery and
+password (the client: they may choose and download, with the proofing plugin) or its optional
+guest password (view only), checked against the scrypt hashes on the project; attempts are counted per gallery and
 address before the hash runs (as sign-in does) and a success takes its count back. The grant is a
-signed cookie naming that gallery and the generation of its password (`Project.gallery_epoch`):
-setting a new password bumps the generation, which ends every grant given before. A gallery past
+signed cookie naming that gallery, the role it gives (`client` or `guest`) and the generation of
+its passwords (`Project.gallery_epoch`): setting a new password bumps the generation, which ends
+every grant given before. A gallery past
 its last day (`gallery_expires_on`, in the site's time zone) opens for nobody until the
 photographer extends it.
 
@@ -60,36 +62,52 @@ def is_expired(project: Project) -> bool:
     return project.gallery_expired(today())
 
 
-def has_grant(project: Project) -> bool:
-    """Whether this request carries a live grant for this gallery (right gallery, current
-    password generation, not past its month, the gallery not expired)."""
+CLIENT, GUEST = "client", "guest"
+
+
+def access(project: Project) -> str:
+    """The role this request's live grant gives in this gallery, `client` or `guest`; "" without
+    one (no cookie, another gallery's, an older password generation, past its month, or the
+    gallery expired)."""
     if not project.is_private or is_expired(project):
-        return False
+        return ""
     token = request.cookies.get(cookie_name(project))
     if not token:
-        return False
+        return ""
     try:
         grant = _serializer().loads(token, max_age=GRANT_SECONDS)
     except BadSignature:
-        return False
-    return grant.get("project") == project.id and grant.get("epoch") == project.gallery_epoch
+        return ""
+    if grant.get("project") != project.id or grant.get("epoch") != project.gallery_epoch:
+        return ""
+    role = grant.get("role", CLIENT)
+    return role if role in (CLIENT, GUEST) else ""
 
 
-def check_password(project: Project, password: str) -> bool:
-    """True for the right password. Raises TooManyAttempts once this address has failed too often
-    on this gallery (the attempt is counted first, so simultaneous guesses all count)."""
+def has_grant(project: Project) -> bool:
+    return bool(access(project))
+
+
+def check_password(project: Project, password: str) -> str:
+    """The role the password gives (`client`, or `guest` for the guest password), "" for a wrong
+    one. Raises TooManyAttempts once this address has failed too often on this gallery (the
+    attempt is counted first, so simultaneous guesses all count)."""
     key = f"{project.id}#{address_key(request.remote_addr or '')}"
     if PASSWORD_FAILURES.hit(key) > PASSWORD_FAILURES.limit:
         raise TooManyAttempts(max(1, PASSWORD_FAILURES.seconds_left(key)))
-    if project.gallery_password_hash and check_password_hash(project.gallery_password_hash, password):
-        PASSWORD_FAILURES.take_back(key)
-        return True
-    return False
+    for role, hashed in (
+        (CLIENT, project.gallery_password_hash),
+        (GUEST, project.gallery_guest_password_hash),
+    ):
+        if hashed and check_password_hash(hashed, password):
+            PASSWORD_FAILURES.take_back(key)
+            return role
+    return ""
 
 
-def grant(response: Response, project: Project) -> Response:
-    """Give this browser access to this gallery (until the password changes, or a month)."""
-    token = _serializer().dumps({"project": project.id, "epoch": project.gallery_epoch})
+def grant(response: Response, project: Project, role: str = CLIENT) -> Response:
+    """Give this browser access to this gallery as `role` (until a password changes, or a month)."""
+    token = _serializer().dumps({"project": project.id, "epoch": project.gallery_epoch, "role": role})
     response.set_cookie(
         cookie_name(project),
         token,

@@ -413,10 +413,11 @@ def photo_url(photo: Photo, width: int = 640) -> str:
     return media_url(found.key) if found else ""
 
 
-def gallery_access(project: Project) -> bool:
-    """Whether the visitor of this request opened this client gallery with its password (and
-    the grant still holds: same password, gallery not expired)."""
-    return galleries.has_grant(project)
+def gallery_access(project: Project) -> str:
+    """How the visitor of this request opened this client gallery: "client" (its password),
+    "guest" (its guest password: view only), or "" (not opened, or the grant no longer holds:
+    a password changed, the gallery expired). Truthy whenever they may see it."""
+    return galleries.access(project)
 
 
 def gallery_today() -> str:

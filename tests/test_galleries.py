@@ -349,3 +349,51 @@ def test_a_client_gallerys_photo_is_never_copied_onto_a_public_page(app, jpeg, a
     with app.test_request_context(), pytest.raises(ValidationError) as refused:
         from_portfolio("about", photos[0].id, "")
     assert "client gallery" in str(refused.value)
+
+
+def test_a_guest_password_opens_the_gallery_to_view_only(app, jpeg, admin):
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    form = {
+        "title": project.title,
+        "slug": project.slug,
+        "category": project.category,
+        "published": "y",
+        "visibility": "client",
+        "version": str(project.version),
+    }
+    same = admin.post(
+        f"/admin/projects/{project.id}",
+        {**form, "gallery_password": "twin-secret", "gallery_guest_password": "twin-secret"},
+    )
+    assert same.status_code == 400 and "different from the client" in same.get_data(as_text=True)
+    assert (
+        admin.post(
+            f"/admin/projects/{project.id}", {**form, "gallery_guest_password": "family-view"}
+        ).status_code
+        == 302
+    )
+    guest, client = app.test_client(), app.test_client()
+    assert open_gallery(client, project, PASSWORD).status_code == 303  # the client password still works
+    token = csrf(guest, f"/projects/{project.slug}")  # the password form's; the view-only page has no form
+    assert open_gallery(guest, project, "family-view").status_code == 303
+    page = guest.get(f"/projects/{project.slug}").get_data(as_text=True)
+    assert all(f'id="photo-{p.id}"' in page for p in photos)
+    assert "viewing as a guest" in page and "Start choosing" not in page
+    refused = guest.post(
+        f"/gallery/{project.id}/client", data={"csrf_token": token, "name": "Aunt", "email": "a@example.com"}
+    )
+    assert refused.status_code == 403
+    assert "Start choosing" in client.get(f"/projects/{project.slug}").get_data(as_text=True)
+
+    with app.app_context():
+        current = services().store.get_project(project.id)
+    removed = admin.post(
+        f"/admin/projects/{project.id}",
+        {**form, "remove_guest_password": "y", "version": str(current.version)},
+    )
+    assert removed.status_code == 302
+    assert 'name="password"' in guest.get(f"/projects/{project.slug}").get_data(
+        as_text=True
+    )  # its grant ended
+    assert open_gallery(app.test_client(), project, "family-view").status_code == 403

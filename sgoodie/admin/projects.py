@@ -204,13 +204,17 @@ def reset_gallery_password(project_id: str):
 
 # -- helpers -------------------------------------------------------------------------------------
 def _with_new_password(project: Project, form: ProjectForm) -> Project:
-    """A typed gallery password, hashed; a new one ends every grant given with the old."""
-    password = (form.gallery_password.data or "").strip()
-    if not password:
+    """Typed gallery passwords, hashed; a new one (or guest access removed) ends every grant."""
+    changes: dict = {}
+    if password := (form.gallery_password.data or "").strip():
+        changes["gallery_password_hash"] = hash_password(password)
+    if form.remove_guest_password.data and project.gallery_guest_password_hash:
+        changes["gallery_guest_password_hash"] = ""
+    elif guest := (form.gallery_guest_password.data or "").strip():
+        changes["gallery_guest_password_hash"] = hash_password(guest)
+    if not changes:
         return project
-    return replace(
-        project, gallery_password_hash=hash_password(password), gallery_epoch=project.gallery_epoch + 1
-    )
+    return replace(project, **changes, gallery_epoch=project.gallery_epoch + 1)
 
 
 def _prepare(form: ProjectForm, photos: list) -> None:

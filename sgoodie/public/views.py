@@ -180,18 +180,18 @@ def client_gallery(project: Project):
     if request.method == "POST":
         password = request.form.get("password", "")
         try:
-            right = bool(password) and galleries.check_password(project, password)
+            role = galleries.check_password(project, password) if password else ""
         except galleries.TooManyAttempts as exc:
             minutes = max(1, round(exc.seconds / 60))
             error = (
                 f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
             )
             return _gallery_page("public/gallery_password.html", project, status=429, error=error)
-        if not right:
+        if not role:
             error = "That password is not right. Check the message you were sent and try again."
             return _gallery_page("public/gallery_password.html", project, status=403, error=error)
         response = redirect(url_for("public.project", slug=project.slug), code=303)
-        return galleries.private_response(galleries.grant(response, project))
+        return galleries.private_response(galleries.grant(response, project, role))
     if not galleries.has_grant(project):
         return _gallery_page("public/gallery_password.html", project)
     return render_gallery(project)

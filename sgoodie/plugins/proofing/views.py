@@ -1,8 +1,9 @@
 """The client's side: a name and e-mail asked once, marks in named lists, notes, the selection
 and its submission, single downloads, the download PIN, and the whole-gallery ZIP's progress.
 
-Every route needs the core's grant for the gallery (`gallery_access`); without it a client is
-sent to the gallery's address, which asks for the password. Plain forms and redirects back to the
+Every route needs the core's client grant for the gallery (`gallery_access`); without one a visitor
+is sent to the gallery's address, which asks for the password; a guest (the view-only password)
+is refused: they look, they do not choose or download. Plain forms and redirects back to the
 photo (`#photo-<id>`), so choosing works without JavaScript and with the keyboard. Every answer is
 `private, no-store`: nothing here is cached or indexed.
 """
@@ -109,8 +110,11 @@ def open_gallery(project_id: str) -> Project:
     project = current_store().get_project(project_id)
     if project is None or not project.is_private or not project.published:
         abort(404)
-    if not gallery_access(project):
+    role = gallery_access(project)
+    if not role:
         abort(redirect(url_for("public.project", slug=project.slug), code=303))
+    if role != "client":
+        abort(403, "Guests can look at this gallery; choosing and downloading are for the client.")
     return project
 
 
@@ -136,8 +140,11 @@ def require_client(project: Project) -> dict[str, Any]:
 # -- slots on the gallery page ---------------------------------------------------------------
 @plugin.slot("gallery_header")
 def header(project: Project, photos: list[Photo], **_: Any):
-    if not gallery_access(project):
+    role = gallery_access(project)
+    if not role:
         return None  # the photographer's preview
+    if role != "client":
+        return Markup(render_template("proofing/_guest.html"))
     client = current_client(project)
     settings = settings_for(project)
     counts: dict[str, int] = {}
@@ -159,7 +166,7 @@ def header(project: Project, photos: list[Photo], **_: Any):
 
 @plugin.slot("gallery_photo")
 def photo_controls(project: Project, photo: Photo, **_: Any):
-    if not gallery_access(project):
+    if gallery_access(project) != "client":
         return None
     client = current_client(project)
     if client is None:
