@@ -16,7 +16,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sgoodie import create_app, photos
 from sgoodie.photos import RETRY, run_job
 from sgoodie.photos.jobs import PLUGIN_TASK, PROCESS_TASK, SWEEP_EVERY, SWEEP_TASK
-from sgoodie.photos.lifecycle import TOO_SLOW
+from sgoodie.photos.lifecycle import TOO_SLOW, run_periodic
 
 flask_app = create_app()
 
@@ -60,4 +60,6 @@ def plugin_task(self, ref: str) -> None:
 @celery.task(name=SWEEP_TASK)
 def sweep() -> dict[str, int]:
     with flask_app.app_context():
-        return photos.sweep()
+        swept = photos.sweep()
+        run_periodic()  # plugins' periodic work (gallery expiry reminders, say)
+        return swept

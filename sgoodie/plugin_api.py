@@ -201,6 +201,7 @@ class Plugin:
         self.setup_functions: list[Callable[[Flask], None]] = []
         self.not_found_handlers: list[Callable[[str], Any]] = []
         self.tasks: dict[str, Callable[[str], None]] = {}
+        self.periodic_functions: list[Callable[[], None]] = []
 
     def __repr__(self) -> str:
         return f"<Plugin {self.name} {self.version}>"
@@ -293,6 +294,14 @@ class Plugin:
             return function
 
         return register
+
+    def periodic(self, function: Callable[[], None]) -> Callable[[], None]:
+        """Decorator: call `function()` with every sweep of the job queue (about every five
+        minutes: Celery beat on AWS; the worker thread when idle locally), in an app context.
+        Every process may run it (several gunicorn workers each have a worker thread): claim what
+        you do with `storage(...).increment(...) == 1` so it happens once."""
+        self.periodic_functions.append(function)
+        return function
 
     def run_in_background(self, name: str, argument: str) -> None:
         """Queue this plugin's task `name` with a string argument (ids, not records: the task

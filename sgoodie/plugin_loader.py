@@ -244,6 +244,9 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     tasks = app.extensions.setdefault("sgoodie_tasks", {})
     for name, task in plugin.tasks.items():
         tasks[f"{plugin.name}:{name}"] = task
+    app.extensions.setdefault("sgoodie_periodic", []).extend(
+        (plugin.name, f) for f in plugin.periodic_functions
+    )
     for setup in plugin.setup_functions:
         setup(app)
 

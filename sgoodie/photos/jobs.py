@@ -116,6 +116,7 @@ class ThreadJobs:
         try:
             with self.app.app_context():
                 lifecycle.sweep()
+                lifecycle.run_periodic()
         except Exception:
             log.exception("the sweep for lost photo jobs failed")
 

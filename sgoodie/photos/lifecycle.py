@@ -271,6 +271,16 @@ def move_files(photo_id: str) -> Photo | None:
 
 
 # -- plugins' background tasks ----------------------------------------------------------------
+def run_periodic() -> None:
+    """Plugins' periodic work (`Plugin.periodic`), run with each sweep (every five minutes or so);
+    one that raises is logged and the others still run."""
+    for plugin, function in current_app.extensions.get("sgoodie_periodic", []):
+        try:
+            function()
+        except Exception:
+            log.exception("plugin %s: periodic %s failed", plugin, getattr(function, "__name__", function))
+
+
 def task_ref(plugin: str, name: str, argument: str) -> str:
     return f"{TASK_REF_PREFIX}{plugin}:{name}:{argument}"
 

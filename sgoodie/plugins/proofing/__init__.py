@@ -14,9 +14,12 @@ photos private; this plugin adds what a client does there, on the plugin API onl
   background (the photo job queue) by streaming, kept for a few days, and offered through a
   progress page and then a time-limited link. Every download is logged (who, what, when).
 
+- **Reminders**: a few days before a gallery's last day, its clients get an e-mail saying so.
+
 Settings (environment):
   SGOODIE_PROOFING_NOTIFY  e-mail the site settings' contact address when a client sends a
-                           selection: empty (off), `ses`, or an SMTP URL (as SGOODIE_CONTACT_NOTIFY)
+                           selection, and clients before their gallery closes: empty (off),
+                           `ses`, or an SMTP URL (as SGOODIE_CONTACT_NOTIFY)
   SGOODIE_PROOFING_FROM    the sender address of those e-mails (required when NOTIFY is set)
 """
 
@@ -47,7 +50,7 @@ plugin.add_settings(
         "SGOODIE_PROOFING_NOTIFY",
         "PROOFING_NOTIFY",
         "",
-        "Proofing plugin: e-mail the contact address when a client sends a selection: empty (off), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`).",
+        "Proofing plugin: e-mail the contact address when a client sends a selection, and clients three days before their gallery closes: empty (off), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`).",
     ),
     Setting(
         "SGOODIE_PROOFING_FROM", "PROOFING_FROM", "", "Proofing plugin: sender address of those e-mails."
@@ -55,4 +58,4 @@ plugin.add_settings(
     validate=_validate,
 )
 
-from . import admin, views, zips  # noqa: E402,F401  (register the routes, slots and the ZIP task)
+from . import admin, reminders, views, zips  # noqa: E402,F401  (register the routes, slots and the ZIP task)
