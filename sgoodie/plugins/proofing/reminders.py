@@ -102,7 +102,7 @@ def _message(project: Project, client: dict[str, Any], sender: str) -> EmailMess
         "",
         external_url("public.project", slug=project.slug),
     ]
-    if not client.get("submitted_at"):
+    if not client["submitted_at"]:
         lines += ["", "You have not sent your selection yet."]
     message.set_content("\n".join(lines))
     return message
