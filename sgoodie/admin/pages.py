@@ -287,8 +287,8 @@ def photo_picker() -> dict:
     """What the page form's photo picker shows: one category's projects, a page at a time (or
     those whose title matches the search), and the ready photos of one of them as choices (with
     their thumbnails in `images`). Never every photo of the site: a page, and one project.
-    Browsing is plain links (`pick_category`, `pick_after`, `pick_q`, `pick`); admin.js swaps the
-    picker in place so typed text stays."""
+    Client galleries are private: not offered. Browsing is plain links (`pick_category`,
+    `pick_after`, `pick_q`, `pick`); admin.js swaps the picker in place so typed text stays."""
     store = services().store
     categories = services().categories
     category = request.args.get("pick_category", "")
@@ -302,18 +302,24 @@ def photo_picker() -> dict:
             cursor = after
             for _ in range(PICKER_SEARCH_READ // 50):
                 batch = store.projects_page(category, after=cursor, limit=50)
-                projects += [p for p in batch if query.casefold() in p.title.casefold()]
+                projects += [p for p in batch if query.casefold() in p.title.casefold() and not p.is_private]
                 if len(batch) < 50 or len(projects) > PICKER_PAGE_SIZE:
                     break
                 cursor = batch[-1].order
             if len(projects) <= PICKER_PAGE_SIZE and len(batch) == 50:
                 more = batch[-1].order
+            if len(projects) > PICKER_PAGE_SIZE:
+                projects = projects[:PICKER_PAGE_SIZE]
+                more = projects[-1].order
         else:
-            projects = store.projects_page(category, after=after, limit=PICKER_PAGE_SIZE + 1)
-        if len(projects) > PICKER_PAGE_SIZE:
-            projects = projects[:PICKER_PAGE_SIZE]
-            more = projects[-1].order
+            page = store.projects_page(category, after=after, limit=PICKER_PAGE_SIZE + 1)
+            if len(page) > PICKER_PAGE_SIZE:
+                page = page[:PICKER_PAGE_SIZE]
+                more = page[-1].order
+            projects = [p for p in page if not p.is_private]
     chosen = store.get_project(request.args.get("pick", "")) or (projects[0] if projects else None)
+    if chosen is not None and chosen.is_private:
+        chosen = None
     images: dict[str, Image | None] = {}
     photo_choices = []
     if chosen is not None:

@@ -20,13 +20,17 @@ def project_tags(project: Project, previous: Project | None = None) -> set[str]:
     page, the home page when featured; a project that moved category or stopped being featured
     leaves those too. The category's sitemap parts and the index (`sitemap:<category>`) change
     only when the set of projects they list does: one created, deleted (`previous` None),
-    published, unpublished or moved."""
+    published, unpublished, made public or not, or moved."""
     tags = {f"project:{project.id}", f"category:{project.category}"}
     if project.featured or (previous is not None and previous.featured):
         tags.add("home")
     if previous is not None and previous.category != project.category:
         tags |= {f"category:{previous.category}", f"sitemap:{previous.category}"}
-    if previous is None or previous.published != project.published or previous.category != project.category:
+    if (
+        previous is None
+        or previous.category != project.category
+        or (previous.published, previous.visibility) != (project.published, project.visibility)
+    ):
         tags.add(f"sitemap:{project.category}")
     return tags
 
@@ -86,8 +90,10 @@ def connect(
 
     @signals.photo_ready.connect_via(app)
     @signals.photo_failed.connect_via(app)
+    @signals.photo_files_moved.connect_via(app)
     def _photo_processed(sender, photo: Photo, **_):
-        # A reprocessed photo that fails leaves its page; a ready one joins it (maybe as the cover).
+        # A reprocessed photo that fails leaves its page; a ready one joins it (maybe as the cover);
+        # one whose files moved is linked at its new address.
         purge(photo_tags(photo, read_project(photo.project_id)))
 
     @signals.page_saved.connect_via(app)

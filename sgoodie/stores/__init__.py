@@ -129,7 +129,7 @@ class ContentStore(Protocol):
         """The project that used to have this slug, for redirects."""
 
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        """In display order."""
+        """In display order; `published_only`: the published public ones (as `projects_page`)."""
 
     def projects_page(
         self,
@@ -142,7 +142,8 @@ class ContentStore(Protocol):
     ) -> list[Project]:
         """Up to `limit` projects of the category in display order: the first ones, those right
         after the `order` value `after`, or those right before `before` (still in display order).
-        Reads only what it returns: with `published_only`, drafts are not read at all."""
+        Reads only what it returns: with `published_only` (published *public* projects, what
+        visitors' listings show), drafts, unlisted projects and client galleries are not read."""
 
     def project_counts(self) -> dict[str, dict[str, int]]:
         """{category: {"published": n, "drafts": m}}, kept on write: one small read, whatever the

@@ -213,7 +213,7 @@ class DynamoContentStore:
             "version": N(project.version),
             "data": S(_dump(project)),
         }
-        if project.published:  # the key of the sparse gsi_category_published
+        if project.published and project.is_public:  # the key of the sparse gsi_category_published
             item[LISTED_ATTRIBUTE] = S(project.category)
         return item
 

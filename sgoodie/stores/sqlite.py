@@ -20,7 +20,11 @@ from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, ut
 from . import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
 from .ordering import next_order, plan_reorder, plan_window_reorder
 
-SCHEMA = """
+# What visitors' listings show: published public projects (not unlisted ones, not client galleries);
+# the partial index `projects_listed_order` holds exactly these.
+LISTED = "published = 1 AND coalesce(json_extract(data, '$.visibility'), 'public') = 'public'"
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS projects (
     id TEXT PRIMARY KEY,
     slug TEXT NOT NULL UNIQUE,
@@ -31,7 +35,7 @@ CREATE TABLE IF NOT EXISTS projects (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_category_order ON projects (category, ord);
-CREATE INDEX IF NOT EXISTS projects_published_order ON projects (category, ord) WHERE published = 1;
+CREATE INDEX IF NOT EXISTS projects_listed_order ON projects (category, ord) WHERE {LISTED};
 CREATE TABLE IF NOT EXISTS old_slugs (
     slug TEXT PRIMARY KEY,
     project_id TEXT NOT NULL
@@ -198,7 +202,7 @@ class SQLiteContentStore:
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
         sql = (
             "SELECT data FROM projects WHERE category = ?"
-            + (" AND published = 1" if published_only else "")
+            + (f" AND {LISTED}" if published_only else "")
             + " ORDER BY ord"
         )
         return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
@@ -212,7 +216,7 @@ class SQLiteContentStore:
         before: int | None = None,
         limit: int = 50,
     ) -> list[Project]:
-        where = "category = ?" + (" AND published = 1" if published_only else "")
+        where = "category = ?" + (f" AND {LISTED}" if published_only else "")
         params: list[Any] = [category]
         if after is not None:
             where += " AND ord > ?"
