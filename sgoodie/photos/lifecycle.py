@@ -12,14 +12,16 @@ about portrait, branding gallery) is an image dict on its page, with the same `s
 Both are processed by the same job body (`process`) behind the same queue, so they report
 progress and failures the same way; no request ever runs the variant pipeline.
 
-A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`.
+A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`, or
+`site:rerender`, the job that queues every photo whose files no longer match the site settings
+(encoder quality, wide-gamut colour, default rights) after they changed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,10 +37,32 @@ from ..blobs import (
     page_variant_prefix,
     variant_prefix,
 )
-from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
+from ..domain import (
+    PAGE_IDS,
+    SITE_PAGE_ID,
+    Image,
+    Page,
+    Photo,
+    Rights,
+    SiteSettings,
+    ValidationError,
+    Variant,
+    new_id,
+    utcnow,
+)
 from ..image_formats import INPUT_LABEL
-from ..images import ImageError, VariantSet, detect_format, make_variants, store_variants
+from ..images import (
+    FORMATS,
+    ImageError,
+    RenderSettings,
+    VariantSet,
+    detect_format,
+    make_variants,
+    store_variants,
+)
 from ..images.formats import SNIFF_BYTES
+from ..images.pipeline import variant_name
+from ..images.rights import REWRITABLE, rewrite
 from ..services import services
 
 log = logging.getLogger("sgoodie.photos")
@@ -65,6 +89,8 @@ MAX_ATTEMPTS = 8  # a job that dies with its worker is redelivered; past this ma
 STUCK_AFTER = timedelta(minutes=10)  # queued/processing this long: the job was lost (worker killed)
 ABANDONED_UPLOAD_AFTER = timedelta(days=1)
 PAGE_REF_PREFIX = "page:"
+RERENDER_REF = "site:rerender"
+RERENDER = ("rerender", "current")  # records: the latest settings change's re-render, for the dashboard
 
 
 class TransitionRefused(ValueError):
@@ -156,6 +182,9 @@ def process(ref: str) -> Photo | dict[str, Any] | None:
     original are permanent failures; any other exception (storage unreachable, a throttled
     request) propagates so the job queue retries it.
     """
+    if ref == RERENDER_REF:
+        rerender_changed()
+        return None
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
         return _process_page_photo(page_id, image_id)
@@ -175,38 +204,82 @@ def _process_project_photo(photo_id: str) -> Photo | None:
         return services().store.get_photo(photo_id)
     if photo is None:
         return None
-    blobs = services().blobs
-    rendered, problem = _render(photo.original_key)
+    settings = render_settings(photo.rights_override)
+    prefix = variant_prefix(photo.project_id, photo.id)
+    rendered, variants, problem = _render(
+        photo.original_key, prefix, settings, photo.rendering, photo.variants
+    )
     if rendered is None:
         return fail(photo_id, problem)
-    prefix = variant_prefix(photo.project_id, photo.id)
-    variants = store_variants(blobs, prefix, rendered)
     try:
         ready = _transition(
-            photo_id, "ready", **_ready_fields(rendered, variants), exif=rendered.exif, updated_at=utcnow()
+            photo_id,
+            "ready",
+            **_ready_fields(rendered, variants, settings),
+            exif=rendered.exif,
+            updated_at=utcnow(),
         )
     except TransitionRefused:  # a duplicate job finished first, with the same files
         return services().store.get_photo(photo_id)
     if ready is None:  # deleted while we worked: do not leave its files behind
-        blobs.delete_prefix(prefix)
+        services().blobs.delete_prefix(prefix)
         return None
+    _drop_stale(prefix, ready.variants, photo.variants)
     content.ensure_cover(ready.project_id)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     signals.photo_ready.send(current_app._get_current_object(), photo=ready)
     return ready
 
 
-def _render(original_key: str) -> tuple[VariantSet | None, str]:
-    """Every variant of a stored original, or None with the reason of a permanent failure."""
+def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
+    """How a photo is rendered now: the site's settings, and the photo's own rights if any."""
+    site = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+    return RenderSettings.for_site(site, Rights.from_dict(override))
+
+
+def _render(
+    original_key: str, prefix: str, settings: RenderSettings, rendering: str, current: list[Any]
+) -> tuple[VariantSet | None, list[Variant], str]:
+    """Make and store the variants of a stored original: (what was rendered, the stored variants,
+    ""), or (None, [], the reason of a permanent failure).
+
+    A photo's first files are `<width>.<ext>`; a re-render writes new names beside the current
+    files (which visitors keep getting until the photo's record points at the new ones), and
+    `_drop_stale` removes the generation before. When only the rights changed (same encoder
+    settings), JPEG and WebP keep their pixels and get their metadata rewritten; only AVIF, whose
+    container Exiv2 cannot write, is encoded again."""
+    current_variants = [v if isinstance(v, Variant) else Variant(**v) for v in current]
+    same_pixels = bool(current_variants) and rendering == settings.signature
+    formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
+    generation = new_id()[:8] if current_variants else ""
+    blobs = services().blobs
     try:
-        return make_variants(services().blobs.get(original_key)), ""
+        rendered = make_variants(blobs.get(original_key), settings, formats)
     except BlobNotFoundError:
-        return None, MISSING_ORIGINAL
+        return None, [], MISSING_ORIGINAL
     except ImageError as exc:
-        return None, str(exc)
+        return None, [], str(exc)
+    variants = store_variants(blobs, prefix, rendered, generation)
+    if same_pixels:
+        for old in current_variants:
+            if old.format in REWRITABLE:
+                key = prefix + variant_name(old.width, old.format, generation)
+                data = rewrite(blobs.get(old.key), rendered.rights)
+                blobs.put(key, data, content_type=content_type_for(key), cache_control=IMMUTABLE)
+                variants.append(Variant(old.width, old.height, old.format, key, len(data)))
+    variants.sort(key=lambda v: (v.width, FORMATS.index(v.format)))
+    return rendered, variants, ""
 
 
-def _ready_fields(rendered: VariantSet, variants: list[Any]) -> dict[str, Any]:
+def _drop_stale(prefix: str, *generations: list[Any]) -> None:
+    """Delete the files under `prefix` that none of these variant lists (the new files, and the
+    ones pages showed until now) name: what a re-render before the last one left."""
+    keep = {v.key if isinstance(v, Variant) else v["key"] for variants in generations for v in variants}
+    blobs = services().blobs
+    blobs.delete_many([key for key in blobs.list_keys(prefix) if key not in keep])
+
+
+def _ready_fields(rendered: VariantSet, variants: list[Any], settings: RenderSettings) -> dict[str, Any]:
     """What a photo record and a page photo both keep of their rendering."""
     return {
         "error": "",
@@ -215,6 +288,9 @@ def _ready_fields(rendered: VariantSet, variants: list[Any]) -> dict[str, Any]:
         "variants": variants,
         "dominant_color": rendered.dominant_color,
         "placeholder": rendered.placeholder,
+        "rights": rendered.rights.to_dict(),
+        "rights_source": rendered.rights_source.to_dict(),
+        "rendering": settings.signature,
     }
 
 
@@ -237,6 +313,8 @@ def give_up(ref: str, error: BaseException, reason: str = GAVE_UP) -> None:
     """The job queue stops trying: the last attempt failed with a transient error, or with one
     that retrying cannot help (`reason` says which, in the admin's words)."""
     log.error("photo %s: giving up: %s", ref, error)
+    if ref == RERENDER_REF:
+        return
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
         try:
@@ -269,15 +347,8 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
     statuses = ["failed", "ready"] if everything else ["failed"] if failed else []
     for status in statuses:
         for photo in services().store.photos_with_status(status):
-            if not photo.original_key:
-                continue
-            try:
-                queued = _transition(photo.id, "queued", error="", attempts=0)
-            except TransitionRefused:  # its status changed since the listing: it is on its way
-                continue
-            if queued is not None:
-                services().jobs.enqueue(photo.id)
-                count += 1
+            if photo.original_key:
+                count += _queue_again(photo.id)
     for page_id, image in _page_photos():
         if image.get("original_key") and image.get("status", "ready") in statuses:
             try:
@@ -285,6 +356,87 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
             except TransitionRefused:
                 continue
     return count
+
+
+def needs_rerender(before: SiteSettings, after: SiteSettings) -> bool:
+    """Whether a settings change alters the public files (quality, colour, default rights)."""
+    return RenderSettings.for_site(before).signature != RenderSettings.for_site(after).signature or any(
+        getattr(before, name) != getattr(after, name)
+        for name in SiteSettings.__dataclass_fields__
+        if name.startswith(SiteSettings.RIGHTS_PREFIX)
+    )
+
+
+def request_rerender() -> None:
+    """After a settings change: one background job finds and queues the photos whose files it
+    changes (the request that saved the settings reads no photo)."""
+    services().store.records.put(*RERENDER, {"total": 0, "started_at": utcnow(), "finding": True})
+    services().jobs.enqueue(RERENDER_REF)
+
+
+def _out_of_date(
+    settings: RenderSettings, rendering: str, rights: dict, source: dict, override: dict, taken_at: str
+) -> bool:
+    wanted = replace(settings, rights_override=Rights.from_dict(override))
+    return (
+        rendering != settings.signature
+        or wanted.rights_for(Rights.from_dict(source), taken_at).to_dict() != rights
+    )
+
+
+def rerender_changed() -> int:
+    """The body of the `site:rerender` job: queue every ready photo (project and page photos) whose
+    files were made with other encoder settings or carry other rights than the settings now give.
+    Visitors keep the current files of each until its new ones are in place."""
+    settings = render_settings()
+    count = 0
+    for photo in services().store.photos_with_status("ready"):
+        if photo.original_key and _out_of_date(
+            settings,
+            photo.rendering,
+            photo.rights,
+            photo.rights_source,
+            photo.rights_override,
+            photo.exif.get("taken_at", ""),
+        ):
+            count += _queue_again(photo.id)
+    for page_id, image in _page_photos():
+        if (
+            image.get("original_key")
+            and image.get("status", "ready") == "ready"
+            and _out_of_date(
+                settings,
+                image.get("rendering", ""),
+                image.get("rights") or {},
+                image.get("rights_source") or {},
+                {},
+                "",
+            )
+        ):
+            try:
+                count += bool(retry_page_photo(page_id, image["id"]))
+            except TransitionRefused:
+                continue
+    services().store.records.put(*RERENDER, {"total": count, "started_at": utcnow(), "finding": False})
+    log.info("settings changed: %d photos queued for new files", count)
+    return count
+
+
+def rerender_progress() -> dict[str, Any] | None:
+    """The latest settings re-render for the dashboard: how many photos it queued, how many are
+    done (the photos still queued or processing are not)."""
+    return services().store.records.get(*RERENDER)
+
+
+def _queue_again(photo_id: str) -> int:
+    try:
+        queued = _transition(photo_id, "queued", error="", attempts=0)
+    except TransitionRefused:  # its status changed since the listing: it is on its way
+        return 0
+    if queued is None:
+        return 0
+    services().jobs.enqueue(photo_id)
+    return 1
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -394,15 +546,18 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     if image is None:
         return None
     blobs = services().blobs
-    rendered, problem = _render(image["original_key"])
+    settings = render_settings()
+    prefix = page_variant_prefix(page_id, image_id)
+    rendered, stored, problem = _render(
+        image["original_key"], prefix, settings, image.get("rendering", ""), image.get("variants") or []
+    )
     if rendered is None:
         return _change_page_photo(page_id, image_id, "failed", error=problem)
-    prefix = page_variant_prefix(page_id, image_id)
-    variants = [asdict(v) for v in store_variants(blobs, prefix, rendered)]
+    variants = [asdict(v) for v in stored]
     replaced: list[dict[str, Any]] = []
 
     def finish(current: dict[str, Any]) -> None:
-        _set_status(current, "ready", **_ready_fields(rendered, variants))
+        _set_status(current, "ready", **_ready_fields(rendered, variants, settings))
         previous = current.pop("previous", None)
         if previous:
             replaced.append(previous)
@@ -414,6 +569,7 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     if ready is None:  # removed from the page while we worked
         blobs.delete_prefix(prefix)
         return None
+    _drop_stale(prefix, variants, image.get("variants") or [])
     for old in replaced:
         discard_page_photo(old)
     log.info("page photo %s on %s ready: %d variants", image_id, page_id, len(variants))
@@ -492,6 +648,7 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         photo.dominant_color or "#888888",
         photo.placeholder,
         alt or photo.alt_text,
+        dict(photo.rights),
     )
     return {
         **image.to_dict(),

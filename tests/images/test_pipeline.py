@@ -42,13 +42,15 @@ def test_every_width_in_every_format_never_upscaled():
 def test_parallel_encodes_give_the_same_bytes_as_one_at_a_time():
     """Encodes run concurrently, and Pillow keeps save options on the image object: sharing one
     object between encodes once swapped their settings (WebP saved at AVIF's quality)."""
+    from sgoodie.image_formats import EncoderQuality
     from sgoodie.images.pipeline import _decode, _encode, _resized, target_widths
 
     noisy = Image.blend(photo((2700, 1800)), Image.effect_noise((2700, 1800), 40).convert("RGB"), 0.3)
     data = encode(noisy, quality=95)
-    decoded, size, _ = _decode(data)
+    decoded, size, _, _ = _decode(data)
+    quality = EncoderQuality()
     one_at_a_time = {
-        (width, fmt): _encode(image, fmt).data
+        (width, fmt): _encode(image, fmt, quality.options(fmt), {}).data
         for width, image in _resized(decoded, target_widths(size[0]))
         for fmt in ("webp", "jpeg")
     }
