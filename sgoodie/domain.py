@@ -127,6 +127,14 @@ class Variant:
 
 RIGHTS_TEXT_MAX = 200
 URL_MAX = 500
+# Each Rights field as the admin names it.
+RIGHTS_LABELS = {
+    "creator": "Creator",
+    "copyright": "Copyright notice",
+    "credit": "Credit line",
+    "license_url": "Licence page",
+    "acquire_url": "How to license",
+}
 
 
 @dataclass
@@ -230,6 +238,8 @@ class Photo:
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
+
+    RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
 
     @property
     def is_ready(self) -> bool:

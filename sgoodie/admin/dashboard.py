@@ -8,6 +8,7 @@ from ..auth import recent_failures
 from ..cache import page_cache
 from ..content import recent_activity
 from ..domain import Project
+from ..photos import lifecycle
 from ..services import services
 from .blueprint import bp
 
@@ -44,8 +45,10 @@ def dashboard():
     for photo in store.photos_with_status("ready"):
         if photo.project_id in live and not photo.is_shown:
             waiting[photo.project_id] = waiting.get(photo.project_id, 0) + 1
+    in_progress = len(pending["queued"]) + len(pending["processing"])
     return render_template(
         "admin/dashboard.html",
+        rerender=_rerender_progress(in_progress),
         categories=categories,
         category_names=services().categories,
         cache=page_cache().hit_ratio(),
@@ -57,3 +60,20 @@ def dashboard():
         activity=recent_activity(),
         sign_ins=recent_failures(),
     )
+
+
+def _rerender_progress(in_progress: int) -> dict | None:
+    """The latest settings change's re-render: how many photos it queued and how many have their
+    new files (those no longer queued or processing), or None when there has been none."""
+    run = lifecycle.rerender_progress()
+    if run is None:
+        return None
+    total = int(run.get("total", 0))
+    done = max(0, total - in_progress)
+    return {
+        "finding": bool(run.get("finding")),
+        "total": total,
+        "done": done,
+        "finished": not run.get("finding") and done >= total,
+        "started_at": run.get("started_at", ""),
+    }

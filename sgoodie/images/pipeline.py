@@ -15,7 +15,7 @@ import io
 import math
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,6 +147,28 @@ def make_variants(
         rights,
         rights_source,
     )
+
+
+def quality_sizes(
+    data: bytes, qualities: Mapping[str, EncoderQuality], widths: tuple[int, ...] = (1280, 2560)
+) -> dict[str, dict[str, dict[int, int]]]:
+    """Bytes of this photo at each width, in each format, at each named quality: what a quality
+    choice costs, measured (name -> format -> width -> bytes). A width beyond the photo is left out."""
+    decoded, _, _, _ = _decode(data)
+    fitting = [w for w in widths if w <= decoded.width] or [decoded.width]
+    renditions = dict(_resized(decoded, fitting))
+    del decoded
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        jobs = {
+            (name, fmt, width): pool.submit(_encode, image.copy(), fmt, quality.options(fmt), {})
+            for name, quality in qualities.items()
+            for fmt in FORMATS
+            for width, image in renditions.items()
+        }
+        sizes: dict[str, dict[str, dict[int, int]]] = {}
+        for (name, fmt, width), job in jobs.items():
+            sizes.setdefault(name, {}).setdefault(fmt, {})[width] = len(job.result().data)
+    return sizes
 
 
 def _decode(

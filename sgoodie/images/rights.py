@@ -29,7 +29,6 @@ from ..domain import Rights
 log = logging.getLogger("sgoodie.images")
 
 pyexiv2.set_log_level(4)  # Exiv2's own warnings about odd files go nowhere; we log what we use
-pyexiv2.enableBMFF()  # read HEIC/AVIF originals too
 
 EXIF_ARTIST, EXIF_COPYRIGHT = 0x013B, 0x8298
 LICENSOR_URL = "Xmp.plus.Licensor[1]/plus:LicensorURL"

@@ -422,6 +422,24 @@ def rerender_changed() -> int:
     return count
 
 
+def rerender_photo(photo: Photo) -> bool:
+    """Queue a ready photo whose files no longer carry what its rights now give (after its own
+    rights were edited). True when queued."""
+    return (
+        photo.is_ready
+        and bool(photo.original_key)
+        and _out_of_date(
+            render_settings(),
+            photo.rendering,
+            photo.rights,
+            photo.rights_source,
+            photo.rights_override,
+            photo.exif.get("taken_at", ""),
+        )
+        and bool(_queue_again(photo.id))
+    )
+
+
 def rerender_progress() -> dict[str, Any] | None:
     """The latest settings re-render for the dashboard: how many photos it queued, how many are
     done (the photos still queued or processing are not)."""

@@ -235,7 +235,9 @@ def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, m
         services().jobs.enqueue = lambda ref: None
         photos.mark_uploaded(photo)
         monkeypatch.setattr(
-            lifecycle, "make_variants", lambda data, *options: (_ for _ in ()).throw(TimeoutError("soft limit"))
+            lifecycle,
+            "make_variants",
+            lambda data, *options: (_ for _ in ()).throw(TimeoutError("soft limit")),
         )
         assert run_job(photo.id, 0, permanent={TimeoutError: lifecycle.TOO_SLOW}) is None
         failed = services().store.get_photo(photo.id)
