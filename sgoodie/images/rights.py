@@ -123,10 +123,11 @@ def xmp_packet(rights: Rights) -> bytes:
 def exif_block(rights: Rights) -> bytes:
     """An EXIF block with only Artist and Copyright, or b"" when there are neither."""
     exif = Image.Exif()
+    # As UTF-8 bytes, as cameras, Lightroom and Exiv2 write them: Pillow would turn "©" into "?".
     if rights.creator:
-        exif[EXIF_ARTIST] = rights.creator
+        exif[EXIF_ARTIST] = rights.creator.encode("utf-8")
     if rights.copyright:
-        exif[EXIF_COPYRIGHT] = rights.copyright
+        exif[EXIF_COPYRIGHT] = rights.copyright.encode("utf-8")
     return exif.tobytes() if len(exif) else b""
 
 
