@@ -33,7 +33,7 @@ def _pixel_and_profile(data: bytes) -> tuple[tuple[int, int, int], str]:
 
 
 def _close(a, b, tolerance=4) -> bool:
-    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
 
 
 def test_the_built_in_display_p3_profile_is_one_littlecms_reads():
