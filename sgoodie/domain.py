@@ -394,9 +394,10 @@ class SiteSettings:
     currency: str = DEFAULT_CURRENCY
     time_zone: str = DEFAULT_TIME_ZONE
     # Rights written into photos whose original carries none (see `Rights`); the copyright
-    # notice is a template: {year} becomes the year the photo was taken.
+    # notice is a template: {year} becomes the year the photo was taken. Empty creator and notice:
+    # the business name, "© {year} <business name>".
     rights_creator: str = ""
-    rights_copyright: str = "© {year} S.Goodie Photography"
+    rights_copyright: str = ""
     rights_credit: str = ""
     rights_license_url: str = ""
     rights_acquire_url: str = ""
@@ -414,9 +415,10 @@ class SiteSettings:
 
     def rights_defaults(self, year: int | str) -> Rights:
         """The site's default rights for a photo taken in `year`."""
+        template = self.rights_copyright or "© {year} " + self.business_name
         return Rights(
-            creator=self.rights_creator,
-            copyright=self.rights_copyright.replace("{year}", str(year)),
+            creator=self.rights_creator or self.business_name,
+            copyright=template.replace("{year}", str(year)),
             credit=self.rights_credit,
             license_url=self.rights_license_url,
             acquire_url=self.rights_acquire_url,

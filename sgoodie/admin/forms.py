@@ -228,8 +228,9 @@ SOCIAL_MESSAGE = "Enter the profile's https:// web address, e.g. instagram.com/y
 
 class SettingsForm(
     rights_fields(
-        "Written into photos whose original names none.",
-        "{year} becomes the year the photo was taken, e.g. “© {year} S. Goodie Photography”.",
+        "Written into photos whose original names none. Empty: the business name.",
+        "{year} becomes the year the photo was taken, e.g. “© {year} S. Goodie Photography”. "
+        "Empty: “© {year} ” and the business name.",
     ),
     FlaskForm,
 ):

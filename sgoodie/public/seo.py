@@ -105,13 +105,17 @@ def image_object(image: Image, settings: SiteSettings, caption: str = "") -> dic
     largest = image.variants_in("jpeg")[-1]
     rights = Rights.from_dict(image.rights).or_else(settings.rights_defaults(datetime.now(UTC).year))
     creator = rights.creator or photographer_name(settings)
+    if creator == settings.business_name:  # the site's default: the business itself
+        by = {"@type": "Organization", "@id": canonical("public.home") + "#business", "name": creator}
+    else:
+        by = {"@type": "Person", "name": creator}
     data: dict[str, Any] = {
         "@type": "ImageObject",
         "contentUrl": absolute(public_url(largest.key)),
         "thumbnailUrl": absolute(public_url(variant.key)),
         "width": largest.width,
         "height": largest.height,
-        "creator": {"@type": "Person", "name": creator},
+        "creator": by,
         "creditText": rights.credit or creator,
         "copyrightNotice": rights.copyright or f"© {settings.business_name}",
     }
