@@ -246,10 +246,16 @@ class Photo:
         return self.status == "ready"
 
     @property
+    def has_files(self) -> bool:
+        """Ready, or being rendered again (a settings change, `reprocess --all`) with the files it
+        had: visitors keep those until the new ones are in place."""
+        return self.is_ready or (bool(self.variants) and self.status in ("queued", "processing"))
+
+    @property
     def is_shown(self) -> bool:
-        """Whether visitors see it: ready and described. A photo added to a published project goes
-        live when it has alt text, never with `alt=""` (publishing a project already asks for it)."""
-        return self.is_ready and bool(self.alt_text.strip())
+        """Whether visitors see it: it has files and is described. A photo added to a published
+        project goes live when it has alt text, never with `alt=""` (publishing asks for it)."""
+        return self.has_files and bool(self.alt_text.strip())
 
     def image(self) -> Image | None:
         """The renderable image, once variants exist."""

@@ -45,7 +45,7 @@ def dashboard():
     for photo in store.photos_with_status("ready"):
         if photo.project_id in live and not photo.is_shown:
             waiting[photo.project_id] = waiting.get(photo.project_id, 0) + 1
-    in_progress = len(pending["queued"]) + len(pending["processing"])
+    in_progress = len(pending["queued"]) + len(pending["processing"]) + lifecycle.page_photos_in_progress()
     return render_template(
         "admin/dashboard.html",
         rerender=_rerender_progress(in_progress),

@@ -153,9 +153,10 @@ def quality_sizes(
     data: bytes, qualities: Mapping[str, EncoderQuality], widths: tuple[int, ...] = (1280, 2560)
 ) -> dict[str, dict[str, dict[int, int]]]:
     """Bytes of this photo at each width, in each format, at each named quality: what a quality
-    choice costs, measured (name -> format -> width -> bytes). A width beyond the photo is left out."""
+    choice costs, measured (name -> format -> width -> bytes). A width beyond the photo becomes the
+    photo's own width (its largest file)."""
     decoded, _, _, _ = _decode(data)
-    fitting = [w for w in widths if w <= decoded.width] or [decoded.width]
+    fitting = sorted({min(w, decoded.width) for w in widths})
     renditions = dict(_resized(decoded, fitting))
     del decoded
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:

@@ -440,6 +440,11 @@ def rerender_photo(photo: Photo) -> bool:
     )
 
 
+def page_photos_in_progress() -> int:
+    """Page photos (hero, portrait, gallery) queued or being processed: one read of the pages."""
+    return sum(1 for _, image in _page_photos() if image.get("status") in ("queued", "processing"))
+
+
 def rerender_progress() -> dict[str, Any] | None:
     """The latest settings re-render for the dashboard: how many photos it queued, how many are
     done (the photos still queued or processing are not)."""

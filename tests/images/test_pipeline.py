@@ -254,3 +254,11 @@ def test_quality_sizes_measures_each_preset_per_format_at_1280_and_2560():
             assert set(sizes[name][fmt]) == {1280, 2560}
             assert sizes[name][fmt][2560] > sizes[name][fmt][1280] > 0
             assert sizes["custom"][fmt][1280] < sizes["balanced"][fmt][1280] < sizes["high"][fmt][1280]
+
+
+def test_quality_sizes_of_a_photo_narrower_than_2560_use_its_own_width():
+    from sgoodie.image_formats import EncoderQuality
+    from sgoodie.images.pipeline import quality_sizes
+
+    sizes = quality_sizes(encode(photo((2000, 1333))), {"balanced": EncoderQuality()})
+    assert set(sizes["balanced"]["jpeg"]) == {1280, 2000}

@@ -167,7 +167,8 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
             "finding": False,
             "started_at": "",
         }
-        assert services().store.get_photo(uncredited.id).status == "queued"
+        waiting = services().store.get_photo(uncredited.id)
+        assert waiting.status == "queued" and waiting.is_shown  # still on its pages meanwhile
         # Visitors still get the files they had while the photo waits and works.
         assert _files(services().store.get_photo(uncredited.id)) == old_files
         _run(queued)
