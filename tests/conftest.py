@@ -256,6 +256,33 @@ class Portfolio:
 
 
 @pytest.fixture
+def mock_aws_app(tmp_path, monkeypatch):
+    """An app on the AWS backend against moto in this process (DynamoDB and S3), page cache off,
+    jobs on the in-process thread (no Redis)."""
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with mock_aws():
+        app = create_app(
+            {
+                "TESTING": True,
+                "BACKEND": "aws",
+                "SECRET_KEY": "x",
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "STAGE": "test",
+                "PAGE_CACHE": False,
+            }
+        )
+        with app.app_context():
+            services().store.init_schema()
+            services().blobs.prepare()
+        yield app
+
+
+@pytest.fixture
 def portfolio(app):
     return Portfolio(app)
 

@@ -9,10 +9,8 @@ from dataclasses import replace
 
 import pyexiv2
 import pytest
-from moto import mock_aws
 from PIL import Image, ImageChops
 
-from sgoodie import create_app
 from sgoodie.blobs import original_key
 from sgoodie.domain import SITE_PAGE_ID, Photo, Project, SiteSettings
 from sgoodie.photos import lifecycle
@@ -37,33 +35,9 @@ DEFAULTS = {
 
 
 @pytest.fixture(params=["local", "aws"])
-def backend_app(request, tmp_path, monkeypatch):
-    """An app on each backend; jobs are run by the test (their queue only records them)."""
-    if request.param == "local":
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "x"})
-        with app.app_context():
-            services().store.init_schema()
-        yield app
-        return
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    with mock_aws():
-        app = create_app(
-            {
-                "TESTING": True,
-                "BACKEND": "aws",
-                "SECRET_KEY": "x",
-                "INSTANCE_PATH": str(tmp_path / "i"),
-                "STAGE": "rights",
-                "PAGE_CACHE": False,
-            }
-        )
-        with app.app_context():
-            services().store.init_schema()
-            services().blobs.prepare()
-        yield app
+def backend_app(request):
+    """The app on each backend (SQLite + disk; DynamoDB + S3 in moto)."""
+    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
 
 
 @pytest.fixture
