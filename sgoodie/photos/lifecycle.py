@@ -225,6 +225,8 @@ def _process_project_photo(photo_id: str) -> Photo | None:
         services().blobs.delete_prefix(prefix)
         return None
     _drop_stale(prefix, ready.variants, photo.variants)
+    if photo.variants:  # rendered again: page photos copied from it follow
+        _refresh_copies(ready)
     content.ensure_cover(ready.project_id)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     signals.photo_ready.send(current_app._get_current_object(), photo=ready)
@@ -652,17 +654,10 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         raise ValidationError({"photo": "That photo is not available any more."})
     image_id = new_id()
     prefix = page_variant_prefix(page_id, image_id)
-    blobs = services().blobs
-    copied = []
     try:
-        for variant in photo.variants:
-            key = prefix + variant.key.rsplit("/", 1)[-1]
-            blobs.put(
-                key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE
-            )
-            copied.append(type(variant)(variant.width, variant.height, variant.format, key, variant.bytes))
+        copied = _copy_variants(photo.variants, prefix)
     except BlobNotFoundError:
-        blobs.delete_prefix(prefix)
+        services().blobs.delete_prefix(prefix)
         raise ValidationError({"photo": "That photo's files are missing; choose another one."}) from None
     image = Image(
         photo.width,
@@ -676,11 +671,50 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
     return {
         **image.to_dict(),
         "id": image_id,
+        "from_photo": photo.id,  # gets that photo's new files when it is rendered again
+        "rendering": photo.rendering,
         "original_key": "",
         "status": "ready",
         "error": "",
         "updated_at": utcnow(),
     }
+
+
+def _copy_variants(variants: list[Variant], prefix: str, generation: str = "") -> list[Variant]:
+    """Copies of a photo's files under a page photo's `prefix` (no image work)."""
+    blobs = services().blobs
+    copied = []
+    for variant in variants:
+        key = prefix + variant_name(variant.width, variant.format, generation)
+        blobs.put(key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE)
+        copied.append(Variant(variant.width, variant.height, variant.format, key, variant.bytes))
+    return copied
+
+
+def _refresh_copies(photo: Photo) -> None:
+    """A portfolio photo rendered again: the page photos copied from it (a hero chosen from the
+    portfolio) get copies of its new files, beside the ones their page shows until then."""
+    for page_id, image in list(_page_photos()):
+        if image.get("from_photo") != photo.id or image.get("original_key"):
+            continue
+        prefix = page_variant_prefix(page_id, image["id"])
+        try:
+            copied = _copy_variants(photo.variants, prefix, new_id()[:8])
+        except BlobNotFoundError:  # the photo was rendered again meanwhile: that job copies
+            continue
+
+        def update(current: dict[str, Any], copied=copied) -> None:
+            current.update(
+                variants=[asdict(v) for v in copied],
+                rights=dict(photo.rights),
+                rendering=photo.rendering,
+                updated_at=utcnow(),
+            )
+
+        if _modify_page_photo(page_id, image["id"], update, visible=True) is None:
+            services().blobs.delete_many([v.key for v in copied])
+        else:
+            _drop_stale(prefix, copied, image.get("variants") or [])
 
 
 def discard_page_photo(image: dict[str, Any]) -> None:

@@ -226,3 +226,34 @@ def test_a_page_photo_gets_the_defaults_too(backend_app, queued):
         _run(queued)
         again = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
         assert again["rights"]["creator"] == "Sam Goodie"
+
+
+def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, queued):
+    from sgoodie import content
+
+    with backend_app.test_request_context():
+        project = content.create_project(Project(title="Hero source", category="interiors"))
+        photo = lifecycle.process(_photo(project, rights_original()).id)
+        hero = lifecycle.from_portfolio("home", photo.id, "The hero")
+        page = services().store.get_pages(["home"])["home"]
+        content.save_page(replace(page, images={"hero": hero}))
+        old_keys = [v["key"] for v in hero["variants"]]
+
+        _save_settings(quality_preset="high")
+        lifecycle.request_rerender()
+        _run(queued)
+
+        redone = services().store.get_photo(photo.id)
+        copy = lifecycle.page_photo(services().store.get_pages(["home"])["home"], hero["id"])
+        assert copy["rendering"] == redone.rendering != photo.rendering
+        assert [v["bytes"] for v in copy["variants"]] == [v.bytes for v in redone.variants]
+        assert not {v["key"] for v in copy["variants"]} & set(old_keys)
+        for variant in copy["variants"]:
+            assert services().blobs.get(variant["key"]) == services().blobs.get(
+                next(
+                    v.key
+                    for v in redone.variants
+                    if (v.width, v.format) == (variant["width"], variant["format"])
+                )
+            )
+        assert all(services().blobs.head(key) is not None for key in old_keys)  # kept one generation
