@@ -350,11 +350,11 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
     for status in statuses:
         for photo in services().store.photos_with_status(status):
             if photo.original_key:
-                count += _queue_again(photo.id)
+                count += _queue_again(photo.id, full=True)
     for page_id, image in _page_photos():
         if image.get("original_key") and image.get("status", "ready") in statuses:
             try:
-                count += bool(retry_page_photo(page_id, image["id"]))
+                count += bool(retry_page_photo(page_id, image["id"], full=True))
             except TransitionRefused:
                 continue
     return count
@@ -453,9 +453,12 @@ def rerender_progress() -> dict[str, Any] | None:
     return services().store.records.get(*RERENDER)
 
 
-def _queue_again(photo_id: str) -> int:
+def _queue_again(photo_id: str, *, full: bool = False) -> int:
+    """Queue a ready or failed photo's job again; `full`: every file encoded anew, even when only
+    its rights would change (`reprocess --all`, after the pipeline itself changed)."""
+    fields: dict[str, Any] = {"rendering": ""} if full else {}
     try:
-        queued = _transition(photo_id, "queued", error="", attempts=0)
+        queued = _transition(photo_id, "queued", error="", attempts=0, **fields)
     except TransitionRefused:  # its status changed since the listing: it is on its way
         return 0
     if queued is None:
@@ -541,10 +544,11 @@ def queue_page_photos(page_id: str, image_ids: list[str]) -> int:
     return len(image_ids)
 
 
-def retry_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
-    """Queue a page photo's job again: a failed one (Retry), or a ready one (`reprocess --all`;
-    visitors keep seeing its current files meanwhile)."""
-    image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0)
+def retry_page_photo(page_id: str, image_id: str, *, full: bool = False) -> dict[str, Any] | None:
+    """Queue a page photo's job again: a failed one (Retry), or a ready one (`reprocess --all`, a
+    settings change; visitors keep seeing its current files meanwhile). `full`: as `_queue_again`."""
+    fields: dict[str, Any] = {"rendering": ""} if full else {}
+    image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0, **fields)
     if image is not None:
         services().jobs.enqueue(page_ref(page_id, image_id))
     return image
