@@ -361,12 +361,10 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
 
 
 def needs_rerender(before: SiteSettings, after: SiteSettings) -> bool:
-    """Whether a settings change alters the public files (quality, colour, default rights)."""
-    return RenderSettings.for_site(before).signature != RenderSettings.for_site(after).signature or any(
-        getattr(before, name) != getattr(after, name)
-        for name in SiteSettings.__dataclass_fields__
-        if name.startswith(SiteSettings.RIGHTS_PREFIX)
-    )
+    """Whether a settings change alters the public files: quality, colour, or the default rights
+    (the business name too, when the defaults fall back to it)."""
+    encoding = RenderSettings.for_site(before).signature, RenderSettings.for_site(after).signature
+    return encoding[0] != encoding[1] or before.rights_defaults("{year}") != after.rights_defaults("{year}")
 
 
 def request_rerender() -> None:

@@ -257,3 +257,19 @@ def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, q
                 )
             )
         assert all(services().blobs.head(key) is not None for key in old_keys)  # kept one generation
+
+
+def test_which_settings_changes_need_new_files():
+    base = SiteSettings(rights_creator="", rights_copyright="")
+    assert not lifecycle.needs_rerender(base, replace(base, tagline="New", phone="+1 555"))
+    assert lifecycle.needs_rerender(base, replace(base, wide_gamut=True))
+    assert lifecycle.needs_rerender(base, replace(base, quality_preset="high"))
+    assert not lifecycle.needs_rerender(base, replace(base, jpeg_quality=90))  # custom values unused
+    assert lifecycle.needs_rerender(
+        replace(base, quality_preset="custom"), replace(base, quality_preset="custom", jpeg_quality=90)
+    )
+    assert lifecycle.needs_rerender(base, replace(base, rights_acquire_url="https://x.example/buy"))
+    # The defaults fall back to the business name: renaming the business changes them.
+    assert lifecycle.needs_rerender(base, replace(base, business_name="Goodie Studio"))
+    named = replace(base, rights_creator="Sam", rights_copyright="© {year} Sam")
+    assert not lifecycle.needs_rerender(named, replace(named, business_name="Goodie Studio"))
