@@ -301,12 +301,18 @@ def variant_name(width: int, fmt: str, generation: str = "") -> str:
 
 
 def store_variants(
-    blobs: BlobStore, prefix: str, variant_set: VariantSet, generation: str = ""
+    blobs: BlobStore,
+    prefix: str,
+    variant_set: VariantSet,
+    generation: str = "",
+    *,
+    cache_control: str = IMMUTABLE,
 ) -> list[Variant]:
-    """Write every rendition under `prefix` (`variant_name`), served immutable."""
+    """Write every rendition under `prefix` (`variant_name`), served immutable (a client
+    gallery's: private, never stored by a CDN)."""
     stored = []
     for rendered in variant_set.variants:
         key = prefix + variant_name(rendered.width, rendered.format, generation)
-        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=IMMUTABLE)
+        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
         stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
     return stored
