@@ -30,6 +30,7 @@ from .domain import (
     Page,
     Photo,
     Project,
+    Rights,
     SiteSettings,
     ValidationError,
     new_id,
@@ -187,6 +188,18 @@ def update_photo_text(photo: Photo, alt_text: str, caption: str) -> Photo:
     updated.validate()
     stored = services().store.update_photo(updated)
     signals.photo_saved.send(_app(), photo=stored, project=services().store.get_project(stored.project_id))
+    return stored
+
+
+def update_photo_rights(photo: Photo, override: Rights) -> Photo:
+    """A photo's own credit and licensing (each field set wins over the original's and the site's)."""
+    override.validate("rights_")
+    updated = replace(photo, rights_override=override.to_dict())
+    stored = services().store.update_photo(updated)
+    project = services().store.get_project(stored.project_id)
+    if project is not None:
+        record_activity(f"Edited the credit of a photo in “{project.title}”", project_id=project.id)
+    signals.photo_saved.send(_app(), photo=stored, project=project)
     return stored
 
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from .image_formats import CUSTOM_PRESET, QUALITY_PRESETS, EncoderQuality
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -138,6 +140,62 @@ class Variant:
     bytes: int = 0
 
 
+RIGHTS_TEXT_MAX = 200
+URL_MAX = 500
+# Each Rights field as the admin names it.
+RIGHTS_LABELS = {
+    "creator": "Creator",
+    "copyright": "Copyright notice",
+    "credit": "Credit line",
+    "license_url": "Licence page",
+    "acquire_url": "How to license",
+}
+
+
+@dataclass
+class Rights:
+    """Who made a photo and on what terms it may be used: written into every public file (XMP, and
+    EXIF where the format has it) and into the JSON-LD. Empty fields are unknown."""
+
+    creator: str = ""
+    copyright: str = ""  # the notice, e.g. "© 2024 S. Goodie Photography"
+    credit: str = ""  # the credit line publishers print beside the photo
+    license_url: str = ""  # the licence page (XMP web statement of rights, schema.org `license`)
+    acquire_url: str = ""  # how to license it (PLUS licensor URL, schema.org `acquireLicensePage`)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Rights:
+        known = _field_names(cls)
+        return cls(**{k: str(v or "").strip() for k, v in (data or {}).items() if k in known})
+
+    def to_dict(self) -> dict[str, str]:
+        return {name: value for name, value in asdict(self).items() if value}
+
+    def __bool__(self) -> bool:
+        return any(asdict(self).values())
+
+    def or_else(self, *fallbacks: Rights) -> Rights:
+        """Field by field, this value when set, else the first fallback that has one."""
+        chain = (self, *fallbacks)
+        return Rights(
+            **{
+                f.name: next((getattr(r, f.name) for r in chain if getattr(r, f.name)), "")
+                for f in fields(self)
+            }
+        )
+
+    def validate(self, prefix: str = "") -> None:
+        errors = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if len(value) > (URL_MAX if f.name.endswith("_url") else RIGHTS_TEXT_MAX):
+                errors[prefix + f.name] = "This is too long."
+            elif f.name.endswith("_url") and value and not value.lower().startswith(("https://", "http://")):
+                errors[prefix + f.name] = "Use a full web address starting with https://."
+        if errors:
+            raise ValidationError(errors)
+
+
 @dataclass
 class Image:
     """What a page needs to show a processed photo: variants, intrinsic size, and how to paint it
@@ -149,6 +207,7 @@ class Image:
     dominant_color: str = "#888888"
     placeholder: str = ""  # data: URI of a tiny blurred preview
     alt: str = ""
+    rights: dict[str, str] = field(default_factory=dict)  # the Rights written into its files
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Image | None:
@@ -184,20 +243,34 @@ class Photo:
     dominant_color: str = ""
     placeholder: str = ""
     exif: dict[str, Any] = field(default_factory=dict)
+    # Rights: what the original carried, what the admin set for this photo (wins field by field),
+    # and what its files carry (either of those, else the site's defaults).
+    rights_source: dict[str, str] = field(default_factory=dict)
+    rights_override: dict[str, str] = field(default_factory=dict)
+    rights: dict[str, str] = field(default_factory=dict)
+    rendering: str = ""  # the encoder settings its variants were made with (`RenderSettings.signature`)
     attempts: int = 0
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
+
+    RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
 
     @property
     def is_ready(self) -> bool:
         return self.status == "ready"
 
     @property
+    def has_files(self) -> bool:
+        """Ready, or being rendered again (a settings change, `reprocess --all`) with the files it
+        had: visitors keep those until the new ones are in place."""
+        return self.is_ready or (bool(self.variants) and self.status in ("queued", "processing"))
+
+    @property
     def is_shown(self) -> bool:
-        """Whether visitors see it: ready and described. A photo added to a published project goes
-        live when it has alt text, never with `alt=""` (publishing a project already asks for it)."""
-        return self.is_ready and bool(self.alt_text.strip())
+        """Whether visitors see it: it has files and is described. A photo added to a published
+        project goes live when it has alt text, never with `alt=""` (publishing asks for it)."""
+        return self.has_files and bool(self.alt_text.strip())
 
     def image(self) -> Image | None:
         """The renderable image, once variants exist."""
@@ -210,10 +283,12 @@ class Photo:
             self.dominant_color or "#888888",
             self.placeholder,
             self.alt_text,
+            dict(self.rights),
         )
 
     def validate(self) -> None:
         errors = {}
+        Rights.from_dict(self.rights_override).validate("rights_")
         if self.status not in PHOTO_STATUSES:
             errors["status"] = f"must be one of {', '.join(PHOTO_STATUSES)}"
         if len(self.alt_text) > ALT_TEXT_MAX:
@@ -375,17 +450,56 @@ class SiteSettings:
     default_seo_description: str = ""
     currency: str = DEFAULT_CURRENCY
     time_zone: str = DEFAULT_TIME_ZONE
+    # Rights written into photos whose original carries none (see `Rights`); the copyright
+    # notice is a template: {year} becomes the year the photo was taken. Empty creator and notice:
+    # the business name, "© {year} <business name>".
+    rights_creator: str = ""
+    rights_copyright: str = ""
+    rights_credit: str = ""
+    rights_license_url: str = ""
+    rights_acquire_url: str = ""
+    # How the public files are encoded (`image_formats.QUALITY_PRESETS`, or "custom" with these).
+    quality_preset: str = "balanced"
+    jpeg_quality: int = 82
+    jpeg_subsampling: str = "4:2:0"
+    webp_quality: int = 80
+    avif_quality: int = 60
+    wide_gamut: bool = False  # keep Display P3 colour (profile embedded) instead of converting to sRGB
     version: int = 0
 
     SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
+    RIGHTS_PREFIX = "rights_"
+
+    def rights_defaults(self, year: int | str) -> Rights:
+        """The site's default rights for a photo taken in `year`."""
+        template = self.rights_copyright or "© {year} " + self.business_name
+        return Rights(
+            creator=self.rights_creator or self.business_name,
+            copyright=template.replace("{year}", str(year)),
+            credit=self.rights_credit,
+            license_url=self.rights_license_url,
+            acquire_url=self.rights_acquire_url,
+        )
 
     @classmethod
     def from_page(cls, page: Page | None) -> SiteSettings:
         if page is None:
             return cls()
-        known = {f.name for f in fields(cls)}
-        return cls(
-            **{k: v for k, v in page.content.items() if k in known and k != "version"}, version=page.version
+        defaults = cls()
+        values = {}
+        for name, value in page.content.items():
+            if name in _field_names(cls) and name != "version":
+                default = getattr(defaults, name)
+                # numbers come back from DynamoDB as Decimal
+                values[name] = type(default)(value) if isinstance(default, (bool, int)) else value
+        return cls(**values, version=page.version)
+
+    def encoder_quality(self) -> EncoderQuality:
+        """The encoder settings of the chosen preset, or the custom values."""
+        if self.quality_preset in QUALITY_PRESETS:
+            return QUALITY_PRESETS[self.quality_preset][1]
+        return EncoderQuality(
+            int(self.jpeg_quality), self.jpeg_subsampling, int(self.webp_quality), int(self.avif_quality)
         )
 
     def to_page(self, base: Page | None = None) -> Page:
@@ -418,6 +532,19 @@ class SiteSettings:
             errors["time_zone"] = "Choose a time zone from the list, e.g. Europe/Lisbon."
         if len(self.default_seo_description) > SEO_DESCRIPTION_MAX:
             errors["default_seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
+        try:
+            self.rights_defaults("2024").validate(self.RIGHTS_PREFIX)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        if "{" in self.rights_copyright.replace("{year}", ""):
+            errors["rights_copyright"] = "Only {year} may stand in braces, e.g. “© {year} Your Name”."
+        for name in ("jpeg_quality", "webp_quality", "avif_quality"):
+            if not 1 <= int(getattr(self, name)) <= 100:
+                errors[name] = "A quality from 1 to 100."
+        if self.quality_preset not in (*QUALITY_PRESETS, CUSTOM_PRESET):
+            errors["quality_preset"] = "Choose one of the listed qualities."
+        if self.jpeg_subsampling not in ("4:2:0", "4:4:4"):
+            errors["jpeg_subsampling"] = "Choose 4:2:0 or 4:4:4."
         if errors:
             raise ValidationError(errors)
 
@@ -538,7 +665,7 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
             "gallery_epoch",
         ):
             value = int(value)
-        elif name in ("exif", "content", "images"):
+        elif name in ("exif", "content", "images", "rights", "rights_source", "rights_override"):
             value = _plain(value)
         values[name] = value
     return cls(**values)

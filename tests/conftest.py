@@ -256,6 +256,33 @@ class Portfolio:
 
 
 @pytest.fixture
+def mock_aws_app(tmp_path, monkeypatch):
+    """An app on the AWS backend against moto in this process (DynamoDB and S3), page cache off,
+    jobs on the in-process thread (no Redis)."""
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with mock_aws():
+        app = create_app(
+            {
+                "TESTING": True,
+                "BACKEND": "aws",
+                "SECRET_KEY": "x",
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "STAGE": "test",
+                "PAGE_CACHE": False,
+            }
+        )
+        with app.app_context():
+            services().store.init_schema()
+            services().blobs.prepare()
+        yield app
+
+
+@pytest.fixture
 def portfolio(app):
     return Portfolio(app)
 
@@ -350,3 +377,79 @@ def jpeg_bytes(size=(1200, 800), color=(120, 140, 160)) -> bytes:
 def jpeg():
     """A small camera-like JPEG maker: `jpeg(size=(w, h))`."""
     return jpeg_bytes
+
+
+# -- a camera original carrying rights and everything personal ------------------------------------
+CREATOR, COPYRIGHT, CREDIT = "Sam Goodie", "© 2023 Sam Goodie, all rights reserved", "Photo: Sam Goodie"
+LICENSE_URL, LICENSOR_URL = "https://sgoodie.example/licence", "https://sgoodie.example/license-a-photo"
+# Personal fields and their tell-tale values: none may appear in any public file.
+PRIVATE_VALUES = {
+    "body serial": "BODY-SN-0451977",
+    "lens serial": "LENS-SN-8812",
+    "owner name": "Owner Samantha Private",
+    "maker note": "MAKERNOTE-SECRET-BLOB",
+    "edit history": "Adobe Lightroom Classic 13.1 (Macintosh)",
+    "xmp serial": "AUX-SN-777001",
+}
+
+
+def rights_original(size=(2000, 1333), *, rights: bool = True) -> bytes:
+    """A JPEG as a camera and Lightroom leave it: GPS, body and lens serial numbers, owner name,
+    maker note, an embedded thumbnail, edit history, and (with `rights`) creator, copyright,
+    credit line, licence URL and licensor URL in EXIF, IPTC and XMP. Written with pyexiv2 (Exiv2),
+    the library that reads it back."""
+    import pyexiv2
+
+    image = Image.new("RGB", size, (90, 120, 150))
+    ImageDraw.Draw(image).rectangle((100, 100, size[0] // 2, size[1] // 2), fill=(220, 180, 90))
+    exif = Image.Exif()
+    # A maker Exiv2 has no maker-note parser for: the note stays an opaque blob, as most are.
+    exif[0x010F], exif[0x0110] = "Acme Optics", "Acme X1"
+    details = exif.get_ifd(0x8769)
+    details[0x9003] = "2023:07:14 10:11:12"
+    details[0xA431] = PRIVATE_VALUES["body serial"]
+    details[0xA435] = PRIVATE_VALUES["lens serial"]
+    details[0xA430] = PRIVATE_VALUES["owner name"]
+    details[0x927C] = PRIVATE_VALUES["maker note"].encode()
+    exif.get_ifd(0x8825).update({1: "N", 2: (38.0, 42.0, 17.0), 3: "W", 4: (9.0, 8.0, 3.0)})
+    if rights:
+        exif[0x013B], exif[0x8298] = CREATOR, COPYRIGHT
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90, exif=exif.tobytes())
+    thumbnail = io.BytesIO()
+    image.resize((160, 107)).save(thumbnail, "JPEG")
+    with pyexiv2.ImageData(buffer.getvalue()) as original:
+        original.modify_thumbnail(thumbnail.getvalue())
+        xmp = {
+            "Xmp.xmpMM.History": "type=Seq",
+            "Xmp.xmpMM.History[1]/stEvt:action": "saved",
+            "Xmp.xmpMM.History[1]/stEvt:softwareAgent": PRIVATE_VALUES["edit history"],
+            "Xmp.aux.SerialNumber": PRIVATE_VALUES["xmp serial"],
+            "Xmp.exif.GPSLatitude": "38,42.28N",
+        }
+        if rights:
+            xmp.update(
+                {
+                    "Xmp.dc.creator": [CREATOR],
+                    "Xmp.dc.rights": {'lang="x-default"': COPYRIGHT},
+                    "Xmp.photoshop.Credit": CREDIT,
+                    "Xmp.xmpRights.WebStatement": LICENSE_URL,
+                    "Xmp.plus.Licensor": "type=Seq",
+                    "Xmp.plus.Licensor[1]/plus:LicensorURL": LICENSOR_URL,
+                }
+            )
+            original.modify_iptc(
+                {
+                    "Iptc.Application2.Byline": [CREATOR],
+                    "Iptc.Application2.Copyright": COPYRIGHT,
+                    "Iptc.Application2.Credit": CREDIT,
+                }
+            )
+        original.modify_xmp(xmp)
+        return original.get_bytes()
+
+
+@pytest.fixture
+def camera_original():
+    """`camera_original(rights=True)`: see `rights_original`."""
+    return rights_original

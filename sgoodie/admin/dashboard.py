@@ -8,6 +8,7 @@ from flask import render_template
 from ..auth import recent_failures
 from ..cache import page_cache
 from ..content import recent_activity
+from ..photos import lifecycle
 from ..services import services
 from .blueprint import bp
 
@@ -42,6 +43,7 @@ def dashboard():
     ][:WAITING_SHOWN]
     return render_template(
         "admin/dashboard.html",
+        rerender=_rerender_progress(in_progress),
         categories=categories,
         category_names=services().categories,
         cache=page_cache().hit_ratio(),
@@ -55,3 +57,24 @@ def dashboard():
         activity=recent_activity(),
         sign_ins=recent_failures(),
     )
+
+
+def _rerender_progress(in_progress: list[list]) -> dict | None:
+    """The latest settings change's re-render: how many photos it queued and how many have their
+    new files (those no longer queued or processing), or None when there has been none. The photos
+    in progress are counted up to COUNTED_IN_PROGRESS a status, so past that `done` is an upper
+    bound (`at_most`)."""
+    run = lifecycle.rerender_progress()
+    if run is None:
+        return None
+    total = int(run.get("total", 0))
+    waiting = sum(len(photos) for photos in in_progress[1:]) + lifecycle.page_photos_in_progress()
+    done = max(0, total - waiting)
+    return {
+        "finding": bool(run.get("finding")),
+        "total": total,
+        "done": done,
+        "at_most": any(len(photos) > COUNTED_IN_PROGRESS for photos in in_progress[1:]),
+        "finished": not run.get("finding") and done >= total,
+        "started_at": run.get("started_at", ""),
+    }

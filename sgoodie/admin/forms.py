@@ -12,18 +12,20 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from .. import domain
 from ..accounts import MIN_PASSWORD_LENGTH
-from ..image_formats import INPUT_EXTENSIONS, INPUT_LABEL
+from ..image_formats import CUSTOM_PRESET, INPUT_EXTENSIONS, INPUT_LABEL, QUALITY_PRESETS
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -124,6 +126,53 @@ class PhotoTextForm(FlaskForm):
     caption = StringField("Caption", validators=[Optional(), Length(max=domain.CAPTION_MAX)])
 
 
+RIGHTS_URL_MESSAGE = "Enter the page's full web address, starting with https://."
+
+
+def rights_fields(creator_hint: str, copyright_hint: str) -> type:
+    """The five rights fields (a mixin), shared by the site's defaults and a photo's own."""
+
+    class RightsFields:
+        rights_creator = StringField(
+            "Creator",
+            description=f"The photographer's name, as credited. {creator_hint}",
+            validators=[Optional(), Length(max=domain.RIGHTS_TEXT_MAX)],
+        )
+        rights_copyright = StringField(
+            "Copyright notice",
+            description=copyright_hint,
+            validators=[Optional(), Length(max=domain.RIGHTS_TEXT_MAX)],
+        )
+        rights_credit = StringField(
+            "Credit line",
+            description="What a publisher prints beside the photo, e.g. “Photo: S. Goodie”.",
+            validators=[Optional(), Length(max=domain.RIGHTS_TEXT_MAX)],
+        )
+        rights_license_url = URLField(
+            "Licence page",
+            description="The page stating the terms of use (search engines link it as the licence).",
+            validators=[Optional(), URL(message=RIGHTS_URL_MESSAGE), Length(max=domain.URL_MAX)],
+        )
+        rights_acquire_url = URLField(
+            "How to license",
+            description="Where someone asks to use the photo (image search links it from the "
+            "“Licensable” badge).",
+            validators=[Optional(), URL(message=RIGHTS_URL_MESSAGE), Length(max=domain.URL_MAX)],
+        )
+
+    return RightsFields
+
+
+class PhotoRightsForm(
+    rights_fields(
+        "Empty: the original's own, else the site's default.",
+        "Empty: the original's own, else the site's default.",
+    ),
+    FlaskForm,
+):
+    """A photo's own rights: each field set here wins over the original's and the site's."""
+
+
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token: delete confirmations, cover buttons, moves, sign-out."""
 
@@ -209,7 +258,14 @@ class CategoryPageForm(PageSeoMixin, FlaskForm):
 SOCIAL_MESSAGE = "Enter the profile's https:// web address, e.g. instagram.com/yourname."
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(
+    rights_fields(
+        "Written into photos whose original names none. Empty: the business name.",
+        "{year} becomes the year the photo was taken, e.g. “© {year} S. Goodie Photography”. "
+        "Empty: “© {year} ” and the business name.",
+    ),
+    FlaskForm,
+):
     business_name = StringField("Business name", validators=[DataRequired(), Length(max=120)])
     tagline = StringField("Tagline", validators=[Optional(), Length(max=160)])
     contact_email = EmailField("Contact email", validators=[Optional(), Email(check_deliverability=False)])
@@ -249,6 +305,35 @@ class SettingsForm(FlaskForm):
         description="The admin shows every time in this zone.",
         choices=choices((name, name.replace("_", " ")) for name in domain.time_zones()),
         default=domain.DEFAULT_TIME_ZONE,
+    )
+    quality_preset = RadioField(
+        "Quality",
+        choices=choices(
+            [
+                *((name, label) for name, (label, _) in QUALITY_PRESETS.items()),
+                (CUSTOM_PRESET, "Custom (the four values below)"),
+            ]
+        ),
+        default="balanced",
+    )
+    jpeg_quality = IntegerField(
+        "JPEG quality", default=82, validators=[NumberRange(1, 100, "From 1 to 100.")]
+    )
+    jpeg_subsampling = SelectField(
+        "JPEG colour detail",
+        choices=choices([("4:2:0", "4:2:0 (smaller)"), ("4:4:4", "4:4:4 (full colour detail)")]),
+        default="4:2:0",
+    )
+    webp_quality = IntegerField(
+        "WebP quality", default=80, validators=[NumberRange(1, 100, "From 1 to 100.")]
+    )
+    avif_quality = IntegerField(
+        "AVIF quality", default=60, validators=[NumberRange(1, 100, "From 1 to 100.")]
+    )
+    wide_gamut = BooleanField(
+        "Keep Display P3 colour",
+        description="Photos taken or edited in a wide gamut (Display P3, Adobe RGB) keep their more "
+        "saturated colours, profile embedded, for screens that show them. Off: every file is sRGB.",
     )
     version = HiddenField()
 

@@ -19,11 +19,13 @@ from ..domain import (
     ValidationError,
     shown_page_photo,
 )
+from ..image_formats import CUSTOM_PRESET, QUALITY_PRESETS
 from ..images import ImageError
 from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
+from . import quality_sample
 from .blueprint import FORM_BODY_LIMIT, bp
 from .forms import (
     AboutPageForm,
@@ -228,13 +230,13 @@ def settings():
     status = 200
     if form.validate_on_submit():
         values = {
-            name: (getattr(form, name).data or "").strip()
+            name: _typed(getattr(form, name).data, getattr(current, name))
             for name in SiteSettings.__dataclass_fields__
             if name != "version"
         }
         edited = SiteSettings(**values, version=int(form.version.data or 0))
         try:
-            content.save_settings(edited, base)
+            saved = content.save_settings(edited, base)
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
@@ -246,9 +248,43 @@ def settings():
             form.version.data = str(current.version)
             status = 409
         else:
-            flash("Settings saved. Every page shows them now.", "success")
+            if lifecycle.needs_rerender(current, saved):
+                lifecycle.request_rerender()
+                flash(
+                    "Settings saved. The photos whose files change are being prepared again in the "
+                    "background (the dashboard shows how far it is); visitors see the current files "
+                    "until each photo's new ones are ready.",
+                    "success",
+                )
+            else:
+                flash("Settings saved. Every page shows them now.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form), 400 if form.errors else status
+    return render_template(
+        "admin/settings.html", form=form, presets=QUALITY_PRESETS
+    ), 400 if form.errors else status
+
+
+def _typed(value, like):
+    """A form value as the settings field holds it (text stripped, numbers and flags as they are)."""
+    if isinstance(like, bool):
+        return bool(value)
+    if isinstance(like, int):
+        return int(value if value is not None else like)
+    return (value or "").strip()
+
+
+@bp.get("/settings/quality-sizes")
+def quality_sizes():
+    """What each quality preset weighs for one photo of the site, per format at 1280 and 2560 px
+    (measured once per photo and presets, then kept): the settings page shows it beside the choice."""
+    settings = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+    sample = quality_sample.sample_photo()
+    if sample is None:
+        return jsonify(photo=None, sizes={})
+    qualities = {name: quality for name, (_, quality) in QUALITY_PRESETS.items()}
+    if settings.quality_preset == CUSTOM_PRESET:
+        qualities[CUSTOM_PRESET] = settings.encoder_quality()
+    return jsonify(photo=sample.label, sizes=quality_sample.sizes(sample, qualities))
 
 
 # -- helpers -------------------------------------------------------------------------------------

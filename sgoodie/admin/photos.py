@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
-from ..domain import Photo, ValidationError
+from ..domain import RIGHTS_LABELS, Photo, Rights, ValidationError
 from ..http_errors import json_error
 from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from .blueprint import bp
-from .forms import ConfirmForm, MoveForm, PhotoTextForm
+from .forms import ConfirmForm, MoveForm, PhotoRightsForm, PhotoTextForm
 from .projects import get_project_or_404
 
 
@@ -77,6 +77,51 @@ def photo_text(photo_id: str):
             return json_error("invalid", message, 400)
         flash(message, "error")
     return redirect(_back_to(photo))
+
+
+@bp.route("/photos/<photo_id>/rights", methods=["GET", "POST"])
+def photo_rights(photo_id: str):
+    """The photo's own credit and licensing, beside what its original carries and what its files
+    carry now. Saving queues new files when what they carry changes (visitors keep the current
+    ones until the new ones are ready)."""
+    photo = get_photo_or_404(photo_id)
+    project = get_project_or_404(photo.project_id)
+    prefix = Photo.RIGHTS_FORM_PREFIX
+    own = {prefix + name: value for name, value in photo.rights_override.items()}
+    form = PhotoRightsForm(data=own) if request.method == "GET" else PhotoRightsForm()
+    status = 200
+    if form.validate_on_submit():
+        override = Rights(**{name: (form[prefix + name].data or "").strip() for name in RIGHTS_LABELS})
+        try:
+            photo = content.update_photo_rights(photo, override)
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                form[name].errors = list(form[name].errors) + [message]
+            status = 400
+        except StaleVersionError:
+            flash("This photo changed meanwhile (its processing finished?); save again.", "error")
+            status = 409
+        else:
+            if lifecycle.rerender_photo(photo):
+                flash(
+                    "Credit saved. The photo's files are being written again with it; visitors see "
+                    "the current ones until then.",
+                    "success",
+                )
+            else:
+                flash("Credit saved.", "success")
+            return redirect(url_for("admin.photo_rights", photo_id=photo.id))
+    elif form.errors:
+        status = 400
+    return render_template(
+        "admin/photo_rights.html",
+        photo=photo,
+        project=project,
+        form=form,
+        labels=RIGHTS_LABELS,
+        source=Rights.from_dict(photo.rights_source),
+        written=Rights.from_dict(photo.rights),
+    ), status
 
 
 @bp.post("/photos/<photo_id>/cover")

@@ -13,6 +13,9 @@ SETTINGS = {
     "pinterest": "https://www.pinterest.com/sgoodiephoto",
     "facebook": "",
     "default_seo_description": "S.Goodie Photography: interiors for architects and designers, travel stories and brand imagery, photographed in natural light.",
+    "rights_creator": "S. Goodie",
+    "rights_copyright": "© {year} S.Goodie Photography. All rights reserved.",
+    "rights_credit": "Photo: S.Goodie Photography",
 }
 
 # (title, location, client, description, featured, [caption, ...]); one photo per project is

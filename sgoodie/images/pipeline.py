@@ -4,6 +4,9 @@ Speed matters (a photographer uploads dozens of 20-megapixel files at once), so 
 asked for a reduced JPEG (`draft`) just large enough for the biggest width, each width is resized
 from the next larger one rather than from the original, and the widths are encoded in parallel
 threads (Pillow releases the GIL while encoding). `bench/variants.py` measures it against the plain way.
+
+Every file carries the photo's rights (`rights.py`: XMP, and EXIF Artist/Copyright) and, when the
+site keeps wide-gamut colour, its Display P3 profile; nothing else of the original's metadata.
 """
 
 from __future__ import annotations
@@ -12,20 +15,22 @@ import io
 import math
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from ..blobs import FORMAT_EXTENSIONS, IMMUTABLE, BlobStore
-from ..domain import Variant
-from ..image_formats import INPUT_LABEL, OUTPUT_FORMATS, OUTPUTS
-from .color import dominant_color, placeholder, to_srgb
+from ..domain import Rights, SiteSettings, Variant
+from ..image_formats import INPUT_LABEL, OUTPUT_FORMATS, OUTPUTS, EncoderQuality
+from .color import dominant_color, placeholder, to_output_colour
 from .formats import SNIFF_BYTES, detect_format
 from .metadata import camera_metadata
+from .rights import exif_block, read_rights, xmp_packet
 
 pillow_heif.register_heif_opener()
 
@@ -60,6 +65,34 @@ class VariantSet:
     placeholder: str
     exif: dict[str, Any] = field(default_factory=dict)
     source_format: str = "jpg"
+    rights: Rights = field(default_factory=Rights)  # what the files carry
+    rights_source: Rights = field(default_factory=Rights)  # what the original carried
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What the site chose for its files: encoder quality, wide-gamut colour, and the rights to
+    write (this photo's override, then the original's own, then the site's defaults)."""
+
+    quality: EncoderQuality = EncoderQuality()
+    wide_gamut: bool = False
+    rights_override: Rights = field(default_factory=Rights)
+    site: SiteSettings | None = None  # the defaults; None: no default rights
+
+    @classmethod
+    def for_site(cls, site: SiteSettings, override: Rights | None = None) -> RenderSettings:
+        return cls(site.encoder_quality(), site.wide_gamut, override or Rights(), site)
+
+    @property
+    def signature(self) -> str:
+        """Changes exactly when the pixels of the files would: a photo rendered with another
+        signature needs a new encode, one with the same only (maybe) new rights."""
+        return self.quality.signature + (".p3" if self.wide_gamut else "")
+
+    def rights_for(self, source: Rights, taken_at: str = "") -> Rights:
+        year = taken_at[:4] if taken_at[:4].isdigit() else datetime.now(UTC).year
+        defaults = self.site.rights_defaults(year) if self.site else Rights()
+        return self.rights_override.or_else(source, defaults)
 
 
 def target_widths(width: int) -> list[int]:
@@ -71,11 +104,18 @@ def target_widths(width: int) -> list[int]:
     return widths
 
 
-def make_variants(data: bytes) -> VariantSet:
+def make_variants(
+    data: bytes, settings: RenderSettings | None = None, formats: tuple[str, ...] = FORMATS
+) -> VariantSet:
+    """Every width of the photo in `formats` (all by default), as `settings` say."""
+    settings = settings or RenderSettings()
     source_format = detect_format(data[:SNIFF_BYTES])
     if source_format is None:
         raise ImageError(f"This file is not an image we can read. Upload a {INPUT_LABEL} photo.")
-    decoded, (width, height), exif = _decode(data)
+    rights_source = read_rights(data)
+    decoded, (width, height), exif, icc = _decode(data, settings.wide_gamut)
+    rights = settings.rights_for(rights_source, exif.get("taken_at", ""))
+    metadata = {"xmp": xmp_packet(rights), "exif": exif_block(rights), "icc_profile": icc}
     widths = target_widths(min(width, decoded.width))
     renditions = _resized(decoded, widths)
     del decoded  # from here only the generator holds the full image, until the largest width is made
@@ -86,21 +126,58 @@ def make_variants(data: bytes) -> VariantSet:
     jobs = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for variant_width, resized in renditions:
-            for index, fmt in enumerate(FORMATS):
+            for index, fmt in enumerate(formats):
                 jobs[variant_width, fmt] = pool.submit(
-                    _encode, resized if index == 0 else resized.copy(), fmt
+                    _encode,
+                    resized if index == 0 else resized.copy(),
+                    fmt,
+                    settings.quality.options(fmt),
+                    metadata,
                 )
             smallest = resized
-        variants = [jobs[w, fmt].result() for w in sorted(widths) for fmt in FORMATS]
+        variants = [jobs[w, fmt].result() for w in sorted(widths) for fmt in formats]
     return VariantSet(
-        width, height, variants, dominant_color(smallest), placeholder(smallest), exif, source_format
+        width,
+        height,
+        variants,
+        dominant_color(smallest),
+        placeholder(smallest),
+        exif,
+        source_format,
+        rights,
+        rights_source,
     )
 
 
-def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
-    """Open, check, orient and colour-convert. Returns an RGB/RGBA sRGB image (possibly decoded
-    smaller than the original, never narrower than the largest width), the original's upright
-    size, and the kept EXIF."""
+def quality_sizes(
+    data: bytes, qualities: Mapping[str, EncoderQuality], widths: tuple[int, ...] = (1280, 2560)
+) -> dict[str, dict[str, dict[int, int]]]:
+    """Bytes of this photo at each width, in each format, at each named quality: what a quality
+    choice costs, measured (name -> format -> width -> bytes). A width beyond the photo becomes the
+    photo's own width (its largest file)."""
+    decoded, _, _, _ = _decode(data)
+    fitting = sorted({min(w, decoded.width) for w in widths})
+    renditions = dict(_resized(decoded, fitting))
+    del decoded
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        jobs = {
+            (name, fmt, width): pool.submit(_encode, image.copy(), fmt, quality.options(fmt), {})
+            for name, quality in qualities.items()
+            for fmt in FORMATS
+            for width, image in renditions.items()
+        }
+        sizes: dict[str, dict[str, dict[int, int]]] = {}
+        for (name, fmt, width), job in jobs.items():
+            sizes.setdefault(name, {}).setdefault(fmt, {})[width] = len(job.result().data)
+    return sizes
+
+
+def _decode(
+    data: bytes, wide_gamut: bool = False
+) -> tuple[Image.Image, tuple[int, int], dict[str, Any], bytes]:
+    """Open, check, orient and colour-convert. Returns an RGB/RGBA image in the output colour space
+    (possibly decoded smaller than the original, never narrower than the largest width), the
+    original's upright size, the kept EXIF, and the profile to embed (b"" for sRGB)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -140,7 +217,8 @@ def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int], dict[str, Any]]:
         ) from None
 
     ImageOps.exif_transpose(image, in_place=True)  # in place: no second full-size copy
-    return to_srgb(_eight_bit(image), icc), original_size, exif
+    converted, output_icc = to_output_colour(_eight_bit(image), icc, wide_gamut)
+    return converted, original_size, exif, output_icc
 
 
 def _too_large_message(width: int = 0, height: int = 0) -> str:
@@ -202,25 +280,39 @@ def _resized(image: Image.Image, widths: list[int]) -> Iterator[tuple[int, Image
         yield width, current
 
 
-def _encode(image: Image.Image, fmt: str) -> RenderedVariant:
+def _encode(
+    image: Image.Image, fmt: str, options: dict[str, Any], metadata: dict[str, bytes]
+) -> RenderedVariant:
+    """One file: the pixels at `options`, with only the blocks in `metadata` (rights, profile)."""
     output = OUTPUTS[fmt]
     if not output.alpha and image.mode == "RGBA":
         flat = Image.new("RGB", image.size, (255, 255, 255))
         flat.paste(image, mask=image.getchannel("A"))
         image = flat
     buffer = io.BytesIO()
-    image.save(buffer, output.name.upper(), **output.encoder)
+    image.save(buffer, output.name.upper(), **options, **{k: v for k, v in metadata.items() if v})
     return RenderedVariant(image.width, image.height, fmt, buffer.getvalue(), output.mime_type)
 
 
+def variant_name(width: int, fmt: str, generation: str = "") -> str:
+    """A variant's file name: `1280.avif` for a photo's first rendering, `1280-<generation>.avif`
+    for a later one, so pages and CDNs holding the old files keep them until they move on."""
+    return f"{width}{'-' + generation if generation else ''}.{FORMAT_EXTENSIONS[fmt]}"
+
+
 def store_variants(
-    blobs: BlobStore, prefix: str, variant_set: VariantSet, *, cache_control: str = IMMUTABLE
+    blobs: BlobStore,
+    prefix: str,
+    variant_set: VariantSet,
+    generation: str = "",
+    *,
+    cache_control: str = IMMUTABLE,
 ) -> list[Variant]:
-    """Write every rendition under `prefix` ({width}.{avif|webp|jpg}), served immutable (a client
+    """Write every rendition under `prefix` (`variant_name`), served immutable (a client
     gallery's: private, never stored by a CDN)."""
     stored = []
     for rendered in variant_set.variants:
-        key = f"{prefix}{rendered.width}.{FORMAT_EXTENSIONS[rendered.format]}"
+        key = prefix + variant_name(rendered.width, rendered.format, generation)
         blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
         stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
     return stored

@@ -12,10 +12,12 @@ about portrait, branding gallery) is an image dict on its page, with the same `s
 Both are processed by the same job body (`process`) behind the same queue, so they report
 progress and failures the same way; no request ever runs the variant pipeline.
 
-A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`. A project
-that becomes a client gallery (or stops being one) has its photos' variants moved to the private
-prefix (or back) by `move:<photo_id>` jobs on the same queue (`move_files`); a plugin's own
-background work (`task:<plugin>:<name>:<argument>`, `Plugin.add_task`) runs there too.
+A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`, or
+`site:rerender`, the job that queues every photo whose files no longer match the site settings
+(encoder quality, wide-gamut colour, default rights) after they changed. A project that becomes a
+client gallery (or stops being one) has its photos' variants moved to the private prefix (or
+back) by `move:<photo_id>` jobs on the same queue (`move_files`); a plugin's own background work
+(`task:<plugin>:<name>:<argument>`, `Plugin.add_task`) runs there too.
 """
 
 from __future__ import annotations
@@ -41,10 +43,32 @@ from ..blobs import (
     variant_prefix,
 )
 from ..cache.cdn import invalidator
-from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
+from ..domain import (
+    PAGE_IDS,
+    SITE_PAGE_ID,
+    Image,
+    Page,
+    Photo,
+    Rights,
+    SiteSettings,
+    ValidationError,
+    Variant,
+    new_id,
+    utcnow,
+)
 from ..image_formats import INPUT_LABEL
-from ..images import ImageError, VariantSet, detect_format, make_variants, store_variants
+from ..images import (
+    FORMATS,
+    ImageError,
+    RenderSettings,
+    VariantSet,
+    detect_format,
+    make_variants,
+    store_variants,
+)
 from ..images.formats import SNIFF_BYTES
+from ..images.pipeline import variant_name
+from ..images.rights import REWRITABLE, rewrite
 from ..services import services
 
 log = logging.getLogger("sgoodie.photos")
@@ -71,6 +95,8 @@ MAX_ATTEMPTS = 8  # a job that dies with its worker is redelivered; past this ma
 STUCK_AFTER = timedelta(minutes=10)  # queued/processing this long: the job was lost (worker killed)
 ABANDONED_UPLOAD_AFTER = timedelta(days=1)
 PAGE_REF_PREFIX = "page:"
+RERENDER_REF = "site:rerender"
+RERENDER = ("rerender", "current")  # records: the latest settings change's re-render, for the dashboard
 MOVE_REF_PREFIX = "move:"
 TASK_REF_PREFIX = "task:"
 
@@ -164,6 +190,9 @@ def process(ref: str) -> Photo | dict[str, Any] | None:
     original are permanent failures; any other exception (storage unreachable, a throttled
     request) propagates so the job queue retries it.
     """
+    if ref == RERENDER_REF:
+        rerender_changed()
+        return None
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
         return _process_page_photo(page_id, image_id)
@@ -188,22 +217,35 @@ def _process_project_photo(photo_id: str) -> Photo | None:
         return services().store.get_photo(photo_id)
     if photo is None:
         return None
-    blobs = services().blobs
-    rendered, problem = _render(photo.original_key)
-    if rendered is None:
-        return fail(photo_id, problem)
+    settings = render_settings(photo.rights_override)
     private = _is_private(photo.project_id)
     prefix = variant_prefix(photo.project_id, photo.id, private=private)
-    variants = store_variants(blobs, prefix, rendered, cache_control=PRIVATE if private else IMMUTABLE)
+    rendered, variants, problem = _render(
+        photo.original_key,
+        prefix,
+        settings,
+        photo.rendering,
+        photo.variants,
+        cache_control=PRIVATE if private else IMMUTABLE,
+    )
+    if rendered is None:
+        return fail(photo_id, problem)
     try:
         ready = _transition(
-            photo_id, "ready", **_ready_fields(rendered, variants), exif=rendered.exif, updated_at=utcnow()
+            photo_id,
+            "ready",
+            **_ready_fields(rendered, variants, settings),
+            exif=rendered.exif,
+            updated_at=utcnow(),
         )
     except TransitionRefused:  # a duplicate job finished first, with the same files
         return services().store.get_photo(photo_id)
     if ready is None:  # deleted while we worked: do not leave its files behind
-        blobs.delete_prefix(prefix)
+        services().blobs.delete_prefix(prefix)
         return None
+    _drop_stale(prefix, ready.variants, photo.variants)
+    if photo.variants:  # rendered again: page photos copied from it follow
+        _refresh_copies(ready)
     content.ensure_cover(ready.project_id)
     if _is_private(photo.project_id) != private:  # the project changed sides while we rendered
         services().jobs.enqueue(move_ref(photo_id))
@@ -295,17 +337,61 @@ def run_task(ref: str) -> None:
     task(argument)
 
 
-def _render(original_key: str) -> tuple[VariantSet | None, str]:
-    """Every variant of a stored original, or None with the reason of a permanent failure."""
+def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
+    """How a photo is rendered now: the site's settings, and the photo's own rights if any."""
+    site = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+    return RenderSettings.for_site(site, Rights.from_dict(override))
+
+
+def _render(
+    original_key: str,
+    prefix: str,
+    settings: RenderSettings,
+    rendering: str,
+    current: list[Any],
+    *,
+    cache_control: str = IMMUTABLE,
+) -> tuple[VariantSet | None, list[Variant], str]:
+    """Make and store the variants of a stored original: (what was rendered, the stored variants,
+    ""), or (None, [], the reason of a permanent failure).
+
+    A photo's first files are `<width>.<ext>`; a re-render writes new names beside the current
+    files (which visitors keep getting until the photo's record points at the new ones), and
+    `_drop_stale` removes the generation before. When only the rights changed (same encoder
+    settings), JPEG and WebP keep their pixels and get their metadata rewritten; only AVIF, whose
+    container Exiv2 cannot write, is encoded again."""
+    current_variants = [v if isinstance(v, Variant) else Variant(**v) for v in current]
+    same_pixels = bool(current_variants) and rendering == settings.signature
+    formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
+    generation = new_id()[:8] if current_variants else ""
+    blobs = services().blobs
     try:
-        return make_variants(services().blobs.get(original_key)), ""
+        rendered = make_variants(blobs.get(original_key), settings, formats)
     except BlobNotFoundError:
-        return None, MISSING_ORIGINAL
+        return None, [], MISSING_ORIGINAL
     except ImageError as exc:
-        return None, str(exc)
+        return None, [], str(exc)
+    variants = store_variants(blobs, prefix, rendered, generation, cache_control=cache_control)
+    if same_pixels:
+        for old in current_variants:
+            if old.format in REWRITABLE:
+                key = prefix + variant_name(old.width, old.format, generation)
+                data = rewrite(blobs.get(old.key), rendered.rights)
+                blobs.put(key, data, content_type=content_type_for(key), cache_control=cache_control)
+                variants.append(Variant(old.width, old.height, old.format, key, len(data)))
+    variants.sort(key=lambda v: (v.width, FORMATS.index(v.format)))
+    return rendered, variants, ""
 
 
-def _ready_fields(rendered: VariantSet, variants: list[Any]) -> dict[str, Any]:
+def _drop_stale(prefix: str, *generations: list[Any]) -> None:
+    """Delete the files under `prefix` that none of these variant lists (the new files, and the
+    ones pages showed until now) name: what a re-render before the last one left."""
+    keep = {v.key if isinstance(v, Variant) else v["key"] for variants in generations for v in variants}
+    blobs = services().blobs
+    blobs.delete_many([key for key in blobs.list_keys(prefix) if key not in keep])
+
+
+def _ready_fields(rendered: VariantSet, variants: list[Any], settings: RenderSettings) -> dict[str, Any]:
     """What a photo record and a page photo both keep of their rendering."""
     return {
         "error": "",
@@ -314,6 +400,9 @@ def _ready_fields(rendered: VariantSet, variants: list[Any]) -> dict[str, Any]:
         "variants": variants,
         "dominant_color": rendered.dominant_color,
         "placeholder": rendered.placeholder,
+        "rights": rendered.rights.to_dict(),
+        "rights_source": rendered.rights_source.to_dict(),
+        "rendering": settings.signature,
     }
 
 
@@ -336,7 +425,7 @@ def give_up(ref: str, error: BaseException, reason: str = GAVE_UP) -> None:
     """The job queue stops trying: the last attempt failed with a transient error, or with one
     that retrying cannot help (`reason` says which, in the admin's words)."""
     log.error("photo %s: giving up: %s", ref, error)
-    if ref.startswith((MOVE_REF_PREFIX, TASK_REF_PREFIX)):
+    if ref == RERENDER_REF or ref.startswith((MOVE_REF_PREFIX, TASK_REF_PREFIX)):
         return  # its subject keeps its state; a move runs again when the project is saved
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
@@ -369,21 +458,76 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
     count = sweep()["requeued"]
     statuses = ["failed", "ready"] if everything else ["failed"] if failed else []
     for photo in _photos_in(statuses):
-        if not photo.original_key:
-            continue
-        try:
-            queued = _transition(photo.id, "queued", error="", attempts=0)
-        except TransitionRefused:  # its status changed since the listing: it is on its way
-            continue
-        if queued is not None:
-            services().jobs.enqueue(photo.id)
-            count += 1
+        if photo.original_key:
+            count += _queue_again(photo.id, full=True)
     for page_id, image in _page_photos():
         if image.get("original_key") and image.get("status", "ready") in statuses:
+            try:
+                count += bool(retry_page_photo(page_id, image["id"], full=True))
+            except TransitionRefused:
+                continue
+    return count
+
+
+def needs_rerender(before: SiteSettings, after: SiteSettings) -> bool:
+    """Whether a settings change alters the public files: quality, colour, or the default rights
+    (the business name too, when the defaults fall back to it)."""
+    encoding = RenderSettings.for_site(before).signature, RenderSettings.for_site(after).signature
+    return encoding[0] != encoding[1] or before.rights_defaults("{year}") != after.rights_defaults("{year}")
+
+
+def request_rerender() -> None:
+    """After a settings change: one background job finds and queues the photos whose files it
+    changes (the request that saved the settings reads no photo)."""
+    services().store.records.put(*RERENDER, {"total": 0, "started_at": utcnow(), "finding": True})
+    services().jobs.enqueue(RERENDER_REF)
+
+
+def _out_of_date(
+    settings: RenderSettings, rendering: str, rights: dict, source: dict, override: dict, taken_at: str
+) -> bool:
+    wanted = replace(settings, rights_override=Rights.from_dict(override))
+    return (
+        rendering != settings.signature
+        or wanted.rights_for(Rights.from_dict(source), taken_at).to_dict() != rights
+    )
+
+
+def rerender_changed() -> int:
+    """The body of the `site:rerender` job: queue every ready photo (project and page photos) whose
+    files were made with other encoder settings or carry other rights than the settings now give.
+    Visitors keep the current files of each until its new ones are in place."""
+    settings = render_settings()
+    count = 0
+    for photo in _photos_in(["ready"]):
+        if photo.original_key and _out_of_date(
+            settings,
+            photo.rendering,
+            photo.rights,
+            photo.rights_source,
+            photo.rights_override,
+            photo.exif.get("taken_at", ""),
+        ):
+            count += _queue_again(photo.id)
+    for page_id, image in _page_photos():
+        if (
+            image.get("original_key")
+            and image.get("status", "ready") == "ready"
+            and _out_of_date(
+                settings,
+                image.get("rendering", ""),
+                image.get("rights") or {},
+                image.get("rights_source") or {},
+                {},
+                "",
+            )
+        ):
             try:
                 count += bool(retry_page_photo(page_id, image["id"]))
             except TransitionRefused:
                 continue
+    services().store.records.put(*RERENDER, {"total": count, "started_at": utcnow(), "finding": False})
+    log.info("settings changed: %d photos queued for new files", count)
     return count
 
 
@@ -397,6 +541,49 @@ def _photos_in(statuses: list[str]) -> Iterator[Photo]:
         for category in services().categories:
             for project in store.projects_in_category(category):
                 yield from (p for p in store.photos_for_project(project.id) if p.status == "ready")
+
+
+def rerender_photo(photo: Photo) -> bool:
+    """Queue a ready photo whose files no longer carry what its rights now give (after its own
+    rights were edited). True when queued."""
+    return (
+        photo.is_ready
+        and bool(photo.original_key)
+        and _out_of_date(
+            render_settings(),
+            photo.rendering,
+            photo.rights,
+            photo.rights_source,
+            photo.rights_override,
+            photo.exif.get("taken_at", ""),
+        )
+        and bool(_queue_again(photo.id))
+    )
+
+
+def page_photos_in_progress() -> int:
+    """Page photos (hero, portrait, gallery) queued or being processed: one read of the pages."""
+    return sum(1 for _, image in _page_photos() if image.get("status") in ("queued", "processing"))
+
+
+def rerender_progress() -> dict[str, Any] | None:
+    """The latest settings re-render for the dashboard: how many photos it queued, how many are
+    done (the photos still queued or processing are not)."""
+    return services().store.records.get(*RERENDER)
+
+
+def _queue_again(photo_id: str, *, full: bool = False) -> int:
+    """Queue a ready or failed photo's job again; `full`: every file encoded anew, even when only
+    its rights would change (`reprocess --all`, after the pipeline itself changed)."""
+    fields: dict[str, Any] = {"rendering": ""} if full else {}
+    try:
+        queued = _transition(photo_id, "queued", error="", attempts=0, **fields)
+    except TransitionRefused:  # its status changed since the listing: it is on its way
+        return 0
+    if queued is None:
+        return 0
+    services().jobs.enqueue(photo_id)
+    return 1
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -476,10 +663,11 @@ def queue_page_photos(page_id: str, image_ids: list[str]) -> int:
     return len(image_ids)
 
 
-def retry_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
-    """Queue a page photo's job again: a failed one (Retry), or a ready one (`reprocess --all`;
-    visitors keep seeing its current files meanwhile)."""
-    image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0)
+def retry_page_photo(page_id: str, image_id: str, *, full: bool = False) -> dict[str, Any] | None:
+    """Queue a page photo's job again: a failed one (Retry), or a ready one (`reprocess --all`, a
+    settings change; visitors keep seeing its current files meanwhile). `full`: as `_queue_again`."""
+    fields: dict[str, Any] = {"rendering": ""} if full else {}
+    image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0, **fields)
     if image is not None:
         services().jobs.enqueue(page_ref(page_id, image_id))
     return image
@@ -506,15 +694,18 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     if image is None:
         return None
     blobs = services().blobs
-    rendered, problem = _render(image["original_key"])
+    settings = render_settings()
+    prefix = page_variant_prefix(page_id, image_id)
+    rendered, stored, problem = _render(
+        image["original_key"], prefix, settings, image.get("rendering", ""), image.get("variants") or []
+    )
     if rendered is None:
         return _change_page_photo(page_id, image_id, "failed", error=problem)
-    prefix = page_variant_prefix(page_id, image_id)
-    variants = [asdict(v) for v in store_variants(blobs, prefix, rendered)]
+    variants = [asdict(v) for v in stored]
     replaced: list[dict[str, Any]] = []
 
     def finish(current: dict[str, Any]) -> None:
-        _set_status(current, "ready", **_ready_fields(rendered, variants))
+        _set_status(current, "ready", **_ready_fields(rendered, variants, settings))
         previous = current.pop("previous", None)
         if previous:
             replaced.append(previous)
@@ -526,6 +717,7 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     if ready is None:  # removed from the page while we worked
         blobs.delete_prefix(prefix)
         return None
+    _drop_stale(prefix, variants, image.get("variants") or [])
     for old in replaced:
         discard_page_photo(old)
     log.info("page photo %s on %s ready: %d variants", image_id, page_id, len(variants))
@@ -587,17 +779,10 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         raise ValidationError({"photo": "That photo belongs to a client gallery; choose a portfolio photo."})
     image_id = new_id()
     prefix = page_variant_prefix(page_id, image_id)
-    blobs = services().blobs
-    copied = []
     try:
-        for variant in photo.variants:
-            key = prefix + variant.key.rsplit("/", 1)[-1]
-            blobs.put(
-                key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE
-            )
-            copied.append(type(variant)(variant.width, variant.height, variant.format, key, variant.bytes))
+        copied = _copy_variants(photo.variants, prefix)
     except BlobNotFoundError:
-        blobs.delete_prefix(prefix)
+        services().blobs.delete_prefix(prefix)
         raise ValidationError({"photo": "That photo's files are missing; choose another one."}) from None
     image = Image(
         photo.width,
@@ -606,15 +791,55 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         photo.dominant_color or "#888888",
         photo.placeholder,
         alt or photo.alt_text,
+        dict(photo.rights),
     )
     return {
         **image.to_dict(),
         "id": image_id,
+        "from_photo": photo.id,  # gets that photo's new files when it is rendered again
+        "rendering": photo.rendering,
         "original_key": "",
         "status": "ready",
         "error": "",
         "updated_at": utcnow(),
     }
+
+
+def _copy_variants(variants: list[Variant], prefix: str, generation: str = "") -> list[Variant]:
+    """Copies of a photo's files under a page photo's `prefix` (no image work)."""
+    blobs = services().blobs
+    copied = []
+    for variant in variants:
+        key = prefix + variant_name(variant.width, variant.format, generation)
+        blobs.put(key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE)
+        copied.append(Variant(variant.width, variant.height, variant.format, key, variant.bytes))
+    return copied
+
+
+def _refresh_copies(photo: Photo) -> None:
+    """A portfolio photo rendered again: the page photos copied from it (a hero chosen from the
+    portfolio) get copies of its new files, beside the ones their page shows until then."""
+    for page_id, image in list(_page_photos()):
+        if image.get("from_photo") != photo.id or image.get("original_key"):
+            continue
+        prefix = page_variant_prefix(page_id, image["id"])
+        try:
+            copied = _copy_variants(photo.variants, prefix, new_id()[:8])
+        except BlobNotFoundError:  # the photo was rendered again meanwhile: that job copies
+            continue
+
+        def update(current: dict[str, Any], copied=copied) -> None:
+            current.update(
+                variants=[asdict(v) for v in copied],
+                rights=dict(photo.rights),
+                rendering=photo.rendering,
+                updated_at=utcnow(),
+            )
+
+        if _modify_page_photo(page_id, image["id"], update, visible=True) is None:
+            services().blobs.delete_many([v.key for v in copied])
+        else:
+            _drop_stale(prefix, copied, image.get("variants") or [])
 
 
 def discard_page_photo(image: dict[str, Any]) -> None:

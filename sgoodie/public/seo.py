@@ -1,5 +1,6 @@
 """What search engines and link previews see: titles, descriptions, canonical URLs, Open Graph
-and Twitter cards, and JSON-LD (the business, projects as CreativeWork, breadcrumbs).
+and Twitter cards, and JSON-LD (the business, the photographer on the about page's ProfilePage,
+projects as CreativeWork with each photo an ImageObject carrying its rights, breadcrumbs).
 
 Every page gets a unique title and description: the admin's SEO fields when set, otherwise
 sensible defaults built from the content. The `Meta` record itself is core (`sgoodie/meta.py`):
@@ -8,12 +9,13 @@ plugin pages get theirs through the plugin API.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
 
 from ..blobs import public_url
-from ..domain import Image, Page, Photo, Project, SiteSettings
+from ..domain import Image, Page, Photo, Project, Rights, SiteSettings
 from ..meta import Meta, absolute, share_variant, title
 from ..services import services
 from ..text import plain_text
@@ -47,12 +49,41 @@ def business(settings: SiteSettings, image: Image | None = None) -> dict[str, An
         data["sameAs"] = links
     if image is not None and share_variant(image):
         data["image"] = absolute(public_url(share_variant(image).key))
-    data["founder"] = {
-        "@type": "Person",
-        "name": settings.business_name.replace(" Photography", ""),
-        "jobTitle": "Photographer",
-    }
+    data["founder"] = {"@id": photographer_id(), "@type": "Person", "name": photographer_name(settings)}
     return data
+
+
+def photographer_id() -> str:
+    return canonical("public.about") + "#photographer"
+
+
+def photographer_name(settings: SiteSettings) -> str:
+    """The person behind the business: the creator named in the settings, else the business name
+    without its trade ("S.Goodie Photography" -> "S.Goodie")."""
+    return settings.rights_creator or settings.business_name.replace(" Photography", "")
+
+
+def photographer(settings: SiteSettings, page: Page, image: Image | None) -> dict[str, Any]:
+    """The photographer as a schema.org Person (the about page's main entity)."""
+    person: dict[str, Any] = {
+        "@type": "Person",
+        "@id": photographer_id(),
+        "name": photographer_name(settings),
+        "jobTitle": "Photographer",
+        "url": canonical("public.about"),
+        "worksFor": {"@id": canonical("public.home") + "#business", "name": settings.business_name},
+    }
+    bio = plain_text(page.content.get("bio"), DESCRIPTION_LENGTH)
+    if bio:
+        person["description"] = bio
+    if image is not None and share_variant(image):
+        person["image"] = absolute(public_url(share_variant(image).key))
+    links = [url for _, url in settings.social_links()]
+    if links:
+        person["sameAs"] = links
+    if settings.contact_email:
+        person["email"] = settings.contact_email
+    return person
 
 
 def breadcrumbs(*trail: tuple[str, str]) -> dict[str, Any]:
@@ -66,16 +97,32 @@ def breadcrumbs(*trail: tuple[str, str]) -> dict[str, Any]:
     }
 
 
-def image_object(image: Image, caption: str = "") -> dict[str, Any]:
+def image_object(image: Image, settings: SiteSettings, caption: str = "") -> dict[str, Any]:
+    """A photo as a schema.org ImageObject with its rights: the ones written into its files
+    (`Image.rights`), else the site's defaults, else the business. `license` and
+    `acquireLicensePage` (Google's "Licensable" badge) only when known."""
     variant = share_variant(image)
     largest = image.variants_in("jpeg")[-1]
-    data = {
+    rights = Rights.from_dict(image.rights).or_else(settings.rights_defaults(datetime.now(UTC).year))
+    creator = rights.creator or photographer_name(settings)
+    if creator == settings.business_name:  # the site's default: the business itself
+        by = {"@type": "Organization", "@id": canonical("public.home") + "#business", "name": creator}
+    else:
+        by = {"@type": "Person", "name": creator}
+    data: dict[str, Any] = {
         "@type": "ImageObject",
         "contentUrl": absolute(public_url(largest.key)),
         "thumbnailUrl": absolute(public_url(variant.key)),
         "width": largest.width,
         "height": largest.height,
+        "creator": by,
+        "creditText": rights.credit or creator,
+        "copyrightNotice": rights.copyright or f"© {settings.business_name}",
     }
+    if rights.license_url:
+        data["license"] = rights.license_url
+    if rights.acquire_url:
+        data["acquireLicensePage"] = rights.acquire_url
     if caption or image.alt:
         data["caption"] = caption or image.alt
     return data
@@ -122,15 +169,18 @@ def page_meta(settings: SiteSettings, page: Page) -> Meta:
     url = canonical("public.about") if page.id == "about" else canonical("public.personal_branding")
     ld = [business(settings, image), breadcrumbs(("Home", canonical("public.home")), (heading, url))]
     if page.id == "about":
-        ld.append(
-            {
-                "@context": "https://schema.org",
-                "@type": "AboutPage",
-                "name": heading,
-                "url": url,
-                "about": {"@id": canonical("public.home") + "#business"},
-            }
-        )
+        profile: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "name": heading,
+            "url": url,
+            "mainEntity": photographer(settings, page, image),
+        }
+        if page.updated_at and page.version:
+            profile["dateModified"] = page.updated_at
+        if image is not None:
+            profile["primaryImageOfPage"] = image_object(image, settings)
+        ld.append(profile)
     return Meta(
         title(page.seo_title or heading, settings),
         description,
@@ -208,7 +258,7 @@ def project_meta(settings: SiteSettings, project: Project, photos: list[Photo], 
             "@type": "ProfessionalService",
             "name": settings.business_name,
         },
-        "image": [image_object(image, photo.caption) for photo, image in shown],
+        "image": [image_object(image, settings, photo.caption) for photo, image in shown],
     }
     if project.published_at:
         work["datePublished"] = project.published_at[:10]

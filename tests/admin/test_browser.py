@@ -425,3 +425,104 @@ def test_browsing_the_photo_picker_keeps_what_was_typed_and_saves_the_chosen_pho
         home = services().store.get_pages(["home"])["home"]
     assert home.content["headline"] == "Typed before browsing"
     assert home.images["hero"]["alt"] == "The bay at dawn"
+
+
+def _small_demo(app, monkeypatch):
+    """The demo site with one project per category (its pages, hero, portrait and gallery as the
+    demo makes them), so a browser test can render it twice in reasonable time."""
+    from sgoodie import demo
+
+    monkeypatch.setattr(demo, "PROJECTS", {c: entries[:1] for c, entries in demo.PROJECTS.items()})
+    monkeypatch.setattr(demo, "DRAFT", ("", ""))
+    with app.test_request_context():
+        demo.seed()
+
+
+def _broken_images(page) -> list:
+    """Load every image of the page, lazy ones too; the ones that did not arrive (none: [])."""
+    return page.evaluate(
+        """async () => {
+            const images = Array.from(document.images);
+            images.forEach(img => { img.loading = "eager"; });
+            await Promise.all(images.map(img => img.decode().catch(() => null)));
+            if (!images.length) { return ["no images at all"]; }
+            return images.filter(img => !(img.complete && img.naturalWidth > 0))
+                         .map(img => [img.currentSrc, img.complete, img.naturalWidth]);
+        }"""
+    )
+
+
+def test_a_quality_change_reprocesses_the_site_in_the_background_while_it_keeps_serving(
+    app, admin_page, live_server, browser, monkeypatch, tmp_path
+):
+    from sgoodie.photos import lifecycle
+
+    _small_demo(app, monkeypatch)
+    with app.app_context():
+        project = next(
+            p for p in services().store.published_projects() if p.featured and p.category == "interiors"
+        )
+        sample = services().store.get_photo(project.cover_photo_id)
+        before = {(v.width, v.format): v.bytes for v in sample.variants}
+
+    # The settings page measures each preset on a photo of the site.
+    admin_page.goto(live_server.url + "/admin/settings")
+    table = admin_page.wait_for_selector(".quality-sizes__table", timeout=120_000)
+    assert f"the cover of “{project.title}”" in table.inner_text()
+    admin_page.screenshot(path=str(tmp_path / "settings-quality.png"), full_page=True)
+    shown = {
+        (row.locator("th").inner_text(), cell.get_attribute("data-preset")): int(
+            cell.get_attribute("data-bytes")
+        )
+        for row in admin_page.locator(".quality-sizes__table tbody tr").all()
+        for cell in row.locator("td").all()
+    }
+    rows = sorted({label for label, _ in shown})
+    assert len(rows) == 6  # three formats at 1280 px and at 2560 px (or the photo's own width, if less)
+    for label in rows:
+        assert shown[label, "high"] > shown[label, "balanced"], label
+
+    # Choose High: the photos are prepared again in the background.
+    admin_page.check("input[name=quality_preset][value=high]")
+    admin_page.click("form.layout-form button[type=submit]")
+    admin_page.wait_for_selector(".flash")
+    assert "prepared again in the background" in admin_page.inner_text(".flash")
+
+    # Meanwhile a visitor gets every page with every photo.
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    served_while_working = 0
+    for _ in range(40):
+        with app.app_context():
+            working = any(services().store.photos_with_status(status) for status in ("queued", "processing"))
+        response = visitor.goto(f"{live_server.url}/projects/{project.slug}")
+        assert response.status == 200
+        assert _broken_images(visitor) == []
+        served_while_working += working
+        if not working and served_while_working:
+            break
+    assert served_while_working >= 1
+
+    admin_page.goto(live_server.url + "/admin/")
+    admin_page.screenshot(path=str(tmp_path / "dashboard-rerender.png"), full_page=True)
+    assert services_wait(app)
+    admin_page.goto(live_server.url + "/admin/")
+    assert "have their new files" in admin_page.inner_text("main")
+
+    with app.app_context():
+        progress = lifecycle.rerender_progress()
+        redone = services().store.get_photo(sample.id)
+    assert progress["total"] >= 3 and not progress["finding"]
+    after = {(v.width, v.format): v.bytes for v in redone.variants}
+    assert all(after[key] > before[key] for key in before if key[0] >= 640)
+    # The files now weigh what the settings page said the High preset would (plus the rights
+    # metadata, and a resize chain instead of one resize: within a few percent).
+    for fmt, label in (("jpeg", "JPEG 1280 px"), ("webp", "WEBP 1280 px")):
+        assert abs(after[1280, fmt] - shown[label, "high"]) / shown[label, "high"] < 0.06, (fmt, after, shown)
+    visitor.goto(f"{live_server.url}/projects/{project.slug}")
+    assert _broken_images(visitor) == []
+    visitor.context.close()
+
+
+def services_wait(app) -> bool:
+    with app.app_context():
+        return services().jobs.wait(timeout=300)

@@ -455,3 +455,139 @@ def test_the_branding_gallery_holds_at_most_sixty_photos_on_both_stores_alike(ap
             == 60
         )
         assert services().blobs.list_keys("pages/personal-branding/") == []  # no file left behind
+
+
+SETTINGS_BASE = {
+    "business_name": "S.Goodie Photography",
+    "currency": "USD",
+    "time_zone": "UTC",
+    "quality_preset": "balanced",
+    "jpeg_quality": "82",
+    "jpeg_subsampling": "4:2:0",
+    "webp_quality": "80",
+    "avif_quality": "60",
+}
+RIGHTS_FORM = {
+    "rights_creator": "Sam Goodie",
+    "rights_copyright": "© {year} Sam Goodie",
+    "rights_credit": "Photo: Sam Goodie",
+    "rights_license_url": "https://sgoodie.example/licence",
+    "rights_acquire_url": "https://sgoodie.example/license-a-photo",
+}
+
+
+def _settings_now(app):
+    from sgoodie.domain import SITE_PAGE_ID, SiteSettings
+
+    with app.app_context():
+        return SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+
+
+def test_settings_rights_and_quality_are_saved_and_start_a_rerender(app, client, admin):
+    url = "/admin/settings"
+    queued: list[str] = []
+    with app.app_context():
+        services().jobs.enqueue = queued.append
+    html = client.get(url).get_data(as_text=True)
+    for label in (
+        "Credit and licensing",
+        "Copyright notice",
+        "How to license",
+        "Photo quality",
+        "Display P3",
+    ):
+        assert label in html
+    assert 'name="quality_preset" type="radio" value="balanced" checked' in html or re.search(
+        r'<input checked[^>]*name="quality_preset"[^>]*value="balanced"', html
+    )
+    response = admin.post(
+        url,
+        {
+            **SETTINGS_BASE,
+            **RIGHTS_FORM,
+            "quality_preset": "high",
+            "wide_gamut": "y",
+            "version": _version(client, url),
+        },
+        follow_redirects=True,
+    )
+    assert "prepared again in the background" in response.get_data(as_text=True)
+    saved = _settings_now(app)
+    assert (saved.rights_creator, saved.rights_copyright, saved.quality_preset, saved.wide_gamut) == (
+        "Sam Goodie",
+        "© {year} Sam Goodie",
+        "high",
+        True,
+    )
+    assert queued == ["site:rerender"]
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "New photo files after the settings change" in dashboard and "Finding the photos" in dashboard
+
+    # Saving again without a change that alters the files starts nothing.
+    queued.clear()
+    unchanged = {
+        **SETTINGS_BASE,
+        **RIGHTS_FORM,
+        "quality_preset": "high",
+        "wide_gamut": "y",
+        "tagline": "New",
+    }
+    again = admin.post(url, dict(unchanged, version=_version(client, url)), follow_redirects=True)
+    assert "Settings saved. Every page shows them now." in again.get_data(as_text=True)
+    assert queued == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rights_license_url", "sgoodie licence page", "full web address"),
+        ("rights_copyright", "© {yr} Me", "Only {year}"),
+        ("jpeg_quality", "0", "From 1 to 100"),
+        ("avif_quality", "many", "Not a valid integer"),
+        ("quality_preset", "ultra", "Not a valid choice"),
+    ],
+)
+def test_settings_refuse_bad_rights_and_quality_and_keep_the_typing(
+    app, client, admin, field, value, message
+):
+    url = "/admin/settings"
+    data = dict(SETTINGS_BASE, tagline="Kept while fixing", version=_version(client, url))
+    data[field] = value
+    response = admin.post(url, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in html
+    assert "Kept while fixing" in html
+    assert _settings_now(app).tagline == ""
+
+
+def test_quality_sizes_are_measured_on_a_photo_of_the_site_and_kept(app, client, admin):
+    from dataclasses import replace
+
+    from sgoodie import content
+    from sgoodie.photos import lifecycle
+
+    assert client.get("/admin/settings/quality-sizes").get_json() == {"photo": None, "sizes": {}}
+    with app.test_request_context():
+        services().jobs.enqueue = lambda ref: None
+        grainy = PILImage.blend(
+            PILImage.open(io.BytesIO(_jpeg((3000, 2000)))),
+            PILImage.effect_noise((3000, 2000), 40).convert("RGB"),
+            0.3,
+        )
+        buffer = io.BytesIO()
+        grainy.save(buffer, "JPEG", quality=95)
+        image = lifecycle.store_page_upload("home", io.BytesIO(buffer.getvalue()), "Hero")
+        page = services().store.get_pages(["home"])["home"]
+        content.save_page(replace(page, images={"hero": image}))
+        lifecycle.process(lifecycle.page_ref("home", image["id"]))
+    measured = client.get("/admin/settings/quality-sizes").get_json()
+    assert measured["photo"] == "the home page's hero photo"
+    sizes = measured["sizes"]
+    assert set(sizes) == {"balanced", "high"}
+    for fmt in ("avif", "webp", "jpeg"):
+        assert set(sizes["high"][fmt]) == {"1280", "2560"}
+        assert sizes["high"][fmt]["2560"] > sizes["balanced"][fmt]["2560"]
+    with app.app_context():
+        kept = services().store.records.query("quality-sizes")
+    assert len(kept) == 1
+    assert client.get("/admin/settings/quality-sizes").get_json() == measured  # from the kept record

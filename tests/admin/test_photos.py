@@ -163,3 +163,45 @@ def test_a_published_project_takes_a_described_photo_as_its_cover(app, client, a
     assert "Give this photo its alt text first" in response.get_data(as_text=True)
     with app.app_context():
         assert services().store.get_project(project.id).cover_photo_id == first.id
+
+
+def test_a_photos_own_credit_is_edited_beside_what_the_original_and_the_files_say(
+    app, client, admin, portfolio
+):
+    from dataclasses import replace
+
+    project = portfolio.project("Credits", "interiors", photos=1)
+    with app.app_context():
+        photo = services().store.photos_for_project(project.id)[0]
+        photo = services().store.update_photo(
+            replace(
+                photo,
+                rights_source={"creator": "Sam Goodie", "copyright": "© 2023 Sam Goodie"},
+                rights={"creator": "Sam Goodie", "copyright": "© 2023 Sam Goodie", "credit": "S.Goodie"},
+                rendering="old",
+            )
+        )
+        queued: list[str] = []
+        services().jobs.enqueue = queued.append
+    grid = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert f"/admin/photos/{photo.id}/rights" in grid
+    page = client.get(f"/admin/photos/{photo.id}/rights").get_data(as_text=True)
+    assert "What the original file says" in page and "© 2023 Sam Goodie" in page
+    assert "GPS" in page  # says what never leaves the original
+
+    refused = admin.post(f"/admin/photos/{photo.id}/rights", {"rights_license_url": "not a page"})
+    assert refused.status_code == 400 and "full web address" in refused.get_data(as_text=True)
+
+    saved = admin.post(
+        f"/admin/photos/{photo.id}/rights",
+        {"rights_credit": "Courtesy of Hotel Lisboa", "rights_license_url": "https://hotel.example/terms"},
+        follow_redirects=True,
+    )
+    assert "written again" in saved.get_data(as_text=True)
+    with app.app_context():
+        stored = services().store.get_photo(photo.id)
+    assert stored.rights_override == {
+        "credit": "Courtesy of Hotel Lisboa",
+        "license_url": "https://hotel.example/terms",
+    }
+    assert stored.status == "queued" and queued == [photo.id]

@@ -42,13 +42,15 @@ def test_every_width_in_every_format_never_upscaled():
 def test_parallel_encodes_give_the_same_bytes_as_one_at_a_time():
     """Encodes run concurrently, and Pillow keeps save options on the image object: sharing one
     object between encodes once swapped their settings (WebP saved at AVIF's quality)."""
+    from sgoodie.image_formats import EncoderQuality
     from sgoodie.images.pipeline import _decode, _encode, _resized, target_widths
 
     noisy = Image.blend(photo((2700, 1800)), Image.effect_noise((2700, 1800), 40).convert("RGB"), 0.3)
     data = encode(noisy, quality=95)
-    decoded, size, _ = _decode(data)
+    decoded, size, _, _ = _decode(data)
+    quality = EncoderQuality()
     one_at_a_time = {
-        (width, fmt): _encode(image, fmt).data
+        (width, fmt): _encode(image, fmt, quality.options(fmt), {}).data
         for width, image in _resized(decoded, target_widths(size[0]))
         for fmt in ("webp", "jpeg")
     }
@@ -210,3 +212,53 @@ def test_store_variants_writes_immutable_files(tmp_path):
     }
     assert all(blobs.head(v.key).size == v.bytes for v in stored)
     assert WIDTHS[0] == 320
+
+
+def test_the_quality_presets_drive_the_encoders():
+    from PIL import JpegImagePlugin
+
+    from sgoodie.image_formats import QUALITY_PRESETS
+    from sgoodie.images.pipeline import RenderSettings
+
+    noisy = Image.blend(photo((2000, 1333)), Image.effect_noise((2000, 1333), 40).convert("RGB"), 0.3)
+    data = encode(noisy, quality=95)
+    balanced = make_variants(data, RenderSettings(QUALITY_PRESETS["balanced"][1]))
+    high = make_variants(data, RenderSettings(QUALITY_PRESETS["high"][1]))
+    for fmt in ("avif", "webp", "jpeg"):
+        assert sum(len(v.data) for v in high.variants if v.format == fmt) > sum(
+            len(v.data) for v in balanced.variants if v.format == fmt
+        ), fmt
+    sampling = {
+        name: JpegImagePlugin.get_sampling(_open(next(v for v in result.variants if v.format == "jpeg")))
+        for name, result in (("balanced", balanced), ("high", high))
+    }
+    assert sampling == {"balanced": 2, "high": 0}  # 4:2:0 and 4:4:4
+    # Balanced is what the site always used: the same bytes as the encoders' own settings.
+    assert [v.data for v in balanced.variants if v.format != "avif"] == [
+        v.data for v in make_variants(data).variants if v.format != "avif"
+    ]
+
+
+def test_quality_sizes_measures_each_preset_per_format_at_1280_and_2560():
+    from sgoodie.image_formats import QUALITY_PRESETS, EncoderQuality
+    from sgoodie.images.pipeline import quality_sizes
+
+    data = encode(Image.blend(photo((3000, 2000)), Image.effect_noise((3000, 2000), 40).convert("RGB"), 0.3))
+    qualities = {name: quality for name, (_, quality) in QUALITY_PRESETS.items()}
+    qualities["custom"] = EncoderQuality(50, "4:2:0", 50, 40)
+    sizes = quality_sizes(data, qualities)
+    assert set(sizes) == {"balanced", "high", "custom"}
+    for name in sizes:
+        assert set(sizes[name]) == {"avif", "webp", "jpeg"}
+        for fmt in sizes[name]:
+            assert set(sizes[name][fmt]) == {1280, 2560}
+            assert sizes[name][fmt][2560] > sizes[name][fmt][1280] > 0
+            assert sizes["custom"][fmt][1280] < sizes["balanced"][fmt][1280] < sizes["high"][fmt][1280]
+
+
+def test_quality_sizes_of_a_photo_narrower_than_2560_use_its_own_width():
+    from sgoodie.image_formats import EncoderQuality
+    from sgoodie.images.pipeline import quality_sizes
+
+    sizes = quality_sizes(encode(photo((2000, 1333))), {"balanced": EncoderQuality()})
+    assert set(sizes["balanced"]["jpeg"]) == {1280, 2000}

@@ -147,9 +147,9 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
     calls: list[bool] = []
     real = lifecycle.make_variants
 
-    def watched(data):
+    def watched(data, *options):
         calls.append(has_request_context())
-        return real(data)
+        return real(data, *options)
 
     monkeypatch.setattr(lifecycle, "make_variants", watched)
     with app.app_context():
@@ -192,11 +192,11 @@ def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monk
         photos.mark_uploaded(photo)
         real, nested = lifecycle.make_variants, []
 
-        def the_other_job_finishes_first(data):
+        def the_other_job_finishes_first(data, *options):
             if not nested:
                 nested.append(True)
                 photos.process(photo.id)  # the duplicate, while this one is still rendering
-            return real(data)
+            return real(data, *options)
 
         monkeypatch.setattr(lifecycle, "make_variants", the_other_job_finishes_first)
         assert run_job(photo.id, 0) is None
@@ -235,7 +235,9 @@ def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, m
         services().jobs.enqueue = lambda ref: None
         photos.mark_uploaded(photo)
         monkeypatch.setattr(
-            lifecycle, "make_variants", lambda data: (_ for _ in ()).throw(TimeoutError("soft limit"))
+            lifecycle,
+            "make_variants",
+            lambda data, *options: (_ for _ in ()).throw(TimeoutError("soft limit")),
         )
         assert run_job(photo.id, 0, permanent={TimeoutError: lifecycle.TOO_SLOW}) is None
         failed = services().store.get_photo(photo.id)

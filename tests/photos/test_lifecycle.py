@@ -75,8 +75,8 @@ def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatc
         photo = _stored_photo(project, jpeg())
         real = processing.make_variants
 
-        def delete_meanwhile(data):
-            result = real(data)
+        def delete_meanwhile(data, *options):
+            result = real(data, *options)
             content.delete_photo(services().store.get_photo(photo.id))
             return result
 

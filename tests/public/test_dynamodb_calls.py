@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from moto import mock_aws
 
-from sgoodie import create_app
 from sgoodie.services import services
 
 LIMIT = 3
 
 
 @pytest.fixture
-def aws_app(tmp_path, monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        app = create_app(
-            {
-                "TESTING": True,
-                "BACKEND": "aws",
-                "SECRET_KEY": "x",
-                "INSTANCE_PATH": str(tmp_path / "i"),
-                "STAGE": "test",
-                "PAGE_CACHE": False,
-            }
-        )
-        with app.app_context():
-            services().store.init_schema()
-            services().blobs.prepare()
-        yield app
+def aws_app(mock_aws_app):
+    return mock_aws_app
 
 
 @pytest.fixture

@@ -143,9 +143,8 @@ def test_category_json_ld_lists_its_projects_in_order(client, site):
     assert [i["name"] for i in items] == ["Bay of Kotor"]
 
 
-def test_sitemap_lists_public_pages_and_every_published_photo(client, site):
-    """An index of parts (the pages, then each category's projects): every public page once
-    among them (each category part opens with its category's page), every shown photo."""
+def _sitemap_urls(client) -> dict:
+    """Every <url> of the sitemap index's parts, by address."""
     response = client.get("/sitemap.xml")
     assert response.mimetype == "application/xml"
     index = ET.fromstring(response.get_data())
@@ -157,6 +156,13 @@ def test_sitemap_lists_public_pages_and_every_published_photo(client, site):
         assert answer.status_code == 200 and answer.mimetype == "application/xml"
         root = ET.fromstring(answer.get_data())
         urls.update({u.find("s:loc", SITEMAP_NS).text: u for u in root.findall("s:url", SITEMAP_NS)})
+    return urls
+
+
+def test_sitemap_lists_public_pages_and_every_published_photo(client, site):
+    """An index of parts (the pages, then each category's projects): every public page once
+    among them (each category part opens with its category's page), every shown photo."""
+    urls = _sitemap_urls(client)
     expected = {"https://sgoodie.example" + p for p in PATHS}
     assert set(urls) == expected
     assert not any("secret-draft" in u for u in urls)
@@ -170,3 +176,125 @@ def test_robots_points_at_the_sitemap_and_keeps_admin_out(client, site):
     text = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: https://sgoodie.example/sitemap.xml" in text
     assert re.search(r"Disallow: /admin", text)
+
+
+# What Google reads for image licensing ("Licensable" badge): an ImageObject with contentUrl and
+# creator, creditText, copyrightNotice, and license / acquireLicensePage as web addresses.
+IMAGE_OBJECT_SCHEMA = {
+    "type": "object",
+    "required": ["@type", "contentUrl", "creator", "creditText", "copyrightNotice"],
+    "properties": {
+        "@type": {"const": "ImageObject"},
+        "contentUrl": {"type": "string", "format": "uri", "pattern": "^https://"},
+        "creator": {
+            "type": "object",
+            "required": ["@type", "name"],
+            "properties": {
+                "@type": {"enum": ["Person", "Organization"]},
+                "name": {"type": "string", "minLength": 1},
+            },
+        },
+        "creditText": {"type": "string", "minLength": 1},
+        "copyrightNotice": {"type": "string", "minLength": 1},
+        "license": {"type": "string", "format": "uri", "pattern": "^https?://"},
+        "acquireLicensePage": {"type": "string", "format": "uri", "pattern": "^https?://"},
+    },
+}
+
+
+def _validate_image_object(data):
+    import jsonschema
+
+    jsonschema.validate(data, IMAGE_OBJECT_SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+def _with_rights(app, project, rights_by_index, **settings):
+    from dataclasses import replace
+
+    from sgoodie import content
+    from sgoodie.domain import SITE_PAGE_ID, SiteSettings
+    from sgoodie.services import services
+
+    with app.test_request_context():
+        store = services().store
+        for photo, rights in zip(store.photos_for_project(project.id), rights_by_index, strict=False):
+            store.update_photo(replace(photo, rights=rights))
+        if settings:
+            base = store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+            content.save_settings(replace(SiteSettings.from_page(base), **settings), base)
+        services().forget_cached_pages()
+
+
+def test_project_image_objects_carry_their_licence_fields(app, client, site):
+    own = {
+        "creator": "Sam Goodie",
+        "copyright": "© 2024 Sam Goodie",
+        "credit": "Photo: Sam Goodie",
+        "license_url": "https://sgoodie.example/licence",
+        "acquire_url": "https://sgoodie.example/license-a-photo",
+    }
+    _with_rights(
+        app,
+        site["kotor"],
+        [own, {}],  # the second photo's files carry nothing (made before rights existed): site defaults
+        rights_credit="S.Goodie Photography",
+        rights_license_url="https://sgoodie.example/terms",
+    )
+    images = _ld_types(_head(client, "/projects/bay-of-kotor"))["CreativeWork"]["image"]
+    for image in images:
+        _validate_image_object(image)
+    first, second = images
+    assert first["creator"] == {"@type": "Person", "name": "Sam Goodie"}
+    assert (first["creditText"], first["copyrightNotice"]) == ("Photo: Sam Goodie", "© 2024 Sam Goodie")
+    assert first["license"] == "https://sgoodie.example/licence"
+    assert first["acquireLicensePage"] == "https://sgoodie.example/license-a-photo"
+    assert (
+        second["creator"]["@type"] == "Organization" and second["creator"]["name"] == "S.Goodie Photography"
+    )
+    assert second["creditText"] == "S.Goodie Photography" and second["copyrightNotice"].startswith("© 20")
+    assert second["license"] == "https://sgoodie.example/terms" and "acquireLicensePage" not in second
+
+
+def test_without_licence_pages_the_image_objects_leave_those_fields_out(client, site):
+    images = _ld_types(_head(client, "/projects/bay-of-kotor"))["CreativeWork"]["image"]
+    for image in images:
+        _validate_image_object(image)
+        assert "license" not in image and "acquireLicensePage" not in image
+
+
+def test_the_sitemap_and_open_graph_show_the_files_the_json_ld_describes(client, site):
+    head = _head(client, "/projects/bay-of-kotor")
+    images = _ld_types(head)["CreativeWork"]["image"]
+    project = _sitemap_urls(client)["https://sgoodie.example/projects/bay-of-kotor"]
+    listed = [loc.text for loc in project.findall("image:image/image:loc", SITEMAP_NS)]
+    assert listed == [image["contentUrl"] for image in images]
+    assert head.meta["og:image"] in {image["thumbnailUrl"] for image in images}
+
+
+def test_about_is_a_profile_page_of_the_photographer(app, client, site):
+    from dataclasses import replace
+
+    from sgoodie import content
+    from sgoodie.domain import SITE_PAGE_ID, SiteSettings
+    from sgoodie.services import services
+
+    with app.test_request_context():
+        base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+        settings = replace(
+            SiteSettings.from_page(base),
+            rights_creator="Sam Goodie",
+            instagram="https://instagram.com/sgoodie",
+            linkedin="https://linkedin.com/in/sgoodie",
+        )
+        content.save_settings(settings, base)
+    types = _ld_types(_head(client, "/about"))
+    profile = types["ProfilePage"]
+    assert profile["url"] == "https://sgoodie.example/about"
+    person = profile["mainEntity"]
+    assert person["@type"] == "Person" and person["name"] == "Sam Goodie"
+    assert person["sameAs"] == ["https://instagram.com/sgoodie", "https://linkedin.com/in/sgoodie"]
+    assert person["worksFor"]["@id"] == "https://sgoodie.example/#business"
+    assert "AboutPage" not in types
+    # The home page keeps the business, whose founder is the same person.
+    business = _ld_types(_head(client, "/"))["ProfessionalService"]
+    assert business["founder"]["@id"] == person["@id"]

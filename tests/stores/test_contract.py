@@ -551,3 +551,43 @@ def test_increment_adds_to_a_count_written_by_put(content_store):
     assert records.get("windows", "fresh") == {"count": 3}
     records.put("windows", "ip:2", {"note": "replaced"})  # a put replaces the whole record, counters too
     assert records.get("windows", "ip:2") == {"note": "replaced"}
+
+
+def test_a_photos_rights_and_rendering_round_trip_and_reach_the_cover_copy(content_store):
+    from sgoodie.domain import Variant
+
+    project = _project(content_store, "Credited")
+    photo = _photo(content_store, project, status="processing")
+    content_store.update_project(replace(project, cover_photo_id=photo.id))
+    rights = {"creator": "Sam Goodie", "copyright": "© 2024 Sam Goodie", "license_url": "https://x.example/l"}
+    stored = content_store.update_photo(
+        replace(
+            photo,
+            status="ready",
+            variants=[Variant(320, 240, "jpeg", "k/320-ab12cd34.jpg", 10)],
+            alt_text="Hall",
+            rights=rights,
+            rights_source={"creator": "Sam Goodie"},
+            rights_override={"license_url": "https://x.example/l"},
+            rendering="jpeg88-4:4:4.webp88.avif70.p3",
+        )
+    )
+    again = content_store.get_photo(stored.id)
+    assert (again.rights, again.rights_source, again.rights_override, again.rendering) == (
+        rights,
+        {"creator": "Sam Goodie"},
+        {"license_url": "https://x.example/l"},
+        "jpeg88-4:4:4.webp88.avif70.p3",
+    )
+    assert content_store.get_project(project.id).cover.rights == rights  # the JSON-LD reads it there
+
+
+def test_site_settings_numbers_and_flags_come_back_as_such(content_store):
+    from sgoodie.domain import SITE_PAGE_ID, SiteSettings
+
+    settings = SiteSettings(quality_preset="custom", jpeg_quality=91, avif_quality=55, wide_gamut=True)
+    content_store.save_page(settings.to_page(content_store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]))
+    back = SiteSettings.from_page(content_store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+    assert (back.jpeg_quality, back.avif_quality, back.wide_gamut) == (91, 55, True)
+    assert type(back.jpeg_quality) is int and type(back.wide_gamut) is bool  # not DynamoDB's Decimal
+    assert back.encoder_quality().signature == "jpeg91-4:2:0.webp80.avif55"

@@ -4,6 +4,7 @@
 // - confirm-then-delete for photos without leaving the page
 // - following a page photo's processing, as the uploader follows a project photo's
 // - on a phone, the sideways-scrolling menu starts at the current page
+// - the settings page's table of bytes per quality preset, measured on one photo of the site
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
 (function () {
   "use strict";
@@ -263,4 +264,50 @@
     }
     setTimeout(poll, 1500);
   });
+  // -- settings: what each quality preset weighs ---------------------------------------------------
+  var sizesBox = document.querySelector("[data-quality-sizes]");
+  if (sizesBox) {
+    var sizesState = sizesBox.querySelector("[data-quality-sizes-state]");
+    var presetNames = { balanced: "Balanced", high: "High", custom: "Custom (saved)" };
+    sizesState.textContent = "Measuring each choice on a photo of your site…";
+    fetch(sizesBox.dataset.qualitySizes, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { if (!response.ok) { throw new Error("The server said " + response.status + "."); } return response.json(); })
+      .then(function (data) {
+        if (!data.photo) { sizesState.textContent = "Upload a hero photo or feature a project to compare the choices on one of your photos."; return; }
+        var names = Object.keys(data.sizes);
+        var widths = Object.keys(data.sizes[names[0]].jpeg);
+        var table = document.createElement("table");
+        table.className = "table quality-sizes__table";
+        var head = "<caption>File size of " + escapeHtml(data.photo) + "</caption><thead><tr><th scope=\"col\">File</th>";
+        names.forEach(function (name) { head += "<th scope=\"col\">" + escapeHtml(presetNames[name] || name) + "</th>"; });
+        var body = "";
+        ["avif", "webp", "jpeg"].forEach(function (fmt) {
+          widths.forEach(function (w) {
+            body += "<tr><th scope=\"row\">" + fmt.toUpperCase() + " " + w + " px</th>";
+            names.forEach(function (name) {
+              body += "<td data-preset=\"" + escapeHtml(name) + "\" data-bytes=\"" + data.sizes[name][fmt][w] + "\">" + kilobytes(data.sizes[name][fmt][w]) + "</td>";
+            });
+            body += "</tr>";
+          });
+        });
+        table.innerHTML = head + "</tr></thead><tbody>" + body + "</tbody>";
+        sizesState.replaceWith(table);
+      })
+      .catch(function (error) { sizesState.textContent = "Could not measure the choices: " + error.message; });
+  }
+  function kilobytes(bytes) { return (bytes / 1024).toFixed(0) + " KB"; }
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
+
+  // The four custom values matter only with "Custom": shown then, hidden otherwise.
+  var presetInputs = document.querySelectorAll('input[name="quality_preset"]');
+  function showCustom() {
+    var custom = document.querySelector('input[name="quality_preset"]:checked');
+    Array.prototype.forEach.call(document.querySelectorAll("[data-custom-quality]"), function (row) {
+      row.hidden = !(custom && custom.value === "custom");
+    });
+  }
+  Array.prototype.forEach.call(presetInputs, function (input) { input.addEventListener("change", showCustom); });
+  if (presetInputs.length) { showCustom(); }
 })();

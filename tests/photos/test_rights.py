@@ -1,0 +1,275 @@
+"""Rights through the photo job on both backends (SQLite + disk, DynamoDB + S3 in moto): every
+stored variant carries the rights and nothing personal; a settings change re-renders exactly the
+photos it changes, beside the files visitors still get, JPEG and WebP without a new encode."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pyexiv2
+import pytest
+from PIL import Image, ImageChops
+
+from sgoodie.blobs import original_key
+from sgoodie.domain import SITE_PAGE_ID, Photo, Project, SiteSettings
+from sgoodie.photos import lifecycle
+from sgoodie.services import services
+from tests.conftest import (
+    COPYRIGHT,
+    CREATOR,
+    CREDIT,
+    LICENSE_URL,
+    LICENSOR_URL,
+    PRIVATE_VALUES,
+    rights_original,
+)
+
+DEFAULTS = {
+    "rights_creator": "S. Goodie",
+    "rights_copyright": "© {year} S.Goodie Photography",
+    "rights_credit": "S.Goodie Photography",
+    "rights_license_url": "https://sgoodie.example/terms",
+    "rights_acquire_url": "https://sgoodie.example/licensing",
+}
+
+
+@pytest.fixture(params=["local", "aws"])
+def backend_app(request):
+    """The app on each backend (SQLite + disk; DynamoDB + S3 in moto)."""
+    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
+
+
+@pytest.fixture
+def queued(backend_app):
+    refs: list[str] = []
+    with backend_app.app_context():
+        services().jobs.enqueue = refs.append
+    return refs
+
+
+def _save_settings(**changes) -> SiteSettings:
+    from sgoodie import content
+
+    base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+    current = SiteSettings.from_page(base)
+    return content.save_settings(replace(current, **changes), base)
+
+
+def _photo(project: Project, data: bytes) -> Photo:
+    photo = Photo(project_id=project.id, status="queued", filename="a.jpg", alt_text="A room")
+    photo.original_key = original_key(project.id, photo.id, "jpg")
+    services().blobs.put(photo.original_key, data, content_type="image/jpeg")
+    return services().store.add_photo(photo)
+
+
+def _files(photo: Photo) -> dict[str, bytes]:
+    return {v.key: services().blobs.get(v.key) for v in photo.variants}
+
+
+def _rights_in(data: bytes) -> tuple[dict, dict, dict]:
+    with pyexiv2.ImageData(data) as image:
+        return image.read_exif(), image.read_iptc(), image.read_xmp()
+
+
+def _run(refs: list[str]) -> None:
+    while refs:
+        lifecycle.process(refs.pop(0))
+
+
+def test_the_pipeline_keeps_rights_drops_personal_fields_and_fills_in_defaults(backend_app, queued):
+    from sgoodie import content
+
+    with backend_app.test_request_context():
+        _save_settings(**DEFAULTS)
+        project = content.create_project(Project(title="Rights", category="interiors"))
+        credited = lifecycle.process(_photo(project, rights_original()).id)
+        uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
+
+        assert credited.rights == {
+            "creator": CREATOR,
+            "copyright": COPYRIGHT,
+            "credit": CREDIT,
+            "license_url": LICENSE_URL,
+            "acquire_url": LICENSOR_URL,
+        }
+        assert uncredited.rights == {
+            "creator": "S. Goodie",
+            "copyright": "© 2023 S.Goodie Photography",  # the year it was taken
+            "credit": "S.Goodie Photography",
+            "license_url": "https://sgoodie.example/terms",
+            "acquire_url": "https://sgoodie.example/licensing",
+        }
+        for photo in (credited, uncredited):
+            files = _files(photo)
+            assert {key.rsplit(".", 1)[1] for key in files} == {"avif", "webp", "jpg"}
+            for key, data in files.items():
+                exif, iptc, xmp = _rights_in(data)
+                assert exif == {
+                    "Exif.Image.Artist": photo.rights["creator"],
+                    "Exif.Image.Copyright": photo.rights["copyright"],
+                }, key
+                assert iptc == {}
+                assert xmp["Xmp.dc.creator"] == [photo.rights["creator"]]
+                assert xmp["Xmp.photoshop.Credit"] == photo.rights["credit"]
+                assert xmp["Xmp.xmpRights.WebStatement"] == photo.rights["license_url"]
+                assert xmp["Xmp.plus.Licensor[1]/plus:LicensorURL"] == photo.rights["acquire_url"]
+                assert not any(k.startswith(("Xmp.xmpMM", "Xmp.aux", "Xmp.exif")) for k in xmp)
+                for what, value in PRIVATE_VALUES.items():
+                    assert value.encode() not in data, f"{what} in {key}"
+
+
+def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_encode(backend_app, queued):
+    from sgoodie import content
+
+    with backend_app.test_request_context():
+        before = _save_settings(**DEFAULTS)
+        project = content.create_project(Project(title="Defaults", category="interiors"))
+        credited = lifecycle.process(_photo(project, rights_original()).id)
+        uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
+        old_files = _files(uncredited)
+
+        after = _save_settings(rights_credit="Photo: S.Goodie Studio")
+        assert lifecycle.needs_rerender(before, after)
+        lifecycle.request_rerender()
+        assert queued == [lifecycle.RERENDER_REF]
+        assert lifecycle.rerender_progress()["finding"] is True
+        lifecycle.process(queued.pop())
+        assert queued == [uncredited.id]  # the credited photo keeps its original's credit
+        assert lifecycle.rerender_progress() | {"started_at": ""} == {
+            "total": 1,
+            "finding": False,
+            "started_at": "",
+        }
+        waiting = services().store.get_photo(uncredited.id)
+        assert waiting.status == "queued" and waiting.is_shown  # still on its pages meanwhile
+        # Visitors still get the files they had while the photo waits and works.
+        assert _files(services().store.get_photo(uncredited.id)) == old_files
+        _run(queued)
+
+        redone = services().store.get_photo(uncredited.id)
+        assert redone.status == "ready" and redone.rights["credit"] == "Photo: S.Goodie Studio"
+        new_files = _files(redone)
+        assert set(new_files).isdisjoint(old_files)  # new names: caches holding the old ones stay right
+        by_name = {key.rsplit("/", 1)[1].split("-")[0].replace(".", "-"): key for key in old_files}
+        for key, data in new_files.items():
+            assert _rights_in(data)[2]["Xmp.photoshop.Credit"] == "Photo: S.Goodie Studio"
+            width, ext = key.rsplit("/", 1)[1].split("-")[0], key.rsplit(".", 1)[1]
+            old = old_files[by_name[f"{width}-{ext}"]]
+            if ext in ("jpg", "webp"):  # metadata rewritten in place: the very same pixels
+                with Image.open(io.BytesIO(old)) as a, Image.open(io.BytesIO(data)) as b:
+                    assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
+        # The files before stay until the next change (a page rendered before may still name them).
+        assert all(services().blobs.head(key) is not None for key in old_files)
+        assert services().store.get_photo(credited.id).variants == credited.variants
+
+        _save_settings(rights_credit="Photo: S.Goodie")
+        lifecycle.request_rerender()
+        _run(queued)
+        latest = services().store.get_photo(uncredited.id)
+        assert all(services().blobs.head(key) is None for key in old_files)  # two generations back: gone
+        assert all(services().blobs.head(v.key) is not None for v in latest.variants + redone.variants)
+
+
+def test_a_quality_change_encodes_every_photo_again(backend_app, queued):
+    from sgoodie import content
+
+    with backend_app.test_request_context():
+        project = content.create_project(Project(title="Quality", category="interiors"))
+        photos = [lifecycle.process(_photo(project, rights_original(rights=r)).id) for r in (True, False)]
+        sizes = {p.id: {(v.width, v.format): v.bytes for v in p.variants} for p in photos}
+        before = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
+        after = _save_settings(quality_preset="high")
+        assert lifecycle.needs_rerender(before, after)
+        lifecycle.request_rerender()
+        _run(queued)
+        for photo in photos:
+            redone = services().store.get_photo(photo.id)
+            assert redone.rendering == after.encoder_quality().signature
+            grown = {(v.width, v.format): v.bytes for v in redone.variants}
+            assert all(grown[k] > sizes[photo.id][k] for k in grown if k[0] >= 640), grown
+        assert lifecycle.rerender_changed() == 0  # nothing left to do
+
+
+def test_a_photos_own_rights_are_written_when_edited(backend_app, queued):
+    from sgoodie import content
+    from sgoodie.domain import Rights
+
+    with backend_app.test_request_context():
+        project = content.create_project(Project(title="Own", category="interiors"))
+        photo = lifecycle.process(_photo(project, rights_original()).id)
+        edited = content.update_photo_rights(photo, Rights(credit="Courtesy of Hotel Lisboa"))
+        assert lifecycle.rerender_photo(edited)
+        _run(queued)
+        redone = services().store.get_photo(photo.id)
+        assert redone.rights["credit"] == "Courtesy of Hotel Lisboa" and redone.rights["creator"] == CREATOR
+        for data in _files(redone).values():
+            assert _rights_in(data)[2]["Xmp.photoshop.Credit"] == "Courtesy of Hotel Lisboa"
+        assert not lifecycle.rerender_photo(redone)  # its files already carry it
+
+
+def test_a_page_photo_gets_the_defaults_too(backend_app, queued):
+    from sgoodie import content
+
+    with backend_app.test_request_context():
+        _save_settings(**DEFAULTS)
+        image = lifecycle.store_page_upload("about", io.BytesIO(rights_original(rights=False)), "Portrait")
+        page = services().store.get_pages(["about"])["about"]
+        content.save_page(replace(page, images={"portrait": image}))
+        lifecycle.process(lifecycle.page_ref("about", image["id"]))
+        ready = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
+        assert ready["status"] == "ready" and ready["rights"]["creator"] == "S. Goodie"
+        for variant in ready["variants"]:
+            assert _rights_in(services().blobs.get(variant["key"]))[0]["Exif.Image.Artist"] == "S. Goodie"
+        _save_settings(rights_creator="Sam Goodie")
+        lifecycle.request_rerender()
+        _run(queued)
+        again = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
+        assert again["rights"]["creator"] == "Sam Goodie"
+
+
+def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, queued):
+    from sgoodie import content
+
+    with backend_app.test_request_context():
+        project = content.create_project(Project(title="Hero source", category="interiors"))
+        photo = lifecycle.process(_photo(project, rights_original()).id)
+        hero = lifecycle.from_portfolio("home", photo.id, "The hero")
+        page = services().store.get_pages(["home"])["home"]
+        content.save_page(replace(page, images={"hero": hero}))
+        old_keys = [v["key"] for v in hero["variants"]]
+
+        _save_settings(quality_preset="high")
+        lifecycle.request_rerender()
+        _run(queued)
+
+        redone = services().store.get_photo(photo.id)
+        copy = lifecycle.page_photo(services().store.get_pages(["home"])["home"], hero["id"])
+        assert copy["rendering"] == redone.rendering != photo.rendering
+        assert [v["bytes"] for v in copy["variants"]] == [v.bytes for v in redone.variants]
+        assert not {v["key"] for v in copy["variants"]} & set(old_keys)
+        for variant in copy["variants"]:
+            assert services().blobs.get(variant["key"]) == services().blobs.get(
+                next(
+                    v.key
+                    for v in redone.variants
+                    if (v.width, v.format) == (variant["width"], variant["format"])
+                )
+            )
+        assert all(services().blobs.head(key) is not None for key in old_keys)  # kept one generation
+
+
+def test_which_settings_changes_need_new_files():
+    base = SiteSettings(rights_creator="", rights_copyright="")
+    assert not lifecycle.needs_rerender(base, replace(base, tagline="New", phone="+1 555"))
+    assert lifecycle.needs_rerender(base, replace(base, wide_gamut=True))
+    assert lifecycle.needs_rerender(base, replace(base, quality_preset="high"))
+    assert not lifecycle.needs_rerender(base, replace(base, jpeg_quality=90))  # custom values unused
+    assert lifecycle.needs_rerender(
+        replace(base, quality_preset="custom"), replace(base, quality_preset="custom", jpeg_quality=90)
+    )
+    assert lifecycle.needs_rerender(base, replace(base, rights_acquire_url="https://x.example/buy"))
+    # The defaults fall back to the business name: renaming the business changes them.
+    assert lifecycle.needs_rerender(base, replace(base, business_name="Goodie Studio"))
+    named = replace(base, rights_creator="Sam", rights_copyright="© {year} Sam")
+    assert not lifecycle.needs_rerender(named, replace(named, business_name="Goodie Studio"))
