@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     FieldList,
     FormField,
@@ -67,6 +68,18 @@ class ProjectForm(FlaskForm):
         "Published", description="Visible to visitors. Every photo needs alt text first."
     )
     featured = BooleanField("Featured on the home page")
+    publish_at = DateTimeLocalField(
+        "Publish at",
+        description="Goes live by itself at this time (the site's time zone, see Settings).",
+        format=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        validators=[Optional()],
+    )
+    unpublish_at = DateTimeLocalField(
+        "Unpublish at",
+        description="Leaves the site by itself at this time.",
+        format=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        validators=[Optional()],
+    )
     cover_photo_id = SelectField(
         "Cover photo", choices=choices([("", "First ready photo")]), validate_choice=False
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
-from ..domain import Project, ValidationError, slugify
+from ..domain import Project, ValidationError, slugify, to_local, to_utc
 from ..http_errors import json_error
 from ..public.views import render_project
 from ..services import services
@@ -27,7 +27,10 @@ EDITABLE = (
     "cover_photo_id",
     "seo_title",
     "seo_description",
+    "publish_at",
+    "unpublish_at",
 )
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
 
 
@@ -84,6 +87,10 @@ def edit_project(project_id: str):
     _prepare(form, photos)
     if request.method == "GET":
         form.version.data = str(project.version)
+        zone = services().site_settings().time_zone
+        for name in SCHEDULE_FIELDS:  # stored in UTC, edited in the site's time zone
+            stored = getattr(project, name)
+            getattr(form, name).data = to_local(stored, zone).replace(tzinfo=None) if stored else None
     conflict: list[str] = []
     if form.validate_on_submit():
         edited = replace(project, **_values(form), version=int(form.version.data or 0))
@@ -116,11 +123,20 @@ def delete_project(project_id: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         content.delete_project(project)
-        flash(f"Deleted “{project.title}”, its {len(photos)} photos and all their files.", "success")
+        flash(
+            f"Moved “{project.title}” and its {len(photos)} photos to the trash. Restore it from the Trash "
+            f"within {current_app.config['TRASH_DAYS']} days to undo.",
+            "success",
+        )
         return redirect(url_for("admin.projects", category=project.category))
     files = len(services().blobs.list_keys(f"projects/{project.id}/"))
     return render_template(
-        "admin/project_delete.html", project=project, photos=photos, files=files, form=form
+        "admin/project_delete.html",
+        project=project,
+        photos=photos,
+        files=files,
+        form=form,
+        days=current_app.config["TRASH_DAYS"],
     )
 
 
@@ -186,6 +202,9 @@ def _values(form: ProjectForm) -> dict:
     ):
         values[name] = (values[name] or "").strip()
     values["slug"] = values["slug"] or slugify(values["title"])
+    zone = services().site_settings().time_zone
+    for name in SCHEDULE_FIELDS:
+        values[name] = to_utc(values[name], zone) if values[name] else ""
     return values
 
 
