@@ -35,6 +35,12 @@ PROJECT_FIELD_LABELS = {
     "cover_photo_id": "Cover photo",
 }
 
+SETTINGS_FIELD_LABELS = {
+    name: field.args[0]
+    for name, field in vars(SettingsForm).items()
+    if isinstance(getattr(field, "args", None), tuple) and field.args and isinstance(field.args[0], str)
+}
+
 
 def _item(kind: str, item_id: str) -> tuple[str, str, dict[str, str]]:
     """The item's title, the address of its editor and its field labels; 404 if it is unknown."""
@@ -48,8 +54,7 @@ def _item(kind: str, item_id: str) -> tuple[str, str, dict[str, str]]:
         title = f"the {name} page" if name else f"the {item_id.replace('-', ' ')} page"
         return title, url_for("admin.edit_page", page_id=item_id), PAGE_FIELD_LABELS
     if kind == "settings" and item_id == SITE_PAGE_ID:
-        labels = {name: field.args[0] for name, field in vars(SettingsForm).items() if hasattr(field, "args")}
-        return "the site settings", url_for("admin.settings"), labels
+        return "the site settings", url_for("admin.settings"), SETTINGS_FIELD_LABELS
     abort(404)
 
 
