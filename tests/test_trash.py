@@ -48,7 +48,7 @@ def test_a_restored_project_comes_back_with_its_photos_order_cover_place_and_fil
         message = content.restore_from_trash(entry.key)
         store = services().store
         restored = store.get_project(project.id)
-        assert "Restored “Lisbon Loft” with its 4 photos." == message
+        assert message == "Restored “Lisbon Loft” with its 4 photos."
         assert [p.id for p in store.photos_for_project(project.id)] == order
         assert restored.cover_photo_id == photos[1].id and restored.cover is not None
         assert restored.featured and restored.published
