@@ -1,0 +1,196 @@
+"""Scheduled publishing: a project set to go live a few seconds ahead appears on its category
+page (and in the sitemap) by itself, on both backends, and a restart loses nothing. No timed
+assertions: each test waits for the page with a generous deadline."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from sgoodie import content, create_app
+from sgoodie.domain import ValidationError, to_utc
+from sgoodie.services import services
+
+ROOT = Path(__file__).resolve().parents[1]
+DEADLINE = 90  # seconds: generous, the runner ticks every second here
+
+
+def _in(seconds: float) -> str:
+    return to_utc(datetime.now(UTC) + timedelta(seconds=seconds), "UTC")
+
+
+def _wait_for(client, path: str, text: str, present: bool = True) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while (text in client.get(path).get_data(as_text=True)) != present:
+        assert time.monotonic() < deadline, (
+            f"{text!r} {'never appeared on' if present else 'stayed on'} {path}"
+        )
+        time.sleep(0.5)
+
+
+def _schedule(app, portfolio, title: str, **times: str):
+    draft = portfolio.project(title, "travel", published=False, photos=2)
+    with app.test_request_context():
+        current = services().store.get_project(draft.id)
+        return content.save_project(replace(current, **times), previous=current)
+
+
+def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_after_a_restart(app, portfolio, tmp_path):
+    project = _schedule(app, portfolio, "Night Ferry", publish_at=_in(5))
+    visitor = app.test_client()
+    assert "Night Ferry" not in visitor.get("/work/travel").get_data(as_text=True)
+    assert visitor.get("/work/travel").headers["X-Cache"] == "HIT"  # the old page is cached
+    # "Restart": a new app process on the same instance; only its runner knows nothing but the store.
+    restarted = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
+            "SECRET_KEY": "test-secret",
+            "BACKGROUND_RUNNER": True,
+            "SCHEDULE_TICK": 1,
+        }
+    )
+    client = restarted.test_client()
+    _wait_for(client, "/work/travel", "Night Ferry")
+    assert "/projects/night-ferry" in client.get("/sitemap.xml").get_data(as_text=True)
+    with restarted.app_context():
+        live = services().store.get_project(project.id)
+        assert live.published and live.publish_at == "" and live.published_at
+        assert content.revisions().history("project", project.id)[0].note == "Scheduled to publish"
+
+
+def test_a_project_scheduled_to_unpublish_leaves_by_itself(portfolio, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "x",
+            "BACKGROUND_RUNNER": True,
+            "SCHEDULE_TICK": 1,
+        }
+    )
+    with app.app_context():
+        services().store.init_schema()
+    portfolio.app = app
+    live = portfolio.project("Last Light", "travel", photos=1)
+    with app.test_request_context():
+        current = services().store.get_project(live.id)
+        content.save_project(replace(current, unpublish_at=_in(3)), previous=current)
+    client = app.test_client()
+    assert "Last Light" in client.get("/work/travel").get_data(as_text=True)
+    _wait_for(client, "/work/travel", "Last Light", present=False)
+    assert client.get("/projects/last-light").status_code == 404
+
+
+def test_the_admin_shows_scheduled_projects_in_the_site_time_zone(app, client, admin, portfolio):
+    project = portfolio.project("Dawn", "travel", published=False)
+    url = f"/admin/projects/{project.id}"
+    html = client.get(url).get_data(as_text=True)
+    version = html.split('name="version" type="hidden" value="')[1].split('"')[0]
+    form = {
+        "title": "Dawn",
+        "slug": "dawn",
+        "category": "travel",
+        "description": "",
+        "location": "",
+        "client": "",
+        "cover_photo_id": "",
+        "seo_title": "",
+        "seo_description": "",
+        "publish_at": "2999-06-01T09:30",
+        "unpublish_at": "",
+        "version": version,
+    }
+    with app.test_request_context():
+        settings = services().site_settings()
+        content.save_settings(
+            replace(settings, time_zone="Europe/Lisbon"), services().store.get_pages(["site"])["site"]
+        )
+    assert admin.post(url, form).status_code == 302
+    with app.app_context():
+        assert (
+            services().store.get_project(project.id).publish_at == "2999-06-01T08:30:00.000Z"
+        )  # summer time
+    listing = client.get("/admin/projects/?category=travel").get_data(as_text=True)
+    assert "Scheduled: live" in listing and "2999-06-01 09:30" in listing
+    assert 'value="2999-06-01T09:30:00"' in client.get(url).get_data(as_text=True)
+    past = admin.post(url, dict(form, publish_at="2001-01-01T10:00", version=str(int(version) + 1)))
+    assert past.status_code == 400 and "That time has passed" in past.get_data(as_text=True)
+
+
+def test_a_schedule_that_cannot_publish_is_dropped_and_says_why(app, portfolio):
+    project = _schedule(app, portfolio, "No Alt", publish_at=_in(60))
+    with app.test_request_context():
+        store = services().store
+        photo = store.photos_for_project(project.id)[0]
+        store.update_photo(replace(photo, alt_text=""))
+        assert content.run_schedule(now=_in(120)) == 0
+        assert store.get_project(project.id).publish_at == "" and not store.get_project(project.id).published
+        assert "Could not publish “No Alt” as scheduled" in content.recent_activity()[0]["what"]
+    with app.test_request_context(), pytest.raises(ValidationError):
+        current = services().store.get_project(project.id)
+        content.save_project(replace(current, publish_at=_in(60), unpublish_at=_in(30)), previous=current)
+
+
+# -- the AWS backend: Celery beat + worker, DynamoDB and S3 on a moto server, Redis ----------------
+@pytest.fixture
+def aws_env(tmp_path, redis_server, moto_server):
+    return {
+        "SGOODIE_BACKEND": "aws",
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "SGOODIE_STAGE": "s" + uuid.uuid4().hex[:8],
+        "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{uuid.uuid4().int % 10 + 3}",
+        "SECRET_KEY": "schedule-test",
+        "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SGOODIE_SCHEDULE_TICK": "1",
+    }
+
+
+@pytest.mark.slow
+def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_on_aws(aws_env, monkeypatch, tmp_path):
+    from tests.conftest import Portfolio
+
+    for name, value in aws_env.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        services().store.init_schema()
+        services().blobs.prepare()
+    beat_and_worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--beat", "--concurrency", "1"]
+        + ["--schedule", str(tmp_path / "beat-schedule"), "--loglevel", "INFO", "--without-heartbeat"]
+        + ["--without-gossip", "--without-mingle"],
+        cwd=ROOT,
+        env={**os.environ, **aws_env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        project = _schedule(app, Portfolio(app), "Harbour at Dusk", publish_at=_in(5))
+        visitor = app.test_client()
+        assert "Harbour at Dusk" not in visitor.get("/work/travel").get_data(as_text=True)
+        assert visitor.get("/work/travel").headers["X-Cache"] == "HIT"  # cached in Redis
+        _wait_for(visitor, "/work/travel", "Harbour at Dusk")
+        assert "/projects/harbour-at-dusk" in visitor.get("/sitemap.xml").get_data(as_text=True)
+        with app.app_context():
+            assert services().store.get_project(project.id).published
+    finally:
+        os.killpg(beat_and_worker.pid, signal.SIGTERM)
+        try:
+            beat_and_worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(beat_and_worker.pid, signal.SIGKILL)
