@@ -180,6 +180,8 @@ class Plugin:
         self.settings_validator: Callable[[Mapping[str, Any]], None] | None = None
         self.setup_functions: list[Callable[[Flask], None]] = []
         self.not_found_handlers: list[Callable[[str], Any]] = []
+        #: The storage collections this plugin declared (`storage`): `sgoodie export` carries them.
+        self.storages: set[str] = set()
 
     def __repr__(self) -> str:
         return f"<Plugin {self.name} {self.version}>"
@@ -261,7 +263,10 @@ class Plugin:
 
     def storage(self, collection: str) -> PluginStorage:
         """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
-        collection named after the plugin. Use inside a request or app context."""
+        collection named after the plugin. Use inside a request or app context. Call it at import
+        time (`quotes = plugin.storage("quotes")`): the collections a plugin declared when it loaded
+        are the ones `sgoodie export` puts in the site's archive."""
+        self.storages.add(collection)
         return PluginStorage(f"plugin:{self.name}:{collection}")
 
 
