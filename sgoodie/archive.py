@@ -423,6 +423,8 @@ class _Importer:
         expires_at = data.get("expires_at")
         if expires_at is not None and expires_at <= time.time():
             return
+        if self.store.records.get(data["collection"], data["key"]) == data["data"]:
+            return
         self.store.records.put(data["collection"], data["key"], data["data"], expires_at=expires_at)
         self.added["records"] += 1
 

@@ -241,6 +241,9 @@ def import_command(path: str, wait: bool) -> None:
     queue = services().jobs
     if added["rebuilding"]:
         click.echo(f"Rebuilding the variants of {added['rebuilding']} photos in the background.")
-        if wait and isinstance(queue, ThreadJobs):
-            queue.wait(timeout=24 * 3600)
-            click.echo("Variants rebuilt.")
+        if isinstance(queue, ThreadJobs):
+            if wait:
+                queue.wait(timeout=24 * 3600)
+                click.echo("Variants rebuilt.")
+            else:
+                click.echo("They are made when the site runs (its runner picks up the queued photos).")

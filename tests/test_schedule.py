@@ -121,7 +121,9 @@ def test_the_admin_shows_scheduled_projects_in_the_site_time_zone(app, client, a
             services().store.get_project(project.id).publish_at == "2999-06-01T08:30:00.000Z"
         )  # summer time
     listing = client.get("/admin/projects/?category=travel").get_data(as_text=True)
-    assert "Scheduled: live" in listing and "2999-06-01 09:30" in listing
+    assert "Scheduled to publish" in listing and "2999-06-01 09:30" in listing
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "Dawn</a> goes live" in dashboard
     assert 'value="2999-06-01T09:30:00"' in client.get(url).get_data(as_text=True)
     past = admin.post(url, dict(form, publish_at="2001-01-01T10:00", version=str(int(version) + 1)))
     assert past.status_code == 400 and "That time has passed" in past.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from .. import schedule
 from ..auth import recent_failures
 from ..cache import page_cache
 from ..content import recent_activity
@@ -20,8 +21,10 @@ def dashboard():
     categories = []
     drafts = []
     live: dict[str, Project] = {}
+    everyone: dict[str, Project] = {}
     for slug, name in services().categories.items():
         projects = store.projects_in_category(slug)
+        everyone.update((p.id, p) for p in projects)
         published = [p for p in projects if p.published]
         live.update((p.id, p) for p in published)
         drafts += [p for p in projects if not p.published]
@@ -55,5 +58,8 @@ def dashboard():
         project_titles=titles,
         waiting_for_alt=[(live[project_id], count) for project_id, count in waiting.items()],
         activity=recent_activity(),
+        scheduled=[
+            (due, everyone[due.project_id]) for due in schedule.upcoming() if due.project_id in everyone
+        ],
         sign_ins=recent_failures(),
     )
