@@ -9,7 +9,6 @@ import hashlib
 import re
 import tarfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -79,25 +78,8 @@ def _originals(app) -> dict[str, str]:
         return {key: hashlib.sha256(blobs.get(key)).hexdigest() for key in keys}
 
 
-def _aws_app(monkeypatch, tmp_path, moto_server, redis_server):
-    env = {
-        "SGOODIE_BACKEND": "aws",
-        "AWS_ENDPOINT_URL": moto_server,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "SGOODIE_STAGE": "m" + uuid.uuid4().hex[:8],
-        "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{uuid.uuid4().int % 10 + 3}",
-        "SECRET_KEY": "moved",
-        "SGOODIE_INSTANCE_PATH": str(tmp_path / "aws-instance"),
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return create_app({"TESTING": True})
-
-
 def test_the_demo_site_moves_to_aws_with_every_page_and_original_identical(
-    demo, tmp_path, monkeypatch, moto_server, redis_server
+    demo, tmp_path, aws_env, monkeypatch
 ):
     path = tmp_path / "site.tar"
     started = time.perf_counter()
@@ -107,7 +89,9 @@ def test_the_demo_site_moves_to_aws_with_every_page_and_original_identical(
     assert "Exported 9 projects" in result.output  # the tenth is in the trash
     FIGURES["archive"] = f"{path.stat().st_size / 1e6:.1f} MB"
 
-    aws = _aws_app(monkeypatch, tmp_path, moto_server, redis_server)
+    for name, value in aws_env.items():  # a new site on AWS: `sgoodie init`, then the import
+        monkeypatch.setenv(name, value)
+    aws = create_app({"TESTING": True})
     runner = aws.test_cli_runner()
     assert runner.invoke(main, ["init"]).exit_code == 0
     started = time.perf_counter()

@@ -4,15 +4,9 @@ assertions: each test waits for the page with a generous deadline."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +14,6 @@ from sgoodie import content, create_app
 from sgoodie.domain import ValidationError, to_utc
 from sgoodie.services import services
 
-ROOT = Path(__file__).resolve().parents[1]
 DEADLINE = 90  # seconds: generous, the runner ticks every second here
 
 
@@ -92,24 +85,12 @@ def test_a_project_scheduled_to_unpublish_leaves_by_itself(portfolio, tmp_path):
 
 
 def test_the_admin_shows_scheduled_projects_in_the_site_time_zone(app, client, admin, portfolio):
+    from tests.admin.test_projects import _form, _version
+
     project = portfolio.project("Dawn", "travel", published=False)
     url = f"/admin/projects/{project.id}"
-    html = client.get(url).get_data(as_text=True)
-    version = html.split('name="version" type="hidden" value="')[1].split('"')[0]
-    form = {
-        "title": "Dawn",
-        "slug": "dawn",
-        "category": "travel",
-        "description": "",
-        "location": "",
-        "client": "",
-        "cover_photo_id": "",
-        "seo_title": "",
-        "seo_description": "",
-        "publish_at": "2999-06-01T09:30",
-        "unpublish_at": "",
-        "version": version,
-    }
+    version = _version(client, project.id)
+    form = _form(title="Dawn", slug="dawn", category="travel", publish_at="2999-06-01T09:30", version=version)
     with app.test_request_context():
         settings = services().site_settings()
         content.save_settings(
@@ -144,55 +125,16 @@ def test_a_schedule_that_cannot_publish_is_dropped_and_says_why(app, portfolio):
 
 
 # -- the AWS backend: Celery beat + worker, DynamoDB and S3 on a moto server, Redis ----------------
-@pytest.fixture
-def aws_env(tmp_path, redis_server, moto_server):
-    return {
-        "SGOODIE_BACKEND": "aws",
-        "AWS_ENDPOINT_URL": moto_server,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "SGOODIE_STAGE": "s" + uuid.uuid4().hex[:8],
-        "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{uuid.uuid4().int % 10 + 3}",
-        "SECRET_KEY": "schedule-test",
-        "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
-        "SGOODIE_SCHEDULE_TICK": "1",
-    }
-
-
 @pytest.mark.slow
-def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_on_aws(aws_env, monkeypatch, tmp_path):
+def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_on_aws(aws_app, worker, tmp_path):
     from tests.conftest import Portfolio
 
-    for name, value in aws_env.items():
-        monkeypatch.setenv(name, value)
-    app = create_app({"TESTING": True})
-    with app.app_context():
-        services().store.init_schema()
-        services().blobs.prepare()
-    beat_and_worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--beat", "--concurrency", "1"]
-        + ["--schedule", str(tmp_path / "beat-schedule"), "--loglevel", "INFO", "--without-heartbeat"]
-        + ["--without-gossip", "--without-mingle"],
-        cwd=ROOT,
-        env={**os.environ, **aws_env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        project = _schedule(app, Portfolio(app), "Harbour at Dusk", publish_at=_in(5))
-        visitor = app.test_client()
-        assert "Harbour at Dusk" not in visitor.get("/work/travel").get_data(as_text=True)
-        assert visitor.get("/work/travel").headers["X-Cache"] == "HIT"  # cached in Redis
-        _wait_for(visitor, "/work/travel", "Harbour at Dusk")
-        assert "/projects/harbour-at-dusk" in visitor.get("/sitemap.xml").get_data(as_text=True)
-        with app.app_context():
-            assert services().store.get_project(project.id).published
-    finally:
-        os.killpg(beat_and_worker.pid, signal.SIGTERM)
-        try:
-            beat_and_worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(beat_and_worker.pid, signal.SIGKILL)
+    worker("--beat", "--schedule", str(tmp_path / "beat-schedule"), env={"SGOODIE_SCHEDULE_TICK": "1"})
+    project = _schedule(aws_app, Portfolio(aws_app), "Harbour at Dusk", publish_at=_in(5))
+    visitor = aws_app.test_client()
+    assert "Harbour at Dusk" not in visitor.get("/work/travel").get_data(as_text=True)
+    assert visitor.get("/work/travel").headers["X-Cache"] == "HIT"  # cached in Redis
+    _wait_for(visitor, "/work/travel", "Harbour at Dusk")
+    assert "/projects/harbour-at-dusk" in visitor.get("/sitemap.xml").get_data(as_text=True)
+    with aws_app.app_context():
+        assert services().store.get_project(project.id).published

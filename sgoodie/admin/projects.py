@@ -15,21 +15,7 @@ from ..stores import ConflictError, NotFoundError, StaleVersionError
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
-EDITABLE = (
-    "title",
-    "slug",
-    "category",
-    "description",
-    "location",
-    "client",
-    "published",
-    "featured",
-    "cover_photo_id",
-    "seo_title",
-    "seo_description",
-    "publish_at",
-    "unpublish_at",
-)
+EDITABLE = content.PROJECT_FIELDS  # what the form edits is what a revision keeps
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
 

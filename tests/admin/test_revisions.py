@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from sgoodie.services import services
+from tests.admin.test_pages import _version
+from tests.admin.test_projects import _form
 
 ABOUT = {
     "heading": "About",
@@ -14,11 +16,6 @@ ABOUT = {
     "portrait-choice": "",
     "portrait-alt": "",
 }
-
-
-def _version(client, url):
-    html = client.get(url).get_data(as_text=True)
-    return re.search(r'name="version" type="hidden" value="([^"]*)"', html).group(1)
 
 
 def _save_about(admin, client, bio):
@@ -63,21 +60,13 @@ def test_edit_the_about_text_twice_see_the_diff_restore_the_first(app, client, a
 def test_project_history_and_restore(app, client, admin, portfolio):
     project = portfolio.project("Harbour Loft", "interiors", description="Before the storm.")
     url = f"/admin/projects/{project.id}"
-    form = {
-        "title": "Harbour Loft",
-        "slug": "harbour-loft",
-        "category": "interiors",
-        "description": "After the storm.",
-        "location": "Lisbon",
-        "client": "",
-        "published": "y",
-        "cover_photo_id": "",
-        "seo_title": "",
-        "seo_description": "",
-        "publish_at": "",
-        "unpublish_at": "",
-        "version": _version(client, url),
-    }
+    form = _form(
+        slug="harbour-loft",
+        description="After the storm.",
+        location="Lisbon",
+        published="y",
+        version=_version(client, url),
+    )
     assert admin.post(url, form).status_code == 302
     html = client.get(f"/admin/history/project/{project.id}").get_data(as_text=True)
     assert "<dt>Description</dt>" in html and "<del>Before</del>" in html and "<ins>After</ins>" in html
