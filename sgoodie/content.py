@@ -539,6 +539,9 @@ def run_schedule(now: str | None = None) -> int:
     Each change is an ordinary save: a revision, the activity log, the cache and CDN purge."""
     changed = 0
     for entry in schedule.due(now or utcnow()):
+        if entry.page_id:
+            changed += _publish_page_change(entry)
+            continue
         field = schedule.ACTIONS[entry.action]
         project = services().store.get_project(entry.project_id)
         if project is None or getattr(project, field) != entry.when:
@@ -559,6 +562,32 @@ def run_schedule(now: str | None = None) -> int:
             continue
         changed += 1
     return changed
+
+
+def _publish_page_change(entry: schedule.Due) -> int:
+    pending = schedule.pending_page_change(entry.page_id)
+    if pending is None or pending["when"] != entry.when:
+        schedule.done(entry)  # cancelled or rescheduled since
+        return 0
+    current = services().store.get_pages([entry.page_id])[entry.page_id]
+    try:
+        save_page(
+            with_fields(current, pending["fields"]), note=f"Scheduled change by {pending['who'] or 'someone'}"
+        )
+    except StaleVersionError:
+        return 0  # saved meanwhile: the next tick applies the change to that version
+    schedule.cancel_page_change(entry.page_id)
+    return 1
+
+
+def with_fields(page: Page, fields: dict) -> Page:
+    """The page with these texts and search fields (a revision's, a scheduled change's); its photos
+    and the featured order stay as they are."""
+    edited = replace(page, content=dict(page.content))
+    edited.content.update({k: v for k, v in fields.items() if k not in ("seo_title", "seo_description")})
+    edited.seo_title = fields.get("seo_title", "")
+    edited.seo_description = fields.get("seo_description", "")
+    return edited
 
 
 # -- revisions -----------------------------------------------------------------------------------
@@ -613,12 +642,7 @@ def restore_revision(kind: str, item_id: str, key: str) -> None:
         known = {k: v for k, v in values.items() if k in PROJECT_FIELDS}
         save_project(replace(current, **known), previous=current, note=note)
     elif kind == "page":
-        current = services().store.get_pages([item_id])[item_id]
-        edited = replace(current, content=dict(current.content))
-        edited.content.update({k: v for k, v in values.items() if k not in ("seo_title", "seo_description")})
-        edited.seo_title = values.get("seo_title", "")
-        edited.seo_description = values.get("seo_description", "")
-        save_page(edited, note=note)
+        save_page(with_fields(services().store.get_pages([item_id])[item_id], values), note=note)
     elif kind == "settings":
         base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
         current = SiteSettings.from_page(base)
@@ -629,8 +653,12 @@ def restore_revision(kind: str, item_id: str, key: str) -> None:
 
 
 # -- activity ------------------------------------------------------------------------------------
-def _who() -> str:
+def current_editor() -> str:
+    """The signed-in admin's email ("" for the runner, the CLI, jobs)."""
     return getattr(current_user, "email", "") if _has_user() else ""
+
+
+_who = current_editor
 
 
 def record_activity(what: str, **details: str) -> None:

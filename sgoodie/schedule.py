@@ -17,14 +17,21 @@ from .services import services
 
 SCHEDULE = "schedule"
 ACTIONS = {"publish": "publish_at", "unpublish": "unpublish_at"}
+PAGE_CHANGE = "change"  # the action of a page's scheduled change
+PENDING_PAGES = "scheduled-pages"  # page id -> the change waiting for its time (one per page)
+PAGE_PREFIX = "page:"
 
 
 @dataclass(frozen=True)
 class Due:
     key: str
     when: str
-    project_id: str
+    project_id: str  # or `page:<page id>` for a page's change
     action: str
+
+    @property
+    def page_id(self) -> str:
+        return self.project_id.removeprefix(PAGE_PREFIX) if self.project_id.startswith(PAGE_PREFIX) else ""
 
 
 def _keys(project: Project | None) -> set[str]:
@@ -64,3 +71,24 @@ def done(entry: Due) -> None:
 def upcoming(limit: int = 20) -> list[Due]:
     """The next scheduled changes (the dashboard)."""
     return [Due(key, *key.split("#")) for key, _ in services().store.records.query(SCHEDULE, limit=limit)]
+
+
+def pending_page_change(page_id: str) -> dict | None:
+    """The change scheduled for a page: {when, who, fields}, or None."""
+    return services().store.records.get(PENDING_PAGES, page_id)
+
+
+def schedule_page_change(page_id: str, when: str, fields: dict, who: str) -> None:
+    """Keep a page's texts to publish at `when`, replacing any change scheduled before."""
+    cancel_page_change(page_id)
+    services().store.records.put(
+        SCHEDULE, f"{when}#{PAGE_PREFIX}{page_id}#{PAGE_CHANGE}", {"page_id": page_id}
+    )
+    services().store.records.put(PENDING_PAGES, page_id, {"when": when, "who": who, "fields": fields})
+
+
+def cancel_page_change(page_id: str) -> None:
+    pending = pending_page_change(page_id)
+    if pending is not None:
+        services().store.records.delete(PENDING_PAGES, page_id)
+        services().store.records.delete(SCHEDULE, f"{pending['when']}#{PAGE_PREFIX}{page_id}#{PAGE_CHANGE}")

@@ -138,3 +138,71 @@ def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_on_aws(aws_app,
     assert "/projects/harbour-at-dusk" in visitor.get("/sitemap.xml").get_data(as_text=True)
     with aws_app.app_context():
         assert services().store.get_project(project.id).published
+
+
+def test_a_page_change_scheduled_ahead_goes_live_by_itself(app, client, admin):
+    from tests.admin.test_pages import _version
+
+    url = "/admin/pages/about"
+    about = {
+        "heading": "About",
+        "seo_title": "",
+        "seo_description": "",
+        "portrait-choice": "",
+        "portrait-alt": "",
+    }
+    assert admin.post(url, dict(about, bio="Today's bio.", version=_version(client, url))).status_code == 302
+    soon = (datetime.now(UTC) + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%S")
+    response = admin.post(
+        url, dict(about, bio="Tomorrow's bio.", publish_at=soon, version=_version(client, url))
+    )
+    assert response.status_code == 302
+    assert "Scheduled: these changes" in client.get(url).get_data(as_text=True)
+    form = client.get(url).get_data(as_text=True)
+    assert "A change is scheduled" in form and "<ins>Tomorrow</ins>" in form
+    assert "Change scheduled" in client.get("/admin/pages/").get_data(as_text=True)
+    assert "A change to the" in client.get("/admin/").get_data(as_text=True)
+    visitor = app.test_client()
+    assert "Today's bio." in visitor.get("/about").get_data(as_text=True)  # until its time
+
+    past = admin.post(
+        url, dict(about, bio="Never.", publish_at="2001-01-01T10:00", version=_version(client, url))
+    )
+    assert past.status_code == 400 and "That time has passed" in past.get_data(as_text=True)
+
+    restarted = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
+            "SECRET_KEY": "test-secret",
+            "BACKGROUND_RUNNER": True,
+            "SCHEDULE_TICK": 1,
+        }
+    )
+    _wait_for(restarted.test_client(), "/about", "Tomorrow&#39;s bio.")
+    assert "A change is scheduled" not in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        assert (
+            content.revisions().history("page", "about")[0].note
+            == "Scheduled change by photographer@example.com"
+        )
+
+
+def test_a_cancelled_page_change_never_happens(app, client, admin):
+    from tests.admin.test_pages import _version
+
+    url = "/admin/pages/about"
+    about = {
+        "heading": "About",
+        "seo_title": "",
+        "seo_description": "",
+        "portrait-choice": "",
+        "portrait-alt": "",
+    }
+    admin.post(url, dict(about, bio="Now.", version=_version(client, url)))
+    later = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    admin.post(url, dict(about, bio="Later.", publish_at=later, version=_version(client, url)))
+    admin.post("/admin/pages/about/scheduled/cancel")
+    with app.test_request_context():
+        assert content.run_schedule(now=_in(60)) == 0
+        assert services().store.get_pages(["about"])["about"].content["bio"] == "Now."

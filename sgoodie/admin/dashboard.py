@@ -59,7 +59,9 @@ def dashboard():
         waiting_for_alt=[(live[project_id], count) for project_id, count in waiting.items()],
         activity=recent_activity(),
         scheduled=[
-            (due, everyone[due.project_id]) for due in schedule.upcoming() if due.project_id in everyone
+            (due, everyone.get(due.project_id))
+            for due in schedule.upcoming()
+            if due.project_id in everyone or due.page_id
         ],
         sign_ins=recent_failures(),
     )

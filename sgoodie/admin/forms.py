@@ -120,6 +120,13 @@ class ImageSlotForm(PlainForm):
 
 
 class PageSeoMixin:
+    publish_at = DateTimeLocalField(
+        "Publish these changes at",
+        description="Leave empty to publish on save. With a time (the site's time zone), the texts "
+        "go live by themselves then; photo changes are saved at once, so save them first.",
+        format=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        validators=[Optional()],
+    )
     seo_title = StringField("Search title", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
     seo_description = TextAreaField(
         "Search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)]
