@@ -463,6 +463,7 @@ def _restore_project(entry: trash.Entry) -> str:
     restored = modify_project(
         project.id, lambda current: setattr(current, "cover_photo_id", project.cover_photo_id)
     )
+    restored = ensure_cover(restored.id) or restored  # it had none: its first ready photo, as always
     _put_back_in_order(
         [(p.id, p.order) for p in store.projects_in_category(restored.category)],
         restored.id,
