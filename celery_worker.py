@@ -17,7 +17,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from sgoodie import content, create_app
 from sgoodie.photos import RETRY, run_job
-from sgoodie.photos.jobs import PROCESS_TASK, SCHEDULE_TASK, SWEEP_EVERY, SWEEP_TASK, housekeeping
+from sgoodie.photos.jobs import (
+    PLUGIN_TASK,
+    PROCESS_TASK,
+    SCHEDULE_TASK,
+    SWEEP_EVERY,
+    SWEEP_TASK,
+    housekeeping,
+)
 from sgoodie.photos.lifecycle import TOO_SLOW
 
 flask_app = create_app()
@@ -29,7 +36,9 @@ celery.conf.update(
     worker_prefetch_multiplier=1,  # image jobs are long: do not hoard messages
     task_time_limit=300,  # hard limit: the process is killed (the sweeper re-queues the photo)
     task_soft_time_limit=240,
-    broker_transport_options={"visibility_timeout": 600},  # longer than the hard limit
+    # Longer than the longest hard limit (plugin tasks, 3600 s); lost photo jobs are found sooner by
+    # the sweeper (10 minutes).
+    broker_transport_options={"visibility_timeout": 3700},
     result_expires=3600,
     beat_schedule={
         "sweep-stuck-photos-and-trash": {"task": SWEEP_TASK, "schedule": SWEEP_EVERY},
@@ -45,6 +54,17 @@ def process_photo(self, ref: str) -> None:
     """One attempt of a photo job; transient errors come back with the policy's delay."""
     with flask_app.app_context():
         delay = run_job(ref, self.request.retries, permanent={SoftTimeLimitExceeded: TOO_SLOW})
+    if delay is not None:
+        raise self.retry(countdown=delay)
+
+
+@celery.task(
+    name=PLUGIN_TASK, bind=True, max_retries=RETRY.attempts - 1, time_limit=3600, soft_time_limit=3300
+)
+def plugin_task(self, ref: str) -> None:
+    """A plugin's background work (`Plugin.task`): a gallery's ZIP may take many minutes."""
+    with flask_app.app_context():
+        delay = run_job(ref, self.request.retries)
     if delay is not None:
         raise self.retry(countdown=delay)
 

@@ -38,7 +38,7 @@ from typing import IO, BinaryIO
 from flask import current_app
 
 from . import __version__, revisions, schedule, trash
-from .blobs import IMMUTABLE, content_type_for, is_public_key
+from .blobs import IMMUTABLE, content_type_for, is_private_key, is_public_key
 from .content import ACTIVITY
 from .domain import (
     CATEGORIES_PAGE_ID,
@@ -171,7 +171,7 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
         out[name].write(json.dumps(data, separators=(",", ":")) + "\n")
 
     def file(key: str) -> None:
-        if not key or (is_public_key(key) and not variants):
+        if not key or (_is_variant(key) and not variants):
             return
         info = blobs.head(key)
         if info is None:  # listed by a record but gone from storage: nothing to copy
@@ -253,6 +253,11 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
             fh.close()
         keys.close()
     return counts, keys_file
+
+
+def _is_variant(key: str) -> bool:
+    """A rendered size (public, or a client gallery's private one): made again from its original."""
+    return is_public_key(key) or (is_private_key(key) and "/variants/" in key)
 
 
 def plugin_collections() -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .blobs import variant_prefix
+from .blobs import project_prefixes, variant_prefix
 from .domain import Photo, Project, from_record, new_id, to_record, utcnow
 from .services import services
 
@@ -123,13 +123,15 @@ def empty(entry: Entry) -> None:
     """Delete the files for good, then the records."""
     blobs = services().blobs
     if entry.kind == "project":
-        blobs.delete_prefix(f"projects/{entry.project_id}/")
+        for prefix in project_prefixes(entry.project_id):  # public and (client galleries) private
+            blobs.delete_prefix(prefix)
     else:
         photo = entry.photo
         # A photo restored meanwhile under the same id (another entry) keeps its files.
         if services().store.get_photo(photo.id) is None:
             blobs.delete_many([photo.original_key] if photo.original_key else [])
-            blobs.delete_prefix(variant_prefix(photo.project_id, photo.id))
+            for private in (False, True):
+                blobs.delete_prefix(variant_prefix(photo.project_id, photo.id, private=private))
     forget(entry)
 
 

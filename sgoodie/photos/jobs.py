@@ -78,9 +78,12 @@ SWEEP_EVERY = 300.0  # seconds, like the Celery beat schedule
 
 
 def housekeeping() -> dict[str, int]:
-    """The periodic sweeps (inside an app context): lost photo jobs, then the trash."""
+    """The periodic sweeps (inside an app context): lost photo jobs, the trash, then the plugins'
+    periodic work (gallery expiry reminders, say)."""
     swept = lifecycle.sweep()
-    return {**swept, "trash_emptied": content.sweep_trash()}
+    swept["trash_emptied"] = content.sweep_trash()
+    lifecycle.run_periodic()
+    return swept
 
 
 class ThreadJobs:
@@ -91,7 +94,13 @@ class ThreadJobs:
     def __init__(self, app: Flask, policy: RetryPolicy = RETRY):
         self.app = app
         self.policy = policy
-        self.tick = float(app.config.get("SCHEDULE_TICK") or 20)
+        # Scheduled publishing is the background runner's (SGOODIE_BACKGROUND): a test's app that
+        # only runs jobs does not tick (its thread may outlive the test's stores).
+        self.tick = (
+            float(app.config.get("SCHEDULE_TICK") or 20)
+            if app.config.get("BACKGROUND_RUNNER", True)
+            else None
+        )
         self._queue: queue.Queue[tuple[str, int]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -119,11 +128,12 @@ class ThreadJobs:
             if time.monotonic() - swept_at >= SWEEP_EVERY:
                 self._housekeeping(housekeeping, "the sweep (lost photo jobs, trash)")
                 swept_at = time.monotonic()
-            if time.monotonic() - ticked_at >= self.tick:  # also between jobs of a long upload
+            tick = self.tick or SWEEP_EVERY
+            if self.tick and time.monotonic() - ticked_at >= tick:  # also between jobs of a long upload
                 self._housekeeping(content.run_schedule, "scheduled publishing")
                 ticked_at = time.monotonic()
             try:
-                ref, attempt = self._queue.get(timeout=max(0.05, self.tick - (time.monotonic() - ticked_at)))
+                ref, attempt = self._queue.get(timeout=max(0.05, tick - (time.monotonic() - ticked_at)))
             except queue.Empty:
                 continue
             try:
@@ -158,6 +168,7 @@ class ThreadJobs:
 
 
 PROCESS_TASK = "sgoodie.process_photo"
+PLUGIN_TASK = "sgoodie.plugin_task"  # plugins' background work: longer time limits (a gallery's ZIP)
 SWEEP_TASK = "sgoodie.sweep"
 SCHEDULE_TASK = "sgoodie.run_schedule"
 
@@ -170,7 +181,8 @@ class CeleryJobs:
         self.celery = Celery("sgoodie", broker=self.broker_url, backend=self.broker_url)
 
     def enqueue(self, ref: str) -> None:
-        self.celery.send_task(PROCESS_TASK, args=[ref])
+        task = PLUGIN_TASK if ref.startswith(lifecycle.TASK_REF_PREFIX) else PROCESS_TASK
+        self.celery.send_task(task, args=[ref])
 
     def check(self) -> None:
         redis.Redis.from_url(self.broker_url, socket_timeout=1, socket_connect_timeout=1).ping()
