@@ -13,6 +13,7 @@ import pytest
 from sgoodie import content, create_app
 from sgoodie.domain import ValidationError, to_utc
 from sgoodie.services import services
+from tests.admin.test_revisions import ABOUT
 
 DEADLINE = 90  # seconds: generous, the runner ticks every second here
 
@@ -30,6 +31,19 @@ def _wait_for(client, path: str, text: str, present: bool = True) -> None:
         time.sleep(0.5)
 
 
+def _with_runner(instance: str):
+    """An app process on `instance` whose runner ticks every second (a "restart" of the site)."""
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": instance,
+            "SECRET_KEY": "test-secret",
+            "BACKGROUND_RUNNER": True,
+            "SCHEDULE_TICK": 1,
+        }
+    )
+
+
 def _schedule(app, portfolio, title: str, **times: str):
     draft = portfolio.project(title, "travel", published=False, photos=2)
     with app.test_request_context():
@@ -43,15 +57,7 @@ def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_after_a_restart
     assert "Night Ferry" not in visitor.get("/work/travel").get_data(as_text=True)
     assert visitor.get("/work/travel").headers["X-Cache"] == "HIT"  # the old page is cached
     # "Restart": a new app process on the same instance; only its runner knows nothing but the store.
-    restarted = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-            "SECRET_KEY": "test-secret",
-            "BACKGROUND_RUNNER": True,
-            "SCHEDULE_TICK": 1,
-        }
-    )
+    restarted = _with_runner(app.config["INSTANCE_PATH"])
     client = restarted.test_client()
     _wait_for(client, "/work/travel", "Night Ferry")
     assert "/projects/night-ferry" in client.get("/sitemap.xml").get_data(as_text=True)
@@ -62,15 +68,7 @@ def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_after_a_restart
 
 
 def test_a_project_scheduled_to_unpublish_leaves_by_itself(portfolio, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "x",
-            "BACKGROUND_RUNNER": True,
-            "SCHEDULE_TICK": 1,
-        }
-    )
+    app = _with_runner(str(tmp_path / "instance"))
     with app.app_context():
         services().store.init_schema()
     portfolio.app = app
@@ -144,13 +142,7 @@ def test_a_page_change_scheduled_ahead_goes_live_by_itself(app, client, admin):
     from tests.admin.test_pages import _version
 
     url = "/admin/pages/about"
-    about = {
-        "heading": "About",
-        "seo_title": "",
-        "seo_description": "",
-        "portrait-choice": "",
-        "portrait-alt": "",
-    }
+    about = ABOUT
     assert admin.post(url, dict(about, bio="Today's bio.", version=_version(client, url))).status_code == 302
     soon = (datetime.now(UTC) + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%S")
     response = admin.post(
@@ -170,15 +162,7 @@ def test_a_page_change_scheduled_ahead_goes_live_by_itself(app, client, admin):
     )
     assert past.status_code == 400 and "That time has passed" in past.get_data(as_text=True)
 
-    restarted = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-            "SECRET_KEY": "test-secret",
-            "BACKGROUND_RUNNER": True,
-            "SCHEDULE_TICK": 1,
-        }
-    )
+    restarted = _with_runner(app.config["INSTANCE_PATH"])
     _wait_for(restarted.test_client(), "/about", "Tomorrow&#39;s bio.")
     assert "A change is scheduled" not in client.get(url).get_data(as_text=True)
     with app.app_context():
@@ -192,13 +176,7 @@ def test_a_cancelled_page_change_never_happens(app, client, admin):
     from tests.admin.test_pages import _version
 
     url = "/admin/pages/about"
-    about = {
-        "heading": "About",
-        "seo_title": "",
-        "seo_description": "",
-        "portrait-choice": "",
-        "portrait-alt": "",
-    }
+    about = ABOUT
     admin.post(url, dict(about, bio="Now.", version=_version(client, url)))
     later = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S")
     admin.post(url, dict(about, bio="Later.", publish_at=later, version=_version(client, url)))
