@@ -241,6 +241,7 @@ def cancel_scheduled_change(page_id: str):
     _kind(page_id)
     if ConfirmForm().validate_on_submit():
         schedule.cancel_page_change(page_id)
+        content.record_activity(f"Cancelled the scheduled change to the {_title(page_id)} page")
         flash("The scheduled change is cancelled; the page stays as it is.", "success")
     return redirect(url_for("admin.edit_page", page_id=page_id))
 
@@ -264,6 +265,7 @@ def _schedule_texts(page: Page, edited: Page, form) -> str:
     if when <= utcnow():
         raise ScheduleRefused("That time has passed: choose a later one, or leave it empty to publish now.")
     schedule.schedule_page_change(page.id, when, content.page_fields(edited), content.current_editor())
+    content.record_activity(f"Scheduled a change to the {_title(page.id)} page for {local_time(when)}")
     return when
 
 
