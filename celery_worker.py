@@ -1,7 +1,9 @@
 """The Celery app for image jobs on the AWS backend.
 
     celery -A celery_worker worker --loglevel=info      # processes uploads
-    celery -A celery_worker beat --loglevel=info        # runs the sweeper every 5 minutes
+    celery -A celery_worker beat --loglevel=info        # the sweeper every 5 minutes (lost jobs,
+                                                        # the trash), scheduled publishing every
+                                                        # SGOODIE_SCHEDULE_TICK seconds
 
 Configuration comes from the same environment variables as the web app (REDIS_URL is the
 broker and result backend). Each task runs the photo job's body (`sgoodie.photos.process`) inside
@@ -13,10 +15,17 @@ from __future__ import annotations
 from celery import Celery
 from celery.exceptions import SoftTimeLimitExceeded
 
-from sgoodie import create_app, photos
+from sgoodie import content, create_app
 from sgoodie.photos import RETRY, run_job
-from sgoodie.photos.jobs import PLUGIN_TASK, PROCESS_TASK, SWEEP_EVERY, SWEEP_TASK
-from sgoodie.photos.lifecycle import TOO_SLOW, run_periodic
+from sgoodie.photos.jobs import (
+    PLUGIN_TASK,
+    PROCESS_TASK,
+    SCHEDULE_TASK,
+    SWEEP_EVERY,
+    SWEEP_TASK,
+    housekeeping,
+)
+from sgoodie.photos.lifecycle import TOO_SLOW
 
 flask_app = create_app()
 
@@ -31,7 +40,10 @@ celery.conf.update(
     # the sweeper (10 minutes).
     broker_transport_options={"visibility_timeout": 3700},
     result_expires=3600,
-    beat_schedule={"sweep-stuck-photos": {"task": SWEEP_TASK, "schedule": SWEEP_EVERY}},
+    beat_schedule={
+        "sweep-stuck-photos-and-trash": {"task": SWEEP_TASK, "schedule": SWEEP_EVERY},
+        "scheduled-publishing": {"task": SCHEDULE_TASK, "schedule": float(flask_app.config["SCHEDULE_TICK"])},
+    },
     worker_hijack_root_logger=False,  # keep the app's logging (JSON lines with SGOODIE_LOG_FORMAT=json)
 )
 app = celery  # `celery -A celery_worker` finds it under either name
@@ -59,7 +71,13 @@ def plugin_task(self, ref: str) -> None:
 
 @celery.task(name=SWEEP_TASK)
 def sweep() -> dict[str, int]:
+    """Lost photo jobs, then the trash older than SGOODIE_TRASH_DAYS (its files deleted)."""
     with flask_app.app_context():
-        swept = photos.sweep()
-        run_periodic()  # plugins' periodic work (gallery expiry reminders, say)
-        return swept
+        return housekeeping()
+
+
+@celery.task(name=SCHEDULE_TASK, expires=60)
+def run_schedule() -> int:
+    """Publish and unpublish what is due (a late message is dropped: the next tick does it)."""
+    with flask_app.app_context():
+        return content.run_schedule()

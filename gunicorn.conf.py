@@ -41,3 +41,12 @@ accesslog = settings["ACCESS_LOG"]
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = settings["LOG_LEVEL"]
+
+
+def post_worker_init(worker):
+    """Each worker runs its own in-process runner (embedded default): the one the app factory
+    started in the master did not survive the fork. Scheduled changes are saved with a version
+    check, so two runners never publish twice."""
+    from sgoodie import start_runner
+
+    start_runner(worker.wsgi)

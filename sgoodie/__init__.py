@@ -25,6 +25,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     settings = _config.load()
     settings.update(test_config or {})
+    if settings.get("TESTING") and "BACKGROUND_RUNNER" not in (test_config or {}):
+        settings["BACKGROUND_RUNNER"] = False  # a test starts the runner when it is what it tests
     _config.finalize(settings)
 
     app = SgoodieFlask(__name__, instance_path=settings["INSTANCE_PATH"])
@@ -57,4 +59,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     plugin_loader.init_app(app, tag_paths)
     operations.init_app(app)  # last: its middleware wraps everything else
+    start_runner(app)
     return app
+
+
+def start_runner(app: Flask) -> None:
+    """Start the embedded default's in-process runner (scheduled publishing, sweeps, photo jobs)
+    now, so a restarted site publishes on time without waiting for a visitor. gunicorn, which
+    forks after loading the app, calls this again in each worker (threads do not survive a fork)."""
+    jobs = app.extensions["sgoodie"].jobs
+    if app.config["BACKGROUND_RUNNER"] and hasattr(jobs, "start"):
+        jobs.start(sweep_first=False)

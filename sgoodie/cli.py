@@ -8,13 +8,14 @@ from __future__ import annotations
 import secrets
 import sys
 import time
+from contextlib import contextmanager
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from . import create_app
+from . import archive, create_app
 from .accounts import PasswordPolicyError, create_or_reset_admin
 from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
@@ -185,3 +186,75 @@ def reprocess_command(failed: bool, everything: bool, wait: bool) -> None:
     if wait and isinstance(queue, ThreadJobs) and count:
         queue.wait(timeout=3600)
         click.echo("Done.")
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress bar for (done, total) callbacks, made when the total is first known."""
+    bars: list = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, label=label, show_pos=True).__enter__())
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        yield update
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
+
+
+@main.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--variants/--no-variants",
+    default=False,
+    show_default=True,
+    help="Also carry every photo's variants (larger; without them the import rebuilds them).",
+)
+@with_appcontext
+def export_command(path: str, variants: bool) -> None:
+    """Write the whole site into one archive: content, settings, admins, inquiries and plugin data,
+    revisions, the trash, originals (and variants), with a manifest and checksums."""
+    started = time.perf_counter()
+    click.echo("Reading the site...")
+    with _progress("Writing the archive") as progress:
+        manifest = archive.export(path, variants=variants, progress=progress)
+    counts = manifest["counts"]
+    click.echo(
+        f"Exported {counts['projects']} projects, {counts['photos']} photos, {counts['pages']} pages, "
+        f"{counts['admins']} admins, {counts['records']} records and {counts['files']} files "
+        f"({counts['bytes'] / 1e6:.1f} MB) to {path} in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--wait/--no-wait", default=True, help="Embedded default: wait for variants to be rebuilt.")
+@with_appcontext
+def import_command(path: str, wait: bool) -> None:
+    """Restore an archive made by `sgoodie export` into this empty site (either backend). Checks
+    every checksum first; safe to run again after an interruption."""
+    started = time.perf_counter()
+    try:
+        with _progress("Checking checksums") as progress:
+            archive.verify(path, progress=progress)
+        with _progress("Importing") as progress:
+            added = archive.import_archive(path, progress=progress, verified=True)
+    except archive.ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Imported {added['projects']} projects, {added['photos']} photos, {added['pages']} pages, "
+        f"{added['admins']} admins, {added['records']} records and {added['files']} files "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    queue = services().jobs
+    if added["rebuilding"]:
+        click.echo(f"Rebuilding the variants of {added['rebuilding']} photos in the background.")
+        if isinstance(queue, ThreadJobs):
+            if wait:
+                queue.wait(timeout=24 * 3600)
+                click.echo("Variants rebuilt.")
+            else:
+                click.echo("They are made when the site runs (its runner picks up the queued photos).")

@@ -84,6 +84,13 @@ def _count(value: str) -> int:
     return number
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be 1 or more")
+    return number
+
+
 def _sns_topic_arn(value: str) -> str:
     value = value.strip()
     if not re.fullmatch(r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}", value):
@@ -214,6 +221,34 @@ SETTINGS: tuple[Setting, ...] = (
         100 * 1024 * 1024,
         "Local page cache (no `REDIS_URL`): the most its stored pages may take, in megabytes; the oldest pages go first. (Redis is bounded by its own `maxmemory`; keep the `volatile-lru` policy, ElastiCache's default, so the purge counters are never evicted.)",
         _megabytes,
+    ),
+    Setting(
+        "SGOODIE_TRASH_DAYS",
+        "TRASH_DAYS",
+        30,
+        "How many days deleted projects and photos stay in the trash (restorable) before the sweeper deletes them and their files.",
+        _positive,
+    ),
+    Setting(
+        "SGOODIE_REVISIONS_KEEP",
+        "REVISIONS_KEEP",
+        25,
+        "How many revisions to keep per project, page and the site settings (the oldest go first).",
+        _positive,
+    ),
+    Setting(
+        "SGOODIE_SCHEDULE_TICK",
+        "SCHEDULE_TICK",
+        20,
+        "Seconds between checks for scheduled publishing (the in-process runner, or Celery beat on AWS); a scheduled change goes live at most this long after its time.",
+        _positive,
+    ),
+    Setting(
+        "SGOODIE_BACKGROUND",
+        "BACKGROUND_RUNNER",
+        True,
+        "Embedded default: start the in-process runner (image jobs, scheduled publishing, trash and lost-job sweeps) with the app. Tests turn it off unless they need it.",
+        _bool,
     ),
     Setting(
         "SGOODIE_PROXY_HOPS",

@@ -17,14 +17,14 @@ from typing import TypeVar
 from flask import current_app
 from flask_login import current_user
 
-from . import signals
+from . import schedule, signals, trash
 from .accounts import hash_password
-from .blobs import project_prefixes, variant_prefix
 from .domain import (
     CATEGORIES_PAGE_ID,
     GALLERY_FULL,
     GALLERY_MAX,
     GALLERY_PASSWORD_MIN,
+    SITE_PAGE_ID,
     Category,
     CategoryList,
     Page,
@@ -35,10 +35,12 @@ from .domain import (
     ValidationError,
     new_id,
     slugify,
+    to_record,
     utcnow,
 )
+from .revisions import Revisions
 from .services import services, stored_categories
-from .stores import StaleVersionError
+from .stores import ConflictError, StaleVersionError
 from .stores.ordering import move_item
 
 ACTIVITY = "activity"
@@ -47,28 +49,50 @@ ACTIVITY_KEEP_SECONDS = 90 * 24 * 3600
 
 
 # -- projects ------------------------------------------------------------------------------------
+def _check_schedule(project: Project, previous: Project | None) -> None:
+    """A newly set time must be ahead (a time that passed would act at once, by surprise)."""
+    now = utcnow()
+    errors = {
+        name: "That time has passed: choose a later one, or publish or unpublish it now."
+        for name in schedule.ACTIONS.values()
+        if getattr(project, name)
+        and getattr(project, name) != getattr(previous, name, "")
+        and getattr(project, name) <= now
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_project(project: Project) -> Project:
     project.validate(services().categories)
+    _check_schedule(project, None)
     if project.published:
         project.published_at = utcnow()
+    schedule.add_entries(project, None)
     stored = services().store.create_project(project)
     _sync_featured(stored, previous=None)
     record_activity(f"Created project “{stored.title}”", project_id=stored.id)
+    revisions().record("project", stored.id, project_fields(stored), _who(), "Created")
     signals.project_saved.send(_app(), project=stored, previous=None)
     return stored
 
 
-def save_project(project: Project, previous: Project) -> Project:
+def save_project(project: Project, previous: Project, *, note: str = "") -> Project:
     """Save an edited project. `previous` is the version the editor started from; a concurrent
-    change raises StaleVersionError. Publishing requires alt text on every ready photo."""
+    change raises StaleVersionError. Publishing requires alt text on every ready photo. Every
+    save keeps a revision (`note` says why, when it was not an edit)."""
     photos = services().store.photos_for_project(project.id)
     project.validate(services().categories, photos)
+    _check_schedule(project, previous)
     if not project.cover_photo_id:
         project.cover_photo_id = _first_ready(photos)
     if project.published and not previous.published_at:
         project.published_at = utcnow()
+    schedule.add_entries(project, previous)
     stored = services().store.update_project(project)
+    schedule.drop_entries(stored, previous)
     _sync_featured(stored, previous=previous)
+    revisions().record("project", stored.id, project_fields(stored), _who(), note)
     change = (
         "Published"
         if stored.published and not previous.published
@@ -137,12 +161,14 @@ def set_gallery_expiry(project: Project, last_day: str) -> Project:
 
 
 def delete_project(project: Project) -> list[Photo]:
-    """Remove the project, its photos and every stored file of theirs."""
+    """Move the project and its photos to the trash: gone from the site at once (the signal
+    purges its pages), files kept until the trash is emptied."""
+    photos = services().store.photos_for_project(project.id)
+    trash.put_project(project, photos, _who())
     photos = services().store.delete_project(project.id)
-    for prefix in project_prefixes(project.id):
-        services().blobs.delete_prefix(prefix)
+    schedule.drop_entries(None, project)
     _sync_featured(replace(project, featured=False), previous=project)
-    record_activity(f"Deleted project “{project.title}” and its {len(photos)} photos")
+    record_activity(f"Moved project “{project.title}” and its {len(photos)} photos to the trash")
     signals.project_deleted.send(_app(), project=project, photos=photos)
     return photos
 
@@ -242,17 +268,14 @@ def _first_ready(photos: Sequence[Photo]) -> str:
 
 
 def delete_photo(photo: Photo) -> None:
-    """Remove the photo, its original and every variant."""
+    """Move the photo to the trash (its original and variants stay until the trash is emptied)."""
     project = services().store.get_project(photo.project_id)
+    trash.put_photo(photo, project, _who())
     services().store.delete_photo(photo.id)
-    keys = [photo.original_key] if photo.original_key else []
-    services().blobs.delete_many(keys)
-    for private in (False, True):
-        services().blobs.delete_prefix(variant_prefix(photo.project_id, photo.id, private=private))
     if project is not None and project.cover_photo_id == photo.id:
         ensure_cover(project.id)  # the store cleared the cover with the photo
     if project is not None:
-        record_activity(f"Deleted a photo from “{project.title}”", project_id=project.id)
+        record_activity(f"Moved a photo of “{project.title}” to the trash", project_id=project.id)
     # The project as it was: when this photo was its cover, every card showing it must go too.
     signals.photo_deleted.send(_app(), photo=photo, project=project)
 
@@ -270,20 +293,22 @@ def move_photo(photo: Photo, step: int) -> None:
 
 
 # -- pages and settings --------------------------------------------------------------------------
-def save_page(page: Page) -> Page:
+def save_page(page: Page, *, note: str = "") -> Page:
     if len(page.images.get("gallery") or []) > GALLERY_MAX:
         raise ValidationError({"gallery": GALLERY_FULL})
     stored = services().store.save_page(page)
     record_activity(f"Edited the {page.id.replace('-', ' ')} page")
+    revisions().record("page", stored.id, page_fields(stored), _who(), note)
     signals.page_saved.send(_app(), page=stored)
     return stored
 
 
-def save_settings(settings: SiteSettings, base: Page) -> SiteSettings:
+def save_settings(settings: SiteSettings, base: Page, *, note: str = "") -> SiteSettings:
     settings.validate()
     stored = services().store.save_page(settings.to_page(base))
     record_activity("Edited the site settings")
     saved = SiteSettings.from_page(stored)
+    revisions().record("settings", SITE_PAGE_ID, settings_fields(saved), _who(), note)
     signals.settings_saved.send(_app(), settings=saved)
     return saved
 
@@ -481,10 +506,250 @@ def _modify(
     raise StaleVersionError(f"{what} kept changing; try again")
 
 
+# -- trash ---------------------------------------------------------------------------------------
+def restore_from_trash(key: str) -> str:
+    """Put a trashed project (with its photos in their order, its cover and its place in the
+    category) or photo back on the site; returns what happened, in words. The files never left."""
+    entry = trash.get(key)
+    if entry is None:
+        raise ValidationError({"trash": "This item is no longer in the trash."})
+    if entry.kind == "project":
+        return _restore_project(entry)
+    return _restore_photo(entry)
+
+
+def _restore_project(entry: trash.Entry) -> str:
+    store = services().store
+    project = entry.project
+    if project.category not in services().categories:
+        raise ValidationError(
+            {"trash": f"Its category “{project.category}” no longer exists: create it again first."}
+        )
+    note = ""
+    if store.get_project(project.id) is None:
+        cover, slug = project.cover_photo_id, project.slug
+        while store.project_by_slug(project.slug) is not None:  # its address was taken meanwhile
+            project.slug = f"{slug}-{new_id()[:4]}"
+            note = f" Its address was taken meanwhile, so it is now /projects/{project.slug}."
+        now = utcnow()
+        project.publish_at = project.publish_at if project.publish_at > now else ""
+        project.unpublish_at = project.unpublish_at if project.unpublish_at > now else ""
+        schedule.add_entries(project, None)
+        try:
+            store.create_project(replace(project, cover_photo_id="", cover=None, version=0))
+        except ConflictError as exc:
+            raise ValidationError({"trash": str(exc)}) from None
+        project.cover_photo_id = cover
+    photos = list(trash.photos_of(entry))
+    for photo in photos:
+        _put_photo_back(photo)
+    restored = modify_project(
+        project.id, lambda current: setattr(current, "cover_photo_id", project.cover_photo_id)
+    )
+    restored = ensure_cover(restored.id) or restored  # it had none: its first ready photo, as always
+    _put_back_in_order(
+        [(p.id, p.order) for p in store.projects_in_category(restored.category)],
+        restored.id,
+        entry.project.order,
+        lambda ids: store.reorder_projects(restored.category, ids),
+    )
+    _sync_featured(restored, previous=None)
+    trash.forget(entry)
+    record_activity(f"Restored project “{restored.title}” from the trash", project_id=restored.id)
+    signals.project_saved.send(_app(), project=restored, previous=None)
+    return f"Restored “{restored.title}” with its {len(photos)} photos.{note}"
+
+
+def _restore_photo(entry: trash.Entry) -> str:
+    store = services().store
+    photo = entry.photo
+    project = store.get_project(photo.project_id)
+    if project is None:
+        raise ValidationError(
+            {"trash": f"Its project “{entry.project_title}” is not on the site: restore the project first."}
+        )
+    _put_photo_back(photo)
+    _put_back_in_order(
+        [(p.id, p.order) for p in store.photos_for_project(project.id)],
+        photo.id,
+        photo.order,
+        lambda ids: store.reorder_photos(project.id, ids),
+    )
+    project = ensure_cover(project.id) or project
+    trash.forget(entry)
+    record_activity(f"Restored a photo of “{project.title}” from the trash", project_id=project.id)
+    signals.photo_saved.send(_app(), photo=store.get_photo(photo.id), project=project)
+    return f"Restored the photo to “{project.title}”."
+
+
+def _put_photo_back(photo: Photo) -> None:
+    if services().store.get_photo(photo.id) is not None:
+        return  # restored already (a restore that stopped half-way and runs again)
+    services().store.add_photo(replace(photo, version=0))
+    if photo.status in ("queued", "processing"):  # its job may have stopped when it was deleted
+        services().jobs.enqueue(photo.id)
+
+
+def _put_back_in_order(
+    listed: list[tuple[str, int]], item_id: str, old_order: int, reorder: Callable[[list[str]], None]
+) -> None:
+    """Move a restored item (stored at the end) back before the first item that came after it."""
+    others = [(i, order) for i, order in listed if i != item_id]
+    position = next((n for n, (_, order) in enumerate(others) if order > old_order), len(others))
+    ids = [i for i, _ in others]
+    ids.insert(position, item_id)
+    if ids != [i for i, _ in listed]:
+        reorder(ids)
+
+
+def empty_from_trash(key: str) -> str:
+    """Delete a trashed item and its files for good ("Delete forever")."""
+    entry = trash.get(key)
+    if entry is None:
+        raise ValidationError({"trash": "This item is no longer in the trash."})
+    trash.empty(entry)
+    record_activity(f"Deleted “{entry.title}” forever")
+    return f"Deleted “{entry.title}” and its files for good."
+
+
+def sweep_trash() -> int:
+    """Empty what has been in the trash longer than `SGOODIE_TRASH_DAYS` (the sweeper)."""
+    return trash.sweep(current_app.config["TRASH_DAYS"])
+
+
+# -- scheduled publishing ------------------------------------------------------------------------
+def run_schedule(now: str | None = None) -> int:
+    """Publish and unpublish what is due (the runner calls this every `SCHEDULE_TICK` seconds).
+    Each change is an ordinary save: a revision, the activity log, the cache and CDN purge."""
+    changed = 0
+    for entry in schedule.due(now or utcnow()):
+        if entry.page_id:
+            changed += _publish_page_change(entry)
+            continue
+        field = schedule.ACTIONS[entry.action]
+        project = services().store.get_project(entry.project_id)
+        if project is None or getattr(project, field) != entry.when:
+            schedule.done(entry)  # stale: deleted, or rescheduled since
+            continue
+        edited = replace(project, published=entry.action == "publish", **{field: ""})
+        try:
+            save_project(edited, previous=project, note=f"Scheduled to {entry.action}")
+        except StaleVersionError:
+            continue  # someone saved meanwhile: the next tick reads their version
+        except ValidationError as exc:
+            modify_project(project.id, lambda current, name=field: setattr(current, name, ""))
+            schedule.done(entry)
+            record_activity(
+                f"Could not {entry.action} “{project.title}” as scheduled: {' '.join(exc.errors.values())}",
+                project_id=project.id,
+            )
+            continue
+        changed += 1
+    return changed
+
+
+def _publish_page_change(entry: schedule.Due) -> int:
+    pending = schedule.pending_page_change(entry.page_id)
+    if pending is None or pending["when"] != entry.when:
+        schedule.done(entry)  # cancelled or rescheduled since
+        return 0
+    current = services().store.get_pages([entry.page_id])[entry.page_id]
+    try:
+        save_page(
+            with_fields(current, pending["fields"]), note=f"Scheduled change by {pending['who'] or 'someone'}"
+        )
+    except StaleVersionError:
+        return 0  # saved meanwhile: the next tick applies the change to that version
+    schedule.cancel_page_change(entry.page_id)
+    return 1
+
+
+def with_fields(page: Page, fields: dict) -> Page:
+    """The page with these texts and search fields (a revision's, a scheduled change's); its photos
+    and the featured order stay as they are."""
+    edited = replace(page, content=dict(page.content))
+    edited.content.update({k: v for k, v in fields.items() if k not in ("seo_title", "seo_description")})
+    edited.seo_title = fields.get("seo_title", "")
+    edited.seo_description = fields.get("seo_description", "")
+    return edited
+
+
+# -- revisions -----------------------------------------------------------------------------------
+PROJECT_FIELDS = (
+    "title",
+    "slug",
+    "category",
+    "description",
+    "location",
+    "client",
+    "published",
+    "visibility",
+    "gallery_expires_on",
+    "featured",
+    "cover_photo_id",
+    "seo_title",
+    "seo_description",
+    "publish_at",
+    "unpublish_at",
+)
+# Kept by the site itself, not typed: never part of a page's revision.
+PAGE_DERIVED = ("featured_order",)
+
+
+def revisions() -> Revisions:
+    return Revisions(services().store.records, current_app.config["REVISIONS_KEEP"])
+
+
+def project_fields(project: Project) -> dict:
+    return {name: getattr(project, name) for name in PROJECT_FIELDS}
+
+
+def page_fields(page: Page) -> dict:
+    fields = {k: v for k, v in page.content.items() if k not in PAGE_DERIVED}
+    return {**fields, "seo_title": page.seo_title, "seo_description": page.seo_description}
+
+
+def settings_fields(settings: SiteSettings) -> dict:
+    return {k: v for k, v in to_record(settings).items() if k != "version"}
+
+
+def restore_revision(kind: str, item_id: str, key: str) -> None:
+    """Save a revision's fields again: itself a new revision, purged like any save. Photos stay
+    as they are now (a revision keeps texts and choices, not files)."""
+    revision = revisions().get(kind, item_id, key)
+    if revision is None:
+        raise ValidationError({"revision": "This revision is no longer kept."})
+    note = f"Restored the version of {revision.at[:16].replace('T', ' ')} UTC"
+    values = revision.fields
+    if kind == "project":
+        current = services().store.get_project(item_id)
+        if current is None:
+            raise ValidationError({"revision": "This project no longer exists."})
+        known = {k: v for k, v in values.items() if k in PROJECT_FIELDS}
+        save_project(replace(current, **known), previous=current, note=note)
+    elif kind == "page":
+        save_page(with_fields(services().store.get_pages([item_id])[item_id], values), note=note)
+    elif kind == "settings":
+        base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+        current = SiteSettings.from_page(base)
+        known = {k: v for k, v in values.items() if k in settings_fields(current)}
+        save_settings(replace(current, **known), base, note=note)
+    else:
+        raise ValidationError({"revision": "Unknown kind of revision."})
+
+
 # -- activity ------------------------------------------------------------------------------------
+def current_editor() -> str:
+    """The signed-in admin's email ("" for the runner, the CLI, jobs)."""
+    return getattr(current_user, "email", "") if _has_user() else ""
+
+
+_who = current_editor
+
+
 def record_activity(what: str, **details: str) -> None:
     """A line in the dashboard's recent changes: what, who, when."""
-    who = getattr(current_user, "email", "") if _has_user() else ""
+    who = _who()
     key = f"{utcnow()}#{new_id()[:8]}"
     services().store.records.put(
         ACTIVITY,

@@ -122,6 +122,17 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def to_utc(local: datetime, zone_name: str) -> str:
+    """A wall-clock time in the site's time zone as a stored UTC timestamp (`utcnow`'s format)."""
+    aware = local.replace(tzinfo=time_zone(zone_name)) if local.tzinfo is None else local
+    return aware.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def to_local(timestamp: str, zone_name: str) -> datetime:
+    """A stored UTC timestamp as a wall-clock time in the site's time zone."""
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone(time_zone(zone_name))
+
+
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     """'Café Olé — Lisbon 2024' -> 'cafe-ole-lisbon-2024'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -327,9 +338,16 @@ class Project:
     gallery_guest_password_hash: str = ""
     gallery_expires_on: str = ""
     gallery_epoch: int = 0
+    # Scheduled publishing (UTC, like every stored time; the admin shows the site's time zone).
+    publish_at: str = ""
+    unpublish_at: str = ""
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
+
+    @property
+    def is_scheduled(self) -> bool:
+        return bool(self.publish_at or self.unpublish_at)
 
     @property
     def is_public(self) -> bool:
@@ -382,6 +400,8 @@ class Project:
             errors["seo_title"] = f"At most {SEO_TITLE_MAX} characters (search engines cut the rest)."
         if len(self.seo_description) > SEO_DESCRIPTION_MAX:
             errors["seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            errors["unpublish_at"] = "Unpublish after the time it is published."
         if self.visibility not in VISIBILITIES:
             errors["visibility"] = "Choose public, unlisted or client gallery."
         elif self.is_private and not self.gallery_password_hash:

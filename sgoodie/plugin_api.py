@@ -200,6 +200,8 @@ class Plugin:
         self.settings_validator: Callable[[Mapping[str, Any]], None] | None = None
         self.setup_functions: list[Callable[[Flask], None]] = []
         self.not_found_handlers: list[Callable[[str], Any]] = []
+        #: The storage collections this plugin declared (`storage`): `sgoodie export` carries them.
+        self.storages: set[str] = set()
         self.tasks: dict[str, Callable[[str], None]] = {}
         self.periodic_functions: list[Callable[[], None]] = []
 
@@ -297,7 +299,7 @@ class Plugin:
 
     def periodic(self, function: Callable[[], None]) -> Callable[[], None]:
         """Decorator: call `function()` with every sweep of the job queue (about every five
-        minutes: Celery beat on AWS; the worker thread when idle locally), in an app context.
+        minutes: Celery beat on AWS; the in-process runner locally), in an app context.
         Every process may run it (several gunicorn workers each have a worker thread): claim what
         you do with `storage(...).increment(...) == 1` so it happens once."""
         self.periodic_functions.append(function)
@@ -317,7 +319,10 @@ class Plugin:
 
     def storage(self, collection: str) -> PluginStorage:
         """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
-        collection named after the plugin. Use inside a request or app context."""
+        collection named after the plugin. Use inside a request or app context. Call it at import
+        time (`quotes = plugin.storage("quotes")`): the collections a plugin declared when it loaded
+        are the ones `sgoodie export` puts in the site's archive."""
+        self.storages.add(collection)
         return PluginStorage(f"plugin:{self.name}:{collection}")
 
 

@@ -4,7 +4,13 @@ admin. CSRF protection stays on in tests: it is part of what they check."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
@@ -13,6 +19,7 @@ from sgoodie import create_app
 from sgoodie.accounts import create_or_reset_admin
 from sgoodie.services import services
 
+ROOT = Path(__file__).resolve().parents[1]
 ADMIN_EMAIL = "photographer@example.com"
 ADMIN_PASSWORD = "correct horse battery"
 
@@ -200,6 +207,82 @@ def moto_server():
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
+
+
+@pytest.fixture
+def aws_env(tmp_path, redis_server, moto_server):
+    """The AWS backend's settings: DynamoDB and S3 on the moto server (a fresh stage, so fresh
+    tables and bucket), a Redis database of the private server, an instance folder."""
+    stage = "t" + uuid.uuid4().hex[:8]
+    db = int(uuid.uuid4().int % 10) + 5
+    env = {
+        "SGOODIE_BACKEND": "aws",
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "SGOODIE_STAGE": stage,
+        "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{db}",
+        "SECRET_KEY": "celery-test",
+        "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    return env
+
+
+@pytest.fixture
+def aws_app(aws_env, monkeypatch):
+    """An app on `aws_env` (set in the environment too, for the CLI and Celery), tables and bucket made."""
+    for name, value in aws_env.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        services().store.init_schema()
+        services().blobs.prepare()
+    return app
+
+
+@pytest.fixture
+def worker(aws_env):
+    """Starts `celery -A celery_worker worker` processes on `aws_env` (plus `extra` arguments,
+    e.g. `--beat`, and `env` overrides); stops them after the test."""
+
+    def start(*extra: str, env: dict | None = None):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "celery_worker",
+                "worker",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                *extra,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **aws_env, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    started: list[subprocess.Popen] = []
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 class Portfolio:

@@ -327,12 +327,16 @@ def test_a_featured_or_passwordless_private_project_is_refused(app):
         assert "featured" in str(featured.value)
 
 
-def test_deleting_a_client_gallery_removes_its_private_files(app, jpeg):
+def test_emptying_a_deleted_client_gallery_from_the_trash_removes_its_private_files(app, jpeg):
+    from sgoodie import trash
+
     project, photos = make_gallery(app, jpeg)
     project = to_client_gallery(app, project)
     with app.test_request_context():
         assert services().blobs.list_keys(f"private/projects/{project.id}/")
         content.delete_project(services().store.get_project(project.id))
+        assert services().blobs.list_keys(f"private/projects/{project.id}/")  # kept while in the trash
+        content.empty_from_trash(trash.entries()[0].key)
         assert services().blobs.list_keys(f"private/projects/{project.id}/") == []
         assert services().blobs.list_keys(f"projects/{project.id}/") == []
         assert original_key(project.id, photos[0].id, "jpg") not in services().blobs.list_keys("projects/")

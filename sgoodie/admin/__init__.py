@@ -6,7 +6,7 @@ photo text, uploads with progress)."""
 from __future__ import annotations
 
 from ..plugin_api import Plugin
-from . import account, categories, dashboard, pages, photos, plugins, projects  # noqa: F401  (register their views)
+from . import account, categories, dashboard, pages, photos, plugins, projects, revisions, trash  # noqa: F401  (register their views)
 from .blueprint import bp
 
 plugin = Plugin("admin", description="Core: the admin dashboard.")
@@ -16,4 +16,5 @@ plugin.add_admin_menu_entry("Projects", "admin.projects", order=20)
 plugin.add_admin_menu_entry("Pages", "admin.pages", order=30)
 plugin.add_admin_menu_entry("Categories", "admin.categories", order=35)
 plugin.add_admin_menu_entry("Settings", "admin.settings", order=40)
+plugin.add_admin_menu_entry("Trash", "admin.trash_page", order=80)
 plugin.add_admin_menu_entry("Plugins", "admin.plugins", order=90)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from .. import schedule
 from ..auth import recent_failures
 from ..cache import page_cache
 from ..content import recent_activity
@@ -55,6 +56,7 @@ def dashboard():
         project_titles={pid: p.title for pid, p in projects.items()},
         waiting_for_alt=waiting_for_alt,
         activity=recent_activity(),
+        scheduled=_scheduled(),
         sign_ins=recent_failures(),
     )
 
@@ -78,3 +80,14 @@ def _rerender_progress(in_progress: list[list]) -> dict | None:
         "finished": not run.get("finding") and done >= total,
         "started_at": run.get("started_at", ""),
     }
+
+
+def _scheduled() -> list:
+    """The next scheduled changes, each with its project (None for a page's change); a change of a
+    project deleted since is left out."""
+    upcoming = schedule.upcoming()
+    ids = list(dict.fromkeys(due.project_id for due in upcoming if due.project_id))
+    projects = {p.id: p for p in services().store.projects_by_ids(ids)}
+    return [
+        (due, projects.get(due.project_id)) for due in upcoming if due.project_id in projects or due.page_id
+    ]

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     FieldList,
     FormField,
@@ -101,6 +102,18 @@ class ProjectForm(FlaskForm):
         render_kw={"type": "date"},
     )
     featured = BooleanField("Featured on the home page")
+    publish_at = DateTimeLocalField(
+        "Publish at",
+        description="Goes live by itself at this time (the site's time zone, see Settings).",
+        format=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        validators=[Optional()],
+    )
+    unpublish_at = DateTimeLocalField(
+        "Unpublish at",
+        description="Leaves the site by itself at this time.",
+        format=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        validators=[Optional()],
+    )
     cover_photo_id = SelectField(
         "Cover photo", choices=choices([("", "First ready photo")]), validate_choice=False
     )
@@ -188,6 +201,13 @@ class ImageSlotForm(PlainForm):
 
 
 class PageSeoMixin:
+    publish_at = DateTimeLocalField(
+        "Publish these changes at",
+        description="Leave empty to publish on save. With a time (the site's time zone), the texts "
+        "go live by themselves then; photo changes are saved at once, so save them first.",
+        format=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        validators=[Optional()],
+    )
     seo_title = StringField("Search title", validators=[Optional(), Length(max=domain.SEO_TITLE_MAX)])
     seo_description = TextAreaField(
         "Search description", validators=[Optional(), Length(max=domain.SEO_DESCRIPTION_MAX)]

@@ -7,7 +7,7 @@ import json
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import content
+from .. import content, schedule
 from ..bodies import body_limit, max_upload_bytes
 from ..domain import (
     GALLERY_FULL,
@@ -18,13 +18,17 @@ from ..domain import (
     SiteSettings,
     ValidationError,
     shown_page_photo,
+    to_utc,
+    utcnow,
 )
 from ..image_formats import CUSTOM_PRESET, QUALITY_PRESETS
 from ..images import ImageError
 from ..photos import lifecycle
+from ..revisions import diff
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
+from ..templating import local_time
 from . import quality_sample
 from .blueprint import FORM_BODY_LIMIT, bp
 from .forms import (
@@ -50,7 +54,8 @@ PACKAGE_SLOTS = 4
 
 @bp.get("/pages/")
 def pages():
-    return render_template("admin/pages.html")
+    pending = dict(services().store.records.query(schedule.PENDING_PAGES))
+    return render_template("admin/pages.html", scheduled={k: v["when"] for k, v in pending.items()})
 
 
 @bp.route("/pages/<page_id>", methods=["GET", "POST"])
@@ -90,6 +95,15 @@ def edit_page(page_id: str):
                 _apply_featured_order(edited, form.featured_order.data, request.form.get("featured_move", ""))
             if kind == "personal-branding":
                 _apply_branding(edited, form, changes)
+            if form.publish_at.data:
+                when = _schedule_texts(page, edited, form)
+                changes.rollback()  # nothing was uploaded or chosen (checked): nothing to keep
+                flash(
+                    f"Scheduled: these changes to the {_title(page_id)} page go live by themselves at "
+                    f"{local_time(when)}. Visitors see the current version until then.",
+                    "success",
+                )
+                return redirect(url_for("admin.edit_page", page_id=page_id))
             stored = content.save_page(edited)
         except StaleVersionError:
             changes.rollback()
@@ -106,6 +120,10 @@ def edit_page(page_id: str):
             status = 400
         except PhotoUnavailable:  # the field says why; nothing was saved
             changes.rollback()
+            status = 400
+        except ScheduleRefused as exc:
+            changes.rollback()
+            form.publish_at.errors = [*form.publish_at.errors, str(exc)]
             status = 400
         except BaseException:
             changes.rollback()  # whatever went wrong, no stored file is left without its page
@@ -134,10 +152,13 @@ def edit_page(page_id: str):
     ]
     current = page.images.get(slot) if slot else None
     pending = current if current and current.get("status", "ready") != "ready" else None
+    scheduled = schedule.pending_page_change(page_id)
     return render_template(
         "admin/page_form.html",
         form=form,
         page=page,
+        scheduled=scheduled,
+        scheduled_changes=diff(content.page_fields(page), scheduled["fields"]) if scheduled else [],
         kind=kind,
         title=_title(page_id),
         image_slot=slot,
@@ -218,6 +239,39 @@ def retry_page_photo(page_id: str, image_id: str):
         else:
             flash("Processing the photo again.", "success")
     return redirect(url_for("admin.edit_page", page_id=page_id))
+
+
+@bp.post("/pages/<page_id>/scheduled/cancel")
+def cancel_scheduled_change(page_id: str):
+    _kind(page_id)
+    if ConfirmForm().validate_on_submit():
+        schedule.cancel_page_change(page_id)
+        content.record_activity(f"Cancelled the scheduled change to the {_title(page_id)} page")
+        flash("The scheduled change is cancelled; the page stays as it is.", "success")
+    return redirect(url_for("admin.edit_page", page_id=page_id))
+
+
+class ScheduleRefused(Exception):
+    """A page change that cannot be scheduled; the message says why."""
+
+
+def _schedule_texts(page: Page, edited: Page, form) -> str:
+    """Keep the form's texts to publish at the chosen time; returns it (UTC). Photo changes and
+    the featured order are saved at once, never scheduled, so a form that changes them is refused
+    (nothing is lost: the form is shown again as typed)."""
+    if edited.images != page.images or edited.content.get("featured_order") != page.content.get(
+        "featured_order"
+    ):
+        raise ScheduleRefused(
+            "Photo and featured-order changes go live when saved: save them without a time first, "
+            "then schedule the text changes."
+        )
+    when = to_utc(form.publish_at.data, services().site_settings().time_zone)
+    if when <= utcnow():
+        raise ScheduleRefused("That time has passed: choose a later one, or leave it empty to publish now.")
+    schedule.schedule_page_change(page.id, when, content.page_fields(edited), content.current_editor())
+    content.record_activity(f"Scheduled a change to the {_title(page.id)} page for {local_time(when)}")
+    return when
 
 
 @bp.route("/settings", methods=["GET", "POST"])

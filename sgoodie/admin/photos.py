@@ -3,7 +3,7 @@ the media API; this page hosts its drop zone."""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
 from ..domain import RIGHTS_LABELS, Photo, Rights, ValidationError
@@ -184,9 +184,15 @@ def delete_photo(photo_id: str):
         content.delete_photo(photo)
         if _wants_json():
             return jsonify(ok=True)
-        flash("Photo deleted, with its original and every size.", "success")
+        flash("Photo moved to the trash. Restore it from the Trash to undo.", "success")
         return redirect(url_for("admin.photos", project_id=project.id))
-    return render_template("admin/photo_delete.html", photo=photo, project=project, form=form)
+    return render_template(
+        "admin/photo_delete.html",
+        photo=photo,
+        project=project,
+        form=form,
+        days=current_app.config["TRASH_DAYS"],
+    )
 
 
 @bp.get("/photos/<photo_id>/card")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content, galleries
 from ..accounts import hash_password
-from ..domain import Project, ValidationError, slugify
+from ..domain import Project, ValidationError, slugify, to_local, to_utc
 from ..http_errors import json_error
 from ..public.views import render_project
 from ..services import services
@@ -18,21 +18,8 @@ from ..templating import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
-EDITABLE = (
-    "title",
-    "slug",
-    "category",
-    "description",
-    "location",
-    "client",
-    "published",
-    "visibility",
-    "gallery_expires_on",
-    "featured",
-    "cover_photo_id",
-    "seo_title",
-    "seo_description",
-)
+EDITABLE = content.PROJECT_FIELDS  # what the form edits is what a revision keeps
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
 ADMIN_PAGE_SIZE = 50  # projects per page of the admin list
 EXTEND_DAYS = 30
@@ -120,6 +107,10 @@ def edit_project(project_id: str):
     _prepare(form, photos)
     if request.method == "GET":
         form.version.data = str(project.version)
+        zone = services().site_settings().time_zone
+        for name in SCHEDULE_FIELDS:  # stored in UTC, edited in the site's time zone
+            stored = getattr(project, name)
+            getattr(form, name).data = to_local(stored, zone).replace(tzinfo=None) if stored else None
     conflict: list[str] = []
     if form.validate_on_submit():
         edited = _with_new_password(
@@ -159,11 +150,20 @@ def delete_project(project_id: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         content.delete_project(project)
-        flash(f"Deleted “{project.title}”, its {len(photos)} photos and all their files.", "success")
+        flash(
+            f"Moved “{project.title}” and its {len(photos)} photos to the trash. Restore it from the Trash "
+            f"within {current_app.config['TRASH_DAYS']} days to undo.",
+            "success",
+        )
         return redirect(url_for("admin.projects", category=project.category))
     files = len(services().blobs.list_keys(f"projects/{project.id}/"))
     return render_template(
-        "admin/project_delete.html", project=project, photos=photos, files=files, form=form
+        "admin/project_delete.html",
+        project=project,
+        photos=photos,
+        files=files,
+        form=form,
+        days=current_app.config["TRASH_DAYS"],
     )
 
 
@@ -276,6 +276,9 @@ def _values(form: ProjectForm) -> dict:
     ):
         values[name] = (values[name] or "").strip()
     values["slug"] = values["slug"] or slugify(values["title"])
+    zone = services().site_settings().time_zone
+    for name in SCHEDULE_FIELDS:
+        values[name] = to_utc(values[name], zone) if values[name] else ""
     return values
 
 

@@ -19,6 +19,7 @@ import redis
 from celery import Celery
 from flask import Flask
 
+from .. import content
 from ..services import JobQueue
 from . import lifecycle
 
@@ -76,31 +77,64 @@ def run_job(
 SWEEP_EVERY = 300.0  # seconds, like the Celery beat schedule
 
 
+def housekeeping() -> dict[str, int]:
+    """The periodic sweeps (inside an app context): lost photo jobs, the trash, then the plugins'
+    periodic work (gallery expiry reminders, say)."""
+    swept = lifecycle.sweep()
+    swept["trash_emptied"] = content.sweep_trash()
+    lifecycle.run_periodic()
+    return swept
+
+
 class ThreadJobs:
-    """The embedded default's worker: one daemon thread per app process with its own queue. It
-    sweeps for lost jobs when it starts and every few minutes while idle, as Celery beat does."""
+    """The embedded default's runner: one daemon thread per app process with its own queue. It
+    runs the photo jobs; every `SCHEDULE_TICK` seconds it publishes what is scheduled, and it
+    sweeps (lost jobs, the trash) when it starts and every few minutes, as Celery beat does."""
 
     def __init__(self, app: Flask, policy: RetryPolicy = RETRY):
         self.app = app
         self.policy = policy
+        # Scheduled publishing is the background runner's (SGOODIE_BACKGROUND): a test's app that
+        # only runs jobs does not tick (its thread may outlive the test's stores).
+        self.tick = (
+            float(app.config.get("SCHEDULE_TICK") or 20)
+            if app.config.get("BACKGROUND_RUNNER", True)
+            else None
+        )
         self._queue: queue.Queue[tuple[str, int]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def enqueue(self, ref: str, attempt: int = 0) -> None:
+    def start(self, *, sweep_first: bool = True) -> None:
+        """Start the thread unless it runs. The app factory starts it at once (without the first
+        sweep, so a command run on an empty site does not sweep tables not created yet), so that
+        scheduled changes happen after a restart even with no visitors; a queued job starts it
+        too."""
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="sgoodie-image-jobs", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, args=(sweep_first,), name="sgoodie-runner", daemon=True
+                )
                 self._thread.start()
+
+    def enqueue(self, ref: str, attempt: int = 0) -> None:
+        self.start()
         self._queue.put((ref, attempt))
 
-    def _run(self) -> None:
-        self._sweep()
+    def _run(self, sweep_first: bool) -> None:
+        swept_at = time.monotonic() if not sweep_first else float("-inf")
+        ticked_at = time.monotonic()
         while True:
+            if time.monotonic() - swept_at >= SWEEP_EVERY:
+                self._housekeeping(housekeeping, "the sweep (lost photo jobs, trash)")
+                swept_at = time.monotonic()
+            tick = self.tick or SWEEP_EVERY
+            if self.tick and time.monotonic() - ticked_at >= tick:  # also between jobs of a long upload
+                self._housekeeping(content.run_schedule, "scheduled publishing")
+                ticked_at = time.monotonic()
             try:
-                ref, attempt = self._queue.get(timeout=SWEEP_EVERY)
+                ref, attempt = self._queue.get(timeout=max(0.05, tick - (time.monotonic() - ticked_at)))
             except queue.Empty:
-                self._sweep()
                 continue
             try:
                 with self.app.app_context():
@@ -112,13 +146,12 @@ class ThreadJobs:
             finally:
                 self._queue.task_done()
 
-    def _sweep(self) -> None:
+    def _housekeeping(self, task, what: str) -> None:
         try:
             with self.app.app_context():
-                lifecycle.sweep()
-                lifecycle.run_periodic()
+                task()
         except Exception:
-            log.exception("the sweep for lost photo jobs failed")
+            log.exception("%s failed", what)
 
     def check(self) -> None:
         if self._thread is not None and not self._thread.is_alive():
@@ -137,6 +170,7 @@ class ThreadJobs:
 PROCESS_TASK = "sgoodie.process_photo"
 PLUGIN_TASK = "sgoodie.plugin_task"  # plugins' background work: longer time limits (a gallery's ZIP)
 SWEEP_TASK = "sgoodie.sweep"
+SCHEDULE_TASK = "sgoodie.run_schedule"
 
 
 class CeleryJobs:

@@ -586,6 +586,25 @@ def _queue_again(photo_id: str, *, full: bool = False) -> int:
     return 1
 
 
+def rebuild_missing_variants() -> int:
+    """Queue every ready photo (project or page) whose variant files are not in storage: a site
+    imported from an archive without variants. A photo whose files are there is left alone, so
+    running this again changes nothing. Every file is encoded anew (there is none to rewrite)."""
+    blobs, count = services().blobs, 0
+    for photo in _photos_in(["ready"]):
+        if photo.variants and photo.original_key and blobs.head(photo.variants[0].key) is None:
+            count += _queue_again(photo.id, full=True)
+    for page_id, image in _page_photos():
+        variants = image.get("variants") or []
+        ready = image.get("status", "ready") == "ready" and image.get("original_key")
+        if ready and variants and blobs.head(variants[0]["key"]) is None:
+            try:
+                count += bool(retry_page_photo(page_id, image["id"], full=True))
+            except TransitionRefused:
+                continue
+    return count
+
+
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Re-queue photos whose job was lost (stuck in queued/processing) and fail uploads that never
     finished. Run by Celery beat on AWS, by the embedded default when its job thread starts, and

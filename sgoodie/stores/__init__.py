@@ -197,7 +197,9 @@ class ContentStore(Protocol):
     def get_pages(self, page_ids: Iterable[str]) -> dict[str, Page]:
         """The requested pages in one round trip; missing ones come back empty (version 0)."""
 
-    def save_page(self, page: Page) -> Page: ...
+    def save_page(self, page: Page, *, keep_updated_at: bool = False) -> Page:
+        """Store the page (version checked); `keep_updated_at`: keep its own modification time
+        rather than now (an import, so a moved site says when each page really changed)."""
 
     # -- admin users -----------------------------------------------------------------------------
     def create_admin(self, admin: AdminUser) -> AdminUser:

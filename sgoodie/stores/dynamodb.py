@@ -842,8 +842,9 @@ class DynamoContentStore:
         found = {item["page_id"]["S"]: from_record(Page, json.loads(item["data"]["S"])) for item in items}
         return {pid: found.get(pid) or Page(pid) for pid in page_ids}
 
-    def save_page(self, page: Page) -> Page:
-        stored = replace(page, version=page.version + 1, updated_at=utcnow())
+    def save_page(self, page: Page, *, keep_updated_at: bool = False) -> Page:
+        stamp = page.updated_at if keep_updated_at and page.updated_at else utcnow()
+        stored = replace(page, version=page.version + 1, updated_at=stamp)
         condition = "attribute_not_exists(page_id)" if page.version == 0 else "version = :v"
         kwargs: dict[str, Any] = (
             {"ExpressionAttributeValues": {":v": N(page.version)}} if page.version else {}

@@ -468,13 +468,14 @@ class SQLiteContentStore:
         found = {row["id"]: _load(Page, row) for row in rows}
         return {page_id: found.get(page_id) or Page(page_id) for page_id in page_ids}
 
-    def save_page(self, page: Page) -> Page:
+    def save_page(self, page: Page, *, keep_updated_at: bool = False) -> Page:
         with self.transaction() as conn:
             row = conn.execute("SELECT version FROM pages WHERE id = ?", (page.id,)).fetchone()
             current_version = row[0] if row else 0
             if current_version != page.version:
                 raise StaleVersionError("This page was changed by someone else since you opened it.")
-            stored = replace(page, version=current_version + 1, updated_at=utcnow())
+            stamp = page.updated_at if keep_updated_at and page.updated_at else utcnow()
+            stored = replace(page, version=current_version + 1, updated_at=stamp)
             conn.execute(
                 "INSERT OR REPLACE INTO pages (id, version, data) VALUES (?, ?, ?)",
                 (stored.id, stored.version, _dump(stored)),

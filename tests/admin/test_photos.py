@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from sgoodie import trash
 from sgoodie.services import services
 
 
@@ -80,7 +81,9 @@ def test_reorder_photos_in_one_request_and_by_buttons(app, client, admin, portfo
     assert [p.id for p in _photos(app, project.id)] == [ids[2], ids[0], ids[1]]
 
 
-def test_delete_removes_the_original_and_every_variant(app, client, admin, portfolio):
+def test_delete_moves_the_photo_to_the_trash_and_delete_forever_removes_its_files(
+    app, client, admin, portfolio
+):
     project = portfolio.project("Deleting", "interiors", photos=2)
     cover, other = _photos(app, project.id)
     with app.app_context():
@@ -89,14 +92,24 @@ def test_delete_removes_the_original_and_every_variant(app, client, admin, portf
             blobs.put(f"projects/{project.id}/original/{photo.id}.jpg", b"jpeg", content_type="image/jpeg")
             for variant in photo.variants:
                 blobs.put(variant.key, b"x", content_type="image/jpeg")
-    confirm = client.get(f"/admin/photos/{cover.id}/delete")
-    assert confirm.status_code == 200 and "Delete" in confirm.get_data(as_text=True)
+    confirm = client.get(f"/admin/photos/{cover.id}/delete").get_data(as_text=True)
+    assert "This can be undone" in confirm and "Move to the trash" in confirm
     admin.post(f"/admin/photos/{cover.id}/delete")
+    with app.app_context():
+        assert services().store.get_photo(cover.id) is None
+        assert services().store.get_project(project.id).cover_photo_id == other.id  # the next photo took over
+        keys = services().blobs.list_keys(f"projects/{project.id}/")
+        assert len([k for k in keys if cover.id in k]) == 16  # kept while it is in the trash
+        (entry,) = trash.entries()
+    assert entry.kind == "photo" and entry.photo.id == cover.id
+    page = client.get("/admin/trash/delete", query_string={"entry": entry.key}).get_data(as_text=True)
+    assert "cannot be undone" in page
+    admin.post("/admin/trash/delete", {"entry": entry.key, "confirmed": "1"})
     with app.app_context():
         keys = services().blobs.list_keys(f"projects/{project.id}/")
         assert not [k for k in keys if cover.id in k]
         assert len([k for k in keys if other.id in k]) == 16  # the other photo is untouched
-        assert services().store.get_project(project.id).cover_photo_id == other.id  # the next photo took over
+        assert trash.entries() == []
 
 
 def test_one_card_renders_as_the_grid_does_for_the_uploader_to_insert(app, client, admin, portfolio):

@@ -128,7 +128,7 @@ def test_slug_change_keeps_the_old_address_working(app, client, admin, portfolio
     assert response.status_code == 301 and response.headers["Location"].endswith("/projects/new-name")
 
 
-def test_delete_confirms_then_removes_project_photos_and_files(app, client, admin, portfolio):
+def test_delete_confirms_then_moves_the_project_to_the_trash_keeping_its_files(app, client, admin, portfolio):
     project = portfolio.project("To Remove", "interiors", photos=3)
     with app.app_context():
         blobs = services().blobs
@@ -138,14 +138,15 @@ def test_delete_confirms_then_removes_project_photos_and_files(app, client, admi
                 blobs.put(variant.key, b"x", content_type="image/jpeg")
         assert len(blobs.list_keys(f"projects/{project.id}/")) == 3 * 16
     page = client.get(f"/admin/projects/{project.id}/delete").get_data(as_text=True)
-    assert "3 photos" in page and "48 stored files" in page
+    assert "3 photos" in page and "48 stored files" in page and "This can be undone" in page
     response = admin.post(f"/admin/projects/{project.id}/delete", {}, follow_redirects=True)
-    assert "Deleted" in response.get_data(as_text=True)
+    assert "Moved “To Remove” and its 3 photos to the trash" in response.get_data(as_text=True)
     with app.app_context():
         assert services().store.get_project(project.id) is None
         assert services().store.photos_for_project(project.id) == []
-        assert services().blobs.list_keys(f"projects/{project.id}/") == []
+        assert len(services().blobs.list_keys(f"projects/{project.id}/")) == 48  # until the trash is emptied
     assert app.test_client().get("/projects/to-remove").status_code == 404
+    assert "To Remove" in client.get("/admin/trash/").get_data(as_text=True)
 
 
 def test_reorder_by_drag_is_one_request_and_moves_work_without_js(app, client, admin, portfolio):

@@ -6,90 +6,17 @@ from __future__ import annotations
 import io
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import psutil
 import pytest
 import requests
 
-from sgoodie import create_app
 from sgoodie.services import services
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def aws_env(tmp_path, redis_server, moto_server):
-    stage = "t" + uuid.uuid4().hex[:8]
-    db = int(uuid.uuid4().int % 10) + 5
-    env = {
-        "SGOODIE_BACKEND": "aws",
-        "AWS_ENDPOINT_URL": moto_server,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "SGOODIE_STAGE": stage,
-        "REDIS_URL": redis_server.rsplit("/", 1)[0] + f"/{db}",
-        "SECRET_KEY": "celery-test",
-        "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
-    }
-    return env
-
-
-@pytest.fixture
-def aws_app(aws_env, monkeypatch):
-    for name, value in aws_env.items():
-        monkeypatch.setenv(name, value)
-    app = create_app({"TESTING": True})
-    with app.app_context():
-        services().store.init_schema()
-        services().blobs.prepare()
-    return app
-
-
-@pytest.fixture
-def worker(aws_env):
-    def start():
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "celery_worker",
-                "worker",
-                "--concurrency",
-                "1",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **aws_env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        started.append(process)
-        return process
-
-    started: list[subprocess.Popen] = []
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def _upload(app, admin_client, data: bytes, project_id: str) -> str:

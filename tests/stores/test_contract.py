@@ -458,6 +458,20 @@ def test_pages_round_trip_and_refuse_stale_saves(content_store):
         content_store.save_page(Page("about", version=3))
 
 
+def test_an_imported_page_keeps_its_own_modification_time(content_store):
+    about = content_store.get_pages(["about"])["about"]
+    kept = content_store.save_page(
+        replace(about, updated_at="2021-03-04T05:06:07.000Z"), keep_updated_at=True
+    )
+    assert (
+        content_store.get_pages(["about"])["about"].updated_at
+        == kept.updated_at
+        == "2021-03-04T05:06:07.000Z"
+    )
+    edited = content_store.save_page(replace(kept, content={"bio": "New"}))
+    assert edited.updated_at > "2021-03-04T05:06:07.000Z"  # an edit is stamped now
+
+
 def test_admins(content_store):
     admin = content_store.create_admin(AdminUser(email="a@example.com", password_hash="h"))
     with pytest.raises(ConflictError):
@@ -591,3 +605,52 @@ def test_site_settings_numbers_and_flags_come_back_as_such(content_store):
     assert (back.jpeg_quality, back.avif_quality, back.wide_gamut) == (91, 55, True)
     assert type(back.jpeg_quality) is int and type(back.wide_gamut) is bool  # not DynamoDB's Decimal
     assert back.encoder_quality().signature == "jpeg91-4:2:0.webp80.avif55"
+
+
+# -- revisions (kept in the records store: one collection, so one query by key, per item) -----------
+def test_revisions_keep_who_when_and_the_fields_newest_first(content_store):
+    from sgoodie.revisions import Revisions
+
+    revisions = Revisions(content_store.records, keep=5)
+    first = revisions.record("page", "about", {"bio": "First bio"}, "a@example.com")
+    time.sleep(0.002)
+    second = revisions.record("page", "about", {"bio": "Second bio"}, "b@example.com", "Restored")
+    revisions.record("page", "home", {"headline": "Elsewhere"}, "a@example.com")
+    history = revisions.history("page", "about")
+    assert [(r.who, r.fields["bio"], r.note) for r in history] == [
+        ("b@example.com", "Second bio", "Restored"),
+        ("a@example.com", "First bio", ""),
+    ]
+    assert history[1].at == first.at and history[0].key == second.key
+    assert revisions.get("page", "about", first.key).fields == {"bio": "First bio"}
+    assert revisions.get("page", "about", "no-such-key") is None
+    assert [r.fields for r in revisions.history("page", "home")] == [{"headline": "Elsewhere"}]
+
+
+def test_only_the_last_n_revisions_of_an_item_are_kept(content_store):
+    from sgoodie.revisions import Revisions
+
+    revisions = Revisions(content_store.records, keep=3)
+    for n in range(6):
+        revisions.record("project", "p1", {"title": f"Title {n}"}, "")
+        time.sleep(0.002)
+    revisions.record("project", "p2", {"title": "Other"}, "")
+    assert [r.fields["title"] for r in revisions.history("project", "p1")] == [
+        "Title 5",
+        "Title 4",
+        "Title 3",
+    ]
+    assert len(revisions.history("project", "p2")) == 1
+
+
+def test_a_trashed_projects_photos_come_back_in_display_order(content_store):
+    """The trash keeps a project's photos one record each, keyed by display order."""
+    project = _project(content_store, "Trashed")
+    photos = [_photo(content_store, project, alt_text=f"Photo {n}") for n in range(3)]
+    content_store.reorder_photos(project.id, [photos[2].id, photos[0].id, photos[1].id])
+    ordered = content_store.photos_for_project(project.id)
+    for photo in ordered:
+        content_store.records.put("trash-photos:entry", f"{photo.order:012d}#{photo.id}", {"id": photo.id})
+    assert [data["id"] for _, data in content_store.records.query("trash-photos:entry")] == [
+        p.id for p in ordered
+    ]

@@ -243,8 +243,11 @@ def describe(sign: str, age: float) -> str:
     }[sign]
 
 
+STATS = plugin.storage("stats")
+
+
 def stats():
-    return plugin.storage("stats")
+    return STATS
 
 
 def month_key(now: datetime | None = None) -> str:
@@ -287,8 +290,11 @@ def save_inquiry(form: InquiryForm, *, spam: list[str] | None = None) -> dict[st
     return inquiry
 
 
+INQUIRIES = plugin.storage("inquiries")
+
+
 def inquiries():
-    return plugin.storage("inquiries")
+    return INQUIRIES
 
 
 def inquiry_key(inquiry: dict[str, Any]) -> str:

@@ -35,24 +35,39 @@ NOTE_MAX = 1000
 LOG_SECONDS = 365 * 24 * 3600
 
 
+GALLERIES = plugin.storage("galleries")  # declared at import: `sgoodie export` carries it
+
+
 def galleries() -> PluginStorage:
-    return plugin.storage("galleries")
+    return GALLERIES
+
+
+CLIENTS = plugin.storage("clients")  # declared at import: `sgoodie export` carries it
 
 
 def clients() -> PluginStorage:
-    return plugin.storage("clients")
+    return CLIENTS
+
+
+MARKS = plugin.storage("marks")  # declared at import: `sgoodie export` carries it
 
 
 def marks() -> PluginStorage:
-    return plugin.storage("marks")
+    return MARKS
+
+
+ZIP_JOBS = plugin.storage("zips")  # declared at import: `sgoodie export` carries it
 
 
 def zip_jobs() -> PluginStorage:
-    return plugin.storage("zips")
+    return ZIP_JOBS
+
+
+DOWNLOAD_LOG = plugin.storage("downloads")  # declared at import: `sgoodie export` carries it
 
 
 def download_log() -> PluginStorage:
-    return plugin.storage("downloads")
+    return DOWNLOAD_LOG
 
 
 def now() -> str:

@@ -34,8 +34,12 @@ REMIND_DAYS = 3  # before the last day
 CLAIM_SECONDS = 400 * 24 * 3600
 
 
+REMINDERS = plugin.storage("reminders")  # declared at import: `sgoodie export` carries them
+REMINDER_CLAIMS = plugin.storage("reminder-claims")
+
+
 def reminders():
-    return plugin.storage("reminders")
+    return REMINDERS
 
 
 @plugin.on(signals.project_saved)
@@ -67,7 +71,7 @@ def remind() -> int:
         if not today <= last_day <= today + timedelta(days=REMIND_DAYS):
             continue
         claim = f"{project_id}#{data['expires_on']}"
-        claims = plugin.storage("reminder-claims")
+        claims = REMINDER_CLAIMS
         if claims.increment(claim, "count", expires_at=int(time.time()) + CLAIM_SECONDS) != 1:
             continue  # this last day's reminder went out already (from here or another process)
         project = current_store().get_project(project_id)

@@ -60,8 +60,11 @@ def site_path(path: str) -> str:
     return "/" + "".join(c for c in path if c not in "\t\n\r").lstrip("/\\")
 
 
+RULES = plugin.storage("rules")
+
+
 def storage():
-    return plugin.storage("rules")
+    return RULES
 
 
 def _load(data: dict[str, Any]) -> Rule:

@@ -1,0 +1,120 @@
+"""Revisions: every save of a project, a page or the site settings keeps what was saved, who
+saved it and when, so an overwritten text is never lost and any version can be put back.
+
+Each item has its own records collection (`revisions:<kind>:<id>`), keyed by the time of the
+save, so an item's history is one query by key on either store (on DynamoDB: a Query of one
+partition, never a Scan) and one item's busy history never crowds another's. Only the last
+`keep` revisions of an item are kept; each snapshot holds the editable fields only (no photo
+variants), so it stays small.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .domain import new_id, utcnow
+from .stores import RecordStore
+
+KINDS = ("project", "page", "settings")
+
+
+@dataclass
+class Revision:
+    key: str
+    at: str
+    who: str
+    fields: dict[str, Any]
+    note: str = ""  # "Restored the version of …"
+
+
+@dataclass
+class Change:
+    """One field that differs between two revisions, with the words removed and added marked."""
+
+    name: str
+    before: Any
+    after: Any
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (same | removed | added, text)
+
+
+def collection(kind: str, item_id: str) -> str:
+    return f"revisions:{kind}:{item_id}"
+
+
+class Revisions:
+    """The revisions of every item, in a records store."""
+
+    def __init__(self, records: RecordStore, keep: int):
+        self.records = records
+        self.keep = max(1, keep)
+
+    def record(
+        self, kind: str, item_id: str, fields: Mapping[str, Any], who: str, note: str = ""
+    ) -> Revision:
+        """Keep a new revision, then forget the oldest beyond `keep`."""
+        at = utcnow()
+        key = f"{at}#{new_id()[:8]}"
+        data = {"at": at, "who": who, "fields": dict(fields), "note": note}
+        self.records.put(collection(kind, item_id), key, data)
+        for old_key, _ in self.records.query(collection(kind, item_id), newest_first=True)[self.keep :]:
+            self.records.delete(collection(kind, item_id), old_key)
+        return Revision(key, at, who, dict(fields), note)
+
+    def history(self, kind: str, item_id: str) -> list[Revision]:
+        """Newest first (at most `keep`, plus any saved since the last pruning)."""
+        return [
+            Revision(key, data["at"], data.get("who", ""), data.get("fields", {}), data.get("note", ""))
+            for key, data in self.records.query(collection(kind, item_id), newest_first=True)
+        ]
+
+    def get(self, kind: str, item_id: str, key: str) -> Revision | None:
+        data = self.records.get(collection(kind, item_id), key)
+        if data is None:
+            return None
+        return Revision(key, data["at"], data.get("who", ""), data.get("fields", {}), data.get("note", ""))
+
+
+def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[Change]:
+    """The fields that changed, in the order of `after`'s fields (then any that went away). With
+    no `before` (the first revision), every field that has a value."""
+    before = before or {}
+    names = list(after) + [name for name in before if name not in after]
+    changes = []
+    for name in names:
+        old, new = before.get(name, ""), after.get(name, "")
+        if old == new or (not before and new in ("", None, [], {})):
+            continue
+        changes.append(Change(name, old, new, _word_diff(_text(old), _text(new))))
+    return changes
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word by word: what stayed, what was removed, what was added."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    parts: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("added", "".join(b[j1:j2])))
+    return parts

@@ -1,0 +1,154 @@
+"""The trash: deleted projects and photos wait here `TRASH_DAYS` days before their files go.
+
+Deleting moves the records out of the live tables into the records store, so no public query
+ever sees them and no list needs a filter: one `trash` entry per deleted thing (key: when it was
+deleted, so the oldest come first), and for a project one record per photo in its own collection
+(`trash-photos:<entry>`, keyed by display order), so a project of any size restores with its
+photos in order and no DynamoDB item grows large. The files stay where they are until the entry
+is emptied (by the sweeper once it is old enough, or "Delete forever"), so a restore puts back
+records and nothing else. `content` moves things in and restores them (it owns the rules);
+this module keeps the records and deletes the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .blobs import project_prefixes, variant_prefix
+from .domain import Photo, Project, from_record, new_id, to_record, utcnow
+from .services import services
+
+TRASH = "trash"
+TRASH_PHOTOS = "trash-photos:"  # + entry key
+LISTED = 100  # the Trash page shows the newest this many
+
+
+@dataclass
+class Entry:
+    """One deleted project (with its photos) or photo."""
+
+    key: str
+    kind: str  # project | photo
+    title: str
+    deleted_at: str
+    deleted_by: str
+    record: dict[str, Any]
+    photo_count: int = 0
+    project_title: str = ""  # a photo's project, as it was called then
+
+    @property
+    def project(self) -> Project:
+        return from_record(Project, self.record)
+
+    @property
+    def photo(self) -> Photo:
+        return from_record(Photo, self.record)
+
+    @property
+    def project_id(self) -> str:
+        return self.record["project_id"] if self.kind == "photo" else self.record["id"]
+
+    def purge_after(self, days: int) -> str:
+        """When the sweeper empties it (ISO date and time, UTC)."""
+        return (_parse(self.deleted_at) + timedelta(days=days)).isoformat(timespec="minutes")
+
+
+def _records():
+    return services().store.records
+
+
+def _entry(key: str, data: dict[str, Any]) -> Entry:
+    return Entry(key=key, **data)
+
+
+def put_project(project: Project, photos: list[Photo], who: str) -> Entry:
+    """Keep a project and its photos (before the live records go: a crash in between leaves a
+    copy, never a loss)."""
+    key = f"{utcnow()}#{new_id()[:8]}"
+    for photo in photos:
+        _records().put(TRASH_PHOTOS + key, f"{photo.order:012d}#{photo.id}", to_record(photo))
+    data = {
+        "kind": "project",
+        "title": project.title,
+        "deleted_at": key.split("#", 1)[0],
+        "deleted_by": who,
+        "record": to_record(project),
+        "photo_count": len(photos),
+    }
+    _records().put(TRASH, key, data)
+    return _entry(key, data)
+
+
+def put_photo(photo: Photo, project: Project | None, who: str) -> Entry:
+    key = f"{utcnow()}#{new_id()[:8]}"
+    data = {
+        "kind": "photo",
+        "title": photo.alt_text or photo.filename or "Untitled photo",
+        "deleted_at": key.split("#", 1)[0],
+        "deleted_by": who,
+        "record": to_record(photo),
+        "project_title": project.title if project else "",
+    }
+    _records().put(TRASH, key, data)
+    return _entry(key, data)
+
+
+def get(key: str) -> Entry | None:
+    data = _records().get(TRASH, key)
+    return _entry(key, data) if data else None
+
+
+def entries(limit: int = LISTED) -> list[Entry]:
+    """Newest first."""
+    return [_entry(k, d) for k, d in _records().query(TRASH, newest_first=True, limit=limit)]
+
+
+def photos_of(entry: Entry) -> Iterator[Photo]:
+    """A trashed project's photos, in their display order."""
+    for _, data in _records().query(TRASH_PHOTOS + entry.key):
+        yield from_record(Photo, data)
+
+
+def forget(entry: Entry) -> None:
+    """Drop the trash records (after a restore): the entry last, so a crash leaves it listed."""
+    for key, _ in _records().query(TRASH_PHOTOS + entry.key):
+        _records().delete(TRASH_PHOTOS + entry.key, key)
+    _records().delete(TRASH, entry.key)
+
+
+def empty(entry: Entry) -> None:
+    """Delete the files for good, then the records."""
+    blobs = services().blobs
+    if entry.kind == "project":
+        for prefix in project_prefixes(entry.project_id):  # public and (client galleries) private
+            blobs.delete_prefix(prefix)
+    else:
+        photo = entry.photo
+        # A photo restored meanwhile under the same id (another entry) keeps its files.
+        if services().store.get_photo(photo.id) is None:
+            blobs.delete_many([photo.original_key] if photo.original_key else [])
+            for private in (False, True):
+                blobs.delete_prefix(variant_prefix(photo.project_id, photo.id, private=private))
+    forget(entry)
+
+
+def sweep(days: int, now: datetime | None = None, batch: int = 50) -> int:
+    """Empty every entry deleted more than `days` days ago, oldest first; returns how many. The
+    entries are keyed by deletion time, so this reads only the expired ones (and one more)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    emptied = 0
+    while True:
+        oldest = [_entry(k, d) for k, d in _records().query(TRASH, limit=batch)]
+        due = [entry for entry in oldest if _parse(entry.deleted_at) <= cutoff]
+        for entry in due:
+            empty(entry)
+        emptied += len(due)
+        if len(due) < batch:
+            return emptied
+
+
+def _parse(timestamp: str) -> datetime:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))

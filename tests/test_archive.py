@@ -1,0 +1,219 @@
+"""`sgoodie export` / `sgoodie import`: the demo site moved from the embedded default to the AWS
+backend (DynamoDB and S3 on a moto server, Redis) through one archive, with every public page
+and every original compared; then what an import must survive (interruption, repetition,
+damage, a site that is not empty) and variants rebuilt by the jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from sgoodie import archive, content, create_app
+from sgoodie.cli import main
+from sgoodie.domain import PAGE_IDS
+from sgoodie.services import services
+
+pytestmark = pytest.mark.slow
+
+FIGURES: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo portfolio (seeded as `sgoodie seed-demo` does), an admin, an inquiry, a
+    revision and a project in the trash: everything an archive carries."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("demo") / "instance"),
+            "SECRET_KEY": "x",
+        }
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, ["seed-demo"]).exit_code == 0
+    assert (
+        runner.invoke(
+            main, ["create-admin", "owner@example.com", "--password-stdin"], input="a long password here\n"
+        ).exit_code
+        == 0
+    )
+    with app.test_request_context():
+        from sgoodie.plugins.contact.views import inquiries
+
+        inquiries().put(
+            "2026-11-01T10:00:00.000Z#abc", {"id": "abc", "name": "Ana", "message": "A shoot in May?"}
+        )
+        store = services().store
+        travel = store.projects_in_category("travel")
+        content.delete_project(travel[-1])  # in the trash: it travels with the archive
+        about = store.get_pages(["about"])["about"]
+        content.save_page(
+            type(about)(**{**about.__dict__, "content": {**about.content, "bio": "Edited once."}})
+        )
+    return app
+
+
+def _public_paths(client) -> list[str]:
+    """Every address the sitemap index and its parts list (the parts too), and the fixed pages."""
+    paths, parts = set(), ["/sitemap.xml"]
+    while parts:
+        sitemap = client.get(parts.pop()).get_data(as_text=True)
+        for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap):
+            path = re.sub(r"^https?://[^/]+", "", loc)
+            if path not in paths and path.endswith(".xml"):
+                parts.append(path)
+            paths.add(path)
+    return sorted(paths | {"/", "/about", "/personal-branding", "/contact", "/robots.txt", "/sitemap.xml"})
+
+
+def _normalised(text: str) -> str:
+    """A page as two sites must agree on it: hosts aside, and the per-render form tokens."""
+    text = re.sub(r"https?://[a-z0-9.\-]+(:\d+)?", "ORIGIN", text)
+    return re.sub(r'(name="(?:csrf_token|started)"[^>]*value=")[^"]*"', r'\1"', text)
+
+
+def _originals(app) -> dict[str, str]:
+    """Every original (project photos, trashed ones, page photos): key -> SHA-256 of its bytes."""
+    with app.app_context():
+        blobs = services().blobs
+        keys = [k for prefix in ("projects/", "pages/") for k in blobs.list_keys(prefix) if "/original/" in k]
+        return {key: hashlib.sha256(blobs.get(key)).hexdigest() for key in keys}
+
+
+def test_the_demo_site_moves_to_aws_with_every_page_and_original_identical(
+    demo, tmp_path, aws_env, monkeypatch
+):
+    path = tmp_path / "site.tar"
+    started = time.perf_counter()
+    result = demo.test_cli_runner().invoke(main, ["export", str(path), "--variants"])
+    FIGURES["export"] = f"{time.perf_counter() - started:.1f} s"
+    assert result.exit_code == 0, result.output
+    assert "Exported 9 projects" in result.output  # the tenth is in the trash
+    FIGURES["archive"] = f"{path.stat().st_size / 1e6:.1f} MB"
+
+    for name, value in aws_env.items():  # a new site on AWS: `sgoodie init`, then the import
+        monkeypatch.setenv(name, value)
+    aws = create_app({"TESTING": True})
+    runner = aws.test_cli_runner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    started = time.perf_counter()
+    result = runner.invoke(main, ["import", str(path)])
+    FIGURES["import"] = f"{time.perf_counter() - started:.1f} s"
+    assert result.exit_code == 0, result.output
+    print("\narchive", FIGURES)
+
+    source, target = demo.test_client(), aws.test_client()
+    paths = _public_paths(source)
+    assert len(paths) > 15 and _public_paths(target) == paths
+    for page in paths:
+        mine, theirs = source.get(page), target.get(page)
+        assert (mine.status_code, mine.content_type) == (theirs.status_code, theirs.content_type), page
+        assert _normalised(theirs.get_data(as_text=True)) == _normalised(mine.get_data(as_text=True)), page
+    originals = _originals(demo)
+    assert len(originals) >= 61 and _originals(aws) == originals  # every original, byte for byte
+
+    with aws.app_context():
+        store = services().store
+        assert store.admin_by_email("owner@example.com") is not None
+        from sgoodie import trash
+
+        (entry,) = trash.entries()
+        assert entry.photo_count == 6
+        assert store.records.query("plugin:contact:inquiries")[0][1]["message"] == "A shoot in May?"
+        assert content.revisions().history("page", "about")[0].fields["bio"] == "Edited once."
+    with aws.test_request_context():
+        content.restore_from_trash(entry.key)  # the trashed project and its files came too
+    assert target.get(f"/projects/{entry.project.slug}").status_code == 200
+
+
+def test_an_interrupted_import_runs_again_to_the_end_and_a_third_run_changes_nothing(
+    demo, tmp_path, monkeypatch
+):
+    path = tmp_path / "site.tar"
+    with demo.app_context():
+        archive.export(path)
+    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    with target.app_context():
+        services().store.init_schema()
+    real_file = archive._Importer.file
+    written = []
+
+    def fail_after_ten(self, key, stream, size):
+        if len(written) == 10:
+            raise OSError("disk unplugged")
+        written.append(key)
+        return real_file(self, key, stream, size)
+
+    monkeypatch.setattr(archive._Importer, "file", fail_after_ten)
+    with target.app_context(), pytest.raises(OSError):
+        archive.import_archive(path)
+    monkeypatch.setattr(archive._Importer, "file", real_file)
+    result = target.test_cli_runner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilding the variants of" in result.output and "Variants rebuilt." in result.output
+    with target.app_context():
+        again = archive.import_archive(path)
+    assert {k: v for k, v in again.items()} == dict.fromkeys(again, 0)  # nothing added, nothing rebuilt
+    assert _originals(target) == _originals(demo)
+    with target.app_context():
+        store = services().store
+        assert not store.photos_with_status("queued") and not store.photos_with_status("failed")
+        ready = [
+            photo
+            for category in services().categories
+            for project in store.projects_in_category(category)
+            for photo in store.photos_for_project(project.id)
+        ]
+        assert ready and all(services().blobs.head(p.variants[0].key) for p in ready)
+
+    # Variants rebuilt by the jobs: the same pipeline on the same originals makes the same pages,
+    # the files under a new generation's names (`<width>-<generation>.<ext>`, so no cache holds a
+    # stale file under a current name); a page whose photo was rebuilt was saved again then.
+    def unversioned(text: str) -> str:
+        text = re.sub(r'"dateModified": "[^"]*"', '"dateModified": ""', _normalised(text))
+        return re.sub(r"/(\d+)(?:-[0-9a-f]{8})?\.(avif|webp|jpg)\b", r"/\1.\2", text)
+
+    for page in ("/", "/work/travel", "/about"):
+        assert unversioned(target.test_client().get(page).get_data(as_text=True)) == unversioned(
+            demo.test_client().get(page).get_data(as_text=True)
+        ), page
+
+
+def test_a_damaged_archive_is_refused_before_anything_is_written(demo, tmp_path):
+    path = tmp_path / "site.tar"
+    with demo.app_context():
+        manifest = archive.export(path)
+    data = bytearray(path.read_bytes())
+    with tarfile.open(path) as tar:
+        member = next(m for m in tar.getmembers() if "/original/" in m.name)
+    data[member.offset_data + 100] ^= 0xFF
+    damaged = tmp_path / "damaged.tar"
+    damaged.write_bytes(bytes(data))
+    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    with target.app_context():
+        services().store.init_schema()
+    result = target.test_cli_runner().invoke(main, ["import", str(damaged)])
+    assert result.exit_code != 0 and f"{member.name} is damaged" in result.output
+    cut = tmp_path / "cut.tar"
+    cut.write_bytes(bytes(data[: len(data) // 2]))
+    result = target.test_cli_runner().invoke(main, ["import", str(cut)])
+    assert result.exit_code != 0 and "Error:" in result.output
+    with target.app_context():
+        assert services().store.list_admins() == []
+        assert services().store.get_pages(PAGE_IDS)["about"].version == 0
+    assert manifest["counts"]["files"] == len(_originals(demo))  # without --variants: originals only
+
+
+def test_an_archive_goes_into_an_empty_site_only(demo, tmp_path):
+    path = tmp_path / "site.tar"
+    with demo.app_context():
+        archive.export(path)
+    result = demo.test_cli_runner().invoke(main, ["import", str(path)])
+    assert result.exit_code != 0 and "This site is not empty" in result.output
+    result = demo.test_cli_runner().invoke(main, ["import", str(Path(__file__))])
+    assert result.exit_code != 0 and "cannot be read as an sgoodie archive" in result.output
