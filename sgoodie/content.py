@@ -27,6 +27,7 @@ from .domain import (
     Project,
     SiteSettings,
     ValidationError,
+    focal_errors,
     new_id,
     slugify,
     utcnow,
@@ -117,6 +118,23 @@ def update_photo_text(photo: Photo, alt_text: str, caption: str) -> Photo:
     updated = replace(photo, alt_text=alt_text.strip(), caption=caption.strip())
     updated.validate()
     stored = services().store.update_photo(updated)
+    signals.photo_saved.send(_app(), photo=stored, project=services().store.get_project(stored.project_id))
+    return stored
+
+
+def set_photo_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
+    """Where the photo's subject is: every crop of it on the site keeps that point in view. No
+    version check: the latest photo gets the point (placing it never loses anyone's text)."""
+    errors = focal_errors(focal_x, focal_y)
+    if errors:
+        raise ValidationError(errors)
+
+    def change(current: Photo) -> None:
+        current.focal_x, current.focal_y = float(focal_x), float(focal_y)
+
+    stored = modify_photo(photo.id, change)
+    if stored is None:
+        raise ValidationError({"photo": "This photo no longer exists."})
     signals.photo_saved.send(_app(), photo=stored, project=services().store.get_project(stored.project_id))
     return stored
 

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
+    FloatField,
     FormField,
     HiddenField,
     IntegerField,
@@ -18,7 +19,17 @@ from wtforms import (
 )
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from .. import domain
 from ..accounts import MIN_PASSWORD_LENGTH
@@ -92,6 +103,20 @@ class PhotoTextForm(FlaskForm):
     caption = StringField("Caption", validators=[Optional(), Length(max=domain.CAPTION_MAX)])
 
 
+FOCAL_MESSAGE = "Give the subject's place as a per cent of the photo, from 0 to 100."
+
+
+class FocalPointForm(FlaskForm):
+    """Where the photo's subject is, in per cent across and down (the admin's click fills it)."""
+
+    focal_x = FloatField(
+        "Across", validators=[InputRequired(FOCAL_MESSAGE), NumberRange(0, 100, FOCAL_MESSAGE)]
+    )
+    focal_y = FloatField(
+        "Down", validators=[InputRequired(FOCAL_MESSAGE), NumberRange(0, 100, FOCAL_MESSAGE)]
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token: delete confirmations, cover buttons, moves, sign-out."""
 
@@ -104,6 +129,9 @@ class ImageSlotForm(PlainForm):
         "Or upload a photo", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload a {INPUT_LABEL} photo.")]
     )
     alt = StringField("Alt text", validators=[Length(max=domain.ALT_TEXT_MAX)])
+    # The kept photo's subject, in per cent (the focal point editor beside the photo).
+    focal_x = FloatField("Across", validators=[Optional(), NumberRange(0, 100, FOCAL_MESSAGE)])
+    focal_y = FloatField("Down", validators=[Optional(), NumberRange(0, 100, FOCAL_MESSAGE)])
 
 
 class PageSeoMixin:

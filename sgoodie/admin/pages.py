@@ -9,7 +9,15 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 
 from .. import content
 from ..bodies import body_limit, max_upload_bytes
-from ..domain import SITE_PAGE_ID, Image, Page, SiteSettings, ValidationError, shown_page_photo
+from ..domain import (
+    FOCAL_CENTRE,
+    SITE_PAGE_ID,
+    Image,
+    Page,
+    SiteSettings,
+    ValidationError,
+    shown_page_photo,
+)
 from ..images import ImageError
 from ..photos import lifecycle
 from ..services import services
@@ -314,7 +322,20 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
             changes.replaced.append(current)
         page.images[slot] = new or None
     elif current:
-        page.images[slot] = {**current, "alt": alt}
+        page.images[slot] = {**current, "alt": alt, **_focal(field.focal_x.data, field.focal_y.data, current)}
+        if current.get("previous"):  # the editor showed the photo visitors still see
+            page.images[slot]["previous"] = {
+                **current["previous"],
+                **_focal(field.focal_x.data, field.focal_y.data, current["previous"]),
+            }
+
+
+def _focal(percent_x: float | None, percent_y: float | None, image: dict) -> dict:
+    """A page photo's focal point from the form's per cents; what it had when they are empty."""
+    return {
+        "focal_x": image.get("focal_x", FOCAL_CENTRE) if percent_x is None else percent_x / 100,
+        "focal_y": image.get("focal_y", FOCAL_CENTRE) if percent_y is None else percent_y / 100,
+    }
 
 
 def _without_previous(image: dict) -> dict:
@@ -332,6 +353,16 @@ def _apply_featured_order(page: Page, value: str, move: str) -> None:
     if project_id in order and step in ("-1", "1"):
         order = move_item(order, project_id, int(step))
     page.content["featured_order"] = order
+
+
+def _percent(value: str | None) -> float | None:
+    """A per cent typed into a gallery photo's focal point: None when empty or not 0..100 (the
+    photo keeps its point; the inputs' own limits stop that in the browser)."""
+    try:
+        number = float(value or "")
+    except ValueError:
+        return None
+    return number if 0 <= number <= 100 else None
 
 
 def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -> None:
@@ -356,6 +387,11 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
                     "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[
                         :250
                     ],
+                    **_focal(
+                        _percent(request.form.get(f"gallery_focal_x-{image.get('id')}")),
+                        _percent(request.form.get(f"gallery_focal_y-{image.get('id')}")),
+                        image,
+                    ),
                 }
             )
     if form.gallery_add.data:

@@ -492,6 +492,8 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         photo.dominant_color or "#888888",
         photo.placeholder,
         alt or photo.alt_text,
+        photo.focal_x,  # the subject stays where the photographer placed it
+        photo.focal_y,
     )
     return {
         **image.to_dict(),

@@ -8,9 +8,16 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from ..cache import ALL_TAG, tag_current_page
 from ..domain import Page, Project, SiteSettings
 from ..services import services
-from . import seo
+from . import layout, seo
 
 bp = Blueprint("public", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def layout_helpers():
+    """The layouts and `sizes` of the photos (public/layout.py), for the public templates and the
+    admin's preview of them."""
+    return {"layout": layout}
 
 
 def _page_paths(page_id: str) -> set[str]:
@@ -125,6 +132,28 @@ def project(slug: str):
     if not is_listed(found):
         abort(404)
     return render_project(found)
+
+
+# Display positions are positive: below or above every project, for wrapping around a category.
+BEFORE_FIRST, AFTER_LAST = -1, 2**62
+
+
+@bp.get("/projects/<slug>/<any(previous, next):direction>")
+def adjacent_project(slug: str, direction: str):
+    """The project before or after this one in its category (the links under a project page),
+    going round from the last to the first. A redirect, so the project page itself reads no
+    other project; never cached (it follows every reorder at once)."""
+    store = services().store
+    project = store.project_by_slug(slug)
+    if project is None or not is_listed(project):
+        abort(404)
+    step = 1 if direction == "next" else -1
+    found = store.adjacent_project(project.category, project.order, step) or store.adjacent_project(
+        project.category, BEFORE_FIRST if step > 0 else AFTER_LAST, step
+    )
+    if found is None or found.id == project.id:  # the only project of its category
+        return redirect(url_for("public.category", category=project.category))
+    return redirect(url_for("public.project", slug=found.slug))
 
 
 def render_project(project: Project, *, preview: bool = False):

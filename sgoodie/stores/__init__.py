@@ -117,6 +117,10 @@ class ContentStore(Protocol):
     def published_projects(self) -> list[Project]:
         """Every published project, by category then display order, in one read (the sitemap)."""
 
+    def adjacent_project(self, category: str, order: int, step: int) -> Project | None:
+        """The published project of the category that comes right after display position `order`
+        (`step` 1) or right before it (`step` -1); None past the end. Reads only as far as it."""
+
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         """In the order given, skipping ids that no longer exist."""
 

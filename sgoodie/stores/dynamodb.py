@@ -40,6 +40,8 @@ SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
 TRANSACTION_LIMIT = 100
 COUNTER_PREFIX = "c_"
+# Projects read per page while looking for a published neighbour (drafts in between are skipped).
+ADJACENT_PAGE = 10
 
 
 def S(value: str) -> dict[str, str]:
@@ -256,6 +258,19 @@ class DynamoContentStore:
             kwargs["FilterExpression"] = "published = :t"
             kwargs["ExpressionAttributeValues"][":t"] = {"BOOL": True}
         return [self._load_project(item) for item in self._query(**kwargs)]
+
+    def adjacent_project(self, category: str, order: int, step: int) -> Project | None:
+        items = self._query(
+            TableName=self.names["projects"],
+            IndexName="gsi_category_order",
+            KeyConditionExpression=f"category = :c AND #o {'>' if step > 0 else '<'} :o",
+            FilterExpression="published = :t",
+            ExpressionAttributeNames={"#o": "order"},
+            ExpressionAttributeValues={":c": S(category), ":o": N(order), ":t": {"BOOL": True}},
+            ScanIndexForward=step > 0,
+            Limit=ADJACENT_PAGE,
+        )
+        return self._load_project(next(items, None))
 
     def published_projects(self) -> list[Project]:
         items = self._query(

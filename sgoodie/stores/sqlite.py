@@ -154,6 +154,19 @@ class SQLiteContentStore:
         )
         return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
 
+    def adjacent_project(self, category: str, order: int, step: int) -> Project | None:
+        comparison, direction = (">", "ASC") if step > 0 else ("<", "DESC")
+        row = (
+            self.connection()
+            .execute(
+                f"SELECT data FROM projects WHERE category = ? AND published = 1 AND ord {comparison} ? "
+                f"ORDER BY ord {direction} LIMIT 1",
+                (category, order),
+            )
+            .fetchone()
+        )
+        return _load(Project, row)
+
     def published_projects(self) -> list[Project]:
         rows = self.connection().execute(
             "SELECT data FROM projects WHERE published = 1 ORDER BY category, ord"
