@@ -17,9 +17,10 @@ from flask import current_app
 from flask_login import current_user
 
 from . import signals
-from .blobs import variant_prefix
+from .blobs import IMMUTABLE, page_variant_prefix, variant_prefix
 from .domain import (
     CATEGORIES_PAGE_ID,
+    SITE_PAGE_ID,
     Category,
     CategoryList,
     Page,
@@ -32,6 +33,7 @@ from .domain import (
     slugify,
     utcnow,
 )
+from .images.logo import logo_files
 from .services import services, stored_categories
 from .stores import StaleVersionError
 from .stores.ordering import move_item
@@ -213,12 +215,35 @@ def save_page(page: Page) -> Page:
 
 
 def save_settings(settings: SiteSettings, base: Page) -> SiteSettings:
+    """Save the settings; a logo they no longer name (replaced or removed) loses its files."""
     settings.validate()
     stored = services().store.save_page(settings.to_page(base))
     record_activity("Edited the site settings")
     saved = SiteSettings.from_page(stored)
+    previous = SiteSettings.from_page(base).logo
+    if previous and previous.get("prefix") != saved.logo.get("prefix"):
+        discard_logo(previous)
     signals.settings_saved.send(_app(), settings=saved)
     return saved
+
+
+def store_logo(data: bytes, filename: str) -> dict:
+    """Make the logo's files (header sizes, favicon, touch icon) and store them under a new id;
+    the settings name them once saved. Raises ImageError, saying why, for a file we refuse."""
+    files = logo_files(data, filename)
+    logo_id = new_id()
+    prefix = page_variant_prefix(SITE_PAGE_ID, logo_id)
+    for file in files:
+        services().blobs.put(
+            prefix + file.name, file.data, content_type=file.content_type, cache_control=IMMUTABLE
+        )
+    header = files[0]
+    return {"id": logo_id, "prefix": prefix, "width": header.width, "height": header.height}
+
+
+def discard_logo(logo: dict) -> None:
+    if logo.get("prefix"):
+        services().blobs.delete_prefix(logo["prefix"])
 
 
 # -- categories ----------------------------------------------------------------------------------

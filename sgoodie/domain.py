@@ -372,6 +372,9 @@ class SiteSettings:
     default_seo_description: str = ""
     currency: str = DEFAULT_CURRENCY
     time_zone: str = DEFAULT_TIME_ZONE
+    # The uploaded logo's files (images/logo.py): {"id", "prefix", "width", "height"} of the
+    # header's 1x file; empty for the wordmark (the business name set in type).
+    logo: dict[str, Any] = field(default_factory=dict)
     version: int = 0
 
     SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
@@ -389,6 +392,10 @@ class SiteSettings:
         content = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "version"}
         page = base or Page(SITE_PAGE_ID)
         return replace(page, content=content, version=self.version)
+
+    def logo_key(self, name: str) -> str:
+        """The storage key of one of the logo's files ("logo-80.webp", "icon-180.png")."""
+        return f"{self.logo['prefix']}{name}" if self.logo else ""
 
     def money(self, amount: int) -> str:
         """An amount in the site's currency: "$1,000", "€7,500", "CHF 3,000"."""

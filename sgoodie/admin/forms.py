@@ -246,6 +246,15 @@ class SettingsForm(FlaskForm):
         choices=choices((name, name.replace("_", " ")) for name in domain.time_zones()),
         default=domain.DEFAULT_TIME_ZONE,
     )
+    # Checked by images/logo.py, which says why a file is refused (an SVG, say) in its own words.
+    logo = FileField(
+        "Logo",
+        description="PNG with a transparent background (or JPEG, WebP), at least 120 px high. "
+        "The browser-tab icon and the phone home-screen icon are made from it. "
+        "Without a logo the business name is shown.",
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_logo = BooleanField("Remove the logo (show the business name instead)")
     version = HiddenField()
 
 

@@ -19,6 +19,7 @@ from ..domain import (
     shown_page_photo,
 )
 from ..images import ImageError
+from ..images.logo import LOGO_MAX_BYTES
 from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
@@ -217,6 +218,7 @@ def retry_page_photo(page_id: str, image_id: str):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@body_limit(FORM_BODY_LIMIT, files=max_upload_bytes)  # the logo comes with the form
 def settings():
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     current = SiteSettings.from_page(base)
@@ -228,11 +230,19 @@ def settings():
         values = {
             name: (getattr(form, name).data or "").strip()
             for name in SiteSettings.__dataclass_fields__
-            if name != "version"
+            if name not in ("version", "logo")
         }
-        edited = SiteSettings(**values, version=int(form.version.data or 0))
+        edited = SiteSettings(**values, logo=current.logo, version=int(form.version.data or 0))
+        new_logo = None
         try:
+            new_logo = _uploaded_logo(form.logo.data)
+            if new_logo is not None:
+                edited.logo = new_logo
+            elif form.remove_logo.data:
+                edited.logo = {}
             content.save_settings(edited, base)
+        except ImageError as exc:
+            form.logo.errors = [*form.logo.errors, str(exc)]  # nothing saved; the typed values stay
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
@@ -246,7 +256,19 @@ def settings():
         else:
             flash("Settings saved. Every page shows them now.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form), 400 if form.errors else status
+        if new_logo is not None:  # not saved: its files go
+            content.discard_logo(new_logo)
+    return render_template("admin/settings.html", form=form, settings=current), (
+        400 if form.errors else status
+    )
+
+
+def _uploaded_logo(upload) -> dict | None:
+    """The logo's files, stored, when one was uploaded (ImageError when it is refused)."""
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    data = upload.stream.read(LOGO_MAX_BYTES + 1)
+    return content.store_logo(data, upload.filename)
 
 
 # -- helpers -------------------------------------------------------------------------------------
