@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image as PILImage
-
 from ..domain import Image, Variant
 from ..image_formats import OUTPUTS
-from .pipeline import ImageError
+from .crops import cut
 
 SHARE_ASPECT = 1200 / 630  # what Facebook, LinkedIn, X and iMessage lay their cards out at
 SHARE_WIDTH = 1200
@@ -25,23 +23,7 @@ def share_size(variant: Variant, image: Image) -> tuple[int, int]:
 
 def share_crop(data: bytes, focal_x: float, focal_y: float) -> bytes:
     """`data` (a photo's JPEG variant) cut around the focal point to the share card, as JPEG."""
-    try:
-        with PILImage.open(io.BytesIO(data)) as source:
-            source.load()
-            placed = Image(source.width, source.height, [], focal_x=focal_x, focal_y=focal_y)
-            left, top, right, bottom = placed.crop_box(SHARE_ASPECT)
-            box = (
-                round(left * source.width),
-                round(top * source.height),
-                round(right * source.width),
-                round(bottom * source.height),
-            )
-            width = min(SHARE_WIDTH, box[2] - box[0])
-            card = source.convert("RGB").resize(
-                (width, round(width / SHARE_ASPECT)), PILImage.Resampling.LANCZOS, box=box
-            )
-    except (OSError, ValueError) as exc:
-        raise ImageError(f"The photo could not be read: {exc}") from None
+    card = cut(data, focal_x, focal_y, SHARE_ASPECT, SHARE_WIDTH)
     buffer = io.BytesIO()
     card.save(buffer, "JPEG", **OUTPUTS["jpeg"].encoder)
     return buffer.getvalue()

@@ -21,7 +21,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import url_for
+
 from ..domain import Image
+from ..image_formats import OUTPUTS
+from ..images.crops import PHONE_HERO_ASPECT, PHONE_HERO_FORMATS, phone_hero_widths
+from ..meta import FOCAL_STEPS
 
 # The screen sizes the layouts change at (min-width, px), widest first; "s" is everything below.
 BREAKPOINTS = (("l", 1024), ("m", 640), ("s", 0))
@@ -150,6 +155,45 @@ def grid_cells(items: Sequence, rule: GridRule) -> list[tuple[object, Cell]]:
 
 def hero_sizes(image: Image | None) -> str:
     return cover_width("100vw", image, box_height=HERO_HEIGHT)
+
+
+# A phone held upright (a screen narrower than 13:25, so a hero box of about 9:16, 88 % of its
+# height) gets the hero's 9:16 cut instead of the whole landscape: the same pixels show, and the
+# rest of the photo is not downloaded. Wider screens (a tablet) would zoom into the cut.
+PHONE_HERO_MEDIA = "(max-aspect-ratio: 13/25)"
+
+
+@dataclass(frozen=True)
+class ArtSource:
+    """A `<source>` shown instead of the photo itself on screens matching `media`."""
+
+    media: str
+    type: str
+    srcset: str
+    sizes: str
+
+
+def phone_hero_sources(hero: dict | None) -> list[ArtSource]:
+    """The home hero's phone cut, as `<source>`s in front of the photo's own (public/share.py
+    makes the files); none when there is no hero photo of its own."""
+    image = Image.from_dict(hero)
+    if image is None or not image.variants_in("jpeg"):
+        return []
+    largest = image.variants_in("jpeg")[-1]
+    focal = {"focal_x": round(image.focal_x * FOCAL_STEPS), "focal_y": round(image.focal_y * FOCAL_STEPS)}
+    sizes = f"max(100vw, {HERO_HEIGHT} * {PHONE_HERO_ASPECT:.4f})"
+    return [
+        ArtSource(
+            PHONE_HERO_MEDIA,
+            OUTPUTS[fmt].mime_type,
+            ", ".join(
+                f"{url_for('public.phone_hero', image_id=hero['id'], width=width, ext=OUTPUTS[fmt].extension, **focal)} {width}w"
+                for width in phone_hero_widths(largest.width, largest.height)
+            ),
+            sizes,
+        )
+        for fmt in PHONE_HERO_FORMATS
+    ]
 
 
 def _row_length_of_each(count: int, per_row: int) -> list[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from ..cache import ALL_TAG, tag_current_page
-from ..domain import Page, Project, SiteSettings
+from ..domain import Page, Project, SiteSettings, shown_page_photo
 from ..services import services
 from . import layout, seo
 
@@ -74,6 +74,7 @@ def home():
     return render_template(
         "public/home.html",
         page=home_page,
+        phone_hero=layout.phone_hero_sources(shown_page_photo(home_page.images.get("hero"))),
         branding=pages["personal-branding"],
         featured=featured,
         meta=seo.home_meta(settings, home_page, featured),

@@ -68,3 +68,50 @@ def test_the_share_route_serves_only_public_jpeg_variants(app, client, portfolio
         f"/share/500/500/projects/{project.id}/variants/{photo.id}/1280.jpg",  # no such file stored
     ):
         assert client.get(path).status_code == 404, path
+
+
+def _columns(size=(2400, 1600)) -> bytes:
+    """A landscape in three columns: red on the left, green in the middle, blue on the right."""
+    image = PILImage.new("RGB", size, (0, 200, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size[0] // 3, size[1]), fill=(220, 0, 0))
+    draw.rectangle((2 * size[0] // 3, 0, size[0], size[1]), fill=(0, 0, 220))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def test_phones_get_the_hero_cut_around_its_focal_point(app, client):
+    from sgoodie.domain import Image, Variant
+    from sgoodie.photos import lifecycle
+
+    with app.test_request_context():
+        image_id = "hero-photo"
+        prefix = f"pages/home/variants/{image_id}/"
+        services().blobs.put(prefix + "2400.jpg", _columns(), content_type="image/jpeg")
+        hero = Image(2400, 1600, [Variant(2400, 1600, "jpeg", prefix + "2400.jpg")], focal_x=0.0, focal_y=0.5)
+        content.modify_page("home", lambda page: page.images.update(hero={**hero.to_dict(), "id": image_id}))
+
+    html = client.get("/").get_data(as_text=True)
+    source = html.split('<source media="(max-aspect-ratio: 13/25)" type="image/webp"', 1)[1].split(">", 1)[0]
+    # The cut of a 2400 x 1600 photo is 900 x 1600: the steps below it, and it.
+    urls = [part.split()[0] for part in source.split('srcset="', 1)[1].split('"', 1)[0].split(", ")]
+    assert [url.rsplit("/", 1)[1] for url in urls] == ["480.webp", "640.webp", "900.webp"]
+    assert urls[-1] == f"/hero/{image_id}/0/500/900.webp"
+    response = client.get(urls[-1])
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    cut = PILImage.open(io.BytesIO(response.data)).convert("RGB")
+    assert cut.size == (900, 1600)
+    red, green, blue = _colour(cut)
+    assert red > 150 and blue < 40  # the left of the photo, where its subject is
+    with app.app_context():  # kept beside the hero's files, and removed with them
+        assert f"{prefix}phone-0-500-900.webp" in services().blobs.list_keys(prefix)
+        lifecycle.discard_page_photo({"id": image_id, "variants": [{"key": prefix + "2400.jpg"}]})
+        assert services().blobs.list_keys(prefix) == []
+
+    for path in (
+        f"/hero/{image_id}/500/500/900.webp",  # not the hero's focal point: nothing is cut
+        f"/hero/{image_id}/0/500/1000.webp",  # not one of its widths
+        "/hero/another/0/500/900.webp",
+    ):
+        assert client.get(path).status_code == 404, path
