@@ -471,3 +471,47 @@ def test_a_logo_replaces_the_wordmark_and_makes_the_icons(app, client, admin):
     assert 'class="brand" href="/">S.Goodie Photography</a>' in visitor.get("/").get_data(as_text=True)
     with app.app_context():
         assert services().blobs.list_keys(logo["prefix"]) == []  # its files went with it
+
+
+def test_the_hero_brings_its_focal_point_and_the_form_moves_it(app, client, admin, portfolio):
+    from sgoodie import content
+
+    project = portfolio.project("Hero Source", "interiors", photos=1)
+    with app.test_request_context():
+        photo = services().store.photos_for_project(project.id)[0]
+        for variant in photo.variants:  # the copy needs the files
+            services().blobs.put(variant.key, b"file", content_type="image/jpeg")
+        content.set_photo_focal_point(photo, 0.2, 0.3)
+    url = "/admin/pages/home"
+    response = admin.post(
+        url, dict(HOME, **{"hero-choice": f"photo:{photo.id}"}, version=_version(client, url))
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        hero = services().store.get_pages(["home"])["home"].images["hero"]
+    assert (hero["focal_x"], hero["focal_y"]) == (0.2, 0.3)  # the portfolio photo's own point
+    form = client.get(url).get_data(as_text=True)
+    assert (
+        'name="hero-focal_x" value="20"' in form and "focal__preview--phone" in form
+    )  # the crops, before saving
+
+    response = admin.post(
+        url,
+        dict(
+            HOME,
+            **{"hero-choice": "keep", "hero-focal_x": "75", "hero-focal_y": "10"},
+            version=_version(client, url),
+        ),
+    )
+    assert response.status_code == 302
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert "object-position:75% 10%" in html and f"/hero/{hero['id']}/750/100/" in html
+    refused = admin.post(
+        url,
+        dict(
+            HOME,
+            **{"hero-choice": "keep", "hero-focal_x": "120", "hero-focal_y": "10"},
+            version=_version(client, url),
+        ),
+    )
+    assert refused.status_code == 400 and "from 0 to 100" in refused.get_data(as_text=True)
