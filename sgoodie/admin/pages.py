@@ -218,7 +218,7 @@ def retry_page_photo(page_id: str, image_id: str):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@body_limit(FORM_BODY_LIMIT, files=max_upload_bytes)  # the logo comes with the form
+@body_limit(FORM_BODY_LIMIT, files=LOGO_MAX_BYTES)  # the logo comes with the form
 def settings():
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     current = SiteSettings.from_page(base)
