@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from ..blobs import public_url
 from ..domain import Image
-from ..image_formats import OUTPUTS
+from ..image_formats import OUTPUTS, PICTURE_SOURCES
 from ..images.crops import PHONE_HERO_ASPECT, PHONE_HERO_FORMATS, phone_hero_widths
 from ..meta import FOCAL_STEPS
 
@@ -282,3 +283,23 @@ def justified_slots(images: Sequence[Image]) -> list[Slot]:
                 gaps[start + offset][name] = length - 1
             start += length
     return [Slot(shares[i], gaps[i]) for i in range(len(images))]
+
+
+def hero_preloads(hero: Image | None, phone: list[ArtSource]) -> list[ArtSource]:
+    """`<link rel="preload">`s for the hero in its first format (AVIF), so it starts loading with
+    the page, not once the parser reaches it: the phone cut on phones, the photo elsewhere. Same
+    srcset, sizes and media as the `<picture>`, so the browser picks the same file for both, and
+    a browser without AVIF skips them."""
+    first = PICTURE_SOURCES[0]
+    preloads = [source for source in phone if source.type == first.mime_type]
+    variants = hero.variants_in(first.name) if hero is not None else []
+    if variants:
+        preloads.append(
+            ArtSource(
+                f"not all and {PHONE_HERO_MEDIA}" if preloads else "all",
+                first.mime_type,
+                ", ".join(f"{public_url(v.key)} {v.width}w" for v in variants),
+                hero_sizes(hero),
+            )
+        )
+    return preloads

@@ -98,6 +98,13 @@ def test_phones_get_the_hero_cut_around_its_focal_point(app, client):
     urls = [part.split()[0] for part in source.split('srcset="', 1)[1].split('"', 1)[0].split(", ")]
     assert [url.rsplit("/", 1)[1] for url in urls] == ["480.webp", "640.webp", "900.webp"]
     assert urls[-1] == f"/hero/{image_id}/0/500/900.webp"
+    # It starts loading with the page: preloaded in the first format, with the picture's srcset.
+    avif = html.split('<source media="(max-aspect-ratio: 13/25)" type="image/avif"', 1)[1].split(">", 1)[0]
+    avif_srcset = avif.split('srcset="', 1)[1].split('"', 1)[0]
+    assert (
+        f'<link rel="preload" as="image" type="image/avif" media="(max-aspect-ratio: 13/25)" imagesrcset="{avif_srcset}"'
+        in html
+    )
     response = client.get(urls[-1])
     assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
     cut = PILImage.open(io.BytesIO(response.data)).convert("RGB")
