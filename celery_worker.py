@@ -15,8 +15,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from sgoodie import create_app, photos
 from sgoodie.photos import RETRY, run_job
-from sgoodie.photos.jobs import PROCESS_TASK, SWEEP_EVERY, SWEEP_TASK
-from sgoodie.photos.lifecycle import TOO_SLOW
+from sgoodie.photos.jobs import PLUGIN_TASK, PROCESS_TASK, SWEEP_EVERY, SWEEP_TASK
+from sgoodie.photos.lifecycle import TOO_SLOW, run_periodic
 
 flask_app = create_app()
 
@@ -27,7 +27,9 @@ celery.conf.update(
     worker_prefetch_multiplier=1,  # image jobs are long: do not hoard messages
     task_time_limit=300,  # hard limit: the process is killed (the sweeper re-queues the photo)
     task_soft_time_limit=240,
-    broker_transport_options={"visibility_timeout": 600},  # longer than the hard limit
+    # Longer than the longest hard limit (plugin tasks, 3600 s); lost photo jobs are found sooner by
+    # the sweeper (10 minutes).
+    broker_transport_options={"visibility_timeout": 3700},
     result_expires=3600,
     beat_schedule={"sweep-stuck-photos": {"task": SWEEP_TASK, "schedule": SWEEP_EVERY}},
     worker_hijack_root_logger=False,  # keep the app's logging (JSON lines with SGOODIE_LOG_FORMAT=json)
@@ -44,7 +46,20 @@ def process_photo(self, ref: str) -> None:
         raise self.retry(countdown=delay)
 
 
+@celery.task(
+    name=PLUGIN_TASK, bind=True, max_retries=RETRY.attempts - 1, time_limit=3600, soft_time_limit=3300
+)
+def plugin_task(self, ref: str) -> None:
+    """A plugin's background work (`Plugin.task`): a gallery's ZIP may take many minutes."""
+    with flask_app.app_context():
+        delay = run_job(ref, self.request.retries)
+    if delay is not None:
+        raise self.retry(countdown=delay)
+
+
 @celery.task(name=SWEEP_TASK)
 def sweep() -> dict[str, int]:
     with flask_app.app_context():
-        return photos.sweep()
+        swept = photos.sweep()
+        run_periodic()  # plugins' periodic work (gallery expiry reminders, say)
+        return swept

@@ -8,6 +8,7 @@ files with the records they belong to, the activity log, and the signals other f
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -17,9 +18,11 @@ from flask import current_app
 from flask_login import current_user
 
 from . import signals
-from .blobs import IMMUTABLE, page_variant_prefix, variant_prefix
+from .accounts import hash_password
+from .blobs import IMMUTABLE, page_variant_prefix, project_prefixes, variant_prefix
 from .domain import (
     CATEGORIES_PAGE_ID,
+    GALLERY_PASSWORD_MIN,
     SITE_PAGE_ID,
     Category,
     CategoryList,
@@ -74,14 +77,70 @@ def save_project(project: Project, previous: Project) -> Project:
         else "Edited"
     )
     record_activity(f"{change} project “{stored.title}”", project_id=stored.id)
+    if stored.is_private != previous.is_private:
+        _move_files(stored)
     signals.project_saved.send(_app(), project=stored, previous=previous)
+    return stored
+
+
+def _move_files(project: Project) -> None:
+    """A project that became a client gallery (or stopped being one): its photos' files move to
+    the private prefix (or back) in the background (`lifecycle.move_files`)."""
+    from .photos.lifecycle import move_project_files  # the photo's life imports this module
+
+    count = move_project_files(project.id)
+    if count:
+        side = "private storage" if project.is_private else "public storage"
+        record_activity(f"Moving {count} photos of “{project.title}” to {side}", project_id=project.id)
+
+
+# -- client galleries ----------------------------------------------------------------------------
+def set_gallery_password(project: Project, password: str) -> Project:
+    """Give a client gallery a new password (hashed). Every grant given with the old one ends:
+    clients who had opened the gallery are asked for the new password."""
+    password = password.strip()
+    if len(password) < GALLERY_PASSWORD_MIN:
+        raise ValidationError(
+            {"gallery_password": f"Use at least {GALLERY_PASSWORD_MIN} characters for the gallery password."}
+        )
+    hashed = hash_password(password)
+
+    def change(current: Project) -> None:
+        current.gallery_password_hash = hashed
+        current.gallery_epoch += 1
+
+    stored = modify_project(project.id, change)
+    record_activity(f"Set a new password for the gallery “{stored.title}”", project_id=stored.id)
+    signals.project_saved.send(_app(), project=stored, previous=project)
+    return stored
+
+
+def new_gallery_password() -> str:
+    """A password to read out or type from a message: three groups of four, no look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+def set_gallery_expiry(project: Project, last_day: str) -> Project:
+    """Open the gallery until `last_day` (YYYY-MM-DD; empty: no expiry). Extending an expired
+    gallery opens it again, grants included."""
+
+    def change(current: Project) -> None:
+        current.gallery_expires_on = last_day
+        current.validate(services().categories)
+
+    stored = modify_project(project.id, change)
+    until = f"until {last_day}" if last_day else "with no end date"
+    record_activity(f"Opened the gallery “{stored.title}” {until}", project_id=stored.id)
+    signals.project_saved.send(_app(), project=stored, previous=project)
     return stored
 
 
 def delete_project(project: Project) -> list[Photo]:
     """Remove the project, its photos and every stored file of theirs."""
     photos = services().store.delete_project(project.id)
-    services().blobs.delete_prefix(f"projects/{project.id}/")
+    for prefix in project_prefixes(project.id):
+        services().blobs.delete_prefix(prefix)
     _sync_featured(replace(project, featured=False), previous=project)
     record_activity(f"Deleted project “{project.title}” and its {len(photos)} photos")
     signals.project_deleted.send(_app(), project=project, photos=photos)
@@ -185,7 +244,8 @@ def delete_photo(photo: Photo) -> None:
     services().store.delete_photo(photo.id)
     keys = [photo.original_key] if photo.original_key else []
     services().blobs.delete_many(keys)
-    services().blobs.delete_prefix(variant_prefix(photo.project_id, photo.id))
+    for private in (False, True):
+        services().blobs.delete_prefix(variant_prefix(photo.project_id, photo.id, private=private))
     if project is not None and project.cover_photo_id == photo.id:
         ensure_cover(project.id)  # the store cleared the cover with the photo
     if project is not None:

@@ -40,6 +40,15 @@ SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
 CATEGORY_NAME_MAX = 60
 
+# Who may see a project (published ones; drafts are nobody's): everyone, whoever has its link
+# (not listed anywhere, not indexed), or the clients who know its password (private files too).
+VISIBILITIES = {
+    "public": "Public (in the portfolio)",
+    "unlisted": "Unlisted (link only)",
+    "client": "Client gallery (password)",
+}
+GALLERY_PASSWORD_MIN = 6
+
 # A URL scheme ("javascript:", "mailto:"): letters first, no dot before the colon, so that
 # "facebook.com:443/x" reads as a host with a port and not as a scheme.
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+\-]*:", re.I)
@@ -276,9 +285,37 @@ class Project:
     cover: Image | None = None
     order: int = 0
     published_at: str = ""
+    visibility: str = "public"  # one of VISIBILITIES
+    # A client gallery's password (hashed), the last day it opens (YYYY-MM-DD, in the site's time
+    # zone; empty: no expiry), and the generation of its grants (a reset bumps it, ending them all).
+    gallery_password_hash: str = ""
+    # An optional second password for guests (family, an agency): they see the photos but do not
+    # choose or download.
+    gallery_guest_password_hash: str = ""
+    gallery_expires_on: str = ""
+    gallery_epoch: int = 0
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
+
+    @property
+    def is_public(self) -> bool:
+        """Listed in the portfolio, the sitemap and search engines' data (when published)."""
+        return self.visibility == "public"
+
+    @property
+    def is_private(self) -> bool:
+        """A client gallery: behind a password, its photos stored where no public path reaches."""
+        return self.visibility == "client"
+
+    def shows(self, photo: Photo) -> bool:
+        """Whether the project page shows this photo. Public and unlisted pages ask for alt text;
+        a client gallery (hundreds of proofs nobody indexes) shows every ready photo."""
+        return photo.is_ready if self.is_private else photo.is_shown
+
+    def gallery_expired(self, today: str) -> bool:
+        """Whether a client gallery has passed its last day (`today`: YYYY-MM-DD, site time)."""
+        return bool(self.is_private and self.gallery_expires_on and today > self.gallery_expires_on)
 
     @property
     def shown_cover(self) -> Image | None:
@@ -312,7 +349,15 @@ class Project:
             errors["seo_title"] = f"At most {SEO_TITLE_MAX} characters (search engines cut the rest)."
         if len(self.seo_description) > SEO_DESCRIPTION_MAX:
             errors["seo_description"] = f"At most {SEO_DESCRIPTION_MAX} characters."
-        if self.published and photos is not None:
+        if self.visibility not in VISIBILITIES:
+            errors["visibility"] = "Choose public, unlisted or client gallery."
+        elif self.is_private and not self.gallery_password_hash:
+            errors["gallery_password"] = "A client gallery needs a password: set one to share it."
+        if self.featured and self.visibility != "public":
+            errors["featured"] = "Only a public project can be featured on the home page."
+        if self.gallery_expires_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.gallery_expires_on):
+            errors["gallery_expires_on"] = "Use a date like 2026-12-31."
+        if self.published and photos is not None and not self.is_private:
             missing = [p for p in photos if p.status == "ready" and not p.alt_text.strip()]
             if missing:
                 errors["published"] = (
@@ -531,7 +576,16 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
             value = [Variant(**_ints(v, ("width", "height", "bytes"))) for v in value or []]
         elif name == "cover":
             value = Image.from_dict(value)
-        elif name in ("order", "version", "size", "width", "height", "attempts", "session_version"):
+        elif name in (
+            "order",
+            "version",
+            "size",
+            "width",
+            "height",
+            "attempts",
+            "session_version",
+            "gallery_epoch",
+        ):
             value = int(value)
         elif name in ("focal_x", "focal_y"):
             value = float(value)

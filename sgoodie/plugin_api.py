@@ -38,24 +38,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 from blinker import Signal
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 from markupsafe import Markup
 
-from . import signals
-from .auth import admin_required, admins_only, private_response
+from . import galleries, signals
+from .auth import address_key, admin_required, admins_only, private_response
+from .blobs import media_url, plugin_file_key, signed_url
 from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
 from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .mail import Transport as MailTransport
+from .mail import one_line
+from .mail import parse_transport as parse_mail_transport
+from .mail import send_in_background as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
+from .photos.lifecycle import task_ref
 from .ratelimit import Window as RateWindow
 from .security import csrf
 from .services import services
@@ -71,6 +77,8 @@ SLOTS: dict[str, str] = {
     "category_footer": "Below the project grid of a category page. Args: category.",
     "project_footer": "Below a project's gallery. Args: project, photos.",
     "before_footer": "Above the site footer on every public page.",
+    "gallery_header": "Under the title of a client gallery the visitor opened. Args: project, photos.",
+    "gallery_photo": "Under each photo of a client gallery the visitor opened. Args: project, photo.",
     "admin_head": "Inside <head> of admin pages.",
     "dashboard_widgets": "Cards on the admin dashboard.",
     "admin_project_sidebar": "Beside the project form in the admin. Args: project.",
@@ -87,6 +95,7 @@ __all__ = [
     "body_limit",
     "Image",
     "Markup",
+    "MailTransport",
     "MenuEntry",
     "Page",
     "Photo",
@@ -96,15 +105,26 @@ __all__ = [
     "Setting",
     "SiteSettings",
     "ValidationError",
+    "PhotoFile",
+    "PluginFiles",
     "absolute_url",
+    "client_address",
     "csrf_exempt",
+    "gallery_access",
+    "gallery_today",
     "current_categories",
     "current_settings",
     "current_store",
     "external_url",
     "max_upload_bytes",
+    "one_line",
+    "parse_mail_transport",
     "page_meta",
+    "photo_file",
+    "photo_url",
+    "private_response",
     "purge_tags",
+    "send_mail",
     "signals",
     "tag_response",
 ]
@@ -180,6 +200,8 @@ class Plugin:
         self.settings_validator: Callable[[Mapping[str, Any]], None] | None = None
         self.setup_functions: list[Callable[[Flask], None]] = []
         self.not_found_handlers: list[Callable[[str], Any]] = []
+        self.tasks: dict[str, Callable[[str], None]] = {}
+        self.periodic_functions: list[Callable[[], None]] = []
 
     def __repr__(self) -> str:
         return f"<Plugin {self.name} {self.version}>"
@@ -259,6 +281,40 @@ class Plugin:
         self.setup_functions.append(function)
         return function
 
+    def task(self, name: str) -> Callable[[Callable[[str], None]], Callable[[str], None]]:
+        """Decorator: `function(argument)` is background work of this plugin, run by the photo
+        job queue (the worker thread locally, Celery on AWS) inside an app context, with the same
+        retry policy as photo jobs: an exception is retried after 5, 20, 60, 180 and 300 s, then
+        logged and dropped. Make it idempotent. Start it with `run_in_background(name, argument)`."""
+
+        def register(function: Callable[[str], None]) -> Callable[[str], None]:
+            if ":" in name:
+                raise ValueError(f"task names cannot contain ':' ({name!r})")
+            self.tasks[name] = function
+            return function
+
+        return register
+
+    def periodic(self, function: Callable[[], None]) -> Callable[[], None]:
+        """Decorator: call `function()` with every sweep of the job queue (about every five
+        minutes: Celery beat on AWS; the worker thread when idle locally), in an app context.
+        Every process may run it (several gunicorn workers each have a worker thread): claim what
+        you do with `storage(...).increment(...) == 1` so it happens once."""
+        self.periodic_functions.append(function)
+        return function
+
+    def run_in_background(self, name: str, argument: str) -> None:
+        """Queue this plugin's task `name` with a string argument (ids, not records: the task
+        reads what it needs when it runs). Inside a request or app context."""
+        if name not in self.tasks:
+            raise ValueError(f"plugin {self.name} has no task {name!r}")
+        services().jobs.enqueue(task_ref(self.name, name, argument))
+
+    def files(self) -> PluginFiles:
+        """This plugin's private files in the site's storage (local disk or S3): never on a
+        public path, given to browsers through signed, short-lived links only."""
+        return PluginFiles(self.name)
+
     def storage(self, collection: str) -> PluginStorage:
         """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
         collection named after the plugin. Use inside a request or app context."""
@@ -290,6 +346,98 @@ class PluginStorage:
 
     def increment(self, key: str, field: str, amount: int = 1, *, expires_at: int | None = None) -> int:
         return self._records().increment(self.collection, key, field, amount, expires_at=expires_at)
+
+
+class PluginFiles:
+    """Private files of one plugin, by name (letters, digits, `-` and `_`, then an extension;
+    up to three folders): `zips/2026-x.zip`."""
+
+    def __init__(self, plugin: str):
+        self.plugin = plugin
+
+    def key(self, name: str) -> str:
+        return plugin_file_key(self.plugin, name)
+
+    def put_stream(self, name: str, stream: BinaryIO, *, max_bytes: int = 1 << 40) -> int:
+        """Store a stream of any length without holding it in memory (`read(size)` is all it
+        needs); returns the size. Nothing is stored when reading fails."""
+        return services().blobs.put_stream(self.key(name), stream, max_bytes=max_bytes)
+
+    def open(self, name: str) -> BinaryIO:
+        return services().blobs.open(self.key(name))
+
+    def size(self, name: str) -> int | None:
+        info = services().blobs.head(self.key(name))
+        return info.size if info else None
+
+    def names(self, folder: str = "") -> list[str]:
+        prefix = self.key(folder.rstrip("/") + "/" if folder else "")
+        return [key.removeprefix(self.key("")) for key in services().blobs.list_keys(prefix)]
+
+    def delete(self, *names: str) -> None:
+        services().blobs.delete_many([self.key(name) for name in names])
+
+    def signed_url(self, name: str, *, download_name: str = "") -> str:
+        """A link valid for one to two hours; with `download_name`, saved under that name."""
+        return signed_url(self.key(name), download_name=download_name)
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """One stored file of a photo: the original, or a JPEG rendition of a given width."""
+
+    key: str
+    filename: str  # what to call it in a download: the uploaded name, with the width for renditions
+    size: int
+
+    def open(self) -> BinaryIO:
+        return services().blobs.open(self.key)
+
+    def download_url(self) -> str:
+        """A signed link (one to two hours) that saves the file under `filename`."""
+        return signed_url(self.key, download_name=self.filename)
+
+
+def photo_file(photo: Photo, width: int | None = None) -> PhotoFile | None:
+    """The original (`width=None`) or the widest JPEG rendition no wider than `width` (the
+    narrowest when all are wider); None when the photo has no such file yet."""
+    stem = (photo.filename.rsplit(".", 1)[0] if photo.filename else "") or photo.id
+    if width is None:
+        if not photo.original_key:
+            return None
+        extension = photo.original_key.rsplit(".", 1)[-1]
+        name = photo.filename if photo.filename.lower().endswith(f".{extension}") else f"{stem}.{extension}"
+        return PhotoFile(photo.original_key, name, photo.size)
+    jpegs = sorted((v for v in photo.variants if v.format == "jpeg"), key=lambda v: v.width)
+    if not jpegs:
+        return None
+    chosen = ([v for v in jpegs if v.width <= width] or jpegs[:1])[-1]
+    return PhotoFile(chosen.key, f"{stem}-{chosen.width}.jpg", chosen.bytes)
+
+
+def photo_url(photo: Photo, width: int = 640) -> str:
+    """A browser's URL for a JPEG of the photo about this wide: its public address, or a signed
+    link for a client gallery's photo. Empty while it has no renditions."""
+    found = photo_file(photo, width)
+    return media_url(found.key) if found else ""
+
+
+def gallery_access(project: Project) -> str:
+    """How the visitor of this request opened this client gallery: "client" (its password),
+    "guest" (its guest password: view only), or "" (not opened, or the grant no longer holds:
+    a password changed, the gallery expired). Truthy whenever they may see it."""
+    return galleries.access(project)
+
+
+def gallery_today() -> str:
+    """Today (YYYY-MM-DD) in the site's time zone, the day galleries' expiry dates count in."""
+    return galleries.today()
+
+
+def client_address() -> str:
+    """The visitor's address as rate limits should count it (behind the trusted proxies; IPv6
+    by its /64)."""
+    return address_key(request.remote_addr or "")
 
 
 def current_store():

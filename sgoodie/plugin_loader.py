@@ -241,6 +241,12 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     registry.not_found_handlers.extend((plugin.name, handler) for handler in plugin.not_found_handlers)
     for command in plugin.commands:
         app.cli.add_command(command)
+    tasks = app.extensions.setdefault("sgoodie_tasks", {})
+    for name, task in plugin.tasks.items():
+        tasks[f"{plugin.name}:{name}"] = task
+    app.extensions.setdefault("sgoodie_periodic", []).extend(
+        (plugin.name, f) for f in plugin.periodic_functions
+    )
     for setup in plugin.setup_functions:
         setup(app)
 

@@ -24,6 +24,8 @@ photo_ready = _signals.signal("photo-ready")
 photo_failed = _signals.signal("photo-failed")
 #: photo=Photo, project=Project|None
 photo_deleted = _signals.signal("photo-deleted")
+#: photo=Photo, private=bool (its variants now live under `private/`, or back at public paths)
+photo_files_moved = _signals.signal("photo-files-moved")
 #: project=Project
 photos_reordered = _signals.signal("photos-reordered")
 #: page=Page
@@ -47,6 +49,7 @@ ALL = {
         photo_ready,
         photo_failed,
         photo_deleted,
+        photo_files_moved,
         photos_reordered,
         page_saved,
         settings_saved,

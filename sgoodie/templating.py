@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, current_app, url_for
 from werkzeug.local import LocalProxy
 
-from .blobs import public_url
+from .blobs import media_url
 from .domain import SiteSettings, time_zone
 from .image_formats import ACCEPT, INPUT_LABEL, PICTURE_SOURCES
 from .services import services
@@ -22,10 +22,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["plain"] = plain_text
     app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals.update(
         categories=LocalProxy(visible_categories_or_none),
         all_categories=LocalProxy(lambda: services().categories),
-        media_url=public_url,
+        media_url=media_url,  # a client gallery's files through signed links
         static_url=static_url,
         site=LocalProxy(site_settings_or_default),
         current_year=lambda: date.today().year,
@@ -91,3 +92,12 @@ def format_timestamp(epoch: float | int | None) -> str:
     if not epoch:
         return ""
     return local_time(float(epoch))
+
+
+def long_date(value: str) -> str:
+    """A stored day (YYYY-MM-DD) as people write it: "31 December 2026"."""
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or ""
+    return f"{day.day} {day:%B %Y}"

@@ -30,6 +30,7 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
+from wtforms.validators import ValidationError as WTFormsValidationError
 
 from .. import domain
 from ..accounts import MIN_PASSWORD_LENGTH
@@ -75,7 +76,38 @@ class ProjectForm(FlaskForm):
     location = StringField("Location", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
     client = StringField("Client", validators=[Optional(), Length(max=domain.SHORT_TEXT_MAX)])
     published = BooleanField(
-        "Published", description="Visible to visitors. Every photo needs alt text first."
+        "Published",
+        description="Visible to visitors. Public and unlisted projects need alt text on every photo first.",
+    )
+    visibility = SelectField(
+        "Who sees it",
+        choices=choices(domain.VISIBILITIES.items()),
+        default="public",
+        description="Unlisted: anyone with the link, listed nowhere, not indexed. Client gallery: a "
+        "password, and photos that are never on a public address.",
+    )
+    gallery_password = PasswordField(
+        "New gallery password",
+        description=f"At least {domain.GALLERY_PASSWORD_MIN} characters. Setting one signs every client out.",
+        validators=[Optional(), Length(min=domain.GALLERY_PASSWORD_MIN, max=200)],
+    )
+    gallery_guest_password = PasswordField(
+        "New guest password (view only)",
+        description="Optional: for people who may look but not choose or download. Setting one signs everyone out.",
+        validators=[Optional(), Length(min=domain.GALLERY_PASSWORD_MIN, max=200)],
+    )
+    remove_guest_password = BooleanField("Remove guest access")
+
+    def validate_gallery_guest_password(self, field) -> None:
+        typed = (field.data or "").strip()
+        if typed and typed == (self.gallery_password.data or "").strip():
+            raise WTFormsValidationError("Use a guest password different from the client's.")
+
+    gallery_expires_on = StringField(
+        "Open until",
+        description="The last day clients can open it (empty: no end). Extend it any time.",
+        validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Use a date like 2026-12-31.")],
+        render_kw={"type": "date"},
     )
     featured = BooleanField("Featured on the home page")
     cover_photo_id = SelectField(

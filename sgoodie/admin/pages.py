@@ -301,10 +301,12 @@ def _form_data(kind: str, page: Page) -> dict:
 
 def _portfolio_choices(images: dict[str, Image | None] | None = None) -> list[tuple[str, str]]:
     """Ready photos of every project, to pick a page photo from; `images` receives each choice's
-    image, for the thumbnails of the picker."""
+    image, for the thumbnails of the picker. Client galleries are private: not offered."""
     choices = []
     for category in services().categories:
         for project in services().store.projects_in_category(category):
+            if project.is_private:
+                continue
             for index, photo in enumerate(services().store.photos_for_project(project.id), start=1):
                 if photo.is_ready:
                     if images is not None:

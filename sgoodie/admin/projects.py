@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import content
+from .. import content, galleries
+from ..accounts import hash_password
 from ..domain import Project, ValidationError, slugify
 from ..http_errors import json_error
 from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError
+from ..templating import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
@@ -23,12 +26,15 @@ EDITABLE = (
     "location",
     "client",
     "published",
+    "visibility",
+    "gallery_expires_on",
     "featured",
     "cover_photo_id",
     "seo_title",
     "seo_description",
 )
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
+EXTEND_DAYS = 30
 
 
 def get_project_or_404(project_id: str) -> Project:
@@ -65,7 +71,7 @@ def new_project():
     if request.method == "GET":
         form.category.data = request.args.get("category") or next(iter(services().categories), "")
     if form.validate_on_submit():
-        project = Project(**_values(form))
+        project = _with_new_password(Project(**_values(form)), form)
         try:
             project = content.create_project(project)
         except (ValidationError, ConflictError) as exc:
@@ -86,7 +92,9 @@ def edit_project(project_id: str):
         form.version.data = str(project.version)
     conflict: list[str] = []
     if form.validate_on_submit():
-        edited = replace(project, **_values(form), version=int(form.version.data or 0))
+        edited = _with_new_password(
+            replace(project, **_values(form), version=int(form.version.data or 0)), form
+        )
         try:
             saved = content.save_project(edited, previous=project)
         except StaleVersionError:
@@ -105,7 +113,12 @@ def edit_project(project_id: str):
             return redirect(url_for("admin.edit_project", project_id=saved.id))
     status = 409 if conflict else 400 if form.errors else 200
     return render_template(
-        "admin/project_form.html", form=form, project=project, photos=photos, conflict=conflict
+        "admin/project_form.html",
+        form=form,
+        project=project,
+        photos=photos,
+        conflict=conflict,
+        gallery_today=galleries.today(),
     ), status
 
 
@@ -159,7 +172,51 @@ def preview_project(project_id: str):
     return render_project(get_project_or_404(project_id), preview=True)
 
 
+# -- client galleries ----------------------------------------------------------------------------
+@bp.post("/projects/<project_id>/gallery/extend")
+def extend_gallery(project_id: str):
+    """Open the gallery 30 more days from its last day (or from today, when it has passed)."""
+    project = get_project_or_404(project_id)
+    if ConfirmForm().validate_on_submit():
+        start = max(
+            date.fromisoformat(project.gallery_expires_on or galleries.today()),
+            date.fromisoformat(galleries.today()),
+        )
+        saved = content.set_gallery_expiry(project, (start + timedelta(days=EXTEND_DAYS)).isoformat())
+        flash(f"“{saved.title}” is open until {long_date(saved.gallery_expires_on)}.", "success")
+    return redirect(url_for("admin.edit_project", project_id=project.id) + "#client-gallery")
+
+
+@bp.post("/projects/<project_id>/gallery/reset")
+def reset_gallery_password(project_id: str):
+    """A new password, made up here and shown once: every client must use it from now on."""
+    project = get_project_or_404(project_id)
+    if ConfirmForm().validate_on_submit():
+        password = content.new_gallery_password()
+        content.set_gallery_password(project, password)
+        flash(
+            f"New password for “{project.title}”: {password} — send it to your client. "
+            "Everyone who had opened the gallery is asked for it again.",
+            "success",
+        )
+    return redirect(url_for("admin.edit_project", project_id=project.id) + "#client-gallery")
+
+
 # -- helpers -------------------------------------------------------------------------------------
+def _with_new_password(project: Project, form: ProjectForm) -> Project:
+    """Typed gallery passwords, hashed; a new one (or guest access removed) ends every grant."""
+    changes: dict = {}
+    if password := (form.gallery_password.data or "").strip():
+        changes["gallery_password_hash"] = hash_password(password)
+    if form.remove_guest_password.data and project.gallery_guest_password_hash:
+        changes["gallery_guest_password_hash"] = ""
+    elif guest := (form.gallery_guest_password.data or "").strip():
+        changes["gallery_guest_password_hash"] = hash_password(guest)
+    if not changes:
+        return project
+    return replace(project, **changes, gallery_epoch=project.gallery_epoch + 1)
+
+
 def _prepare(form: ProjectForm, photos: list) -> None:
     form.category.choices = choices(services().categories.items())
     ready = [p for p in photos if p.is_ready]
@@ -183,6 +240,7 @@ def _values(form: ProjectForm) -> dict:
         "seo_title",
         "seo_description",
         "cover_photo_id",
+        "gallery_expires_on",
     ):
         values[name] = (values[name] or "").strip()
     values["slug"] = values["slug"] or slugify(values["title"])

@@ -4,7 +4,9 @@ Writes go to a temporary file and are renamed into place, so a reader never sees
 Content types follow from the key's extension, as they do for the S3 objects we write.
 
 Browsers upload to the app's own endpoint with a form shaped like an S3 presigned POST; its
-token, signed with the app's secret, plays the part of the POST policy (UploadSigner).
+token, signed with the app's secret, plays the part of the POST policy (UploadSigner). Private
+files are read the same way, through links whose token plays the part of an S3 presigned GET
+(LinkSigner).
 """
 
 from __future__ import annotations
@@ -24,24 +26,41 @@ from . import BlobInfo, BlobNotFoundError, content_type_for
 NAME_MAX = 255  # bytes in one file or folder name (ext4, APFS, tmpfs)
 
 
-class UploadSigner:
-    """Grants to store one file: this key, this type, at most this many bytes, until a deadline.
-    The store signs them into its presigned posts; the upload endpoint checks them."""
+class _GrantSigner:
+    """Signed grants with a deadline (`expires`, epoch seconds), each kind under its own salt."""
+
+    salt = ""
 
     def __init__(self, secret_key: str):
-        self._serializer = URLSafeSerializer(secret_key, salt="sgoodie.local-upload")
-
-    def sign(self, key: str, *, content_type: str, max_bytes: int, expires_in: int) -> str:
-        grant = {"key": key, "type": content_type, "max": max_bytes, "expires": int(time.time()) + expires_in}
-        return self._serializer.dumps(grant)
+        self._serializer = URLSafeSerializer(secret_key, salt=self.salt)
 
     def check(self, token: str) -> dict[str, Any]:
         """The grant; raises itsdangerous' BadSignature for a forged token, SignatureExpired (a
         subclass) for a late one."""
         grant = self._serializer.loads(token)
         if time.time() > grant["expires"]:
-            raise SignatureExpired("the upload grant has expired", payload=grant)
+            raise SignatureExpired("the grant has expired", payload=grant)
         return grant
+
+
+class UploadSigner(_GrantSigner):
+    """Grants to store one file: this key, this type, at most this many bytes, until a deadline.
+    The store signs them into its presigned posts; the upload endpoint checks them."""
+
+    salt = "sgoodie.local-upload"
+
+    def sign(self, key: str, *, content_type: str, max_bytes: int, expires_in: int) -> str:
+        grant = {"key": key, "type": content_type, "max": max_bytes, "expires": int(time.time()) + expires_in}
+        return self._serializer.dumps(grant)
+
+
+class LinkSigner(_GrantSigner):
+    """Grants to read one private file until a deadline, optionally as a download of that name."""
+
+    salt = "sgoodie.signed-link"
+
+    def sign(self, key: str, *, expires_at: int, download_name: str = "") -> str:
+        return self._serializer.dumps({"key": key, "expires": expires_at, "name": download_name})
 
 
 class LocalBlobStore:
@@ -51,21 +70,31 @@ class LocalBlobStore:
         *,
         signer: UploadSigner | None = None,
         upload_url: Callable[[], str] | None = None,
+        link_signer: LinkSigner | None = None,
+        signed_link: Callable[[str], str] | None = None,
     ):
         self.root = Path(root).resolve()
         self.signer = signer
         self.upload_url = (
             upload_url  # the app's upload endpoint, resolved when a form is made (needs a request)
         )
+        self.link_signer = link_signer
+        self.signed_link = signed_link  # the app's URL serving a signed link's token
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any], *, upload_url: Callable[[], str] | None = None
+        cls,
+        config: Mapping[str, Any],
+        *,
+        upload_url: Callable[[], str] | None = None,
+        signed_link: Callable[[str], str] | None = None,
     ) -> LocalBlobStore:
         return cls(
             Path(config["INSTANCE_PATH"]) / "media",
             signer=UploadSigner(config["SECRET_KEY"]),
             upload_url=upload_url,
+            link_signer=LinkSigner(config["SECRET_KEY"]),
+            signed_link=signed_link,
         )
 
     def path(self, key: str) -> Path:
@@ -118,6 +147,18 @@ class LocalBlobStore:
             raise RuntimeError("this blob store was made without an upload endpoint (see create_blob_store)")
         token = self.signer.sign(key, content_type=content_type, max_bytes=max_bytes, expires_in=expires_in)
         return {"url": self.upload_url(), "fields": {"token": token, "Content-Type": content_type}}
+
+    def signed_url(self, key: str, *, expires_at: int, download_name: str = "") -> str:
+        """A link to the app's signed-file route, its token the grant for this key until then."""
+        if self.link_signer is None or self.signed_link is None:
+            raise RuntimeError("this blob store was made without a signed-link route (see create_blob_store)")
+        return self.signed_link(
+            self.link_signer.sign(key, expires_at=expires_at, download_name=download_name)
+        )
+
+    def copy(self, source: str, target: str, *, cache_control: str | None = None) -> None:
+        with self.open(source) as stream:
+            self.put_stream(target, stream, max_bytes=1 << 62)
 
     def get(self, key: str) -> bytes:
         try:

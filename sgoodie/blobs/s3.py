@@ -4,17 +4,22 @@ a presigned POST whose policy pins the key, the type and the size."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from . import BlobInfo, BlobNotFoundError, content_type_for
+from . import BlobInfo, BlobNotFoundError, content_disposition, content_type_for
 
 MISSING = {"404", "NoSuchKey", "NotFound"}
+# Streams of unknown length (a gallery's ZIP as it is written) go up in 8 MB parts, two at a time:
+# memory stays a few parts whatever the size.
+STREAMING = TransferConfig(multipart_chunksize=8 * 1024 * 1024, max_concurrency=2)
 
 
 class _Bounded:
@@ -78,9 +83,40 @@ class S3BlobStore:
         refused file leaves nothing: boto3 aborts the multipart upload when the read fails."""
         bounded = _Bounded(stream, max_bytes)
         self.client.upload_fileobj(
-            bounded, self.bucket, key, ExtraArgs={"ContentType": content_type_for(key)}
+            bounded, self.bucket, key, ExtraArgs={"ContentType": content_type_for(key)}, Config=STREAMING
         )
         return bounded.count
+
+    def copy(self, source: str, target: str, *, cache_control: str | None = None) -> None:
+        """A server-side copy (nothing passes through the app); the new object gets its own
+        Cache-Control, the rest of its metadata is the source's."""
+        extra: dict[str, Any] = {"ContentType": content_type_for(target), "MetadataDirective": "REPLACE"}
+        if cache_control:
+            extra["CacheControl"] = cache_control
+        try:
+            self.client.copy({"Bucket": self.bucket, "Key": source}, self.bucket, target, ExtraArgs=extra)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in MISSING:
+                raise BlobNotFoundError(source) from None
+            raise
+
+    def signed_url(self, key: str, *, expires_at: int, download_name: str = "") -> str:
+        """An S3 presigned GET, valid until `expires_at`; the answer says `private, no-store`
+        whatever the object's own metadata."""
+        params: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ResponseCacheControl": "private, no-store",
+        }
+        if download_name:
+            params["ResponseContentDisposition"] = content_disposition(download_name)
+        url = self.client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=max(1, expires_at - int(time.time()))
+        )
+        if self.upload_endpoint:  # the same address swap as for uploads (an emulator, say)
+            parts = urlsplit(url)
+            url = self.upload_endpoint + parts.path + (f"?{parts.query}" if parts.query else "")
+        return url
 
     def get(self, key: str) -> bytes:
         with self.open(key) as body:

@@ -78,8 +78,10 @@ def connect(
 
     @signals.photo_ready.connect_via(app)
     @signals.photo_failed.connect_via(app)
+    @signals.photo_files_moved.connect_via(app)
     def _photo_processed(sender, photo: Photo, **_):
-        # A reprocessed photo that fails leaves its page; a ready one joins it (maybe as the cover).
+        # A reprocessed photo that fails leaves its page; a ready one joins it (maybe as the cover);
+        # one whose files moved is linked at its new address.
         purge(photo_tags(photo, read_project(photo.project_id)))
 
     @signals.page_saved.connect_via(app)

@@ -213,11 +213,14 @@ def _encode(image: Image.Image, fmt: str) -> RenderedVariant:
     return RenderedVariant(image.width, image.height, fmt, buffer.getvalue(), output.mime_type)
 
 
-def store_variants(blobs: BlobStore, prefix: str, variant_set: VariantSet) -> list[Variant]:
-    """Write every rendition under `prefix` ({width}.{avif|webp|jpg}), served immutable."""
+def store_variants(
+    blobs: BlobStore, prefix: str, variant_set: VariantSet, *, cache_control: str = IMMUTABLE
+) -> list[Variant]:
+    """Write every rendition under `prefix` ({width}.{avif|webp|jpg}), served immutable (a client
+    gallery's: private, never stored by a CDN)."""
     stored = []
     for rendered in variant_set.variants:
         key = f"{prefix}{rendered.width}.{FORMAT_EXTENSIONS[rendered.format]}"
-        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=IMMUTABLE)
+        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
         stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
     return stored

@@ -17,7 +17,7 @@ from flask import Blueprint, jsonify, request
 
 from .. import photos
 from ..auth import admins_only
-from ..blobs import public_url
+from ..blobs import media_url
 from ..bodies import body_limit, loads, max_upload_bytes
 from ..domain import Photo
 from ..http_errors import error_body, json_error
@@ -52,7 +52,7 @@ def refused(exc: UploadRefused):
 
 def photo_json(photo: Photo) -> dict[str, Any]:
     variants = [
-        {"width": v.width, "height": v.height, "format": v.format, "bytes": v.bytes, "url": public_url(v.key)}
+        {"width": v.width, "height": v.height, "format": v.format, "bytes": v.bytes, "url": media_url(v.key)}
         for v in photo.variants
     ]
     thumbnail = next((v["url"] for v in variants if v["format"] == "webp" and v["width"] <= 640), None)

@@ -1,11 +1,22 @@
 """Serving stored photo files when no CDN is configured (the embedded default, or AWS without
-CloudFront): variants and page images only, never originals, cached as immutable."""
+CloudFront): variants and page images only, never originals, cached as immutable. And, on the
+embedded default, private files (a client gallery's photos, a download) through signed links, the
+counterpart of S3's presigned GETs."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request, stream_with_context
+from itsdangerous import BadSignature
 
-from ..blobs import IMMUTABLE, BlobNotFoundError, content_type_for, is_public_key
+from ..blobs import (
+    IMMUTABLE,
+    PRIVATE,
+    BlobNotFoundError,
+    content_disposition,
+    content_type_for,
+    is_public_key,
+    is_signable_key,
+)
 from ..services import services
 
 bp = Blueprint("media", __name__)
@@ -31,6 +42,35 @@ def file(key: str) -> Response:
         response.content_length = info.size
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/media/signed/<token>")
+def signed_file(token: str) -> Response:
+    """A private file, for whoever holds a link the app signed (until the link's deadline)."""
+    signer = getattr(services().blobs, "link_signer", None)
+    if signer is None:  # S3 serves its own presigned GETs
+        abort(404)
+    try:
+        grant = signer.check(token)
+    except BadSignature:  # forged, altered or expired: the same answer, nothing to learn
+        abort(403)
+    key = str(grant.get("key", ""))
+    if not is_signable_key(key):
+        abort(404)
+    try:
+        handle = services().blobs.open(key)
+    except BlobNotFoundError:
+        abort(404)
+    info = services().blobs.head(key)
+    response = Response(stream_with_context(_chunks(handle)), content_type=content_type_for(key))
+    if info is not None:
+        response.content_length = info.size
+    if grant.get("name"):
+        response.headers["Content-Disposition"] = content_disposition(str(grant["name"]))
+    response.headers["Cache-Control"] = PRIVATE
+    response.headers["X-Robots-Tag"] = "noindex"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -116,6 +116,7 @@ class ThreadJobs:
         try:
             with self.app.app_context():
                 lifecycle.sweep()
+                lifecycle.run_periodic()
         except Exception:
             log.exception("the sweep for lost photo jobs failed")
 
@@ -134,6 +135,7 @@ class ThreadJobs:
 
 
 PROCESS_TASK = "sgoodie.process_photo"
+PLUGIN_TASK = "sgoodie.plugin_task"  # plugins' background work: longer time limits (a gallery's ZIP)
 SWEEP_TASK = "sgoodie.sweep"
 
 
@@ -145,7 +147,8 @@ class CeleryJobs:
         self.celery = Celery("sgoodie", broker=self.broker_url, backend=self.broker_url)
 
     def enqueue(self, ref: str) -> None:
-        self.celery.send_task(PROCESS_TASK, args=[ref])
+        task = PLUGIN_TASK if ref.startswith(lifecycle.TASK_REF_PREFIX) else PROCESS_TASK
+        self.celery.send_task(task, args=[ref])
 
     def check(self) -> None:
         redis.Redis.from_url(self.broker_url, socket_timeout=1, socket_connect_timeout=1).ping()

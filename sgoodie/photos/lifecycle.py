@@ -12,14 +12,17 @@ about portrait, branding gallery) is an image dict on its page, with the same `s
 Both are processed by the same job body (`process`) behind the same queue, so they report
 progress and failures the same way; no request ever runs the variant pipeline.
 
-A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`.
+A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`. A project
+that becomes a client gallery (or stops being one) has its photos' variants moved to the private
+prefix (or back) by `move:<photo_id>` jobs on the same queue (`move_files`); a plugin's own
+background work (`task:<plugin>:<name>:<argument>`, `Plugin.add_task`) runs there too.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,13 +31,16 @@ from flask import current_app
 from .. import content, signals
 from ..blobs import (
     IMMUTABLE,
+    PRIVATE,
     BlobNotFoundError,
     content_type_for,
+    is_private_key,
     original_key,
     page_original_key,
     page_variant_prefix,
     variant_prefix,
 )
+from ..cache.cdn import invalidator
 from ..domain import PAGE_IDS, Image, Page, Photo, ValidationError, new_id, utcnow
 from ..image_formats import INPUT_LABEL
 from ..images import ImageError, VariantSet, detect_format, make_variants, store_variants
@@ -65,6 +71,8 @@ MAX_ATTEMPTS = 8  # a job that dies with its worker is redelivered; past this ma
 STUCK_AFTER = timedelta(minutes=10)  # queued/processing this long: the job was lost (worker killed)
 ABANDONED_UPLOAD_AFTER = timedelta(days=1)
 PAGE_REF_PREFIX = "page:"
+MOVE_REF_PREFIX = "move:"
+TASK_REF_PREFIX = "task:"
 
 
 class TransitionRefused(ValueError):
@@ -159,6 +167,11 @@ def process(ref: str) -> Photo | dict[str, Any] | None:
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
         return _process_page_photo(page_id, image_id)
+    if ref.startswith(MOVE_REF_PREFIX):
+        return move_files(ref.removeprefix(MOVE_REF_PREFIX))
+    if ref.startswith(TASK_REF_PREFIX):
+        run_task(ref)
+        return None
     return _process_project_photo(ref)
 
 
@@ -179,8 +192,9 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     rendered, problem = _render(photo.original_key)
     if rendered is None:
         return fail(photo_id, problem)
-    prefix = variant_prefix(photo.project_id, photo.id)
-    variants = store_variants(blobs, prefix, rendered)
+    private = _is_private(photo.project_id)
+    prefix = variant_prefix(photo.project_id, photo.id, private=private)
+    variants = store_variants(blobs, prefix, rendered, cache_control=PRIVATE if private else IMMUTABLE)
     try:
         ready = _transition(
             photo_id, "ready", **_ready_fields(rendered, variants), exif=rendered.exif, updated_at=utcnow()
@@ -191,9 +205,94 @@ def _process_project_photo(photo_id: str) -> Photo | None:
         blobs.delete_prefix(prefix)
         return None
     content.ensure_cover(ready.project_id)
+    if _is_private(photo.project_id) != private:  # the project changed sides while we rendered
+        services().jobs.enqueue(move_ref(photo_id))
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     signals.photo_ready.send(current_app._get_current_object(), photo=ready)
     return ready
+
+
+def _is_private(project_id: str) -> bool:
+    project = services().store.get_project(project_id)
+    return bool(project and project.is_private)
+
+
+# -- moving files between the public and the private prefix ------------------------------------
+def move_ref(photo_id: str) -> str:
+    return f"{MOVE_REF_PREFIX}{photo_id}"
+
+
+def move_project_files(project_id: str) -> int:
+    """Queue a move for every photo of a project that changed sides (public <-> client gallery);
+    returns how many. Photos still being rendered land on the right side by themselves."""
+    count = 0
+    for photo in services().store.photos_for_project(project_id):
+        if photo.variants:
+            services().jobs.enqueue(move_ref(photo.id))
+            count += 1
+    return count
+
+
+def move_files(photo_id: str) -> Photo | None:
+    """Put a photo's variants where its project's visibility says: under `private/` for a client
+    gallery (served only through signed links), at the public path otherwise. Copies first, then
+    points the record at the copies, then deletes the old files, so every page rendered meanwhile
+    links files that exist. Safe to run twice; a photo whose files are already in place is left."""
+    store, blobs = services().store, services().blobs
+    photo = store.get_photo(photo_id)
+    project = store.get_project(photo.project_id) if photo else None
+    if photo is None or project is None or not photo.variants:
+        return photo
+    private = project.is_private
+    prefix = variant_prefix(photo.project_id, photo.id, private=private)
+    if all(v.key.startswith(prefix) for v in photo.variants):
+        return photo
+    moved = [replace(v, key=prefix + v.key.rsplit("/", 1)[-1]) for v in photo.variants]
+    for old, new in zip(photo.variants, moved, strict=True):
+        blobs.copy(old.key, new.key, cache_control=PRIVATE if private else IMMUTABLE)
+    old_keys = {v.key for v in photo.variants}
+
+    def point_at_copies(current: Photo) -> None:
+        if {v.key for v in current.variants} == old_keys:  # not rendered again meanwhile
+            current.variants = moved
+
+    updated = content.modify_photo(photo_id, point_at_copies)
+    if updated is None or {v.key for v in updated.variants} != {v.key for v in moved}:
+        blobs.delete_prefix(prefix)  # deleted or re-rendered meanwhile: the copies are nobody's
+        return updated
+    old_prefix = variant_prefix(photo.project_id, photo.id, private=not private)
+    blobs.delete_prefix(old_prefix)
+    cdn = invalidator(current_app)
+    if private and cdn is not None:  # copies the CDN kept of the public files go too
+        cdn.submit({f"/{old_prefix}*"})
+    log.info("photo %s: variants moved to the %s side", photo_id, "private" if private else "public")
+    signals.photo_files_moved.send(current_app._get_current_object(), photo=updated, private=private)
+    return updated
+
+
+# -- plugins' background tasks ----------------------------------------------------------------
+def run_periodic() -> None:
+    """Plugins' periodic work (`Plugin.periodic`), run with each sweep (every five minutes or so);
+    one that raises is logged and the others still run."""
+    for plugin, function in current_app.extensions.get("sgoodie_periodic", []):
+        try:
+            function()
+        except Exception:
+            log.exception("plugin %s: periodic %s failed", plugin, getattr(function, "__name__", function))
+
+
+def task_ref(plugin: str, name: str, argument: str) -> str:
+    return f"{TASK_REF_PREFIX}{plugin}:{name}:{argument}"
+
+
+def run_task(ref: str) -> None:
+    """Run a plugin's task (`Plugin.add_task`); the same retry policy applies to it."""
+    _, plugin, name, argument = ref.split(":", 3)
+    task = current_app.extensions.get("sgoodie_tasks", {}).get(f"{plugin}:{name}")
+    if task is None:
+        log.warning("task %s: no such task (plugin disabled?); dropped", ref)
+        return
+    task(argument)
 
 
 def _render(original_key: str) -> tuple[VariantSet | None, str]:
@@ -237,6 +336,8 @@ def give_up(ref: str, error: BaseException, reason: str = GAVE_UP) -> None:
     """The job queue stops trying: the last attempt failed with a transient error, or with one
     that retrying cannot help (`reason` says which, in the admin's words)."""
     log.error("photo %s: giving up: %s", ref, error)
+    if ref.startswith((MOVE_REF_PREFIX, TASK_REF_PREFIX)):
+        return  # its subject keeps its state; a move runs again when the project is saved
     if ref.startswith(PAGE_REF_PREFIX):
         _, page_id, image_id = ref.split(":", 2)
         try:
@@ -471,6 +572,8 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
     photo = services().store.get_photo(photo_id)
     if photo is None or not photo.is_ready:
         raise ValidationError({"photo": "That photo is not available any more."})
+    if any(is_private_key(v.key) for v in photo.variants):  # a page is public: never a client's photo
+        raise ValidationError({"photo": "That photo belongs to a client gallery; choose a portfolio photo."})
     image_id = new_id()
     prefix = page_variant_prefix(page_id, image_id)
     blobs = services().blobs

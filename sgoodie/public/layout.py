@@ -292,7 +292,7 @@ def hero_preloads(hero: Image | None, phone: list[ArtSource]) -> list[ArtSource]
     a browser without AVIF skips them."""
     first = PICTURE_SOURCES[0]
     preloads = [source for source in phone if source.type == first.mime_type]
-    variants = hero.variants_in(first.name) if hero is not None else []
+    variants = hero.variants_in(first.name) if hero else []  # (jinja hands an empty "first" as Undefined)
     if variants:
         preloads.append(
             ArtSource(

@@ -43,7 +43,7 @@ def sitemap() -> Response:
 
     published, projects = store.published_projects(), []
     for category in services().visible_categories:
-        in_category = [p for p in published if p.category == category]
+        in_category = [p for p in published if p.category == category and p.is_public]
         projects += in_category
         newest = max((p.updated_at for p in in_category), default="")
         _add_url(

@@ -3,10 +3,15 @@ declares the cache tags of that content; `CACHE_TAGS` says which addresses each 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from dataclasses import replace
 
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+
+from .. import galleries
+from ..blobs import is_private_key
 from ..cache import ALL_TAG, tag_current_page
 from ..domain import Page, Project, SiteSettings, shown_page_photo
+from ..meta import simple_meta
 from ..services import services
 from . import layout, seo
 
@@ -57,8 +62,15 @@ def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:
 
 
 def is_listed(project: Project) -> bool:
-    """Visitors see published projects of visible categories only."""
-    return project.published and project.category in services().visible_categories
+    """Visitors see published public projects of visible categories only (on the home and
+    category pages, in the sitemap and in search engines' data)."""
+    return project.published and project.is_public and project.category in services().visible_categories
+
+
+def is_reachable(project: Project) -> bool:
+    """Whether the project's own address answers: listed ones, and published unlisted projects and
+    client galleries (whose links the photographer shares), whatever their category."""
+    return is_listed(project) or (project.published and not project.is_public)
 
 
 @bp.get("/")
@@ -108,7 +120,9 @@ def category(category: str):
             return redirect(url_for("public.category", category=renamed_to), code=301)
         abort(404)
     tag_current_page("site", f"category:{category}", f"page:work-{category}")
-    projects = services().store.projects_in_category(category, published_only=True)
+    projects = [
+        p for p in services().store.projects_in_category(category, published_only=True) if p.is_public
+    ]
     page = pages[f"work-{category}"]
     return render_template(
         "public/category.html",
@@ -120,18 +134,22 @@ def category(category: str):
     )
 
 
-@bp.get("/projects/<slug>")
+@bp.route("/projects/<slug>", methods=["GET", "POST"])
 def project(slug: str):
     store = services().store
     found = store.project_by_slug(slug)
     if found is None:
         moved_to = store.project_id_for_old_slug(slug)
         current = store.get_project(moved_to) if moved_to else None
-        if current is not None and is_listed(current):
+        if current is not None and is_reachable(current):
             return redirect(url_for("public.project", slug=current.slug), code=301)
         abort(404)
-    if not is_listed(found):
+    if not is_reachable(found):
         abort(404)
+    if found.is_private:
+        return client_gallery(found)
+    if request.method == "POST":
+        abort(405)
     return render_project(found)
 
 
@@ -148,27 +166,91 @@ def adjacent_project(slug: str, direction: str):
     project = store.project_by_slug(slug)
     if project is None or not is_listed(project):
         abort(404)
-    step = 1 if direction == "next" else -1
-    found = store.adjacent_project(project.category, project.order, step) or store.adjacent_project(
-        project.category, BEFORE_FIRST if step > 0 else AFTER_LAST, step
-    )
+    found = _neighbour(project, 1 if direction == "next" else -1)
     if found is None or found.id == project.id:  # the only project of its category
         return redirect(url_for("public.category", category=project.category))
     return redirect(url_for("public.project", slug=found.slug))
 
 
+def _neighbour(project: Project, step: int) -> Project | None:
+    """The next public project in the category's order, going round the end; unlisted projects
+    and client galleries are stepped over (their addresses are only for whoever has the link).
+    Ends at the project itself at the latest, which is public."""
+    store = services().store
+    for start in (project.order, BEFORE_FIRST if step > 0 else AFTER_LAST):
+        order = start
+        while (found := store.adjacent_project(project.category, order, step)) is not None:
+            if found.is_public:
+                return found
+            order = found.order
+    return None
+
+
 def render_project(project: Project, *, preview: bool = False):
-    """The project page; the admin's preview renders drafts through this same function."""
+    """The project page; the admin's preview renders drafts through this same function. An
+    unlisted project's page is not cached and asks search engines to skip it; a client gallery
+    has a page of its own (`render_gallery`)."""
+    if project.is_private:
+        return render_gallery(project, preview=preview)
     settings = services().site_settings()
-    photos = [p for p in services().store.photos_for_project(project.id) if p.is_shown]
-    if not preview:
+    photos = [p for p in services().store.photos_for_project(project.id) if project.shows(p)]
+    if not preview and project.is_public:
         tag_current_page("site", f"project:{project.id}")
     categories = services().categories
-    return render_template(
-        "public/project.html",
-        project=project,
-        photos=photos,
-        category_name=categories.get(project.category, project.category),
-        preview=preview,
-        meta=seo.project_meta(settings, project, photos, categories.get(project.category, project.category)),
+    meta = seo.project_meta(settings, project, photos, categories.get(project.category, project.category))
+    if not project.is_public:  # reachable by its link only: no canonical (noindex), no structured data
+        meta = replace(meta, canonical="", json_ld=[])
+    response = make_response(
+        render_template(
+            "public/project.html",
+            project=project,
+            photos=photos,
+            category_name=categories.get(project.category, project.category),
+            preview=preview,
+            meta=meta,
+        )
     )
+    return response if project.is_public else galleries.unlisted_response(response)
+
+
+# -- client galleries --------------------------------------------------------------------------
+def client_gallery(project: Project):
+    """A client gallery's address: the expired notice, the password form, or the gallery."""
+    if galleries.is_expired(project):
+        return _gallery_page("public/gallery_expired.html", project, status=410)
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        try:
+            role = galleries.check_password(project, password) if password else ""
+        except galleries.TooManyAttempts as exc:
+            minutes = max(1, round(exc.seconds / 60))
+            error = (
+                f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
+            )
+            return _gallery_page("public/gallery_password.html", project, status=429, error=error)
+        if not role:
+            error = "That password is not right. Check the message you were sent and try again."
+            return _gallery_page("public/gallery_password.html", project, status=403, error=error)
+        response = redirect(url_for("public.project", slug=project.slug), code=303)
+        return galleries.private_response(galleries.grant(response, project, role))
+    if not galleries.has_grant(project):
+        return _gallery_page("public/gallery_password.html", project)
+    return render_gallery(project)
+
+
+def render_gallery(project: Project, *, preview: bool = False):
+    """The gallery a client opened (or the photographer previews): every ready photo whose files
+    are private already (a move in progress shows the rest once moved), linked through signed
+    URLs."""
+    photos = [
+        p
+        for p in services().store.photos_for_project(project.id)
+        if project.shows(p) and all(is_private_key(v.key) for v in p.variants)
+    ]
+    return _gallery_page("public/gallery.html", project, photos=photos, preview=preview)
+
+
+def _gallery_page(template: str, project: Project, *, status: int = 200, **context):
+    meta = replace(simple_meta(project.title), canonical="", description="")
+    response = make_response(render_template(template, project=project, meta=meta, **context), status)
+    return galleries.private_response(response)

@@ -13,10 +13,14 @@ from sgoodie.blobs import IMMUTABLE, BlobNotFoundError, BlobStore
 @pytest.fixture(params=["local", "s3"])
 def blobs(request, tmp_path, monkeypatch):
     if request.param == "local":
-        from sgoodie.blobs.local import LocalBlobStore, UploadSigner
+        from sgoodie.blobs.local import LinkSigner, LocalBlobStore, UploadSigner
 
         store = LocalBlobStore(
-            tmp_path / "media", signer=UploadSigner("test-secret"), upload_url=lambda: "/api/media/upload"
+            tmp_path / "media",
+            signer=UploadSigner("test-secret"),
+            upload_url=lambda: "/api/media/upload",
+            link_signer=LinkSigner("test-secret"),
+            signed_link=lambda token: f"/media/signed/{token}",
         )
         store.prepare()
         yield store
@@ -99,3 +103,46 @@ def test_presigned_post_is_a_form_for_one_file_of_one_type(blobs):
     assert all(isinstance(name, str) and isinstance(value, str) for name, value in post["fields"].items())
     assert post["fields"]["Content-Type"] == "image/heic"  # the browser sends the type the grant pins
     assert "file" not in post["fields"]  # the browser adds the file
+
+
+def test_copy_streams_an_object_to_another_key(blobs):
+    data = b"\xff\xd8\xff" + bytes(range(256)) * 64
+    blobs.put("projects/p/variants/x/320.jpg", data, content_type="image/jpeg", cache_control=IMMUTABLE)
+    blobs.copy(
+        "projects/p/variants/x/320.jpg",
+        "private/projects/p/variants/x/320.jpg",
+        cache_control="private, no-store",
+    )
+    assert blobs.get("private/projects/p/variants/x/320.jpg") == data
+    assert blobs.head("private/projects/p/variants/x/320.jpg").content_type == "image/jpeg"
+    assert blobs.get("projects/p/variants/x/320.jpg") == data  # the source stays until deleted
+    with pytest.raises(BlobNotFoundError):
+        blobs.copy("projects/p/variants/missing/320.jpg", "private/projects/p/variants/missing/320.jpg")
+
+
+def test_a_signed_url_reads_a_private_file_until_it_expires(blobs, monkeypatch):
+    import time
+
+    import requests
+
+    blobs.put("private/plugins/proofing/zips/a.zip", b"PK-bytes", content_type="application/zip")
+    url = blobs.signed_url(
+        "private/plugins/proofing/zips/a.zip",
+        expires_at=int(time.time()) + 600,
+        download_name="Smith gallery.zip",
+    )
+    if hasattr(blobs, "link_signer"):  # the app's own signed links (served by media.signed_file)
+        token = url.rsplit("/", 1)[-1]
+        grant = blobs.link_signer.check(token)
+        assert grant["key"] == "private/plugins/proofing/zips/a.zip" and grant["name"] == "Smith gallery.zip"
+        late = blobs.signed_url("private/plugins/proofing/zips/a.zip", expires_at=int(time.time()) - 1)
+        from itsdangerous import BadSignature
+
+        with pytest.raises(BadSignature):
+            blobs.link_signer.check(late.rsplit("/", 1)[-1])
+        return
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200 and response.content == b"PK-bytes"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "Smith%20gallery.zip" in response.headers["Content-Disposition"]
+    assert "X-Amz-Expires=" in url

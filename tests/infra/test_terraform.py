@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sgoodie.blobs import original_key, page_original_key, page_variant_prefix, variant_key
+from sgoodie.blobs import original_key, page_original_key, page_variant_prefix, plugin_file_key, variant_key
 from sgoodie.config import SETTINGS
 from sgoodie.domain import PAGE_IDS
 from sgoodie.image_formats import INPUT_FORMATS
@@ -83,6 +83,9 @@ def test_the_photo_bucket_is_private_versioned_encrypted_and_cleans_up(terraform
     }
     transition = rules["noncurrent-versions-to-glacier"]["noncurrent_version_transition"][0]
     assert (transition["noncurrent_days"], transition["storage_class"]) == (90, "GLACIER")
+    downloads = rules["expire-gallery-downloads"]
+    assert downloads["filter"][0]["prefix"] == "private/plugins/proofing/zips/"
+    assert downloads["expiration"][0]["days"] == 4
     assert (
         rules["abort-incomplete-multipart-uploads"]["abort_incomplete_multipart_upload"][0][
             "days_after_initiation"
@@ -118,6 +121,12 @@ PRIVATE_KEYS = sorted(
         for fmt in INPUT_FORMATS
         for ext in fmt.extensions
     }
+    # A client gallery's variants, and plugins' private files (a gallery's ZIP): signed links only.
+    | {
+        variant_key("p1", "ph1", 320, "avif", private=True),
+        variant_key("p1", "ph1", 2560, "jpeg", private=True),
+    }
+    | {plugin_file_key("proofing", "zips/1767225600-abc.zip")}
 )
 PUBLIC_KEYS = [
     variant_key("p1", "ph1", 320, "avif"),
@@ -278,6 +287,8 @@ RUNTIME_ACTIONS = {
     "head_bucket": ["s3:ListBucket"],
     "generate_presigned_post": ["s3:PutObject"],
     "upload_fileobj": ["s3:PutObject", "s3:AbortMultipartUpload"],
+    "copy": ["s3:GetObject", "s3:PutObject"],  # a client gallery's variants moved to private/
+    "generate_presigned_url": ["s3:GetObject"],  # signed links to private files
     "create_invalidation": ["cloudfront:CreateInvalidation"],
     "send_raw_email": ["ses:SendRawEmail"],  # the contact plugin's notifications
 }
@@ -334,6 +345,7 @@ def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
         "${var.bucket_arn}/projects/*/variants/*",
         "${var.bucket_arn}/pages/*/original/*",
         "${var.bucket_arn}/pages/*/variants/*",
+        "${var.bucket_arn}/private/*",  # client galleries' variants, plugins' files (a gallery's ZIP)
     }
 
 

@@ -84,3 +84,18 @@ def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatc
         assert process_photo(photo.id) is None
         assert services().store.get_photo(photo.id) is None
         assert services().blobs.list_keys(f"projects/{project.id}/") == []
+
+
+def test_plugins_periodic_work_runs_each_function_even_when_one_raises(app, caplog):
+    from sgoodie.photos.lifecycle import run_periodic
+
+    ran = []
+
+    def broken():
+        raise RuntimeError("mail server down")
+
+    app.extensions["sgoodie_periodic"] = [("one", broken), ("two", lambda: ran.append("two"))]
+    with app.app_context():
+        run_periodic()
+    assert ran == ["two"]
+    assert "plugin one: periodic broken failed" in caplog.text

@@ -31,6 +31,28 @@ def test_create_and_read_a_project(content_store):
     assert content_store.get_project("nope") is None and content_store.project_by_slug("nope") is None
 
 
+def test_a_client_gallerys_visibility_password_expiry_and_grant_generation_round_trip(content_store):
+    created = _project(
+        content_store,
+        "Smith Proofs",
+        visibility="client",
+        gallery_password_hash="scrypt:32768:8:1$salt$hash",
+        gallery_expires_on="2026-12-31",
+        gallery_epoch=3,
+    )
+    again = content_store.get_project(created.id)
+    assert (again.visibility, again.gallery_password_hash, again.gallery_expires_on, again.gallery_epoch) == (
+        "client",
+        "scrypt:32768:8:1$salt$hash",
+        "2026-12-31",
+        3,
+    )
+    assert isinstance(again.gallery_epoch, int) and again.is_private and not again.is_public
+    reset = content_store.update_project(replace(again, gallery_epoch=4, visibility="unlisted"))
+    assert content_store.project_by_slug("smith-proofs") == reset
+    assert reset.gallery_epoch == 4 and reset.visibility == "unlisted"
+
+
 def test_slugs_are_unique(content_store):
     _project(content_store, "Harbour Loft")
     with pytest.raises(ConflictError) as caught:

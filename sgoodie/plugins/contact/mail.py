@@ -1,59 +1,15 @@
-"""Notification e-mails for new inquiries, by SMTP or Amazon SES. Sent on a background thread:
-the visitor's request never waits for a mail server, and a failure is logged, never lost data
-(the inquiry is stored before anyone tries to send)."""
+"""Notification e-mails for new inquiries, by SMTP or Amazon SES (the site's mail sending, from
+the plugin API). Sent on a background thread: the visitor's request never waits for a mail server,
+and a failure is logged, never lost data (the inquiry is stored before anyone tries to send)."""
 
 from __future__ import annotations
 
-import logging
-import re
-import smtplib
-import ssl
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-log = logging.getLogger("sgoodie.plugins.contact")
-SMTP_SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
-# Line breaks and other control characters: a header value with them is refused by the email
-# package (the notification would be lost) or, worse, would start a header of its own.
-CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
-
-def one_line(value: object) -> str:
-    """A visitor's text made fit for a header or a one-line field: control characters (CR, LF,
-    tabs) become one space."""
-    return CONTROL.sub(" ", str(value or "")).strip()
-
-
-@dataclass(frozen=True)
-class Transport:
-    kind: str  # smtp | smtp+starttls | smtps | ses
-    host: str = ""
-    port: int = 0
-    username: str = ""
-    password: str = ""
-
-
-def parse_transport(value: str) -> Transport | None:
-    if not value:
-        return None
-    if value == "ses":
-        return Transport("ses")
-    parts = urlsplit(value)
-    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
-        raise ValueError(
-            f"SGOODIE_CONTACT_NOTIFY={value!r}: use `ses` or an smtp://, smtp+starttls:// or smtps:// URL with a host"
-        )
-    return Transport(
-        parts.scheme,
-        parts.hostname,
-        parts.port or SMTP_SCHEMES[parts.scheme],
-        unquote(parts.username or ""),
-        unquote(parts.password or ""),
-    )
+from ...plugin_api import MailTransport, one_line, send_mail
+from ...plugin_api import parse_mail_transport as _parse
 
 
 def compose(
@@ -86,34 +42,9 @@ def compose(
     return message
 
 
-def deliver(transport: Transport, message: EmailMessage, *, region: str = "", endpoint_url: str = "") -> None:
-    if transport.kind == "ses":
-        import boto3
-
-        client = boto3.client("ses", region_name=region or None, endpoint_url=endpoint_url or None)
-        client.send_raw_email(
-            Source=message["From"], Destinations=[message["To"]], RawMessage={"Data": message.as_bytes()}
-        )
-        return
-    context = ssl.create_default_context()
-    smtp_class = smtplib.SMTP_SSL if transport.kind == "smtps" else smtplib.SMTP
-    options = {"context": context} if transport.kind == "smtps" else {}
-    with smtp_class(transport.host, transport.port, timeout=15, **options) as smtp:
-        if transport.kind == "smtp+starttls":
-            smtp.starttls(context=context)
-        if transport.username:
-            smtp.login(transport.username, transport.password)
-        smtp.send_message(message)
+def parse_transport(value: str) -> MailTransport | None:
+    return _parse(value, "SGOODIE_CONTACT_NOTIFY")
 
 
-def send_in_background(transport: Transport, message: EmailMessage, **options: str) -> threading.Thread:
-    def run() -> None:
-        try:
-            deliver(transport, message, **options)
-            log.info("inquiry notification sent to %s via %s", message["To"], transport.kind)
-        except Exception as exc:  # the inquiry is stored; the photographer sees it in the admin anyway
-            log.error("inquiry notification to %s via %s failed: %s", message["To"], transport.kind, exc)
-
-    thread = threading.Thread(target=run, name="sgoodie-contact-mail", daemon=True)
-    thread.start()
-    return thread
+def send_in_background(transport: MailTransport, message: EmailMessage, **options: str):
+    return send_mail(transport, message, what="inquiry notification", **options)

@@ -18,11 +18,11 @@ locals {
     SGOODIE_BUCKET             = var.bucket_name
     SGOODIE_SITE_URL           = var.site_url
     SGOODIE_ALLOWED_HOSTS      = join(",", var.allowed_hosts) # any other Host header gets 400
-    MEDIA_BASE_URL             = var.site_url # variants are served by the same distribution
+    MEDIA_BASE_URL             = var.site_url                 # variants are served by the same distribution
     CLOUDFRONT_DISTRIBUTION_ID = var.cloudfront_distribution_id
     SGOODIE_SNS_TOPIC_ARN      = var.uploads_topic_arn # /api/media/s3-events accepts this topic only
-    SGOODIE_PROXY_HOPS         = "2" # CloudFront, then the load balancer
-    SGOODIE_TRUSTED_PROXIES    = "*" # private subnets: only the load balancer reaches the containers
+    SGOODIE_PROXY_HOPS         = "2"                   # CloudFront, then the load balancer
+    SGOODIE_TRUSTED_PROXIES    = "*"                   # private subnets: only the load balancer reaches the containers
     SGOODIE_LOG_FORMAT         = "json"
     SGOODIE_PLUGINS            = var.plugins
     SGOODIE_MAX_UPLOAD_MB      = tostring(var.max_upload_mb)
@@ -278,6 +278,13 @@ data "aws_iam_policy_document" "web" {
     resources = ["${var.bucket_arn}/projects/*", "${var.bucket_arn}/pages/*"]
   }
   statement {
+    # Client galleries' files and plugins' private files: removed with their project, and read
+    # by browsers through presigned GETs this role signs (originals for downloads are above).
+    sid       = "PrivateFiles"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = ["${var.bucket_arn}/private/*"]
+  }
+  statement {
     sid       = "EncryptedData"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
@@ -299,7 +306,8 @@ data "aws_iam_policy_document" "web" {
 }
 
 # worker: reads originals, writes variants (project and page photos), removes a replaced page photo
-# and the files of a photo deleted mid-job, records results, purges pages that show the photo.
+# and the files of a photo deleted mid-job, moves a client gallery's variants to private/ and back,
+# builds plugins' background files (a gallery's ZIP), records results, purges pages that show the photo.
 data "aws_iam_policy_document" "worker" {
   statement {
     sid = "Content"
@@ -320,9 +328,16 @@ data "aws_iam_policy_document" "worker" {
     resources = ["${var.bucket_arn}/projects/*/original/*", "${var.bucket_arn}/pages/*/original/*"]
   }
   statement {
-    sid       = "WriteVariants"
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    sid = "WriteVariants"
+    # GetObject: a project that becomes a client gallery has its variants copied to private/.
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${var.bucket_arn}/projects/*/variants/*", "${var.bucket_arn}/pages/*/variants/*"]
+  }
+  statement {
+    # Client galleries' variants (written, moved back) and plugins' background files (a gallery's ZIP).
+    sid       = "PrivateFiles"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = ["${var.bucket_arn}/private/*"]
   }
   statement {
     sid       = "DiscardReplacedPagePhotos"

@@ -57,6 +57,22 @@ resource "aws_s3_bucket_lifecycle_configuration" "photos" {
     }
   }
 
+  # A client gallery's whole-gallery ZIPs are kept three days by the app (and removed by it when
+  # the next one is built); this removes any it left, current and previous versions alike.
+  rule {
+    id     = "expire-gallery-downloads"
+    status = "Enabled"
+    filter {
+      prefix = "private/plugins/proofing/zips/"
+    }
+    expiration {
+      days = 4
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
+
   rule {
     id     = "abort-incomplete-multipart-uploads"
     status = "Enabled"

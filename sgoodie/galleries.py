@@ -1,0 +1,127 @@
+"""Client galleries: who may open one, and how their pages are answered.
+
+A client gallery is a published project with `visibility = "client"`. Opening it takes its
+password (the client: they may choose and download, with the proofing plugin) or its optional
+guest password (view only), checked against the scrypt hashes on the project; attempts are counted per gallery and
+address before the hash runs (as sign-in does) and a success takes its count back. The grant is a
+signed cookie naming that gallery, the role it gives (`client` or `guest`) and the generation of
+its passwords (`Project.gallery_epoch`): setting a new password bumps the generation, which ends
+every grant given before. A gallery past
+its last day (`gallery_expires_on`, in the site's time zone) opens for nobody until the
+photographer extends it.
+
+Every answer about a client gallery (the password form, the expired page, the gallery itself and
+its photos) is `private, no-store` and `X-Robots-Tag: noindex`: never in the page cache, a CDN or
+a search engine. Its photos are linked through signed URLs only (`blobs.signed_url`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, current_app, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash
+
+from .auth import address_key
+from .auth import private_response as private_response  # a gallery's answers are private like the admin's
+from .domain import Project, time_zone
+from .ratelimit import Window
+from .services import services
+
+GRANT_SECONDS = 30 * 24 * 3600  # a client who opened the gallery is not asked again for a month
+GRANT_COOKIE_PREFIX = "sgoodie_gallery_"
+# Wrong passwords per gallery and address in 15 minutes, counted before the hash is checked.
+PASSWORD_FAILURES = Window("gallery-password-failures", limit=8, seconds=15 * 60)
+NOINDEX = "noindex, nofollow"
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong passwords for this gallery from this address; `seconds` until they may try."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(f"try again in {seconds} seconds")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="sgoodie.gallery-grant")
+
+
+def cookie_name(project: Project) -> str:
+    return f"{GRANT_COOKIE_PREFIX}{project.id.replace('-', '')}"
+
+
+def today() -> str:
+    """Today's date (YYYY-MM-DD) in the site's time zone: the day a gallery's expiry counts in."""
+    zone = time_zone(services().site_settings().time_zone)
+    return datetime.now(zone).date().isoformat()
+
+
+def is_expired(project: Project) -> bool:
+    return project.gallery_expired(today())
+
+
+CLIENT, GUEST = "client", "guest"
+
+
+def access(project: Project) -> str:
+    """The role this request's live grant gives in this gallery, `client` or `guest`; "" without
+    one (no cookie, another gallery's, an older password generation, past its month, or the
+    gallery expired)."""
+    if not project.is_private or is_expired(project):
+        return ""
+    token = request.cookies.get(cookie_name(project))
+    if not token:
+        return ""
+    try:
+        grant = _serializer().loads(token, max_age=GRANT_SECONDS)
+    except BadSignature:
+        return ""
+    if grant.get("project") != project.id or grant.get("epoch") != project.gallery_epoch:
+        return ""
+    role = grant.get("role", CLIENT)
+    return role if role in (CLIENT, GUEST) else ""
+
+
+def has_grant(project: Project) -> bool:
+    return bool(access(project))
+
+
+def check_password(project: Project, password: str) -> str:
+    """The role the password gives (`client`, or `guest` for the guest password), "" for a wrong
+    one. Raises TooManyAttempts once this address has failed too often on this gallery (the
+    attempt is counted first, so simultaneous guesses all count)."""
+    key = f"{project.id}#{address_key(request.remote_addr or '')}"
+    if PASSWORD_FAILURES.hit(key) > PASSWORD_FAILURES.limit:
+        raise TooManyAttempts(max(1, PASSWORD_FAILURES.seconds_left(key)))
+    for role, hashed in (
+        (CLIENT, project.gallery_password_hash),
+        (GUEST, project.gallery_guest_password_hash),
+    ):
+        if hashed and check_password_hash(hashed, password):
+            PASSWORD_FAILURES.take_back(key)
+            return role
+    return ""
+
+
+def grant(response: Response, project: Project, role: str = CLIENT) -> Response:
+    """Give this browser access to this gallery as `role` (until a password changes, or a month)."""
+    token = _serializer().dumps({"project": project.id, "epoch": project.gallery_epoch, "role": role})
+    response.set_cookie(
+        cookie_name(project),
+        token,
+        max_age=GRANT_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
+
+
+def unlisted_response(response: Response) -> Response:
+    """An unlisted page: anyone with the link may see it, but no shared cache keeps it (it would
+    then answer whoever asks) and search engines leave it out."""
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Robots-Tag"] = NOINDEX
+    return response

@@ -1,0 +1,61 @@
+"""Proofing and downloads for client galleries (built-in plugin).
+
+The core owns who may open a client gallery (its password, expiry and grants) and keeps its
+photos private; this plugin adds what a client does there, on the plugin API only:
+
+- **Proofing**: the client gives a name and e-mail once, then marks photos in one or several
+  named lists ("Favourites", "Website", "Print") and leaves a note per photo; plain forms, so the
+  basic choice works without JavaScript. They review and submit their selection. The photographer
+  sees every client's selection (thumbnails, notes, counts) under **Admin → Projects → the
+  project → Client selections**, and exports it as CSV or as a plain list of original file names
+  (to filter by in Lightroom or Capture One).
+- **Downloads**, per gallery: off, single photos, or the whole gallery too; original, high
+  (2560 px) or web (1280 px) size; an optional download PIN. A whole-gallery ZIP is built in the
+  background (the photo job queue) by streaming, kept for a few days, and offered through a
+  progress page and then a time-limited link. Every download is logged (who, what, when).
+
+- **Reminders**: a few days before a gallery's last day, its clients get an e-mail saying so.
+
+Settings (environment):
+  SGOODIE_PROOFING_NOTIFY  e-mail the site settings' contact address when a client sends a
+                           selection, and clients before their gallery closes: empty (off),
+                           `ses`, or an SMTP URL (as SGOODIE_CONTACT_NOTIFY)
+  SGOODIE_PROOFING_FROM    the sender address of those e-mails (required when NOTIFY is set)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ...plugin_api import Plugin, Setting, parse_mail_transport
+
+plugin = Plugin(
+    "proofing",
+    version="1.0.0",
+    description="Client galleries: favourites lists, notes, selections for the photographer; single and whole-gallery downloads.",
+    template_folder=str(Path(__file__).parent / "templates"),
+)
+
+
+def _validate(config: Mapping[str, Any]) -> None:
+    parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")  # a readable ValueError
+    if config["PROOFING_NOTIFY"] and not config["PROOFING_FROM"]:
+        raise ValueError("SGOODIE_PROOFING_FROM must be set when SGOODIE_PROOFING_NOTIFY is")
+
+
+plugin.add_settings(
+    Setting(
+        "SGOODIE_PROOFING_NOTIFY",
+        "PROOFING_NOTIFY",
+        "",
+        "Proofing plugin: e-mail the contact address when a client sends a selection, and clients three days before their gallery closes: empty (off), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`).",
+    ),
+    Setting(
+        "SGOODIE_PROOFING_FROM", "PROOFING_FROM", "", "Proofing plugin: sender address of those e-mails."
+    ),
+    validate=_validate,
+)
+
+from . import admin, reminders, views, zips  # noqa: E402,F401  (register the routes, slots and the ZIP task)

@@ -1,0 +1,176 @@
+"""The photographer's side: each client's selection of a gallery (thumbnails, lists, notes,
+counts), exported as CSV or as a plain list of original file names; the gallery's proofing and
+download settings (lists, download mode and size, PIN); the download log. Linked from the project
+form's sidebar."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.security import generate_password_hash
+
+from ...plugin_api import Project, ValidationError, current_store, photo_url
+from . import plugin, records
+
+bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
+
+CSV_FIELDS = ("client", "email", "submitted_at", "file_name", "lists", "note", "photo_id")
+
+
+def gallery_or_404(project_id: str) -> Project:
+    project = current_store().get_project(project_id)
+    if project is None:
+        abort(404, "This project no longer exists.")
+    return project
+
+
+def selections(project: Project) -> list[dict[str, Any]]:
+    """Every client of the gallery with their marks in the gallery's order (newest client first)."""
+    order = {p.id: i for i, p in enumerate(current_store().photos_for_project(project.id))}
+    found = []
+    for client in records.gallery_clients(project.id):
+        marks = records.client_marks(project.id, client["id"])
+        marked = dict(sorted(marks.items(), key=lambda item: order.get(item[0], 1 << 30)))
+        counts: dict[str, int] = {}
+        for mark in marked.values():
+            for name in mark.get("lists", []):
+                counts[name] = counts.get(name, 0) + 1
+        found.append({**client, "marks": marked, "counts": counts})
+    return sorted(found, key=lambda c: c["started_at"], reverse=True)
+
+
+@plugin.slot("admin_project_sidebar")
+def sidebar(project: Project, **_: Any):
+    if not project.is_private:
+        return None
+    clients = records.gallery_clients(project.id)
+    settings = records.gallery_settings(project.id)
+    return Markup(
+        render_template("proofing/_sidebar.html", project=project, clients=clients, settings=settings)
+    )
+
+
+@bp.get("/<project_id>")
+def gallery(project_id: str):
+    project = gallery_or_404(project_id)
+    photos = {p.id: p for p in current_store().photos_for_project(project.id)}
+    return render_template(
+        "proofing/admin.html",
+        project=project,
+        settings=records.gallery_settings(project.id),
+        clients=selections(project),
+        photos=photos,
+        photo_url=photo_url,
+        downloads=records.recent_downloads(project.id),
+        modes=records.DOWNLOAD_MODES,
+        sizes=records.DOWNLOAD_SIZES,
+        errors={},
+    )
+
+
+@bp.post("/<project_id>/settings")
+def save_settings(project_id: str):
+    project = gallery_or_404(project_id)
+    current = records.gallery_settings(project.id)
+    lists = [line.strip() for line in request.form.get("lists", "").splitlines() if line.strip()]
+    edited = replace(
+        current, lists=lists, downloads=request.form.get("downloads", ""), size=request.form.get("size", "")
+    )
+    pin = request.form.get("pin", "").strip()
+    if request.form.get("remove_pin"):
+        edited.pin_hash, edited.pin_epoch = "", current.pin_epoch + 1
+    elif pin:
+        if not pin.isdigit() or not 4 <= len(pin) <= 8:
+            return _settings_error(project, edited, {"pin": "Use 4 to 8 digits for the PIN."})
+        edited.pin_hash, edited.pin_epoch = generate_password_hash(pin), current.pin_epoch + 1
+    try:
+        records.save_gallery_settings(project.id, edited)
+    except ValidationError as exc:
+        return _settings_error(project, edited, exc.errors)
+    flash("Saved the gallery's proofing and download settings.", "success")
+    return redirect(url_for("proofing_admin.gallery", project_id=project.id))
+
+
+def _settings_error(project: Project, edited: records.GallerySettings, errors: dict[str, str]):
+    photos = {p.id: p for p in current_store().photos_for_project(project.id)}
+    return render_template(
+        "proofing/admin.html",
+        project=project,
+        settings=edited,
+        clients=selections(project),
+        photos=photos,
+        photo_url=photo_url,
+        downloads=records.recent_downloads(project.id),
+        modes=records.DOWNLOAD_MODES,
+        sizes=records.DOWNLOAD_SIZES,
+        errors=errors,
+    ), 400
+
+
+def _rows(project: Project, client_id: str = "", list_name: str = "") -> list[dict[str, Any]]:
+    """One row per marked photo per client, in the gallery's photo order."""
+    rows = []
+    for client in selections(project):
+        if client_id and client["id"] != client_id:
+            continue
+        for photo_id, mark in client["marks"].items():
+            if list_name and list_name not in mark.get("lists", []):
+                continue
+            rows.append(
+                {
+                    "client": client["name"],
+                    "email": client["email"],
+                    "submitted_at": client["submitted_at"],
+                    "file_name": mark.get("filename", ""),
+                    "lists": "; ".join(mark.get("lists", [])),
+                    "note": mark.get("note", ""),
+                    "photo_id": photo_id,
+                }
+            )
+    return rows
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: a client's note must stay text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.get("/<project_id>/selections.csv")
+def export_csv(project_id: str):
+    project = gallery_or_404(project_id)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for row in _rows(project, request.args.get("client", ""), request.args.get("list", "")):
+        writer.writerow({k: _safe_cell(str(v)) for k, v in row.items()})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{project.slug}-selections.csv"'},
+    )
+
+
+@bp.get("/<project_id>/file-names.txt")
+def export_file_names(project_id: str):
+    """The original file names, one per line, each once: paste them into Lightroom's or Capture
+    One's filter to find the chosen photos. `?client=` and `?list=` narrow it; `?separator=comma`
+    puts them on one line."""
+    project = gallery_or_404(project_id)
+    names = list(
+        dict.fromkeys(
+            r["file_name"]
+            for r in _rows(project, request.args.get("client", ""), request.args.get("list", ""))
+            if r["file_name"]
+        )
+    )
+    separator = ", " if request.args.get("separator") == "comma" else "\n"
+    return Response(
+        separator.join(names) + "\n",
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'inline; filename="{project.slug}-file-names.txt"'},
+    )

@@ -1,0 +1,166 @@
+"""What the plugin keeps, in its own storage collections (SQLite or DynamoDB, keys sort as text):
+
+| Collection | Key | Data |
+|---|---|---|
+| `galleries` | project id | the gallery's lists, download mode and size, PIN hash and its generation |
+| `clients` | `<project>#<client>` | name, e-mail, when they started and last submitted |
+| `marks` | `<project>#<client>#<photo>` | the lists the photo is in, the client's note, the file name |
+| `zips` | `<project>#<zip>` | a whole-gallery ZIP: status, progress, file, expiry (removed after it) |
+| `downloads` | `<project>#<timestamp>#<id>` | the download log: who, what, when, from where (a year) |
+
+One record per marked photo (not one list per client) keeps every item small whatever the
+gallery's size, and a client's whole selection is one query by prefix.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ...plugin_api import PluginStorage, ValidationError
+from . import plugin
+
+DOWNLOAD_MODES = {"off": "Off", "single": "Single photos", "all": "Single photos and the whole gallery"}
+DOWNLOAD_SIZES = {
+    "original": "Original files",
+    "2560": "High resolution (2560 px)",
+    "1280": "Web size (1280 px)",
+}
+LIST_NAME_MAX = 40
+LISTS_MAX = 6
+NOTE_MAX = 1000
+LOG_SECONDS = 365 * 24 * 3600
+
+
+def galleries() -> PluginStorage:
+    return plugin.storage("galleries")
+
+
+def clients() -> PluginStorage:
+    return plugin.storage("clients")
+
+
+def marks() -> PluginStorage:
+    return plugin.storage("marks")
+
+
+def zip_jobs() -> PluginStorage:
+    return plugin.storage("zips")
+
+
+def download_log() -> PluginStorage:
+    return plugin.storage("downloads")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class GallerySettings:
+    lists: list[str] = field(default_factory=lambda: ["Favourites"])
+    downloads: str = "off"  # one of DOWNLOAD_MODES
+    size: str = "original"  # one of DOWNLOAD_SIZES
+    pin_hash: str = ""
+    pin_epoch: int = 0
+
+    @property
+    def width(self) -> int | None:
+        """The rendition width downloads get; None for the originals."""
+        return None if self.size == "original" else int(self.size)
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        names = [name.strip() for name in self.lists]
+        if not names or any(not name for name in names):
+            errors["lists"] = "Give at least one list, one name per line (for example Favourites)."
+        elif len(names) > LISTS_MAX:
+            errors["lists"] = f"At most {LISTS_MAX} lists."
+        elif any(len(name) > LIST_NAME_MAX for name in names):
+            errors["lists"] = f"List names are at most {LIST_NAME_MAX} characters."
+        elif len({name.casefold() for name in names}) != len(names):
+            errors["lists"] = "Each list needs a different name."
+        if self.downloads not in DOWNLOAD_MODES:
+            errors["downloads"] = "Choose one of the download options."
+        if self.size not in DOWNLOAD_SIZES:
+            errors["size"] = "Choose one of the sizes."
+        if errors:
+            raise ValidationError(errors)
+
+
+def gallery_settings(project_id: str) -> GallerySettings:
+    data = galleries().get(project_id) or {}
+    known = GallerySettings.__dataclass_fields__
+    return GallerySettings(**{k: v for k, v in data.items() if k in known})
+
+
+def save_gallery_settings(project_id: str, settings: GallerySettings) -> None:
+    settings.validate()
+    galleries().put(project_id, asdict(settings))
+
+
+# -- clients and their marks -----------------------------------------------------------------
+def new_client(project_id: str, name: str, email: str) -> str:
+    client_id = secrets.token_hex(8)
+    clients().put(
+        f"{project_id}#{client_id}",
+        {"id": client_id, "name": name, "email": email, "started_at": now(), "submitted_at": ""},
+    )
+    return client_id
+
+
+def get_client(project_id: str, client_id: str) -> dict[str, Any] | None:
+    return clients().get(f"{project_id}#{client_id}")
+
+
+def gallery_clients(project_id: str) -> list[dict[str, Any]]:
+    return [data for _, data in clients().all(prefix=f"{project_id}#")]
+
+
+def client_marks(project_id: str, client_id: str) -> dict[str, dict[str, Any]]:
+    """photo id -> {lists, note, filename}: the client's whole selection, one query."""
+    prefix = f"{project_id}#{client_id}#"
+    return {key.removeprefix(prefix): data for key, data in marks().all(prefix=prefix)}
+
+
+def set_mark(
+    project_id: str, client_id: str, photo_id: str, filename: str, *, lists: list[str], note: str
+) -> None:
+    """Store (or, with no list and no note, forget) the client's mark on one photo."""
+    key = f"{project_id}#{client_id}#{photo_id}"
+    if lists or note:
+        marks().put(key, {"lists": lists, "note": note, "filename": filename, "updated_at": now()})
+    else:
+        marks().delete(key)
+
+
+def submit(project_id: str, client_id: str) -> dict[str, Any] | None:
+    client = get_client(project_id, client_id)
+    if client is None:
+        return None
+    client["submitted_at"] = now()
+    clients().put(f"{project_id}#{client_id}", client)
+    return client
+
+
+# -- the download log ------------------------------------------------------------------------
+def log_download(project_id: str, who: dict[str, Any] | None, what: str, address: str) -> None:
+    key = f"{project_id}#{now()}#{secrets.token_hex(4)}"
+    download_log().put(
+        key,
+        {
+            "at": now(),
+            "name": (who or {}).get("name", ""),
+            "email": (who or {}).get("email", ""),
+            "what": what,
+            "address": address,
+        },
+        expires_at=int(time.time()) + LOG_SECONDS,
+    )
+
+
+def recent_downloads(project_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    return [data for _, data in download_log().all(prefix=f"{project_id}#", newest_first=True, limit=limit)]

@@ -1,0 +1,108 @@
+"""Expiry reminders: a client gallery with a last day e-mails its clients (those who gave their
+e-mail to choose) a few days before it closes, once per last day (extending it to a new day sends
+a new reminder when that one nears). Off unless SGOODIE_PROOFING_NOTIFY is set.
+
+The plugin keeps its own list of galleries with a last day (`reminders`, one record per gallery,
+kept in step by `project_saved`), so the periodic check reads that short list and never the
+site's projects. Several processes run periodic work: a claim (an atomic increment) makes each
+reminder go out once.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from flask import current_app
+
+from ...plugin_api import (
+    Project,
+    current_settings,
+    current_store,
+    external_url,
+    gallery_today,
+    one_line,
+    parse_mail_transport,
+    send_mail,
+    signals,
+)
+from . import plugin, records
+
+REMIND_DAYS = 3  # before the last day
+CLAIM_SECONDS = 400 * 24 * 3600
+
+
+def reminders():
+    return plugin.storage("reminders")
+
+
+@plugin.on(signals.project_saved)
+def track(app, project: Project, **_: Any) -> None:
+    """Keep the list of client galleries with a last day in step with the project."""
+    if project.is_private and project.published and project.gallery_expires_on:
+        reminders().put(project.id, {"expires_on": project.gallery_expires_on})
+    else:
+        reminders().delete(project.id)
+
+
+@plugin.on(signals.project_deleted)
+def forget(app, project: Project, **_: Any) -> None:
+    reminders().delete(project.id)
+
+
+@plugin.periodic
+def remind() -> int:
+    """E-mail the clients of every gallery whose last day is within REMIND_DAYS; returns how many
+    e-mails went out."""
+    config = current_app.config
+    transport = parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")
+    if transport is None:
+        return 0
+    today = date.fromisoformat(gallery_today())
+    sent = 0
+    for project_id, data in reminders().all():
+        last_day = date.fromisoformat(data["expires_on"])
+        if not today <= last_day <= today + timedelta(days=REMIND_DAYS):
+            continue
+        claim = f"{project_id}#{data['expires_on']}"
+        claims = plugin.storage("reminder-claims")
+        if claims.increment(claim, "count", expires_at=int(time.time()) + CLAIM_SECONDS) != 1:
+            continue  # this last day's reminder went out already (from here or another process)
+        project = current_store().get_project(project_id)
+        if project is None or not project.is_private:
+            continue
+        for client in records.gallery_clients(project.id):
+            send_mail(
+                transport,
+                _message(project, client, config["PROOFING_FROM"]),
+                what="gallery expiry reminder",
+                region=config.get("AWS_REGION", ""),
+                endpoint_url=config.get("AWS_ENDPOINT_URL", ""),
+            )
+            sent += 1
+    return sent
+
+
+def _message(project: Project, client: dict[str, Any], sender: str) -> EmailMessage:
+    settings = current_settings()
+    day = date.fromisoformat(project.gallery_expires_on)
+    message = EmailMessage()
+    message["Subject"] = one_line(f"“{project.title}” closes on {day.day} {day:%B}")
+    message["From"] = one_line(sender)
+    message["To"] = one_line(client["email"])
+    if settings.contact_email:
+        message["Reply-To"] = one_line(settings.contact_email)
+    lines = [
+        f"Hello {one_line(client['name'])},",
+        "",
+        f"Your gallery “{project.title}” from {settings.business_name} is open until "
+        f"{day.day} {day:%B %Y}. If you still want to choose or download photographs, now is the time:",
+        "",
+        external_url("public.project", slug=project.slug),
+    ]
+    if not client["submitted_at"]:
+        lines += ["", "You have not sent your selection yet."]
+    message.set_content("\n".join(lines))
+    return message

@@ -1,0 +1,403 @@
+"""The client's side: a name and e-mail asked once, marks in named lists, notes, the selection
+and its submission, single downloads, the download PIN, and the whole-gallery ZIP's progress.
+
+Every route needs the core's client grant for the gallery (`gallery_access`); without one a visitor
+is sent to the gallery's address, which asks for the password; a guest (the view-only password)
+is refused: they look, they do not choose or download. Plain forms and redirects back to the
+photo (`#photo-<id>`), so choosing works without JavaScript and with the keyboard. Every answer is
+`private, no-store`: nothing here is cached or indexed.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
+from werkzeug.security import check_password_hash
+
+from ...plugin_api import (
+    Photo,
+    Project,
+    RateWindow,
+    body_limit,
+    client_address,
+    current_settings,
+    current_store,
+    external_url,
+    gallery_access,
+    one_line,
+    page_meta,
+    parse_mail_transport,
+    photo_file,
+    photo_url,
+    private_response,
+    send_mail,
+)
+from . import plugin, records
+
+bp = plugin.add_blueprint(
+    Blueprint("proofing", __name__, url_prefix="/gallery", static_folder="static", static_url_path="/static")
+)
+bp.after_request(private_response)
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NAME_MAX = 100
+CLIENT_SECONDS = 90 * 24 * 3600
+PIN_ATTEMPTS = RateWindow("plugin:proofing:pin-failures", limit=8, seconds=15 * 60)
+FORM_LIMIT = 32 * 1024  # a note of 1,000 characters in any script, percent-encoded, and a few fields
+
+
+# -- who is choosing -------------------------------------------------------------------------
+def _signer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=f"sgoodie.proofing.{salt}")
+
+
+def _cookie(kind: str, project: Project) -> str:
+    return f"sgoodie_{kind}_{project.id.replace('-', '')}"
+
+
+def current_client(project: Project) -> dict[str, Any] | None:
+    """The client choosing in this browser (asked once per gallery), or None."""
+    cache = g.setdefault("proofing_clients", {})
+    if project.id not in cache:
+        client = None
+        token = request.cookies.get(_cookie("client", project))
+        if token:
+            try:
+                data = _signer("client").loads(token, max_age=CLIENT_SECONDS)
+            except BadSignature:
+                data = {}
+            if data.get("project") == project.id:
+                client = records.get_client(project.id, str(data.get("client", "")))
+        cache[project.id] = client
+    return cache[project.id]
+
+
+def current_marks(project: Project, client: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The client's marks, read once per request (the photo slot runs once per photo)."""
+    cache = g.setdefault("proofing_marks", {})
+    if project.id not in cache:
+        cache[project.id] = records.client_marks(project.id, client["id"])
+    return cache[project.id]
+
+
+def settings_for(project: Project) -> records.GallerySettings:
+    """The gallery's settings, read once per request."""
+    cache = g.setdefault("proofing_settings", {})
+    if project.id not in cache:
+        cache[project.id] = records.gallery_settings(project.id)
+    return cache[project.id]
+
+
+def has_pin(project: Project, settings: records.GallerySettings) -> bool:
+    if not settings.pin_hash:
+        return True
+    token = request.cookies.get(_cookie("pin", project))
+    try:
+        data = _signer("pin").loads(token or "", max_age=CLIENT_SECONDS)
+    except BadSignature:
+        return False
+    return data.get("project") == project.id and data.get("epoch") == settings.pin_epoch
+
+
+def open_gallery(project_id: str) -> Project:
+    """The client gallery this request may use; otherwise 404 (no such gallery) or back to its
+    address (which asks for the password, or says it expired)."""
+    project = current_store().get_project(project_id)
+    if project is None or not project.is_private or not project.published:
+        abort(404)
+    role = gallery_access(project)
+    if not role:
+        abort(redirect(url_for("public.project", slug=project.slug), code=303))
+    if role != "client":
+        abort(403, "Guests can look at this gallery; choosing and downloading are for the client.")
+    return project
+
+
+def gallery_photo(project: Project, photo_id: str) -> Photo:
+    photo = current_store().get_photo(photo_id)
+    if photo is None or photo.project_id != project.id or not project.shows(photo):
+        abort(404)
+    return photo
+
+
+def back_to(project: Project, photo_id: str = "") -> Any:
+    anchor = f"#photo-{photo_id}" if photo_id else ""
+    return redirect(url_for("public.project", slug=project.slug) + anchor, code=303)
+
+
+def require_client(project: Project) -> dict[str, Any]:
+    client = current_client(project)
+    if client is None:
+        abort(back_to(project))
+    return client
+
+
+# -- slots on the gallery page ---------------------------------------------------------------
+@plugin.slot("gallery_header")
+def header(project: Project, photos: list[Photo], **_: Any):
+    role = gallery_access(project)
+    if not role:
+        return None  # the photographer's preview
+    if role != "client":
+        return Markup(render_template("proofing/_guest.html"))
+    client = current_client(project)
+    settings = settings_for(project)
+    counts: dict[str, int] = {}
+    if client is not None:
+        for mark in current_marks(project, client).values():
+            for name in mark.get("lists", []):
+                counts[name] = counts.get(name, 0) + 1
+    return Markup(
+        render_template(
+            "proofing/_header.html",
+            project=project,
+            client=client,
+            settings=settings,
+            counts=counts,
+            photo_count=len(photos),
+        )
+    )
+
+
+@plugin.slot("gallery_photo")
+def photo_controls(project: Project, photo: Photo, **_: Any):
+    if gallery_access(project) != "client":
+        return None
+    client = current_client(project)
+    if client is None:
+        return None
+    settings = settings_for(project)
+    mark = current_marks(project, client).get(photo.id, {})
+    return Markup(
+        render_template("proofing/_photo.html", project=project, photo=photo, settings=settings, mark=mark)
+    )
+
+
+# -- proofing --------------------------------------------------------------------------------
+@bp.post("/<project_id>/client")
+@body_limit(FORM_LIMIT)
+def start(project_id: str):
+    """The client's name and e-mail, asked once: their selection is kept under them."""
+    project = open_gallery(project_id)
+    name = " ".join(request.form.get("name", "").split())
+    email = request.form.get("email", "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Please tell us your name."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"At most {NAME_MAX} characters."
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        errors["email"] = "Please enter a valid e-mail address, like name@example.com."
+    if errors:
+        return render_template(
+            "proofing/start.html",
+            project=project,
+            errors=errors,
+            name=name,
+            email=email,
+            meta=page_meta(project.title, indexable=False),
+        ), 400
+    client_id = records.new_client(project.id, name, email)
+    response = back_to(project)
+    response.set_cookie(
+        _cookie("client", project),
+        _signer("client").dumps({"project": project.id, "client": client_id}),
+        max_age=CLIENT_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.post("/<project_id>/photos/<photo_id>/mark")
+@body_limit(FORM_LIMIT)
+def mark(project_id: str, photo_id: str):
+    """Put the photo in a list, or take it out (one button per list)."""
+    project = open_gallery(project_id)
+    client = require_client(project)
+    photo = gallery_photo(project, photo_id)
+    settings = records.gallery_settings(project.id)
+    list_name = request.form.get("list", "")
+    if list_name not in settings.lists:
+        abort(400, "This list no longer exists; reload the gallery.")
+    current = records.client_marks(project.id, client["id"]).get(photo.id, {})
+    lists = [name for name in current.get("lists", []) if name in settings.lists]
+    if request.form.get("action") == "remove":
+        lists = [name for name in lists if name != list_name]
+    elif list_name not in lists:
+        lists.append(list_name)
+    records.set_mark(
+        project.id, client["id"], photo.id, photo.filename, lists=lists, note=current.get("note", "")
+    )
+    return back_to(project, photo.id)
+
+
+@bp.route("/<project_id>/photos/<photo_id>/note", methods=["GET", "POST"])
+@body_limit(FORM_LIMIT)
+def note(project_id: str, photo_id: str):
+    project = open_gallery(project_id)
+    client = require_client(project)
+    photo = gallery_photo(project, photo_id)
+    current = records.client_marks(project.id, client["id"]).get(photo.id, {})
+    error = ""
+    if request.method == "POST":
+        text = request.form.get("note", "").strip()
+        if len(text) > records.NOTE_MAX:
+            error = f"Please keep the note under {records.NOTE_MAX} characters (it has {len(text)})."
+        else:
+            records.set_mark(
+                project.id, client["id"], photo.id, photo.filename, lists=current.get("lists", []), note=text
+            )
+            return back_to(project, photo.id)
+    return render_template(
+        "proofing/note.html",
+        project=project,
+        photo=photo,
+        image_url=photo_url(photo, 1280),
+        note=request.form.get("note", current.get("note", "")),
+        error=error,
+        meta=page_meta(project.title, indexable=False),
+    ), 400 if error else 200
+
+
+@bp.get("/<project_id>/selection")
+def selection(project_id: str):
+    """The client's choices, list by list, with their notes; and the button to send them."""
+    project = open_gallery(project_id)
+    client = require_client(project)
+    settings = records.gallery_settings(project.id)
+    marked = records.client_marks(project.id, client["id"])
+    photos = {p.id: p for p in current_store().photos_for_project(project.id) if p.id in marked}
+    by_list = {
+        name: [photos[pid] for pid in photos if name in marked[pid].get("lists", [])]
+        for name in settings.lists
+    }
+    notes = [(photos[pid], marked[pid]["note"]) for pid in photos if marked[pid].get("note")]
+    return render_template(
+        "proofing/selection.html",
+        project=project,
+        client=client,
+        by_list=by_list,
+        notes=notes,
+        photo_url=photo_url,
+        submitted=request.args.get("submitted") == "1",
+        meta=page_meta(f"Your selection · {project.title}", indexable=False),
+    )
+
+
+@bp.post("/<project_id>/submit")
+@body_limit(FORM_LIMIT)
+def submit(project_id: str):
+    project = open_gallery(project_id)
+    client = require_client(project)
+    sent = records.submit(project.id, client["id"])
+    if sent is not None:
+        notify(project, sent)
+    return redirect(url_for("proofing.selection", project_id=project.id, submitted=1), code=303)
+
+
+def notify(project: Project, client: dict[str, Any]) -> None:
+    """The optional e-mail to the photographer: who sent what, with their notes and a link to the
+    selection in the admin. Sent in the background; the selection is stored whatever happens."""
+    config = current_app.config
+    transport = parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")
+    recipient = current_settings().contact_email
+    if transport is None or not recipient:
+        return
+    marked = records.client_marks(project.id, client["id"])
+    lists = settings_for(project).lists
+    message = EmailMessage()
+    message["Subject"] = one_line(f"{client['name']} sent a selection: {project.title}")
+    message["From"] = one_line(config["PROOFING_FROM"])
+    message["To"] = one_line(recipient)
+    message["Reply-To"] = one_line(client["email"])
+    lines = [
+        f"{one_line(client['name'])} <{one_line(client['email'])}> sent their selection of “{project.title}”.",
+        "",
+    ]
+    for name in lists:
+        files = [mark.get("filename", "") for mark in marked.values() if name in mark.get("lists", [])]
+        lines.append(f"{name} ({len(files)}): {', '.join(files) or 'none'}")
+    notes = [(mark.get("filename", ""), mark["note"]) for mark in marked.values() if mark.get("note")]
+    if notes:
+        lines += ["", "Notes:"] + [f"- {one_line(filename)}: {one_line(text)}" for filename, text in notes]
+    lines += ["", f"See it in the admin: {external_url('proofing_admin.gallery', project_id=project.id)}"]
+    message.set_content("\n".join(lines))
+    send_mail(
+        transport,
+        message,
+        what="selection notification",
+        region=config.get("AWS_REGION", ""),
+        endpoint_url=config.get("AWS_ENDPOINT_URL", ""),
+    )
+
+
+# -- downloads -------------------------------------------------------------------------------
+def downloads_allowed(project: Project, settings: records.GallerySettings, *, whole: bool) -> None:
+    if settings.downloads == "off" or (whole and settings.downloads != "all"):
+        abort(403, "Downloads are not offered for this gallery.")
+
+
+def need_pin(project: Project, settings: records.GallerySettings) -> Any:
+    """None when the PIN is not needed or was given; else the way to the PIN form."""
+    if has_pin(project, settings):
+        return None
+    return redirect(
+        url_for("proofing.pin", project_id=project.id, next=request.form.get("next", "")), code=303
+    )
+
+
+@bp.post("/<project_id>/photos/<photo_id>/download")
+@body_limit(FORM_LIMIT)
+def download(project_id: str, photo_id: str):
+    project = open_gallery(project_id)
+    client = require_client(project)
+    settings = records.gallery_settings(project.id)
+    downloads_allowed(project, settings, whole=False)
+    photo = gallery_photo(project, photo_id)
+    if (asked := need_pin(project, settings)) is not None:
+        return asked
+    found = photo_file(photo, settings.width)
+    if found is None:
+        abort(404)
+    records.log_download(
+        project.id, client, f"{found.filename} ({records.DOWNLOAD_SIZES[settings.size]})", client_address()
+    )
+    return redirect(found.download_url(), code=303)
+
+
+@bp.route("/<project_id>/pin", methods=["GET", "POST"])
+@body_limit(FORM_LIMIT)
+def pin(project_id: str):
+    project = open_gallery(project_id)
+    settings = records.gallery_settings(project.id)
+    error, status = "", 200
+    if request.method == "POST":
+        key = f"{project.id}#{client_address()}"
+        if PIN_ATTEMPTS.hit(key) > PIN_ATTEMPTS.limit:
+            error, status = "Too many attempts. Please wait a few minutes and try again.", 429
+        elif settings.pin_hash and check_password_hash(
+            settings.pin_hash, request.form.get("pin", "").strip()
+        ):
+            PIN_ATTEMPTS.take_back(key)
+            response = back_to(project)
+            response.set_cookie(
+                _cookie("pin", project),
+                _signer("pin").dumps({"project": project.id, "epoch": settings.pin_epoch}),
+                max_age=CLIENT_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure,
+            )
+            return response
+        else:
+            error, status = "That PIN is not right. It was sent to you with the gallery's password.", 403
+    return render_template(
+        "proofing/pin.html", project=project, error=error, meta=page_meta(project.title, indexable=False)
+    ), status

@@ -1,0 +1,360 @@
+"""The proofing plugin: a client's name asked once, marks in named lists, notes, the selection
+sent; the photographer's view, CSV and file names; downloads off / single / whole gallery, sizes,
+the PIN, the ZIP built in the background (its entries byte for byte the originals, on both
+backends) and the download log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+import requests
+
+from sgoodie.services import services
+from tests.test_galleries import backend_app, make_gallery, open_gallery, to_client_gallery, wait_for_jobs
+
+__all__ = ["backend_app"]  # the fixture, shared with the core's gallery tests
+
+
+def form_token(client, url: str) -> str:
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class Client:
+    """A client in a browser-like test client, with the gallery opened."""
+
+    def __init__(self, app, project):
+        self.app, self.project = app, project
+        self.http = app.test_client()
+        assert open_gallery(self.http, project).status_code == 303
+        self.gallery_url = f"/projects/{project.slug}"
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        token = form_token(self.http, self.gallery_url)
+        return self.http.post(path, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+    def start(self, name="Ana Lopes", email="ana@example.com"):
+        return self.post(f"/gallery/{self.project.id}/client", {"name": name, "email": email})
+
+    def page(self) -> str:
+        return self.http.get(self.gallery_url).get_data(as_text=True)
+
+
+def settings(admin, project, **values):
+    data = {"lists": "Favourites\nWebsite", "downloads": "off", "size": "original", **values}
+    return admin.post(f"/admin/proofing/{project.id}/settings", data)
+
+
+@pytest.fixture
+def gallery(app, jpeg):
+    project, photos = make_gallery(app, jpeg)
+    return to_client_gallery(app, project), photos
+
+
+def test_a_client_chooses_in_lists_leaves_notes_and_sends_the_selection(app, gallery, admin):
+    project, photos = gallery
+    assert settings(admin, project).status_code == 302
+    client = Client(app, project)
+    page = client.page()
+    assert "Start choosing" in page and "aria-pressed" not in page  # the name and e-mail first
+    refused = client.start(name="", email="not-an-address")
+    assert refused.status_code == 400 and "valid e-mail" in refused.get_data(as_text=True)
+    started = client.start()
+    assert started.status_code == 303 and started.headers["Location"].endswith(client.gallery_url)
+    page = client.page()
+    assert "Choosing as <strong>Ana Lopes</strong>" in page and page.count('aria-pressed="false"') == 4
+
+    marked = client.post(
+        f"/gallery/{project.id}/photos/{photos[0].id}/mark", {"list": "Favourites", "action": "add"}
+    )
+    assert marked.status_code == 303 and marked.headers["Location"].endswith(f"#photo-{photos[0].id}")
+    client.post(f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Website", "action": "add"})
+    client.post(f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites", "action": "add"})
+    client.post(
+        f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites", "action": "remove"}
+    )
+    too_long = client.post(f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": "x" * 1001})
+    assert too_long.status_code == 400 and "x" * 1001 in too_long.get_data(as_text=True)  # nothing lost
+    client.post(f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": "Crop the lamp, please"})
+    page = client.page()
+    assert page.count('aria-pressed="true"') == 2 and "Crop the lamp, please" in page
+    assert "Favourites: <strong>1</strong>" in page and "Website: <strong>1</strong>" in page
+    unknown_list = client.post(f"/gallery/{project.id}/photos/{photos[0].id}/mark", {"list": "Print"})
+    assert unknown_list.status_code == 400
+
+    selection = client.http.get(f"/gallery/{project.id}/selection")
+    assert selection.headers["Cache-Control"] == "private, no-store"
+    assert client.post(f"/gallery/{project.id}/submit").status_code == 303
+    assert "was sent to" in client.http.get(f"/gallery/{project.id}/selection?submitted=1").get_data(
+        as_text=True
+    )
+
+    view = admin.client.get(f"/admin/proofing/{project.id}").get_data(as_text=True)
+    assert "Ana Lopes" in view and "Sent " in view and "Crop the lamp, please" in view
+    assert "Favourites: <strong>1</strong>" in view and "2 photos marked" in view
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                admin.client.get(f"/admin/proofing/{project.id}/selections.csv").get_data(as_text=True)
+            )
+        )
+    )
+    assert [(r["file_name"], r["lists"], r["note"]) for r in rows] == [
+        ("IMG_0001.jpg", "Favourites", "Crop the lamp, please"),
+        ("IMG_0002.jpg", "Website", ""),
+    ]
+    names = admin.client.get(f"/admin/proofing/{project.id}/file-names.txt").get_data(as_text=True)
+    assert names == "IMG_0001.jpg\nIMG_0002.jpg\n"
+    website = admin.client.get(f"/admin/proofing/{project.id}/file-names.txt?list=Website&separator=comma")
+    assert website.get_data(as_text=True) == "IMG_0002.jpg\n"
+    sidebar = admin.client.get(f"/admin/projects/{project.id}").get_data(as_text=True)
+    assert "1 client" in sidebar and "1 sent their selection" in sidebar
+
+
+def test_proofing_needs_the_gallery_grant(app, gallery):
+    project, photos = gallery
+    stranger = app.test_client()
+    token = form_token(stranger, f"/projects/{project.slug}")
+    for path in (
+        f"/gallery/{project.id}/client",
+        f"/gallery/{project.id}/photos/{photos[0].id}/mark",
+        f"/gallery/{project.id}/zip",
+    ):
+        response = stranger.post(
+            path, data={"csrf_token": token, "name": "x", "email": "x@example.com", "list": "Favourites"}
+        )
+        assert response.status_code == 303 and response.headers["Location"].endswith(
+            f"/projects/{project.slug}"
+        )
+    assert stranger.get(f"/gallery/{project.id}/selection").status_code == 303
+    assert stranger.get("/gallery/not-a-gallery/selection").status_code == 404
+
+
+def test_downloads_follow_the_gallery_settings_and_are_logged(app, gallery, admin):
+    project, photos = gallery
+    client = Client(app, project)
+    client.start()
+    download = f"/gallery/{project.id}/photos/{photos[0].id}/download"
+    assert settings(admin, project, downloads="off").status_code == 302
+    assert "Download</button>" not in client.page()
+    assert client.post(download).status_code == 403
+
+    assert settings(admin, project, downloads="single", size="1280").status_code == 302
+    answer = client.post(download)
+    assert answer.status_code == 303
+    fetched = client.http.get(answer.headers["Location"])
+    assert (
+        fetched.data[:3] == b"\xff\xd8\xff"
+    )  # read it whole: a streamed answer holds its request until then
+    assert (
+        fetched.status_code == 200
+        and 'filename="IMG_0001-1200.jpg"' in fetched.headers["Content-Disposition"]
+    )
+    assert client.post(f"/gallery/{project.id}/zip").status_code == 403  # single photos only
+
+    assert settings(admin, project, downloads="single", size="original", pin="2468").status_code == 302
+    asked = client.post(download)
+    assert asked.status_code == 303 and f"/gallery/{project.id}/pin" in asked.headers["Location"]
+    assert client.post(f"/gallery/{project.id}/pin", {"pin": "1111"}).status_code == 403
+    assert client.post(f"/gallery/{project.id}/pin", {"pin": "2468"}).status_code == 303
+    original = client.http.get(client.post(download).headers["Location"])
+    received = original.data
+    with app.app_context():
+        assert received == services().blobs.get(photos[0].original_key)
+    assert 'filename="IMG_0001.jpg"' in original.headers["Content-Disposition"]
+
+    refused = settings(admin, project, pin="12")
+    assert refused.status_code == 400 and "4 to 8 digits" in refused.get_data(as_text=True)
+    log = admin.client.get(f"/admin/proofing/{project.id}").get_data(as_text=True)
+    assert log.count("IMG_0001") >= 2 and "Web size (1280 px)" in log and "Original files" in log
+
+
+def test_a_whole_gallery_zip_is_built_in_the_background_and_matches_the_originals(backend_app, jpeg):
+    app = backend_app
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    with app.test_request_context():
+        from sgoodie.plugins.proofing import records
+
+        records.save_gallery_settings(project.id, records.GallerySettings(downloads="all", size="original"))
+    client = Client(app, project)
+    client.start()
+    assert "Download all 2 photos (ZIP)" in client.page()
+    started = client.post(f"/gallery/{project.id}/zip")
+    assert started.status_code == 303
+    progress_url = started.headers["Location"]
+    wait_for_jobs(app)
+    again = client.post(f"/gallery/{project.id}/zip")
+    assert again.headers["Location"] == progress_url  # the same archive, not a second one
+    ready = client.http.get(progress_url)
+    assert "Your download is ready" in ready.get_data(as_text=True) and "Refresh" not in ready.headers
+    link = client.http.get(progress_url + "/file")
+    assert link.status_code == 303
+    if app.config["BACKEND"] == "aws":
+        assert (
+            "X-Amz-Signature=" in link.headers["Location"]
+            and "/private/plugins/proofing/zips/" in link.headers["Location"]
+        )
+        body = requests.get(link.headers["Location"], timeout=30).content
+    else:
+        response = client.http.get(link.headers["Location"])
+        body = response.data
+        assert f'filename="{project.slug}.zip"' in response.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(body)) as archive, app.app_context():
+        assert archive.namelist() == ["IMG_0001.jpg", "IMG_0002.jpg"]
+        for photo in photos:
+            assert archive.read(photo.filename) == services().blobs.get(photo.original_key)
+    view = app.test_client()
+    with app.test_request_context():
+        from sgoodie.plugins.proofing import records
+
+        assert any(
+            "Whole gallery ZIP, 2 photos" in entry["what"] for entry in records.recent_downloads(project.id)
+        )
+    assert view.get(progress_url).status_code == 303  # without the grant: back to the password
+
+
+def test_a_zip_shows_its_progress_while_being_built(app, gallery, admin, monkeypatch):
+    project, _ = gallery
+    settings(admin, project, downloads="all")
+    client = Client(app, project)
+    client.start()
+    from sgoodie.plugins.proofing import plugin
+
+    monkeypatch.setattr(plugin, "run_in_background", lambda name, argument: None)  # not built yet
+    progress = client.http.get(client.post(f"/gallery/{project.id}/zip").headers["Location"])
+    html = progress.get_data(as_text=True)
+    assert "Preparing your download" in html and '<progress max="2" value="0">' in html
+    assert progress.headers["Refresh"] == "2" and progress.headers["Cache-Control"] == "private, no-store"
+    wait_for_jobs(app)
+
+
+def test_a_sent_selection_notifies_the_photographer_by_email(tmp_path, jpeg):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    from sgoodie import create_app
+    from tests.conftest import _free_port
+    from tests.plugins.test_contact import _set_contact_email, _wait_for
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "SECRET_KEY": "s",
+                "SITE_URL": "https://photos.example",
+                "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+                "PROOFING_FROM": "site@photos.example",
+            }
+        )
+        with app.app_context():
+            services().store.init_schema()
+        _set_contact_email(app, "studio@photos.example")
+        project, photos = make_gallery(app, jpeg)
+        project = to_client_gallery(app, project)
+        client = Client(app, project)
+        client.start(name="Ana\r\nBcc: x@evil.example", email="ana@example.com")
+        client.post(
+            f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites", "action": "add"}
+        )
+        client.post(f"/gallery/{project.id}/photos/{photos[1].id}/note", {"note": "Brighter?"})
+        assert client.post(f"/gallery/{project.id}/submit").status_code == 303
+        assert _wait_for(lambda: received), "no mail arrived"
+    finally:
+        controller.stop()
+    mail = received[0]
+    assert mail["To"] == "studio@photos.example" and mail["Reply-To"] == "ana@example.com"
+    assert mail["Subject"] == f"Ana Bcc: x@evil.example sent a selection: {project.title}"  # one line
+    body = mail.get_payload(decode=True).decode()
+    assert "Favourites (1): IMG_0002.jpg" in body and "- IMG_0002.jpg: Brighter?" in body
+    assert f"https://photos.example/admin/proofing/{project.id}" in body
+
+
+def test_bad_notification_settings_disable_the_plugin_with_a_reason(tmp_path):
+    from sgoodie import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "PROOFING_NOTIFY": "mailto:me",
+        }
+    )
+    record = next(r for r in app.extensions["sgoodie.plugins"].records if r.name == "proofing")
+    assert record.state == "failed" and "SGOODIE_PROOFING_NOTIFY" in record.reason
+
+
+def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg):
+    from datetime import date, timedelta
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    from sgoodie import content, create_app
+    from sgoodie.photos.lifecycle import run_periodic
+    from tests.conftest import _free_port
+    from tests.plugins.test_contact import _wait_for
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(tmp_path / "i"),
+                "SECRET_KEY": "s",
+                "SITE_URL": "https://photos.example",
+                "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+                "PROOFING_FROM": "site@photos.example",
+            }
+        )
+        with app.app_context():
+            services().store.init_schema()
+        project, _ = make_gallery(app, jpeg)
+        in_two_days = (date.today() + timedelta(days=2)).isoformat()
+        project = to_client_gallery(
+            app, project, gallery_expires_on=(date.today() + timedelta(days=20)).isoformat()
+        )
+        Client(app, project).start(name="Ana", email="ana@example.com")
+        Client(app, project).start(name="Rui", email="rui@example.com")
+        with app.test_request_context():
+            run_periodic()  # twenty days ahead: too early
+            assert received == []
+            content.set_gallery_expiry(services().store.get_project(project.id), in_two_days)
+            run_periodic()
+            assert _wait_for(lambda: len(received) == 2)
+            run_periodic()  # the same last day: not again
+            content.set_gallery_expiry(
+                services().store.get_project(project.id), (date.today() + timedelta(days=1)).isoformat()
+            )
+            run_periodic()  # a new last day: a new reminder
+            assert _wait_for(lambda: len(received) == 4)
+    finally:
+        controller.stop()
+    assert sorted(m["To"] for m in received[:2]) == ["ana@example.com", "rui@example.com"]
+    body = received[0].get_payload(decode=True).decode()
+    assert f"https://photos.example/projects/{project.slug}" in body and "not sent your selection" in body
+    from email.header import decode_header, make_header
+
+    subject = str(make_header(decode_header(received[0]["Subject"])))
+    assert subject.startswith(f"“{project.title}” closes on ")
