@@ -44,6 +44,17 @@ def init_command() -> None:
     )
 
 
+@main.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """After an upgrade: bring stored projects and photos up to the current key layout and recount
+    the projects of each category (the dashboard's and the admin's counts). Safe to run again."""
+    categories = services().categories
+    seen = services().store.reindex(categories)
+    purge(current_app, {ALL_TAG})
+    click.echo(f"Reindexed {seen} project{'s' if seen != 1 else ''} in {len(categories)} categories.")
+
+
 @main.command("create-admin")
 @click.argument("email")
 @click.option(

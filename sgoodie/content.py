@@ -22,6 +22,8 @@ from .accounts import hash_password
 from .blobs import IMMUTABLE, page_variant_prefix, project_prefixes, variant_prefix
 from .domain import (
     CATEGORIES_PAGE_ID,
+    GALLERY_FULL,
+    GALLERY_MAX,
     GALLERY_PASSWORD_MIN,
     SITE_PAGE_ID,
     Category,
@@ -154,9 +156,17 @@ def reorder_projects(category: str, ordered_ids: Sequence[str]) -> None:
 
 
 def move_project(project: Project, step: int) -> None:
-    """Move one place up (-1) or down (+1) within its category (the no-JavaScript reorder)."""
-    ids = [p.id for p in services().store.projects_in_category(project.category)]
-    reorder_projects(project.category, move_item(ids, project.id, step))
+    """Move one place up (-1) or down (+1) within its category (the no-JavaScript reorder): it
+    trades places with its neighbour, the only project read."""
+    store = services().store
+    side = {"before": project.order} if step < 0 else {"after": project.order}
+    neighbour = store.projects_page(project.category, limit=1, **side)
+    if not neighbour:
+        return
+    store.swap_projects(project.category, project.id, neighbour[0].id)
+    record_activity(f"Reordered {services().categories.get(project.category, project.category)} projects")
+    ids = [project.id, neighbour[0].id] if step < 0 else [neighbour[0].id, project.id]
+    signals.projects_reordered.send(_app(), category=project.category, project_ids=ids)
 
 
 def _sync_featured(project: Project, previous: Project | None) -> None:
@@ -268,6 +278,8 @@ def move_photo(photo: Photo, step: int) -> None:
 
 # -- pages and settings --------------------------------------------------------------------------
 def save_page(page: Page) -> Page:
+    if len(page.images.get("gallery") or []) > GALLERY_MAX:
+        raise ValidationError({"gallery": GALLERY_FULL})
     stored = services().store.save_page(page)
     record_activity(f"Edited the {page.id.replace('-', ' ')} page")
     signals.page_saved.send(_app(), page=stored)
@@ -406,7 +418,7 @@ def move_category(slug: str, step: int) -> None:
 
 def delete_category(slug: str) -> None:
     """Remove an empty category; one with projects is refused (move or delete them first)."""
-    count = len(services().store.projects_in_category(slug))
+    count = sum(services().store.project_counts().get(slug, {}).values())
     if count:
         raise ValidationError(
             {

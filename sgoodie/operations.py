@@ -19,8 +19,10 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import logging
+import os
 import re
 import sys
 import uuid
@@ -40,6 +42,25 @@ _SANE_ID = re.compile(r"[A-Za-z0-9._:=-]{8,128}")
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})  # the load balancer calls them by address
 
 
+class _RequestIds:
+    """Unique request ids without a system call each: a random prefix per process (drawn again
+    in each forked worker) and a counter. Ids need to be unique, not secret."""
+
+    def __init__(self) -> None:
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self.prefix = uuid.uuid4().hex[:20]
+        self.counter = itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self.prefix}{next(self.counter):012x}"
+
+
+_new_request_id = _RequestIds()
+
+
 class AssignRequestId:
     """WSGI middleware: outermost, so cache hits answered before Flask carry the id too."""
 
@@ -48,7 +69,7 @@ class AssignRequestId:
 
     def __call__(self, environ: dict[str, Any], start_response):
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if given and _SANE_ID.fullmatch(given) else _new_request_id()
         environ[REQUEST_ID_KEY] = request_id
 
         def start(status, headers, exc_info=None):

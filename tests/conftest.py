@@ -261,6 +261,19 @@ def portfolio(app):
 
 
 @pytest.fixture
+def whole_sitemap():
+    """The sitemap as crawlers read it: the index, then every part it names, as one text.
+    Call it with `fetch(path) -> text` (a test client's get, a browser's request)."""
+
+    def read(fetch) -> str:
+        index = fetch("/sitemap.xml")
+        parts = re.findall(r"<loc>https?://[^/<]+(/sitemap-[^<]*\.xml)</loc>", index)
+        return index + "".join(fetch(path) for path in parts)
+
+    return read
+
+
+@pytest.fixture
 def portfolio_factory():
     """A Portfolio for an app the test built itself."""
     return Portfolio

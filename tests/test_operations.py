@@ -60,7 +60,9 @@ def test_behind_cloudfront_and_the_load_balancer_links_are_https_and_the_client_
     home = client.get("/", headers=headers).get_data(as_text=True)
     assert '<link rel="canonical" href="https://sgoodie.com/">' in home
     assert "evil.example" not in home
-    sitemap = client.get("/sitemap.xml", headers=headers).get_data(as_text=True)
+    index = client.get("/sitemap.xml", headers=headers).get_data(as_text=True)
+    assert "<loc>https://sgoodie.com/sitemap-pages.xml</loc>" in index
+    sitemap = client.get("/sitemap-pages.xml", headers=headers).get_data(as_text=True)
     assert "<loc>https://sgoodie.com/</loc>" in sitemap
 
 

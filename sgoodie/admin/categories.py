@@ -14,9 +14,8 @@ from .forms import CategoryForm, ConfirmForm, MoveForm
 
 
 def _counts() -> dict[str, int]:
-    return {
-        c.slug: len(services().store.projects_in_category(c.slug)) for c in services().category_list().items
-    }
+    counts = services().store.project_counts()
+    return {c.slug: sum(counts.get(c.slug, {}).values()) for c in services().category_list().items}
 
 
 def _show_errors(form: CategoryForm, exc: ValidationError) -> None:
@@ -64,7 +63,7 @@ def edit_category(slug: str):
             moved = f" /work/{slug} now redirects to /work/{saved.slug}." if saved.slug != slug else ""
             flash(f"Saved “{saved.name}”.{moved}", "success")
             return redirect(url_for("admin.categories"))
-    count = len(services().store.projects_in_category(slug))
+    count = _counts().get(slug, 0)
     return render_template(
         "admin/category_form.html", form=form, category=category, count=count, delete_form=ConfirmForm()
     ), 400 if form.errors else 200
@@ -93,7 +92,7 @@ def delete_category(slug: str):
                 "admin/category_form.html",
                 form=CategoryForm(obj=category, formdata=None),
                 category=category,
-                count=len(services().store.projects_in_category(slug)),
+                count=_counts().get(slug, 0),
                 delete_form=ConfirmForm(),
                 refused=" ".join(exc.errors.values()),
             ), 409

@@ -11,6 +11,8 @@ from .. import content
 from ..bodies import body_limit, max_upload_bytes
 from ..domain import (
     FOCAL_CENTRE,
+    GALLERY_FULL,
+    GALLERY_MAX,
     SITE_PAGE_ID,
     Image,
     Page,
@@ -58,13 +60,13 @@ def edit_page(page_id: str):
     page = services().store.get_pages([page_id])[page_id]
     form_class = CategoryPageForm if kind == "category" else PAGE_FORMS[kind]
     form = form_class(data=_form_data(kind, page)) if request.method == "GET" else form_class()
-    photo_images: dict[str, Image | None] = {}
-    photo_choices = _portfolio_choices(photo_images)
+    picker = photo_picker()
+    photo_images, photo_choices = picker["images"], picker["choices"]
     slot = IMAGE_SLOTS.get(kind)
     if slot:
         getattr(form, slot).choice.choices = choices(_slot_choices(page, slot, photo_choices))
     if kind == "personal-branding":
-        form.gallery_add.choices = choices([("", "—")] + photo_choices)
+        form.gallery_add.choices = choices([("", "None")] + photo_choices)
     featured = (
         services().store.projects_by_ids(page.content.get("featured_order", [])) if kind == "home" else []
     )
@@ -143,6 +145,7 @@ def edit_page(page_id: str):
         gallery=gallery,
         pending=pending,
         photo_images=photo_images,
+        picker=picker,
         confirm_form=ConfirmForm(),
     ), status
 
@@ -299,25 +302,66 @@ def _form_data(kind: str, page: Page) -> dict:
     return data
 
 
-def _portfolio_choices(images: dict[str, Image | None] | None = None) -> list[tuple[str, str]]:
-    """Ready photos of every project, to pick a page photo from; `images` receives each choice's
-    image, for the thumbnails of the picker. Client galleries are private: not offered."""
-    choices = []
-    for category in services().categories:
-        for project in services().store.projects_in_category(category):
-            if project.is_private:
-                continue
-            for index, photo in enumerate(services().store.photos_for_project(project.id), start=1):
-                if photo.is_ready:
-                    if images is not None:
-                        images[f"photo:{photo.id}"] = photo.image()
-                    choices.append(
-                        (
-                            f"photo:{photo.id}",
-                            f"{project.title} — {index}. {photo.alt_text or photo.filename}"[:100],
-                        )
-                    )
-    return choices
+PICKER_PAGE_SIZE = 12  # projects per page of the photo picker
+PICKER_SEARCH_READ = 500  # projects a search looks through, at most, per page of results
+
+
+def photo_picker() -> dict:
+    """What the page form's photo picker shows: one category's projects, a page at a time (or
+    those whose title matches the search), and the ready photos of one of them as choices (with
+    their thumbnails in `images`). Never every photo of the site: a page, and one project.
+    Client galleries are private: not offered. Browsing is plain links (`pick_category`,
+    `pick_after`, `pick_q`, `pick`); admin.js swaps the picker in place so typed text stays."""
+    store = services().store
+    categories = services().categories
+    category = request.args.get("pick_category", "")
+    category = category if category in categories else next(iter(categories), "")
+    query = (request.args.get("pick_q") or "").strip()[:100]
+    after = request.args.get("pick_after", type=int)
+    projects: list = []
+    more = None
+    if category:
+        if query:  # a search reads pages of the category until a page of matches
+            cursor = after
+            for _ in range(PICKER_SEARCH_READ // 50):
+                batch = store.projects_page(category, after=cursor, limit=50)
+                projects += [p for p in batch if query.casefold() in p.title.casefold() and not p.is_private]
+                if len(batch) < 50 or len(projects) > PICKER_PAGE_SIZE:
+                    break
+                cursor = batch[-1].order
+            if len(projects) <= PICKER_PAGE_SIZE and len(batch) == 50:
+                more = batch[-1].order
+            if len(projects) > PICKER_PAGE_SIZE:
+                projects = projects[:PICKER_PAGE_SIZE]
+                more = projects[-1].order
+        else:
+            page = store.projects_page(category, after=after, limit=PICKER_PAGE_SIZE + 1)
+            if len(page) > PICKER_PAGE_SIZE:
+                page = page[:PICKER_PAGE_SIZE]
+                more = page[-1].order
+            projects = [p for p in page if not p.is_private]
+    chosen = store.get_project(request.args.get("pick", "")) or (projects[0] if projects else None)
+    if chosen is not None and chosen.is_private:
+        chosen = None
+    images: dict[str, Image | None] = {}
+    photo_choices = []
+    if chosen is not None:
+        for index, photo in enumerate(store.photos_for_project(chosen.id), start=1):
+            if photo.is_ready:
+                images[f"photo:{photo.id}"] = photo.image()
+                label = f"{chosen.title} — {index}. {photo.alt_text or photo.filename}"[:100]
+                photo_choices.append((f"photo:{photo.id}", label))
+    return {
+        "categories": categories,
+        "category": category,
+        "query": query,
+        "after": after,
+        "projects": projects,
+        "more": more,
+        "chosen": chosen,
+        "choices": photo_choices,
+        "images": images,
+    }
 
 
 def _slot_choices(page: Page, slot: str, photo_choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -420,7 +464,10 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
             )
     if form.gallery_add.data:
         gallery.append(changes.add(_portfolio_photo(page.id, form.gallery_add.data, "", form.gallery_add)))
-    for upload in form.gallery_upload.data or []:
-        if getattr(upload, "filename", ""):
-            gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))
+    uploads = [u for u in form.gallery_upload.data or [] if getattr(u, "filename", "")]
+    if len(gallery) + len(uploads) > GALLERY_MAX:  # refused before any file is stored
+        form.gallery_upload.errors = [*form.gallery_upload.errors, GALLERY_FULL]
+        raise PhotoUnavailable
+    for upload in uploads:
+        gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))
     page.images["gallery"] = gallery

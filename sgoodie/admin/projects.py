@@ -34,6 +34,7 @@ EDITABLE = (
     "seo_description",
 )
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
+ADMIN_PAGE_SIZE = 50  # projects per page of the admin list
 EXTEND_DAYS = 30
 
 
@@ -53,14 +54,43 @@ def projects():
     category = request.args.get("category") or next(iter(categories))
     if category not in categories:
         abort(404)
-    listed = services().store.projects_in_category(category)
-    counts = (
-        {slug: len(services().store.projects_in_category(slug)) for slug in categories}
-        if len(categories) <= 6
-        else {}
-    )
+    store = services().store
+    state = request.args.get("state", "")
+    query = (request.args.get("q") or "").strip()
+    filtered = bool(state or query)
+    earlier = later = None
+    if filtered:  # a search looks through the whole category (what a search is for)
+        shown = [
+            p
+            for p in store.projects_in_category(category)
+            if (state != "drafts" or not p.published)
+            and (state != "published" or p.published)
+            and (not query or query.casefold() in f"{p.title} {p.slug} {p.location} {p.client}".casefold())
+        ]
+    else:  # a page of the list, in display order
+        after, before = request.args.get("after", type=int), request.args.get("before", type=int)
+        shown = store.projects_page(category, after=after, before=before, limit=ADMIN_PAGE_SIZE + 1)
+        if len(shown) > ADMIN_PAGE_SIZE:  # one more than a page: there is a next (or previous) one
+            shown = shown[1:] if before is not None else shown[:ADMIN_PAGE_SIZE]
+            earlier, later = (shown[0].order, None) if before is not None else (None, shown[-1].order)
+        if shown and earlier is None and (after is not None or before is not None):
+            earlier = (
+                shown[0].order if store.projects_page(category, before=shown[0].order, limit=1) else None
+            )
+        if shown and later is None and before is not None:
+            later = shown[-1].order
+    counts = store.project_counts()
     return render_template(
-        "admin/projects.html", category=category, projects=listed, counts=counts, move_form=MoveForm()
+        "admin/projects.html",
+        category=category,
+        projects=shown,
+        filtered=filtered,
+        earlier=earlier,
+        later=later,
+        state=state,
+        query=query,
+        counts={slug: sum(counts.get(slug, {}).values()) for slug in categories},
+        move_form=MoveForm(),
     )
 
 
@@ -143,7 +173,9 @@ def move_project(project_id: str):
     form = MoveForm()
     if form.validate_on_submit() and form.step.data in (-1, 1):
         content.move_project(project, form.step.data)
-    return redirect(url_for("admin.projects", category=project.category) + f"#project-{project.id}")
+    # Back to the page of the list it was moved on (the arrows post its `after`/`before`).
+    page = {name: request.args.get(name, type=int) for name in ("after", "before") if name in request.args}
+    return redirect(url_for("admin.projects", category=project.category, **page) + f"#project-{project.id}")
 
 
 @bp.post("/projects/reorder")

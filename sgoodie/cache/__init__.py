@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,6 +64,11 @@ def current_page_tags() -> set[str]:
     return set(g.get("sgoodie_cache_tags", ()))
 
 
+@lru_cache(maxsize=8)
+def _netloc(url: str) -> str:
+    return urlsplit(url).netloc
+
+
 def _gen_key(tag: str) -> str:
     return f"gen:{tag}"
 
@@ -83,6 +89,9 @@ class PageCache:
         self.pending = pending
         self.enabled = bool(app.config["PAGE_CACHE"])
         self.cache = Cache(app, config=self._flask_caching_config(app.config))
+        # The backend itself: `Cache.cache` looks it up through `current_app` on every call, and a
+        # hit is answered before there is an app context (the hit path is the cheapest route).
+        self.backend = app.extensions["cache"][self.cache]
         self.backend_name = "redis" if app.config.get("REDIS_URL") else "sqlite"
         self._tags_by_key: dict[str, tuple[str, ...]] = {}  # what each page was tagged with last time
         self._down_until = 0.0
@@ -162,13 +171,13 @@ class PageCache:
         site URL's host when one is set (links never use the Host header then, so every Host
         shares one entry), else the Host header itself (local development)."""
         site = self.app.config.get("SITE_URL")
-        host = urlsplit(site).netloc if site else get_host(environ).lower()
+        host = _netloc(site) if site else get_host(environ).lower()
         return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
     def lookup(self, key: str) -> dict[str, Any] | None:
         """The stored page when all its tags are still at the generations it was stored with."""
         guess = self._tags_by_key.get(key, ())
-        values = self._call("lookup", self.cache.cache.get_many, key, *map(_gen_key, guess), default=None)
+        values = self._call("lookup", self.backend.get_many, key, *map(_gen_key, guess), default=None)
         if not values or values[0] is None:
             return None
         entry = values[0]
@@ -177,14 +186,14 @@ class PageCache:
             current = values[1:]
         else:
             self._tags_by_key[key] = tags
-            current = self._call("lookup", self.cache.cache.get_many, *map(_gen_key, tags), default=None)
+            current = self._call("lookup", self.backend.get_many, *map(_gen_key, tags), default=None)
             if current is None:
                 return None
         return entry if [int(v or 0) for v in current] == list(entry["tags"].values()) else None
 
     def generations(self, tags: Iterable[str]) -> dict[str, int] | None:
         tags = sorted(set(tags) | {ALL_TAG, CLOCK_KEY})
-        values = self._call("read generations", self.cache.cache.get_many, *map(_gen_key, tags), default=None)
+        values = self._call("read generations", self.backend.get_many, *map(_gen_key, tags), default=None)
         return None if values is None else {tag: int(v or 0) for tag, v in zip(tags, values, strict=True)}
 
     def store(self, key: str, response: Response, tags: set[str], clock_before: int) -> None:

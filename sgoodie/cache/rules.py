@@ -16,24 +16,33 @@ from ..domain import Photo, Project
 
 
 def project_tags(project: Project, previous: Project | None = None) -> set[str]:
-    """A project shows on its own page, its category page, the home page when featured, and
-    in the sitemap; a project that moved category or stopped being featured leaves those too."""
-    tags = {f"project:{project.id}", f"category:{project.category}", "sitemap"}
+    """A project shows on its own page (and its sitemap part, tagged with it too), its category
+    page, the home page when featured; a project that moved category or stopped being featured
+    leaves those too. The category's sitemap parts and the index (`sitemap:<category>`) change
+    only when the set of projects they list does: one created, deleted (`previous` None),
+    published, unpublished, made public or not, or moved."""
+    tags = {f"project:{project.id}", f"category:{project.category}"}
     if project.featured or (previous is not None and previous.featured):
         tags.add("home")
     if previous is not None and previous.category != project.category:
-        tags.add(f"category:{previous.category}")
+        tags |= {f"category:{previous.category}", f"sitemap:{previous.category}"}
+    if (
+        previous is None
+        or previous.category != project.category
+        or (previous.published, previous.visibility) != (project.published, project.visibility)
+    ):
+        tags.add(f"sitemap:{project.category}")
     return tags
 
 
 def photo_tags(photo: Photo, project: Project | None) -> set[str]:
-    """A photo shows on its project's page and in the sitemap; as the cover it also shows
+    """A photo shows on its project's page and its sitemap part; as the cover it also shows
     wherever the project's card does. Visitors see a photo only once it has alt text
     (`Photo.is_shown`), so a text edit (`photo_saved`) purges all of these: adding alt text is
     what puts the photo, or the cover, on those pages."""
-    tags = {f"project:{photo.project_id}", "sitemap"}
+    tags = {f"project:{photo.project_id}"}
     if project is not None and project.cover_photo_id == photo.id:
-        tags |= project_tags(project)
+        tags |= project_tags(project, project)
     return tags
 
 
@@ -61,11 +70,14 @@ def connect(
     @signals.categories_saved.connect_via(app)
     def _categories_saved(sender, slugs: set[str], **_):
         # Every page shows the navigation; the sitemap lists the categories.
-        purge("site", "sitemap", {f"category:{slug}" for slug in slugs})
+        purge(
+            "site", "sitemap", {f"category:{slug}" for slug in slugs}, {f"sitemap:{slug}" for slug in slugs}
+        )
 
     @signals.projects_reordered.connect_via(app)
     def _projects_reordered(sender, category: str, **_):
-        purge(f"category:{category}")
+        # A project's display order says which sitemap part lists it.
+        purge(f"category:{category}", f"sitemap:{category}")
 
     @signals.photos_reordered.connect_via(app)
     def _photos_reordered(sender, project: Project, **_):

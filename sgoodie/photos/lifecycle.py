@@ -21,7 +21,7 @@ background work (`task:<plugin>:<name>:<argument>`, `Plugin.add_task`) runs ther
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -368,17 +368,16 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
     page photos) with `everything` (after the variant settings changed)."""
     count = sweep()["requeued"]
     statuses = ["failed", "ready"] if everything else ["failed"] if failed else []
-    for status in statuses:
-        for photo in services().store.photos_with_status(status):
-            if not photo.original_key:
-                continue
-            try:
-                queued = _transition(photo.id, "queued", error="", attempts=0)
-            except TransitionRefused:  # its status changed since the listing: it is on its way
-                continue
-            if queued is not None:
-                services().jobs.enqueue(photo.id)
-                count += 1
+    for photo in _photos_in(statuses):
+        if not photo.original_key:
+            continue
+        try:
+            queued = _transition(photo.id, "queued", error="", attempts=0)
+        except TransitionRefused:  # its status changed since the listing: it is on its way
+            continue
+        if queued is not None:
+            services().jobs.enqueue(photo.id)
+            count += 1
     for page_id, image in _page_photos():
         if image.get("original_key") and image.get("status", "ready") in statuses:
             try:
@@ -386,6 +385,18 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
             except TransitionRefused:
                 continue
     return count
+
+
+def _photos_in(statuses: list[str]) -> Iterator[Photo]:
+    """The project photos in these statuses. Ready ones are not listed by status (that would be
+    the whole site in one list): they come project by project, a command's pace, not a page's."""
+    store = services().store
+    if "failed" in statuses:
+        yield from store.photos_with_status("failed")
+    if "ready" in statuses:
+        for category in services().categories:
+            for project in store.projects_in_category(category):
+                yield from (p for p in store.photos_for_project(project.id) if p.status == "ready")
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:

@@ -144,9 +144,16 @@ def page_meta(settings: SiteSettings, page: Page) -> Meta:
 
 
 def category_meta(
-    settings: SiteSettings, category: str, name: str, page: Page, projects: list[Project]
+    settings: SiteSettings,
+    category: str,
+    name: str,
+    page: Page,
+    projects: list[Project],
+    *,
+    after: int | None = None,
 ) -> Meta:
-    url = canonical("public.category", category=category)
+    """`after`: a later page of the category (its own address, so each page is its own entry)."""
+    url = canonical("public.category", category=category, **({"after": after} if after is not None else {}))
     description = (
         page.seo_description
         or plain_text(page.content.get("intro"), DESCRIPTION_LENGTH)

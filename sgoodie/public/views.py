@@ -13,9 +13,22 @@ from ..cache import ALL_TAG, tag_current_page
 from ..domain import Page, Project, SiteSettings, shown_page_photo
 from ..meta import simple_meta
 from ..services import services
+from ..stores.ordering import GAP
 from . import layout, seo
 
 bp = Blueprint("public", __name__, template_folder="templates")
+
+#: Projects per category page; "More projects" (a plain link, or appended in place by site.js)
+#: shows the next ones.
+CATEGORY_PAGE_SIZE = 24
+#: A sitemap part lists the published projects of one category whose display order falls in one
+#: span: new projects go to the end, GAP apart, so a part holds about SITEMAP_PART_SIZE.
+SITEMAP_PART_SIZE = 50
+SITEMAP_PART_SPAN = SITEMAP_PART_SIZE * GAP
+
+
+def sitemap_part_of(project: Project) -> int:
+    return project.order // SITEMAP_PART_SPAN
 
 
 @bp.app_context_processor
@@ -26,20 +39,23 @@ def layout_helpers():
 
 
 def _page_paths(page_id: str) -> set[str]:
-    """A page's own address. The sitemap lists the photos of the pages it links, and the home
+    """A page's own address. The sitemap's pages part lists the photos of the pages, and the home
     page shows personal branding's tile."""
     if page_id.startswith("work-"):
         return {f"/work/{page_id.removeprefix('work-')}"}
-    paths = {"/" if page_id == "home" else f"/{page_id}", "/sitemap.xml"}
+    paths = {"/" if page_id == "home" else f"/{page_id}", "/sitemap-pages.xml"}
     if page_id == "personal-branding":
         paths.add("/")
     return paths
 
 
 def _project_paths(project_id: str) -> set[str]:
-    """The project's current address; once it is gone, so is its slug: every project page."""
+    """The project's current address and its sitemap part; once it is gone, so is its slug:
+    every project page (its part goes with its category's `sitemap:` tag)."""
     project = services().store.get_project(project_id)
-    return {f"/projects/{project.slug}"} if project else {"/projects/*"}
+    if project is None:
+        return {"/projects/*"}
+    return {f"/projects/{project.slug}", f"/sitemap-{project.category}-{sitemap_part_of(project)}.xml"}
 
 
 #: The tags the views below (and the sitemap) put on their pages, and the paths each one covers,
@@ -48,7 +64,8 @@ CACHE_TAGS = {
     "site": ["/*"],  # every page shows the site settings
     ALL_TAG: ["/*"],
     "home": ["/"],
-    "sitemap": ["/sitemap.xml"],
+    "sitemap": ["/sitemap.xml", "/sitemap-pages.xml"],
+    "sitemap:*": lambda category: ["/sitemap.xml", f"/sitemap-{category}-*"],
     "category:*": lambda slug: [f"/work/{slug}"],
     "page:*": _page_paths,
     "project:*": _project_paths,
@@ -119,10 +136,17 @@ def category(category: str):
         if renamed_to in categories:
             return redirect(url_for("public.category", category=renamed_to), code=301)
         abort(404)
+    after = request.args.get("after", type=int)
+    if "after" in request.args and after is None:
+        abort(404)
     tag_current_page("site", f"category:{category}", f"page:work-{category}")
-    projects = [
-        p for p in services().store.projects_in_category(category, published_only=True) if p.is_public
-    ]
+    # Published public projects only: the store's key says so (drafts, unlisted projects and client
+    # galleries are not read at all).
+    projects = services().store.projects_page(
+        category, published_only=True, after=after, limit=CATEGORY_PAGE_SIZE + 1
+    )
+    more = projects[CATEGORY_PAGE_SIZE - 1].order if len(projects) > CATEGORY_PAGE_SIZE else None
+    projects = projects[:CATEGORY_PAGE_SIZE]
     page = pages[f"work-{category}"]
     return render_template(
         "public/category.html",
@@ -130,7 +154,9 @@ def category(category: str):
         category_name=categories[category],
         page=page,
         projects=projects,
-        meta=seo.category_meta(settings, category, categories[category], page, projects),
+        more_url=url_for("public.category", category=category, after=more) if more is not None else "",
+        continued=after is not None,
+        meta=seo.category_meta(settings, category, categories[category], page, projects, after=after),
     )
 
 
@@ -173,16 +199,15 @@ def adjacent_project(slug: str, direction: str):
 
 
 def _neighbour(project: Project, step: int) -> Project | None:
-    """The next public project in the category's order, going round the end; unlisted projects
-    and client galleries are stepped over (their addresses are only for whoever has the link).
-    Ends at the project itself at the latest, which is public."""
+    """The next public project in the category's order (`projects_page` reads only published
+    public ones: drafts, unlisted projects and client galleries are not read), going round the end;
+    the project itself when it is the only one."""
     store = services().store
     for start in (project.order, BEFORE_FIRST if step > 0 else AFTER_LAST):
-        order = start
-        while (found := store.adjacent_project(project.category, order, step)) is not None:
-            if found.is_public:
-                return found
-            order = found.order
+        side = {"after": start} if step > 0 else {"before": start}
+        found = store.projects_page(project.category, published_only=True, limit=1, **side)
+        if found:
+            return found[0] if step > 0 else found[-1]
     return None
 
 

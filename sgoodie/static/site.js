@@ -1,6 +1,6 @@
-// sgoodie public site: the phone menu and the gallery lightbox.
-// Both enhance plain HTML: without JavaScript the menu links wrap and gallery links open the
-// full-size photo.
+// sgoodie public site: the phone menu, the gallery lightbox and "More projects".
+// All enhance plain HTML: without JavaScript the menu links wrap, gallery links open the
+// full-size photo and "More projects" opens the next page.
 (function () {
   "use strict";
 
@@ -86,6 +86,42 @@
     });
   }
 
+  // "More projects": the next page's cards appended in place, and its own "more" link taken over.
+  function setUpMore(link) {
+    link.addEventListener("click", function (event) {
+      var list = document.querySelector(link.getAttribute("data-more"));
+      if (!list || !window.fetch || !window.DOMParser) return;
+      event.preventDefault();
+      link.setAttribute("aria-busy", "true");
+      fetch(link.href, { headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var next = new DOMParser().parseFromString(html, "text/html");
+          var cards = next.querySelectorAll(link.getAttribute("data-more") + " > li");
+          var first = null;
+          Array.prototype.forEach.call(cards, function (card) {
+            var added = document.importNode(card, true);
+            list.appendChild(added);
+            first = first || added;
+          });
+          var nextLink = next.querySelector("[data-more]");
+          if (nextLink) {
+            link.href = nextLink.getAttribute("href");
+            link.removeAttribute("aria-busy");
+          } else {
+            link.parentNode.remove();
+          }
+          var focusable = first && first.querySelector("a");
+          if (focusable) focusable.focus({ preventScroll: true });
+        })
+        .catch(function () { window.location.href = link.href; });
+    });
+  }
+
   setUpMenu();
+  Array.prototype.forEach.call(document.querySelectorAll("[data-more]"), setUpMore);
   Array.prototype.forEach.call(document.querySelectorAll("[data-gallery]"), setUpGallery);
 })();

@@ -22,6 +22,18 @@ from typing import Any, Protocol
 
 from ..domain import AdminUser, Page, Photo, Project
 
+#: The statuses photos can be listed by: the ones that need attention (the dashboard, the sweeper).
+#: Ready photos are not listed by status: every photo ends there, so such a list would be the whole
+#: site (on DynamoDB, one index key every photo shares); `photos_missing_alt` lists the ready ones
+#: that still need something.
+LISTED_STATUSES = ("uploading", "queued", "processing", "failed")
+
+
+def check_listed_status(status: str) -> None:
+    if status not in LISTED_STATUSES:
+        raise ValueError(f"photos are listed by status only while they need attention, not {status!r}")
+
+
 #: The longest key value taken (DynamoDB: 1024 bytes in a sort key, 2048 in a partition key).
 MAX_KEY_BYTES = 1024
 
@@ -99,6 +111,11 @@ class ContentStore(Protocol):
     def check(self) -> None:
         """Raise if the store cannot be reached (used by /healthz)."""
 
+    def reindex(self, categories: Iterable[str]) -> int:
+        """Bring the stored records of these categories up to the current key layout and recount
+        them (after an upgrade: `sgoodie reindex`), one category and one project at a time, never
+        a scan. Safe to run again; returns the number of projects seen."""
+
     # -- projects --------------------------------------------------------------------------------
     def create_project(self, project: Project) -> Project:
         """Store a new project at the end of its category. Raises ConflictError on a taken slug."""
@@ -112,14 +129,29 @@ class ContentStore(Protocol):
         """The project that used to have this slug, for redirects."""
 
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        """In display order."""
+        """In display order; `published_only`: the published public ones (as `projects_page`)."""
 
-    def published_projects(self) -> list[Project]:
-        """Every published project, by category then display order, in one read (the sitemap)."""
+    def projects_page(
+        self,
+        category: str,
+        *,
+        published_only: bool = False,
+        after: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[Project]:
+        """Up to `limit` projects of the category in display order: the first ones, those right
+        after the `order` value `after`, or those right before `before` (still in display order).
+        Reads only what it returns: with `published_only` (published *public* projects, what
+        visitors' listings show), drafts, unlisted projects and client galleries are not read."""
 
-    def adjacent_project(self, category: str, order: int, step: int) -> Project | None:
-        """The published project of the category that comes right after display position `order`
-        (`step` 1) or right before it (`step` -1); None past the end. Reads only as far as it."""
+    def project_counts(self) -> dict[str, dict[str, int]]:
+        """{category: {"published": n, "drafts": m}}, kept on write: one small read, whatever the
+        number of projects."""
+
+    def swap_projects(self, category: str, first_id: str, second_id: str) -> None:
+        """Exchange the display positions of two projects of the category (the up/down buttons),
+        atomically; StaleVersionError when either left the category meanwhile."""
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         """In the order given, skipping ids that no longer exist."""
@@ -131,7 +163,9 @@ class ContentStore(Protocol):
         """Remove the project and its photos; returns the removed photos so their files can go too."""
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
-        """`ordered_ids` lists every project of the category in its new order."""
+        """`ordered_ids` lists every project of the category in its new order, or a run of
+        consecutive ones (a page of the admin list), which then trade their positions among
+        themselves. ValueError when the ids are not such a run (someone changed the list)."""
 
     def move_category(self, old: str, new: str) -> list[Project]:
         """Give every project of category `old` the category `new` (a renamed category), keeping
@@ -146,8 +180,11 @@ class ContentStore(Protocol):
     def photos_for_project(self, project_id: str) -> list[Photo]:
         """In display order."""
 
-    def photos_with_status(self, status: str) -> list[Photo]:
-        """Every photo in that status, oldest change first (dashboard, sweeper, sitemap)."""
+    def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
+        """Photos in one of the LISTED_STATUSES, oldest change first (dashboard, sweeper)."""
+
+    def photos_missing_alt(self, *, limit: int | None = None) -> list[Photo]:
+        """Ready photos without alt text (visitors do not see them yet), oldest change first."""
 
     def update_photo(self, photo: Photo) -> Photo:
         """Save changes; also refreshes the project's cover copy when this photo is its cover."""

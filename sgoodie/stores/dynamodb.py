@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 import boto3
@@ -25,23 +27,31 @@ from botocore.exceptions import ClientError
 
 from ..config import table_name
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError, StoreError, is_possible_key
+from . import (
+    LISTED_STATUSES,
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    StoreError,
+    check_listed_status,
+    is_possible_key,
+)
 from .dynamodb_schema import (
     LISTED_ATTRIBUTE,
-    LISTED_VALUE,
+    NEEDS_ALT,
     PHOTO_SORT_KEY,
     TABLES,
     TTL_ATTRIBUTE,
     create_table_request,
 )
-from .ordering import next_order, plan_reorder
+from .ordering import next_order, plan_reorder, plan_window_reorder
 
 SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
+PROJECT_COUNTS = "project-counts"  # category -> c_published, c_drafts, changed in each project write
+SLUGS_ATTRIBUTE = "slugs"  # on a project item: every address it has claimed, to free them by key
 TRANSACTION_LIMIT = 100
 COUNTER_PREFIX = "c_"
-# Projects read per page while looking for a published neighbour (drafts in between are skipped).
-ADJACENT_PAGE = 10
 
 
 def S(value: str) -> dict[str, str]:
@@ -101,8 +111,61 @@ class DynamoContentStore:
     def check(self) -> None:
         self.client.describe_table(TableName=self.names["projects"])
 
+    def reindex(self, categories: Iterable[str]) -> int:
+        """Rewrite each project and photo whose key attributes predate the current layout
+        (`listed_category`, the sparse `status`, `slugs`), conditional on its version, and set
+        each category's counters to what it holds. A category at a time, a project at a time."""
+        seen = 0
+        for category in categories:
+            counts = {"published": 0, "drafts": 0}
+            for item in self._query(
+                TableName=self.names["projects"],
+                IndexName="gsi_category_order",
+                KeyConditionExpression="category = :c",
+                ExpressionAttributeValues={":c": S(category)},
+            ):
+                project = self._load_project(item)
+                seen += 1
+                counts["published" if project.published else "drafts"] += 1
+                wanted = {
+                    **self._project_item(project),
+                    SLUGS_ATTRIBUTE: item.get(SLUGS_ATTRIBUTE, {"SS": [project.slug]}),
+                }
+                if {k: v for k, v in item.items() if k != "data"} != {
+                    k: v for k, v in wanted.items() if k != "data"
+                }:
+                    self._put_unchanged("projects", {**wanted, "data": item["data"]}, project.version)
+                for photo_item in self._query(
+                    TableName=self.names["photos"],
+                    KeyConditionExpression="project_id = :p",
+                    ExpressionAttributeValues={":p": S(project.id)},
+                    ConsistentRead=True,
+                ):
+                    photo = self._load_photo(photo_item)
+                    wanted_photo = {**self._photo_item(photo), "data": photo_item["data"]}
+                    if wanted_photo.get("status") != photo_item.get("status"):
+                        self._put_unchanged("photos", wanted_photo, photo.version)
+            self.records.put(PROJECT_COUNTS, category, counts)
+        return seen
+
+    def _put_unchanged(self, table: str, item: dict[str, Any], version: int) -> None:
+        """Rewrite an item's key attributes, unless someone saved it meanwhile (their write has
+        the current layout already)."""
+        try:
+            self.client.put_item(
+                TableName=self.names[table],
+                Item=item,
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": N(version)},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
     # -- low-level helpers -----------------------------------------------------------------------
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item the query finds, page after page (with `Limit`, pages of that size: stop
+        iterating to stop reading)."""
         while True:
             page = self.client.query(**kwargs)
             yield from page.get("Items", [])
@@ -125,9 +188,11 @@ class DynamoContentStore:
         self, items: list[dict[str, Any]], stale: str, conflicts: Mapping[int, StoreError] | None = None
     ) -> None:
         """One atomic write. A failed condition becomes StaleVersionError, or the error registered
-        for that item's position (a taken slug, a missing project)."""
+        for that item's position (a taken slug, a missing project). The request token makes
+        botocore's retry of a write that timed out after it landed a no-op, not a conflict with
+        itself."""
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
@@ -148,8 +213,8 @@ class DynamoContentStore:
             "version": N(project.version),
             "data": S(_dump(project)),
         }
-        if project.published:  # the key of the sparse gsi_published
-            item[LISTED_ATTRIBUTE] = S(LISTED_VALUE)
+        if project.published and project.is_public:  # the key of the sparse gsi_category_published
+            item[LISTED_ATTRIBUTE] = S(project.category)
         return item
 
     @staticmethod
@@ -167,16 +232,49 @@ class DynamoContentStore:
             TableName=self.names["projects"], Key={"project_id": S(project_id)}, ConsistentRead=True
         ).get("Item")
 
-    def _category_orders(self, category: str) -> list[int]:
-        items = self._query(
+    def _next_project_order(self, category: str) -> int:
+        """After the category's last project: one item read."""
+        last = self.client.query(
             TableName=self.names["projects"],
             IndexName="gsi_category_order",
             KeyConditionExpression="category = :c",
             ExpressionAttributeValues={":c": S(category)},
             ProjectionExpression="#o",
             ExpressionAttributeNames={"#o": "order"},
-        )
-        return [int(item["order"]["N"]) for item in items]
+            ScanIndexForward=False,
+            Limit=1,
+        ).get("Items", [])
+        return next_order(int(item["order"]["N"]) for item in last)
+
+    def _count_changes(self, before: Project | None, after: Project | None) -> list[dict[str, Any]]:
+        """The updates of the per-category counters a project write makes, for its transaction."""
+        deltas: dict[str, tuple[int, int]] = {}
+        for project, sign in ((before, -1), (after, 1)):
+            if project is not None:
+                published, drafts = deltas.get(project.category, (0, 0))
+                deltas[project.category] = (
+                    (published + sign, drafts) if project.published else (published, drafts + sign)
+                )
+        return self._count_updates(deltas)
+
+    def _count_updates(self, deltas: Mapping[str, tuple[int, int]]) -> list[dict[str, Any]]:
+        """One counter update per category: (published, drafts) to add."""
+        return [
+            {
+                "Update": {
+                    "TableName": self.names["records"],
+                    "Key": {"collection": S(PROJECT_COUNTS), "record_key": S(category)},
+                    "UpdateExpression": "ADD #p :p, #d :d",
+                    "ExpressionAttributeNames": {
+                        "#p": COUNTER_PREFIX + "published",
+                        "#d": COUNTER_PREFIX + "drafts",
+                    },
+                    "ExpressionAttributeValues": {":p": N(published), ":d": N(drafts)},
+                }
+            }
+            for category, (published, drafts) in deltas.items()
+            if published or drafts
+        ]
 
     def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
         return {
@@ -205,22 +303,24 @@ class DynamoContentStore:
     def create_project(self, project: Project) -> Project:
         stored = replace(
             project,
-            order=next_order(self._category_orders(project.category)),
+            order=self._next_project_order(project.category),
             version=1,
             updated_at=utcnow(),
             cover=None,
         )
         stored.cover = self._cover_copy(stored)
+        item = {**self._project_item(stored), SLUGS_ATTRIBUTE: {"SS": [stored.slug]}}
         self._transact(
             [
                 {
                     "Put": {
                         "TableName": self.names["projects"],
-                        "Item": self._project_item(stored),
+                        "Item": item,
                         "ConditionExpression": "attribute_not_exists(project_id)",
                     }
                 },
                 self._claim_slug(stored.slug, stored.id),
+                *self._count_changes(None, stored),
             ],
             "the project already exists",
             {1: self._slug_taken(stored.slug)},
@@ -248,39 +348,87 @@ class DynamoContentStore:
         return claim["project_id"] if claim and not claim.get("current") else None
 
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        kwargs: dict[str, Any] = {
-            "TableName": self.names["projects"],
-            "IndexName": "gsi_category_order",
-            "KeyConditionExpression": "category = :c",
-            "ExpressionAttributeValues": {":c": S(category)},
+        items = self._query(
+            TableName=self.names["projects"],
+            IndexName="gsi_category_published" if published_only else "gsi_category_order",
+            KeyConditionExpression="#k = :c",
+            ExpressionAttributeNames={"#k": LISTED_ATTRIBUTE if published_only else "category"},
+            ExpressionAttributeValues={":c": S(category)},
+        )
+        return [self._load_project(item) for item in items]
+
+    def projects_page(
+        self,
+        category: str,
+        *,
+        published_only: bool = False,
+        after: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[Project]:
+        condition = "#k = :c"
+        values: dict[str, Any] = {":c": S(category)}
+        if after is not None and before is not None:
+            condition += " AND #o BETWEEN :a AND :b"
+            values.update({":a": N(after + 1), ":b": N(before - 1)})
+        elif after is not None:
+            condition += " AND #o > :a"
+            values[":a"] = N(after)
+        elif before is not None:
+            condition += " AND #o < :b"
+            values[":b"] = N(before)
+        backwards = before is not None and after is None
+        items = self._query(
+            TableName=self.names["projects"],
+            IndexName="gsi_category_published" if published_only else "gsi_category_order",
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames={
+                "#k": LISTED_ATTRIBUTE if published_only else "category",
+                **({"#o": "order"} if "#o" in condition else {}),
+            },
+            ExpressionAttributeValues=values,
+            ScanIndexForward=not backwards,
+            Limit=limit,
+        )
+        found = [self._load_project(item) for item in islice(items, limit)]
+        return found[::-1] if backwards else found
+
+    def project_counts(self) -> dict[str, dict[str, int]]:
+        return {
+            category: {"published": data.get("published", 0), "drafts": data.get("drafts", 0)}
+            for category, data in self.records.query(PROJECT_COUNTS)
         }
-        if published_only:
-            kwargs["FilterExpression"] = "published = :t"
-            kwargs["ExpressionAttributeValues"][":t"] = {"BOOL": True}
-        return [self._load_project(item) for item in self._query(**kwargs)]
 
-    def adjacent_project(self, category: str, order: int, step: int) -> Project | None:
-        items = self._query(
-            TableName=self.names["projects"],
-            IndexName="gsi_category_order",
-            KeyConditionExpression=f"category = :c AND #o {'>' if step > 0 else '<'} :o",
-            FilterExpression="published = :t",
-            ExpressionAttributeNames={"#o": "order"},
-            ExpressionAttributeValues={":c": S(category), ":o": N(order), ":t": {"BOOL": True}},
-            ScanIndexForward=step > 0,
-            Limit=ADJACENT_PAGE,
+    def swap_projects(self, category: str, first_id: str, second_id: str) -> None:
+        found = {
+            p.id: p
+            for p in map(
+                self._load_project,
+                self._batch_get("projects", [{"project_id": S(i)} for i in (first_id, second_id)]),
+            )
+        }
+        if len(found) != 2 or any(p.category != category for p in found.values()):
+            raise StaleVersionError("The projects changed meanwhile; reload the page.")
+        self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self.names["projects"],
+                        "Key": {"project_id": S(this)},
+                        "UpdateExpression": "SET #o = :o",
+                        "ConditionExpression": "category = :c AND #o = :was",
+                        "ExpressionAttributeNames": {"#o": "order"},
+                        "ExpressionAttributeValues": {
+                            ":o": N(found[other].order),
+                            ":c": S(category),
+                            ":was": N(found[this].order),
+                        },
+                    }
+                }
+                for this, other in ((first_id, second_id), (second_id, first_id))
+            ],
+            "The projects changed meanwhile; reload the page.",
         )
-        return self._load_project(next(items, None))
-
-    def published_projects(self) -> list[Project]:
-        items = self._query(
-            TableName=self.names["projects"],
-            IndexName="gsi_published",
-            KeyConditionExpression="#l = :l",
-            ExpressionAttributeNames={"#l": LISTED_ATTRIBUTE},
-            ExpressionAttributeValues={":l": S(LISTED_VALUE)},
-        )
-        return sorted(map(self._load_project, items), key=lambda p: (p.category, p.order))
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         if not project_ids:
@@ -305,13 +453,14 @@ class DynamoContentStore:
             raise StaleVersionError("This project was changed by someone else since you opened it.")
         stored = replace(project, version=current.version + 1, updated_at=utcnow(), order=current.order)
         if stored.category != current.category:
-            stored.order = next_order(self._category_orders(stored.category))
+            stored.order = self._next_project_order(stored.category)
         stored.cover = self._cover_copy(stored)
+        slugs = set(item.get(SLUGS_ATTRIBUTE, {}).get("SS", [current.slug])) | {stored.slug}
         writes: list[dict[str, Any]] = [
             {
                 "Put": {
                     "TableName": self.names["projects"],
-                    "Item": self._project_item(stored),
+                    "Item": {**self._project_item(stored), SLUGS_ATTRIBUTE: {"SS": sorted(slugs)}},
                     "ConditionExpression": "version = :v",
                     "ExpressionAttributeValues": {":v": N(current.version)},
                 }
@@ -329,6 +478,7 @@ class DynamoContentStore:
                     }
                 }
             )
+        writes += self._count_changes(current, stored)
         self._transact(writes, "This project was changed by someone else since you opened it.", conflicts)
         return stored
 
@@ -336,16 +486,17 @@ class DynamoContentStore:
         """One transaction when the project has fewer than about 100 photos and addresses. A bigger
         one goes in several, photos first, so a half-finished delete never leaves orphan photos
         and the project with its addresses always goes in the last one."""
+        item = self._get_project_item(project_id)
+        if item is None:
+            return []
+        project = self._load_project(item)
         photos = self.photos_for_project(project_id)
-        claims = self._query(
-            TableName=self.names["records"],
-            KeyConditionExpression="collection = :c",
-            FilterExpression="project_id = :p",
-            ExpressionAttributeValues={":c": S(SLUGS), ":p": S(project_id)},
-            ProjectionExpression="record_key",
-            ConsistentRead=True,
+        # Its addresses, by key; one taken over by another project meanwhile stays theirs.
+        slugs = item.get(SLUGS_ATTRIBUTE, {}).get("SS", [project.slug])
+        claims = self._batch_get(
+            "records", [{"collection": S(SLUGS), "record_key": S(slug)} for slug in slugs]
         )
-        writes: list[dict[str, Any]] = [
+        body: list[dict[str, Any]] = [
             {
                 "Delete": {
                     "TableName": self.names["photos"],
@@ -354,8 +505,7 @@ class DynamoContentStore:
             }
             for p in photos
         ]
-        # An old address taken over by another project meanwhile must stay theirs.
-        writes += [
+        body += [
             {
                 "Delete": {
                     "TableName": self.names["records"],
@@ -365,22 +515,43 @@ class DynamoContentStore:
                 }
             }
             for claim in claims
+            if claim.get("project_id", {}).get("S") == project_id
         ]
-        writes.append({"Delete": {"TableName": self.names["projects"], "Key": {"project_id": S(project_id)}}})
-        final = (
-            (len(writes) - 1) // TRANSACTION_LIMIT * TRANSACTION_LIMIT
-        )  # where the last chunk, with the project, starts
-        for start in range(0, final, TRANSACTION_LIMIT):
+        # The project and its count go together, in the last transaction.
+        tail = [
+            {
+                "Delete": {
+                    "TableName": self.names["projects"],
+                    "Key": {"project_id": S(project_id)},
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": N(project.version)},
+                }
+            },
+            *self._count_changes(project, None),
+        ]
+        cut = max(0, len(body) - (TRANSACTION_LIMIT - len(tail)))  # the writes before the last transaction
+        for start in range(0, cut, TRANSACTION_LIMIT):
             self._transact(
-                writes[start : min(start + TRANSACTION_LIMIT, final)],
-                "The project changed meanwhile; try again.",
+                body[start : min(start + TRANSACTION_LIMIT, cut)], "The project changed meanwhile; try again."
             )
-        self._transact(writes[final:], "The project's addresses changed meanwhile; try again.")
+        self._transact(body[cut:] + tail, "The project changed meanwhile; try again.")
         return photos
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
-        current = [(p.id, p.order) for p in self.projects_in_category(category)]
-        changes = plan_reorder(current, ordered_ids)
+        """Reads the listed projects and those between them, and one on each side (to know
+        whether the run is the whole category): never more than the run itself."""
+        listed = [p for p in self.projects_by_ids(ordered_ids) if p.category == category]
+        if not listed or len(listed) != len(ordered_ids):
+            raise ValueError("the new order must list every item exactly once")
+        current = [(p.id, p.order) for p in listed]
+        low, high = min(o for _, o in current), max(o for _, o in current)
+        between = self.projects_page(category, after=low - 1, before=high + 1, limit=len(listed) + 1)
+        if {p.id for p in between} != {p.id for p in listed}:
+            raise ValueError("the projects to reorder must be consecutive ones")
+        whole = not self.projects_page(category, before=low, limit=1) and not self.projects_page(
+            category, after=high, limit=1
+        )
+        changes = (plan_reorder if whole else plan_window_reorder)(current, ordered_ids)
         orders = dict(current)
         writes = [
             {
@@ -401,38 +572,58 @@ class DynamoContentStore:
             )
 
     def move_category(self, old: str, new: str) -> list[Project]:
-        moved = [
-            replace(p, category=new, version=p.version + 1, updated_at=utcnow())
-            for p in self.projects_in_category(old)
-        ]
+        items = list(
+            self._query(
+                TableName=self.names["projects"],
+                IndexName="gsi_category_order",
+                KeyConditionExpression="category = :c",
+                ExpressionAttributeValues={":c": S(old)},
+            )
+        )
+        before = [self._load_project(item) for item in items]
+        moved = [replace(p, category=new, version=p.version + 1, updated_at=utcnow()) for p in before]
         writes = [
             {
                 "Put": {
                     "TableName": self.names["projects"],
-                    "Item": self._project_item(p),
+                    "Item": {
+                        **self._project_item(p),
+                        SLUGS_ATTRIBUTE: item.get(SLUGS_ATTRIBUTE, {"SS": [p.slug]}),
+                    },
                     "ConditionExpression": "version = :v AND category = :c",
                     "ExpressionAttributeValues": {":v": N(p.version - 1), ":c": S(old)},
                 }
             }
-            for p in moved
+            for p, item in zip(moved, items, strict=True)
         ]
-        for start in range(0, len(writes), TRANSACTION_LIMIT):
+        # Each transaction moves its projects' counts with them.
+        step = TRANSACTION_LIMIT - 2
+        for start in range(0, len(writes), step):
+            chunk = before[start : start + step]
+            published = sum(p.published for p in chunk)
+            drafts = len(chunk) - published
+            counts = self._count_updates({old: (-published, -drafts), new: (published, drafts)})
             self._transact(
-                writes[start : start + TRANSACTION_LIMIT], "The projects changed meanwhile; try again."
+                writes[start : start + step] + counts, "The projects changed meanwhile; try again."
             )
         return moved
 
     # -- photos ----------------------------------------------------------------------------------
     def _photo_item(self, photo: Photo) -> dict[str, Any]:
-        return {
+        item = {
             "project_id": S(photo.project_id),
             PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id)),
             "photo_id": S(photo.id),
-            "status": S(photo.status),
             "updated_at": S(photo.updated_at),
             "version": N(photo.version),
             "data": S(_dump(photo)),
         }
+        # The sparse gsi_status: only photos that need attention carry its key.
+        if photo.status in LISTED_STATUSES:
+            item["status"] = S(photo.status)
+        elif photo.status == "ready" and not photo.alt_text.strip():
+            item["status"] = S(NEEDS_ALT)
+        return item
 
     @staticmethod
     def _load_photo(item: Mapping[str, Any] | None) -> Photo | None:
@@ -471,7 +662,17 @@ class DynamoContentStore:
         missing = NotFoundError(f"project {photo.project_id} does not exist")
         if not is_possible_key(photo.project_id):
             raise missing
-        orders = [p.order for p in self.photos_for_project(photo.project_id)]
+        last = self.client.query(
+            TableName=self.names["photos"],
+            KeyConditionExpression="project_id = :p",
+            ExpressionAttributeValues={":p": S(photo.project_id)},
+            ProjectionExpression="#sk",
+            ExpressionAttributeNames={"#sk": PHOTO_SORT_KEY},
+            ScanIndexForward=False,
+            Limit=1,
+            ConsistentRead=True,
+        ).get("Items", [])
+        orders = [int(item[PHOTO_SORT_KEY]["S"].split("#", 1)[0]) for item in last]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
         self._transact(
             [
@@ -509,15 +710,24 @@ class DynamoContentStore:
         )
         return [self._load_photo(item) for item in items]
 
-    def photos_with_status(self, status: str) -> list[Photo]:
+    def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
+        check_listed_status(status)
+        return self._photos_keyed(status, limit)
+
+    def photos_missing_alt(self, *, limit: int | None = None) -> list[Photo]:
+        return self._photos_keyed(NEEDS_ALT, limit)
+
+    def _photos_keyed(self, key: str, limit: int | None) -> list[Photo]:
+        kwargs: dict[str, Any] = {"Limit": limit} if limit else {}
         items = self._query(
             TableName=self.names["photos"],
             IndexName="gsi_status",
             KeyConditionExpression="#s = :s",
             ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={":s": S(status)},
+            ExpressionAttributeValues={":s": S(key)},
+            **kwargs,
         )
-        return [self._load_photo(item) for item in items]
+        return [self._load_photo(item) for item in islice(items, limit)]
 
     def update_photo(self, photo: Photo) -> Photo:
         current = self._load_photo(self._photo_item_by_id(photo.id))
@@ -817,6 +1027,8 @@ class DynamoRecordStore:
             kwargs["ExpressionAttributeValues"][":p"] = S(prefix)
         else:
             kwargs["KeyConditionExpression"] = "collection = :c"
+        if limit is not None:
+            kwargs["Limit"] = limit  # pages of what is asked for; expired records cost another page
         now, found = int(time.time()), []
         for item in self._store._query(**kwargs):
             if self._alive(item, now):

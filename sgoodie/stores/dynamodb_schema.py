@@ -6,12 +6,15 @@ that `terraform/` declares exactly the same keys and indexes. Table names are
 
 The tables (docs/architecture.md, data model), shaped by the access patterns:
 - projects: `project_id`; `gsi_category_order` (category, order) lists a category in display
-  order; `gsi_slug` finds a project by its address in one query; `gsi_published` is sparse (only
-  published projects carry its key, `listed`), so the sitemap gets every public project in one
-  query.
+  order; `gsi_slug` finds a project by its address in one query; `gsi_category_published`
+  (listed_category, order) is sparse: only published projects carry `listed_category` (their
+  category), so a category page, or a sitemap part, reads published projects only, a page at a
+  time, and every category is its own partition.
 - photos: `project_id` + `order#photo_id` so one query returns a project's photos in display order;
-  `gsi_photo_id` finds a photo by id (media API); `gsi_status` lists photos by processing state
-  (dashboard, sweeper, sitemap).
+  `gsi_photo_id` finds a photo by id (media API); `gsi_status` is sparse: only photos that need
+  attention carry its key (their status while uploading, queued, processing or failed;
+  `needs-alt` when ready without alt text), so the index holds what the dashboard and the sweeper
+  list, never the ready photos every site is mostly made of.
 - pages: `page_id` (home, about, personal-branding, and `site` for the site settings).
 - admins: `user_id`; `gsi_email` for sign-in.
 - records: `collection` + `record_key`, small records (slug registry, sign-in throttling,
@@ -25,8 +28,8 @@ from typing import Any
 
 PHOTO_SORT_KEY = "order#photo_id"
 TTL_ATTRIBUTE = "expires_at"
-LISTED_ATTRIBUTE = "listed"  # set to LISTED_VALUE on published projects only
-LISTED_VALUE = "published"
+LISTED_ATTRIBUTE = "listed_category"  # a published project's category; absent on drafts
+NEEDS_ALT = "needs-alt"  # gsi_status's key for a ready photo without alt text
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ TABLES: dict[str, Table] = {
             indexes=(
                 Index("gsi_category_order", Key("category"), Key("order", "N")),
                 Index("gsi_slug", Key("slug")),
-                Index("gsi_published", Key(LISTED_ATTRIBUTE)),
+                Index("gsi_category_published", Key(LISTED_ATTRIBUTE), Key("order", "N")),
             ),
         ),
         Table(

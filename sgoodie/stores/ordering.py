@@ -86,3 +86,17 @@ def move_item(ids: list[str], item_id: str, step: int) -> list[str]:
     target = max(0, min(len(ids) - 1, index + step))
     ids.insert(target, ids.pop(index))
     return ids
+
+
+def plan_window_reorder(current: Sequence[tuple[str, int]], desired_ids: Sequence[str]) -> dict[str, int]:
+    """New order values for a run of consecutive items (one page of a longer list) given in a new
+    order: the run hands its own values out again in the new order, so nothing outside it moves
+    and no gap is needed. Only the items whose value changes are returned."""
+    orders = dict(current)
+    if len(desired_ids) != len(orders) or set(desired_ids) != set(orders):
+        raise ValueError("the new order must list every item exactly once")
+    return {
+        item_id: order
+        for item_id, order in zip(desired_ids, sorted(orders.values()), strict=True)
+        if orders[item_id] != order
+    }

@@ -17,10 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError, is_possible_key
-from .ordering import next_order, plan_reorder
+from . import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
+from .ordering import next_order, plan_reorder, plan_window_reorder
 
-SCHEMA = """
+# What visitors' listings show: published public projects (not unlisted ones, not client galleries);
+# the partial index `projects_listed_order` holds exactly these.
+LISTED = "published = 1 AND coalesce(json_extract(data, '$.visibility'), 'public') = 'public'"
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS projects (
     id TEXT PRIMARY KEY,
     slug TEXT NOT NULL UNIQUE,
@@ -31,10 +35,12 @@ CREATE TABLE IF NOT EXISTS projects (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_category_order ON projects (category, ord);
+CREATE INDEX IF NOT EXISTS projects_listed_order ON projects (category, ord) WHERE {LISTED};
 CREATE TABLE IF NOT EXISTS old_slugs (
     slug TEXT PRIMARY KEY,
     project_id TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS old_slugs_project ON old_slugs (project_id);
 CREATE TABLE IF NOT EXISTS photos (
     id TEXT PRIMARY KEY,
     project_id TEXT NOT NULL,
@@ -46,6 +52,8 @@ CREATE TABLE IF NOT EXISTS photos (
 );
 CREATE INDEX IF NOT EXISTS photos_project_order ON photos (project_id, ord);
 CREATE INDEX IF NOT EXISTS photos_status ON photos (status, updated_at);
+CREATE INDEX IF NOT EXISTS photos_missing_alt ON photos (updated_at)
+    WHERE status = 'ready' AND trim(json_extract(data, '$.alt_text')) = '';
 CREATE TABLE IF NOT EXISTS pages (
     id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -65,6 +73,34 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (collection, key)
 );
 """
+
+# The number of projects per category and state, kept on write by the database itself (so no
+# write path can forget it); filled from the projects once, when the table is new.
+COUNTS_SCHEMA = (
+    """CREATE TABLE project_counts (
+        category TEXT NOT NULL,
+        published INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (category, published)
+    )""",
+    """INSERT INTO project_counts (category, published, count)
+        SELECT category, published, count(*) FROM projects GROUP BY category, published""",
+    """CREATE TRIGGER project_counts_insert AFTER INSERT ON projects BEGIN
+        INSERT INTO project_counts (category, published, count) VALUES (NEW.category, NEW.published, 1)
+            ON CONFLICT (category, published) DO UPDATE SET count = count + 1;
+    END""",
+    """CREATE TRIGGER project_counts_delete AFTER DELETE ON projects BEGIN
+        UPDATE project_counts SET count = count - 1
+            WHERE category = OLD.category AND published = OLD.published;
+    END""",
+    """CREATE TRIGGER project_counts_update AFTER UPDATE OF category, published ON projects
+        WHEN OLD.category != NEW.category OR OLD.published != NEW.published BEGIN
+        UPDATE project_counts SET count = count - 1
+            WHERE category = OLD.category AND published = OLD.published;
+        INSERT INTO project_counts (category, published, count) VALUES (NEW.category, NEW.published, 1)
+            ON CONFLICT (category, published) DO UPDATE SET count = count + 1;
+    END""",
+)
 
 
 class SQLiteContentStore:
@@ -105,7 +141,22 @@ class SQLiteContentStore:
         conn.execute("COMMIT")
 
     def init_schema(self) -> None:
-        self.connection().executescript(SCHEMA)
+        conn = self.connection()
+        conn.executescript(SCHEMA)
+        with self.transaction():
+            exists = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'project_counts'"
+            ).fetchone()
+            if not exists:
+                for statement in COUNTS_SCHEMA:
+                    conn.execute(statement)
+
+    def reindex(self, categories: Iterable[str]) -> int:
+        """Indexes and the counts' triggers are the database's own; only the counts are redone."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM project_counts")
+            conn.execute(COUNTS_SCHEMA[1])
+            return conn.execute("SELECT count(*) FROM projects").fetchone()[0]
 
     def check(self) -> None:
         self.connection().execute("SELECT count(*) FROM projects").fetchone()
@@ -113,11 +164,13 @@ class SQLiteContentStore:
     # -- projects --------------------------------------------------------------------------------
     def create_project(self, project: Project) -> Project:
         with self.transaction() as conn:
-            orders = [
-                row[0]
-                for row in conn.execute("SELECT ord FROM projects WHERE category = ?", (project.category,))
-            ]
-            stored = replace(project, order=next_order(orders), version=1, updated_at=utcnow(), cover=None)
+            stored = replace(
+                project,
+                order=self._next_order(conn, project.category),
+                version=1,
+                updated_at=utcnow(),
+                cover=None,
+            )
             stored.cover = self._cover_copy(conn, stored)
             try:
                 self._insert_project(conn, stored)
@@ -149,29 +202,59 @@ class SQLiteContentStore:
     def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
         sql = (
             "SELECT data FROM projects WHERE category = ?"
-            + (" AND published = 1" if published_only else "")
+            + (f" AND {LISTED}" if published_only else "")
             + " ORDER BY ord"
         )
         return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
 
-    def adjacent_project(self, category: str, order: int, step: int) -> Project | None:
-        comparison, direction = (">", "ASC") if step > 0 else ("<", "DESC")
-        row = (
-            self.connection()
-            .execute(
-                f"SELECT data FROM projects WHERE category = ? AND published = 1 AND ord {comparison} ? "
-                f"ORDER BY ord {direction} LIMIT 1",
-                (category, order),
-            )
-            .fetchone()
-        )
-        return _load(Project, row)
-
-    def published_projects(self) -> list[Project]:
+    def projects_page(
+        self,
+        category: str,
+        *,
+        published_only: bool = False,
+        after: int | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[Project]:
+        where = "category = ?" + (f" AND {LISTED}" if published_only else "")
+        params: list[Any] = [category]
+        if after is not None:
+            where += " AND ord > ?"
+            params.append(after)
+        if before is not None:
+            where += " AND ord < ?"
+            params.append(before)
+        direction = "DESC" if before is not None and after is None else "ASC"
         rows = self.connection().execute(
-            "SELECT data FROM projects WHERE published = 1 ORDER BY category, ord"
+            f"SELECT data FROM projects WHERE {where} ORDER BY ord {direction} LIMIT ?", (*params, limit)
         )
-        return [_load(Project, row) for row in rows]
+        found = [_load(Project, row) for row in rows]
+        return found[::-1] if direction == "DESC" else found
+
+    def project_counts(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for row in self.connection().execute("SELECT category, published, count FROM project_counts"):
+            entry = counts.setdefault(row["category"], {"published": 0, "drafts": 0})
+            entry["published" if row["published"] else "drafts"] += row["count"]
+        return counts
+
+    def swap_projects(self, category: str, first_id: str, second_id: str) -> None:
+        with self.transaction() as conn:
+            rows = {
+                row["id"]: row
+                for row in conn.execute(
+                    "SELECT id, ord, data FROM projects WHERE category = ? AND id IN (?, ?)",
+                    (category, first_id, second_id),
+                )
+            }
+            if len(rows) != 2:
+                raise StaleVersionError("The projects changed meanwhile; reload the page.")
+            for this, other in ((first_id, second_id), (second_id, first_id)):
+                order = rows[other]["ord"]
+                project = replace(_load(Project, rows[this]), order=order)
+                conn.execute(
+                    "UPDATE projects SET ord = ?, data = ? WHERE id = ?", (order, _dump(project), this)
+                )
 
     def projects_by_ids(self, project_ids: Sequence[str]) -> list[Project]:
         possible = [i for i in project_ids if is_possible_key(i)]
@@ -192,11 +275,7 @@ class SQLiteContentStore:
                 raise StaleVersionError("This project was changed by someone else since you opened it.")
             stored = replace(project, version=current.version + 1, updated_at=utcnow(), order=current.order)
             if stored.category != current.category:
-                orders = [
-                    r[0]
-                    for r in conn.execute("SELECT ord FROM projects WHERE category = ?", (stored.category,))
-                ]
-                stored.order = next_order(orders)
+                stored.order = self._next_order(conn, stored.category)
             stored.cover = self._cover_copy(conn, stored)
             try:
                 conn.execute(
@@ -238,11 +317,25 @@ class SQLiteContentStore:
 
     def reorder_projects(self, category: str, ordered_ids: Sequence[str]) -> None:
         with self.transaction() as conn:
+            marks = ",".join("?" * len(ordered_ids))
             current = [
                 (row["id"], row["ord"])
-                for row in conn.execute("SELECT id, ord FROM projects WHERE category = ?", (category,))
+                for row in conn.execute(
+                    f"SELECT id, ord FROM projects WHERE category = ? AND id IN ({marks})",
+                    (category, *ordered_ids),
+                )
             ]
-            for project_id, order in plan_reorder(current, ordered_ids).items():
+            if not current or len(current) != len(ordered_ids):
+                raise ValueError("the new order must list every item exactly once")
+            low, high = min(o for _, o in current), max(o for _, o in current)
+            inside, total = conn.execute(
+                "SELECT sum(ord BETWEEN ? AND ?), count(*) FROM projects WHERE category = ?",
+                (low, high, category),
+            ).fetchone()
+            if inside != len(current):
+                raise ValueError("the projects to reorder must be consecutive ones")
+            plan = plan_reorder if total == len(current) else plan_window_reorder
+            for project_id, order in plan(current, ordered_ids).items():
                 row = conn.execute("SELECT data FROM projects WHERE id = ?", (project_id,)).fetchone()
                 project = replace(_load(Project, row), order=order)
                 conn.execute(
@@ -271,11 +364,10 @@ class SQLiteContentStore:
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM projects WHERE id = ?", (photo.project_id,)).fetchone() is None:
                 raise NotFoundError(f"project {photo.project_id} does not exist")
-            orders = [
-                row[0]
-                for row in conn.execute("SELECT ord FROM photos WHERE project_id = ?", (photo.project_id,))
-            ]
-            stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
+            last = conn.execute(
+                "SELECT max(ord) FROM photos WHERE project_id = ?", (photo.project_id,)
+            ).fetchone()[0]
+            stored = replace(photo, order=next_order([last or 0]), version=1, updated_at=utcnow())
             conn.execute(
                 "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -304,9 +396,18 @@ class SQLiteContentStore:
         )
         return [_load(Photo, row) for row in rows]
 
-    def photos_with_status(self, status: str) -> list[Photo]:
+    def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
+        check_listed_status(status)
         rows = self.connection().execute(
-            "SELECT data FROM photos WHERE status = ? ORDER BY updated_at", (status,)
+            "SELECT data FROM photos WHERE status = ? ORDER BY updated_at LIMIT ?", (status, limit or -1)
+        )
+        return [_load(Photo, row) for row in rows]
+
+    def photos_missing_alt(self, *, limit: int | None = None) -> list[Photo]:
+        rows = self.connection().execute(
+            "SELECT data FROM photos WHERE status = 'ready' AND trim(json_extract(data, '$.alt_text')) = ''"
+            " ORDER BY updated_at LIMIT ?",
+            (limit or -1,),
         )
         return [_load(Photo, row) for row in rows]
 
@@ -457,6 +558,11 @@ class SQLiteContentStore:
             return
         project.cover = self._cover_copy(conn, project)
         conn.execute("UPDATE projects SET data = ? WHERE id = ?", (_dump(project), project_id))
+
+    @staticmethod
+    def _next_order(conn: sqlite3.Connection, category: str) -> int:
+        last = conn.execute("SELECT max(ord) FROM projects WHERE category = ?", (category,)).fetchone()[0]
+        return next_order([last or 0])
 
     def _insert_project(self, conn: sqlite3.Connection, project: Project) -> None:
         conn.execute(

@@ -225,7 +225,7 @@ def test_a_new_about_portrait_is_prepared_in_the_background_and_shown_when_ready
 
 
 def test_a_new_category_with_a_published_project_shows_in_the_navigation_and_sitemap(
-    app, admin_page, live_server
+    app, admin_page, live_server, whole_sitemap
 ):
     """Categories are content: made in the admin, filled, and the public site follows."""
     admin_page.goto(live_server.url + "/admin/")
@@ -248,7 +248,7 @@ def test_a_new_category_with_a_published_project_shows_in_the_navigation_and_sit
     admin_page.click("nav.site-nav >> text=Weddings")
     admin_page.wait_for_url(live_server.url + "/work/weddings")
     assert admin_page.locator("text=Vineyard Wedding").count() >= 1
-    sitemap = admin_page.request.get(live_server.url + "/sitemap.xml").text()
+    sitemap = whole_sitemap(lambda path: admin_page.request.get(live_server.url + path).text())
     assert "/work/weddings</loc>" in sitemap and "/projects/vineyard-wedding</loc>" in sitemap
 
 
@@ -426,3 +426,33 @@ def test_the_admin_fits_a_phone(browser, live_server, admin_user, portfolio):
         assert box["height"] <= line * 1.5, title.inner_text()  # one line, not a word per line
     assert errors == []
     context.close()
+
+
+def test_browsing_the_photo_picker_keeps_what_was_typed_and_saves_the_chosen_photo(
+    app, admin_page, live_server, portfolio
+):
+    portfolio.project("Harbour Loft", "interiors", photos=2)
+    kotor = portfolio.project("Bay of Kotor", "travel", photos=2)
+    with app.app_context():
+        wanted = services().store.photos_for_project(kotor.id)[1]
+        for variant in wanted.variants:  # the page gets its own copy of the photo's files
+            services().blobs.put(variant.key, b"variant bytes", content_type="image/webp")
+    admin_page.goto(f"{live_server.url}/admin/pages/home")
+    admin_page.fill("#headline", "Typed before browsing")
+    admin_page.locator("[data-picker] .tabs a", has_text="Travel").click()
+    admin_page.locator("[data-picker] .picker__projects a", has_text="Bay of Kotor").click()
+    admin_page.wait_for_selector(".picker__chosen >> text=Bay of Kotor")
+    admin_page.fill("#pick_q", "kotor")
+    admin_page.locator("button[form=picker-search]").click()
+    admin_page.wait_for_selector("[data-picker]:not([aria-busy])")
+    assert admin_page.locator(".picker__projects li").all_inner_texts() == ["Bay of Kotor"]
+    assert admin_page.url == f"{live_server.url}/admin/pages/home"  # swapped in place, no reload
+    assert admin_page.input_value("#headline") == "Typed before browsing"
+    admin_page.locator(f"label:has(input[value='photo:{wanted.id}'])").click()
+    admin_page.fill("#hero-alt", "The bay at dawn")
+    admin_page.click("text=Save page")
+    admin_page.wait_for_selector(".flashes")
+    with app.app_context():
+        home = services().store.get_pages(["home"])["home"]
+    assert home.content["headline"] == "Typed before browsing"
+    assert home.images["hero"]["alt"] == "The bay at dawn"

@@ -515,3 +515,60 @@ def test_the_hero_brings_its_focal_point_and_the_form_moves_it(app, client, admi
         ),
     )
     assert refused.status_code == 400 and "from 0 to 100" in refused.get_data(as_text=True)
+
+
+def test_the_photo_picker_pages_through_projects_and_shows_one_projects_photos(app, client, admin, portfolio):
+    """Never every photo of the site: a page of one category's projects, then the chosen one's
+    photos (test_the_hero_is_chosen_from_thumbnails_not_a_long_dropdown checks the tiles)."""
+    projects = [portfolio.project(f"Loft {n:02d}", "interiors", photos=1) for n in range(14)]
+    html = client.get("/admin/pages/home").get_data(as_text=True)
+    listed = re.findall(r'<span class="picker__title">([^<]+)</span>', html)
+    assert listed == [f"Loft {n:02d}" for n in range(12)]
+    assert len(re.findall(r'name="hero-choice" value="photo:', html)) == 1  # the first project's photo
+    more = re.search(r'href="([^"]+)">More projects', html).group(1).replace("&amp;", "&")
+    rest = client.get(more).get_data(as_text=True)
+    assert re.findall(r'<span class="picker__title">([^<]+)</span>', rest) == ["Loft 12", "Loft 13"]
+    with app.app_context():
+        (photo,) = services().store.photos_for_project(projects[13].id)
+    chosen = client.get(f"/admin/pages/home?pick={projects[13].id}").get_data(as_text=True)
+    assert f'name="hero-choice" value="photo:{photo.id}"' in chosen and "Photos of <strong>Loft 13" in chosen
+    found = client.get("/admin/pages/home?pick_category=interiors&pick_q=loft+1").get_data(as_text=True)
+    assert re.findall(r'<span class="picker__title">([^<]+)</span>', found) == [
+        f"Loft {n}" for n in range(10, 14)
+    ]
+    nothing = client.get("/admin/pages/home?pick_q=zebra").get_data(as_text=True)
+    assert "No project’s title matches “zebra”" in nothing
+
+
+def test_the_branding_gallery_holds_at_most_sixty_photos_on_both_stores_alike(app, client, admin):
+    from sgoodie import content
+    from sgoodie.domain import GALLERY_MAX, ValidationError
+
+    url = "/admin/pages/personal-branding"
+    with app.test_request_context():
+        page = services().store.get_pages(["personal-branding"])["personal-branding"]
+        page.images["gallery"] = [{"id": f"g{n}", "status": "ready", "alt": ""} for n in range(GALLERY_MAX)]
+        content.save_page(page)
+        page = services().store.get_pages(["personal-branding"])["personal-branding"]
+        page.images["gallery"].append({"id": "one-more", "status": "ready"})
+        with pytest.raises(ValidationError):
+            content.save_page(page)
+    form = {
+        "heading": "Personal branding",
+        "intro": "",
+        "offer": "",
+        "seo_title": "",
+        "seo_description": "",
+        "gallery_add": "",
+        "version": _version(client, url),
+        "gallery_upload": [(io.BytesIO(_jpeg()), "one-more.jpg")],
+    }
+    refused = admin.post(url, form, content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert "The gallery holds at most 60 photos" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            len(services().store.get_pages(["personal-branding"])["personal-branding"].images["gallery"])
+            == 60
+        )
+        assert services().blobs.list_keys("pages/personal-branding/") == []  # no file left behind

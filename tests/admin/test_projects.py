@@ -163,7 +163,8 @@ def test_reorder_by_drag_is_one_request_and_moves_work_without_js(app, client, a
             ids[1],
             ids[3],
         ]
-    stale = admin.post_json("/admin/projects/reorder", {"category": "travel", "ids": ids[:3]})
+    # Not a run of consecutive projects (the list changed since the page was drawn): refused.
+    stale = admin.post_json("/admin/projects/reorder", {"category": "travel", "ids": [ids[2], ids[3]]})
     assert stale.status_code == 409
 
 
@@ -198,3 +199,34 @@ def test_description_formatting_is_sanitised(app, client, admin, portfolio):
     body = html.split("<main", 1)[1]
     assert "<script>alert" not in body and "onerror" not in body and "onclick" not in body
     assert "javascript:" not in body
+
+
+def test_the_list_is_paged_counted_searchable_and_a_page_reorders_itself(app, client, admin):
+    from sgoodie.domain import Project
+
+    with app.app_context():
+        store = services().store
+        made = [
+            store.create_project(Project(title=f"Study {n:02d}", category="travel", published=n % 4 != 0))
+            for n in range(60)
+        ]
+    first = client.get("/admin/projects/?category=travel").get_data(as_text=True)
+    assert re.search(r'Travel <span class="count">60</span>', first)  # every project, drafts too
+    rows = re.findall(r'class="row__title"[^>]*>([^<]+)<', first)
+    assert rows == [p.title for p in made[:50]]
+    later = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(later).get_data(as_text=True)
+    assert re.findall(r'class="row__title"[^>]*>([^<]+)<', second) == [p.title for p in made[50:]]
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # Dragging within the second page: its ten projects trade places among themselves.
+    page_ids = [p.id for p in made[50:]]
+    moved = page_ids[1:] + page_ids[:1]
+    assert admin.post_json("/admin/projects/reorder", {"category": "travel", "ids": moved}).status_code == 200
+    with app.app_context():
+        assert [p.id for p in services().store.projects_in_category("travel")] == [
+            p.id for p in made[:50]
+        ] + moved
+    found = client.get("/admin/projects/?category=travel&q=study+1").get_data(as_text=True)
+    assert re.findall(r'class="row__title"[^>]*>([^<]+)<', found) == [f"Study {n}" for n in range(10, 20)]
+    drafts = client.get("/admin/projects/?category=travel&state=drafts").get_data(as_text=True)
+    assert len(re.findall(r'class="row__title"', drafts)) == 15 and "Published</span>" not in drafts

@@ -23,16 +23,23 @@ def test_the_public_site_declares_the_paths_of_its_tags(app, portfolio):
     with app.app_context():
         assert paths.paths_for({f"project:{project.id}", "category:interiors", "home", "sitemap"}) == {
             "/projects/harbour-loft",
+            "/sitemap-interiors-0.xml",  # the project's sitemap part
             "/work/interiors",
             "/",
             "/sitemap.xml",
+            "/sitemap-pages.xml",
         }
+        assert paths.paths_for({"sitemap:travel"}) == {"/sitemap.xml", "/sitemap-travel-*"}
         assert paths.paths_for({"page:about"}) == {
             "/about",
-            "/sitemap.xml",
-        }  # the sitemap lists the page's photos
+            "/sitemap-pages.xml",
+        }  # the sitemap's pages part lists the page's photos
         assert paths.paths_for({"page:work-travel"}) == {"/work/travel"}
-        assert paths.paths_for({"page:personal-branding"}) == {"/personal-branding", "/", "/sitemap.xml"}
+        assert paths.paths_for({"page:personal-branding"}) == {
+            "/personal-branding",
+            "/",
+            "/sitemap-pages.xml",
+        }
         assert paths.paths_for({"project:gone"}) == {"/projects/*"}
         assert paths.paths_for({"site", "home"}) == {"/*"}
         assert paths.paths_for({"all"}) == {"/*"}
@@ -176,7 +183,9 @@ def test_an_admin_save_sends_one_deduplicated_invalidation_after_the_response(
         app.do_teardown_request()
     invalidator.wait()
     batches = _invalidated_paths(distribution_id)[before:]
-    assert batches == [sorted({f"/projects/{project.slug}", "/work/interiors", "/", "/sitemap.xml"})]
+    # Unfeatured: the home page's record changes too, and the sitemap's pages part lists its photos.
+    expected = {f"/projects/{project.slug}", "/sitemap-interiors-0.xml", "/work/interiors", "/"}
+    assert batches == [sorted(expected | {"/sitemap-pages.xml"})]
 
 
 def test_a_cloudfront_error_is_retried_and_never_fails_the_save(

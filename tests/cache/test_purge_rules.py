@@ -26,8 +26,12 @@ PAGES = {
     "travel": "/work/travel",
     "A": None,  # featured interiors project, filled in by the fixture
     "B": None,  # travel project, not featured
-    "sitemap": "/sitemap.xml",  # lists every public page and photo; shows no settings
+    "sitemap": "/sitemap.xml",  # the index of the parts below; shows no settings
+    "sitemap-pages": "/sitemap-pages.xml",  # the pages (with their photos) and the categories
+    "interiors-part": "/sitemap-interiors-0.xml",  # interiors projects with their photos
+    "travel-part": "/sitemap-travel-0.xml",
 }
+SITEMAPS = {"sitemap", "sitemap-pages", "interiors-part", "travel-part"}
 
 
 @pytest.fixture
@@ -76,77 +80,113 @@ def _settings(**changes):
     content.save_settings(replace(SiteSettings.from_page(base), **changes), base)
 
 
+# A project edit purges its own sitemap part, not the index nor the other parts; the index and a
+# category's parts only when the set of projects they list changes.
 ROWS = [
     (
         "edit a featured project",
         lambda s: _edit(s["a"], title="Atelier House, Revisited"),
-        {"A", "interiors", "home", "sitemap"},
+        {"A", "interiors", "home", "interiors-part"},
     ),
     (
         "edit a project that is not featured",
         lambda s: _edit(s["b"], description="Fjords and stone towns."),
-        {"B", "travel", "sitemap"},
+        {"B", "travel", "travel-part"},
     ),
-    ("feature a project on home", lambda s: _edit(s["b"], featured=True), {"B", "travel", "home", "sitemap"}),
+    (
+        "feature a project on home",
+        lambda s: _edit(s["b"], featured=True),
+        {"B", "travel", "home", "travel-part", "sitemap-pages"},  # the home page's record changed
+    ),
     (
         "move a project to another category",
         lambda s: _edit(s["b"], category="interiors"),
-        {"B", "travel", "interiors", "sitemap"},
+        {"B", "travel", "interiors", "sitemap", "interiors-part", "travel-part"},
     ),
-    ("unpublish a project", lambda s: _edit(s["b"], published=False), {"B", "travel", "sitemap"}),
+    (
+        "unpublish a project",
+        lambda s: _edit(s["b"], published=False),
+        {"B", "travel", "sitemap", "travel-part"},
+    ),
     (
         "reorder a category",
         lambda s: content.reorder_projects(
             "interiors", [p.id for p in reversed(services().store.projects_in_category("interiors"))]
         ),
-        {"interiors"},
+        {"interiors", "sitemap", "interiors-part"},
+    ),
+    (
+        "move a project up",
+        lambda s: content.move_project(services().store.projects_in_category("interiors")[-1], -1),
+        {"interiors", "sitemap", "interiors-part"},
     ),
     (
         "reorder a project's photos",
         lambda s: content.reorder_photos(_project(s["b"]), [p.id for p in reversed(_photos(s["b"]))]),
-        {"B"},
+        {"B", "travel-part"},
     ),
     (
         "edit the alt text of a photo",
         lambda s: content.update_photo_text(_photos(s["b"])[-1], "Stone steps at dusk", ""),
-        {"B", "sitemap"},
+        {"B", "travel-part"},
     ),
     (
         "edit the caption of a featured cover",
         lambda s: content.update_photo_text(_photos(s["a"])[0], "Morning light", "The hall"),
-        {"A", "interiors", "home", "sitemap"},
+        {"A", "interiors", "home", "interiors-part"},
     ),
     (
         "change a cover",
         lambda s: content.set_cover(_project(s["b"]), _photos(s["b"])[1].id),
-        {"B", "travel", "sitemap"},
+        {"B", "travel", "travel-part"},
     ),
-    ("delete a photo", lambda s: content.delete_photo(_photos(s["b"])[-1]), {"B", "sitemap"}),
+    ("delete a photo", lambda s: content.delete_photo(_photos(s["b"])[-1]), {"B", "travel-part"}),
     (
         "delete a featured project's cover photo",
         lambda s: content.delete_photo(_photos(s["a"])[0]),
-        {"A", "interiors", "home", "sitemap"},
+        {"A", "interiors", "home", "interiors-part"},
     ),
-    ("an image job finishes", lambda s: _process_new_photo(s["b"]), {"B", "sitemap"}),
-    ("delete a project", lambda s: content.delete_project(_project(s["b"])), {"B", "travel", "sitemap"}),
-    ("edit the about page", lambda s: _page("about", bio="New bio."), {"about", "sitemap"}),
-    ("edit the home page", lambda s: _page("home", headline="Light, space, story."), {"home", "sitemap"}),
+    ("an image job finishes", lambda s: _process_new_photo(s["b"]), {"B", "travel-part"}),
+    (
+        "delete a project",
+        lambda s: content.delete_project(_project(s["b"])),
+        {"B", "travel", "sitemap", "travel-part"},
+    ),
+    ("edit the about page", lambda s: _page("about", bio="New bio."), {"about", "sitemap-pages"}),
+    (
+        "edit the home page",
+        lambda s: _page("home", headline="Light, space, story."),
+        {"home", "sitemap-pages"},
+    ),
     (
         "edit the personal-branding page",
         lambda s: _page("personal-branding", intro="Portraits that work."),
-        {"branding", "home", "sitemap"},
+        {"branding", "home", "sitemap-pages"},
     ),
     ("edit a category's intro", lambda s: _page("work-travel", intro="Places."), {"travel"}),
-    ("edit the site settings", lambda s: _settings(tagline="Interiors & travel"), set(PAGES) - {"sitemap"}),
-    # Every page shows the navigation, and the sitemap lists the categories.
-    ("create a category", lambda s: content.create_category("Weddings"), set(PAGES)),
+    ("edit the site settings", lambda s: _settings(tagline="Interiors & travel"), set(PAGES) - SITEMAPS),
+    # Every page shows the navigation, and the sitemap lists the categories (and the parts of the
+    # categories touched).
+    (
+        "create a category",
+        lambda s: content.create_category("Weddings"),
+        set(PAGES) - {"interiors-part", "travel-part"},
+    ),
     (
         "rename a category",
         lambda s: content.update_category("travel", name="Journeys", new_slug="travel", hidden=False),
-        set(PAGES),
+        set(PAGES) - {"interiors-part"},
     ),
-    ("reorder the categories", lambda s: content.move_category("travel", -1), set(PAGES)),
-    ("delete a category", lambda s: content.delete_category("brand-marketing"), set(PAGES)),
+    (
+        "reorder the categories",
+        lambda s: content.move_category("travel", -1),
+        set(PAGES) - {"interiors-part"},
+    ),
+    (
+        "delete a category",
+        lambda s: content.delete_category("brand-marketing"),
+        set(PAGES) - {"interiors-part", "travel-part"},
+    ),
 ]
 
 

@@ -142,3 +142,28 @@ def test_keyboard_users_see_focus(browser, live_server, site):
     assert outline["tag"] == "A"
     assert (outline["outline"] != "none" and outline["width"] > 0) or outline["shadow"] != "none"
     context.close()
+
+
+def test_more_projects_appends_the_next_page_in_place_and_works_without_javascript(app, browser, live_server):
+    with app.app_context():
+        for n in range(30):
+            services().store.create_project(
+                Project(title=f"Study {n:02d}", category="travel", published=True)
+            )
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/work/travel")
+    cards = page.locator("#category-projects > li")
+    assert cards.count() == 24
+    page.click(".more__link")
+    cards.nth(29).wait_for()
+    assert cards.count() == 30 and page.locator(".more__link").count() == 0  # the last page: no link
+    assert page.url == live_server.url + "/work/travel" and errors == []
+    context.close()
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(live_server.url + "/work/travel")
+    plain.click(".more__link")
+    assert "after=" in plain.url and plain.locator("#category-projects > li").count() == 6
+    plain.context.close()

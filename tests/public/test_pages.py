@@ -129,7 +129,15 @@ def _clear_alt(app, photo):
         return services().store.update_photo(photo)
 
 
-def test_a_photo_without_alt_text_is_not_shown_to_visitors_until_it_has_one(app, client, portfolio):
+def test_a_photo_without_alt_text_is_not_shown_to_visitors_until_it_has_one(
+    app, client, portfolio, whole_sitemap
+):
+    def read(path: str) -> str:  # the sitemap: its index and every part
+        text = client.get(path).get_data(as_text=True)
+        return (
+            whole_sitemap(lambda p: client.get(p).get_data(as_text=True)) if path == "/sitemap.xml" else text
+        )
+
     rooms = portfolio.project("Quiet Rooms", "interiors", photos=2)
     bay = portfolio.project("Grey Bay", "travel", featured=True, photos=1)
     with app.app_context():
@@ -146,7 +154,7 @@ def test_a_photo_without_alt_text_is_not_shown_to_visitors_until_it_has_one(app,
         "/projects/grey-bay",
         "/sitemap.xml",
     ]
-    pages = {path: client.get(path).get_data(as_text=True) for path in surfaces}
+    pages = {path: read(path) for path in surfaces}
     assert described.id in pages["/projects/quiet-rooms"] and described.id in pages["/sitemap.xml"]
     for path, html in pages.items():
         assert undescribed.id not in html and cover.id not in html, path
@@ -155,7 +163,7 @@ def test_a_photo_without_alt_text_is_not_shown_to_visitors_until_it_has_one(app,
     with app.test_request_context():
         content.update_photo_text(cover, "Fog over the grey bay", "")
         content.update_photo_text(undescribed, "An empty reading room", "")
-    pages = {path: client.get(path).get_data(as_text=True) for path in surfaces}  # purged: fresh pages
+    pages = {path: read(path) for path in surfaces}  # purged: fresh pages
     assert (
         undescribed.id in pages["/projects/quiet-rooms"]
         and 'alt="An empty reading room"' in pages["/projects/quiet-rooms"]
@@ -190,3 +198,39 @@ def test_previous_and_next_go_round_the_categorys_public_projects(client, portfo
     alone = portfolio.project("Alone", "brand-marketing")
     assert client.get(f"/projects/{alone.slug}/next").headers["Location"] == "/work/brand-marketing"
     assert client.get("/projects/draft-between/next").status_code == 404
+
+
+def _many_projects(app, category: str, count: int, *, drafts_every: int = 0) -> list:
+    """`count` projects straight through the store (no photos): listings at a size."""
+    from sgoodie.domain import Project
+
+    with app.app_context():
+        store = services().store
+        return [
+            store.create_project(
+                Project(
+                    title=f"Study {n:02d}",
+                    category=category,
+                    published=not (drafts_every and n % drafts_every == 0),
+                )
+            )
+            for n in range(count)
+        ]
+
+
+def test_a_category_shows_a_page_of_projects_and_a_link_to_the_next(app, client):
+    made = _many_projects(app, "travel", 70, drafts_every=5)
+    published = [p for p in made if p.published]
+    first = client.get("/work/travel").get_data(as_text=True)
+    titles = re.findall(r'<h2 class="card__title">([^<]+)</h2>', first)
+    assert titles == [p.title for p in published[:24]]  # drafts never even read
+    more = re.search(r'<a class="more__link" href="([^"]+)"[^>]*rel="next"', first).group(1)
+    second = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r'<h2 class="card__title">([^<]+)</h2>', second) == [p.title for p in published[24:48]]
+    third_url = re.search(r'<a class="more__link" href="([^"]+)"', second).group(1)
+    third = client.get(third_url).get_data(as_text=True)
+    assert re.findall(r'<h2 class="card__title">([^<]+)</h2>', third) == [p.title for p in published[48:]]
+    assert "more__link" not in third  # the last page
+    assert re.search(r'rel="canonical" href="[^"]*/work/travel\?after=\d+"', second)  # each page its own
+    assert re.search(r'rel="canonical" href="[^"]*/work/travel"', first)
+    assert client.get("/work/travel?after=soon").status_code == 404

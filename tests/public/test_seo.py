@@ -145,10 +145,19 @@ def test_category_json_ld_lists_its_projects_in_order(client, site):
 
 
 def test_sitemap_lists_public_pages_and_every_published_photo(client, site):
+    """An index of parts (the pages, then each category's projects): every public page once
+    among them (each category part opens with its category's page), every shown photo."""
     response = client.get("/sitemap.xml")
     assert response.mimetype == "application/xml"
-    root = ET.fromstring(response.get_data())
-    urls = {u.find("s:loc", SITEMAP_NS).text: u for u in root.findall("s:url", SITEMAP_NS)}
+    index = ET.fromstring(response.get_data())
+    parts = [loc.text for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS)]
+    assert parts[0] == "https://sgoodie.example/sitemap-pages.xml" and len(parts) > 1
+    urls = {}
+    for part in parts:
+        answer = client.get(part.removeprefix("https://sgoodie.example"))
+        assert answer.status_code == 200 and answer.mimetype == "application/xml"
+        root = ET.fromstring(answer.get_data())
+        urls.update({u.find("s:loc", SITEMAP_NS).text: u for u in root.findall("s:url", SITEMAP_NS)})
     expected = {"https://sgoodie.example" + p for p in PATHS}
     assert set(urls) == expected
     assert not any("secret-draft" in u for u in urls)

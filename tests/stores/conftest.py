@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from moto import mock_aws
 
@@ -57,8 +59,25 @@ def writes() -> list[str]:
     return []
 
 
+class ItemsRead:
+    """The records a store reads: SQLite rows fetched, DynamoDB items read (a Query's items before
+    any filter, GetItem, BatchGetItem). `reset()`, run the call, read `count`."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def reset(self) -> None:
+        self.count = 0
+
+
+@pytest.fixture
+def items_read() -> ItemsRead:
+    """What the store read since `items_read.reset()`. Filled by `content_store`."""
+    return ItemsRead()
+
+
 @pytest.fixture(params=["sqlite", "dynamodb"])
-def content_store(request, tmp_path, aws_credentials, writes):
+def content_store(request, tmp_path, aws_credentials, writes, items_read):
     if request.param == "sqlite":
         from sgoodie.stores.sqlite import SQLiteContentStore
 
@@ -67,6 +86,12 @@ def content_store(request, tmp_path, aws_credentials, writes):
         store.connection().set_trace_callback(
             lambda sql: writes.append("transaction") if sql.startswith("BEGIN") else None
         )
+
+        def count_rows(cursor, row):
+            items_read.count += 1
+            return sqlite3.Row(cursor, row)
+
+        store.connection().row_factory = count_rows
         yield store
         return
     from sgoodie.stores.dynamodb import DynamoContentStore
@@ -83,7 +108,16 @@ def content_store(request, tmp_path, aws_credentials, writes):
             if model.name in DYNAMODB_WRITES:
                 writes.append(model.name)
 
+        def count_items(parsed, model, **kwargs):
+            if model.name == "Query":
+                items_read.count += int(parsed.get("ScannedCount", parsed.get("Count", 0)))
+            elif model.name == "GetItem":
+                items_read.count += 1 if parsed.get("Item") else 0
+            elif model.name == "BatchGetItem":
+                items_read.count += sum(len(found) for found in parsed.get("Responses", {}).values())
+
         store.client.meta.events.register("before-call.dynamodb.*", watch)
+        store.client.meta.events.register("after-call.dynamodb.*", count_items)
         store.client.meta.events.register("before-parameter-build.dynamodb.*", _refuse_bad_keys)
         yield store
         assert "Scan" not in calls

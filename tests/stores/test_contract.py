@@ -101,24 +101,92 @@ def test_categories_list_in_display_order(content_store):
     assert [p.title for p in content_store.projects_in_category("travel")] == ["B", "C"]
 
 
-def test_published_projects_come_by_category_then_display_order(content_store):
-    made = {}
-    for title, category, published in (
-        ("T1", "travel", True),
-        ("I1", "interiors", True),
-        ("T2", "travel", True),
-        ("I2", "interiors", False),
-        ("B1", "brand-marketing", True),
-    ):
-        made[title] = _project(content_store, title, category)
-        if published:
-            made[title] = content_store.update_project(replace(made[title], published=True))
-    content_store.reorder_projects("travel", [made["T2"].id, made["T1"].id])
-    assert [p.title for p in content_store.published_projects()] == ["B1", "I1", "T2", "T1"]
-    content_store.update_project(
-        replace(content_store.get_project(made["I1"].id), published=False)
-    )  # unpublished: leaves the list
-    assert [p.title for p in content_store.published_projects()] == ["B1", "T2", "T1"]
+def test_a_page_of_projects_reads_only_what_it_returns(content_store, items_read):
+    made = [_project(content_store, f"P{n}", "travel", published=n % 3 != 2) for n in range(9)]
+    _project(content_store, "Elsewhere", "interiors", published=True)
+    published = [p for p in made if p.published]
+    items_read.reset()
+    first = content_store.projects_page("travel", published_only=True, limit=2)
+    assert [p.id for p in first] == [p.id for p in published[:2]]
+    assert items_read.count <= 2  # drafts are not read and thrown away: the key says "published"
+    items_read.reset()
+    rest = content_store.projects_page("travel", published_only=True, after=first[-1].order, limit=10)
+    assert [p.id for p in rest] == [p.id for p in published[2:]] and items_read.count <= len(rest)
+    items_read.reset()
+    before = content_store.projects_page("travel", before=made[5].order, limit=2)
+    assert [p.id for p in before] == [made[3].id, made[4].id] and items_read.count <= 2
+    between = content_store.projects_page(
+        "travel", published_only=True, after=made[0].order, before=made[7].order, limit=50
+    )
+    assert [p.id for p in between] == [p.id for p in published if made[0].order < p.order < made[7].order]
+    # Unpublished: it leaves the published pages at once.
+    content_store.update_project(replace(content_store.get_project(made[0].id), published=False))
+    assert made[0].id not in [p.id for p in content_store.projects_page("travel", published_only=True)]
+
+
+def test_project_counts_are_kept_on_write(content_store, items_read):
+    a = _project(content_store, "A", "travel")
+    b = _project(content_store, "B", "travel", published=True)
+    _project(content_store, "C", "interiors", published=True)
+    expected = {"travel": {"published": 1, "drafts": 1}, "interiors": {"published": 1, "drafts": 0}}
+    assert {k: v for k, v in content_store.project_counts().items() if any(v.values())} == expected
+    content_store.update_project(replace(content_store.get_project(a.id), published=True))
+    content_store.update_project(replace(content_store.get_project(b.id), category="interiors"))
+    counts = content_store.project_counts()
+    assert counts["travel"] == {"published": 1, "drafts": 0}
+    assert counts["interiors"] == {"published": 2, "drafts": 0}
+    content_store.delete_project(b.id)
+    content_store.move_category("interiors", "weddings")
+    counts = content_store.project_counts()
+    assert counts["weddings"] == {"published": 1, "drafts": 0}
+    assert not any(counts.get("interiors", {}).values())
+    for n in range(30):
+        _project(content_store, f"More {n}", "travel")
+    items_read.reset()
+    assert content_store.project_counts()["travel"] == {"published": 1, "drafts": 30}
+    assert items_read.count <= 4  # one record per category and state, not one per project
+
+
+def test_swapping_two_projects_reads_and_writes_only_them(content_store, items_read, writes):
+    ids = [_project(content_store, f"S{n}", "travel").id for n in range(6)]
+    items_read.reset()
+    writes.clear()
+    content_store.swap_projects("travel", ids[2], ids[3])
+    assert [p.id for p in content_store.projects_in_category("travel")] == [
+        ids[0],
+        ids[1],
+        ids[3],
+        ids[2],
+        ids[4],
+        ids[5],
+    ]
+    assert len(writes) == 1
+    with pytest.raises(StaleVersionError):
+        content_store.swap_projects("interiors", ids[0], ids[1])
+
+
+def test_creating_a_project_reads_one_item_of_its_category(content_store, items_read):
+    for n in range(12):
+        _project(content_store, f"Q{n}", "travel")
+    items_read.reset()
+    last = _project(content_store, "Last", "travel")
+    assert items_read.count <= 2
+    assert content_store.projects_in_category("travel")[-1].id == last.id
+
+
+def test_reindex_recounts_and_keeps_every_listing(content_store):
+    travel = [_project(content_store, f"R{n}", "travel", published=n != 0) for n in range(3)]
+    _photo(content_store, travel[1])
+    _photo(content_store, travel[1], alt_text="Described")
+    counts = content_store.project_counts()
+    assert content_store.reindex(["travel", "interiors"]) == 3
+    assert content_store.reindex(["travel", "interiors"]) == 3  # again: nothing changes
+    assert content_store.project_counts()["travel"] == counts["travel"] == {"published": 2, "drafts": 1}
+    assert [p.id for p in content_store.projects_page("travel", published_only=True)] == [
+        travel[1].id,
+        travel[2].id,
+    ]
+    assert len(content_store.photos_missing_alt()) == 1
 
 
 def test_projects_by_ids_keeps_the_given_order(content_store):
@@ -132,8 +200,28 @@ def test_reorder_projects(content_store):
     wanted = [ids[3], ids[0], ids[1], ids[4], ids[2]]
     content_store.reorder_projects("brand-marketing", wanted)
     assert [p.id for p in content_store.projects_in_category("brand-marketing")] == wanted
+    with pytest.raises(ValueError):  # a run with a gap is not a page of the list
+        content_store.reorder_projects("brand-marketing", [wanted[0], wanted[2]])
+
+
+def test_a_page_of_projects_is_reordered_among_itself(content_store, items_read):
+    """The admin list is paged: dragging within a page reorders a run of consecutive projects;
+    the others keep their places and are not read."""
+    ids = [_project(content_store, f"W{n}", "brand-marketing").id for n in range(10)]
+    items_read.reset()
+    content_store.reorder_projects("brand-marketing", [ids[5], ids[3], ids[4]])
+    assert items_read.count <= 2 * 3 + 2
+    assert [p.id for p in content_store.projects_in_category("brand-marketing")] == [
+        *ids[:3],
+        ids[5],
+        ids[3],
+        ids[4],
+        *ids[6:],
+    ]
+    with pytest.raises(ValueError):  # not consecutive: someone else changed the list meanwhile
+        content_store.reorder_projects("brand-marketing", [ids[7], ids[1]])
     with pytest.raises(ValueError):
-        content_store.reorder_projects("brand-marketing", wanted[:4])
+        content_store.reorder_projects("brand-marketing", [ids[0], "gone"])
 
 
 def test_a_renamed_category_takes_its_projects_in_their_order(content_store):
@@ -265,34 +353,6 @@ def test_a_photo_keeps_its_focal_point_and_the_cover_copy_follows_it(content_sto
     assert (listed.focal_x, listed.focal_y) == (0.125, 0.8)
 
 
-def test_adjacent_project_is_the_next_published_one_of_the_category(content_store):
-    first = _project(content_store, "First", published=True)
-    _project(content_store, "A draft between", published=False)
-    _project(content_store, "Elsewhere", category="travel", published=True)
-    third = _project(content_store, "Third", published=True)
-    assert content_store.adjacent_project("interiors", first.order, 1).id == third.id
-    assert content_store.adjacent_project("interiors", third.order, -1).id == first.id
-    assert content_store.adjacent_project("interiors", third.order, 1) is None
-    assert content_store.adjacent_project("interiors", first.order, -1) is None
-    assert content_store.adjacent_project("interiors", -1, 1).id == first.id  # from before the first
-    assert content_store.adjacent_project("interiors", 2**62, -1).id == third.id
-    assert content_store.adjacent_project("nowhere", 0, 1) is None
-    content_store.reorder_projects(
-        "interiors",
-        [
-            third.id,
-            first.id,
-            *[
-                p.id
-                for p in content_store.projects_in_category("interiors")
-                if p.id not in (first.id, third.id)
-            ],
-        ],
-    )
-    third, first = content_store.get_project(third.id), content_store.get_project(first.id)
-    assert content_store.adjacent_project("interiors", third.order, 1).id == first.id
-
-
 def test_moving_one_photo_rewrites_only_that_photo_in_one_write(content_store, writes):
     project = _project(content_store, "Gallery")
     ids = [_photo(content_store, project).id for _ in range(6)]
@@ -328,6 +388,40 @@ def test_photos_by_status(content_store):
     content_store.update_photo(replace(queued, status="failed", error="broken"))
     assert content_store.photos_with_status("queued") == []
     assert content_store.photos_with_status("failed")[0].error == "broken"
+
+
+def test_photos_by_status_take_a_limit_and_ready_ones_are_not_listed(content_store, items_read):
+    project = _project(content_store, "Many")
+    failed = [_photo(content_store, project, status="failed") for _ in range(5)]
+    for _ in range(5):
+        _photo(content_store, project, status="ready", alt_text="Described")
+    items_read.reset()
+    assert [p.id for p in content_store.photos_with_status("failed", limit=2)] == [p.id for p in failed[:2]]
+    assert items_read.count <= 2
+    with pytest.raises(ValueError):
+        content_store.photos_with_status("ready")  # the whole site: never one list
+
+
+def test_ready_photos_missing_alt_text_are_listed_on_their_own(content_store, items_read):
+    project = _project(content_store, "Alt")
+    for _ in range(6):
+        _photo(content_store, project, status="ready", alt_text="Described")
+    bare = [_photo(content_store, project, status="ready") for _ in range(3)]
+    _photo(content_store, project, status="queued")  # not ready yet: listed by its status
+    items_read.reset()
+    assert [p.id for p in content_store.photos_missing_alt(limit=2)] == [p.id for p in bare[:2]]
+    assert items_read.count <= 2
+    content_store.update_photo(replace(bare[0], alt_text="Now described"))
+    assert [p.id for p in content_store.photos_missing_alt()] == [p.id for p in bare[1:]]
+
+
+def test_a_newest_first_query_with_a_limit_reads_only_that_many(content_store, items_read):
+    for n in range(40):
+        content_store.records.put("activity", f"2026-01-01T00:00:{n:02d}Z#x", {"what": str(n)})
+    items_read.reset()
+    newest = content_store.records.query("activity", newest_first=True, limit=5)
+    assert [data["what"] for _, data in newest] == ["39", "38", "37", "36", "35"]
+    assert items_read.count <= 5
 
 
 def test_adding_a_photo_to_a_missing_project_fails(content_store):

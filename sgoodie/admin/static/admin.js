@@ -260,6 +260,39 @@
   var editedSinceLoad = false;
   document.addEventListener("input", function () { editedSinceLoad = true; });
   var labels = { queued: "Queued", processing: "Processing", ready: "Ready", failed: "Failed" };
+  // The page form's photo picker: browsing the portfolio (category tabs, project pages, search)
+  // swaps the picker in place instead of reloading, so the text typed in the form stays.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), function (box) {
+    if (!window.fetch || !window.DOMParser) return;
+    function load(url) {
+      box.setAttribute("aria-busy", "true");
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-picker]");
+          if (fresh) box.innerHTML = fresh.innerHTML;
+          box.removeAttribute("aria-busy");
+        })
+        .catch(function () { window.location.href = url; });
+    }
+    box.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-picker-nav]");
+      if (!link) return;
+      event.preventDefault();
+      load(link.href);
+    });
+    var search = document.getElementById("picker-search");
+    if (search) {
+      search.addEventListener("submit", function (event) {
+        event.preventDefault();
+        load(search.action + "?" + new URLSearchParams(new FormData(search)).toString());
+      });
+    }
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll("[data-page-photo]"), function (box) {
     var badge = box.querySelector("[data-status]");
     if (badge.textContent === labels.failed) return;

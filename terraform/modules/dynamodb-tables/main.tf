@@ -29,7 +29,7 @@ resource "aws_dynamodb_table" "projects" {
     type = "S"
   }
   attribute {
-    name = "listed"
+    name = "listed_category"
     type = "S"
   }
 
@@ -45,8 +45,9 @@ resource "aws_dynamodb_table" "projects" {
     projection_type = "ALL"
   }
   global_secondary_index {
-    name            = "gsi_published"
-    hash_key        = "listed"
+    name            = "gsi_category_published"
+    hash_key        = "listed_category"
+    range_key       = "order"
     projection_type = "ALL"
   }
 
