@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from . import schedule, signals, trash
 from .accounts import hash_password
+from .blobs import IMMUTABLE, page_variant_prefix
 from .domain import (
     CATEGORIES_PAGE_ID,
     GALLERY_FULL,
@@ -33,11 +34,13 @@ from .domain import (
     Rights,
     SiteSettings,
     ValidationError,
+    focal_errors,
     new_id,
     slugify,
     to_record,
     utcnow,
 )
+from .images.logo import logo_files
 from .revisions import Revisions
 from .services import services, stored_categories
 from .stores import ConflictError, StaleVersionError
@@ -229,6 +232,23 @@ def update_photo_rights(photo: Photo, override: Rights) -> Photo:
     return stored
 
 
+def set_photo_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
+    """Where the photo's subject is: every crop of it on the site keeps that point in view. No
+    version check: the latest photo gets the point (placing it never loses anyone's text)."""
+    errors = focal_errors(focal_x, focal_y)
+    if errors:
+        raise ValidationError(errors)
+
+    def change(current: Photo) -> None:
+        current.focal_x, current.focal_y = float(focal_x), float(focal_y)
+
+    stored = modify_photo(photo.id, change)
+    if stored is None:
+        raise ValidationError({"photo": "This photo no longer exists."})
+    signals.photo_saved.send(_app(), photo=stored, project=services().store.get_project(stored.project_id))
+    return stored
+
+
 def set_cover(project: Project, photo_id: str) -> Project:
     """Make a photo the project's cover (no version check: choosing a cover never loses work)."""
 
@@ -304,13 +324,36 @@ def save_page(page: Page, *, note: str = "") -> Page:
 
 
 def save_settings(settings: SiteSettings, base: Page, *, note: str = "") -> SiteSettings:
+    """Save the settings; a logo they no longer name (replaced or removed) loses its files."""
     settings.validate()
     stored = services().store.save_page(settings.to_page(base))
     record_activity("Edited the site settings")
     saved = SiteSettings.from_page(stored)
     revisions().record("settings", SITE_PAGE_ID, settings_fields(saved), _who(), note)
+    previous = SiteSettings.from_page(base).logo
+    if previous and previous.get("prefix") != saved.logo.get("prefix"):
+        discard_logo(previous)
     signals.settings_saved.send(_app(), settings=saved)
     return saved
+
+
+def store_logo(data: bytes, filename: str) -> dict:
+    """Make the logo's files (header sizes, favicon, touch icon) and store them under a new id;
+    the settings name them once saved. Raises ImageError, saying why, for a file we refuse."""
+    files = logo_files(data, filename)
+    logo_id = new_id()
+    prefix = page_variant_prefix(SITE_PAGE_ID, logo_id)
+    for file in files:
+        services().blobs.put(
+            prefix + file.name, file.data, content_type=file.content_type, cache_control=IMMUTABLE
+        )
+    header = files[0]
+    return {"id": logo_id, "prefix": prefix, "width": header.width, "height": header.height}
+
+
+def discard_logo(logo: dict) -> None:
+    if logo.get("prefix"):
+        services().blobs.delete_prefix(logo["prefix"])
 
 
 # -- categories ----------------------------------------------------------------------------------
@@ -710,7 +753,9 @@ def page_fields(page: Page) -> dict:
 
 
 def settings_fields(settings: SiteSettings) -> dict:
-    return {k: v for k, v in to_record(settings).items() if k != "version"}
+    """What a settings revision keeps: texts and choices, not the logo (files: a replaced logo's
+    are deleted, so an old revision could not bring them back)."""
+    return {k: v for k, v in to_record(settings).items() if k not in ("version", "logo")}
 
 
 def restore_revision(kind: str, item_id: str, key: str) -> None:

@@ -30,6 +30,10 @@ SEO_TITLE_MAX = 70
 SEO_DESCRIPTION_MAX = 320
 ALT_TEXT_MAX = 250
 CAPTION_MAX = 500
+# Where the subject of a photo is, as fractions of its width and height from the top left; every
+# crop (object-fit: cover, the Open Graph image) keeps it in view. The centre until the
+# photographer sets it.
+FOCAL_CENTRE = 0.5
 
 # Life of a photo: uploading -> queued -> processing -> ready | failed (and back to queued on retry).
 PHOTO_STATUSES = ("uploading", "queued", "processing", "ready", "failed")
@@ -219,6 +223,8 @@ class Image:
     placeholder: str = ""  # data: URI of a tiny blurred preview
     alt: str = ""
     rights: dict[str, str] = field(default_factory=dict)  # the Rights written into its files
+    focal_x: float = FOCAL_CENTRE
+    focal_y: float = FOCAL_CENTRE
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Image | None:
@@ -233,6 +239,43 @@ class Image:
     @property
     def aspect_ratio(self) -> float:
         return self.width / self.height if self.height else 1.0
+
+    @property
+    def object_position(self) -> str:
+        """The CSS `object-position` that keeps the focal point in a cropped box: "38.5% 20%"."""
+        return f"{_percent(self.focal_x)}% {_percent(self.focal_y)}%"
+
+    def crop_box(self, aspect: float) -> tuple[float, float, float, float]:
+        """The largest box of `aspect` (width / height) inside the photo, placed the way
+        `object-fit: cover` with `object_position` places it (the focal point is always inside,
+        as far across the box as it is across the photo), as fractions (left, top, right,
+        bottom): so an image cut on the server (the Open Graph image) matches the site's crops."""
+        if aspect >= self.aspect_ratio:  # a wider box: full width, a band of the height
+            share = self.aspect_ratio / aspect
+            top = _place_band(self.focal_y, share)
+            return (0.0, top, 1.0, top + share)
+        share = aspect / self.aspect_ratio
+        left = _place_band(self.focal_x, share)
+        return (left, 0.0, left + share, 1.0)
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}"
+
+
+def _place_band(focal: float, share: float) -> float:
+    """Where a band `share` long starts: CSS `object-position: <focal>%` lines up the point
+    `focal` across the photo with the point `focal` across the box."""
+    return (1 - share) * focal
+
+
+def focal_errors(focal_x: Any, focal_y: Any) -> dict[str, str]:
+    """Why a focal point cannot be stored (both coordinates are fractions 0..1), if it cannot."""
+    errors = {}
+    for name, value in (("focal_x", focal_x), ("focal_y", focal_y)):
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            errors[name] = "The focal point must lie inside the photo (0 to 100 %)."
+    return errors
 
 
 @dataclass
@@ -260,6 +303,8 @@ class Photo:
     rights_override: dict[str, str] = field(default_factory=dict)
     rights: dict[str, str] = field(default_factory=dict)
     rendering: str = ""  # the encoder settings its variants were made with (`RenderSettings.signature`)
+    focal_x: float = FOCAL_CENTRE
+    focal_y: float = FOCAL_CENTRE
     attempts: int = 0
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
@@ -294,7 +339,9 @@ class Photo:
             self.dominant_color or "#888888",
             self.placeholder,
             self.alt_text,
-            dict(self.rights),
+            rights=dict(self.rights),
+            focal_x=self.focal_x,
+            focal_y=self.focal_y,
         )
 
     def validate(self) -> None:
@@ -306,6 +353,7 @@ class Photo:
             errors["alt_text"] = f"at most {ALT_TEXT_MAX} characters"
         if len(self.caption) > CAPTION_MAX:
             errors["caption"] = f"at most {CAPTION_MAX} characters"
+        errors.update(focal_errors(self.focal_x, self.focal_y))
         if errors:
             raise ValidationError(errors)
 
@@ -485,6 +533,9 @@ class SiteSettings:
     webp_quality: int = 80
     avif_quality: int = 60
     wide_gamut: bool = False  # keep Display P3 colour (profile embedded) instead of converting to sRGB
+    # The uploaded logo's files (images/logo.py): {"id", "prefix", "width", "height"} of the
+    # header's 1x file; empty for the wordmark (the business name set in type).
+    logo: dict[str, Any] = field(default_factory=dict)
     version: int = 0
 
     SOCIAL = ("instagram", "linkedin", "facebook", "pinterest")
@@ -526,6 +577,10 @@ class SiteSettings:
         content = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "version"}
         page = base or Page(SITE_PAGE_ID)
         return replace(page, content=content, version=self.version)
+
+    def logo_key(self, name: str) -> str:
+        """The storage key of one of the logo's files ("logo-80.webp", "icon-180.png")."""
+        return f"{self.logo['prefix']}{name}" if self.logo else ""
 
     def money(self, amount: int) -> str:
         """An amount in the site's currency: "$1,000", "€7,500", "CHF 3,000"."""
@@ -685,6 +740,8 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
             "gallery_epoch",
         ):
             value = int(value)
+        elif name in ("focal_x", "focal_y"):
+            value = float(value)
         elif name in ("exif", "content", "images", "rights", "rights_source", "rights_override"):
             value = _plain(value)
         values[name] = value

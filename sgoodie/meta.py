@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import current_app, request, url_for
 
-from .blobs import public_url
 from .domain import Image, SiteSettings
+from .images.share import share_size
 from .services import services
 
 SHARE_IMAGE_WIDTH = 1280  # Open Graph recommends at least 1200 px wide
+FOCAL_STEPS = 1000  # a share image's address carries the focal point in thousandths
 
 
 @dataclass
@@ -30,13 +31,24 @@ class Meta:
 
     @property
     def image_url(self) -> str:
+        """The link-preview card: the photo cut to 1.91:1 around its focal point (the public
+        site's `/share/...` route makes it from the share variant)."""
         variant = share_variant(self.image)
-        return absolute(public_url(variant.key)) if variant else ""
+        if variant is None:
+            return ""
+        return absolute(
+            url_for(
+                "public.share_image",
+                focal_x=round(self.image.focal_x * FOCAL_STEPS),
+                focal_y=round(self.image.focal_y * FOCAL_STEPS),
+                key=variant.key,
+            )
+        )
 
     @property
     def image_size(self) -> tuple[int, int]:
         variant = share_variant(self.image)
-        return (variant.width, variant.height) if variant else (0, 0)
+        return share_size(variant, self.image) if variant else (0, 0)
 
 
 def site_origin() -> str:

@@ -10,12 +10,15 @@
   and every log line written while serving it names it.
 - `SGOODIE_LOG_FORMAT=json` (the default on the aws backend) writes one JSON object per line for
   CloudWatch Logs Insights; `text` writes plain lines for a terminal.
+- Text answers (pages, CSS, JavaScript, JSON, XML) are gzipped for clients that accept it: the
+  embedded default has no CDN to do it (CloudFront compresses too; it then stores the gzipped copy).
 - `SENTRY_DSN` turns on error reporting through the Sentry SDK when it is installed
   (`pip install "sgoodie[sentry]"`).
 """
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import logging
@@ -98,6 +101,80 @@ class RefuseUnknownHosts:
             ],
         )
         return [body]
+
+
+COMPRESSIBLE_TYPES = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/xml",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/xml",
+        "image/svg+xml",
+    }
+)
+GZIP_MIN_BYTES = 1024  # below this gzip saves less than its own overhead
+GZIP_ETAG_SUFFIX = "-gzip"  # the compressed answer is another representation: its own validator
+
+
+class CompressText:
+    """gzip for text answers to clients that accept it. Photos and fonts pass through untouched
+    (they are compressed already, and media files stream). The compressed answer's ETag gets a
+    suffix, which is taken off a revalidation's If-None-Match, so 304s keep working."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response):
+        if environ.get("REQUEST_METHOD") == "HEAD" or not _accepts_gzip(
+            environ.get("HTTP_ACCEPT_ENCODING", "")
+        ):
+            return self.app(environ, start_response)
+        if environ.get("HTTP_IF_NONE_MATCH"):
+            environ["HTTP_IF_NONE_MATCH"] = environ["HTTP_IF_NONE_MATCH"].replace(f'{GZIP_ETAG_SUFFIX}"', '"')
+        held: dict[str, Any] = {}
+
+        def start(status, headers, exc_info=None):
+            named = {name.lower(): value for name, value in headers}
+            content_type = named.get("content-type", "").split(";")[0].strip().lower()
+            if content_type in COMPRESSIBLE_TYPES and "content-encoding" not in named and status[:3] == "200":
+                held.update(status=status, headers=headers, exc_info=exc_info, chunks=[])
+                return held["chunks"].append
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, start)
+        if not held:
+            return result
+        try:
+            body = b"".join([*held["chunks"], *result])
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = [(n, v) for n, v in held["headers"] if n.lower() not in ("content-length", "etag", "vary")]
+        etag = next((v for n, v in held["headers"] if n.lower() == "etag"), "")
+        vary = [v for n, v in held["headers"] if n.lower() == "vary"]
+        headers.append(("Vary", ", ".join([*vary, "Accept-Encoding"])))
+        if len(body) >= GZIP_MIN_BYTES:
+            body = gzip.compress(body, compresslevel=6)
+            headers.append(("Content-Encoding", "gzip"))
+            if etag.endswith('"'):
+                etag = f'{etag[:-1]}{GZIP_ETAG_SUFFIX}"'
+        if etag:
+            headers.append(("ETag", etag))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(held["status"], headers, held["exc_info"])
+        return [body]
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 def allowed_hosts(config: dict[str, Any]) -> list[str]:
@@ -203,4 +280,4 @@ def init_app(app: Flask) -> None:
         wsgi = RefuseUnknownHosts(wsgi, hosts)
     if hops:
         wsgi = ProxyFix(wsgi, x_for=hops, x_proto=1, x_host=0, x_port=0, x_prefix=0)
-    app.wsgi_app = AssignRequestId(wsgi)  # type: ignore[method-assign]
+    app.wsgi_app = AssignRequestId(CompressText(wsgi))  # type: ignore[method-assign]

@@ -416,6 +416,12 @@ def live_server(app):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def live_server_factory():
+    """LiveServer for an app the test module built itself (call `.stop()` when done)."""
+    return LiveServer
+
+
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 

@@ -91,19 +91,24 @@ def test_each_endpoint_has_the_limit_that_fits_what_it_takes(app):
     assert limits("admin.settings") == (256 * 1024, 256 * 1024)
     assert limits("media_api.create_upload", "application/json") == (bodies.DEFAULT_LIMIT,) * 2
     assert limits(None) == (bodies.DEFAULT_LIMIT,) * 2  # a URL no route matched
-    # The two that take photos: large only for multipart bodies, whose files go to disk.
+    # The ones that take photos: large only for multipart bodies, whose files go to disk.
     assert limits("admin.edit_page")[0] == 256 * 1024
     assert limits("admin.edit_page", "multipart/form-data") == (
         256 * 1024 + upload + bodies.MULTIPART_ROOM,
         256 * 1024,
     )
     assert limits("media_api.upload_target", "multipart/form-data")[1] == 4 * 1024
+    # The settings take a logo: 5 MB of file at most.
+    assert (
+        limits("admin.settings", "multipart/form-data")[0]
+        == 256 * 1024 + 5 * 1024 * 1024 + bodies.MULTIPART_ROOM
+    )
     large = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if limits(rule.endpoint, "multipart/form-data")[0] > 1024 * 1024
     }
-    assert large == {"admin.edit_page", "media_api.upload_target"}
+    assert large == {"admin.edit_page", "admin.settings", "media_api.upload_target"}
 
 
 def test_a_declared_length_over_the_limit_is_refused_before_anything_reads_it(app):

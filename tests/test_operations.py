@@ -205,3 +205,26 @@ def test_gunicorn_takes_no_script_name_from_a_header(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_text_answers_are_gzipped_for_clients_that_accept_it(app, client, portfolio):
+    import gzip
+
+    project = portfolio.project("Compressed", "interiors", photos=1)
+    plain = client.get("/")  # the test client asks for no encoding: the page as it is
+    assert "Content-Encoding" not in plain.headers and plain.headers["X-Cache"] == "MISS"
+    zipped = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data) / 3
+    assert zipped.headers["X-Cache"] == "HIT"  # cached pages are compressed on the way out
+    assert zipped.headers["ETag"] == plain.headers["ETag"][:-1] + '-gzip"'
+    again = client.get("/", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304  # revalidating the compressed copy still works
+    assert client.get("/", headers={"Accept-Encoding": "gzip;q=0"}).headers.get("Content-Encoding") is None
+    css = client.get("/static/site.css", headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip"
+    with app.app_context():
+        photo = services().store.photos_for_project(project.id)[0]
+        services().blobs.put(photo.variants[0].key, b"\x00" * 4096, content_type="image/avif")
+    media = client.get(f"/media/{photo.variants[0].key}", headers={"Accept-Encoding": "gzip"})
+    assert media.status_code == 200 and "Content-Encoding" not in media.headers  # photos stream as they are

@@ -60,7 +60,7 @@ def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_after_a_restart
     restarted = _with_runner(app.config["INSTANCE_PATH"])
     client = restarted.test_client()
     _wait_for(client, "/work/travel", "Night Ferry")
-    assert "/projects/night-ferry" in client.get("/sitemap.xml").get_data(as_text=True)
+    assert "/projects/night-ferry" in client.get("/sitemap-travel-0.xml").get_data(as_text=True)
     with restarted.app_context():
         live = services().store.get_project(project.id)
         assert live.published and live.publish_at == "" and live.published_at
@@ -133,7 +133,7 @@ def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_on_aws(aws_app,
     assert "Harbour at Dusk" not in visitor.get("/work/travel").get_data(as_text=True)
     assert visitor.get("/work/travel").headers["X-Cache"] == "HIT"  # cached in Redis
     _wait_for(visitor, "/work/travel", "Harbour at Dusk")
-    assert "/projects/harbour-at-dusk" in visitor.get("/sitemap.xml").get_data(as_text=True)
+    assert "/projects/harbour-at-dusk" in visitor.get("/sitemap-travel-0.xml").get_data(as_text=True)
     with aws_app.app_context():
         assert services().store.get_project(project.id).published
 

@@ -9,6 +9,7 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     FieldList,
+    FloatField,
     FormField,
     HiddenField,
     IntegerField,
@@ -21,7 +22,17 @@ from wtforms import (
 )
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from .. import domain
@@ -186,6 +197,20 @@ class PhotoRightsForm(
     """A photo's own rights: each field set here wins over the original's and the site's."""
 
 
+FOCAL_MESSAGE = "Give the subject's place as a per cent of the photo, from 0 to 100."
+
+
+class FocalPointForm(FlaskForm):
+    """Where the photo's subject is, in per cent across and down (the admin's click fills it)."""
+
+    focal_x = FloatField(
+        "Across", validators=[InputRequired(FOCAL_MESSAGE), NumberRange(0, 100, FOCAL_MESSAGE)]
+    )
+    focal_y = FloatField(
+        "Down", validators=[InputRequired(FOCAL_MESSAGE), NumberRange(0, 100, FOCAL_MESSAGE)]
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token: delete confirmations, cover buttons, moves, sign-out."""
 
@@ -198,6 +223,9 @@ class ImageSlotForm(PlainForm):
         "Or upload a photo", validators=[FileAllowed(INPUT_EXTENSIONS, f"Upload a {INPUT_LABEL} photo.")]
     )
     alt = StringField("Alt text", validators=[Length(max=domain.ALT_TEXT_MAX)])
+    # The kept photo's subject, in per cent (the focal point editor beside the photo).
+    focal_x = FloatField("Across", validators=[Optional(), NumberRange(0, 100, FOCAL_MESSAGE)])
+    focal_y = FloatField("Down", validators=[Optional(), NumberRange(0, 100, FOCAL_MESSAGE)])
 
 
 class PageSeoMixin:
@@ -355,6 +383,16 @@ class SettingsForm(
         description="Photos taken or edited in a wide gamut (Display P3, Adobe RGB) keep their more "
         "saturated colours, profile embedded, for screens that show them. Off: every file is sRGB.",
     )
+
+    # Checked by images/logo.py, which says why a file is refused (an SVG, say) in its own words.
+    logo = FileField(
+        "Logo",
+        description="PNG with a transparent background (or JPEG, WebP), at least 120 px high. "
+        "The browser-tab icon and the phone home-screen icon are made from it. "
+        "Without a logo the business name is shown.",
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_logo = BooleanField("Remove the logo (show the business name instead)")
     version = HiddenField()
 
 

@@ -10,6 +10,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from .. import content, schedule
 from ..bodies import body_limit, max_upload_bytes
 from ..domain import (
+    FOCAL_CENTRE,
     GALLERY_FULL,
     GALLERY_MAX,
     SITE_PAGE_ID,
@@ -23,6 +24,7 @@ from ..domain import (
 )
 from ..image_formats import CUSTOM_PRESET, QUALITY_PRESETS
 from ..images import ImageError
+from ..images.logo import LOGO_MAX_BYTES
 from ..photos import lifecycle
 from ..revisions import diff
 from ..services import services
@@ -275,6 +277,7 @@ def _schedule_texts(page: Page, edited: Page, form) -> str:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@body_limit(FORM_BODY_LIMIT, files=LOGO_MAX_BYTES)  # the logo comes with the form
 def settings():
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     current = SiteSettings.from_page(base)
@@ -286,11 +289,19 @@ def settings():
         values = {
             name: _typed(getattr(form, name).data, getattr(current, name))
             for name in SiteSettings.__dataclass_fields__
-            if name != "version"
+            if name not in ("version", "logo")
         }
-        edited = SiteSettings(**values, version=int(form.version.data or 0))
+        edited = SiteSettings(**values, logo=current.logo, version=int(form.version.data or 0))
+        new_logo = None
         try:
+            new_logo = _uploaded_logo(form.logo.data)
+            if new_logo is not None:
+                edited.logo = new_logo
+            elif form.remove_logo.data:
+                edited.logo = {}
             saved = content.save_settings(edited, base)
+        except ImageError as exc:
+            form.logo.errors = [*form.logo.errors, str(exc)]  # nothing saved; the typed values stay
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + [message]
@@ -313,9 +324,19 @@ def settings():
             else:
                 flash("Settings saved. Every page shows them now.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template(
-        "admin/settings.html", form=form, presets=QUALITY_PRESETS
-    ), 400 if form.errors else status
+        if new_logo is not None:  # not saved: its files go
+            content.discard_logo(new_logo)
+    return render_template("admin/settings.html", form=form, settings=current, presets=QUALITY_PRESETS), (
+        400 if form.errors else status
+    )
+
+
+def _uploaded_logo(upload) -> dict | None:
+    """The logo's files, stored, when one was uploaded (ImageError when it is refused)."""
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    data = upload.stream.read(LOGO_MAX_BYTES + 1)
+    return content.store_logo(data, upload.filename)
 
 
 def _typed(value, like):
@@ -457,7 +478,20 @@ def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
             changes.replaced.append(current)
         page.images[slot] = new or None
     elif current:
-        page.images[slot] = {**current, "alt": alt}
+        page.images[slot] = {**current, "alt": alt, **_focal(field.focal_x.data, field.focal_y.data, current)}
+        if current.get("previous"):  # the editor showed the photo visitors still see
+            page.images[slot]["previous"] = {
+                **current["previous"],
+                **_focal(field.focal_x.data, field.focal_y.data, current["previous"]),
+            }
+
+
+def _focal(percent_x: float | None, percent_y: float | None, image: dict) -> dict:
+    """A page photo's focal point from the form's per cents; what it had when they are empty."""
+    return {
+        "focal_x": image.get("focal_x", FOCAL_CENTRE) if percent_x is None else percent_x / 100,
+        "focal_y": image.get("focal_y", FOCAL_CENTRE) if percent_y is None else percent_y / 100,
+    }
 
 
 def _without_previous(image: dict) -> dict:
@@ -475,6 +509,16 @@ def _apply_featured_order(page: Page, value: str, move: str) -> None:
     if project_id in order and step in ("-1", "1"):
         order = move_item(order, project_id, int(step))
     page.content["featured_order"] = order
+
+
+def _percent(value: str | None) -> float | None:
+    """A per cent typed into a gallery photo's focal point: None when empty or not 0..100 (the
+    photo keeps its point; the inputs' own limits stop that in the browser)."""
+    try:
+        number = float(value or "")
+    except ValueError:
+        return None
+    return number if 0 <= number <= 100 else None
 
 
 def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -> None:
@@ -499,6 +543,11 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
                     "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[
                         :250
                     ],
+                    **_focal(
+                        _percent(request.form.get(f"gallery_focal_x-{image.get('id')}")),
+                        _percent(request.form.get(f"gallery_focal_y-{image.get('id')}")),
+                        image,
+                    ),
                 }
             )
     if form.gallery_add.data:

@@ -12,7 +12,7 @@ from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from .blueprint import bp
-from .forms import ConfirmForm, MoveForm, PhotoRightsForm, PhotoTextForm
+from .forms import ConfirmForm, FocalPointForm, MoveForm, PhotoRightsForm, PhotoTextForm
 from .projects import get_project_or_404
 
 
@@ -122,6 +122,31 @@ def photo_rights(photo_id: str):
         source=Rights.from_dict(photo.rights_source),
         written=Rights.from_dict(photo.rights),
     ), status
+
+
+@bp.post("/photos/<photo_id>/focal")
+def photo_focal(photo_id: str):
+    """Where the photo's subject is (the click on its thumbnail, or the two numbers)."""
+    photo = get_photo_or_404(photo_id)
+    form = FocalPointForm()
+    if form.validate_on_submit():
+        try:
+            photo = content.set_photo_focal_point(photo, form.focal_x.data / 100, form.focal_y.data / 100)
+        except ValidationError as exc:
+            message = "; ".join(exc.errors.values())
+            if _wants_json():
+                return json_error("invalid", message, 400)
+            flash(message, "error")
+        else:
+            if _wants_json():
+                return jsonify(ok=True, focal_x=photo.focal_x, focal_y=photo.focal_y)
+            flash("Focal point saved: every crop of this photo keeps it in view.", "success")
+    else:
+        message = "; ".join(dict.fromkeys(e for errors in form.errors.values() for e in errors))
+        if _wants_json():
+            return json_error("invalid", message, 400)
+        flash(message, "error")
+    return redirect(_back_to(photo))
 
 
 @bp.post("/photos/<photo_id>/cover")

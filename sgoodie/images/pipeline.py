@@ -115,7 +115,7 @@ def make_variants(
     rights_source = read_rights(data)
     decoded, (width, height), exif, icc = _decode(data, settings.wide_gamut)
     rights = settings.rights_for(rights_source, exif.get("taken_at", ""))
-    metadata = {"xmp": xmp_packet(rights), "exif": exif_block(rights), "icc_profile": icc}
+    metadata = file_metadata(rights, icc)
     widths = target_widths(min(width, decoded.width))
     renditions = _resized(decoded, widths)
     del decoded  # from here only the generator holds the full image, until the largest width is made
@@ -278,6 +278,12 @@ def _resized(image: Image.Image, widths: list[int]) -> Iterator[tuple[int, Image
             current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         current.info = {}  # nothing from the original's metadata (EXIF, GPS, XMP, profile) is written out
         yield width, current
+
+
+def file_metadata(rights: Rights, icc_profile: bytes | None) -> dict[str, bytes | None]:
+    """The blocks every public file carries (rights in XMP and EXIF, the colour profile), as
+    `_encode` takes them."""
+    return {"xmp": xmp_packet(rights), "exif": exif_block(rights), "icc_profile": icc_profile}
 
 
 def _encode(

@@ -810,7 +810,9 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         photo.dominant_color or "#888888",
         photo.placeholder,
         alt or photo.alt_text,
-        dict(photo.rights),
+        rights=dict(photo.rights),
+        focal_x=photo.focal_x,  # the subject stays where the photographer placed it
+        focal_y=photo.focal_y,
     )
     return {
         **image.to_dict(),
@@ -868,8 +870,10 @@ def discard_page_photo(image: dict[str, Any]) -> None:
     if image.get("original_key"):
         keys.append(image["original_key"])
     services().blobs.delete_many(keys)
-    if image.get("id") and image.get("original_key"):
-        page_id = image["original_key"].split("/", 2)[1]
+    # Everything under its prefix too: files made later from it (the home hero's phone cuts).
+    named = image.get("original_key") or next(iter(keys), "")
+    if image.get("id") and named.startswith("pages/"):
+        page_id = named.split("/", 2)[1]
         services().blobs.delete_prefix(page_variant_prefix(page_id, image["id"]))
     if image.get("previous"):
         discard_page_photo(image["previous"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..meta import simple_meta
 from ..plugin_api import Plugin
-from . import errors, sitemap  # noqa: F401  (sitemap registers its routes on bp)
+from . import errors, share, sitemap  # noqa: F401  (share and sitemap register their routes on bp)
 from .views import CACHE_TAGS, bp
 
 plugin = Plugin("public", description="Core: the public portfolio site.", cache_tags=CACHE_TAGS)

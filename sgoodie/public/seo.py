@@ -47,6 +47,8 @@ def business(settings: SiteSettings, image: Image | None = None) -> dict[str, An
     links = [url for _, url in settings.social_links()]
     if links:
         data["sameAs"] = links
+    if settings.logo:
+        data["logo"] = absolute(public_url(settings.logo_key("logo-120.webp")))
     if image is not None and share_variant(image):
         data["image"] = absolute(public_url(share_variant(image).key))
     data["founder"] = {"@id": photographer_id(), "@type": "Person", "name": photographer_name(settings)}

@@ -10,11 +10,11 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from .. import galleries
 from ..blobs import is_private_key
 from ..cache import ALL_TAG, tag_current_page
-from ..domain import Page, Project, SiteSettings
+from ..domain import Page, Project, SiteSettings, shown_page_photo
 from ..meta import simple_meta
 from ..services import services
 from ..stores.ordering import GAP
-from . import seo
+from . import layout, seo
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -29,6 +29,13 @@ SITEMAP_PART_SPAN = SITEMAP_PART_SIZE * GAP
 
 def sitemap_part_of(project: Project) -> int:
     return project.order // SITEMAP_PART_SPAN
+
+
+@bp.app_context_processor
+def layout_helpers():
+    """The layouts and `sizes` of the photos (public/layout.py), for the public templates and the
+    admin's preview of them."""
+    return {"layout": layout}
 
 
 def _page_paths(page_id: str) -> set[str]:
@@ -96,6 +103,7 @@ def home():
     return render_template(
         "public/home.html",
         page=home_page,
+        phone_hero=layout.phone_hero_sources(shown_page_photo(home_page.images.get("hero"))),
         branding=pages["personal-branding"],
         featured=featured,
         meta=seo.home_meta(settings, home_page, featured),
@@ -169,6 +177,38 @@ def project(slug: str):
     if request.method == "POST":
         abort(405)
     return render_project(found)
+
+
+# Display positions are positive: below or above every project, for wrapping around a category.
+BEFORE_FIRST, AFTER_LAST = -1, 2**62
+
+
+@bp.get("/projects/<slug>/<any(previous, next):direction>")
+def adjacent_project(slug: str, direction: str):
+    """The project before or after this one in its category (the links under a project page),
+    going round from the last to the first. A redirect, so the project page itself reads no
+    other project; never cached (it follows every reorder at once)."""
+    store = services().store
+    project = store.project_by_slug(slug)
+    if project is None or not is_listed(project):
+        abort(404)
+    found = _neighbour(project, 1 if direction == "next" else -1)
+    if found is None or found.id == project.id:  # the only project of its category
+        return redirect(url_for("public.category", category=project.category))
+    return redirect(url_for("public.project", slug=found.slug))
+
+
+def _neighbour(project: Project, step: int) -> Project | None:
+    """The next public project in the category's order (`projects_page` reads only published
+    public ones: drafts, unlisted projects and client galleries are not read), going round the end;
+    the project itself when it is the only one."""
+    store = services().store
+    for start in (project.order, BEFORE_FIRST if step > 0 else AFTER_LAST):
+        side = {"after": start} if step > 0 else {"before": start}
+        found = store.projects_page(project.category, published_only=True, limit=1, **side)
+        if found:
+            return found[0] if step > 0 else found[-1]
+    return None
 
 
 def render_project(project: Project, *, preview: bool = False):

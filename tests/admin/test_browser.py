@@ -42,6 +42,37 @@ def test_drag_to_reorder_saves_the_new_order_in_one_request(app, admin_page, liv
     assert len(requests) == 1
 
 
+def test_a_click_on_a_photo_sets_its_focal_point_and_the_crop_previews_follow(
+    app, admin_page, live_server, portfolio
+):
+    project = portfolio.project("Focus", "interiors", photos=1)
+    with app.app_context():
+        photo = services().store.photos_for_project(project.id)[0]
+        for variant in photo.variants:  # real files, so the thumbnail and previews draw
+            buffer = io.BytesIO()
+            Image.new("RGB", (variant.width, variant.height), (120, 140, 160)).save(
+                buffer, {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG"}[variant.format]
+            )
+            services().blobs.put(variant.key, buffer.getvalue(), content_type=f"image/{variant.format}")
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    target = admin_page.locator(".photo-card [data-focal-target]").first
+    box = target.bounding_box()
+    with admin_page.expect_response(lambda response: "/focal" in response.url) as saved:
+        admin_page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+    assert saved.value.status == 200
+    card = admin_page.locator(".photo-card").first
+    assert card.locator("[data-focal-state]").text_content() == "Saved"
+    card.locator("summary").click()
+    position = card.locator(".focal__preview--desktop img").evaluate(
+        "img => getComputedStyle(img).objectPosition"
+    )
+    across, down = (float(value.rstrip("%")) for value in position.split())
+    assert abs(across - 25) < 1 and abs(down - 75) < 1  # the crop preview moved with the click
+    with app.app_context():
+        stored = services().store.get_photo(photo.id)
+    assert (round(stored.focal_x, 2), round(stored.focal_y, 2)) == (0.25, 0.75)
+
+
 def test_create_fill_reorder_publish_and_find_it_on_the_category_page(app, admin_page, live_server, tmp_path):
     """The photographer's whole round trip: new project, photos uploaded, alt text, drag, publish."""
     admin_page.goto(live_server.url + "/admin/projects/new")

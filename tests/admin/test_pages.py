@@ -400,6 +400,123 @@ def test_the_hero_is_chosen_from_thumbnails_not_a_long_dropdown(app, client, adm
     assert re.search(r'type="radio" name="hero-choice" value="none" checked', html)  # no hero yet
 
 
+def _logo_png(size=(600, 200)) -> bytes:
+    import io
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    image = PILImage.new("RGBA", size, (0, 0, 0, 0))  # transparent around the mark
+    ImageDraw.Draw(image).rectangle((100, 50, 499, 149), fill=(138, 79, 45, 255))  # 400 x 100
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_replaces_the_wordmark_and_makes_the_icons(app, client, admin):
+    import io
+
+    from PIL import Image as PILImage
+
+    url = "/admin/settings"
+    base = {"business_name": "S.Goodie Photography", "currency": "USD", "time_zone": "UTC"}
+    visitor = app.test_client()
+    assert 'class="brand" href="/">S.Goodie Photography</a>' in visitor.get("/").get_data(as_text=True)
+
+    # SVG is refused, saying why; nothing typed is lost and nothing is saved.
+    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    refused = admin.post(
+        url,
+        dict(
+            base, tagline="Typed with care", logo=(io.BytesIO(svg), "logo.svg"), version=_version(client, url)
+        ),
+        content_type="multipart/form-data",
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "SVG logos are not accepted" in text and "Typed with care" in text
+    renamed = admin.post(  # the same file under another name is recognised by its content
+        url,
+        dict(base, logo=(io.BytesIO(svg), "logo.png"), version=_version(client, url)),
+        content_type="multipart/form-data",
+    )
+    assert renamed.status_code == 400 and "SVG logos are not accepted" in renamed.get_data(as_text=True)
+    with app.app_context():
+        assert services().site_settings().logo == {} and services().site_settings().tagline == ""
+
+    saved = admin.post(
+        url,
+        dict(base, logo=(io.BytesIO(_logo_png()), "logo.png"), version=_version(client, url)),
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        logo = services().site_settings().logo
+        keys = set(services().blobs.list_keys(logo["prefix"]))
+    # Trimmed to the mark (400 x 100), drawn 40 px high: 160 x 40 at 1x.
+    assert (logo["width"], logo["height"]) == (160, 40)
+    names = {key.rsplit("/", 1)[-1] for key in keys}
+    assert names == {"logo-40.webp", "logo-80.webp", "logo-120.webp", "icon-32.png", "icon-180.png"}
+    html = visitor.get("/").get_data(as_text=True)
+    assert 'class="brand__logo"' in html and 'alt="S.Goodie Photography"' in html
+    assert "logo-120.webp 3x" in html and 'width="160" height="40"' in html
+    icon = re.search(r'<link rel="icon" href="([^"]+icon-32\.png)"', html).group(1)
+    touch = re.search(r'<link rel="apple-touch-icon" href="([^"]+icon-180\.png)"', html).group(1)
+    assert PILImage.open(io.BytesIO(visitor.get(icon).data)).size == (32, 32)
+    touch_icon = PILImage.open(io.BytesIO(visitor.get(touch).data))
+    assert touch_icon.size == (180, 180) and touch_icon.mode == "RGB"  # home screens need no transparency
+    assert '"logo": "http' in html  # the business's JSON-LD names it
+
+    removed = admin.post(url, dict(base, remove_logo="y", version=_version(client, url)))
+    assert removed.status_code == 302
+    assert 'class="brand" href="/">S.Goodie Photography</a>' in visitor.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert services().blobs.list_keys(logo["prefix"]) == []  # its files went with it
+
+
+def test_the_hero_brings_its_focal_point_and_the_form_moves_it(app, client, admin, portfolio):
+    from sgoodie import content
+
+    project = portfolio.project("Hero Source", "interiors", photos=1)
+    with app.test_request_context():
+        photo = services().store.photos_for_project(project.id)[0]
+        for variant in photo.variants:  # the copy needs the files
+            services().blobs.put(variant.key, b"file", content_type="image/jpeg")
+        content.set_photo_focal_point(photo, 0.2, 0.3)
+    url = "/admin/pages/home"
+    response = admin.post(
+        url, dict(HOME, **{"hero-choice": f"photo:{photo.id}"}, version=_version(client, url))
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        hero = services().store.get_pages(["home"])["home"].images["hero"]
+    assert (hero["focal_x"], hero["focal_y"]) == (0.2, 0.3)  # the portfolio photo's own point
+    form = client.get(url).get_data(as_text=True)
+    assert (
+        'name="hero-focal_x" value="20"' in form and "focal__preview--phone" in form
+    )  # the crops, before saving
+
+    response = admin.post(
+        url,
+        dict(
+            HOME,
+            **{"hero-choice": "keep", "hero-focal_x": "75", "hero-focal_y": "10"},
+            version=_version(client, url),
+        ),
+    )
+    assert response.status_code == 302
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert "object-position:75% 10%" in html and f"/hero/{hero['id']}/750/100/" in html
+    refused = admin.post(
+        url,
+        dict(
+            HOME,
+            **{"hero-choice": "keep", "hero-focal_x": "120", "hero-focal_y": "10"},
+            version=_version(client, url),
+        ),
+    )
+    assert refused.status_code == 400 and "from 0 to 100" in refused.get_data(as_text=True)
+
+
 def test_the_photo_picker_pages_through_projects_and_shows_one_projects_photos(app, client, admin, portfolio):
     """Never every photo of the site: a page of one category's projects, then the chosen one's
     photos (test_the_hero_is_chosen_from_thumbnails_not_a_long_dropdown checks the tiles)."""

@@ -62,6 +62,41 @@ def test_alt_text_and_caption_save_inline_and_by_form(app, client, admin, portfo
     assert "Sunlit hallway" in app.test_client().get("/projects/texts").get_data(as_text=True)
 
 
+def test_the_focal_point_is_set_in_the_grid_and_moves_every_public_crop(app, client, admin, portfolio):
+    project = portfolio.project("Focus", "interiors", photos=2, featured=True)
+    cover = _photos(app, project.id)[0]
+    grid = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    # The editor shows where the subject is now (the centre) and offers the two numbers.
+    assert "--fx: 0.5; --fy: 0.5" in grid and 'name="focal_x" value="50"' in grid
+    token = admin.csrf_token("/admin/")
+    response = client.post(
+        f"/admin/photos/{cover.id}/focal",
+        data={"focal_x": "22.5", "focal_y": "80", "csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
+    assert response.get_json() == {"ok": True, "focal_x": 0.225, "focal_y": 0.8}
+    assert "--fx: 0.225; --fy: 0.8" in client.get(f"/admin/projects/{project.id}/photos").get_data(
+        as_text=True
+    )
+    visitor = app.test_client()
+    for path in ("/", "/work/interiors"):  # the cover's crops (cards, tiles, the hero) move with it
+        assert "object-position:22.5% 80%" in visitor.get(path).get_data(as_text=True), path
+
+    # Without JavaScript the numbers are a form; a point off the photo is refused, saying why.
+    refused = admin.post(
+        f"/admin/photos/{cover.id}/focal", {"focal_x": "140", "focal_y": "10"}, follow_redirects=True
+    )
+    assert "from 0 to 100" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            services().store.get_photo(cover.id).focal_x,
+            services().store.get_photo(cover.id).focal_y,
+        ) == (
+            0.225,
+            0.8,
+        )
+
+
 def test_set_cover(app, client, admin, portfolio):
     project = portfolio.project("Covers", "interiors", photos=3)
     third = _photos(app, project.id)[2]

@@ -184,6 +184,22 @@ def test_a_new_cover_is_a_photo_visitors_see(app, portfolio):
         assert services().store.get_project(project.id).cover_photo_id == described.id
 
 
+def test_previous_and_next_go_round_the_categorys_public_projects(client, portfolio):
+    first = portfolio.project("First Light", "interiors")
+    portfolio.project("Draft Between", "interiors", published=False)
+    portfolio.project("Shared By Link", "interiors", visibility="unlisted")  # only for whoever has the link
+    portfolio.project("Elsewhere", "travel")
+    last = portfolio.project("Last Light", "interiors")
+    assert client.get(f"/projects/{first.slug}/next").headers["Location"] == f"/projects/{last.slug}"
+    assert client.get(f"/projects/{last.slug}/next").headers["Location"] == f"/projects/{first.slug}"  # round
+    assert client.get(f"/projects/{first.slug}/previous").headers["Location"] == f"/projects/{last.slug}"
+    html = client.get(f"/projects/{first.slug}").get_data(as_text=True)
+    assert f'href="/projects/{first.slug}/previous" rel="prev"' in html and 'rel="next"' in html
+    alone = portfolio.project("Alone", "brand-marketing")
+    assert client.get(f"/projects/{alone.slug}/next").headers["Location"] == "/work/brand-marketing"
+    assert client.get("/projects/draft-between/next").status_code == 404
+
+
 def _many_projects(app, category: str, count: int, *, drafts_every: int = 0) -> list:
     """`count` projects straight through the store (no photos): listings at a size."""
     from sgoodie.domain import Project

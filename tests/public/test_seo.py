@@ -104,10 +104,11 @@ def test_open_graph_and_twitter_cards_with_a_photo(client, site):
     head = _head(client, "/projects/harbour-loft")
     assert head.meta["og:type"] == "article"
     assert head.meta["og:title"] and head.meta["og:description"]
-    assert head.meta["og:image"].startswith("https://sgoodie.example/media/projects/") and head.meta[
+    # The cover cut to the 1.91:1 card around its focal point (tests/public/test_share.py).
+    assert head.meta["og:image"].startswith("https://sgoodie.example/share/500/500/projects/") and head.meta[
         "og:image"
-    ].endswith(".jpg")
-    assert int(head.meta["og:image:width"]) >= 1280
+    ].endswith("/1280.jpg")
+    assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
     assert head.meta["twitter:card"] == "summary_large_image"
     assert head.meta["twitter:image"] == head.meta["og:image"]
 
@@ -268,7 +269,9 @@ def test_the_sitemap_and_open_graph_show_the_files_the_json_ld_describes(client,
     project = _sitemap_urls(client)["https://sgoodie.example/projects/bay-of-kotor"]
     listed = [loc.text for loc in project.findall("image:image/image:loc", SITEMAP_NS)]
     assert listed == [image["contentUrl"] for image in images]
-    assert head.meta["og:image"] in {image["thumbnailUrl"] for image in images}
+    # The link-preview card is cut (around the focal point) from one of the described files.
+    cut_from = re.sub(r"/share/\d+/\d+/", "/media/", head.meta["og:image"])
+    assert cut_from in {image["thumbnailUrl"] for image in images}
 
 
 def test_about_is_a_profile_page_of_the_photographer(app, client, site):

@@ -332,6 +332,27 @@ def test_photo_updates_are_versioned_and_keep_the_cover_copy_fresh(content_store
     assert content_store.get_project(project.id).cover is None
 
 
+def test_a_photo_keeps_its_focal_point_and_the_cover_copy_follows_it(content_store):
+    from sgoodie.domain import Variant
+
+    project = _project(content_store, "Focused")
+    plain = _photo(content_store, project)
+    assert (plain.focal_x, plain.focal_y) == (0.5, 0.5)  # the centre until the photographer says
+    photo = _photo(
+        content_store, project, width=1600, height=1000, variants=[Variant(320, 200, "jpeg", "k/320.jpg", 10)]
+    )
+    project = content_store.update_project(replace(project, cover_photo_id=photo.id))
+    moved = content_store.update_photo(replace(photo, focal_x=0.125, focal_y=0.8))
+    again = content_store.get_photo(photo.id)
+    assert (again.focal_x, again.focal_y) == (0.125, 0.8) and again.version == moved.version
+    assert [(p.focal_x, p.focal_y) for p in content_store.photos_for_project(project.id)][1] == (0.125, 0.8)
+    cover = content_store.get_project(project.id).cover
+    assert (cover.focal_x, cover.focal_y) == (0.125, 0.8)
+    assert cover.object_position == "12.5% 80%"
+    listed = content_store.projects_in_category("interiors")[0].cover
+    assert (listed.focal_x, listed.focal_y) == (0.125, 0.8)
+
+
 def test_moving_one_photo_rewrites_only_that_photo_in_one_write(content_store, writes):
     project = _project(content_store, "Gallery")
     ids = [_photo(content_store, project).id for _ in range(6)]

@@ -5,6 +5,7 @@
 // - following a page photo's processing, as the uploader follows a project photo's
 // - on a phone, the sideways-scrolling menu starts at the current page
 // - the settings page's table of bytes per quality preset, measured on one photo of the site
+// - focal points: click the photo to place its subject (number inputs without JavaScript)
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
 (function () {
   "use strict";
@@ -206,6 +207,55 @@
       })
       .catch(function (error) { flash("The photo was not deleted: " + error.message, "error"); });
   });
+
+  // -- focal points: click where the subject is; the marker and crop previews follow ------------
+  function setUpFocal(editor) {
+    var target = editor.querySelector("[data-focal-target]");
+    var img = target.querySelector("img");
+    var inputX = editor.querySelector("[data-focal-x]");
+    var inputY = editor.querySelector("[data-focal-y]");
+    var state = editor.querySelector("[data-focal-state]");
+    function show(x, y) {
+      editor.style.setProperty("--fx", x);
+      editor.style.setProperty("--fy", y);
+    }
+    function clamp(value) { return Math.min(1, Math.max(0, value)); }
+    target.addEventListener("click", function (event) {
+      // The photo is drawn whole (object-fit: contain): find its rectangle inside the box.
+      var box = target.getBoundingClientRect();
+      var ratio = img.naturalWidth && img.naturalHeight ? img.naturalWidth / img.naturalHeight : box.width / box.height;
+      var width = Math.min(box.width, box.height * ratio);
+      var height = width / ratio;
+      var x = clamp((event.clientX - box.left - (box.width - width) / 2) / width);
+      var y = clamp((event.clientY - box.top - (box.height - height) / 2) / height);
+      inputX.value = Math.round(x * 1000) / 10;
+      inputY.value = Math.round(y * 1000) / 10;
+      show(x, y);
+      if (editor.classList.contains("focal--autosave")) save();
+      else if (state) state.textContent = "Save the page to keep it.";
+    });
+    [inputX, inputY].forEach(function (input) {
+      input.addEventListener("input", function () {
+        show(clamp((parseFloat(inputX.value) || 0) / 100), clamp((parseFloat(inputY.value) || 0) / 100));
+      });
+    });
+    function save() {
+      var form = editor.closest("form");
+      state.textContent = "Saving…";
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
+        .then(function (result) {
+          if (!result.ok) throw new Error((result.data.error && result.data.error.message) || "not saved");
+          state.textContent = "Saved";
+        })
+        .catch(function (error) { state.textContent = "Not saved: " + error.message; });
+    }
+    if (editor.classList.contains("focal--autosave")) {
+      editor.closest("form").addEventListener("submit", function (event) { event.preventDefault(); save(); });
+    }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-focal]"), setUpFocal);
+  window.sgoodieAdmin.setUpFocal = setUpFocal;
 
   // -- page photos being prepared: follow the job, then show the result --------------------------
   var editedSinceLoad = false;

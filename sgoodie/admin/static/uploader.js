@@ -238,7 +238,11 @@
         if (empty) empty.hidden = true;
         var hint = document.querySelector("[data-grid-hint]");
         if (hint) hint.hidden = false;
-        if (window.sgoodieAdmin) { window.sgoodieAdmin.refreshMoveButtons(grid); window.sgoodieAdmin.recountMissingAlt(); }
+        if (window.sgoodieAdmin) {
+          window.sgoodieAdmin.refreshMoveButtons(grid);
+          window.sgoodieAdmin.recountMissingAlt();
+          Array.prototype.forEach.call(card.querySelectorAll("[data-focal]"), window.sgoodieAdmin.setUpFocal);
+        }
       })
       .catch(function () { /* the card shows on the next visit */ });
   }
