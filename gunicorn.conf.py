@@ -49,4 +49,5 @@ def post_worker_init(worker):
     check, so two runners never publish twice."""
     from sgoodie import start_runner
 
-    start_runner(worker.wsgi)
+    if "sgoodie" in getattr(worker.wsgi, "extensions", {}):  # not another app (bench/http.py's bare one)
+        start_runner(worker.wsgi)
