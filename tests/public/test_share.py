@@ -96,7 +96,7 @@ def test_phones_get_the_hero_cut_around_its_focal_point(app, client):
     source = html.split('<source media="(max-aspect-ratio: 13/25)" type="image/webp"', 1)[1].split(">", 1)[0]
     # The cut of a 2400 x 1600 photo is 900 x 1600: the steps below it, and it.
     urls = [part.split()[0] for part in source.split('srcset="', 1)[1].split('"', 1)[0].split(", ")]
-    assert [url.rsplit("/", 1)[1] for url in urls] == ["480.webp", "640.webp", "900.webp"]
+    assert [url.rsplit("/", 1)[1] for url in urls] == ["480.webp", "640.webp", "800.webp", "900.webp"]
     assert urls[-1] == f"/hero/{image_id}/0/500/900.webp"
     # It starts loading with the page: preloaded in the first format, with the picture's srcset.
     avif = html.split('<source media="(max-aspect-ratio: 13/25)" type="image/avif"', 1)[1].split(">", 1)[0]
