@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ...plugin_api import PluginStorage, ValidationError
+from ...plugin_api import ValidationError
 from . import plugin
 
 DOWNLOAD_MODES = {"off": "Off", "single": "Single photos", "all": "Single photos and the whole gallery"}
@@ -35,39 +35,12 @@ NOTE_MAX = 1000
 LOG_SECONDS = 365 * 24 * 3600
 
 
-GALLERIES = plugin.storage("galleries")  # declared at import: `sgoodie export` carries it
-
-
-def galleries() -> PluginStorage:
-    return GALLERIES
-
-
-CLIENTS = plugin.storage("clients")  # declared at import: `sgoodie export` carries it
-
-
-def clients() -> PluginStorage:
-    return CLIENTS
-
-
-MARKS = plugin.storage("marks")  # declared at import: `sgoodie export` carries it
-
-
-def marks() -> PluginStorage:
-    return MARKS
-
-
-ZIP_JOBS = plugin.storage("zips")  # declared at import: `sgoodie export` carries it
-
-
-def zip_jobs() -> PluginStorage:
-    return ZIP_JOBS
-
-
-DOWNLOAD_LOG = plugin.storage("downloads")  # declared at import: `sgoodie export` carries it
-
-
-def download_log() -> PluginStorage:
-    return DOWNLOAD_LOG
+# Declared at import, so `sgoodie export` carries them.
+GALLERIES = plugin.storage("galleries")
+CLIENTS = plugin.storage("clients")
+MARKS = plugin.storage("marks")
+ZIP_JOBS = plugin.storage("zips")
+DOWNLOAD_LOG = plugin.storage("downloads")
 
 
 def now() -> str:
@@ -107,20 +80,20 @@ class GallerySettings:
 
 
 def gallery_settings(project_id: str) -> GallerySettings:
-    data = galleries().get(project_id) or {}
+    data = GALLERIES.get(project_id) or {}
     known = GallerySettings.__dataclass_fields__
     return GallerySettings(**{k: v for k, v in data.items() if k in known})
 
 
 def save_gallery_settings(project_id: str, settings: GallerySettings) -> None:
     settings.validate()
-    galleries().put(project_id, asdict(settings))
+    GALLERIES.put(project_id, asdict(settings))
 
 
 # -- clients and their marks -----------------------------------------------------------------
 def new_client(project_id: str, name: str, email: str) -> str:
     client_id = secrets.token_hex(8)
-    clients().put(
+    CLIENTS.put(
         f"{project_id}#{client_id}",
         {"id": client_id, "name": name, "email": email, "started_at": now(), "submitted_at": ""},
     )
@@ -128,17 +101,17 @@ def new_client(project_id: str, name: str, email: str) -> str:
 
 
 def get_client(project_id: str, client_id: str) -> dict[str, Any] | None:
-    return clients().get(f"{project_id}#{client_id}")
+    return CLIENTS.get(f"{project_id}#{client_id}")
 
 
 def gallery_clients(project_id: str) -> list[dict[str, Any]]:
-    return [data for _, data in clients().all(prefix=f"{project_id}#")]
+    return [data for _, data in CLIENTS.all(prefix=f"{project_id}#")]
 
 
 def client_marks(project_id: str, client_id: str) -> dict[str, dict[str, Any]]:
     """photo id -> {lists, note, filename}: the client's whole selection, one query."""
     prefix = f"{project_id}#{client_id}#"
-    return {key.removeprefix(prefix): data for key, data in marks().all(prefix=prefix)}
+    return {key.removeprefix(prefix): data for key, data in MARKS.all(prefix=prefix)}
 
 
 def set_mark(
@@ -147,9 +120,9 @@ def set_mark(
     """Store (or, with no list and no note, forget) the client's mark on one photo."""
     key = f"{project_id}#{client_id}#{photo_id}"
     if lists or note:
-        marks().put(key, {"lists": lists, "note": note, "filename": filename, "updated_at": now()})
+        MARKS.put(key, {"lists": lists, "note": note, "filename": filename, "updated_at": now()})
     else:
-        marks().delete(key)
+        MARKS.delete(key)
 
 
 def submit(project_id: str, client_id: str) -> dict[str, Any] | None:
@@ -157,14 +130,14 @@ def submit(project_id: str, client_id: str) -> dict[str, Any] | None:
     if client is None:
         return None
     client["submitted_at"] = now()
-    clients().put(f"{project_id}#{client_id}", client)
+    CLIENTS.put(f"{project_id}#{client_id}", client)
     return client
 
 
 # -- the download log ------------------------------------------------------------------------
 def log_download(project_id: str, who: dict[str, Any] | None, what: str, address: str) -> None:
     key = f"{project_id}#{now()}#{secrets.token_hex(4)}"
-    download_log().put(
+    DOWNLOAD_LOG.put(
         key,
         {
             "at": now(),
@@ -178,4 +151,4 @@ def log_download(project_id: str, who: dict[str, Any] | None, what: str, address
 
 
 def recent_downloads(project_id: str, limit: int = 100) -> list[dict[str, Any]]:
-    return [data for _, data in download_log().all(prefix=f"{project_id}#", newest_first=True, limit=limit)]
+    return [data for _, data in DOWNLOAD_LOG.all(prefix=f"{project_id}#", newest_first=True, limit=limit)]

@@ -86,7 +86,7 @@ def start(project: Project, settings: records.GallerySettings, who: dict[str, An
     found = gallery_files(project, settings)
     mark = fingerprint(found)
     now = int(time.time())
-    for key, job in records.zip_jobs().all(prefix=f"{project.id}#"):
+    for key, job in records.ZIP_JOBS.all(prefix=f"{project.id}#"):
         if (
             job.get("fingerprint") == mark
             and job.get("status") != "failed"
@@ -95,7 +95,7 @@ def start(project: Project, settings: records.GallerySettings, who: dict[str, An
             return key.split("#", 1)[1]
     zip_id = secrets.token_hex(8)
     expires_at = now + KEEP_SECONDS
-    records.zip_jobs().put(
+    records.ZIP_JOBS.put(
         f"{project.id}#{zip_id}",
         {
             "id": zip_id,
@@ -121,7 +121,7 @@ def start(project: Project, settings: records.GallerySettings, who: dict[str, An
 def build(argument: str) -> None:
     """Build one archive (the task body; idempotent: a finished one is left as it is)."""
     project_id, _, zip_id = argument.partition("#")
-    job = records.zip_jobs().get(argument)
+    job = records.ZIP_JOBS.get(argument)
     if job is None or job["status"] == "ready":
         return
     project = current_store().get_project(project_id)
@@ -162,7 +162,7 @@ def build(argument: str) -> None:
 
 def _save(key: str, job: dict[str, Any], **changes: Any) -> dict[str, Any]:
     job.update(changes)
-    records.zip_jobs().put(key, job, expires_at=job["expires_at"])
+    records.ZIP_JOBS.put(key, job, expires_at=job["expires_at"])
     return job
 
 
@@ -194,7 +194,7 @@ def request_zip(project_id: str):
 
 
 def _job(project: Project, zip_id: str) -> dict[str, Any]:
-    job = records.zip_jobs().get(f"{project.id}#{zip_id}")
+    job = records.ZIP_JOBS.get(f"{project.id}#{zip_id}")
     if job is None:
         abort(404)
     return job
