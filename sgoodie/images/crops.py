@@ -53,7 +53,7 @@ def phone_hero_widths(width: int, height: int) -> list[int]:
 def phone_hero(
     data: bytes, focal_x: float, focal_y: float, width: int, fmt: str, quality: EncoderQuality
 ) -> RenderedVariant:
-    """One file of the hero's phone cut, from the hero's largest JPEG."""
+    """One file of the hero's phone cut, from the hero's largest file (of the same format)."""
     return cut_file(data, focal_x, focal_y, PHONE_HERO_ASPECT, width, fmt, quality)
 
 

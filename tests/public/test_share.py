@@ -122,3 +122,33 @@ def test_phones_get_the_hero_cut_around_its_focal_point(app, client):
         "/hero/another/0/500/900.webp",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_the_hero_cut_is_made_from_the_largest_file_of_its_format(app, client):
+    """An AVIF or WebP re-encoded from the JPEG would carry the JPEG's artefacts (and weigh more):
+    each format is cut from its own largest file, with the rights that file carries."""
+    from sgoodie.domain import Image, Rights, Variant
+    from sgoodie.images.pipeline import _encode, file_metadata
+    from sgoodie.images.rights import read_rights
+
+    rights = Rights(creator="Sam Goodie", copyright="© 2026 S.Goodie Photography")
+    mirrored = PILImage.open(io.BytesIO(_columns())).transpose(PILImage.Transpose.FLIP_LEFT_RIGHT)
+    webp = _encode(mirrored, "webp", {"quality": 90}, file_metadata(rights, None)).data
+    with app.test_request_context():
+        image_id = "hero-two-formats"
+        prefix = f"pages/home/variants/{image_id}/"
+        services().blobs.put(prefix + "2400.jpg", _columns(), content_type="image/jpeg")
+        services().blobs.put(prefix + "2400.webp", webp, content_type="image/webp")
+        variants = [
+            Variant(2400, 1600, "jpeg", prefix + "2400.jpg"),
+            Variant(2400, 1600, "webp", prefix + "2400.webp"),
+        ]
+        hero = Image(2400, 1600, variants, focal_x=0.0, focal_y=0.5)
+        content.modify_page("home", lambda page: page.images.update(hero={**hero.to_dict(), "id": image_id}))
+
+    response = client.get(f"/hero/{image_id}/0/500/900.webp")
+    assert response.status_code == 200
+    red, green, blue = _colour(PILImage.open(io.BytesIO(response.data)).convert("RGB"))
+    assert blue > 150 and red < 40  # the WebP's left column (blue), not the JPEG's (red)
+    carried = read_rights(response.data)
+    assert (carried.creator, carried.copyright) == (rights.creator, rights.copyright)
