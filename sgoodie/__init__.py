@@ -58,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     plugin_loader.init_app(app, tag_paths)
+    cache.page_cache(app).release = plugin_loader.release(app)
     operations.init_app(app)  # last: its middleware wraps everything else
     start_runner(app)
     return app

@@ -36,8 +36,10 @@ Minimal plugin::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
@@ -191,6 +193,7 @@ class Plugin:
         )
         self.core = False
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
+        self.stylesheets: list[Path] = []
         self.nav_entries: list[MenuEntry] = []
         self.admin_menu_entries: list[MenuEntry] = []
         self.slot_handlers: dict[str, list[SlotHandler]] = {}
@@ -228,6 +231,16 @@ class Plugin:
         )  # stylesheets and scripts are no secrets
         blueprint.after_request(private_response)
         return self.add_blueprint(blueprint, **options)
+
+    def add_stylesheet(self, path: str | os.PathLike[str]) -> None:
+        """CSS that every public page needs, inlined in their `<head>` after the site's own (a
+        stylesheet of its own would be one more request holding back the first paint on a phone).
+        Keep it small; its `url()`s must be absolute paths. The file is read once, when the first
+        page is drawn (on every page in debug mode, so edits show)."""
+        stylesheet = Path(path)
+        if not stylesheet.is_file():
+            raise ValueError(f"plugin {self.name}: no stylesheet at {stylesheet}")
+        self.stylesheets.append(stylesheet)
 
     def add_nav_entry(self, label: str, endpoint: str, *, order: int = 50, **values: Any) -> None:
         """A link in the public site's main navigation (core entries use orders 10-40)."""

@@ -12,13 +12,17 @@ handler that raises is logged with its plugin's name and skipped.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import os
 import pkgutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -57,6 +61,7 @@ class PluginRegistry:
     slots: dict[str, list[SlotHandler]] = field(default_factory=dict)
     nav_entries: list[MenuEntry] = field(default_factory=list)
     admin_menu_entries: list[MenuEntry] = field(default_factory=list)
+    stylesheets: list[Path] = field(default_factory=list)  # inlined in every public page
     # Strong references to the wrapped signal receivers (blinker holds them weakly, so they live
     # exactly as long as the app).
     receivers: list[Callable[..., Any]] = field(default_factory=list)
@@ -164,6 +169,46 @@ def registry(app: Flask) -> PluginRegistry:
     return app.extensions["sgoodie.plugins"]
 
 
+# What a page is drawn from, besides content: code, templates, stylesheets and scripts.
+_PAGE_SOURCES = (".py", ".html", ".css", ".js", ".svg")
+
+
+def release(app: Flask) -> str:
+    """A fingerprint of everything that draws the pages besides their content: sgoodie's own files,
+    each enabled plugin's, and the site's template overrides. The page cache keys pages with it, so
+    an upgrade (or a plugin turned on or off) is never served pages the old code drew, and during a
+    rolling deploy old and new processes each keep their own."""
+    folders = {Path(__file__).parent}
+    for plugin in registry(app).enabled():
+        folders.update(Path(bp.root_path) for bp, _ in plugin.blueprints)
+        folders.update(Path(f).parent for f in plugin.stylesheets)
+        if plugin.template_folder:
+            folders.add(Path(plugin.template_folder))
+        for handlers in plugin.slot_handlers.values():
+            module = sys.modules.get(handlers[0].function.__module__) if handlers else None
+            if module is not None and getattr(module, "__file__", None):
+                folders.add(Path(module.__file__).parent)
+    digest = hashlib.blake2b(__version__.encode(), digest_size=6)
+    for folder in sorted(folders):
+        digest.update(_code_digest(str(folder)))
+    digest.update(_folder_digest(str(Path(app.instance_path) / "templates")))  # read anew: the site's own
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=64)  # installed code does not change under a running process
+def _code_digest(folder: str) -> bytes:
+    return _folder_digest(folder)
+
+
+def _folder_digest(folder: str) -> bytes:
+    digest = hashlib.blake2b(folder.encode(), digest_size=16)
+    for path in sorted(Path(folder).rglob("*")):
+        if path.suffix in _PAGE_SOURCES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def _candidates() -> Iterator[tuple[str, str, Callable[[], Any]]]:
     for module_name in CORE_MODULES:
         yield "core", module_name.rsplit(".", 1)[-1], _module_plugin(module_name)
@@ -235,6 +280,7 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     for name, handlers in plugin.slot_handlers.items():
         registry.slots.setdefault(name, []).extend(handlers)
     registry.nav_entries.extend(plugin.nav_entries)
+    registry.stylesheets.extend(plugin.stylesheets)
     registry.admin_menu_entries.extend(plugin.admin_menu_entries)
     for handler in plugin.signal_handlers:
         registry.receivers.append(_connect(app, plugin, handler))

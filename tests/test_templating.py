@@ -37,3 +37,14 @@ def test_an_unknown_stored_zone_falls_back_to_utc(app):
         )
     with app.test_request_context():
         assert local_time("2026-07-01T12:30:00Z") == "2026-07-01 12:30 UTC"
+
+
+def test_public_pages_carry_the_site_css_inline_with_long_cached_font_addresses(client):
+    head = client.get("/").get_data(as_text=True).split("</head>", 1)[0]
+    styles = head.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert ".site-header" in styles and 'url("fonts/' not in styles
+    preloaded = head.split('<link rel="preload" href="', 1)[1].split('"', 1)[0]
+    assert preloaded.startswith("/static/fonts/inter-latin-wght-normal.woff2?v=")
+    assert f'url("{preloaded.replace("&amp;", "&")}")' in styles  # the same address: fetched once
+    font = client.get(preloaded)
+    assert font.status_code == 200 and "max-age=31536000" in font.headers["Cache-Control"]

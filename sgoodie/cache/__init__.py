@@ -100,6 +100,9 @@ class PageCache:
         self._lock = threading.Lock()
         self._pending_checked_at = 0.0
         self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+        # Part of every page's key: the code and templates that drew it (the app factory sets it
+        # once the plugins are loaded), so pages drawn by other code are never served.
+        self.release = ""
 
     @staticmethod
     def _flask_caching_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +167,7 @@ class PageCache:
         path = environ.get("PATH_INFO") or "/"
         if path.startswith(NEVER_CACHED) or f"{self.session_cookie}=" in environ.get("HTTP_COOKIE", ""):
             return None
-        return f"page:{self.page_origin(environ)}{environ.get('SCRIPT_NAME', '')}{path}"
+        return f"page:{self.release}:{self.page_origin(environ)}{environ.get('SCRIPT_NAME', '')}{path}"
 
     def page_origin(self, environ: dict[str, Any]) -> str:
         """Everything besides the path that the page's links are built from: the scheme, and the

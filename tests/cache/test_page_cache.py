@@ -233,3 +233,29 @@ def test_the_local_cache_stays_within_its_size_and_drops_the_oldest_pages(tmp_pa
         client.get("/work/interiors", headers={"Host": "h119.invented.example"}).headers["X-Cache"] == "HIT"
     )
     assert client.get("/work/interiors", headers={"Host": "h0.invented.example"}).headers["X-Cache"] == "MISS"
+
+
+def test_pages_drawn_by_other_code_are_never_served(tmp_path, portfolio_factory):
+    """An upgrade, a plugin turned on or off, or a template override changes what draws the pages:
+    the pages the old code drew stay in the cache but are never served by the new."""
+    from sgoodie import create_app
+
+    config = {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "s"}
+    before = create_app(config)
+    with before.app_context():
+        services().store.init_schema()
+    portfolio_factory(before).project("Harbour Loft", "interiors")
+    assert [before.test_client().get("/work/interiors").headers["X-Cache"] for _ in range(2)] == [
+        "MISS",
+        "HIT",
+    ]
+
+    override = tmp_path / "i" / "templates" / "public" / "category.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "public/layout.html" %}{% block main %}<p>New look</p>{% endblock %}')
+    after = create_app(config)
+    assert page_cache(after).release != page_cache(before).release
+    first = after.test_client().get("/work/interiors")
+    assert first.headers["X-Cache"] == "MISS" and "New look" in first.get_data(as_text=True)
+    assert after.test_client().get("/work/interiors").headers["X-Cache"] == "HIT"
+    assert before.test_client().get("/work/interiors").headers["X-Cache"] == "HIT"  # still its own

@@ -74,7 +74,7 @@ def plugin_packages(tmp_path, monkeypatch):
     for module in [
         m
         for m in sys.modules
-        if m.startswith(("hello_plugin", "broken_plugin", "missing_plugin", "old_plugin"))
+        if m.startswith(("hello_plugin", "broken_plugin", "missing_plugin", "old_plugin", "styled_plugin"))
     ]:
         del sys.modules[module]
 
@@ -260,3 +260,30 @@ def test_a_plugin_declares_body_limits_through_the_plugin_api(tmp_path, plugin_p
     assert client.post("/limited/default", data=b"x" * 65536).get_json() == {"size": 65536}
     assert client.post("/limited/default", data=b"x" * 65537).status_code == 413
     del sys.modules["limited_plugin"]
+
+
+STYLED = """
+from pathlib import Path
+from sgoodie.plugin_api import Plugin
+
+plugin = Plugin("styled", version="1.0")
+(Path(__file__).parent / "styled.css").write_text(".styled-strip { color: teal; } /* </style><script>x()</script> */")
+plugin.add_stylesheet(Path(__file__).parent / "styled.css")
+"""
+
+
+def test_a_plugin_stylesheet_is_inlined_in_every_public_page(tmp_path, plugin_packages):
+    plugin_packages("styled_plugin", STYLED)
+    app = _app(tmp_path)
+    head = app.test_client().get("/").get_data(as_text=True).split("</head>", 1)[0]
+    styles = head.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert ".styled-strip { color: teal; }" in styles  # after the site's own CSS, in the same element
+    assert "<script>x()" in styles  # a stylesheet cannot end the <style> element early: still in it
+    assert 'rel="stylesheet"' not in head  # no request holds the first paint back
+
+
+def test_a_missing_plugin_stylesheet_is_refused_when_the_plugin_loads():
+    from sgoodie.plugin_api import Plugin
+
+    with pytest.raises(ValueError, match="no stylesheet"):
+        Plugin("careless").add_stylesheet("/nowhere/careless.css")

@@ -230,7 +230,7 @@ def test_a_category_shows_a_page_of_projects_and_a_link_to_the_next(app, client)
     third_url = re.search(r'<a class="more__link" href="([^"]+)"', second).group(1)
     third = client.get(third_url).get_data(as_text=True)
     assert re.findall(r'<h2 class="card__title">([^<]+)</h2>', third) == [p.title for p in published[48:]]
-    assert "more__link" not in third  # the last page
+    assert 'class="more__link"' not in third  # the last page
     assert re.search(r'rel="canonical" href="[^"]*/work/travel\?after=\d+"', second)  # each page its own
     assert re.search(r'rel="canonical" href="[^"]*/work/travel"', first)
     assert client.get("/work/travel?after=soon").status_code == 404

@@ -25,6 +25,7 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -52,6 +53,7 @@ log = logging.getLogger("sgoodie.plugins.contact")
 bp = plugin.add_blueprint(
     Blueprint("contact", __name__, static_folder="static", static_url_path="/contact/static")
 )
+plugin.add_stylesheet(Path(bp.static_folder, "contact.css"))
 plugin.add_nav_entry("Contact", "contact.contact", order=60)
 
 MIN_FILL_SECONDS = 3
@@ -304,13 +306,6 @@ def inquiry_key(inquiry: dict[str, Any]) -> str:
 def _meta(title: str = "Contact"):
     description = f"Tell {current_settings().business_name} about your project: interiors, travel, brand and personal-branding photography."
     return page_meta(title, description, indexable=title == "Contact")
-
-
-@plugin.slot("head")
-def stylesheet(**context: Any) -> Markup:
-    return Markup('<link rel="stylesheet" href="{}">').format(
-        url_for("contact.static", filename="contact.css")
-    )
 
 
 # -- the form under every project (cached with the page; the script fetches a fresh timestamp) ----

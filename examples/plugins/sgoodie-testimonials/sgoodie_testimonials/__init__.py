@@ -80,17 +80,8 @@ def home_strip(**context: Any) -> Markup | None:
     return Markup(render_template("testimonials/_strip.html", quotes=shown))
 
 
-# Public files (the strip's stylesheet) come from a public blueprint, not from the admin's.
-assets = plugin.add_blueprint(
-    Blueprint("testimonials", __name__, static_folder="static", static_url_path="/testimonials/static")
-)
-
-
-@plugin.slot("head")
-def stylesheet(**context: Any) -> Markup:
-    return Markup('<link rel="stylesheet" href="{}">').format(
-        url_for("testimonials.static", filename="testimonials.css")
-    )
+# The strip's stylesheet, inlined in every public page.
+plugin.add_stylesheet(Path(__file__).with_name("static") / "testimonials.css")
 
 
 # -- keeping in step with projects ----------------------------------------------------------------
