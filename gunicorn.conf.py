@@ -5,7 +5,10 @@ table): SGOODIE_BIND, WEB_CONCURRENCY, SGOODIE_THREADS, SGOODIE_TRUSTED_PROXIES,
 SGOODIE_ACCESS_LOG, SGOODIE_LOG_LEVEL. GUNICORN_CMD_ARGS still overrides anything.
 """
 
+import atexit
 import multiprocessing
+import os
+import sys
 
 from sgoodie.config import load
 
@@ -51,3 +54,17 @@ def post_worker_init(worker):
 
     if "sgoodie" in getattr(worker.wsgi, "extensions", {}):  # not another app (bench/http.py's bare one)
         start_runner(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    """A worker that ends normally (recycled after max_requests, or stopped) skips the
+    interpreter's teardown of its heap. That teardown touches every object inherited from the
+    master, so the kernel first copies those pages: about 150 ms in which the worker's queued
+    connections wait (bench/http.py), against 5 ms for a bare Flask app. Exit handlers (log
+    flushing, Sentry's) still run; a failed worker exits the usual way, keeping its exit status."""
+    ending = sys.exc_info()[1]
+    if isinstance(ending, SystemExit) and ending.code in (0, None):
+        atexit._run_exitfuncs()  # what a normal exit runs, minus the teardown
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)

@@ -17,7 +17,8 @@ printed so the noise of a shared machine shows.
     .venv/bin/python bench/http.py [--seconds 10] [--connections 32] [--backend local|aws|both]
                                    [--pin] [--rounds 5]
 
-Uses `wrk` when installed (it is here), else a small threaded Python client.
+Uses `wrk` when installed (`apt-get install wrk`; the figures in the docs were taken with it), else a
+small threaded Python client.
 """
 
 from __future__ import annotations

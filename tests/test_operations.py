@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from sgoodie import create_app
 from sgoodie.operations import configure_logging, init_sentry
 from sgoodie.services import services
+from tests.conftest import _free_port
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _app(tmp_path, **config):
@@ -141,46 +152,35 @@ def test_with_allowed_hosts_other_hosts_are_refused_but_the_health_checks_answer
 
 
 @pytest.mark.slow
-def test_gunicorn_takes_no_script_name_from_a_header(tmp_path):
-    """Behind gunicorn (the production config), a trusted forwarder's SCRIPT_NAME header must not
-    become the script root of a page that the cache then serves to everyone."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.error
-    import urllib.request
-    from pathlib import Path
-
-    from tests.conftest import _free_port
-
-    root = Path(__file__).resolve().parents[1]
+@contextmanager
+def _gunicorn(tmp_path, *args: str, app: str = "sgoodie:create_app()", **settings: str):
+    """The production gunicorn config serving `app` with one worker; yields a `get(path, headers)`
+    that answers (status, body)."""
     port = _free_port()
     env = {
         **os.environ,
-        "PYTHONPATH": str(root),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
         "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
         "SGOODIE_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
-        "SGOODIE_TRUSTED_PROXIES": "127.0.0.1",  # this test is the trusted load balancer
         "SGOODIE_ACCESS_LOG": "",
         "SGOODIE_LOG_LEVEL": "warning",
+        **settings,
     }
     subprocess.run(
-        [sys.executable, "-m", "sgoodie", "init"], env=env, cwd=root, check=True, capture_output=True
+        [sys.executable, "-m", "sgoodie", "init"], env=env, cwd=ROOT, check=True, capture_output=True
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *args, app],
         env=env,
-        cwd=root,
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
 
     def get(path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        request = urllib.request.Request(base + path, headers=headers or {})
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.read().decode()
@@ -197,14 +197,57 @@ def test_gunicorn_takes_no_script_name_from_a_header(tmp_path):
                 pass
             assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
             time.sleep(0.2)
+        yield get
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_gunicorn_takes_no_script_name_from_a_header(tmp_path):
+    """Behind gunicorn (the production config), a trusted forwarder's SCRIPT_NAME header must not
+    become the script root of a page that the cache then serves to everyone."""
+    # This test is the trusted load balancer.
+    with _gunicorn(tmp_path, SGOODIE_TRUSTED_PROXIES="127.0.0.1") as get:
         _, poisoned = get("/about/", {"SCRIPT_NAME": "/about"})
         assert "/about/static/" not in poisoned  # the header moved no link
         status, home = get("/")
         assert status == 200
         assert "/about/static/" not in home and "/static/" in home
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+
+
+RECYCLED_APP = """
+import atexit, os
+
+def note_exit():
+    with open(os.environ["EXITS_FILE"], "a") as exits:
+        exits.write(f"{os.getpid()}\\n")
+
+atexit.register(note_exit)
+
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(os.getpid()).encode()]
+"""
+
+
+def test_recycled_gunicorn_workers_still_run_their_exit_handlers(tmp_path):
+    """Workers recycled after max_requests skip the interpreter's teardown (gunicorn.conf.py's
+    worker_exit) but not the exit handlers: logs are flushed, Sentry sends what it holds."""
+    (tmp_path / "recycled_app.py").write_text(RECYCLED_APP)
+    exits = tmp_path / "exits.txt"
+    with _gunicorn(
+        tmp_path,
+        "--max-requests",
+        "3",
+        "--max-requests-jitter",
+        "0",
+        app="recycled_app:app",
+        EXITS_FILE=str(exits),
+    ) as get:
+        answers = [get("/")[1] for _ in range(12)]  # /healthz was the first worker's first request
+    workers = set(answers)
+    assert len(workers) >= 3  # recycled every three requests
+    assert workers <= set(exits.read_text().split())  # each one ran its exit handlers
 
 
 def test_text_answers_are_gzipped_for_clients_that_accept_it(app, client, portfolio):
