@@ -40,9 +40,9 @@ def share_image(focal_x: int, focal_y: int, key: str) -> Response:
 @bp.get("/hero/<image_id>/<int:focal_x>/<int:focal_y>/<int:width>.<any(avif, webp):ext>")
 def phone_hero(image_id: str, focal_x: int, focal_y: int, width: int, ext: str) -> Response:
     """The home hero's 9:16 cut (`<source media="(max-aspect-ratio: 3/4)">`). Made from the hero's
-    largest file of the same format the first time it is asked for, then kept beside its other files (and removed
-    with them). Only the current hero at its current focal point is cut, so nobody can make the
-    site store files at will."""
+    largest file of the same format the first time it is asked for, then kept beside its other
+    files (and removed with them). Only the current hero at its current focal point is cut, so
+    nobody can make the site store files at will."""
     hero = shown_page_photo(services().store.get_pages(["home"])["home"].images.get("hero"))
     image = Image.from_dict(hero)
     if image is None or hero.get("id") != image_id or (focal_x, focal_y) != _thousandths(image):
