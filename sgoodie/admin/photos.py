@@ -31,6 +31,15 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def _answer(photo: Photo, message: str, *, error: int | None = None, **fields):
+    """How a change to one photo is answered: JSON for the page's script (`ok` with `fields`, or
+    the error), else `message` flashed and back to the photo in its list."""
+    if _wants_json():
+        return json_error("invalid", message, error) if error else jsonify(ok=True, **fields)
+    flash(message, "error" if error else "success")
+    return redirect(_back_to(photo))
+
+
 @bp.get("/projects/<project_id>/photos")
 def photos(project_id: str):
     project = get_project_or_404(project_id)
@@ -55,28 +64,15 @@ def photos(project_id: str):
 def photo_text(photo_id: str):
     photo = get_photo_or_404(photo_id)
     form = PhotoTextForm(prefix=photo.id)
-    if form.validate_on_submit():
-        try:
-            photo = content.update_photo_text(photo, form.alt_text.data or "", form.caption.data or "")
-        except (ValidationError, StaleVersionError) as exc:
-            message = (
-                "; ".join(exc.errors.values())
-                if isinstance(exc, ValidationError)
-                else "This photo changed meanwhile; reload the page."
-            )
-            if _wants_json():
-                return json_error("invalid", message, 409)
-            flash(message, "error")
-        else:
-            if _wants_json():
-                return jsonify(ok=True, alt_text=photo.alt_text, caption=photo.caption)
-            flash("Photo text saved.", "success")
-    else:
-        message = "; ".join(e for errors in form.errors.values() for e in errors)
-        if _wants_json():
-            return json_error("invalid", message, 400)
-        flash(message, "error")
-    return redirect(_back_to(photo))
+    if not form.validate_on_submit():
+        return _answer(photo, "; ".join(e for errors in form.errors.values() for e in errors), error=400)
+    try:
+        photo = content.update_photo_text(photo, form.alt_text.data or "", form.caption.data or "")
+    except ValidationError as exc:
+        return _answer(photo, "; ".join(exc.errors.values()), error=409)
+    except StaleVersionError:
+        return _answer(photo, "This photo changed meanwhile; reload the page.", error=409)
+    return _answer(photo, "Photo text saved.", alt_text=photo.alt_text, caption=photo.caption)
 
 
 @bp.route("/photos/<photo_id>/rights", methods=["GET", "POST"])
@@ -129,24 +125,19 @@ def photo_focal(photo_id: str):
     """Where the photo's subject is (the click on its thumbnail, or the two numbers)."""
     photo = get_photo_or_404(photo_id)
     form = FocalPointForm()
-    if form.validate_on_submit():
-        try:
-            photo = content.set_photo_focal_point(photo, form.focal_x.data / 100, form.focal_y.data / 100)
-        except ValidationError as exc:
-            message = "; ".join(exc.errors.values())
-            if _wants_json():
-                return json_error("invalid", message, 400)
-            flash(message, "error")
-        else:
-            if _wants_json():
-                return jsonify(ok=True, focal_x=photo.focal_x, focal_y=photo.focal_y)
-            flash("Focal point saved: every crop of this photo keeps it in view.", "success")
-    else:
-        message = "; ".join(dict.fromkeys(e for errors in form.errors.values() for e in errors))
-        if _wants_json():
-            return json_error("invalid", message, 400)
-        flash(message, "error")
-    return redirect(_back_to(photo))
+    if not form.validate_on_submit():
+        errors = dict.fromkeys(e for errors in form.errors.values() for e in errors)
+        return _answer(photo, "; ".join(errors), error=400)
+    try:
+        photo = content.set_photo_focal_point(photo, form.focal_x.data / 100, form.focal_y.data / 100)
+    except ValidationError as exc:
+        return _answer(photo, "; ".join(exc.errors.values()), error=400)
+    return _answer(
+        photo,
+        "Focal point saved: every crop of this photo keeps it in view.",
+        focal_x=photo.focal_x,
+        focal_y=photo.focal_y,
+    )
 
 
 @bp.post("/photos/<photo_id>/cover")
@@ -171,9 +162,7 @@ def retry_photo(photo_id: str):
     photo = get_photo_or_404(photo_id)
     if ConfirmForm().validate_on_submit() and photo.status == "failed":
         lifecycle.retry(photo)
-        if _wants_json():
-            return jsonify(ok=True, status="queued")
-        flash("Processing the photo again.", "success")
+        return _answer(photo, "Processing the photo again.", status="queued")
     return redirect(_back_to(photo))
 
 
