@@ -18,21 +18,30 @@
     menu.scrollLeft = current.offsetLeft - (menu.clientWidth - current.offsetWidth) / 2;
   }
 
+  // The JSON a view answers with, or an Error carrying its message.
+  function readAnswer(response) {
+    return response.json().catch(function () { return {}; }).then(function (data) {
+      if (!response.ok) {
+        var message = (data.error && data.error.message) || "The server said " + response.status + ".";
+        throw new Error(message);
+      }
+      return data;
+    });
+  }
+
   function postJSON(url, body) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken },
       body: JSON.stringify(body || {}),
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          var message = (data.error && data.error.message) || "The server said " + response.status + ".";
-          throw new Error(message);
-        }
-        return data;
-      });
-    });
+    }).then(readAnswer);
+  }
+
+  // A form sent as the browser would (its CSRF field included), answered in JSON.
+  function postForm(form) {
+    return fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(readAnswer);
   }
   window.sgoodieAdmin = { postJSON: postJSON, csrfToken: csrfToken };
 
@@ -150,16 +159,14 @@
     event.preventDefault();
     var state = form.querySelector(".save-state");
     state.textContent = "Saving…";
-    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
-      .then(function (result) {
-        if (!result.ok) throw new Error((result.data.error && result.data.error.message) || "not saved");
+    postForm(form)
+      .then(function (data) {
         state.textContent = "Saved";
         var needed = form.querySelector("label .error-text");
-        if (needed && result.data.alt_text) needed.remove();
+        if (needed && data.alt_text) needed.remove();
         var card = form.closest(".photo-card");
         if (card) {
-          card.toggleAttribute("data-needs-alt", card.dataset.status === "ready" && !result.data.alt_text.trim());
+          card.toggleAttribute("data-needs-alt", card.dataset.status === "ready" && !data.alt_text.trim());
           recountMissingAlt();
         }
       })
@@ -242,12 +249,8 @@
     function save() {
       var form = editor.closest("form");
       state.textContent = "Saving…";
-      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
-        .then(function (result) {
-          if (!result.ok) throw new Error((result.data.error && result.data.error.message) || "not saved");
-          state.textContent = "Saved";
-        })
+      postForm(form)
+        .then(function () { state.textContent = "Saved"; })
         .catch(function (error) { state.textContent = "Not saved: " + error.message; });
     }
     if (editor.classList.contains("focal--autosave")) {
