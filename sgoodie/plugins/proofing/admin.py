@@ -58,19 +58,7 @@ def sidebar(project: Project, **_: Any):
 @bp.get("/<project_id>")
 def gallery(project_id: str):
     project = gallery_or_404(project_id)
-    photos = {p.id: p for p in current_store().photos_for_project(project.id)}
-    return render_template(
-        "proofing/admin.html",
-        project=project,
-        settings=records.gallery_settings(project.id),
-        clients=selections(project),
-        photos=photos,
-        photo_url=photo_url,
-        downloads=records.recent_downloads(project.id),
-        modes=records.DOWNLOAD_MODES,
-        sizes=records.DOWNLOAD_SIZES,
-        errors={},
-    )
+    return _gallery_page(project, records.gallery_settings(project.id))
 
 
 @bp.post("/<project_id>/settings")
@@ -97,19 +85,24 @@ def save_settings(project_id: str):
 
 
 def _settings_error(project: Project, edited: records.GallerySettings, errors: dict[str, str]):
-    photos = {p.id: p for p in current_store().photos_for_project(project.id)}
+    return _gallery_page(project, edited, errors), 400
+
+
+def _gallery_page(project: Project, settings: records.GallerySettings, errors: dict[str, str] | None = None):
+    """The gallery's proofing page: its settings form (as saved, or as sent with `errors`), each
+    client's selections and the download log."""
     return render_template(
         "proofing/admin.html",
         project=project,
-        settings=edited,
+        settings=settings,
         clients=selections(project),
-        photos=photos,
+        photos={p.id: p for p in current_store().photos_for_project(project.id)},
         photo_url=photo_url,
         downloads=records.recent_downloads(project.id),
         modes=records.DOWNLOAD_MODES,
         sizes=records.DOWNLOAD_SIZES,
-        errors=errors,
-    ), 400
+        errors=errors or {},
+    )
 
 
 def _rows(project: Project, client_id: str = "", list_name: str = "") -> list[dict[str, Any]]:
