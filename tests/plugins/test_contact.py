@@ -8,8 +8,6 @@ import re
 import threading
 import time
 
-import pytest
-
 from sgoodie.services import services
 
 FORM = {
@@ -270,25 +268,6 @@ def test_sends_at_the_same_moment_are_held_to_the_limit_too(app, monkeypatch):
         thread.join()
     assert sorted(answers) == [303] * 5 + [429] * 7
     assert len(_inquiries(app)) == 5
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    from tests.conftest import _free_port
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, received
-    controller.stop()
 
 
 def _wait_for(predicate, timeout=10):

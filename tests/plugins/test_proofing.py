@@ -233,48 +233,39 @@ def test_a_zip_shows_its_progress_while_being_built(app, gallery, admin, monkeyp
     wait_for_jobs(app)
 
 
-def test_a_sent_selection_notifies_the_photographer_by_email(tmp_path, jpeg):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
+def _notifying_app(tmp_path, smtp_server):
+    """An app whose proofing e-mails go to the test's SMTP server: (app, the mails received)."""
     from sgoodie import create_app
-    from tests.conftest import _free_port
+
+    controller, received = smtp_server
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "SECRET_KEY": "s",
+            "SITE_URL": "https://photos.example",
+            "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
+            "PROOFING_FROM": "site@photos.example",
+        }
+    )
+    with app.app_context():
+        services().store.init_schema()
+    return app, received
+
+
+def test_a_sent_selection_notifies_the_photographer_by_email(tmp_path, jpeg, smtp_server):
     from tests.plugins.test_contact import _set_contact_email, _wait_for
 
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        app = create_app(
-            {
-                "TESTING": True,
-                "INSTANCE_PATH": str(tmp_path / "i"),
-                "SECRET_KEY": "s",
-                "SITE_URL": "https://photos.example",
-                "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
-                "PROOFING_FROM": "site@photos.example",
-            }
-        )
-        with app.app_context():
-            services().store.init_schema()
-        _set_contact_email(app, "studio@photos.example")
-        project, photos = make_gallery(app, jpeg)
-        project = to_client_gallery(app, project)
-        client = Client(app, project)
-        client.start(name="Ana\r\nBcc: x@evil.example", email="ana@example.com")
-        client.post(
-            f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites", "action": "add"}
-        )
-        client.post(f"/gallery/{project.id}/photos/{photos[1].id}/note", {"note": "Brighter?"})
-        assert client.post(f"/gallery/{project.id}/submit").status_code == 303
-        assert _wait_for(lambda: received), "no mail arrived"
-    finally:
-        controller.stop()
+    app, received = _notifying_app(tmp_path, smtp_server)
+    _set_contact_email(app, "studio@photos.example")
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    client = Client(app, project)
+    client.start(name="Ana\r\nBcc: x@evil.example", email="ana@example.com")
+    client.post(f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites", "action": "add"})
+    client.post(f"/gallery/{project.id}/photos/{photos[1].id}/note", {"note": "Brighter?"})
+    assert client.post(f"/gallery/{project.id}/submit").status_code == 303
+    assert _wait_for(lambda: received), "no mail arrived"
     mail = received[0]
     assert mail["To"] == "studio@photos.example" and mail["Reply-To"] == "ana@example.com"
     assert mail["Subject"] == f"Ana Bcc: x@evil.example sent a selection: {project.title}"  # one line
@@ -298,59 +289,33 @@ def test_bad_notification_settings_disable_the_plugin_with_a_reason(tmp_path):
     assert record.state == "failed" and "SGOODIE_PROOFING_NOTIFY" in record.reason
 
 
-def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg):
+def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, smtp_server):
     from datetime import date, timedelta
 
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    from sgoodie import content, create_app
+    from sgoodie import content
     from sgoodie.photos.lifecycle import run_periodic
-    from tests.conftest import _free_port
     from tests.plugins.test_contact import _wait_for
 
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        app = create_app(
-            {
-                "TESTING": True,
-                "INSTANCE_PATH": str(tmp_path / "i"),
-                "SECRET_KEY": "s",
-                "SITE_URL": "https://photos.example",
-                "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
-                "PROOFING_FROM": "site@photos.example",
-            }
+    app, received = _notifying_app(tmp_path, smtp_server)
+    project, _ = make_gallery(app, jpeg)
+    in_two_days = (date.today() + timedelta(days=2)).isoformat()
+    project = to_client_gallery(
+        app, project, gallery_expires_on=(date.today() + timedelta(days=20)).isoformat()
+    )
+    Client(app, project).start(name="Ana", email="ana@example.com")
+    Client(app, project).start(name="Rui", email="rui@example.com")
+    with app.test_request_context():
+        run_periodic()  # twenty days ahead: too early
+        assert received == []
+        content.set_gallery_expiry(services().store.get_project(project.id), in_two_days)
+        run_periodic()
+        assert _wait_for(lambda: len(received) == 2)
+        run_periodic()  # the same last day: not again
+        content.set_gallery_expiry(
+            services().store.get_project(project.id), (date.today() + timedelta(days=1)).isoformat()
         )
-        with app.app_context():
-            services().store.init_schema()
-        project, _ = make_gallery(app, jpeg)
-        in_two_days = (date.today() + timedelta(days=2)).isoformat()
-        project = to_client_gallery(
-            app, project, gallery_expires_on=(date.today() + timedelta(days=20)).isoformat()
-        )
-        Client(app, project).start(name="Ana", email="ana@example.com")
-        Client(app, project).start(name="Rui", email="rui@example.com")
-        with app.test_request_context():
-            run_periodic()  # twenty days ahead: too early
-            assert received == []
-            content.set_gallery_expiry(services().store.get_project(project.id), in_two_days)
-            run_periodic()
-            assert _wait_for(lambda: len(received) == 2)
-            run_periodic()  # the same last day: not again
-            content.set_gallery_expiry(
-                services().store.get_project(project.id), (date.today() + timedelta(days=1)).isoformat()
-            )
-            run_periodic()  # a new last day: a new reminder
-            assert _wait_for(lambda: len(received) == 4)
-    finally:
-        controller.stop()
+        run_periodic()  # a new last day: a new reminder
+        assert _wait_for(lambda: len(received) == 4)
     assert sorted(m["To"] for m in received[:2]) == ["ana@example.com", "rui@example.com"]
     body = received[0].get_payload(decode=True).decode()
     assert f"https://photos.example/projects/{project.slug}" in body and "not sent your selection" in body
