@@ -263,9 +263,9 @@ def test_a_new_password_ends_every_grant_and_expiry_closes_until_extended(app, j
     )  # the grant holds again
 
 
-def test_the_admin_sets_visibility_and_password_in_the_project_form(app, jpeg, admin, client):
-    project, photos = make_gallery(app, jpeg)
-    form = {
+def _client_gallery_form(project) -> dict:
+    """The project form's fields that keep `project` as it is, as a client gallery."""
+    return {
         "title": project.title,
         "slug": project.slug,
         "category": project.category,
@@ -273,6 +273,11 @@ def test_the_admin_sets_visibility_and_password_in_the_project_form(app, jpeg, a
         "visibility": "client",
         "version": str(project.version),
     }
+
+
+def test_the_admin_sets_visibility_and_password_in_the_project_form(app, jpeg, admin, client):
+    project, photos = make_gallery(app, jpeg)
+    form = _client_gallery_form(project)
     refused = admin.post(f"/admin/projects/{project.id}", form)
     assert refused.status_code == 400 and "needs a password" in refused.get_data(as_text=True)
     saved = admin.post(
@@ -358,14 +363,7 @@ def test_a_client_gallerys_photo_is_never_copied_onto_a_public_page(app, jpeg, a
 def test_a_guest_password_opens_the_gallery_to_view_only(app, jpeg, admin):
     project, photos = make_gallery(app, jpeg)
     project = to_client_gallery(app, project)
-    form = {
-        "title": project.title,
-        "slug": project.slug,
-        "category": project.category,
-        "published": "y",
-        "visibility": "client",
-        "version": str(project.version),
-    }
+    form = _client_gallery_form(project)
     same = admin.post(
         f"/admin/projects/{project.id}",
         {**form, "gallery_password": "twin-secret", "gallery_guest_password": "twin-secret"},

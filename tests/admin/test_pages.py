@@ -131,10 +131,10 @@ def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin,
     assert _hero(app)["status"] == "queued"
 
 
-def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
+def _branding_upload(client, files) -> dict:
+    """The personal-branding form as saved with `files` added to its gallery."""
     url = "/admin/pages/personal-branding"
-    form = {
+    return {
         "heading": "Personal branding",
         "intro": "",
         "offer": "",
@@ -142,11 +142,17 @@ def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
         "seo_description": "",
         "gallery_add": "",
         "version": _version(client, url),
-        "gallery_upload": [
-            (io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"),
-            (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg"),
-        ],
+        "gallery_upload": files,
     }
+
+
+def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
+    queued, run_all = held_jobs
+    url = "/admin/pages/personal-branding"
+    form = _branding_upload(
+        client,
+        [(io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"), (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg")],
+    )
     assert admin.post(url, form, content_type="multipart/form-data").status_code == 302
     assert len(queued) == 2
     assert (
@@ -553,16 +559,7 @@ def test_the_branding_gallery_holds_at_most_sixty_photos_on_both_stores_alike(ap
         page.images["gallery"].append({"id": "one-more", "status": "ready"})
         with pytest.raises(ValidationError):
             content.save_page(page)
-    form = {
-        "heading": "Personal branding",
-        "intro": "",
-        "offer": "",
-        "seo_title": "",
-        "seo_description": "",
-        "gallery_add": "",
-        "version": _version(client, url),
-        "gallery_upload": [(io.BytesIO(_jpeg()), "one-more.jpg")],
-    }
+    form = _branding_upload(client, [(io.BytesIO(_jpeg()), "one-more.jpg")])
     refused = admin.post(url, form, content_type="multipart/form-data")
     assert refused.status_code == 400
     assert "The gallery holds at most 60 photos" in refused.get_data(as_text=True)
