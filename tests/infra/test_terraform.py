@@ -22,6 +22,13 @@ from sgoodie.media.api import ORIGINAL_KEY
 from sgoodie.stores.dynamodb_schema import TABLES
 
 from .conftest import ROOT, TERRAFORM
+from .hcl_eval import environment_module, environments
+
+ENVIRONMENTS = environments(TERRAFORM)
+
+
+def root_module(environment):
+    return environment_module(TERRAFORM, environment)
 
 
 def test_every_file_parses_and_every_variable_and_output_is_documented(terraform):
@@ -349,20 +356,14 @@ def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
     }
 
 
-def test_containers_get_only_settings_sgoodie_reads(terraform):
-    text = (TERRAFORM / "modules/app-service/main.tf").read_text()
-    environment = re.search(r"environment = merge\(\{(.*?)\}, var\.extra_environment\)", text, re.S).group(1)
-    names = set(re.findall(r"^\s*(\w+)\s*=", environment, re.M))
-    secrets = set(
-        re.findall(
-            r"^\s*(\w+)\s*=\s*var\.\w+_arn",
-            re.search(r"secrets = merge\(\{(.*?)\}", text, re.S).group(1),
-            re.M,
-        )
-    )
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_containers_get_only_settings_sgoodie_reads(environment):
+    """Each environment's container settings, evaluated from its Terraform (hcl_eval.py)."""
+    app = root_module(environment).child("site").child("app")
+    environment_names = set(app.local("environment"))
+    secrets = set(app.local("secrets"))
     known = {setting.env for setting in SETTINGS}
-    assert names <= known, names - known
-    assert secrets == {"SECRET_KEY", "REDIS_URL"} and "SENTRY_DSN" in text
+    assert environment_names | secrets <= known, (environment_names | secrets) - known
     assert {
         "SGOODIE_BACKEND",
         "SGOODIE_STAGE",
@@ -370,8 +371,18 @@ def test_containers_get_only_settings_sgoodie_reads(terraform):
         "CLOUDFRONT_DISTRIBUTION_ID",
         "MEDIA_BASE_URL",
         "SGOODIE_PROXY_HOPS",
-    } <= names
-    assert 'SGOODIE_BACKEND            = "aws"' in text and 'SGOODIE_PROXY_HOPS         = "2"' in text
+        "SGOODIE_TRUSTED_PROXIES",
+    } <= environment_names
+    assert app.local("environment")["SGOODIE_BACKEND"] == "aws"
+    assert app.local("environment")["SGOODIE_PROXY_HOPS"] == "2"  # CloudFront, then the front door
+    # REDIS_URL: from Secrets Manager (ElastiCache, TLS and a token), or the Valkey on the task's loopback.
+    if environment == "solo":
+        assert secrets == {"SECRET_KEY"}
+        assert app.local("environment")["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+    else:
+        assert secrets == {"SECRET_KEY", "REDIS_URL"} and "REDIS_URL" not in environment_names
+    text = (TERRAFORM / "modules/app-service/main.tf").read_text()
+    assert "SENTRY_DSN" in text
     for command in (
         '"gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"',
         '"celery", "-A", "celery_worker", "worker"',
@@ -379,6 +390,44 @@ def test_containers_get_only_settings_sgoodie_reads(terraform):
     ):
         assert command in text
     assert (ROOT / "gunicorn.conf.py").exists() and (ROOT / "celery_worker.py").exists()
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_what_solo_gives_up_stays_in_solo(environment):
+    """checkov's WAF, Container Insights and public-address checks are skipped for solo's sake;
+    here dev and prod are held to them, and keep their NAT, load balancer and ElastiCache."""
+    site = root_module(environment).child("site")
+    assert site.var("waf") is True and site.var("container_insights") is True
+    assert site.var("public_task_ips") is False and site.var("nat_gateways") >= 1
+    assert site.var("front_door") == "load_balancer" and site.var("redis") == "elasticache"
+    assert site.var("single_task") is None
+    app = site.child("app")
+    for service in app.instances("resource", "aws_ecs_service"):
+        assert service.blocks("network_configuration")[0].attr("assign_public_ip") is False
+    assert app.resource("resource", "aws_lb", "app")[0].attr("internal") is False
+    assert len(site.child("cdn").resource("resource", "aws_wafv2_web_acl", "site")) == 1
+    if environment == "prod":
+        assert (
+            site.var("nat_gateways") == 2
+            and site.var("redis_replicas") == 1
+            and site.var("web_min_count") == 2
+        )
+
+
+def test_every_resource_carries_the_cost_allocation_tags():
+    """The providers tag everything (default_tags); ECS passes the service's tags on to its tasks,
+    where Fargate's charges are counted."""
+    site = (TERRAFORM / "environments/shared/site.tf").read_text()
+    providers = re.findall(r'provider "aws" \{(.*?)\n\}', site, re.S)
+    assert len(providers) == 2
+    for body in providers:
+        assert 'Application = "sgoodie", Stage = local.stage' in body
+    for env in ENVIRONMENTS:
+        assert (TERRAFORM / "environments" / env / "site.tf").resolve() == (
+            TERRAFORM / "environments/shared/site.tf"
+        )
+        for service in root_module(env).child("site").child("app").instances("resource", "aws_ecs_service"):
+            assert service.attr("propagate_tags") == "SERVICE", service.address
 
 
 def test_the_app_accepts_s3_events_only_from_the_topic_terraform_creates(terraform):
@@ -408,7 +457,7 @@ def test_alarms_cover_5xx_rate_and_worker_failures(terraform):
     assert '$.level = \\"error\\"' in flt["pattern"] or '$.level = "error"' in flt["pattern"]
 
 
-@pytest.mark.parametrize("environment", ["dev", "prod"])
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_each_environment_uses_the_site_module_and_has_an_example_tfvars(terraform, environment):
     folder = TERRAFORM / "environments" / environment
     modules = [block for _, block in terraform.blocks("module", folder)]

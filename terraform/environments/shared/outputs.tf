@@ -1,4 +1,4 @@
-# Shared by environments/dev and environments/prod (each links to this file).
+# Shared by environments/dev, prod and solo (each links to this file).
 output "site_url" {
   description = "The site."
   value       = module.site.site_url
@@ -45,8 +45,18 @@ output "web_task_definition_family" {
 }
 
 output "private_subnet_ids" {
-  description = "For one-off tasks."
+  description = "The private subnets."
   value       = module.site.private_subnet_ids
+}
+
+output "task_subnet_ids" {
+  description = "For one-off tasks: the subnets the tasks run in."
+  value       = module.site.task_subnet_ids
+}
+
+output "task_public_ip" {
+  description = "For one-off tasks: assignPublicIp (ENABLED in solo, which has no NAT gateway)."
+  value       = module.site.task_public_ip
 }
 
 output "app_security_group_id" {

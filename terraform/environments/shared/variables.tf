@@ -1,4 +1,4 @@
-# Shared by environments/dev and environments/prod (each links to this file): both take the same inputs.
+# Shared by environments/dev, prod and solo (each links to this file): all take the same inputs.
 variable "region" {
   description = "AWS region of the stack."
   type        = string
@@ -17,7 +17,7 @@ variable "extra_aliases" {
 }
 
 variable "origin_domain_name" {
-  description = "Host name CloudFront uses for the load balancer (covered by origin_certificate_arn)."
+  description = "Host name CloudFront connects to: the load balancer, or API Gateway in solo (covered by origin_certificate_arn)."
   type        = string
 }
 

@@ -1,7 +1,9 @@
-# The app on ECS Fargate: one image, three services (gunicorn web, Celery worker, Celery beat),
-# behind an Application Load Balancer that only CloudFront can reach. Each service has its own
-# least-privilege task role; configuration comes from environment variables (sgoodie/config.py)
-# and secrets from Secrets Manager.
+# The app on ECS Fargate: one image, three processes (gunicorn web, Celery worker, Celery beat).
+# Either three services, each with its own least-privilege task role, behind an Application Load
+# Balancer that only CloudFront can reach (dev, prod); or, for the smallest bill (solo), one task
+# running all three beside a Valkey container (var.single_task, var.redis = "sidecar"), reached
+# through API Gateway (modules/api-gateway). Configuration comes from environment variables
+# (sgoodie/config.py) and secrets from Secrets Manager.
 
 data "aws_region" "current" {}
 data "aws_ec2_managed_prefix_list" "cloudfront" {
@@ -9,7 +11,11 @@ data "aws_ec2_managed_prefix_list" "cloudfront" {
 }
 
 locals {
-  name = "sgoodie-${var.stage}"
+  name   = "sgoodie-${var.stage}"
+  alb    = var.front_door == "load_balancer"
+  single = var.single_task != null
+  # Valkey in the task, on loopback only: nothing outside the task can reach it, so no password.
+  sidecar_redis = var.redis == "sidecar"
   # Every variable here is a setting sgoodie reads (tests/infra checks them against config.py).
   environment = merge({
     SGOODIE_BACKEND            = "aws"
@@ -21,21 +27,96 @@ locals {
     MEDIA_BASE_URL             = var.site_url                 # variants are served by the same distribution
     CLOUDFRONT_DISTRIBUTION_ID = var.cloudfront_distribution_id
     SGOODIE_SNS_TOPIC_ARN      = var.uploads_topic_arn # /api/media/s3-events accepts this topic only
-    SGOODIE_PROXY_HOPS         = "2"                   # CloudFront, then the load balancer
-    SGOODIE_TRUSTED_PROXIES    = "*"                   # private subnets: only the load balancer reaches the containers
+    SGOODIE_PROXY_HOPS         = "2"                   # CloudFront, then the load balancer or API Gateway
+    SGOODIE_TRUSTED_PROXIES    = var.trusted_proxies   # the front door's addresses (the only way in)
     SGOODIE_LOG_FORMAT         = "json"
     SGOODIE_PLUGINS            = var.plugins
     SGOODIE_MAX_UPLOAD_MB      = tostring(var.max_upload_mb)
-  }, var.extra_environment)
-  secrets = merge({
-    SECRET_KEY = var.secret_key_arn
-    REDIS_URL  = var.redis_url_secret_arn
-  }, var.sentry_dsn_secret_arn == "" ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn })
+  }, local.sized_environment, var.extra_environment)
+  sized_environment = merge(
+    var.web_concurrency > 0 ? { WEB_CONCURRENCY = tostring(var.web_concurrency) } : {},
+    local.sidecar_redis ? { REDIS_URL = "redis://127.0.0.1:6379/0" } : {},
+  )
+  secrets = merge(
+    { SECRET_KEY = var.secret_key_arn },
+    local.sidecar_redis ? {} : { REDIS_URL = var.redis_url_secret_arn },
+    var.sentry_dsn_secret_arn == "" ? {} : { SENTRY_DSN = var.sentry_dsn_secret_arn },
+  )
   processes = {
     web    = { command = ["gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"], cpu = var.web_cpu, memory = var.web_memory }
-    worker = { command = ["celery", "-A", "celery_worker", "worker", "--loglevel=info", "--concurrency=2"], cpu = var.worker_cpu, memory = var.worker_memory }
+    worker = { command = ["celery", "-A", "celery_worker", "worker", "--loglevel=info", "--concurrency=${var.worker_concurrency}"], cpu = var.worker_cpu, memory = var.worker_memory }
     beat   = { command = ["celery", "-A", "celery_worker", "beat", "--loglevel=info", "--schedule", "/app/instance/celerybeat-schedule"], cpu = 256, memory = 512 }
   }
+  # In one task the processes share its CPU; these shares decide who waits when it is busy:
+  # visitors first, then image jobs (they only take longer), then the schedule and Valkey.
+  shares = { web = 128, worker = 96, beat = 16, valkey = 16 }
+  # Task definitions: one per process for the services (and, with one task, the web one for one-off
+  # commands such as create-admin), plus "app" with all three when one task runs everything.
+  task_processes = local.single ? { web = local.processes.web } : local.processes
+  log_groups     = merge(local.processes, local.sidecar_redis ? { valkey = {} } : {})
+}
+
+# -- containers ----------------------------------------------------------------------------------
+locals {
+  containers = { for name, process in local.processes : name => merge({
+    name                   = name
+    image                  = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
+    command                = process.command
+    essential              = true
+    readonlyRootFilesystem = true
+    user                   = "10001"
+    portMappings           = name == "web" ? [{ containerPort = 8000, protocol = "tcp" }] : []
+    environment            = [for key in sort(keys(local.environment)) : { name = key, value = local.environment[key] }]
+    secrets                = [for key in sort(keys(local.secrets)) : { name = key, valueFrom = local.secrets[key] }]
+    mountPoints = [
+      { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
+      { sourceVolume = "instance", containerPath = "/app/instance", readOnly = false },
+    ]
+    healthCheck = name == "web" ? {
+      command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = 20
+    } : null
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.process[name].name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = name
+      }
+    }
+    }, local.single ? { cpu = local.shares[name] } : {},
+    local.sidecar_redis ? { dependsOn = [{ containerName = "valkey", condition = "HEALTHY" }] } : {},
+  ) }
+  # Page cache and Celery broker for the processes of its task. Nothing is saved to disk: a new
+  # task starts empty (pages are drawn again, lost photo jobs are re-queued by the sweeper).
+  # volatile-lru keeps the cache's purge counters (no expiry) from being evicted.
+  sidecars = local.sidecar_redis ? [{
+    name                   = "valkey"
+    image                  = var.valkey_image
+    command                = ["valkey-server", "--bind", "127.0.0.1", "--port", "6379", "--save", "", "--appendonly", "no", "--dir", "/data", "--maxmemory", "${var.valkey_max_memory_mb}mb", "--maxmemory-policy", "volatile-lru"]
+    essential              = true
+    readonlyRootFilesystem = true
+    cpu                    = local.shares.valkey
+    mountPoints            = [{ sourceVolume = "valkey", containerPath = "/data", readOnly = false }] # its working directory; nothing is saved there
+    healthCheck = {
+      command     = ["CMD", "valkey-cli", "ping"]
+      interval    = 10
+      timeout     = 3
+      retries     = 3
+      startPeriod = 5
+    }
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.process["valkey"].name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = "valkey"
+      }
+    }
+  }] : []
 }
 
 # -- image registry ------------------------------------------------------------------------------
@@ -63,6 +144,7 @@ resource "aws_ecr_lifecycle_policy" "app" {
 
 # -- network -------------------------------------------------------------------------------------
 resource "aws_security_group" "alb" {
+  count       = local.alb ? 1 : 0
   name        = "${local.name}-alb"
   description = "Load balancer: HTTPS from CloudFront only"
   vpc_id      = var.vpc_id
@@ -70,7 +152,8 @@ resource "aws_security_group" "alb" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "alb_https" {
-  security_group_id = aws_security_group.alb.id
+  count             = local.alb ? 1 : 0
+  security_group_id = aws_security_group.alb[0].id
   description       = "HTTPS from CloudFront's origin-facing addresses"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
   ip_protocol       = "tcp"
@@ -79,7 +162,8 @@ resource "aws_vpc_security_group_ingress_rule" "alb_https" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
-  security_group_id            = aws_security_group.alb.id
+  count                        = local.alb ? 1 : 0
+  security_group_id            = aws_security_group.alb[0].id
   description                  = "To the web containers"
   referenced_security_group_id = aws_security_group.app.id
   ip_protocol                  = "tcp"
@@ -94,10 +178,11 @@ resource "aws_security_group" "app" {
   tags        = var.tags
 }
 
-resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
+# The only way in, whatever the subnet: the load balancer, or API Gateway's VPC link.
+resource "aws_vpc_security_group_ingress_rule" "app_from_front_door" {
   security_group_id            = aws_security_group.app.id
-  description                  = "gunicorn from the load balancer"
-  referenced_security_group_id = aws_security_group.alb.id
+  description                  = local.alb ? "gunicorn from the load balancer" : "gunicorn from API Gateway's VPC link"
+  referenced_security_group_id = local.alb ? aws_security_group.alb[0].id : var.front_door_security_group_id
   ip_protocol                  = "tcp"
   from_port                    = 8000
   to_port                      = 8000
@@ -113,6 +198,7 @@ resource "aws_vpc_security_group_egress_rule" "app_https" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "app_redis" {
+  count             = local.sidecar_redis ? 0 : 1
   security_group_id = aws_security_group.app.id
   description       = "Redis inside the VPC"
   cidr_ipv4         = var.vpc_cidr
@@ -121,14 +207,15 @@ resource "aws_vpc_security_group_egress_rule" "app_redis" {
   to_port           = 6379
 }
 
-# -- load balancer -------------------------------------------------------------------------------
+# -- load balancer (front_door = "load_balancer") ------------------------------------------------
 resource "aws_lb" "app" {
   #checkov:skip=CKV2_AWS_28:Only CloudFront reaches it (prefix-list security group and a secret header), and CloudFront has the web ACL
+  count                      = local.alb ? 1 : 0
   name                       = local.name
   load_balancer_type         = "application"
   internal                   = false # CloudFront needs a public origin; the security group admits only CloudFront
   subnets                    = var.public_subnet_ids
-  security_groups            = [aws_security_group.alb.id]
+  security_groups            = [aws_security_group.alb[0].id]
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
   idle_timeout               = 60
@@ -142,6 +229,7 @@ resource "aws_lb" "app" {
 
 resource "aws_lb_target_group" "web" {
   #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to gunicorn stays inside private subnets
+  count                = local.alb ? 1 : 0
   name                 = "${local.name}-web"
   port                 = 8000
   protocol             = "HTTP"
@@ -159,7 +247,8 @@ resource "aws_lb_target_group" "web" {
 }
 
 resource "aws_lb_listener" "https" {
-  load_balancer_arn = aws_lb.app.arn
+  count             = local.alb ? 1 : 0
+  load_balancer_arn = aws_lb.app[0].arn
   port              = 443
   protocol          = "HTTPS"
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -177,11 +266,12 @@ resource "aws_lb_listener" "https" {
 }
 
 resource "aws_lb_listener_rule" "from_cloudfront" {
-  listener_arn = aws_lb_listener.https.arn
+  count        = local.alb ? 1 : 0
+  listener_arn = aws_lb_listener.https[0].arn
   priority     = 10
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.web.arn
+    target_group_arn = aws_lb_target_group.web[0].arn
   }
   condition {
     http_header {
@@ -194,7 +284,7 @@ resource "aws_lb_listener_rule" "from_cloudfront" {
 
 # -- logs ----------------------------------------------------------------------------------------
 resource "aws_cloudwatch_log_group" "process" {
-  for_each          = local.processes
+  for_each          = local.log_groups
   name              = "/sgoodie/${var.stage}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
@@ -380,31 +470,61 @@ locals {
 }
 
 resource "aws_iam_role" "task" {
-  for_each           = local.processes
+  for_each           = local.task_processes
   name               = "${local.name}-${each.key}"
   assume_role_policy = data.aws_iam_policy_document.ecs_assume.json
   tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "task" {
-  for_each = local.processes
+  for_each = local.task_processes
   name     = "${each.key}-permissions"
   role     = aws_iam_role.task[each.key].id
   policy   = local.task_policies[each.key]
 }
 
+# One task running every process holds the three processes' permissions, each kept as its own policy.
+resource "aws_iam_role" "app" {
+  count              = local.single ? 1 : 0
+  name               = "${local.name}-app"
+  assume_role_policy = data.aws_iam_policy_document.ecs_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "app" {
+  for_each = local.single ? local.task_policies : {}
+  name     = "${each.key}-permissions"
+  role     = aws_iam_role.app[0].id
+  policy   = each.value
+}
+
 # -- ECS -----------------------------------------------------------------------------------------
 resource "aws_ecs_cluster" "main" {
+  #checkov:skip=CKV_AWS_65:Follows var.container_insights: dev and prod keep it (tests/infra checks); solo saves its per-metric bill and alarms on ECS's free metrics
   name = local.name
   setting {
     name  = "containerInsights"
-    value = "enabled"
+    value = var.container_insights ? "enabled" : "disabled"
   }
   tags = var.tags
+  lifecycle {
+    precondition {
+      condition     = !local.sidecar_redis || local.single
+      error_message = "redis = \"sidecar\" needs single_task: the web, worker and beat processes must share the task whose Valkey they use."
+    }
+    precondition {
+      condition     = local.alb || var.discovery_service_arn != null
+      error_message = "front_door = \"api_gateway\" needs discovery_service_arn and front_door_security_group_id (modules/api-gateway)."
+    }
+  }
+}
+
+locals {
+  task_subnets = var.public_task_ips ? var.public_subnet_ids : var.private_subnet_ids
 }
 
 resource "aws_ecs_task_definition" "process" {
-  for_each                 = local.processes
+  for_each                 = local.task_processes
   family                   = "${local.name}-${each.key}"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -414,7 +534,7 @@ resource "aws_ecs_task_definition" "process" {
   task_role_arn            = aws_iam_role.task[each.key].arn
   runtime_platform {
     operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
+    cpu_architecture        = var.cpu_architecture
   }
   volume {
     name = "tmp"
@@ -422,60 +542,79 @@ resource "aws_ecs_task_definition" "process" {
   volume {
     name = "instance"
   }
-  container_definitions = jsonencode([{
-    name                   = each.key
-    image                  = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
-    command                = each.value.command
-    essential              = true
-    readonlyRootFilesystem = true
-    user                   = "10001"
-    portMappings           = each.key == "web" ? [{ containerPort = 8000, protocol = "tcp" }] : []
-    environment            = [for name in sort(keys(local.environment)) : { name = name, value = local.environment[name] }]
-    secrets                = [for name in sort(keys(local.secrets)) : { name = name, valueFrom = local.secrets[name] }]
-    mountPoints = [
-      { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
-      { sourceVolume = "instance", containerPath = "/app/instance", readOnly = false },
-    ]
-    healthCheck = each.key == "web" ? {
-      command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-      interval    = 30
-      timeout     = 5
-      retries     = 3
-      startPeriod = 20
-    } : null
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = aws_cloudwatch_log_group.process[each.key].name
-        awslogs-region        = data.aws_region.current.name
-        awslogs-stream-prefix = each.key
-      }
+  dynamic "volume" {
+    for_each = local.sidecar_redis ? ["valkey"] : []
+    content {
+      name = volume.value
     }
-  }])
-  tags = var.tags
+  }
+  container_definitions = jsonencode(concat([local.containers[each.key]], local.sidecars))
+  tags                  = var.tags
+}
+
+# Web, worker and beat (and Valkey) in one task of var.single_task's size.
+resource "aws_ecs_task_definition" "app" {
+  count                    = local.single ? 1 : 0
+  family                   = "${local.name}-app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.single_task.cpu
+  memory                   = var.single_task.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.app[0].arn
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+  volume {
+    name = "tmp"
+  }
+  volume {
+    name = "instance"
+  }
+  dynamic "volume" {
+    for_each = local.sidecar_redis ? ["valkey"] : []
+    content {
+      name = volume.value
+    }
+  }
+  container_definitions = jsonencode(concat([for name in ["web", "worker", "beat"] : local.containers[name]], local.sidecars))
+  tags                  = var.tags
 }
 
 resource "aws_ecs_service" "web" {
+  count                             = local.single ? 0 : 1
   name                              = "web"
   cluster                           = aws_ecs_cluster.main.id
   task_definition                   = aws_ecs_task_definition.process["web"].arn
   desired_count                     = var.web_min_count
   launch_type                       = "FARGATE"
-  health_check_grace_period_seconds = 30
+  health_check_grace_period_seconds = local.alb ? 30 : null
   propagate_tags                    = "SERVICE"
   deployment_circuit_breaker {
     enable   = true
     rollback = true
   }
   network_configuration {
-    subnets          = var.private_subnet_ids
+    subnets          = local.task_subnets
     security_groups  = [aws_security_group.app.id]
-    assign_public_ip = false
+    assign_public_ip = var.public_task_ips
   }
-  load_balancer {
-    target_group_arn = aws_lb_target_group.web.arn
-    container_name   = "web"
-    container_port   = 8000
+  dynamic "load_balancer" {
+    for_each = local.alb ? [1] : []
+    content {
+      target_group_arn = aws_lb_target_group.web[0].arn
+      container_name   = "web"
+      container_port   = 8000
+    }
+  }
+  dynamic "service_registries" {
+    for_each = local.alb ? [] : [1]
+    content {
+      registry_arn   = var.discovery_service_arn
+      container_name = "web"
+      container_port = 8000
+    }
   }
   lifecycle {
     ignore_changes = [desired_count] # autoscaling owns it
@@ -485,6 +624,7 @@ resource "aws_ecs_service" "web" {
 }
 
 resource "aws_ecs_service" "worker" {
+  count           = local.single ? 0 : 1
   name            = "worker"
   cluster         = aws_ecs_cluster.main.id
   task_definition = aws_ecs_task_definition.process["worker"].arn
@@ -496,9 +636,9 @@ resource "aws_ecs_service" "worker" {
     rollback = true
   }
   network_configuration {
-    subnets          = var.private_subnet_ids
+    subnets          = local.task_subnets
     security_groups  = [aws_security_group.app.id]
-    assign_public_ip = false
+    assign_public_ip = var.public_task_ips
   }
   lifecycle {
     ignore_changes = [desired_count]
@@ -508,6 +648,7 @@ resource "aws_ecs_service" "worker" {
 
 # Exactly one beat, ever: a deploy stops the old one before starting the new one.
 resource "aws_ecs_service" "beat" {
+  count                              = local.single ? 0 : 1
   name                               = "beat"
   cluster                            = aws_ecs_cluster.main.id
   task_definition                    = aws_ecs_task_definition.process["beat"].arn
@@ -517,18 +658,62 @@ resource "aws_ecs_service" "beat" {
   deployment_maximum_percent         = 100
   propagate_tags                     = "SERVICE"
   network_configuration {
-    subnets          = var.private_subnet_ids
+    subnets          = local.task_subnets
     security_groups  = [aws_security_group.app.id]
-    assign_public_ip = false
+    assign_public_ip = var.public_task_ips
   }
   tags = var.tags
 }
 
+# One task, always one: no autoscaling (its Valkey is the page cache and the queue of this task
+# alone). A deploy starts the new task before stopping the old one, so the site stays up; for that
+# minute two beats run, which the schedule (version-checked saves) and the sweeper tolerate.
+resource "aws_ecs_service" "app" {
+  #checkov:skip=CKV_AWS_333:Public address for egress without a NAT gateway (solo); its security group admits only the front door, tests/infra checks
+  count                              = local.single ? 1 : 0
+  name                               = "app"
+  cluster                            = aws_ecs_cluster.main.id
+  task_definition                    = aws_ecs_task_definition.app[0].arn
+  desired_count                      = 1
+  launch_type                        = "FARGATE"
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+  health_check_grace_period_seconds  = local.alb ? 30 : null
+  propagate_tags                     = "SERVICE"
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+  network_configuration {
+    subnets          = local.task_subnets
+    security_groups  = [aws_security_group.app.id]
+    assign_public_ip = var.public_task_ips
+  }
+  dynamic "load_balancer" {
+    for_each = local.alb ? [1] : []
+    content {
+      target_group_arn = aws_lb_target_group.web[0].arn
+      container_name   = "web"
+      container_port   = 8000
+    }
+  }
+  dynamic "service_registries" {
+    for_each = local.alb ? [] : [1]
+    content {
+      registry_arn   = var.discovery_service_arn
+      container_name = "web"
+      container_port = 8000
+    }
+  }
+  depends_on = [aws_lb_listener_rule.from_cloudfront]
+  tags       = var.tags
+}
+
 # -- autoscaling ---------------------------------------------------------------------------------
 locals {
-  scaled = {
-    web    = { service = aws_ecs_service.web.name, min = var.web_min_count, max = var.web_max_count }
-    worker = { service = aws_ecs_service.worker.name, min = var.worker_min_count, max = var.worker_max_count }
+  scaled = local.single ? {} : {
+    web    = { service = aws_ecs_service.web[0].name, min = var.web_min_count, max = var.web_max_count }
+    worker = { service = aws_ecs_service.worker[0].name, min = var.worker_min_count, max = var.worker_max_count }
   }
 }
 
@@ -554,4 +739,65 @@ resource "aws_appautoscaling_policy" "cpu" {
       predefined_metric_type = "ECSServiceAverageCPUUtilization"
     }
   }
+}
+
+# -- addresses before the solo environment made the load balancer and the three services optional ---
+moved {
+  from = aws_security_group.alb
+  to   = aws_security_group.alb[0]
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.alb_https
+  to   = aws_vpc_security_group_ingress_rule.alb_https[0]
+}
+
+moved {
+  from = aws_vpc_security_group_egress_rule.alb_to_app
+  to   = aws_vpc_security_group_egress_rule.alb_to_app[0]
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.app_from_alb
+  to   = aws_vpc_security_group_ingress_rule.app_from_front_door
+}
+
+moved {
+  from = aws_vpc_security_group_egress_rule.app_redis
+  to   = aws_vpc_security_group_egress_rule.app_redis[0]
+}
+
+moved {
+  from = aws_lb.app
+  to   = aws_lb.app[0]
+}
+
+moved {
+  from = aws_lb_target_group.web
+  to   = aws_lb_target_group.web[0]
+}
+
+moved {
+  from = aws_lb_listener.https
+  to   = aws_lb_listener.https[0]
+}
+
+moved {
+  from = aws_lb_listener_rule.from_cloudfront
+  to   = aws_lb_listener_rule.from_cloudfront[0]
+}
+
+moved {
+  from = aws_ecs_service.web
+  to   = aws_ecs_service.web[0]
+}
+
+moved {
+  from = aws_ecs_service.worker
+  to   = aws_ecs_service.worker[0]
+}
+
+moved {
+  from = aws_ecs_service.beat
+  to   = aws_ecs_service.beat[0]
 }

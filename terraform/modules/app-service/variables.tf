@@ -46,8 +46,101 @@ variable "vpc_cidr" {
   type        = string
 }
 
+variable "front_door" {
+  description = "What CloudFront sends the app's requests to: load_balancer (an ALB, defined here) or api_gateway (modules/api-gateway)."
+  type        = string
+  default     = "load_balancer"
+  validation {
+    condition     = contains(["load_balancer", "api_gateway"], var.front_door)
+    error_message = "front_door is load_balancer or api_gateway."
+  }
+}
+
+variable "front_door_security_group_id" {
+  description = "front_door = api_gateway: the VPC link's security group, the only one gunicorn admits."
+  type        = string
+  default     = null
+}
+
+variable "discovery_service_arn" {
+  description = "front_door = api_gateway: the Cloud Map service the web tasks register in (API Gateway finds them there)."
+  type        = string
+  default     = null
+}
+
+variable "trusted_proxies" {
+  description = "SGOODIE_TRUSTED_PROXIES: addresses of the front door, the containers' only peers (* when only it can reach their subnets)."
+  type        = string
+  default     = "*"
+}
+
+variable "public_task_ips" {
+  description = "Run the tasks in the public subnets with public addresses (no NAT gateway needed); their security group still admits only the front door."
+  type        = bool
+  default     = false
+}
+
+variable "single_task" {
+  description = "Run web, worker and beat in one task of this size ({ cpu = 256, memory = 2048 }), one copy, no autoscaling; null for three services."
+  type = object({
+    cpu    = number
+    memory = number
+  })
+  default = null
+}
+
+variable "redis" {
+  description = "elasticache (REDIS_URL from Secrets Manager) or sidecar (Valkey in the task, on loopback; needs single_task)."
+  type        = string
+  default     = "elasticache"
+  validation {
+    condition     = contains(["elasticache", "sidecar"], var.redis)
+    error_message = "redis is elasticache or sidecar."
+  }
+}
+
+variable "valkey_image" {
+  description = "redis = sidecar: the Valkey image (multi-architecture, from ECR Public so pulls need no Docker Hub quota)."
+  type        = string
+  default     = "public.ecr.aws/valkey/valkey:8.1-alpine"
+}
+
+variable "valkey_max_memory_mb" {
+  description = "redis = sidecar: Valkey's maxmemory; the oldest pages with an expiry go first."
+  type        = number
+  default     = 128
+}
+
+variable "cpu_architecture" {
+  description = "X86_64 or ARM64 (Graviton: about 20% cheaper; the image must be built for it, docs/deployment.md)."
+  type        = string
+  default     = "X86_64"
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture is X86_64 or ARM64."
+  }
+}
+
+variable "container_insights" {
+  description = "Container Insights on the cluster: per-service and per-task metrics, billed as custom metrics (docs/cost.md)."
+  type        = bool
+  default     = true
+}
+
+variable "web_concurrency" {
+  description = "WEB_CONCURRENCY for gunicorn; 0 leaves gunicorn's 2 x CPUs + 1 (a fractional Fargate vCPU still shows 2 CPUs)."
+  type        = number
+  default     = 0
+}
+
+variable "worker_concurrency" {
+  description = "Image jobs one Celery worker runs at once (each 18 MP photo needs about 400 MB)."
+  type        = number
+  default     = 2
+}
+
 variable "public_subnet_ids" {
-  description = "Subnets of the load balancer."
+  description = "Subnets of the load balancer (and of the tasks with public_task_ips)."
   type        = list(string)
 }
 
@@ -93,8 +186,9 @@ variable "secret_key_arn" {
 }
 
 variable "redis_url_secret_arn" {
-  description = "Secrets Manager ARN of REDIS_URL."
+  description = "Secrets Manager ARN of REDIS_URL (redis = elasticache)."
   type        = string
+  default     = null
 }
 
 variable "sentry_dsn_secret_arn" {

@@ -1,7 +1,8 @@
-# One CloudFront distribution for the site: the app (through the load balancer) is the default
-# origin and decides caching with its own Cache-Control; photo variants (project and page photos)
-# come straight from S3 through origin access control; /api/* and /admin* are never cached.
-# Resources here live in us-east-1 (CloudFront's certificates and web ACLs must).
+# One CloudFront distribution for the site: the app (through the load balancer, or API Gateway in
+# the solo environment) is the default origin and decides caching with its own Cache-Control;
+# photo variants (project and page photos) come straight from S3 through origin access control;
+# /api/* and /admin* are never cached. Resources here live in us-east-1 (CloudFront's
+# certificates and web ACLs must).
 
 terraform {
   required_providers {
@@ -24,6 +25,10 @@ data "aws_cloudfront_cache_policy" "optimized" {
 data "aws_cloudfront_origin_request_policy" "all_viewer" {
   name = "Managed-AllViewer"
 }
+# API Gateway finds its custom domain by the Host header, so it must get the origin's own name.
+data "aws_cloudfront_origin_request_policy" "all_viewer_except_host" {
+  name = "Managed-AllViewerExceptHostHeader"
+}
 
 locals {
   app_origin   = "app"
@@ -34,6 +39,20 @@ locals {
   # photos alike) keep their EXIF, GPS included, and are never exposed; the bucket policy grants
   # CloudFront the same two patterns (tests/infra checks no public grant covers an original).
   media_paths = ["/projects/*/variants/*", "/pages/*/variants/*"]
+  app_request_policy = (var.forward_host_header ? data.aws_cloudfront_origin_request_policy.all_viewer.id
+  : data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id)
+  # Without the Host header forwarded, the site's host name travels in this header (set below at the
+  # edge, whatever the visitor sent); the origin puts it back into Host.
+  viewer_host_functions = var.forward_host_header ? [] : [aws_cloudfront_function.viewer_host[0].arn]
+}
+
+resource "aws_cloudfront_function" "viewer_host" {
+  count   = var.forward_host_header ? 0 : 1
+  name    = "${var.name}-viewer-host"
+  runtime = "cloudfront-js-2.0"
+  comment = "Copies the site's host name into X-Sgoodie-Host for the origin"
+  publish = true
+  code    = file("${path.module}/viewer-host.js")
 }
 
 resource "aws_cloudfront_origin_access_control" "photos" {
@@ -73,7 +92,8 @@ resource "aws_cloudfront_response_headers_policy" "security" {
 
 resource "aws_cloudfront_distribution" "site" {
   #checkov:skip=CKV_AWS_310:A failover origin would need the app in a second region; photos are served from S3 even when the app is down
-  #checkov:skip=CKV2_AWS_47:The web ACL below includes AWSManagedRulesKnownBadInputsRuleSet, which carries the Log4j rules
+  #checkov:skip=CKV2_AWS_47:The web ACL below includes AWSManagedRulesKnownBadInputsRuleSet, which carries the Log4j rules; solo has no web ACL (var.waf, docs/cost.md)
+  #checkov:skip=CKV_AWS_68:The web ACL follows var.waf: dev and prod attach it (tests/infra checks), solo leaves it off for cost (docs/cost.md)
   #checkov:skip=CKV_AWS_374:A portfolio is for visitors from everywhere; there is nothing to geo-restrict
   #checkov:skip=CKV_AWS_305:"/" is the app's home page (default behaviour), not an object; a root object would shadow it
   enabled             = true
@@ -82,7 +102,7 @@ resource "aws_cloudfront_distribution" "site" {
   aliases             = var.aliases
   price_class         = var.price_class
   http_version        = "http2and3"
-  web_acl_id          = aws_wafv2_web_acl.site.arn
+  web_acl_id          = var.waf ? aws_wafv2_web_acl.site[0].arn : null
   default_root_object = ""
 
   origin {
@@ -110,39 +130,53 @@ resource "aws_cloudfront_distribution" "site" {
   # Public pages: the app says how long (short max-age, longer s-maxage, stale-while-revalidate)
   # and purges by invalidation; cookies pass so a signed-in admin is recognised (and never cached).
   default_cache_behavior {
-    target_origin_id         = local.app_origin
-    viewer_protocol_policy   = "redirect-to-https"
-    allowed_methods          = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
-    cached_methods           = ["GET", "HEAD"]
+    target_origin_id           = local.app_origin
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods             = ["GET", "HEAD"]
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.origin_headers.id
-    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer.id
+    origin_request_policy_id   = local.app_request_policy
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    dynamic "function_association" {
+      for_each = local.viewer_host_functions
+      content {
+        event_type   = "viewer-request"
+        function_arn = function_association.value
+      }
+    }
   }
 
   dynamic "ordered_cache_behavior" {
     for_each = local.uncached_paths
     content {
-      path_pattern             = ordered_cache_behavior.value
-      target_origin_id         = local.app_origin
-      viewer_protocol_policy   = "redirect-to-https"
-      allowed_methods          = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
-      cached_methods           = ["GET", "HEAD"]
+      path_pattern               = ordered_cache_behavior.value
+      target_origin_id           = local.app_origin
+      viewer_protocol_policy     = "redirect-to-https"
+      allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+      cached_methods             = ["GET", "HEAD"]
       compress                   = true
       cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
-      origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer.id
+      origin_request_policy_id   = local.app_request_policy
       response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+      dynamic "function_association" {
+        for_each = local.viewer_host_functions
+        content {
+          event_type   = "viewer-request"
+          function_arn = function_association.value
+        }
+      }
     }
   }
 
   dynamic "ordered_cache_behavior" {
     for_each = local.media_paths
     content {
-      path_pattern           = ordered_cache_behavior.value
-      target_origin_id       = local.media_origin
-      viewer_protocol_policy = "redirect-to-https"
-      allowed_methods        = ["GET", "HEAD"]
-      cached_methods         = ["GET", "HEAD"]
+      path_pattern               = ordered_cache_behavior.value
+      target_origin_id           = local.media_origin
+      viewer_protocol_policy     = "redirect-to-https"
+      allowed_methods            = ["GET", "HEAD"]
+      cached_methods             = ["GET", "HEAD"]
       compress                   = false # AVIF, WebP and JPEG are compressed already
       cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
       response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
@@ -170,8 +204,9 @@ resource "aws_cloudfront_distribution" "site" {
   tags = var.tags
 }
 
-# -- web application firewall --------------------------------------------------------------------
+# -- web application firewall (var.waf) ------------------------------------------------------------
 resource "aws_wafv2_web_acl" "site" {
+  count       = var.waf ? 1 : 0
   provider    = aws.us_east_1
   name        = var.name
   description = "sgoodie ${var.name}: AWS managed protections and a sign-in rate limit"
@@ -267,6 +302,7 @@ resource "aws_wafv2_web_acl" "site" {
 }
 
 resource "aws_cloudwatch_log_group" "waf" {
+  count             = var.waf ? 1 : 0
   provider          = aws.us_east_1
   name              = "aws-waf-logs-${var.name}" # WAF requires this prefix
   retention_in_days = 365
@@ -275,12 +311,29 @@ resource "aws_cloudwatch_log_group" "waf" {
 }
 
 resource "aws_wafv2_web_acl_logging_configuration" "site" {
+  count                   = var.waf ? 1 : 0
   provider                = aws.us_east_1
-  resource_arn            = aws_wafv2_web_acl.site.arn
-  log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+  resource_arn            = aws_wafv2_web_acl.site[0].arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
   redacted_fields {
     single_header {
       name = "cookie"
     }
   }
+}
+
+# The firewall became optional (count) with the solo environment.
+moved {
+  from = aws_wafv2_web_acl.site
+  to   = aws_wafv2_web_acl.site[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.waf
+  to   = aws_cloudwatch_log_group.waf[0]
+}
+
+moved {
+  from = aws_wafv2_web_acl_logging_configuration.site
+  to   = aws_wafv2_web_acl_logging_configuration.site[0]
 }

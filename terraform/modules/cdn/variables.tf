@@ -14,7 +14,7 @@ variable "certificate_arn" {
 }
 
 variable "origin_domain_name" {
-  description = "Host name CloudFront connects to for the app (an alias of the load balancer covered by its certificate), e.g. origin.sgoodie.com."
+  description = "Host name CloudFront connects to for the app (an alias of the load balancer or API Gateway's custom domain, covered by its certificate), e.g. origin.sgoodie.com."
   type        = string
 }
 
@@ -50,4 +50,16 @@ variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "waf" {
+  description = "Attach a web ACL (AWS managed rules and a sign-in rate limit): $5 a month plus $1 a rule."
+  type        = bool
+  default     = true
+}
+
+variable "forward_host_header" {
+  description = "Send the visitor's Host header to the app origin (a load balancer ignores it). false for API Gateway, which needs its own name: the site's host then travels in X-Sgoodie-Host."
+  type        = bool
+  default     = true
 }

@@ -1,5 +1,19 @@
 # Alarms that page the photographer's operator: the site answering with errors, image jobs
 # failing, no worker running, unhealthy web tasks. Notifications go to an SNS topic (email).
+# The front door decides where errors are counted: the load balancer's metrics, or API Gateway's
+# (solo). Without Container Insights (solo) "no worker" is read from ECS's free service metrics.
+
+locals {
+  alb = var.front_door == "load_balancer"
+  # One source per front door: its 5xx answers (each a metric_query) and its requests.
+  error_metrics = local.alb ? [
+    { id = "target5xx", namespace = "AWS/ApplicationELB", name = "HTTPCode_Target_5XX_Count", dimensions = { LoadBalancer = var.alb_arn_suffix } },
+    { id = "elb5xx", namespace = "AWS/ApplicationELB", name = "HTTPCode_ELB_5XX_Count", dimensions = { LoadBalancer = var.alb_arn_suffix } },
+    ] : [
+    { id = "api5xx", namespace = "AWS/ApiGateway", name = "5xx", dimensions = { ApiId = var.api_id } },
+  ]
+  request_metric = local.alb ? { namespace = "AWS/ApplicationELB", name = "RequestCount", dimensions = { LoadBalancer = var.alb_arn_suffix } } : { namespace = "AWS/ApiGateway", name = "Count", dimensions = { ApiId = var.api_id } }
+}
 
 resource "aws_sns_topic" "alarms" {
   name              = "sgoodie-${var.stage}-alarms"
@@ -14,7 +28,7 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
-# -- 5xx rate at the load balancer ----------------------------------------------------------------
+# -- 5xx rate at the front door -------------------------------------------------------------------
 resource "aws_cloudwatch_metric_alarm" "http_5xx_rate" {
   alarm_name          = "sgoodie-${var.stage}-5xx-rate"
   alarm_description   = "More than ${var.max_5xx_percent}% of requests failed with a 5xx for 5 minutes (app errors or no healthy web task)."
@@ -28,36 +42,29 @@ resource "aws_cloudwatch_metric_alarm" "http_5xx_rate" {
 
   metric_query {
     id          = "rate"
-    expression  = "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / MAX([requests, 1])"
+    expression  = "100 * (${join(" + ", [for m in local.error_metrics : "FILL(${m.id}, 0)"])}) / MAX([requests, 1])"
     label       = "5xx %"
     return_data = true
   }
-  metric_query {
-    id = "target5xx"
-    metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_Target_5XX_Count"
-      dimensions  = { LoadBalancer = var.alb_arn_suffix }
-      period      = 60
-      stat        = "Sum"
-    }
-  }
-  metric_query {
-    id = "elb5xx"
-    metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_ELB_5XX_Count"
-      dimensions  = { LoadBalancer = var.alb_arn_suffix }
-      period      = 60
-      stat        = "Sum"
+  dynamic "metric_query" {
+    for_each = local.error_metrics
+    content {
+      id = metric_query.value.id
+      metric {
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.name
+        dimensions  = metric_query.value.dimensions
+        period      = 60
+        stat        = "Sum"
+      }
     }
   }
   metric_query {
     id = "requests"
     metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "RequestCount"
-      dimensions  = { LoadBalancer = var.alb_arn_suffix }
+      namespace   = local.request_metric.namespace
+      metric_name = local.request_metric.name
+      dimensions  = local.request_metric.dimensions
       period      = 60
       stat        = "Sum"
     }
@@ -65,7 +72,10 @@ resource "aws_cloudwatch_metric_alarm" "http_5xx_rate" {
   tags = var.tags
 }
 
+# Load balancer only: without one, ECS replaces a task whose web container fails /healthz, and
+# the no-worker alarm below sees the gap.
 resource "aws_cloudwatch_metric_alarm" "unhealthy_web" {
+  count               = local.alb ? 1 : 0
   alarm_name          = "sgoodie-${var.stage}-unhealthy-web"
   alarm_description   = "A web task failed its /healthz check (content store or photo bucket unreachable) for 5 minutes."
   namespace           = "AWS/ApplicationELB"
@@ -114,12 +124,13 @@ resource "aws_cloudwatch_metric_alarm" "worker_errors" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "no_worker" {
-  alarm_name          = "sgoodie-${var.stage}-no-worker"
-  alarm_description   = "No Celery worker task is running: uploads will wait in 'queued'."
-  namespace           = "ECS/ContainerInsights"
-  metric_name         = "RunningTaskCount"
-  dimensions          = { ClusterName = var.cluster_name, ServiceName = "worker" }
-  statistic           = "Minimum"
+  alarm_name        = "sgoodie-${var.stage}-no-worker"
+  alarm_description = "No Celery worker task is running: uploads will wait in 'queued'."
+  # Container Insights counts running tasks; ECS's free CPU metric has no data points when none runs.
+  namespace           = var.container_insights ? "ECS/ContainerInsights" : "AWS/ECS"
+  metric_name         = var.container_insights ? "RunningTaskCount" : "CPUUtilization"
+  dimensions          = { ClusterName = var.cluster_name, ServiceName = var.worker_service_name }
+  statistic           = var.container_insights ? "Minimum" : "SampleCount"
   period              = 60
   evaluation_periods  = 5
   threshold           = 1
@@ -128,4 +139,10 @@ resource "aws_cloudwatch_metric_alarm" "no_worker" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
+}
+
+# The unhealthy-web alarm became optional (count) with API Gateway as a front door.
+moved {
+  from = aws_cloudwatch_metric_alarm.unhealthy_web
+  to   = aws_cloudwatch_metric_alarm.unhealthy_web[0]
 }

@@ -9,14 +9,40 @@ variable "alarm_emails" {
   default     = []
 }
 
-variable "alb_arn_suffix" {
-  description = "The load balancer's ARN suffix."
+variable "front_door" {
+  description = "What receives CloudFront's requests: load_balancer or api_gateway (its metrics feed the 5xx alarm)."
   type        = string
+  default     = "load_balancer"
+}
+
+variable "alb_arn_suffix" {
+  description = "The load balancer's ARN suffix (front_door = load_balancer)."
+  type        = string
+  default     = null
 }
 
 variable "target_group_arn_suffix" {
-  description = "The web target group's ARN suffix."
+  description = "The web target group's ARN suffix (front_door = load_balancer)."
   type        = string
+  default     = null
+}
+
+variable "api_id" {
+  description = "The HTTP API's id (front_door = api_gateway)."
+  type        = string
+  default     = null
+}
+
+variable "worker_service_name" {
+  description = "The ECS service whose tasks run the Celery worker (worker, or app when one task runs everything)."
+  type        = string
+  default     = "worker"
+}
+
+variable "container_insights" {
+  description = "Container Insights is on for the cluster (its RunningTaskCount is the better no-worker signal)."
+  type        = bool
+  default     = true
 }
 
 variable "cluster_name" {

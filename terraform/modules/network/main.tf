@@ -1,5 +1,8 @@
 # A VPC across two zones: public subnets for the load balancer and NAT, private subnets for the
 # containers and Redis. DynamoDB and S3 are reached through gateway endpoints (private, no NAT cost).
+# Without NAT gateways (var.nat_gateways = 0) the private subnets have no way out: the containers
+# then run in the public subnets with public addresses (var.public_workloads), behind security
+# groups that admit only the front door.
 
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:Only the first two zones (sorted by name) are used; a zone AWS adds later sorts after them
@@ -75,9 +78,12 @@ resource "aws_route_table_association" "public" {
 resource "aws_route_table" "private" {
   count  = 2
   vpc_id = aws_vpc.main.id
-  route {
-    cidr_block     = "0.0.0.0/0"
-    nat_gateway_id = aws_nat_gateway.main[min(count.index, var.nat_gateways - 1)].id
+  dynamic "route" {
+    for_each = var.nat_gateways > 0 ? [1] : []
+    content {
+      cidr_block     = "0.0.0.0/0"
+      nat_gateway_id = aws_nat_gateway.main[min(count.index, var.nat_gateways - 1)].id
+    }
   }
   tags = var.tags
 }
@@ -93,8 +99,9 @@ resource "aws_vpc_endpoint" "gateway" {
   vpc_id            = aws_vpc.main.id
   service_name      = "com.amazonaws.${var.region}.${each.key}"
   vpc_endpoint_type = "Gateway"
-  route_table_ids   = aws_route_table.private[*].id
-  tags              = var.tags
+  # Containers in the public subnets reach S3 and DynamoDB through the endpoints too.
+  route_table_ids = concat(aws_route_table.private[*].id, var.public_workloads ? [aws_route_table.public.id] : [])
+  tags            = var.tags
 }
 
 resource "aws_flow_log" "main" {

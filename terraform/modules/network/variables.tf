@@ -15,9 +15,19 @@ variable "cidr_block" {
 }
 
 variable "nat_gateways" {
-  description = "NAT gateways: 1 is cheaper (dev), 2 survives losing a zone (prod)."
+  description = "NAT gateways: 1 is cheaper (dev), 2 survives losing a zone (prod), 0 leaves the private subnets without a way out (solo: the containers run in the public subnets)."
   type        = number
   default     = 1
+  validation {
+    condition     = contains([0, 1, 2], var.nat_gateways)
+    error_message = "nat_gateways is 0, 1 or 2."
+  }
+}
+
+variable "public_workloads" {
+  description = "Containers run in the public subnets (with public addresses, no NAT): the gateway endpoints serve the public route table too."
+  type        = bool
+  default     = false
 }
 
 variable "kms_key_arn" {

@@ -1,6 +1,7 @@
 # One customer-managed KMS key for the environment's data (tables, photos, logs, topics, secrets)
-# and the secrets the services read at start: the Flask SECRET_KEY and the Redis URL with its
-# auth token. Values are generated here and never appear in task definitions or state outputs.
+# and the secrets the services read at start: the Flask SECRET_KEY and, with ElastiCache, the
+# Redis URL with its auth token (a Valkey beside the app in its own task needs neither). Values
+# are generated here and never appear in task definitions or state outputs.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -102,14 +103,27 @@ resource "aws_secretsmanager_secret_version" "secret_key" {
 }
 
 resource "random_password" "redis_auth" {
+  count   = var.redis_url_secret ? 1 : 0
   length  = 48
   special = false # ElastiCache auth tokens allow few symbols; letters and digits are enough
 }
 
 resource "aws_secretsmanager_secret" "redis_url" {
+  count = var.redis_url_secret ? 1 : 0
   #checkov:skip=CKV2_AWS_57:Its value follows the ElastiCache auth token, rotated with Redis (docs/deployment.md)
   name        = "sgoodie/${var.stage}/REDIS_URL"
   description = "rediss:// URL (with auth token) of the page cache and Celery broker."
   kms_key_id  = aws_kms_key.data.arn
   tags        = var.tags
+}
+
+# Both became optional (count) when the solo environment dropped ElastiCache.
+moved {
+  from = random_password.redis_auth
+  to   = random_password.redis_auth[0]
+}
+
+moved {
+  from = aws_secretsmanager_secret.redis_url
+  to   = aws_secretsmanager_secret.redis_url[0]
 }

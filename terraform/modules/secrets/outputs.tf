@@ -9,12 +9,12 @@ output "secret_key_arn" {
 }
 
 output "redis_url_secret_arn" {
-  description = "Secrets Manager ARN of REDIS_URL (its value is written by the environment once Redis exists)."
-  value       = aws_secretsmanager_secret.redis_url.arn
+  description = "Secrets Manager ARN of REDIS_URL (its value is written by the environment once Redis exists); null without ElastiCache."
+  value       = one(aws_secretsmanager_secret.redis_url[*].arn)
 }
 
 output "redis_auth_token" {
   description = "Auth token for ElastiCache."
-  value       = random_password.redis_auth.result
+  value       = one(random_password.redis_auth[*].result)
   sensitive   = true
 }

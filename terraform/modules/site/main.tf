@@ -1,5 +1,8 @@
-# The whole site in one module; environments/dev and environments/prod differ only in the values
-# they pass. Reading order: data and secrets, network, storage, CDN, the app, Redis, DNS, alarms.
+# The whole site in one module; environments/dev, prod and solo differ only in the values they
+# pass. Reading order: data and secrets, network, storage, CDN, the app, Redis, DNS, alarms.
+# solo trades high availability for a small bill (docs/cost.md): no NAT gateway (the task has a
+# public address), API Gateway instead of a load balancer, one task running web, worker, beat and
+# Valkey, no ElastiCache, no web ACL, no Container Insights.
 
 terraform {
   required_providers {
@@ -12,11 +15,17 @@ terraform {
       source  = "hashicorp/random"
       version = ">= 3.6"
     }
+    archive = {
+      source  = "hashicorp/archive"
+      version = ">= 2.4"
+    }
   }
 }
 
 locals {
   name        = "sgoodie-${var.stage}"
+  alb         = var.front_door == "load_balancer"
+  elasticache = var.redis == "elasticache"
   site_url    = "https://${var.domain_name}"
   bucket_name = "sgoodie-photos-${var.stage}" # sgoodie's default for SGOODIE_BUCKET
   tags        = merge({ Application = "sgoodie", Stage = var.stage }, var.tags)
@@ -29,9 +38,10 @@ locals {
 }
 
 module "secrets" {
-  source = "../secrets"
-  stage  = var.stage
-  tags   = local.tags
+  source           = "../secrets"
+  stage            = var.stage
+  redis_url_secret = local.elasticache
+  tags             = local.tags
 }
 
 module "logs" {
@@ -40,16 +50,29 @@ module "logs" {
   tags        = local.tags
 }
 
-data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "current" {
+  # The sizes an environment passes must make sense together.
+  lifecycle {
+    precondition {
+      condition     = var.nat_gateways > 0 || var.public_task_ips
+      error_message = "Without a NAT gateway the tasks need public addresses (public_task_ips) to reach ECR, Secrets Manager and the AWS APIs."
+    }
+    precondition {
+      condition     = local.elasticache || var.single_task != null
+      error_message = "redis = \"sidecar\" needs single_task: the processes must share the task whose Valkey they use."
+    }
+  }
+}
 
 module "network" {
-  source       = "../network"
-  stage        = var.stage
-  region       = var.region
-  cidr_block   = var.vpc_cidr
-  nat_gateways = var.nat_gateways
-  kms_key_arn  = module.secrets.kms_key_arn
-  tags         = local.tags
+  source           = "../network"
+  stage            = var.stage
+  region           = var.region
+  cidr_block       = var.vpc_cidr
+  nat_gateways     = var.nat_gateways
+  public_workloads = var.public_task_ips
+  kms_key_arn      = module.secrets.kms_key_arn
+  tags             = local.tags
 }
 
 module "tables" {
@@ -89,30 +112,45 @@ module "cdn" {
   log_bucket_domain_name      = module.logs.bucket_domain_name
   waf_log_kms_key_arn         = var.region == "us-east-1" ? module.secrets.kms_key_arn : null
   price_class                 = var.price_class
+  waf                         = var.waf
+  forward_host_header         = local.alb # API Gateway routes by Host: it gets its own name
   tags                        = local.tags
 }
 
 module "app" {
-  source                      = "../app-service"
-  stage                       = var.stage
-  image_tag                   = var.image_tag
-  site_url                    = local.site_url
-  allowed_hosts               = concat([var.domain_name], var.extra_aliases)
-  plugins                     = var.plugins
-  max_upload_mb               = var.max_upload_mb
-  vpc_id                      = module.network.vpc_id
-  vpc_cidr                    = var.vpc_cidr
-  public_subnet_ids           = module.network.public_subnet_ids
-  private_subnet_ids          = module.network.private_subnet_ids
-  origin_certificate_arn      = var.origin_certificate_arn
-  origin_verify_secret        = random_password.origin_verify.result
-  bucket_name                 = module.photos.bucket_name
-  bucket_arn                  = module.photos.bucket_arn
-  uploads_topic_arn           = module.photos.uploads_topic_arn
-  table_arns                  = module.tables.table_arns
-  kms_key_arn                 = module.secrets.kms_key_arn
-  secret_key_arn              = module.secrets.secret_key_arn
-  redis_url_secret_arn        = module.secrets.redis_url_secret_arn
+  source                       = "../app-service"
+  stage                        = var.stage
+  image_tag                    = var.image_tag
+  site_url                     = local.site_url
+  allowed_hosts                = concat([var.domain_name], var.extra_aliases)
+  plugins                      = var.plugins
+  max_upload_mb                = var.max_upload_mb
+  vpc_id                       = module.network.vpc_id
+  vpc_cidr                     = var.vpc_cidr
+  public_subnet_ids            = module.network.public_subnet_ids
+  private_subnet_ids           = module.network.private_subnet_ids
+  origin_certificate_arn       = var.origin_certificate_arn
+  origin_verify_secret         = random_password.origin_verify.result
+  bucket_name                  = module.photos.bucket_name
+  bucket_arn                   = module.photos.bucket_arn
+  uploads_topic_arn            = module.photos.uploads_topic_arn
+  table_arns                   = module.tables.table_arns
+  kms_key_arn                  = module.secrets.kms_key_arn
+  secret_key_arn               = module.secrets.secret_key_arn
+  redis_url_secret_arn         = module.secrets.redis_url_secret_arn
+  front_door                   = var.front_door
+  front_door_security_group_id = local.alb ? null : module.front_door[0].vpc_link_security_group_id
+  discovery_service_arn        = local.alb ? null : module.front_door[0].discovery_service_arn
+  # The containers' only peers: the load balancer (private subnets: anything there is it), or
+  # API Gateway's VPC link, whose network interfaces live in the private subnets.
+  trusted_proxies             = local.alb ? "*" : join(",", module.network.private_subnet_cidrs)
+  public_task_ips             = var.public_task_ips
+  single_task                 = var.single_task
+  redis                       = var.redis
+  cpu_architecture            = var.cpu_architecture
+  container_insights          = var.container_insights
+  web_concurrency             = var.web_concurrency
+  worker_concurrency          = var.worker_concurrency
   sentry_dsn_secret_arn       = var.sentry_dsn_secret_arn
   extra_environment           = local.contact_environment
   ses_identity_arns           = local.contact_identities
@@ -132,6 +170,7 @@ module "app" {
 }
 
 module "redis" {
+  count                    = local.elasticache ? 1 : 0
   source                   = "../redis"
   stage                    = var.stage
   vpc_id                   = module.network.vpc_id
@@ -146,8 +185,24 @@ module "redis" {
 
 # The Redis URL the containers read (REDIS_URL): TLS, the auth token, database 0.
 resource "aws_secretsmanager_secret_version" "redis_url" {
+  count         = local.elasticache ? 1 : 0
   secret_id     = module.secrets.redis_url_secret_arn
-  secret_string = "rediss://:${module.secrets.redis_auth_token}@${module.redis.primary_endpoint}:6379/0?ssl_cert_reqs=required"
+  secret_string = "rediss://:${module.secrets.redis_auth_token}@${module.redis[0].primary_endpoint}:6379/0?ssl_cert_reqs=required"
+}
+
+# -- front door without an hourly charge (front_door = "api_gateway") -------------------------------
+module "front_door" {
+  count                 = local.alb ? 0 : 1
+  source                = "../api-gateway"
+  stage                 = var.stage
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.private_subnet_ids
+  app_security_group_id = module.app.app_security_group_id
+  domain_name           = var.origin_domain_name
+  certificate_arn       = var.origin_certificate_arn
+  origin_verify_secret  = random_password.origin_verify.result
+  kms_key_arn           = module.secrets.kms_key_arn
+  tags                  = local.tags
 }
 
 # -- DNS -------------------------------------------------------------------------------------------
@@ -168,9 +223,9 @@ resource "aws_route53_record" "origin" {
   name    = var.origin_domain_name
   type    = "A"
   alias {
-    name                   = module.app.alb_dns_name
-    zone_id                = module.app.alb_zone_id
-    evaluate_target_health = true
+    name                   = local.alb ? module.app.alb_dns_name : module.front_door[0].domain_target.name
+    zone_id                = local.alb ? module.app.alb_zone_id : module.front_door[0].domain_target.zone_id
+    evaluate_target_health = local.alb
   }
 }
 
@@ -178,10 +233,25 @@ module "monitoring" {
   source                  = "../monitoring"
   stage                   = var.stage
   alarm_emails            = var.alarm_emails
+  front_door              = var.front_door
   alb_arn_suffix          = module.app.alb_arn_suffix
   target_group_arn_suffix = module.app.target_group_arn_suffix
+  api_id                  = local.alb ? null : module.front_door[0].api_id
   cluster_name            = module.app.cluster_name
+  worker_service_name     = module.app.worker_service_name
+  container_insights      = var.container_insights
   worker_log_group_name   = module.app.log_group_names["worker"]
   kms_key_arn             = module.secrets.kms_key_arn
   tags                    = local.tags
+}
+
+# ElastiCache became optional (count) with the solo environment's Valkey sidecar.
+moved {
+  from = module.redis
+  to   = module.redis[0]
+}
+
+moved {
+  from = aws_secretsmanager_secret_version.redis_url
+  to   = aws_secretsmanager_secret_version.redis_url[0]
 }

@@ -49,8 +49,18 @@ output "web_task_definition_family" {
 }
 
 output "private_subnet_ids" {
-  description = "For one-off tasks."
+  description = "The private subnets."
   value       = module.network.private_subnet_ids
+}
+
+output "task_subnet_ids" {
+  description = "For one-off tasks: the subnets the tasks run in."
+  value       = module.app.task_subnet_ids
+}
+
+output "task_public_ip" {
+  description = "For one-off tasks: assignPublicIp (ENABLED without a NAT gateway)."
+  value       = module.app.task_public_ip
 }
 
 output "app_security_group_id" {

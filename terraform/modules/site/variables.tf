@@ -81,9 +81,66 @@ variable "vpc_cidr" {
 }
 
 variable "nat_gateways" {
-  description = "NAT gateways (1 or 2)."
+  description = "NAT gateways: 2 (one per zone), 1, or 0 (then public_task_ips)."
   type        = number
   default     = 1
+}
+
+variable "front_door" {
+  description = "What CloudFront sends the app's requests to: load_balancer (ALB) or api_gateway (HTTP API and VPC link, no hourly charge)."
+  type        = string
+  default     = "load_balancer"
+}
+
+variable "public_task_ips" {
+  description = "Tasks run in the public subnets with public addresses instead of behind NAT (their security group admits only the front door)."
+  type        = bool
+  default     = false
+}
+
+variable "single_task" {
+  description = "Run web, worker and beat in one task of this size, e.g. { cpu = 256, memory = 2048 }; null for three autoscaled services."
+  type = object({
+    cpu    = number
+    memory = number
+  })
+  default = null
+}
+
+variable "redis" {
+  description = "elasticache (a replication group) or sidecar (Valkey in the single task, no ElastiCache)."
+  type        = string
+  default     = "elasticache"
+}
+
+variable "cpu_architecture" {
+  description = "Fargate tasks' architecture: X86_64 or ARM64 (Graviton, cheaper; build the image for it)."
+  type        = string
+  default     = "X86_64"
+}
+
+variable "waf" {
+  description = "Attach the CloudFront web ACL (AWS managed rules, sign-in rate limit)."
+  type        = bool
+  default     = true
+}
+
+variable "container_insights" {
+  description = "Container Insights on the ECS cluster (custom metrics, billed per metric)."
+  type        = bool
+  default     = true
+}
+
+variable "web_concurrency" {
+  description = "gunicorn worker processes (WEB_CONCURRENCY); 0 for 2 x CPUs + 1."
+  type        = number
+  default     = 0
+}
+
+variable "worker_concurrency" {
+  description = "Image jobs a Celery worker runs at once."
+  type        = number
+  default     = 2
 }
 
 variable "web_cpu" {
