@@ -392,6 +392,31 @@ def test_containers_get_only_settings_sgoodie_reads(environment):
     assert (ROOT / "gunicorn.conf.py").exists() and (ROOT / "celery_worker.py").exists()
 
 
+def test_solo_runs_every_process_beside_its_valkey_in_one_task():
+    app = root_module("solo").child("site").child("app")
+    task = app.resource("resource", "aws_ecs_task_definition", "app")[0]
+    containers = {c["name"]: c for c in app.local("containers").values()} | {
+        c["name"]: c for c in app.local("sidecars")
+    }
+    assert set(containers) == {"web", "worker", "beat", "valkey"}
+    assert "--concurrency=1" in containers["worker"]["command"]
+    valkey = containers["valkey"]["command"]
+    assert valkey[valkey.index("--bind") + 1] == "127.0.0.1"  # nothing outside the task reaches it
+    assert valkey[valkey.index("--maxmemory-policy") + 1] == "volatile-lru"  # the purge counters stay
+    assert valkey[valkey.index("--save") + 1] == "" and valkey[valkey.index("--appendonly") + 1] == "no"
+    for name in ("web", "worker", "beat"):
+        assert containers[name]["dependsOn"] == [{"containerName": "valkey", "condition": "HEALTHY"}]
+    assert sum(c["cpu"] for c in containers.values()) == task.attr("cpu") == 256
+    assert task.blocks("runtime_platform")[0].attr("cpu_architecture") == "ARM64"
+    service = app.resource("resource", "aws_ecs_service", "app")[0]
+    assert service.attr("desired_count") == 1 and not app.local("scaled")  # one task, no autoscaling
+    assert service.blocks("network_configuration")[0].attr("assign_public_ip") is True
+    assert service.blocks("service_registries")  # API Gateway finds it through Cloud Map
+    assert app.resource("resource", "aws_ecs_service", "web") == []
+    # One-off commands (create-admin) run the web container alone, beside its own Valkey.
+    assert set(app.resource("resource", "aws_ecs_task_definition", "process")) == {"web"}
+
+
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_what_solo_gives_up_stays_in_solo(environment):
     """checkov's WAF, Container Insights and public-address checks are skipped for solo's sake;
@@ -412,6 +437,20 @@ def test_what_solo_gives_up_stays_in_solo(environment):
             and site.var("redis_replicas") == 1
             and site.var("web_min_count") == 2
         )
+
+
+def test_solo_containers_admit_only_the_vpc_link():
+    site = root_module("solo").child("site")
+    app = site.child("app")
+    rules = list(app.instances("resource", "aws_vpc_security_group_ingress_rule"))
+    assert [r.name for r in rules] == ["app_from_front_door"]
+    assert rules[0].attr("from_port") == rules[0].attr("to_port") == 8000
+    assert "cidr_ipv4" not in rules[0].body  # a security group, never an address range
+    assert site.child("front_door")[0].var("app_security_group_id") is not None
+    assert (
+        app.resource("resource", "aws_lb", "app") == []
+        and app.resource("resource", "aws_security_group", "alb") == []
+    )
 
 
 def test_every_resource_carries_the_cost_allocation_tags():
