@@ -451,6 +451,9 @@ def test_solo_containers_admit_only_the_vpc_link():
         app.resource("resource", "aws_lb", "app") == []
         and app.resource("resource", "aws_security_group", "alb") == []
     )
+    # API Gateway cannot put the VPC link's network interfaces in us-east-1's use1-az3: no subnet there.
+    assert "use1-az3" in site.child("network").var("exclude_zone_ids")
+    assert root_module("prod").child("site").child("network").var("exclude_zone_ids") == []
 
 
 def test_every_resource_carries_the_cost_allocation_tags():

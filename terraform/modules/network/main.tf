@@ -6,7 +6,8 @@
 
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:Only the first two zones (sorted by name) are used; a zone AWS adds later sorts after them
-  state = "available"
+  state            = "available"
+  exclude_zone_ids = var.exclude_zone_ids
 }
 
 locals {

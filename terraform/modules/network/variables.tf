@@ -24,6 +24,12 @@ variable "nat_gateways" {
   }
 }
 
+variable "exclude_zone_ids" {
+  description = "Zone IDs the subnets must avoid, e.g. those an API Gateway VPC link cannot reach."
+  type        = list(string)
+  default     = []
+}
+
 variable "public_workloads" {
   description = "Containers run in the public subnets (with public addresses, no NAT): the gateway endpoints serve the public route table too."
   type        = bool

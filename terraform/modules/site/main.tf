@@ -71,6 +71,9 @@ module "network" {
   cidr_block       = var.vpc_cidr
   nat_gateways     = var.nat_gateways
   public_workloads = var.public_task_ips
+  # API Gateway's VPC links reach most zones but not these (its docs list the supported zone IDs
+  # per region); ignored in other regions, zone IDs being region-prefixed.
+  exclude_zone_ids = local.alb ? [] : ["use1-az3", "ape1-az1"]
   kms_key_arn      = module.secrets.kms_key_arn
   tags             = local.tags
 }
