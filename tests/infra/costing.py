@@ -46,6 +46,7 @@ NO_FIXED_CHARGE = {
     "aws_apigatewayv2_stage": "free; its access log is usage",
     "aws_appautoscaling_policy": "free",
     "aws_appautoscaling_target": "free",
+    "aws_cloudfront_cache_policy": "free",
     "aws_cloudfront_distribution": "per GB and request (usage)",
     "aws_cloudfront_function": "per invocation (usage)",
     "aws_cloudfront_origin_access_control": "free",

@@ -262,13 +262,49 @@ def test_cloudfront_never_caches_the_admin_or_the_api_and_serves_photos_from_s3(
     ]
     assert terraform.data("aws_cloudfront_cache_policy")["cdn/disabled"]["name"] == "Managed-CachingDisabled"
     default = cdn["default_cache_behavior"][0]
+    assert default["cache_policy_id"] == "${local.app_cache_policy}"  # the app's Cache-Control decides
+    for behaviour in [default, uncached]:
+        assert behaviour["origin_request_policy_id"] == "${local.app_request_policy}"
     assert (
-        default["cache_policy_id"] == "${data.aws_cloudfront_cache_policy.origin_headers.id}"
-    )  # the app's Cache-Control decides
+        terraform.data("aws_cloudfront_cache_policy")["cdn/origin_headers"]["name"]
+        == "UseOriginCacheControlHeaders"
+    )
     for behaviour in [default, uncached, media]:
         assert behaviour["viewer_protocol_policy"] == "redirect-to-https"
     media_origin = next(o for o in cdn["origin"] if o["origin_id"] == "${local.media_origin}")
     assert media_origin["origin_access_control_id"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_app_origin_gets_the_sites_host(environment):
+    """A load balancer takes the visitor's Host as it is. API Gateway must get its own name (it
+    finds its custom domain by Host): the site's host travels in X-Sgoodie-Host, set at the edge,
+    and neither the cache key nor the origin request carries the visitor's Host."""
+    cdn = root_module(environment).child("site").child("cdn")
+    load_balancer = environment != "solo"
+    assert cdn.var("forward_host_header") is load_balancer
+    policies = cdn.resource("resource", "aws_cloudfront_cache_policy", "origin_headers_by_site_host")
+    functions = cdn.resource("resource", "aws_cloudfront_function", "viewer_host")
+    assert len(policies) == len(functions) == (0 if load_balancer else 1)
+    if not load_balancer:
+        params = policies[0].blocks("parameters_in_cache_key_and_forwarded_to_origin")[0]
+        headers = params.attr("headers_config")[0].attr("headers")[0].attr("items")
+        assert "x-sgoodie-host" in headers and "host" not in [h.lower() for h in headers]
+        assert params.attr("query_strings_config")[0].attr("query_string_behavior") == "all"
+        assert params.attr("cookies_config")[0].attr("cookie_behavior") == "all"
+        assert (
+            cdn.blocks[("data", "aws_cloudfront_origin_request_policy")]["all_viewer_except_host"]["name"]
+            == '"Managed-AllViewerExceptHostHeader"'
+        )
+        integration = (
+            root_module(environment)
+            .child("site")
+            .child("front_door")[0]
+            .resource("resource", "aws_apigatewayv2_integration", "app")
+        )
+        mapping = integration.attr("request_parameters")
+        assert mapping["overwrite:header.host"] == "$request.header.x-sgoodie-host"
+        assert {"remove:header.x-sgoodie-host", "remove:header.x-origin-verify"} <= set(mapping)
 
 
 # boto3 operations the running app and workers call, and the IAM actions they need.

@@ -41,9 +41,39 @@ locals {
   media_paths = ["/projects/*/variants/*", "/pages/*/variants/*"]
   app_request_policy = (var.forward_host_header ? data.aws_cloudfront_origin_request_policy.all_viewer.id
   : data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id)
+  app_cache_policy = (var.forward_host_header ? data.aws_cloudfront_cache_policy.origin_headers.id
+  : aws_cloudfront_cache_policy.origin_headers_by_site_host[0].id)
   # Without the Host header forwarded, the site's host name travels in this header (set below at the
   # edge, whatever the visitor sent); the origin puts it back into Host.
   viewer_host_functions = var.forward_host_header ? [] : [aws_cloudfront_function.viewer_host[0].arn]
+}
+
+# Managed-UseOriginCacheControlHeaders keys the cache on Host, and whatever is in the cache key
+# goes to the origin: API Gateway would get the visitor's Host and answer 403. The same policy,
+# keyed on X-Sgoodie-Host instead, and on every query string (a category's next page is ?after=).
+resource "aws_cloudfront_cache_policy" "origin_headers_by_site_host" {
+  count       = var.forward_host_header ? 0 : 1
+  name        = "${var.name}-origin-cache-control"
+  comment     = "The app's Cache-Control decides; keyed on the site's host without sending Host"
+  min_ttl     = 0
+  default_ttl = 0
+  max_ttl     = 31536000
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_gzip   = true
+    enable_accept_encoding_brotli = true
+    headers_config {
+      header_behavior = "whitelist"
+      headers {
+        items = ["x-sgoodie-host", "origin", "x-http-method-override", "x-http-method", "x-method-override"]
+      }
+    }
+    cookies_config {
+      cookie_behavior = "all" # a signed-in admin is recognised (and never cached)
+    }
+    query_strings_config {
+      query_string_behavior = "all"
+    }
+  }
 }
 
 resource "aws_cloudfront_function" "viewer_host" {
@@ -135,7 +165,7 @@ resource "aws_cloudfront_distribution" "site" {
     allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.origin_headers.id
+    cache_policy_id            = local.app_cache_policy
     origin_request_policy_id   = local.app_request_policy
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     dynamic "function_association" {
