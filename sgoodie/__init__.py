@@ -19,9 +19,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     every plugin (the core features are plugins too), each declaring the CDN paths of its cache tags."""
     # Imported here, not at the top: `import sgoodie.domain` (scripts, the Celery worker's modules,
     # tests of pure code) should not load the web stack, boto3 and Celery with it.
-    from . import auth, bodies, cache, operations, plugin_loader, security, services, templating
+    from . import (
+        auth,
+        bodies,
+        cache,
+        content,
+        jobs,
+        operations,
+        photos,
+        plugin_loader,
+        security,
+        services,
+        templating,
+    )
     from .app import SgoodieFlask
-    from .photos import build_job_queue
 
     settings = _config.load()
     settings.update(test_config or {})
@@ -48,7 +59,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    shared = services.init_app(app, build_job_queue(app))
+    job_kinds = jobs.init_app(app)
+    photos.register_jobs(job_kinds)
+    content.register_jobs(job_kinds, schedule_every=float(app.config["SCHEDULE_TICK"]))
+    shared = services.init_app(app, jobs.build_job_queue(app))
     tag_paths = cache.cdn.TagPaths()
     cache.init_app(
         app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths
@@ -70,4 +84,4 @@ def start_runner(app: Flask) -> None:
     forks after loading the app, calls this again in each worker (threads do not survive a fork)."""
     jobs = app.extensions["sgoodie"].jobs
     if app.config["BACKGROUND_RUNNER"] and hasattr(jobs, "start"):
-        jobs.start(sweep_first=False)
+        jobs.start(periodic_first=False)

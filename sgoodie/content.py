@@ -41,6 +41,7 @@ from .domain import (
     utcnow,
 )
 from .images.logo import logo_files
+from .jobs import JobKind, JobRegistry
 from .revisions import Revisions
 from .services import services, stored_categories
 from .stores import ConflictError, StaleVersionError
@@ -630,7 +631,7 @@ def _put_photo_back(photo: Photo) -> None:
         return  # restored already (a restore that stopped half-way and runs again)
     services().store.add_photo(replace(photo, version=0))
     if photo.status in ("queued", "processing"):  # its job may have stopped when it was deleted
-        services().jobs.enqueue(photo.id)
+        services().jobs.enqueue("photo.process", photo_id=photo.id)
 
 
 def _put_back_in_order(
@@ -658,6 +659,17 @@ def empty_from_trash(key: str) -> str:
 def sweep_trash() -> int:
     """Empty what has been in the trash longer than `SGOODIE_TRASH_DAYS` (the sweeper)."""
     return trash.sweep(current_app.config["TRASH_DAYS"])
+
+
+TRASH_SWEEP = "trash.sweep"
+TRASH_SWEEP_EVERY = 300.0
+PUBLISH_SCHEDULED = "schedule.publish"
+
+
+def register_jobs(jobs: JobRegistry, *, schedule_every: float) -> None:
+    """The trash's sweeper and scheduled publishing, as periodic job kinds."""
+    jobs.register(JobKind(TRASH_SWEEP, sweep_trash, every=TRASH_SWEEP_EVERY))
+    jobs.register(JobKind(PUBLISH_SCHEDULED, run_schedule, every=schedule_every))
 
 
 # -- scheduled publishing ------------------------------------------------------------------------

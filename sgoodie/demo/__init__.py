@@ -209,7 +209,7 @@ def _save_and_process(page: Page) -> None:
         *(v for v in stored.images.values() if isinstance(v, dict)),
         *stored.images.get("gallery", []),
     ]:
-        photos.process(photos.page_ref(stored.id, image["id"]))
+        photos.process(image["id"], page_id=stored.id)
 
 
 def _stream(data: bytes) -> io.BytesIO:

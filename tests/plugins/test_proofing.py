@@ -293,8 +293,11 @@ def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, s
     from datetime import date, timedelta
 
     from sgoodie import content
-    from sgoodie.photos.lifecycle import run_periodic
+    from sgoodie.jobs import run_attempt
     from tests.plugins.test_contact import _wait_for
+
+    def run_periodic() -> None:
+        assert run_attempt("plugin.proofing.remind", {}, 0) is None
 
     app, received = _notifying_app(tmp_path, smtp_server)
     project, _ = make_gallery(app, jpeg)
