@@ -50,13 +50,14 @@ from markupsafe import Markup
 
 from . import galleries, signals
 from .auth import address_key, admin_required, admins_only, private_response
-from .blobs import media_url, plugin_file_key, signed_url
+from .blobs import plugin_file_key
 from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
 from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .file_urls import media_url, signed_url
 from .jobs import JobKind
 from .mail import Transport as MailTransport
 from .mail import one_line

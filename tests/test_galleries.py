@@ -347,6 +347,19 @@ def test_emptying_a_deleted_client_gallery_from_the_trash_removes_its_private_fi
         assert original_key(project.id, photos[0].id, "jpg") not in services().blobs.list_keys("projects/")
 
 
+def test_the_delete_confirmation_counts_a_client_gallerys_private_files_too(app, jpeg, admin):
+    project, _ = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    with app.app_context():
+        blobs = services().blobs
+        stored = len(blobs.list_keys(f"projects/{project.id}/")) + len(
+            blobs.list_keys(f"private/projects/{project.id}/")
+        )
+    assert stored > 2  # two originals, and their sizes under private/
+    page = admin.client.get(f"/admin/projects/{project.id}/delete").get_data(as_text=True)
+    assert f"its {stored} stored files" in page
+
+
 def test_a_client_gallerys_photo_is_never_copied_onto_a_public_page(app, jpeg, admin):
     from sgoodie.domain import ValidationError
     from sgoodie.photos import from_portfolio

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 
 from .. import content, galleries
 from ..accounts import hash_password
+from ..blobs import project_prefixes
 from ..domain import Project, ValidationError, slugify, to_local, to_utc
 from ..http_errors import json_error
 from ..public.views import render_project
@@ -156,7 +157,7 @@ def delete_project(project_id: str):
             "success",
         )
         return redirect(url_for("admin.projects", category=project.category))
-    files = len(services().blobs.list_keys(f"projects/{project.id}/"))
+    files = sum(len(services().blobs.list_keys(prefix)) for prefix in project_prefixes(project.id))
     return render_template(
         "admin/project_delete.html",
         project=project,

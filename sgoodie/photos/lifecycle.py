@@ -33,11 +33,13 @@ from ..blobs import (
     IMMUTABLE,
     PRIVATE,
     BlobNotFoundError,
+    BlobStore,
     content_type_for,
     is_private_key,
     original_key,
     page_original_key,
     page_variant_prefix,
+    variant_name,
     variant_prefix,
 )
 from ..cache.cdn import invalidator
@@ -62,10 +64,8 @@ from ..images import (
     VariantSet,
     detect_format,
     make_variants,
-    store_variants,
 )
 from ..images.formats import SNIFF_BYTES
-from ..images.pipeline import variant_name
 from ..images.rights import REWRITABLE, rewrite
 from ..jobs import JobKind, JobRegistry, TimedOut
 from ..services import services
@@ -366,6 +366,24 @@ def _render(
                 variants.append(Variant(old.width, old.height, old.format, key, len(data)))
     variants.sort(key=lambda v: (v.width, FORMATS.index(v.format)))
     return rendered, variants, ""
+
+
+def store_variants(
+    blobs: BlobStore,
+    prefix: str,
+    variant_set: VariantSet,
+    generation: str = "",
+    *,
+    cache_control: str = IMMUTABLE,
+) -> list[Variant]:
+    """Write every rendition under `prefix` (`variant_name`), served immutable (a client
+    gallery's: private, never stored by a CDN)."""
+    stored = []
+    for rendered in variant_set.variants:
+        key = prefix + variant_name(rendered.width, rendered.format, generation)
+        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
+        stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
+    return stored
 
 
 def _drop_stale(prefix: str, *generations: list[Any]) -> None:
