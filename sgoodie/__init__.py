@@ -59,9 +59,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    job_kinds = jobs.init_app(app)
-    photos.register_jobs(job_kinds)
-    content.register_jobs(job_kinds, schedule_every=float(app.config["SCHEDULE_TICK"]))
+    content.register_jobs(jobs.init_app(app), schedule_every=float(app.config["SCHEDULE_TICK"]))
+    photos.init_app(app)
     shared = services.init_app(app, jobs.build_job_queue(app))
     tag_paths = cache.cdn.TagPaths()
     cache.init_app(

@@ -46,7 +46,7 @@ class Services:
         g.sgoodie_categories = stored_categories(pages.pop(CATEGORIES_PAGE_ID))
         return pages
 
-    def forget_cached_pages(self) -> None:
+    def forget_loaded_settings(self) -> None:
         """After a change to the settings or the categories: read them again."""
         g.pop("sgoodie_site_settings", None)
         g.pop("sgoodie_categories", None)

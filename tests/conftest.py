@@ -324,7 +324,7 @@ class Portfolio:
         from sgoodie.domain import Photo, Project, Variant
 
         with self.app.test_request_context():
-            project = content.create_project(Project(title=title, category=category, **fields))
+            project = content.projects.create(Project(title=title, category=category, **fields))
             store = services().store
             for index in range(photos):
                 photo = Photo(
@@ -352,7 +352,7 @@ class Portfolio:
             if published or featured:
                 current = store.get_project(project.id)
                 edited = type(current)(**{**current.__dict__, "published": published, "featured": featured})
-                project = content.save_project(edited, current)
+                project = content.projects.save(edited, current)
             return store.get_project(project.id)
 
 

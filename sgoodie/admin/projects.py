@@ -19,7 +19,7 @@ from ..templating import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
-EDITABLE = content.PROJECT_FIELDS  # what the form edits is what a revision keeps
+EDITABLE = content.revisions.PROJECT_FIELDS  # what the form edits is what a revision keeps
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
 ADMIN_PAGE_SIZE = 50  # projects per page of the admin list
@@ -91,7 +91,7 @@ def new_project():
     if form.validate_on_submit():
         project = _with_new_password(Project(**_values(form)), form)
         try:
-            project = content.create_project(project)
+            project = content.projects.create(project)
         except (ValidationError, ConflictError) as exc:
             _show_errors(form, exc)
         else:
@@ -118,7 +118,7 @@ def edit_project(project_id: str):
             replace(project, **_values(form), version=int(form.version.data or 0)), form
         )
         try:
-            saved = content.save_project(edited, previous=project)
+            saved = content.projects.save(edited, previous=project)
         except StaleVersionError:
             conflict = _changed_fields(form, project)
             form.version.data = str(project.version)  # saving again knowingly replaces their version
@@ -150,7 +150,7 @@ def delete_project(project_id: str):
     photos = services().store.photos_for_project(project.id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        content.delete_project(project)
+        content.projects.delete(project)
         flash(
             f"Moved “{project.title}” and its {len(photos)} photos to the trash. Restore it from the Trash "
             f"within {current_app.config['TRASH_DAYS']} days to undo.",
@@ -173,7 +173,7 @@ def move_project(project_id: str):
     project = get_project_or_404(project_id)
     form = MoveForm()
     if form.validate_on_submit() and form.step.data in (-1, 1):
-        content.move_project(project, form.step.data)
+        content.projects.move(project, form.step.data)
     # Back to the page of the list it was moved on (the arrows post its `after`/`before`).
     page = {name: request.args.get(name, type=int) for name in ("after", "before") if name in request.args}
     return redirect(url_for("admin.projects", category=project.category, **page) + f"#project-{project.id}")
@@ -193,7 +193,7 @@ def reorder_projects():
             "bad_request", "Send {category, ids: [...]} listing every project of the category.", 400
         )
     try:
-        content.reorder_projects(category, ids)
+        content.projects.reorder(category, ids)
     except ValueError as exc:
         return json_error("stale_order", f"The list changed meanwhile ({exc}); reload the page.", 409)
     return jsonify(ok=True, ids=ids)
@@ -215,7 +215,7 @@ def extend_gallery(project_id: str):
             date.fromisoformat(project.gallery_expires_on or galleries.today()),
             date.fromisoformat(galleries.today()),
         )
-        saved = content.set_gallery_expiry(project, (start + timedelta(days=EXTEND_DAYS)).isoformat())
+        saved = content.galleries.set_expiry(project, (start + timedelta(days=EXTEND_DAYS)).isoformat())
         flash(f"“{saved.title}” is open until {long_date(saved.gallery_expires_on)}.", "success")
     return redirect(url_for("admin.edit_project", project_id=project.id) + "#client-gallery")
 
@@ -225,8 +225,8 @@ def reset_gallery_password(project_id: str):
     """A new password, made up here and shown once: every client must use it from now on."""
     project = get_project_or_404(project_id)
     if ConfirmForm().validate_on_submit():
-        password = content.new_gallery_password()
-        content.set_gallery_password(project, password)
+        password = content.galleries.new_password()
+        content.galleries.set_password(project, password)
         flash(
             f"New password for “{project.title}”: {password} — send it to your client. "
             "Everyone who had opened the gallery is asked for it again.",

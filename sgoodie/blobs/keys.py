@@ -58,6 +58,11 @@ def page_original_key(page_id: str, image_id: str, extension: str) -> str:
     return f"pages/{page_id}/original/{image_id}.{extension.lower().lstrip('.')}"
 
 
+def logo_prefix(logo_id: str) -> str:
+    """The logo's files (header sizes, icons), beside the site settings' page."""
+    return page_variant_prefix("site", logo_id)
+
+
 def page_variant_prefix(page_id: str, image_id: str) -> str:
     return f"pages/{page_id}/variants/{image_id}/"
 

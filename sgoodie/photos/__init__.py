@@ -5,6 +5,9 @@ photo's background work as job kinds (`sgoodie.jobs`). The media API, the admin,
 demo call this package.
 """
 
+from flask import Flask
+
+from ..jobs import registry
 from .lifecycle import (
     GAVE_UP,
     MISSING_ORIGINAL,
@@ -13,6 +16,7 @@ from .lifecycle import (
     NotArrived,
     TransitionRefused,
     check_transition,
+    connect_signals,
     discard_page_photo,
     fail,
     from_portfolio,
@@ -30,6 +34,7 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "init_app",
     "GAVE_UP",
     "MISSING_ORIGINAL",
     "TRANSITIONS",
@@ -52,3 +57,9 @@ __all__ = [
     "store_page_upload",
     "sweep",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """Register the photo's job kinds and its reactions to content changes."""
+    register_jobs(registry(app))
+    connect_signals(app)

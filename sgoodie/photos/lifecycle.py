@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
-from .. import content, signals
+from .. import signals
 from ..blobs import (
     IMMUTABLE,
     PRIVATE,
@@ -43,12 +43,14 @@ from ..blobs import (
     variant_prefix,
 )
 from ..cache.cdn import invalidator
+from ..content import activity, pages, projects
 from ..domain import (
     PAGE_IDS,
     SITE_PAGE_ID,
     Image,
     Page,
     Photo,
+    Project,
     Rights,
     SiteSettings,
     ValidationError,
@@ -69,6 +71,7 @@ from ..images.formats import SNIFF_BYTES
 from ..images.rights import REWRITABLE, rewrite
 from ..jobs import JobKind, JobRegistry, TimedOut
 from ..services import services
+from . import edits
 
 log = logging.getLogger("sgoodie.photos")
 
@@ -128,7 +131,7 @@ def _set_status(subject: Photo | dict[str, Any], new: str, **fields: Any) -> Non
 
 def _transition(photo_id: str, new: str, **fields: Any) -> Photo | None:
     """Move a project photo to `new`; None when it was deleted meanwhile."""
-    return content.modify_photo(photo_id, lambda current: _set_status(current, new, **fields))
+    return edits.modify(photo_id, lambda current: _set_status(current, new, **fields))
 
 
 # -- project photos: upload ------------------------------------------------------------------
@@ -260,7 +263,7 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     _drop_stale(prefix, ready.variants, photo.variants)
     if photo.variants:  # rendered again: page photos copied from it follow
         _refresh_copies(ready)
-    content.ensure_cover(ready.project_id)
+    projects.ensure_cover(ready.project_id)
     if _is_private(photo.project_id) != private:  # the project changed sides while we rendered
         services().jobs.enqueue(MOVE, photo_id=photo_id)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
@@ -274,15 +277,38 @@ def _is_private(project_id: str) -> bool:
 
 
 # -- moving files between the public and the private prefix ------------------------------------
-def move_project_files(project_id: str) -> int:
+def move_project_files(project: Project) -> int:
     """Queue a move for every photo of a project that changed sides (public <-> client gallery);
     returns how many. Photos still being rendered land on the right side by themselves."""
     count = 0
-    for photo in services().store.photos_for_project(project_id):
+    for photo in services().store.photos_for_project(project.id):
         if photo.variants:
             services().jobs.enqueue(MOVE, photo_id=photo.id)
             count += 1
+    if count:
+        side = "private storage" if project.is_private else "public storage"
+        activity.record(f"Moving {count} photos of “{project.title}” to {side}", project_id=project.id)
     return count
+
+
+def _project_saved(app: Flask, project: Project, previous: Project | None, **_: Any) -> None:
+    """A project that became a client gallery (or stopped being one): its photos' files move to
+    the private prefix (or back) in the background."""
+    if previous is not None and project.is_private != previous.is_private:
+        move_project_files(project)
+
+
+def _photos_restored(app: Flask, photos: list[Photo], **_: Any) -> None:
+    """Photos back from the trash whose job had not finished when they were deleted: queued again."""
+    for photo in photos:
+        if photo.status in ("queued", "processing"):
+            services().jobs.enqueue(PROCESS, photo_id=photo.id)
+
+
+def connect_signals(app: Flask) -> None:
+    """The photo's life reacts to content changes (the app factory connects it)."""
+    signals.project_saved.connect(_project_saved, sender=app)
+    signals.photos_restored.connect(_photos_restored, sender=app)
 
 
 def move_files(photo_id: str) -> Photo | None:
@@ -308,7 +334,7 @@ def move_files(photo_id: str) -> Photo | None:
         if {v.key for v in current.variants} == old_keys:  # not rendered again meanwhile
             current.variants = moved
 
-    updated = content.modify_photo(photo_id, point_at_copies)
+    updated = edits.modify(photo_id, point_at_copies)
     if updated is None or {v.key for v in updated.variants} != {v.key for v in moved}:
         blobs.delete_prefix(prefix)  # deleted or re-rendered meanwhile: the copies are nobody's
         return updated
@@ -447,7 +473,7 @@ def retry(photo: Photo) -> Photo | None:
             raise TransitionRefused(f"only a failed photo is retried; this one is {current.status}")
         _set_status(current, "queued", error="", attempts=0)
 
-    queued = content.modify_photo(photo.id, requeue)
+    queued = edits.modify(photo.id, requeue)
     if queued is not None:
         services().jobs.enqueue(PROCESS, photo_id=queued.id)
     return queued
@@ -616,9 +642,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     for status in ("queued", "processing"):
         for photo in store.photos_with_status(status):
             # Touched, so the next sweep waits as long again before sending another message.
-            if now - _parse(photo.updated_at) > STUCK_AFTER and content.modify_photo(
-                photo.id, lambda p: None
-            ):
+            if now - _parse(photo.updated_at) > STUCK_AFTER and edits.modify(photo.id, lambda p: None):
                 jobs.enqueue(PROCESS, photo_id=photo.id)
                 requeued += 1
     for photo in store.photos_with_status("uploading"):
@@ -760,7 +784,7 @@ def _modify_page_photo(
         found[:] = [image]
 
     try:
-        content.modify_page(page_id, apply, visible=visible)
+        pages.modify(page_id, apply, visible=visible)
     except _Gone:
         return None
     return found[0]

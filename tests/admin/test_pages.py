@@ -8,6 +8,7 @@ import re
 import pytest
 from PIL import Image as PILImage
 
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 HOME = {
@@ -459,14 +460,13 @@ def test_a_logo_replaces_the_wordmark_and_makes_the_icons(app, client, admin):
 
 
 def test_the_hero_brings_its_focal_point_and_the_form_moves_it(app, client, admin, portfolio):
-    from sgoodie import content
 
     project = portfolio.project("Hero Source", "interiors", photos=1)
     with app.test_request_context():
         photo = services().store.photos_for_project(project.id)[0]
         for variant in photo.variants:  # the copy needs the files
             services().blobs.put(variant.key, b"file", content_type="image/jpeg")
-        content.set_photo_focal_point(photo, 0.2, 0.3)
+        photo_edits.set_focal_point(photo, 0.2, 0.3)
     url = "/admin/pages/home"
     response = admin.post(
         url, dict(HOME, **{"hero-choice": f"photo:{photo.id}"}, version=_version(client, url))
@@ -527,17 +527,19 @@ def test_the_photo_picker_pages_through_projects_and_shows_one_projects_photos(a
 
 def test_the_branding_gallery_holds_at_most_sixty_photos_on_both_stores_alike(app, client, admin):
     from sgoodie import content
-    from sgoodie.domain import GALLERY_MAX, ValidationError
+    from sgoodie.domain import BRANDING_GALLERY_MAX, ValidationError
 
     url = "/admin/pages/personal-branding"
     with app.test_request_context():
         page = services().store.get_pages(["personal-branding"])["personal-branding"]
-        page.images["gallery"] = [{"id": f"g{n}", "status": "ready", "alt": ""} for n in range(GALLERY_MAX)]
-        content.save_page(page)
+        page.images["gallery"] = [
+            {"id": f"g{n}", "status": "ready", "alt": ""} for n in range(BRANDING_GALLERY_MAX)
+        ]
+        content.pages.save(page)
         page = services().store.get_pages(["personal-branding"])["personal-branding"]
         page.images["gallery"].append({"id": "one-more", "status": "ready"})
         with pytest.raises(ValidationError):
-            content.save_page(page)
+            content.pages.save(page)
     form = _branding_upload(client, [(io.BytesIO(_jpeg()), "one-more.jpg")])
     refused = admin.post(url, form, content_type="multipart/form-data")
     assert refused.status_code == 400
@@ -669,7 +671,7 @@ def test_quality_sizes_are_measured_on_a_photo_of_the_site_and_kept(app, client,
         grainy.save(buffer, "JPEG", quality=95)
         image = lifecycle.store_page_upload("home", io.BytesIO(buffer.getvalue()), "Hero")
         page = services().store.get_pages(["home"])["home"]
-        content.save_page(replace(page, images={"hero": image}))
+        content.pages.save(replace(page, images={"hero": image}))
         lifecycle.process(image["id"], page_id="home")
     measured = client.get("/admin/settings/quality-sizes").get_json()
     assert measured["photo"] == "the home page's hero photo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sgoodie import trash
+from sgoodie.content import trash
 from sgoodie.services import services
 
 

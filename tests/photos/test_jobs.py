@@ -17,6 +17,7 @@ from sgoodie.domain import Photo, Project
 from sgoodie.jobs import RETRY, RetryPolicy, registry, run_attempt
 from sgoodie.jobs.celery import JOB_TASK, LONG_JOB_TASK
 from sgoodie.jobs.thread import ThreadJobs
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import lifecycle
 from sgoodie.services import services
 
@@ -54,7 +55,7 @@ def test_every_status_can_reach_ready_or_failed():
 
 def test_a_ready_photo_cannot_be_uploaded_again_or_reprocessed_by_a_stray_message(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Life", category="travel"))
+        project = content.projects.create(Project(title="Life", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         services().jobs.enqueue = lambda kind, **arguments: None  # run the job here, below
         assert photos.mark_uploaded(photo).photo.status == "queued"
@@ -78,7 +79,7 @@ def _attempt(photo_id: str, attempt: int, **options) -> float | None:
 def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, monkeypatch):
     _with_policy(app, RetryPolicy(delays=(0.01, 0.01)))
     with app.test_request_context():
-        project = content.create_project(Project(title="Flaky", category="travel"))
+        project = content.projects.create(Project(title="Flaky", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
@@ -94,7 +95,7 @@ def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, mon
 
 def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jpeg, monkeypatch):
     with app.test_request_context():
-        project = content.create_project(Project(title="Comes back", category="travel"))
+        project = content.projects.create(Project(title="Comes back", category="travel"))
         photo = _uploaded_photo(project, jpeg())
     real_get, failures = services_get(app), []
 
@@ -148,7 +149,7 @@ def test_celery_runs_the_registry_and_beat_sends_every_periodic_kind(tmp_path, m
 
 def test_the_sweeper_requeues_lost_jobs_and_fails_abandoned_uploads(app, jpeg, held_jobs):
     with app.test_request_context():
-        project = content.create_project(Project(title="Lost", category="travel"))
+        project = content.projects.create(Project(title="Lost", category="travel"))
         lost = _uploaded_photo(project, jpeg())
         photos.mark_uploaded(lost)
         abandoned = _uploaded_photo(project, jpeg())
@@ -171,7 +172,7 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
 
     monkeypatch.setattr(lifecycle, "make_variants", watched)
     with app.app_context():
-        project = content.create_project(Project(title="Watched", category="travel"))
+        project = content.projects.create(Project(title="Watched", category="travel"))
     data = jpeg()
     grant = admin.post_json(
         "/api/media/uploads",
@@ -204,7 +205,7 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
 def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monkeypatch):
     """Two messages for one photo: the one finishing second finds it ready, and that is no error."""
     with app.test_request_context():
-        project = content.create_project(Project(title="Twice at once", category="travel"))
+        project = content.projects.create(Project(title="Twice at once", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
@@ -225,7 +226,7 @@ def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
     """The browser's callback and the S3 event can both see `uploading`; the second finds the
     photo already failed and says so instead of failing itself."""
     with app.test_request_context():
-        project = content.create_project(Project(title="Both", category="travel"))
+        project = content.projects.create(Project(title="Both", category="travel"))
         photo = photos.register_upload(project.id, "a.jpg", "image/jpeg", "jpg", 10)
         services().blobs.put(photo.original_key, jpeg(), content_type="image/jpeg")  # not the size announced
         first, second = photos.mark_uploaded(photo), photos.mark_uploaded(photo)
@@ -236,11 +237,11 @@ def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
 
 def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Dies", category="travel"))
+        project = content.projects.create(Project(title="Dies", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
-        content.modify_photo(photo.id, lambda current: setattr(current, "attempts", lifecycle.MAX_ATTEMPTS))
+        photo_edits.modify(photo.id, lambda current: setattr(current, "attempts", lifecycle.MAX_ATTEMPTS))
         failed = photos.process(photo.id)
         assert failed.status == "failed" and failed.error == lifecycle.TOO_MANY_ATTEMPTS
         assert photos.retry(failed).attempts == 0  # Retry starts the count again
@@ -248,7 +249,7 @@ def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
 
 def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, monkeypatch):
     with app.test_request_context():
-        project = content.create_project(Project(title="Slow", category="travel"))
+        project = content.projects.create(Project(title="Slow", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
@@ -264,7 +265,7 @@ def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, m
 
 def test_the_sweeper_does_not_pile_up_messages_for_a_waiting_photo(app, jpeg, held_jobs):
     with app.test_request_context():
-        project = content.create_project(Project(title="Backlog", category="travel"))
+        project = content.projects.create(Project(title="Backlog", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         photos.mark_uploaded(photo)
         held_jobs.queued.clear()
@@ -281,7 +282,7 @@ def test_reprocessing_every_photo_keeps_page_photos_on_the_site(app, jpeg):
         services().jobs.enqueue = lambda kind, **arguments: None
         page = services().store.get_pages(["about"])["about"]
         page.images["portrait"] = photos.store_page_upload("about", io.BytesIO(jpeg()), "Me")
-        content.save_page(page)
+        content.pages.save(page)
         image_id = page.images["portrait"]["id"]
         photos.process(image_id, page_id="about")
         assert photos.reprocess(everything=True) == 1
@@ -305,7 +306,7 @@ def test_a_page_photo_job_purges_its_page_once_when_the_photo_is_ready(app, jpeg
         services().jobs.enqueue = lambda kind, **arguments: None
         page = services().store.get_pages(["about"])["about"]
         page.images["portrait"] = photos.store_page_upload("about", io.BytesIO(jpeg()), "Me")
-        content.save_page(page)
+        content.pages.save(page)
         purges.clear()
         photos.process(page.images["portrait"]["id"], page_id="about")
     assert purges == [{"page:about"}]

@@ -13,6 +13,7 @@ from PIL import Image, ImageChops
 
 from sgoodie.blobs import original_key
 from sgoodie.domain import SITE_PAGE_ID, Photo, Project, SiteSettings
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import lifecycle
 from sgoodie.services import services
 from tests.conftest import (
@@ -50,7 +51,7 @@ def _save_settings(**changes) -> SiteSettings:
 
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     current = SiteSettings.from_page(base)
-    return content.save_settings(replace(current, **changes), base)
+    return content.settings.save(replace(current, **changes), base)
 
 
 def _photo(project: Project, data: bytes) -> Photo:
@@ -74,7 +75,7 @@ def test_the_pipeline_keeps_rights_drops_personal_fields_and_fills_in_defaults(b
 
     with backend_app.test_request_context():
         _save_settings(**DEFAULTS)
-        project = content.create_project(Project(title="Rights", category="interiors"))
+        project = content.projects.create(Project(title="Rights", category="interiors"))
         credited = lifecycle.process(_photo(project, rights_original()).id)
         uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
 
@@ -116,7 +117,7 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
 
     with backend_app.test_request_context():
         before = _save_settings(**DEFAULTS)
-        project = content.create_project(Project(title="Defaults", category="interiors"))
+        project = content.projects.create(Project(title="Defaults", category="interiors"))
         credited = lifecycle.process(_photo(project, rights_original()).id)
         uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
         old_files = _files(uncredited)
@@ -168,7 +169,7 @@ def test_a_quality_change_encodes_every_photo_again(backend_app, queued):
     from sgoodie import content
 
     with backend_app.test_request_context():
-        project = content.create_project(Project(title="Quality", category="interiors"))
+        project = content.projects.create(Project(title="Quality", category="interiors"))
         photos = [lifecycle.process(_photo(project, rights_original(rights=r)).id) for r in (True, False)]
         sizes = {p.id: {(v.width, v.format): v.bytes for v in p.variants} for p in photos}
         before = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
@@ -189,9 +190,9 @@ def test_a_photos_own_rights_are_written_when_edited(backend_app, queued):
     from sgoodie.domain import Rights
 
     with backend_app.test_request_context():
-        project = content.create_project(Project(title="Own", category="interiors"))
+        project = content.projects.create(Project(title="Own", category="interiors"))
         photo = lifecycle.process(_photo(project, rights_original()).id)
-        edited = content.update_photo_rights(photo, Rights(credit="Courtesy of Hotel Lisboa"))
+        edited = photo_edits.update_rights(photo, Rights(credit="Courtesy of Hotel Lisboa"))
         assert lifecycle.rerender_photo(edited)
         queued.run_all()
         redone = services().store.get_photo(photo.id)
@@ -208,7 +209,7 @@ def test_a_page_photo_gets_the_defaults_too(backend_app, queued):
         _save_settings(**DEFAULTS)
         image = lifecycle.store_page_upload("about", io.BytesIO(rights_original(rights=False)), "Portrait")
         page = services().store.get_pages(["about"])["about"]
-        content.save_page(replace(page, images={"portrait": image}))
+        content.pages.save(replace(page, images={"portrait": image}))
         lifecycle.process(image["id"], page_id="about")
         ready = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
         assert ready["status"] == "ready" and ready["rights"]["creator"] == "S. Goodie"
@@ -225,11 +226,11 @@ def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, q
     from sgoodie import content
 
     with backend_app.test_request_context():
-        project = content.create_project(Project(title="Hero source", category="interiors"))
+        project = content.projects.create(Project(title="Hero source", category="interiors"))
         photo = lifecycle.process(_photo(project, rights_original()).id)
         hero = lifecycle.from_portfolio("home", photo.id, "The hero")
         page = services().store.get_pages(["home"])["home"]
-        content.save_page(replace(page, images={"hero": hero}))
+        content.pages.save(replace(page, images={"hero": hero}))
         old_keys = [v["key"] for v in hero["variants"]]
 
         _save_settings(quality_preset="high")

@@ -310,11 +310,11 @@ def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, s
     with app.test_request_context():
         run_periodic()  # twenty days ahead: too early
         assert received == []
-        content.set_gallery_expiry(services().store.get_project(project.id), in_two_days)
+        content.galleries.set_expiry(services().store.get_project(project.id), in_two_days)
         run_periodic()
         assert _wait_for(lambda: len(received) == 2)
         run_periodic()  # the same last day: not again
-        content.set_gallery_expiry(
+        content.galleries.set_expiry(
             services().store.get_project(project.id), (date.today() + timedelta(days=1)).isoformat()
         )
         run_periodic()  # a new last day: a new reminder
