@@ -24,6 +24,18 @@ def _files(app, project):
         return sorted(blobs.list_keys(f"projects/{project.id}/"))
 
 
+def test_a_restored_project_takes_its_place_among_the_featured_projects_again(app, portfolio):
+    featured = [portfolio.project(f"Featured {n}", "travel", featured=True) for n in range(1, 5)]
+    second = featured[1]
+    with app.test_request_context():
+        content.projects.delete(services().store.get_project(second.id))
+        home = services().store.get_pages(["home"])["home"]
+        assert home.content["featured_order"] == [featured[0].id, featured[2].id, featured[3].id]
+        trash.restore(trash.entries()[0].key)
+        home = services().store.get_pages(["home"])["home"]
+    assert home.content["featured_order"] == [p.id for p in featured]  # second again, not last
+
+
 def test_a_restored_project_comes_back_with_its_photos_order_cover_place_and_files(app, client, portfolio):
     first = portfolio.project("First", "travel")
     project = portfolio.project("Lisbon Loft", "travel", photos=4, featured=True)
