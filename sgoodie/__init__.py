@@ -9,8 +9,9 @@ from typing import Any
 from flask import Flask
 
 from . import config as _config
+from .version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "create_app", "start_runner"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,7 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         cache,
         content,
         jobs,
-        operations,
+        middleware,
         photos,
         plugin_loader,
         security,
@@ -72,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     plugin_loader.init_app(app, tag_paths)
     cache.page_cache(app).release = plugin_loader.release(app)
-    operations.init_app(app)  # last: its middleware wraps everything else
+    middleware.init_app(app)  # last: its middleware wraps everything else
     start_runner(app)
     return app
 

@@ -37,7 +37,6 @@ from typing import IO, BinaryIO
 
 from flask import current_app
 
-from . import __version__
 from .blobs import IMMUTABLE, content_type_for, is_private_key, is_public_key
 from .content import activity, revisions, schedule, trash
 from .domain import (
@@ -55,6 +54,7 @@ from .domain import (
 )
 from .services import services, stored_categories
 from .stores import ConflictError
+from .version import __version__
 
 FORMAT = "sgoodie-archive"
 VERSION = 1

@@ -48,7 +48,8 @@ from blinker import Signal
 from flask import Blueprint, Flask, request
 from markupsafe import Markup
 
-from . import galleries, signals
+from . import gallery_access as _gallery_access
+from . import signals
 from .auth import address_key, admin_required, admins_only, private_response
 from .blobs import plugin_file_key
 from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
@@ -470,12 +471,12 @@ def gallery_access(project: Project) -> str:
     """How the visitor of this request opened this client gallery: "client" (its password),
     "guest" (its guest password: view only), or "" (not opened, or the grant no longer holds:
     a password changed, the gallery expired). Truthy whenever they may see it."""
-    return galleries.access(project)
+    return _gallery_access.access(project)
 
 
 def gallery_today() -> str:
     """Today (YYYY-MM-DD) in the site's time zone, the day galleries' expiry dates count in."""
-    return galleries.today()
+    return _gallery_access.today()
 
 
 def client_address() -> str:

@@ -28,11 +28,12 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup, escape
 
-from . import __version__, jobs
+from . import jobs
 from .app import SgoodieFlask
 from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
+from .version import __version__
 
 log = logging.getLogger("sgoodie.plugins")
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import content, galleries
+from .. import content, gallery_access
 from ..accounts import hash_password
 from ..blobs import project_prefixes
 from ..domain import Project, ValidationError, slugify, to_local, to_utc
@@ -140,7 +140,7 @@ def edit_project(project_id: str):
         project=project,
         photos=photos,
         conflict=conflict,
-        gallery_today=galleries.today(),
+        gallery_today=gallery_access.today(),
     ), status
 
 
@@ -212,8 +212,8 @@ def extend_gallery(project_id: str):
     project = get_project_or_404(project_id)
     if ConfirmForm().validate_on_submit():
         start = max(
-            date.fromisoformat(project.gallery_expires_on or galleries.today()),
-            date.fromisoformat(galleries.today()),
+            date.fromisoformat(project.gallery_expires_on or gallery_access.today()),
+            date.fromisoformat(gallery_access.today()),
         )
         saved = content.galleries.set_expiry(project, (start + timedelta(days=EXTEND_DAYS)).isoformat())
         flash(f"“{saved.title}” is open until {long_date(saved.gallery_expires_on)}.", "success")

@@ -14,7 +14,7 @@ from celery import Celery
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import Flask
 
-from . import registry, run_attempt
+from .registry import registry, run_attempt
 
 JOB_TASK = "sgoodie.job"
 LONG_JOB_TASK = "sgoodie.long_job"  # a gallery's ZIP: the longer time limits

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import registry, run_attempt
+from .registry import registry, run_attempt
 
 log = logging.getLogger("sgoodie.jobs")
 

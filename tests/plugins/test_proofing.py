@@ -14,7 +14,13 @@ import pytest
 import requests
 
 from sgoodie.services import services
-from tests.test_galleries import backend_app, make_gallery, open_gallery, to_client_gallery, wait_for_jobs
+from tests.test_gallery_access import (
+    backend_app,
+    make_gallery,
+    open_gallery,
+    to_client_gallery,
+    wait_for_jobs,
+)
 
 __all__ = ["backend_app"]  # the fixture, shared with the core's gallery tests
 

@@ -18,7 +18,7 @@ from sgoodie import content, create_app
 from sgoodie.accounts import hash_password
 from sgoodie.blobs import is_private_key, original_key
 from sgoodie.domain import Photo, Project
-from sgoodie.galleries import PASSWORD_FAILURES
+from sgoodie.gallery_access import PASSWORD_FAILURES
 from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import mark_uploaded, register_upload
 from sgoodie.services import services
