@@ -67,7 +67,7 @@ def build_site(instance: Path, photos: int, megabytes: float) -> None:
         project = None
         for n in range(photos):
             if n % 8 == 0:
-                project = content.create_project(Project(title=f"Project {n // 8}", category="travel"))
+                project = content.projects.create(Project(title=f"Project {n // 8}", category="travel"))
             photo = Photo(project_id=project.id, status="ready", alt_text=f"Photo {n}", filename=f"{n}.jpg")
             photo.original_key = f"projects/{project.id}/original/{photo.id}.jpg"
             services().blobs.put(

@@ -169,7 +169,7 @@ def build_site(app, photos: int, log: Callable[[str], None], *, bulk: bool = Fal
     per project, a featured home page and a branding gallery."""
     started = time.monotonic()
     store = services().store
-    content.seed_categories(DEFAULT_CATEGORIES)
+    content.categories.seed(DEFAULT_CATEGORIES)
     categories = list(DEFAULT_CATEGORIES)
     projects: list[Project] = []
     count = max(1, photos // PHOTOS_PER_PROJECT)
@@ -195,7 +195,7 @@ def build_site(app, photos: int, log: Callable[[str], None], *, bulk: bool = Fal
         projects.append(store.update_project(replace(project, cover_photo_id=first.id)))
         for what in ("Created", "Published"):
             store.records.put(
-                content.ACTIVITY,
+                content.activity.COLLECTION,
                 f"2026-01-{1 + index % 28:02d}T10:{index % 60:02d}:00.000Z#{index:04d}{what[0]}",
                 {"what": f"{what} project “{project.title}”", "who": ADMIN_EMAIL, "project_id": project.id},
             )
@@ -266,18 +266,18 @@ def requests(app, client, site: dict) -> dict[str, Callable[[], int]]:
 
     def create() -> int:
         with app.test_request_context():
-            created.append(content.create_project(Project(title=f"New {len(created)}", category=category)))
+            created.append(content.projects.create(Project(title=f"New {len(created)}", category=category)))
         return 0
 
     def move() -> int:
         with app.test_request_context():
-            content.move_project(services().store.get_project(middle.id), -1)
-            content.move_project(services().store.get_project(middle.id), 1)
+            content.projects.move(services().store.get_project(middle.id), -1)
+            content.projects.move(services().store.get_project(middle.id), 1)
         return 0
 
     def delete() -> int:
         with app.test_request_context():
-            content.delete_project(created.pop() if created else services().store.get_project(middle.id))
+            content.projects.delete(created.pop() if created else services().store.get_project(middle.id))
         return 0
 
     runs.update(

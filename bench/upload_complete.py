@@ -61,7 +61,7 @@ def main() -> None:
             from sgoodie.domain import Project
 
             with app.test_request_context():
-                project = content.create_project(Project(title="Bench", category="travel"))
+                project = content.projects.create(Project(title="Bench", category="travel"))
         client = app.test_client()
         login = client.get("/admin/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)

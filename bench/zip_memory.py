@@ -61,7 +61,7 @@ def prepare(instance: str, photos: int, megabytes: int) -> dict[str, str]:
     with app.test_request_context():
         services().store.init_schema()
         for name, count in (("small", min(10, photos)), ("full", photos)):
-            project = content.create_project(
+            project = content.projects.create(
                 Project(
                     title=f"Bench {name}",
                     category="interiors",

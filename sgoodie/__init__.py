@@ -9,8 +9,9 @@ from typing import Any
 from flask import Flask
 
 from . import config as _config
+from .version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "create_app", "start_runner"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,9 +20,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     every plugin (the core features are plugins too), each declaring the CDN paths of its cache tags."""
     # Imported here, not at the top: `import sgoodie.domain` (scripts, the Celery worker's modules,
     # tests of pure code) should not load the web stack, boto3 and Celery with it.
-    from . import auth, bodies, cache, operations, plugin_loader, security, services, templating
+    from . import (
+        auth,
+        bodies,
+        cache,
+        content,
+        jobs,
+        middleware,
+        photos,
+        plugin_loader,
+        security,
+        services,
+        templating,
+    )
     from .app import SgoodieFlask
-    from .photos import build_job_queue
 
     settings = _config.load()
     settings.update(test_config or {})
@@ -48,7 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    shared = services.init_app(app, build_job_queue(app))
+    content.register_jobs(jobs.init_app(app), schedule_every=float(app.config["SCHEDULE_TICK"]))
+    photos.init_app(app)
+    shared = services.init_app(app, jobs.build_job_queue(app))
     tag_paths = cache.cdn.TagPaths()
     cache.init_app(
         app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths
@@ -59,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     plugin_loader.init_app(app, tag_paths)
     cache.page_cache(app).release = plugin_loader.release(app)
-    operations.init_app(app)  # last: its middleware wraps everything else
+    middleware.init_app(app)  # last: its middleware wraps everything else
     start_runner(app)
     return app
 
@@ -70,4 +84,4 @@ def start_runner(app: Flask) -> None:
     forks after loading the app, calls this again in each worker (threads do not survive a fork)."""
     jobs = app.extensions["sgoodie"].jobs
     if app.config["BACKGROUND_RUNNER"] and hasattr(jobs, "start"):
-        jobs.start(sweep_first=False)
+        jobs.start(periodic_first=False)

@@ -37,9 +37,8 @@ from typing import IO, BinaryIO
 
 from flask import current_app
 
-from . import __version__, revisions, schedule, trash
 from .blobs import IMMUTABLE, content_type_for, is_private_key, is_public_key
-from .content import ACTIVITY
+from .content import activity, revisions, schedule, trash
 from .domain import (
     CATEGORIES_PAGE_ID,
     PAGE_IDS,
@@ -55,6 +54,7 @@ from .domain import (
 )
 from .services import services, stored_categories
 from .stores import ConflictError
+from .version import __version__
 
 FORMAT = "sgoodie-archive"
 VERSION = 1
@@ -245,7 +245,7 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
             records(revisions.collection("page", page_id))
         records(revisions.collection("settings", SITE_PAGE_ID))
         records(schedule.SCHEDULE)
-        records(ACTIVITY, expiring=True)
+        records(activity.COLLECTION, expiring=True)
         for collection in plugin_collections():
             records(collection, expiring=True)
     finally:

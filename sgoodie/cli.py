@@ -20,7 +20,8 @@ from .accounts import PasswordPolicyError, create_or_reset_admin
 from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
 from .demo import has_content, seed
-from .photos import ThreadJobs, reprocess
+from .jobs.thread import ThreadJobs
+from .photos import reprocess
 from .services import services
 
 

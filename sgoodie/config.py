@@ -20,7 +20,7 @@ BACKENDS = ("local", "aws")
 
 # The work categories of a site that has never saved its own list (a new site, or one from before
 # categories were content): URL slug -> display name, in navigation order. Once the photographer
-# changes a category, the stored list (`content.save_categories`) is all that counts.
+# changes a category, the stored list (`content.categories`) is all that counts.
 DEFAULT_CATEGORIES: dict[str, str] = {
     "interiors": "Interiors",
     "travel": "Travel",

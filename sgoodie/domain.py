@@ -43,10 +43,8 @@ CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
 CATEGORY_NAME_MAX = 60
 # A page is one record (a DynamoDB item holds 400 KB at most; a gallery photo with its variants
 # takes about 3 KB): the branding gallery holds this many photos, on either store.
-GALLERY_MAX = 60
-GALLERY_FULL = (
-    f"The gallery holds at most {GALLERY_MAX} photos. Remove some before adding more; nothing was saved."
-)
+BRANDING_GALLERY_MAX = 60
+BRANDING_GALLERY_FULL = f"The gallery holds at most {BRANDING_GALLERY_MAX} photos. Remove some before adding more; nothing was saved."
 
 # Who may see a project (published ones; drafts are nobody's): everyone, whoever has its link
 # (not listed anywhere, not indexed), or the clients who know its password (private files too).

@@ -37,6 +37,7 @@ Minimal plugin::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,15 +48,18 @@ from blinker import Signal
 from flask import Blueprint, Flask, request
 from markupsafe import Markup
 
-from . import galleries, signals
+from . import gallery_access as _gallery_access
+from . import signals
 from .auth import address_key, admin_required, admins_only, private_response
-from .blobs import media_url, plugin_file_key, signed_url
+from .blobs import plugin_file_key
 from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
 from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
 from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .file_urls import media_url, signed_url
+from .jobs import JobKind
 from .mail import Transport as MailTransport
 from .mail import one_line
 from .mail import parse_transport as parse_mail_transport
@@ -63,12 +67,12 @@ from .mail import send_in_background as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
-from .photos.lifecycle import task_ref
 from .ratelimit import Window as RateWindow
 from .security import csrf
 from .services import services
 
 API_VERSION = 1
+PERIODIC_EVERY = 300.0  # seconds between runs of a plugin's periodic function
 
 #: Named places in the layouts that plugins can fill. Slot functions receive the keyword
 #: arguments listed and return a string (escaped), `Markup` (trusted HTML) or None.
@@ -297,24 +301,26 @@ class Plugin:
         return function
 
     def task(self, name: str) -> Callable[[Callable[[str], None]], Callable[[str], None]]:
-        """Decorator: `function(argument)` is background work of this plugin, run by the photo
-        job queue (the worker thread locally, Celery on AWS) inside an app context, with the same
-        retry policy as photo jobs: an exception is retried after 5, 20, 60, 180 and 300 s, then
-        logged and dropped. Make it idempotent. Start it with `run_in_background(name, argument)`."""
+        """Decorator: `function(argument)` is background work of this plugin, run by the site's
+        job runner (the worker thread locally, Celery on AWS) inside an app context, for up to an
+        hour, with the same retry policy as photo jobs: an exception is retried after 5, 20, 60,
+        180 and 300 s, then logged and dropped. Make it idempotent. Start it with
+        `run_in_background(name, argument)`."""
+
+        if not re.fullmatch(r"[a-z0-9_-]+", name):
+            raise ValueError(f"task names are lowercase letters, digits, '-' and '_' ({name!r})")
 
         def register(function: Callable[[str], None]) -> Callable[[str], None]:
-            if ":" in name:
-                raise ValueError(f"task names cannot contain ':' ({name!r})")
             self.tasks[name] = function
             return function
 
         return register
 
     def periodic(self, function: Callable[[], None]) -> Callable[[], None]:
-        """Decorator: call `function()` with every sweep of the job queue (about every five
-        minutes: Celery beat on AWS; the in-process runner locally), in an app context.
-        Every process may run it (several gunicorn workers each have a worker thread): claim what
-        you do with `storage(...).increment(...) == 1` so it happens once."""
+        """Decorator: call `function()` about every five minutes (Celery beat on AWS; the
+        in-process runner locally), in an app context. Every process may run it (several gunicorn
+        workers each have a runner thread): claim what you do with
+        `storage(...).increment(...) == 1` so it happens once."""
         self.periodic_functions.append(function)
         return function
 
@@ -323,7 +329,21 @@ class Plugin:
         reads what it needs when it runs). Inside a request or app context."""
         if name not in self.tasks:
             raise ValueError(f"plugin {self.name} has no task {name!r}")
-        services().jobs.enqueue(task_ref(self.name, name, argument))
+        services().jobs.enqueue(self._job_name(name), argument=argument)
+
+    def job_kinds(self) -> list[JobKind]:
+        """This plugin's tasks and periodic functions as job kinds (the loader registers them)."""
+        kinds = [
+            JobKind(self._job_name(name), _task_runner(task), long=True) for name, task in self.tasks.items()
+        ]
+        kinds += [
+            JobKind(self._job_name(function.__name__), function, every=PERIODIC_EVERY)
+            for function in self.periodic_functions
+        ]
+        return kinds
+
+    def _job_name(self, name: str) -> str:
+        return f"plugin.{self.name}.{name}"
 
     def files(self) -> PluginFiles:
         """This plugin's private files in the site's storage (local disk or S3): never on a
@@ -337,6 +357,13 @@ class Plugin:
         are the ones `sgoodie export` puts in the site's archive."""
         self.storages.add(collection)
         return PluginStorage(f"plugin:{self.name}:{collection}")
+
+
+def _task_runner(task: Callable[[str], None]) -> Callable[..., None]:
+    def run(argument: str) -> None:
+        task(argument)
+
+    return run
 
 
 class PluginStorage:
@@ -444,12 +471,12 @@ def gallery_access(project: Project) -> str:
     """How the visitor of this request opened this client gallery: "client" (its password),
     "guest" (its guest password: view only), or "" (not opened, or the grant no longer holds:
     a password changed, the gallery expired). Truthy whenever they may see it."""
-    return galleries.access(project)
+    return _gallery_access.access(project)
 
 
 def gallery_today() -> str:
     """Today (YYYY-MM-DD) in the site's time zone, the day galleries' expiry dates count in."""
-    return galleries.today()
+    return _gallery_access.today()
 
 
 def client_address() -> str:

@@ -28,11 +28,12 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup, escape
 
-from . import __version__
+from . import jobs
 from .app import SgoodieFlask
 from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
 from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
+from .version import __version__
 
 log = logging.getLogger("sgoodie.plugins")
 
@@ -287,12 +288,8 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     registry.not_found_handlers.extend((plugin.name, handler) for handler in plugin.not_found_handlers)
     for command in plugin.commands:
         app.cli.add_command(command)
-    tasks = app.extensions.setdefault("sgoodie_tasks", {})
-    for name, task in plugin.tasks.items():
-        tasks[f"{plugin.name}:{name}"] = task
-    app.extensions.setdefault("sgoodie_periodic", []).extend(
-        (plugin.name, f) for f in plugin.periodic_functions
-    )
+    for kind in plugin.job_kinds():
+        jobs.registry(app).register(kind)
     for setup in plugin.setup_functions:
         setup(app)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from flask import Flask, current_app, g, url_for
 
@@ -15,16 +15,8 @@ from .blobs import BlobStore, create_blob_store
 from .cache import purge as purge_cached_pages
 from .config import DEFAULT_CATEGORIES
 from .domain import CATEGORIES_PAGE_ID, SITE_PAGE_ID, Category, CategoryList, Page, SiteSettings
+from .jobs import JobQueue
 from .stores import ContentStore, create_store
-
-
-class JobQueue(Protocol):
-    """Runs photo jobs (`sgoodie.photos.jobs` has the worker thread and the Celery queue)."""
-
-    def enqueue(self, ref: str) -> None: ...
-
-    def check(self) -> None:
-        """Raise unless jobs can be queued (for /readyz)."""
 
 
 @dataclass
@@ -54,7 +46,7 @@ class Services:
         g.sgoodie_categories = stored_categories(pages.pop(CATEGORIES_PAGE_ID))
         return pages
 
-    def forget_cached_pages(self) -> None:
+    def forget_loaded_settings(self) -> None:
         """After a change to the settings or the categories: read them again."""
         g.pop("sgoodie_site_settings", None)
         g.pop("sgoodie_categories", None)

@@ -24,6 +24,8 @@ photo_ready = _signals.signal("photo-ready")
 photo_failed = _signals.signal("photo-failed")
 #: photo=Photo, project=Project|None
 photo_deleted = _signals.signal("photo-deleted")
+#: photos=list[Photo] (back from the trash)
+photos_restored = _signals.signal("photos-restored")
 #: photo=Photo, private=bool (its variants now live under `private/`, or back at public paths)
 photo_files_moved = _signals.signal("photo-files-moved")
 #: project=Project
@@ -49,6 +51,7 @@ ALL = {
         photo_ready,
         photo_failed,
         photo_deleted,
+        photos_restored,
         photo_files_moved,
         photos_reordered,
         page_saved,

@@ -12,8 +12,8 @@ from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
-from .blobs import media_url
 from .domain import SiteSettings, time_zone
+from .file_urls import media_url
 from .image_formats import ACCEPT, INPUT_LABEL, PICTURE_SOURCES
 from .plugin_loader import registry
 from .services import services

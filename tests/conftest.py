@@ -324,7 +324,7 @@ class Portfolio:
         from sgoodie.domain import Photo, Project, Variant
 
         with self.app.test_request_context():
-            project = content.create_project(Project(title=title, category=category, **fields))
+            project = content.projects.create(Project(title=title, category=category, **fields))
             store = services().store
             for index in range(photos):
                 photo = Photo(
@@ -352,7 +352,7 @@ class Portfolio:
             if published or featured:
                 current = store.get_project(project.id)
                 edited = type(current)(**{**current.__dict__, "published": published, "featured": featured})
-                project = content.save_project(edited, current)
+                project = content.projects.save(edited, current)
             return store.get_project(project.id)
 
 
@@ -386,6 +386,45 @@ def mock_aws_app(tmp_path, monkeypatch):
 @pytest.fixture
 def portfolio(app):
     return Portfolio(app)
+
+
+class HeldJobs:
+    """The jobs an app queues, collected instead of run, so a test sees the state before and after
+    them: `queued` holds (kind, arguments) in order."""
+
+    def __init__(self, app):
+        self.app = app
+        self.queued: list[tuple[str, dict]] = []
+        app.extensions["sgoodie"].jobs.enqueue = self.enqueue
+
+    def enqueue(self, kind: str, /, **arguments) -> None:
+        self.queued.append((kind, arguments))
+
+    def photo_ids(self, kind: str = "photo.process") -> list[str]:
+        return [arguments["photo_id"] for queued, arguments in self.queued if queued == kind]
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _ in self.queued]
+
+    def run_all(self) -> None:
+        """Run what is queued, and what those jobs queue, here and now."""
+        from sgoodie.jobs import registry
+
+        with self.app.test_request_context():
+            while self.queued:
+                kind, arguments = self.queued.pop(0)
+                registry().get(kind).run(**arguments)
+
+
+@pytest.fixture
+def held_jobs(app):
+    return HeldJobs(app)
+
+
+@pytest.fixture
+def hold_jobs():
+    """`hold_jobs(app)`: hold the jobs of an app other than the `app` fixture's."""
+    return HeldJobs
 
 
 @pytest.fixture

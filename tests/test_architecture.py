@@ -1,5 +1,6 @@
-"""The architecture, checked: the import contracts cover every module, and a photo's status is
-changed in one module only. (`lint-imports` itself runs in scripts/test, beside ruff.)"""
+"""The architecture, checked: the import contracts cover every module, no module of sgoodie imports
+itself back through others (function-level imports included), and a photo's status is changed in
+one module only. (`lint-imports` itself runs in scripts/test, beside ruff.)"""
 
 from __future__ import annotations
 
@@ -39,6 +40,86 @@ def test_every_built_in_plugin_is_independent_of_the_others():
     assert {
         name.removeprefix("sgoodie.plugins.") for name in _contracts()["plugins-independent"]["modules"]
     } == plugins
+
+
+def _modules() -> dict[str, tuple[Path, bool]]:
+    """Every module of sgoodie by dotted name: (its file, whether it is a package's __init__)."""
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        found[".".join(parts[:-1] if package else parts)] = (path, package)
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the sgoodie modules it imports, anywhere in it (inside functions too)."""
+    modules = _modules()
+
+    def known(name: str) -> str:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, (path, package) in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                graph[name] |= {known(alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = name.split(".") if package else name.split(".")[:-1]
+                if node.level:
+                    base = base[: len(base) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                for alias in node.names:
+                    graph[name].add(known(f"{target}.{alias.name}") or known(target))
+        graph[name] -= {"", name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph[module]:
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in graph:
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_module_imports_itself_back_through_others():
+    graph = _import_graph()
+    assert "sgoodie.content.projects" in graph["sgoodie.photos.edits"]  # the graph sees imports
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function_level_import():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
 
 
 def _status_writes(path: Path) -> list[int]:

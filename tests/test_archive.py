@@ -50,9 +50,9 @@ def demo(tmp_path_factory):
         )
         store = services().store
         travel = store.projects_in_category("travel")
-        content.delete_project(travel[-1])  # in the trash: it travels with the archive
+        content.projects.delete(travel[-1])  # in the trash: it travels with the archive
         about = store.get_pages(["about"])["about"]
-        content.save_page(
+        content.pages.save(
             type(about)(**{**about.__dict__, "content": {**about.content, "bio": "Edited once."}})
         )
     return app
@@ -120,14 +120,14 @@ def test_the_demo_site_moves_to_aws_with_every_page_and_original_identical(
     with aws.app_context():
         store = services().store
         assert store.admin_by_email("owner@example.com") is not None
-        from sgoodie import trash
+        from sgoodie.content import trash
 
         (entry,) = trash.entries()
         assert entry.photo_count == 6
         assert store.records.query("plugin:contact:inquiries")[0][1]["message"] == "A shoot in May?"
-        assert content.revisions().history("page", "about")[0].fields["bio"] == "Edited once."
+        assert content.revisions.store().history("page", "about")[0].fields["bio"] == "Edited once."
     with aws.test_request_context():
-        content.restore_from_trash(entry.key)  # the trashed project and its files came too
+        trash.restore(entry.key)  # the trashed project and its files came too
     assert target.get(f"/projects/{entry.project.slug}").status_code == 200
 
 

@@ -48,7 +48,7 @@ def _schedule(app, portfolio, title: str, **times: str):
     draft = portfolio.project(title, "travel", published=False, photos=2)
     with app.test_request_context():
         current = services().store.get_project(draft.id)
-        return content.save_project(replace(current, **times), previous=current)
+        return content.projects.save(replace(current, **times), previous=current)
 
 
 def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_after_a_restart(app, portfolio, tmp_path):
@@ -64,7 +64,7 @@ def test_a_project_scheduled_5_seconds_ahead_goes_live_by_itself_after_a_restart
     with restarted.app_context():
         live = services().store.get_project(project.id)
         assert live.published and live.publish_at == "" and live.published_at
-        assert content.revisions().history("project", project.id)[0].note == "Scheduled to publish"
+        assert content.revisions.store().history("project", project.id)[0].note == "Scheduled to publish"
 
 
 def test_a_project_scheduled_to_unpublish_leaves_by_itself(portfolio, tmp_path):
@@ -75,7 +75,7 @@ def test_a_project_scheduled_to_unpublish_leaves_by_itself(portfolio, tmp_path):
     live = portfolio.project("Last Light", "travel", photos=1)
     with app.test_request_context():
         current = services().store.get_project(live.id)
-        content.save_project(replace(current, unpublish_at=_in(3)), previous=current)
+        content.projects.save(replace(current, unpublish_at=_in(3)), previous=current)
     client = app.test_client()
     assert "Last Light" in client.get("/work/travel").get_data(as_text=True)
     _wait_for(client, "/work/travel", "Last Light", present=False)
@@ -91,7 +91,7 @@ def test_the_admin_shows_scheduled_projects_in_the_site_time_zone(app, client, a
     form = _form(title="Dawn", slug="dawn", category="travel", publish_at="2999-06-01T09:30", version=version)
     with app.test_request_context():
         settings = services().site_settings()
-        content.save_settings(
+        content.settings.save(
             replace(settings, time_zone="Europe/Lisbon"), services().store.get_pages(["site"])["site"]
         )
     assert admin.post(url, form).status_code == 302
@@ -114,12 +114,12 @@ def test_a_schedule_that_cannot_publish_is_dropped_and_says_why(app, portfolio):
         store = services().store
         photo = store.photos_for_project(project.id)[0]
         store.update_photo(replace(photo, alt_text=""))
-        assert content.run_schedule(now=_in(120)) == 0
+        assert content.publishing.run_due(now=_in(120)) == 0
         assert store.get_project(project.id).publish_at == "" and not store.get_project(project.id).published
-        assert "Could not publish “No Alt” as scheduled" in content.recent_activity()[0]["what"]
+        assert "Could not publish “No Alt” as scheduled" in content.activity.recent()[0]["what"]
     with app.test_request_context(), pytest.raises(ValidationError):
         current = services().store.get_project(project.id)
-        content.save_project(replace(current, publish_at=_in(60), unpublish_at=_in(30)), previous=current)
+        content.projects.save(replace(current, publish_at=_in(60), unpublish_at=_in(30)), previous=current)
 
 
 # -- the AWS backend: Celery beat + worker, DynamoDB and S3 on a moto server, Redis ----------------
@@ -167,7 +167,7 @@ def test_a_page_change_scheduled_ahead_goes_live_by_itself(app, client, admin):
     assert "A change is scheduled" not in client.get(url).get_data(as_text=True)
     with app.app_context():
         assert (
-            content.revisions().history("page", "about")[0].note
+            content.revisions.store().history("page", "about")[0].note
             == "Scheduled change by photographer@example.com"
         )
 
@@ -182,5 +182,5 @@ def test_a_cancelled_page_change_never_happens(app, client, admin):
     admin.post(url, dict(about, bio="Later.", publish_at=later, version=_version(client, url)))
     admin.post("/admin/pages/about/scheduled/cancel")
     with app.test_request_context():
-        assert content.run_schedule(now=_in(60)) == 0
+        assert content.publishing.run_due(now=_in(60)) == 0
         assert services().store.get_pages(["about"])["about"].content["bio"] == "Now."

@@ -12,7 +12,7 @@ from sgoodie.templating import format_timestamp, local_time
 
 def _set_zone(name: str) -> None:
     base = services().store.get_pages(["site"])["site"]
-    content.save_settings(SiteSettings(time_zone=name, version=base.version), base)
+    content.settings.save(SiteSettings(time_zone=name, version=base.version), base)
 
 
 def test_local_time_reads_every_stored_shape_in_the_site_zone(app):

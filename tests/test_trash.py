@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sgoodie import content, trash
+from sgoodie import content
+from sgoodie.content import trash
 from sgoodie.domain import ValidationError
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 
@@ -22,6 +24,18 @@ def _files(app, project):
         return sorted(blobs.list_keys(f"projects/{project.id}/"))
 
 
+def test_a_restored_project_takes_its_place_among_the_featured_projects_again(app, portfolio):
+    featured = [portfolio.project(f"Featured {n}", "travel", featured=True) for n in range(1, 5)]
+    second = featured[1]
+    with app.test_request_context():
+        content.projects.delete(services().store.get_project(second.id))
+        home = services().store.get_pages(["home"])["home"]
+        assert home.content["featured_order"] == [featured[0].id, featured[2].id, featured[3].id]
+        trash.restore(trash.entries()[0].key)
+        home = services().store.get_pages(["home"])["home"]
+    assert home.content["featured_order"] == [p.id for p in featured]  # second again, not last
+
+
 def test_a_restored_project_comes_back_with_its_photos_order_cover_place_and_files(app, client, portfolio):
     first = portfolio.project("First", "travel")
     project = portfolio.project("Lisbon Loft", "travel", photos=4, featured=True)
@@ -31,13 +45,13 @@ def test_a_restored_project_comes_back_with_its_photos_order_cover_place_and_fil
         store = services().store
         photos = store.photos_for_project(project.id)
         order = [photos[3].id, photos[1].id, photos[0].id, photos[2].id]
-        content.reorder_photos(project, order)
-        project = content.set_cover(store.get_project(project.id), photos[1].id)
+        photo_edits.reorder(project, order)
+        project = content.projects.set_cover(store.get_project(project.id), photos[1].id)
     assert "Lisbon Loft" in client.get("/work/travel").get_data(as_text=True)  # now cached
     assert client.get("/work/travel").headers["X-Cache"] == "HIT"
 
     with app.test_request_context():
-        content.delete_project(services().store.get_project(project.id))
+        content.projects.delete(services().store.get_project(project.id))
     assert "Lisbon Loft" not in client.get("/work/travel").get_data(as_text=True)  # purged at once
     assert client.get("/projects/lisbon-loft").status_code == 404
     assert "Lisbon Loft" not in client.get("/").get_data(as_text=True)
@@ -45,7 +59,7 @@ def test_a_restored_project_comes_back_with_its_photos_order_cover_place_and_fil
     with app.test_request_context():
         (entry,) = trash.entries()
         assert (entry.kind, entry.title, entry.photo_count) == ("project", "Lisbon Loft", 4)
-        message = content.restore_from_trash(entry.key)
+        message = trash.restore(entry.key)
         store = services().store
         restored = store.get_project(project.id)
         assert message == "Restored “Lisbon Loft” with its 4 photos."
@@ -69,12 +83,12 @@ def test_a_restored_photo_returns_to_its_place(app, client, portfolio):
     with app.test_request_context():
         store = services().store
         photos = store.photos_for_project(project.id)
-        content.delete_photo(photos[1])
+        photo_edits.delete(photos[1])
         assert [p.id for p in store.photos_for_project(project.id)] == [photos[0].id, photos[2].id]
         assert "Harbour photo 2" not in client.get("/projects/harbour").get_data(as_text=True)
         (entry,) = trash.entries()
         assert entry.project_title == "Harbour"
-        content.restore_from_trash(entry.key)
+        trash.restore(entry.key)
         assert [p.id for p in store.photos_for_project(project.id)] == [p.id for p in photos]
     assert "Harbour photo 2" in client.get("/projects/harbour").get_data(as_text=True)
 
@@ -83,23 +97,23 @@ def test_a_photo_of_a_trashed_project_waits_for_its_project(app, portfolio):
     project = portfolio.project("Gone", "interiors", photos=2)
     with app.test_request_context():
         store = services().store
-        content.delete_photo(store.photos_for_project(project.id)[0])
-        content.delete_project(store.get_project(project.id))
+        photo_edits.delete(store.photos_for_project(project.id)[0])
+        content.projects.delete(store.get_project(project.id))
         photo_entry = next(e for e in trash.entries() if e.kind == "photo")
         with pytest.raises(ValidationError, match="restore the project first"):
-            content.restore_from_trash(photo_entry.key)
-        content.restore_from_trash(next(e for e in trash.entries() if e.kind == "project").key)
-        content.restore_from_trash(photo_entry.key)
+            trash.restore(photo_entry.key)
+        trash.restore(next(e for e in trash.entries() if e.kind == "project").key)
+        trash.restore(photo_entry.key)
         assert len(store.photos_for_project(project.id)) == 2
 
 
 def test_a_project_whose_address_was_taken_meanwhile_comes_back_under_another(app, portfolio):
     project = portfolio.project("Taken", "interiors")
     with app.test_request_context():
-        content.delete_project(services().store.get_project(project.id))
+        content.projects.delete(services().store.get_project(project.id))
     portfolio.project("Taken", "interiors")
     with app.test_request_context():
-        message = content.restore_from_trash(trash.entries()[0].key)
+        message = trash.restore(trash.entries()[0].key)
         restored = services().store.get_project(project.id)
         assert restored.slug.startswith("taken-") and f"/projects/{restored.slug}" in message
 
@@ -111,9 +125,9 @@ def test_the_sweeper_empties_old_entries_and_deletes_their_files(app, portfolio)
     recent_files = _files(app, recent)
     with app.test_request_context():
         store = services().store
-        content.delete_project(store.get_project(old.id))
-        content.delete_photo(store.photos_for_project(recent.id)[0])
-        assert content.sweep_trash() == 0  # nothing is 30 days old yet
+        content.projects.delete(store.get_project(old.id))
+        photo_edits.delete(store.photos_for_project(recent.id)[0])
+        assert content.trash.sweep_expired() == 0  # nothing is 30 days old yet
         in_31_days = datetime.now(UTC) + timedelta(days=31)
         # The project was deleted first: sweeping as of 31 days on, with a 30-day trash, empties
         # both; as of a moment between the two deletions it would empty only the first.

@@ -29,7 +29,7 @@ def categories():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            created = content.create_category(form.name.data, form.slug.data or "", hidden=form.hidden.data)
+            created = content.categories.create(form.name.data, form.slug.data or "", hidden=form.hidden.data)
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
@@ -52,7 +52,7 @@ def edit_category(slug: str):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            saved = content.update_category(
+            saved = content.categories.update(
                 slug, name=form.name.data, new_slug=form.slug.data or slug, hidden=form.hidden.data
             )
         except ValidationError as exc:
@@ -75,7 +75,7 @@ def move_category(slug: str):
     if services().category_list().get(slug) is None:
         abort(404)
     if form.validate_on_submit() and form.step.data in (-1, 1):
-        content.move_category(slug, form.step.data)
+        content.categories.move(slug, form.step.data)
     return redirect(url_for("admin.categories"))
 
 
@@ -86,7 +86,7 @@ def delete_category(slug: str):
         abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            content.delete_category(slug)
+            content.categories.delete(slug)
         except ValidationError as exc:
             return render_template(
                 "admin/category_form.html",

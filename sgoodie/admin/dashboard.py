@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from flask import render_template
 
-from .. import schedule
+from .. import content
 from ..auth import recent_failures
 from ..cache import page_cache
-from ..content import recent_activity
 from ..photos import lifecycle
 from ..services import services
 from .blueprint import bp
@@ -55,7 +54,7 @@ def dashboard():
         failed_more=len(failed) > SHOWN_FAILED,
         project_titles={pid: p.title for pid, p in projects.items()},
         waiting_for_alt=waiting_for_alt,
-        activity=recent_activity(),
+        activity=content.activity.recent(),
         scheduled=_scheduled(),
         sign_ins=recent_failures(),
     )
@@ -85,7 +84,7 @@ def _rerender_progress(in_progress: list[list]) -> dict | None:
 def _scheduled() -> list:
     """The next scheduled changes, each with its project (None for a page's change); a change of a
     project deleted since is left out."""
-    upcoming = schedule.upcoming()
+    upcoming = content.schedule.upcoming()
     ids = list(dict.fromkeys(due.project_id for due in upcoming if due.project_id))
     projects = {p.id: p for p in services().store.projects_by_ids(ids)}
     return [

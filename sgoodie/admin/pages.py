@@ -7,12 +7,13 @@ import json
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import content, schedule
+from .. import content
 from ..bodies import body_limit, max_upload_bytes
+from ..content.revisions import diff
 from ..domain import (
+    BRANDING_GALLERY_FULL,
+    BRANDING_GALLERY_MAX,
     FOCAL_CENTRE,
-    GALLERY_FULL,
-    GALLERY_MAX,
     SITE_PAGE_ID,
     Image,
     Page,
@@ -26,7 +27,6 @@ from ..image_formats import CUSTOM_PRESET, QUALITY_PRESETS
 from ..images import ImageError
 from ..images.logo import LOGO_MAX_BYTES
 from ..photos import lifecycle
-from ..revisions import diff
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
@@ -56,7 +56,7 @@ PACKAGE_SLOTS = 4
 
 @bp.get("/pages/")
 def pages():
-    pending = dict(services().store.records.query(schedule.PENDING_PAGES))
+    pending = dict(services().store.records.query(content.schedule.PENDING_PAGES))
     return render_template("admin/pages.html", scheduled={k: v["when"] for k, v in pending.items()})
 
 
@@ -106,7 +106,7 @@ def edit_page(page_id: str):
                     "success",
                 )
                 return redirect(url_for("admin.edit_page", page_id=page_id))
-            stored = content.save_page(edited)
+            stored = content.pages.save(edited)
         except StaleVersionError:
             changes.rollback()
             flash(
@@ -154,13 +154,13 @@ def edit_page(page_id: str):
     ]
     current = page.images.get(slot) if slot else None
     pending = current if current and current.get("status", "ready") != "ready" else None
-    scheduled = schedule.pending_page_change(page_id)
+    scheduled = content.schedule.pending_page_change(page_id)
     return render_template(
         "admin/page_form.html",
         form=form,
         page=page,
         scheduled=scheduled,
-        scheduled_changes=diff(content.page_fields(page), scheduled["fields"]) if scheduled else [],
+        scheduled_changes=diff(content.revisions.page_fields(page), scheduled["fields"]) if scheduled else [],
         kind=kind,
         title=_title(page_id),
         image_slot=slot,
@@ -247,8 +247,8 @@ def retry_page_photo(page_id: str, image_id: str):
 def cancel_scheduled_change(page_id: str):
     _kind(page_id)
     if ConfirmForm().validate_on_submit():
-        schedule.cancel_page_change(page_id)
-        content.record_activity(f"Cancelled the scheduled change to the {_title(page_id)} page")
+        content.schedule.cancel_page_change(page_id)
+        content.activity.record(f"Cancelled the scheduled change to the {_title(page_id)} page")
         flash("The scheduled change is cancelled; the page stays as it is.", "success")
     return redirect(url_for("admin.edit_page", page_id=page_id))
 
@@ -271,8 +271,10 @@ def _schedule_texts(page: Page, edited: Page, form) -> str:
     when = to_utc(form.publish_at.data, services().site_settings().time_zone)
     if when <= utcnow():
         raise ScheduleRefused("That time has passed: choose a later one, or leave it empty to publish now.")
-    schedule.schedule_page_change(page.id, when, content.page_fields(edited), content.current_editor())
-    content.record_activity(f"Scheduled a change to the {_title(page.id)} page for {local_time(when)}")
+    content.schedule.schedule_page_change(
+        page.id, when, content.revisions.page_fields(edited), content.activity.editor()
+    )
+    content.activity.record(f"Scheduled a change to the {_title(page.id)} page for {local_time(when)}")
     return when
 
 
@@ -299,7 +301,7 @@ def settings():
                 edited.logo = new_logo
             elif form.remove_logo.data:
                 edited.logo = {}
-            saved = content.save_settings(edited, base)
+            saved = content.settings.save(edited, base)
         except ImageError as exc:
             form.logo.errors = [*form.logo.errors, str(exc)]  # nothing saved; the typed values stay
         except ValidationError as exc:
@@ -325,7 +327,7 @@ def settings():
                 flash("Settings saved. Every page shows them now.", "success")
             return redirect(url_for("admin.settings"))
         if new_logo is not None:  # not saved: its files go
-            content.discard_logo(new_logo)
+            content.settings.discard_logo(new_logo)
     return render_template("admin/settings.html", form=form, settings=current, presets=QUALITY_PRESETS), (
         400 if form.errors else status
     )
@@ -336,7 +338,7 @@ def _uploaded_logo(upload) -> dict | None:
     if not upload or not getattr(upload, "filename", ""):
         return None
     data = upload.stream.read(LOGO_MAX_BYTES + 1)
-    return content.store_logo(data, upload.filename)
+    return content.settings.store_logo(data, upload.filename)
 
 
 def _typed(value, like):
@@ -553,8 +555,8 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
     if form.gallery_add.data:
         gallery.append(changes.add(_portfolio_photo(page.id, form.gallery_add.data, "", form.gallery_add)))
     uploads = [u for u in form.gallery_upload.data or [] if getattr(u, "filename", "")]
-    if len(gallery) + len(uploads) > GALLERY_MAX:  # refused before any file is stored
-        form.gallery_upload.errors = [*form.gallery_upload.errors, GALLERY_FULL]
+    if len(gallery) + len(uploads) > BRANDING_GALLERY_MAX:  # refused before any file is stored
+        form.gallery_upload.errors = [*form.gallery_upload.errors, BRANDING_GALLERY_FULL]
         raise PhotoUnavailable
     for upload in uploads:
         gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from .. import content
 from ..domain import RIGHTS_LABELS, Photo, Rights, ValidationError
 from ..http_errors import json_error
+from ..photos import edits as photo_edits
 from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
@@ -67,7 +68,7 @@ def photo_text(photo_id: str):
     if not form.validate_on_submit():
         return _answer(photo, "; ".join(e for errors in form.errors.values() for e in errors), error=400)
     try:
-        photo = content.update_photo_text(photo, form.alt_text.data or "", form.caption.data or "")
+        photo = photo_edits.update_text(photo, form.alt_text.data or "", form.caption.data or "")
     except ValidationError as exc:
         return _answer(photo, "; ".join(exc.errors.values()), error=409)
     except StaleVersionError:
@@ -89,7 +90,7 @@ def photo_rights(photo_id: str):
     if form.validate_on_submit():
         override = Rights(**{name: (form[prefix + name].data or "").strip() for name in RIGHTS_LABELS})
         try:
-            photo = content.update_photo_rights(photo, override)
+            photo = photo_edits.update_rights(photo, override)
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 form[name].errors = list(form[name].errors) + [message]
@@ -129,7 +130,7 @@ def photo_focal(photo_id: str):
         errors = dict.fromkeys(e for errors in form.errors.values() for e in errors)
         return _answer(photo, "; ".join(errors), error=400)
     try:
-        photo = content.set_photo_focal_point(photo, form.focal_x.data / 100, form.focal_y.data / 100)
+        photo = photo_edits.set_focal_point(photo, form.focal_x.data / 100, form.focal_y.data / 100)
     except ValidationError as exc:
         return _answer(photo, "; ".join(exc.errors.values()), error=400)
     return _answer(
@@ -151,7 +152,7 @@ def photo_cover(photo_id: str):
             # Visitors would see the project's cards without a picture until it is described.
             flash("Give this photo its alt text first: visitors do not see it until it has one.", "error")
         else:
-            content.set_cover(project, photo.id)
+            content.projects.set_cover(project, photo.id)
             flash("Cover photo changed.", "success")
     return redirect(_back_to(photo))
 
@@ -171,7 +172,7 @@ def move_photo(photo_id: str):
     photo = get_photo_or_404(photo_id)
     form = MoveForm()
     if form.validate_on_submit() and form.step.data in (-1, 1):
-        content.move_photo(photo, form.step.data)
+        photo_edits.move(photo, form.step.data)
     return redirect(_back_to(photo))
 
 
@@ -183,7 +184,7 @@ def reorder_photos(project_id: str):
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         return json_error("bad_request", "Send {ids: [...]} listing every photo of the project.", 400)
     try:
-        content.reorder_photos(project, ids)
+        photo_edits.reorder(project, ids)
     except ValueError as exc:
         return json_error("stale_order", f"The photos changed meanwhile ({exc}); reload the page.", 409)
     return jsonify(ok=True, ids=ids)
@@ -195,7 +196,7 @@ def delete_photo(photo_id: str):
     project = get_project_or_404(photo.project_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        content.delete_photo(photo)
+        photo_edits.delete(photo)
         if _wants_json():
             return jsonify(ok=True)
         flash("Photo moved to the trash. Restore it from the Trash to undo.", "success")

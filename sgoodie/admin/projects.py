@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import content, galleries
+from .. import content, gallery_access
 from ..accounts import hash_password
+from ..blobs import project_prefixes
 from ..domain import Project, ValidationError, slugify, to_local, to_utc
 from ..http_errors import json_error
 from ..public.views import render_project
@@ -18,7 +19,7 @@ from ..templating import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
-EDITABLE = content.PROJECT_FIELDS  # what the form edits is what a revision keeps
+EDITABLE = content.revisions.PROJECT_FIELDS  # what the form edits is what a revision keeps
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 FIELD_LABELS = {name: getattr(ProjectForm, name).args[0] for name in EDITABLE}
 ADMIN_PAGE_SIZE = 50  # projects per page of the admin list
@@ -90,7 +91,7 @@ def new_project():
     if form.validate_on_submit():
         project = _with_new_password(Project(**_values(form)), form)
         try:
-            project = content.create_project(project)
+            project = content.projects.create(project)
         except (ValidationError, ConflictError) as exc:
             _show_errors(form, exc)
         else:
@@ -117,7 +118,7 @@ def edit_project(project_id: str):
             replace(project, **_values(form), version=int(form.version.data or 0)), form
         )
         try:
-            saved = content.save_project(edited, previous=project)
+            saved = content.projects.save(edited, previous=project)
         except StaleVersionError:
             conflict = _changed_fields(form, project)
             form.version.data = str(project.version)  # saving again knowingly replaces their version
@@ -139,7 +140,7 @@ def edit_project(project_id: str):
         project=project,
         photos=photos,
         conflict=conflict,
-        gallery_today=galleries.today(),
+        gallery_today=gallery_access.today(),
     ), status
 
 
@@ -149,14 +150,14 @@ def delete_project(project_id: str):
     photos = services().store.photos_for_project(project.id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        content.delete_project(project)
+        content.projects.delete(project)
         flash(
             f"Moved “{project.title}” and its {len(photos)} photos to the trash. Restore it from the Trash "
             f"within {current_app.config['TRASH_DAYS']} days to undo.",
             "success",
         )
         return redirect(url_for("admin.projects", category=project.category))
-    files = len(services().blobs.list_keys(f"projects/{project.id}/"))
+    files = sum(len(services().blobs.list_keys(prefix)) for prefix in project_prefixes(project.id))
     return render_template(
         "admin/project_delete.html",
         project=project,
@@ -172,7 +173,7 @@ def move_project(project_id: str):
     project = get_project_or_404(project_id)
     form = MoveForm()
     if form.validate_on_submit() and form.step.data in (-1, 1):
-        content.move_project(project, form.step.data)
+        content.projects.move(project, form.step.data)
     # Back to the page of the list it was moved on (the arrows post its `after`/`before`).
     page = {name: request.args.get(name, type=int) for name in ("after", "before") if name in request.args}
     return redirect(url_for("admin.projects", category=project.category, **page) + f"#project-{project.id}")
@@ -192,7 +193,7 @@ def reorder_projects():
             "bad_request", "Send {category, ids: [...]} listing every project of the category.", 400
         )
     try:
-        content.reorder_projects(category, ids)
+        content.projects.reorder(category, ids)
     except ValueError as exc:
         return json_error("stale_order", f"The list changed meanwhile ({exc}); reload the page.", 409)
     return jsonify(ok=True, ids=ids)
@@ -211,10 +212,10 @@ def extend_gallery(project_id: str):
     project = get_project_or_404(project_id)
     if ConfirmForm().validate_on_submit():
         start = max(
-            date.fromisoformat(project.gallery_expires_on or galleries.today()),
-            date.fromisoformat(galleries.today()),
+            date.fromisoformat(project.gallery_expires_on or gallery_access.today()),
+            date.fromisoformat(gallery_access.today()),
         )
-        saved = content.set_gallery_expiry(project, (start + timedelta(days=EXTEND_DAYS)).isoformat())
+        saved = content.galleries.set_expiry(project, (start + timedelta(days=EXTEND_DAYS)).isoformat())
         flash(f"“{saved.title}” is open until {long_date(saved.gallery_expires_on)}.", "success")
     return redirect(url_for("admin.edit_project", project_id=project.id) + "#client-gallery")
 
@@ -224,8 +225,8 @@ def reset_gallery_password(project_id: str):
     """A new password, made up here and shown once: every client must use it from now on."""
     project = get_project_or_404(project_id)
     if ConfirmForm().validate_on_submit():
-        password = content.new_gallery_password()
-        content.set_gallery_password(project, password)
+        password = content.galleries.new_password()
+        content.galleries.set_password(project, password)
         flash(
             f"New password for “{project.title}”: {password} — send it to your client. "
             "Everyone who had opened the gallery is asked for it again.",

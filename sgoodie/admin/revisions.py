@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import content
+from ..content.revisions import diff
 from ..domain import PAGE_IDS, SITE_PAGE_ID, ValidationError
-from ..revisions import diff
 from ..services import services
 from ..stores import ConflictError, StaleVersionError
 from .blueprint import bp
@@ -29,7 +29,7 @@ PAGE_FIELD_LABELS = {
 PROJECT_FIELD_LABELS = {
     **{
         name: getattr(ProjectForm, name).args[0]
-        for name in content.PROJECT_FIELDS
+        for name in content.revisions.PROJECT_FIELDS
         if hasattr(ProjectForm, name)
     },
     "cover_photo_id": "Cover photo",
@@ -61,7 +61,7 @@ def _item(kind: str, item_id: str) -> tuple[str, str, dict[str, str]]:
 @bp.get("/history/<kind>/<item_id>")
 def history(kind: str, item_id: str):
     title, back, labels = _item(kind, item_id)
-    revisions = content.revisions().history(kind, item_id)
+    revisions = content.revisions.store().history(kind, item_id)
     shown = [
         (revision, diff(older.fields if older else None, revision.fields))
         for revision, older in zip(revisions, revisions[1:] + [None], strict=True)
@@ -83,7 +83,7 @@ def restore_revision(kind: str, item_id: str):
     title, back, _ = _item(kind, item_id)
     if ConfirmForm().validate_on_submit():
         try:
-            content.restore_revision(kind, item_id, request.form.get("revision", ""))
+            content.revisions.restore(kind, item_id, request.form.get("revision", ""))
         except ValidationError as exc:
             flash("Could not restore it: " + " ".join(exc.errors.values()), "error")
         except (ConflictError, StaleVersionError) as exc:

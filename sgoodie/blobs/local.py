@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from itsdangerous import SignatureExpired, URLSafeSerializer
 
-from . import BlobInfo, BlobNotFoundError, content_type_for
+from .base import BlobInfo, BlobNotFoundError, content_type_for
 
 NAME_MAX = 255  # bytes in one file or folder name (ext4, APFS, tmpfs)
 

@@ -14,7 +14,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from . import BlobInfo, BlobNotFoundError, content_disposition, content_type_for
+from .base import BlobInfo, BlobNotFoundError, content_disposition, content_type_for
 
 MISSING = {"404", "NoSuchKey", "NotFound"}
 # Streams of unknown length (a gallery's ZIP as it is written) go up in 8 MB parts, two at a time:

@@ -123,24 +123,24 @@ def _seed_for(*parts: str) -> int:
 
 def _save_settings() -> None:
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
-    content.save_settings(replace(SiteSettings.from_page(base), **SETTINGS), base)
+    content.settings.save(replace(SiteSettings.from_page(base), **SETTINGS), base)
 
 
 def _create_categories() -> None:
     """The demo's categories, created like the photographer creates them (a site that never saved
     its list stores it first)."""
-    content.seed_categories(CATEGORIES)
-    existing = content.read_categories()
+    content.categories.seed(CATEGORIES)
+    existing = content.categories.read()
     for slug, name in CATEGORIES.items():
         if existing.get(slug) is None:
-            content.create_category(name, slug)
+            content.categories.create(name, slug)
 
 
 def _create_projects() -> tuple[list[Project], list[tuple]]:
     projects, jobs = [], []
     for category, entries in PROJECTS.items():
         for title, location, client, description, featured, photo_texts in entries:
-            project = content.create_project(
+            project = content.projects.create(
                 Project(
                     title=title, category=category, location=location, client=client, description=description
                 )
@@ -158,7 +158,7 @@ def _publish(projects: list[Project]) -> None:
     for planned in projects:
         current = services().store.get_project(planned.id)
         is_draft = (current.category, current.title) == DRAFT
-        content.save_project(
+        content.projects.save(
             replace(current, published=not is_draft, featured=planned.featured and not is_draft), current
         )
 
@@ -169,7 +169,7 @@ def _fill_pages(projects: list[Project]) -> int:
     for category, (heading, intro) in CATEGORY_PAGES.items():
         page = store.get_pages([f"work-{category}"])[f"work-{category}"]
         page.content.update(heading=heading, intro=intro)
-        content.save_page(page)
+        content.pages.save(page)
         filled += 1
 
     home = store.get_pages(["home"])["home"]
@@ -177,7 +177,7 @@ def _fill_pages(projects: list[Project]) -> int:
     hero_project = next(p for p in projects if p.category == "interiors")
     hero_photo = store.photos_for_project(hero_project.id)[0]
     home.images["hero"] = photos.from_portfolio("home", hero_photo.id, hero_photo.alt_text)
-    content.save_page(home)
+    content.pages.save(home)
 
     about = store.get_pages(["about"])["about"]
     about.content.update(ABOUT)
@@ -204,12 +204,12 @@ def _fill_pages(projects: list[Project]) -> int:
 
 
 def _save_and_process(page: Page) -> None:
-    stored = content.save_page(page)
+    stored = content.pages.save(page)
     for image in [
         *(v for v in stored.images.values() if isinstance(v, dict)),
         *stored.images.get("gallery", []),
     ]:
-        photos.process(photos.page_ref(stored.id, image["id"]))
+        photos.process(image["id"], page_id=stored.id)
 
 
 def _stream(data: bytes) -> io.BytesIO:

@@ -1,8 +1,8 @@
 """The image variant pipeline: one uploaded photo in, every public rendition out.
 
 `make_variants` is a plain function (no app, no storage) called by the photo job's body
-(`sgoodie.photos.lifecycle.process`, for project and page photos alike); `store_variants` writes
-its result to a blob store. docs/architecture.md describes the variants.
+(`sgoodie.photos.lifecycle.process`, for project and page photos alike), which stores its result.
+docs/architecture.md describes the variants.
 """
 
 from .pipeline import (
@@ -15,7 +15,6 @@ from .pipeline import (
     VariantSet,
     detect_format,
     make_variants,
-    store_variants,
 )
 
 __all__ = [
@@ -28,5 +27,4 @@ __all__ = [
     "VariantSet",
     "detect_format",
     "make_variants",
-    "store_variants",
 ]

@@ -24,8 +24,7 @@ from typing import Any
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from ..blobs import FORMAT_EXTENSIONS, IMMUTABLE, BlobStore
-from ..domain import Rights, SiteSettings, Variant
+from ..domain import Rights, SiteSettings
 from ..image_formats import INPUT_LABEL, OUTPUT_FORMATS, OUTPUTS, EncoderQuality
 from .color import dominant_color, placeholder, to_output_colour
 from .formats import SNIFF_BYTES, detect_format
@@ -298,27 +297,3 @@ def _encode(
     buffer = io.BytesIO()
     image.save(buffer, output.name.upper(), **options, **{k: v for k, v in metadata.items() if v})
     return RenderedVariant(image.width, image.height, fmt, buffer.getvalue(), output.mime_type)
-
-
-def variant_name(width: int, fmt: str, generation: str = "") -> str:
-    """A variant's file name: `1280.avif` for a photo's first rendering, `1280-<generation>.avif`
-    for a later one, so pages and CDNs holding the old files keep them until they move on."""
-    return f"{width}{'-' + generation if generation else ''}.{FORMAT_EXTENSIONS[fmt]}"
-
-
-def store_variants(
-    blobs: BlobStore,
-    prefix: str,
-    variant_set: VariantSet,
-    generation: str = "",
-    *,
-    cache_control: str = IMMUTABLE,
-) -> list[Variant]:
-    """Write every rendition under `prefix` (`variant_name`), served immutable (a client
-    gallery's: private, never stored by a CDN)."""
-    stored = []
-    for rendered in variant_set.variants:
-        key = prefix + variant_name(rendered.width, rendered.format, generation)
-        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
-        stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
-    return stored

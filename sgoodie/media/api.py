@@ -17,9 +17,9 @@ from flask import Blueprint, jsonify, request
 
 from .. import photos
 from ..auth import admins_only
-from ..blobs import media_url
 from ..bodies import body_limit, loads, max_upload_bytes
 from ..domain import Photo
+from ..file_urls import media_url
 from ..http_errors import error_body, json_error
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
 from ..security import csrf

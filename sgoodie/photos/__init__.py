@@ -1,11 +1,13 @@
 """The photo's life in the core: upload, processing, failure, retry, reprocess, sweep.
 
-`lifecycle` owns every status change (and refuses those that make no sense); `jobs` is the queue
-that runs the processing, with one retry policy for the worker thread and Celery alike. The media
-API, the admin, the CLI, the demo and `celery_worker.py` all call this package.
+`lifecycle` owns every status change (and refuses those that make no sense) and registers the
+photo's background work as job kinds (`sgoodie.jobs`). The media API, the admin, the CLI and the
+demo call this package.
 """
 
-from .jobs import RETRY, CeleryJobs, JobQueue, RetryPolicy, ThreadJobs, build_job_queue, run_job
+from flask import Flask
+
+from ..jobs import registry
 from .lifecycle import (
     GAVE_UP,
     MISSING_ORIGINAL,
@@ -14,15 +16,15 @@ from .lifecycle import (
     NotArrived,
     TransitionRefused,
     check_transition,
+    connect_signals,
     discard_page_photo,
     fail,
     from_portfolio,
-    give_up,
     mark_uploaded,
     page_photo,
-    page_ref,
     process,
     queue_page_photos,
+    register_jobs,
     register_upload,
     reprocess,
     retry,
@@ -32,33 +34,32 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "init_app",
     "GAVE_UP",
     "MISSING_ORIGINAL",
-    "RETRY",
     "TRANSITIONS",
     "Arrival",
-    "CeleryJobs",
-    "JobQueue",
     "NotArrived",
-    "RetryPolicy",
-    "ThreadJobs",
     "TransitionRefused",
-    "build_job_queue",
     "check_transition",
     "discard_page_photo",
     "fail",
     "from_portfolio",
-    "give_up",
     "mark_uploaded",
     "page_photo",
-    "page_ref",
     "process",
     "queue_page_photos",
     "register_upload",
+    "register_jobs",
     "reprocess",
     "retry",
     "retry_page_photo",
-    "run_job",
     "store_page_upload",
     "sweep",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """Register the photo's job kinds and its reactions to content changes."""
+    register_jobs(registry(app))
+    connect_signals(app)

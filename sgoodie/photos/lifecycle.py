@@ -12,43 +12,45 @@ about portrait, branding gallery) is an image dict on its page, with the same `s
 Both are processed by the same job body (`process`) behind the same queue, so they report
 progress and failures the same way; no request ever runs the variant pipeline.
 
-A job is named by a reference: a project photo's id, or `page:<page_id>:<image_id>`, or
-`site:rerender`, the job that queues every photo whose files no longer match the site settings
-(encoder quality, wide-gamut colour, default rights) after they changed. A project that becomes a
-client gallery (or stops being one) has its photos' variants moved to the private prefix (or
-back) by `move:<photo_id>` jobs on the same queue (`move_files`); a plugin's own background work
-(`task:<plugin>:<name>:<argument>`, `Plugin.add_task`) runs there too.
+Its background work is registered as job kinds (`register_jobs`): `photo.process` (a photo's
+variants), `photo.move` (a client gallery's files to the private prefix, or back),
+`photo.rerender-changed` (after a settings change, queue every photo whose files no longer match
+them) and the periodic `photo.sweep` (lost jobs, abandoned uploads).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
-from .. import content, signals
+from .. import signals
 from ..blobs import (
     IMMUTABLE,
     PRIVATE,
     BlobNotFoundError,
+    BlobStore,
     content_type_for,
     is_private_key,
     original_key,
     page_original_key,
     page_variant_prefix,
+    variant_name,
     variant_prefix,
 )
 from ..cache.cdn import invalidator
+from ..content import activity, pages, projects
 from ..domain import (
     PAGE_IDS,
     SITE_PAGE_ID,
     Image,
     Page,
     Photo,
+    Project,
     Rights,
     SiteSettings,
     ValidationError,
@@ -64,12 +66,12 @@ from ..images import (
     VariantSet,
     detect_format,
     make_variants,
-    store_variants,
 )
 from ..images.formats import SNIFF_BYTES
-from ..images.pipeline import variant_name
 from ..images.rights import REWRITABLE, rewrite
+from ..jobs import JobKind, JobRegistry, TimedOut
 from ..services import services
+from . import edits
 
 log = logging.getLogger("sgoodie.photos")
 
@@ -94,11 +96,12 @@ TOO_SLOW = "Processing this photo took too long (it may be too large). Use Retry
 MAX_ATTEMPTS = 8  # a job that dies with its worker is redelivered; past this many starts, give up
 STUCK_AFTER = timedelta(minutes=10)  # queued/processing this long: the job was lost (worker killed)
 ABANDONED_UPLOAD_AFTER = timedelta(days=1)
-PAGE_REF_PREFIX = "page:"
-RERENDER_REF = "site:rerender"
 RERENDER = ("rerender", "current")  # records: the latest settings change's re-render, for the dashboard
-MOVE_REF_PREFIX = "move:"
-TASK_REF_PREFIX = "task:"
+PROCESS = "photo.process"
+MOVE = "photo.move"
+RERENDER_CHANGED = "photo.rerender-changed"
+SWEEP = "photo.sweep"
+SWEEP_EVERY = 300.0  # seconds: lost jobs are found within 10 minutes plus this
 
 
 class TransitionRefused(ValueError):
@@ -128,7 +131,7 @@ def _set_status(subject: Photo | dict[str, Any], new: str, **fields: Any) -> Non
 
 def _transition(photo_id: str, new: str, **fields: Any) -> Photo | None:
     """Move a project photo to `new`; None when it was deleted meanwhile."""
-    return content.modify_photo(photo_id, lambda current: _set_status(current, new, **fields))
+    return edits.modify(photo_id, lambda current: _set_status(current, new, **fields))
 
 
 # -- project photos: upload ------------------------------------------------------------------
@@ -177,31 +180,45 @@ def mark_uploaded(photo: Photo) -> Arrival:
     except TransitionRefused:  # the other notification won the race: it queued the job
         return Arrival(services().store.get_photo(photo.id))
     if queued is not None:
-        services().jobs.enqueue(queued.id)
+        services().jobs.enqueue(PROCESS, photo_id=queued.id)
     return Arrival(queued)
 
 
 # -- the job body ----------------------------------------------------------------------------
-def process(ref: str) -> Photo | dict[str, Any] | None:
-    """Render every variant of a photo and mark it ready (or failed, with the reason).
+def process(photo_id: str, page_id: str = "") -> Photo | dict[str, Any] | None:
+    """Render every variant of a photo (of a project, or of the page `page_id`) and mark it ready
+    (or failed, with the reason).
 
     Safe to run twice (a ready photo is left as it is) and safe against a photo deleted mid-job
     (its new files are removed again and nothing is recreated). Only `ImageError` and a missing
     original are permanent failures; any other exception (storage unreachable, a throttled
     request) propagates so the job queue retries it.
     """
-    if ref == RERENDER_REF:
-        rerender_changed()
-        return None
-    if ref.startswith(PAGE_REF_PREFIX):
-        _, page_id, image_id = ref.split(":", 2)
-        return _process_page_photo(page_id, image_id)
-    if ref.startswith(MOVE_REF_PREFIX):
-        return move_files(ref.removeprefix(MOVE_REF_PREFIX))
-    if ref.startswith(TASK_REF_PREFIX):
-        run_task(ref)
-        return None
-    return _process_project_photo(ref)
+    if page_id:
+        return _process_page_photo(page_id, photo_id)
+    return _process_project_photo(photo_id)
+
+
+def register_jobs(jobs: JobRegistry) -> None:
+    """The photo's background work, as job kinds."""
+    jobs.register(JobKind(PROCESS, _settled_quietly(process), gave_up=_gave_up))
+    jobs.register(JobKind(MOVE, _settled_quietly(move_files)))
+    jobs.register(JobKind(RERENDER_CHANGED, rerender_changed))
+    jobs.register(JobKind(SWEEP, sweep, every=SWEEP_EVERY))
+
+
+def _settled_quietly(job: Callable[..., Any]) -> Callable[..., Any]:
+    """A job whose photo another job settled meanwhile (a duplicate message for a ready photo) has
+    nothing left to do: not an error, nothing to retry."""
+
+    def run(**arguments: Any) -> Any:
+        try:
+            return job(**arguments)
+        except TransitionRefused as exc:
+            log.info("photo %s: %s", arguments, exc)
+            return None
+
+    return run
 
 
 def _process_project_photo(photo_id: str) -> Photo | None:
@@ -246,9 +263,9 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     _drop_stale(prefix, ready.variants, photo.variants)
     if photo.variants:  # rendered again: page photos copied from it follow
         _refresh_copies(ready)
-    content.ensure_cover(ready.project_id)
+    projects.ensure_cover(ready.project_id)
     if _is_private(photo.project_id) != private:  # the project changed sides while we rendered
-        services().jobs.enqueue(move_ref(photo_id))
+        services().jobs.enqueue(MOVE, photo_id=photo_id)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     signals.photo_ready.send(current_app._get_current_object(), photo=ready)
     return ready
@@ -260,19 +277,38 @@ def _is_private(project_id: str) -> bool:
 
 
 # -- moving files between the public and the private prefix ------------------------------------
-def move_ref(photo_id: str) -> str:
-    return f"{MOVE_REF_PREFIX}{photo_id}"
-
-
-def move_project_files(project_id: str) -> int:
+def move_project_files(project: Project) -> int:
     """Queue a move for every photo of a project that changed sides (public <-> client gallery);
     returns how many. Photos still being rendered land on the right side by themselves."""
     count = 0
-    for photo in services().store.photos_for_project(project_id):
+    for photo in services().store.photos_for_project(project.id):
         if photo.variants:
-            services().jobs.enqueue(move_ref(photo.id))
+            services().jobs.enqueue(MOVE, photo_id=photo.id)
             count += 1
+    if count:
+        side = "private storage" if project.is_private else "public storage"
+        activity.record(f"Moving {count} photos of “{project.title}” to {side}", project_id=project.id)
     return count
+
+
+def _project_saved(app: Flask, project: Project, previous: Project | None, **_: Any) -> None:
+    """A project that became a client gallery (or stopped being one): its photos' files move to
+    the private prefix (or back) in the background."""
+    if previous is not None and project.is_private != previous.is_private:
+        move_project_files(project)
+
+
+def _photos_restored(app: Flask, photos: list[Photo], **_: Any) -> None:
+    """Photos back from the trash whose job had not finished when they were deleted: queued again."""
+    for photo in photos:
+        if photo.status in ("queued", "processing"):
+            services().jobs.enqueue(PROCESS, photo_id=photo.id)
+
+
+def connect_signals(app: Flask) -> None:
+    """The photo's life reacts to content changes (the app factory connects it)."""
+    signals.project_saved.connect(_project_saved, sender=app)
+    signals.photos_restored.connect(_photos_restored, sender=app)
 
 
 def move_files(photo_id: str) -> Photo | None:
@@ -298,7 +334,7 @@ def move_files(photo_id: str) -> Photo | None:
         if {v.key for v in current.variants} == old_keys:  # not rendered again meanwhile
             current.variants = moved
 
-    updated = content.modify_photo(photo_id, point_at_copies)
+    updated = edits.modify(photo_id, point_at_copies)
     if updated is None or {v.key for v in updated.variants} != {v.key for v in moved}:
         blobs.delete_prefix(prefix)  # deleted or re-rendered meanwhile: the copies are nobody's
         return updated
@@ -310,31 +346,6 @@ def move_files(photo_id: str) -> Photo | None:
     log.info("photo %s: variants moved to the %s side", photo_id, "private" if private else "public")
     signals.photo_files_moved.send(current_app._get_current_object(), photo=updated, private=private)
     return updated
-
-
-# -- plugins' background tasks ----------------------------------------------------------------
-def run_periodic() -> None:
-    """Plugins' periodic work (`Plugin.periodic`), run with each sweep (every five minutes or so);
-    one that raises is logged and the others still run."""
-    for plugin, function in current_app.extensions.get("sgoodie_periodic", []):
-        try:
-            function()
-        except Exception:
-            log.exception("plugin %s: periodic %s failed", plugin, getattr(function, "__name__", function))
-
-
-def task_ref(plugin: str, name: str, argument: str) -> str:
-    return f"{TASK_REF_PREFIX}{plugin}:{name}:{argument}"
-
-
-def run_task(ref: str) -> None:
-    """Run a plugin's task (`Plugin.add_task`); the same retry policy applies to it."""
-    _, plugin, name, argument = ref.split(":", 3)
-    task = current_app.extensions.get("sgoodie_tasks", {}).get(f"{plugin}:{name}")
-    if task is None:
-        log.warning("task %s: no such task (plugin disabled?); dropped", ref)
-        return
-    task(argument)
 
 
 def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
@@ -383,6 +394,24 @@ def _render(
     return rendered, variants, ""
 
 
+def store_variants(
+    blobs: BlobStore,
+    prefix: str,
+    variant_set: VariantSet,
+    generation: str = "",
+    *,
+    cache_control: str = IMMUTABLE,
+) -> list[Variant]:
+    """Write every rendition under `prefix` (`variant_name`), served immutable (a client
+    gallery's: private, never stored by a CDN)."""
+    stored = []
+    for rendered in variant_set.variants:
+        key = prefix + variant_name(rendered.width, rendered.format, generation)
+        blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
+        stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
+    return stored
+
+
 def _drop_stale(prefix: str, *generations: list[Any]) -> None:
     """Delete the files under `prefix` that none of these variant lists (the new files, and the
     ones pages showed until now) name: what a re-render before the last one left."""
@@ -421,20 +450,18 @@ def fail(photo_id: str, reason: str) -> Photo | None:
     return photo
 
 
-def give_up(ref: str, error: BaseException, reason: str = GAVE_UP) -> None:
-    """The job queue stops trying: the last attempt failed with a transient error, or with one
-    that retrying cannot help (`reason` says which, in the admin's words)."""
-    log.error("photo %s: giving up: %s", ref, error)
-    if ref == RERENDER_REF or ref.startswith((MOVE_REF_PREFIX, TASK_REF_PREFIX)):
-        return  # its subject keeps its state; a move runs again when the project is saved
-    if ref.startswith(PAGE_REF_PREFIX):
-        _, page_id, image_id = ref.split(":", 2)
-        try:
-            _change_page_photo(page_id, image_id, "failed", error=reason)
-        except TransitionRefused as exc:
-            log.info("page photo %s: not marked failed (%s)", image_id, exc)
-    else:
-        fail(ref, reason)
+def _gave_up(arguments: Mapping[str, Any], error: BaseException) -> None:
+    """The job queue stopped trying: the photo is marked failed with the reason, in the admin's
+    words (its job kept failing on storage, or ran past its time limit)."""
+    reason = TOO_SLOW if isinstance(error, TimedOut) else GAVE_UP
+    page_id, photo_id = arguments.get("page_id", ""), arguments["photo_id"]
+    if not page_id:
+        fail(photo_id, reason)
+        return
+    try:
+        _change_page_photo(page_id, photo_id, "failed", error=reason)
+    except TransitionRefused as exc:
+        log.info("page photo %s: not marked failed (%s)", photo_id, exc)
 
 
 # -- retry, reprocess, sweep -----------------------------------------------------------------
@@ -446,9 +473,9 @@ def retry(photo: Photo) -> Photo | None:
             raise TransitionRefused(f"only a failed photo is retried; this one is {current.status}")
         _set_status(current, "queued", error="", attempts=0)
 
-    queued = content.modify_photo(photo.id, requeue)
+    queued = edits.modify(photo.id, requeue)
     if queued is not None:
-        services().jobs.enqueue(queued.id)
+        services().jobs.enqueue(PROCESS, photo_id=queued.id)
     return queued
 
 
@@ -480,7 +507,7 @@ def request_rerender() -> None:
     """After a settings change: one background job finds and queues the photos whose files it
     changes (the request that saved the settings reads no photo)."""
     services().store.records.put(*RERENDER, {"total": 0, "started_at": utcnow(), "finding": True})
-    services().jobs.enqueue(RERENDER_REF)
+    services().jobs.enqueue(RERENDER_CHANGED)
 
 
 def _out_of_date(
@@ -582,7 +609,7 @@ def _queue_again(photo_id: str, *, full: bool = False) -> int:
         return 0
     if queued is None:
         return 0
-    services().jobs.enqueue(photo_id)
+    services().jobs.enqueue(PROCESS, photo_id=photo_id)
     return 1
 
 
@@ -615,10 +642,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     for status in ("queued", "processing"):
         for photo in store.photos_with_status(status):
             # Touched, so the next sweep waits as long again before sending another message.
-            if now - _parse(photo.updated_at) > STUCK_AFTER and content.modify_photo(
-                photo.id, lambda p: None
-            ):
-                jobs.enqueue(photo.id)
+            if now - _parse(photo.updated_at) > STUCK_AFTER and edits.modify(photo.id, lambda p: None):
+                jobs.enqueue(PROCESS, photo_id=photo.id)
                 requeued += 1
     for photo in store.photos_with_status("uploading"):
         if now - _parse(photo.updated_at) > ABANDONED_UPLOAD_AFTER:
@@ -630,7 +655,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             and now - _parse(image.get("updated_at", "")) > STUCK_AFTER
             and _modify_page_photo(page_id, image["id"], lambda current: current.update(updated_at=utcnow()))
         ):
-            jobs.enqueue(page_ref(page_id, image["id"]))
+            jobs.enqueue(PROCESS, photo_id=image["id"], page_id=page_id)
             requeued += 1
     return {"requeued": requeued, "abandoned": abandoned}
 
@@ -643,10 +668,6 @@ def _parse(timestamp: str) -> datetime:
 
 
 # -- page photos -----------------------------------------------------------------------------
-def page_ref(page_id: str, image_id: str) -> str:
-    return f"{PAGE_REF_PREFIX}{page_id}:{image_id}"
-
-
 def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
     """Keep an uploaded page photo's file and describe it as a queued page image. The file is
     only streamed to storage and its first bytes checked; the variants are made by the job once
@@ -678,7 +699,7 @@ def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
 def queue_page_photos(page_id: str, image_ids: list[str]) -> int:
     """Queue the jobs of photos just stored for a page (once the page holding them is saved)."""
     for image_id in image_ids:
-        services().jobs.enqueue(page_ref(page_id, image_id))
+        services().jobs.enqueue(PROCESS, photo_id=image_id, page_id=page_id)
     return len(image_ids)
 
 
@@ -688,7 +709,7 @@ def retry_page_photo(page_id: str, image_id: str, *, full: bool = False) -> dict
     fields: dict[str, Any] = {"rendering": ""} if full else {}
     image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0, **fields)
     if image is not None:
-        services().jobs.enqueue(page_ref(page_id, image_id))
+        services().jobs.enqueue(PROCESS, photo_id=image_id, page_id=page_id)
     return image
 
 
@@ -763,7 +784,7 @@ def _modify_page_photo(
         found[:] = [image]
 
     try:
-        content.modify_page(page_id, apply, visible=visible)
+        pages.modify(page_id, apply, visible=visible)
     except _Gone:
         return None
     return found[0]

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from ..blobs import public_url
 from ..domain import Image
+from ..file_urls import public_url
 from ..image_formats import OUTPUTS, PICTURE_SOURCES
 from ..images.crops import PHONE_HERO_ASPECT, PHONE_HERO_FORMATS, phone_hero_widths
 from ..meta import FOCAL_STEPS

@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import url_for
 
-from ..blobs import public_url
 from ..domain import Image, Page, Photo, Project, Rights, SiteSettings
+from ..file_urls import public_url
 from ..meta import Meta, absolute, share_variant, title
 from ..services import services
 from ..text import plain_text

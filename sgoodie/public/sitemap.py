@@ -19,9 +19,9 @@ from xml.etree import ElementTree as ET
 
 from flask import Response, abort
 
-from ..blobs import public_url
 from ..cache import tag_current_page
 from ..domain import PAGE_IDS, Image
+from ..file_urls import public_url
 from ..meta import absolute
 from ..services import services
 from .seo import canonical

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
-from .. import galleries
+from .. import gallery_access
 from ..blobs import is_private_key
 from ..cache import ALL_TAG, tag_current_page
 from ..domain import Page, Project, SiteSettings, shown_page_photo
@@ -235,19 +235,19 @@ def render_project(project: Project, *, preview: bool = False):
             meta=meta,
         )
     )
-    return response if project.is_public else galleries.unlisted_response(response)
+    return response if project.is_public else gallery_access.unlisted_response(response)
 
 
 # -- client galleries --------------------------------------------------------------------------
 def client_gallery(project: Project):
     """A client gallery's address: the expired notice, the password form, or the gallery."""
-    if galleries.is_expired(project):
+    if gallery_access.is_expired(project):
         return _gallery_page("public/gallery_expired.html", project, status=410)
     if request.method == "POST":
         password = request.form.get("password", "")
         try:
-            role = galleries.check_password(project, password) if password else ""
-        except galleries.TooManyAttempts as exc:
+            role = gallery_access.check_password(project, password) if password else ""
+        except gallery_access.TooManyAttempts as exc:
             minutes = max(1, round(exc.seconds / 60))
             error = (
                 f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
@@ -257,8 +257,8 @@ def client_gallery(project: Project):
             error = "That password is not right. Check the message you were sent and try again."
             return _gallery_page("public/gallery_password.html", project, status=403, error=error)
         response = redirect(url_for("public.project", slug=project.slug), code=303)
-        return galleries.private_response(galleries.grant(response, project, role))
-    if not galleries.has_grant(project):
+        return gallery_access.private_response(gallery_access.grant(response, project, role))
+    if not gallery_access.has_grant(project):
         return _gallery_page("public/gallery_password.html", project)
     return render_gallery(project)
 
@@ -278,4 +278,4 @@ def render_gallery(project: Project, *, preview: bool = False):
 def _gallery_page(template: str, project: Project, *, status: int = 200, **context):
     meta = replace(simple_meta(project.title), canonical="", description="")
     response = make_response(render_template(template, project=project, meta=meta, **context), status)
-    return galleries.private_response(response)
+    return gallery_access.private_response(response)

@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 
 from ..config import table_name
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import (
+from .base import (
     LISTED_STATUSES,
     ConflictError,
     NotFoundError,

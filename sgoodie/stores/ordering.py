@@ -100,3 +100,14 @@ def plan_window_reorder(current: Sequence[tuple[str, int]], desired_ids: Sequenc
         for item_id, order in zip(desired_ids, sorted(orders.values()), strict=True)
         if orders[item_id] != order
     }
+
+
+def put_back(listed: Sequence[tuple[str, int]], item_id: str, old_order: int) -> list[str] | None:
+    """The ids in display order once a restored item (stored at the end) is back before the first
+    item that came after it (`listed`: (id, order) in display order, the item among them); None
+    when it is in place already."""
+    others = [(i, order) for i, order in listed if i != item_id]
+    position = next((n for n, (_, order) in enumerate(others) if order > old_order), len(others))
+    ids = [i for i, _ in others]
+    ids.insert(position, item_id)
+    return None if ids == [i for i, _ in listed] else ids

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from . import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
+from .base import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
 from .ordering import next_order, plan_reorder, plan_window_reorder
 
 # What visitors' listings show: published public projects (not unlisted ones, not client galleries);

@@ -14,7 +14,7 @@ def test_counts_come_from_counters_and_lists_stay_short(app, client, admin):
     with app.test_request_context():
         store = services().store
         projects = [
-            content.create_project(Project(title=f"Loft {n:02d}", category="interiors")) for n in range(4)
+            content.projects.create(Project(title=f"Loft {n:02d}", category="interiors")) for n in range(4)
         ]
         store.update_project(
             type(projects[0])(**{**store.get_project(projects[0].id).__dict__, "published": True})
@@ -38,7 +38,7 @@ def test_counts_come_from_counters_and_lists_stay_short(app, client, admin):
 def test_recent_changes_show_the_newest_twelve(app, client, admin):
     with app.test_request_context():
         for n in range(20):
-            content.record_activity(f"Change number {n:02d}")
+            content.activity.record(f"Change number {n:02d}")
             time.sleep(0.002)  # a line is keyed by its millisecond
     html = client.get("/admin/").get_data(as_text=True)
     shown = re.findall(r"Change number (\d+)", html)

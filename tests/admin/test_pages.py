@@ -8,7 +8,7 @@ import re
 import pytest
 from PIL import Image as PILImage
 
-from sgoodie import photos
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 HOME = {
@@ -63,31 +63,16 @@ def _hero(app) -> dict:
         return services().store.get_pages(["home"])["home"].images["hero"]
 
 
-@pytest.fixture
-def held_jobs(app, monkeypatch):
-    """Jobs are collected instead of run, so a test sees the photo before and after its job."""
-    queued: list[str] = []
-    with app.app_context():
-        monkeypatch.setattr(services().jobs, "enqueue", queued.append)
-
-    def run_all():
-        with app.test_request_context():
-            while queued:
-                photos.process(queued.pop(0))
-
-    return queued, run_all
-
-
 def test_a_hero_upload_is_stored_then_processed_by_the_job(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
     response = _post_hero(app, client, admin, _jpeg())
     assert response.status_code == 302, response.get_data(as_text=True)
     hero = _hero(app)
     # The request only stored the file: no variants yet, a job waits.
-    assert hero["status"] == "queued" and hero["variants"] == [] and queued == [f"page:home:{hero['id']}"]
+    assert hero["status"] == "queued" and hero["variants"] == []
+    assert held_jobs.queued == [("photo.process", {"photo_id": hero["id"], "page_id": "home"})]
     with app.app_context():
         assert services().blobs.list_keys(f"pages/home/variants/{hero['id']}/") == []
-    run_all()
+    held_jobs.run_all()
     hero = _hero(app)
     assert hero["status"] == "ready" and hero["alt"] == "A bright living room"
     assert {v["format"] for v in hero["variants"]} == {"avif", "webp", "jpeg"}
@@ -97,13 +82,12 @@ def test_a_hero_upload_is_stored_then_processed_by_the_job(app, client, admin, h
 
 
 def test_the_old_hero_stays_until_the_new_one_is_ready(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
     _post_hero(app, client, admin, _jpeg(), alt="The first hero")
-    run_all()
+    held_jobs.run_all()
     first = _hero(app)
     _post_hero(app, client, admin, _jpeg(color=(20, 90, 40)), alt="The second hero")
     assert "The first hero" in app.test_client().get("/").get_data(as_text=True)  # visitors still see it
-    run_all()
+    held_jobs.run_all()
     html = app.test_client().get("/").get_data(as_text=True)
     assert "The second hero" in html and "The first hero" not in html
     with app.app_context():  # the replaced photo's files went with it
@@ -112,13 +96,12 @@ def test_the_old_hero_stays_until_the_new_one_is_ready(app, client, admin, held_
 
 
 def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
     _post_hero(app, client, admin, _jpeg(), alt="The working hero")
-    run_all()
+    held_jobs.run_all()
     _post_hero(
         app, client, admin, _jpeg()[:3000], alt="A cut-off file"
     )  # a JPEG's start: accepted, fails in the job
-    run_all()
+    held_jobs.run_all()
     hero = _hero(app)
     assert hero["status"] == "failed" and "incomplete" in hero["error"]
     assert "The working hero" in app.test_client().get("/").get_data(as_text=True)
@@ -127,7 +110,8 @@ def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin,
     status = client.get(f"/admin/pages/home/photos/{hero['id']}")
     assert status.get_json() == {"status": "failed", "error": hero["error"]}
     retried = admin.post(f"/admin/pages/home/photos/{hero['id']}/retry", {})
-    assert retried.status_code == 302 and queued == [f"page:home:{hero['id']}"]
+    assert retried.status_code == 302
+    assert held_jobs.queued == [("photo.process", {"photo_id": hero["id"], "page_id": "home"})]
     assert _hero(app)["status"] == "queued"
 
 
@@ -147,26 +131,24 @@ def _branding_upload(client, files) -> dict:
 
 
 def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
     url = "/admin/pages/personal-branding"
     form = _branding_upload(
         client,
         [(io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"), (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg")],
     )
     assert admin.post(url, form, content_type="multipart/form-data").status_code == 302
-    assert len(queued) == 2
+    assert len(held_jobs.queued) == 2
     assert (
         "<picture"
         not in app.test_client().get("/personal-branding").get_data(as_text=True).split("<main", 1)[1]
     )
-    run_all()
+    held_jobs.run_all()
     with app.app_context():
         gallery = services().store.get_pages(["personal-branding"])["personal-branding"].image_list("gallery")
     assert [(image.width, image.height) for image in gallery] == [(600, 900), (900, 600)]
 
 
 def test_every_format_the_pipeline_reads_may_be_a_page_photo(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
     data = dict(HOME, version=_version(client, "/admin/pages/home"))
     buffer = io.BytesIO()
     PILImage.new("RGB", (900, 600), (90, 120, 150)).save(buffer, "GIF")
@@ -175,7 +157,7 @@ def test_every_format_the_pipeline_reads_may_be_a_page_photo(app, client, admin,
     data["hero-upload"] = (io.BytesIO(buffer.getvalue()), "window.gif")
     response = admin.post("/admin/pages/home", data, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
-    run_all()
+    held_jobs.run_all()
     hero = _hero(app)
     assert hero["original_key"].endswith(".gif") and hero["width"] == 900 and hero["status"] == "ready"
 
@@ -263,21 +245,19 @@ def test_category_intro(app, client, admin):
 def test_a_finished_photo_job_is_no_conflict_for_the_next_save(app, client, admin, held_jobs):
     """The admin uploads a hero, comes back to the form, the job finishes, they fix a typo: the
     save goes through (a second editor's save is still a conflict: test_about_and_stale_page_saves)."""
-    queued, run_all = held_jobs
     _post_hero(app, client, admin, _jpeg())
     stamp = _version(client, "/admin/pages/home")
-    run_all()  # the job writes the page twice: processing, then ready
+    held_jobs.run_all()  # the job writes the page twice: processing, then ready
     response = admin.post("/admin/pages/home", dict(HOME, headline="Light, space and story", version=stamp))
     assert response.status_code == 302, response.get_data(as_text=True)
     assert _hero(app)["status"] == "ready"
 
 
 def test_saving_text_queues_no_job_again(app, client, admin, held_jobs):
-    queued, run_all = held_jobs
     _post_hero(app, client, admin, _jpeg())
-    assert len(queued) == 1
+    assert len(held_jobs.queued) == 1
     admin.post("/admin/pages/home", dict(HOME, version=_version(client, "/admin/pages/home")))
-    assert len(queued) == 1  # the hero waits for the job already queued
+    assert len(held_jobs.queued) == 1  # the hero waits for the job already queued
 
 
 def test_a_portfolio_photo_that_cannot_be_used_is_a_form_error(app, client, admin, portfolio):
@@ -480,14 +460,13 @@ def test_a_logo_replaces_the_wordmark_and_makes_the_icons(app, client, admin):
 
 
 def test_the_hero_brings_its_focal_point_and_the_form_moves_it(app, client, admin, portfolio):
-    from sgoodie import content
 
     project = portfolio.project("Hero Source", "interiors", photos=1)
     with app.test_request_context():
         photo = services().store.photos_for_project(project.id)[0]
         for variant in photo.variants:  # the copy needs the files
             services().blobs.put(variant.key, b"file", content_type="image/jpeg")
-        content.set_photo_focal_point(photo, 0.2, 0.3)
+        photo_edits.set_focal_point(photo, 0.2, 0.3)
     url = "/admin/pages/home"
     response = admin.post(
         url, dict(HOME, **{"hero-choice": f"photo:{photo.id}"}, version=_version(client, url))
@@ -548,17 +527,19 @@ def test_the_photo_picker_pages_through_projects_and_shows_one_projects_photos(a
 
 def test_the_branding_gallery_holds_at_most_sixty_photos_on_both_stores_alike(app, client, admin):
     from sgoodie import content
-    from sgoodie.domain import GALLERY_MAX, ValidationError
+    from sgoodie.domain import BRANDING_GALLERY_MAX, ValidationError
 
     url = "/admin/pages/personal-branding"
     with app.test_request_context():
         page = services().store.get_pages(["personal-branding"])["personal-branding"]
-        page.images["gallery"] = [{"id": f"g{n}", "status": "ready", "alt": ""} for n in range(GALLERY_MAX)]
-        content.save_page(page)
+        page.images["gallery"] = [
+            {"id": f"g{n}", "status": "ready", "alt": ""} for n in range(BRANDING_GALLERY_MAX)
+        ]
+        content.pages.save(page)
         page = services().store.get_pages(["personal-branding"])["personal-branding"]
         page.images["gallery"].append({"id": "one-more", "status": "ready"})
         with pytest.raises(ValidationError):
-            content.save_page(page)
+            content.pages.save(page)
     form = _branding_upload(client, [(io.BytesIO(_jpeg()), "one-more.jpg")])
     refused = admin.post(url, form, content_type="multipart/form-data")
     assert refused.status_code == 400
@@ -597,11 +578,9 @@ def _settings_now(app):
         return SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
 
 
-def test_settings_rights_and_quality_are_saved_and_start_a_rerender(app, client, admin):
+def test_settings_rights_and_quality_are_saved_and_start_a_rerender(app, client, admin, hold_jobs):
     url = "/admin/settings"
-    queued: list[str] = []
-    with app.app_context():
-        services().jobs.enqueue = queued.append
+    queued = hold_jobs(app)
     html = client.get(url).get_data(as_text=True)
     for label in (
         "Credit and licensing",
@@ -633,12 +612,12 @@ def test_settings_rights_and_quality_are_saved_and_start_a_rerender(app, client,
         "high",
         True,
     )
-    assert queued == ["site:rerender"]
+    assert queued.kinds() == ["photo.rerender-changed"]
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "New photo files after the settings change" in dashboard and "Finding the photos" in dashboard
 
     # Saving again without a change that alters the files starts nothing.
-    queued.clear()
+    queued.queued.clear()
     unchanged = {
         **SETTINGS_BASE,
         **RIGHTS_FORM,
@@ -648,7 +627,7 @@ def test_settings_rights_and_quality_are_saved_and_start_a_rerender(app, client,
     }
     again = admin.post(url, dict(unchanged, version=_version(client, url)), follow_redirects=True)
     assert "Settings saved. Every page shows them now." in again.get_data(as_text=True)
-    assert queued == []
+    assert queued.queued == []
 
 
 @pytest.mark.parametrize(
@@ -682,7 +661,7 @@ def test_quality_sizes_are_measured_on_a_photo_of_the_site_and_kept(app, client,
 
     assert client.get("/admin/settings/quality-sizes").get_json() == {"photo": None, "sizes": {}}
     with app.test_request_context():
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         grainy = PILImage.blend(
             PILImage.open(io.BytesIO(_jpeg((3000, 2000)))),
             PILImage.effect_noise((3000, 2000), 40).convert("RGB"),
@@ -692,8 +671,8 @@ def test_quality_sizes_are_measured_on_a_photo_of_the_site_and_kept(app, client,
         grainy.save(buffer, "JPEG", quality=95)
         image = lifecycle.store_page_upload("home", io.BytesIO(buffer.getvalue()), "Hero")
         page = services().store.get_pages(["home"])["home"]
-        content.save_page(replace(page, images={"hero": image}))
-        lifecycle.process(lifecycle.page_ref("home", image["id"]))
+        content.pages.save(replace(page, images={"hero": image}))
+        lifecycle.process(image["id"], page_id="home")
     measured = client.get("/admin/settings/quality-sizes").get_json()
     assert measured["photo"] == "the home page's hero photo"
     sizes = measured["sizes"]

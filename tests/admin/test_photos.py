@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sgoodie import trash
+from sgoodie.content import trash
 from sgoodie.services import services
 
 
@@ -214,7 +214,7 @@ def test_a_published_project_takes_a_described_photo_as_its_cover(app, client, a
 
 
 def test_a_photos_own_credit_is_edited_beside_what_the_original_and_the_files_say(
-    app, client, admin, portfolio
+    app, client, admin, portfolio, hold_jobs
 ):
     from dataclasses import replace
 
@@ -229,8 +229,7 @@ def test_a_photos_own_credit_is_edited_beside_what_the_original_and_the_files_sa
                 rendering="old",
             )
         )
-        queued: list[str] = []
-        services().jobs.enqueue = queued.append
+        queued = hold_jobs(app)
     grid = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
     assert f"/admin/photos/{photo.id}/rights" in grid
     page = client.get(f"/admin/photos/{photo.id}/rights").get_data(as_text=True)
@@ -252,4 +251,4 @@ def test_a_photos_own_credit_is_edited_beside_what_the_original_and_the_files_sa
         "credit": "Courtesy of Hotel Lisboa",
         "license_url": "https://hotel.example/terms",
     }
-    assert stored.status == "queued" and queued == [photo.id]
+    assert stored.status == "queued" and queued.photo_ids() == [photo.id]

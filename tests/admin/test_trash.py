@@ -9,6 +9,7 @@ import os
 import pytest
 from PIL import Image
 
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 SHOTS = os.environ.get("SGOODIE_SCREENSHOTS", "")  # a folder to keep screenshots in, when set
@@ -43,10 +44,8 @@ def test_delete_a_project_see_it_gone_restore_it_from_the_trash_see_it_back_in_o
 ):
     project = portfolio.project("Lisbon Loft", "travel", photos=3)
     with app.test_request_context():
-        from sgoodie import content
-
         photos = services().store.photos_for_project(project.id)
-        content.reorder_photos(project, [photos[2].id, photos[0].id, photos[1].id])
+        photo_edits.reorder(project, [photos[2].id, photos[0].id, photos[1].id])
     _store_real_files(app, project.id, [(190, 90, 60), (60, 110, 170), (90, 150, 80)])
     in_order = ["Lisbon Loft photo 3", "Lisbon Loft photo 1", "Lisbon Loft photo 2"]
 

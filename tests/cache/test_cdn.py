@@ -178,7 +178,7 @@ def test_an_admin_save_sends_one_deduplicated_invalidation_after_the_response(
 
     with app.test_request_context():
         current = services().store.get_project(project.id)
-        content.save_project(replace(current, title="Harbour Loft II", featured=False), current)
+        content.projects.save(replace(current, title="Harbour Loft II", featured=False), current)
         assert invalidator.sent == []  # nothing leaves before the request is over
         app.do_teardown_request()
     invalidator.wait()
@@ -208,7 +208,7 @@ def test_a_cloudfront_error_is_retried_and_never_fails_the_save(
     monkeypatch.setattr(cdn, "RETRY_DELAYS", (0.05,))
     with app.test_request_context():
         current = services().store.get_project(project.id)
-        saved = content.save_project(replace(current, description="Night sky."), current)
+        saved = content.projects.save(replace(current, description="Night sky."), current)
         app.do_teardown_request()
     assert saved.description == "Night sky."
     import time

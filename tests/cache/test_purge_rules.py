@@ -16,6 +16,7 @@ from PIL import Image as PILImage
 from sgoodie import content
 from sgoodie.blobs import original_key
 from sgoodie.domain import Photo, SiteSettings
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 PAGES = {
@@ -49,7 +50,7 @@ def _project(project_id):
 
 def _edit(project_id, **changes):
     current = _project(project_id)
-    content.save_project(replace(current, **changes), current)
+    content.projects.save(replace(current, **changes), current)
 
 
 def _photos(project_id):
@@ -59,7 +60,7 @@ def _photos(project_id):
 def _page(page_id, **changes):
     page = services().store.get_pages([page_id])[page_id]
     page.content.update(changes)
-    content.save_page(page)
+    content.pages.save(page)
 
 
 def _process_new_photo(project_id):
@@ -77,7 +78,7 @@ def _process_new_photo(project_id):
 
 def _settings(**changes):
     base = services().store.get_pages(["site"])["site"]
-    content.save_settings(replace(SiteSettings.from_page(base), **changes), base)
+    content.settings.save(replace(SiteSettings.from_page(base), **changes), base)
 
 
 # A project edit purges its own sitemap part, not the index nor the other parts; the index and a
@@ -110,46 +111,46 @@ ROWS = [
     ),
     (
         "reorder a category",
-        lambda s: content.reorder_projects(
+        lambda s: content.projects.reorder(
             "interiors", [p.id for p in reversed(services().store.projects_in_category("interiors"))]
         ),
         {"interiors", "sitemap", "interiors-part"},
     ),
     (
         "move a project up",
-        lambda s: content.move_project(services().store.projects_in_category("interiors")[-1], -1),
+        lambda s: content.projects.move(services().store.projects_in_category("interiors")[-1], -1),
         {"interiors", "sitemap", "interiors-part"},
     ),
     (
         "reorder a project's photos",
-        lambda s: content.reorder_photos(_project(s["b"]), [p.id for p in reversed(_photos(s["b"]))]),
+        lambda s: photo_edits.reorder(_project(s["b"]), [p.id for p in reversed(_photos(s["b"]))]),
         {"B", "travel-part"},
     ),
     (
         "edit the alt text of a photo",
-        lambda s: content.update_photo_text(_photos(s["b"])[-1], "Stone steps at dusk", ""),
+        lambda s: photo_edits.update_text(_photos(s["b"])[-1], "Stone steps at dusk", ""),
         {"B", "travel-part"},
     ),
     (
         "edit the caption of a featured cover",
-        lambda s: content.update_photo_text(_photos(s["a"])[0], "Morning light", "The hall"),
+        lambda s: photo_edits.update_text(_photos(s["a"])[0], "Morning light", "The hall"),
         {"A", "interiors", "home", "interiors-part"},
     ),
     (
         "change a cover",
-        lambda s: content.set_cover(_project(s["b"]), _photos(s["b"])[1].id),
+        lambda s: content.projects.set_cover(_project(s["b"]), _photos(s["b"])[1].id),
         {"B", "travel", "travel-part"},
     ),
-    ("delete a photo", lambda s: content.delete_photo(_photos(s["b"])[-1]), {"B", "travel-part"}),
+    ("delete a photo", lambda s: photo_edits.delete(_photos(s["b"])[-1]), {"B", "travel-part"}),
     (
         "delete a featured project's cover photo",
-        lambda s: content.delete_photo(_photos(s["a"])[0]),
+        lambda s: photo_edits.delete(_photos(s["a"])[0]),
         {"A", "interiors", "home", "interiors-part"},
     ),
     ("an image job finishes", lambda s: _process_new_photo(s["b"]), {"B", "travel-part"}),
     (
         "delete a project",
-        lambda s: content.delete_project(_project(s["b"])),
+        lambda s: content.projects.delete(_project(s["b"])),
         {"B", "travel", "sitemap", "travel-part"},
     ),
     ("edit the about page", lambda s: _page("about", bio="New bio."), {"about", "sitemap-pages"}),
@@ -169,22 +170,22 @@ ROWS = [
     # categories touched).
     (
         "create a category",
-        lambda s: content.create_category("Weddings"),
+        lambda s: content.categories.create("Weddings"),
         set(PAGES) - {"interiors-part", "travel-part"},
     ),
     (
         "rename a category",
-        lambda s: content.update_category("travel", name="Journeys", new_slug="travel", hidden=False),
+        lambda s: content.categories.update("travel", name="Journeys", new_slug="travel", hidden=False),
         set(PAGES) - {"interiors-part"},
     ),
     (
         "reorder the categories",
-        lambda s: content.move_category("travel", -1),
+        lambda s: content.categories.move("travel", -1),
         set(PAGES) - {"interiors-part"},
     ),
     (
         "delete a category",
-        lambda s: content.delete_category("brand-marketing"),
+        lambda s: content.categories.delete("brand-marketing"),
         set(PAGES) - {"interiors-part", "travel-part"},
     ),
 ]

@@ -111,7 +111,7 @@ def test_purges_hold_across_processes_sharing_redis(tmp_path, redis_server, port
     with one.test_request_context():
         assert page_cache().backend_name == "redis"
         current = services().store.get_project(project.id)
-        content.save_project(replace(current, title="Cliff House at Dawn"), current)
+        content.projects.save(replace(current, title="Cliff House at Dawn"), current)
     response = visitor_two.get("/work/interiors")
     assert response.headers["X-Cache"] == "MISS"
     assert "Cliff House at Dawn" in response.get_data(as_text=True)
@@ -141,7 +141,7 @@ def test_redis_down_renders_uncached_and_purges_on_return(tmp_path, own_redis, p
 
     with app.test_request_context():  # the admin saves while Redis is away: the save succeeds
         current = services().store.get_project(project.id)
-        content.save_project(replace(current, title="Quiet Courtyard, Lisbon"), current)
+        content.projects.save(replace(current, title="Quiet Courtyard, Lisbon"), current)
         assert services().store.get_project(project.id).title == "Quiet Courtyard, Lisbon"
     assert "parked" in caplog.text
 

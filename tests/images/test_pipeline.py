@@ -9,7 +9,8 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from sgoodie.images import WIDTHS, ImageError, detect_format, make_variants, store_variants
+from sgoodie.images import WIDTHS, ImageError, detect_format, make_variants
+from sgoodie.photos.lifecycle import store_variants
 
 from .conftest import camera_exif, encode, photo
 

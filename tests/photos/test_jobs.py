@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import io
-import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,8 +14,11 @@ from flask import has_request_context
 from sgoodie import content, photos, signals
 from sgoodie.admin.pages import edit_stamp
 from sgoodie.domain import Photo, Project
+from sgoodie.jobs import RETRY, RetryPolicy, registry, run_attempt
+from sgoodie.jobs.celery import JOB_TASK, LONG_JOB_TASK
+from sgoodie.jobs.thread import ThreadJobs
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import lifecycle
-from sgoodie.photos.jobs import RetryPolicy, ThreadJobs, run_job
 from sgoodie.services import services
 
 
@@ -52,9 +55,9 @@ def test_every_status_can_reach_ready_or_failed():
 
 def test_a_ready_photo_cannot_be_uploaded_again_or_reprocessed_by_a_stray_message(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Life", category="travel"))
+        project = content.projects.create(Project(title="Life", category="travel"))
         photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda ref: None  # run the job here, below
+        services().jobs.enqueue = lambda kind, **arguments: None  # run the job here, below
         assert photos.mark_uploaded(photo).photo.status == "queued"
         ready = photos.process(photo.id)
         assert ready.status == "ready"
@@ -64,26 +67,35 @@ def test_a_ready_photo_cannot_be_uploaded_again_or_reprocessed_by_a_stray_messag
         assert services().store.get_photo(photo.id) == ready
 
 
+def _with_policy(app, policy: RetryPolicy) -> None:
+    """The photo job with a faster retry policy (seconds apart in production)."""
+    registry(app).register(replace(registry(app).get(lifecycle.PROCESS), retry=policy), replace=True)
+
+
+def _attempt(photo_id: str, attempt: int, **options) -> float | None:
+    return run_attempt(lifecycle.PROCESS, {"photo_id": photo_id}, attempt, **options)
+
+
 def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, monkeypatch):
-    policy = RetryPolicy(delays=(0.01, 0.01))
+    _with_policy(app, RetryPolicy(delays=(0.01, 0.01)))
     with app.test_request_context():
-        project = content.create_project(Project(title="Flaky", category="travel"))
+        project = content.projects.create(Project(title="Flaky", category="travel"))
         photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
         monkeypatch.setattr(
             services().blobs, "get", lambda key: (_ for _ in ()).throw(ConnectionError("storage unreachable"))
         )
-        assert run_job(photo.id, 0, policy) == 0.01
-        assert run_job(photo.id, 1, policy) == 0.01
-        assert run_job(photo.id, 2, policy) is None  # the last attempt: given up
+        assert _attempt(photo.id, 0) == 0.01
+        assert _attempt(photo.id, 1) == 0.01
+        assert _attempt(photo.id, 2) is None  # the last attempt: given up
         failed = services().store.get_photo(photo.id)
         assert failed.status == "failed" and failed.error == photos.GAVE_UP and failed.attempts == 3
 
 
 def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jpeg, monkeypatch):
     with app.test_request_context():
-        project = content.create_project(Project(title="Comes back", category="travel"))
+        project = content.projects.create(Project(title="Comes back", category="travel"))
         photo = _uploaded_photo(project, jpeg())
     real_get, failures = services_get(app), []
 
@@ -93,7 +105,8 @@ def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jp
             raise ConnectionError("storage unreachable")
         return real_get(key)
 
-    jobs = ThreadJobs(app, RetryPolicy(delays=(0.05, 0.05, 0.05)))
+    _with_policy(app, RetryPolicy(delays=(0.05, 0.05, 0.05)))
+    jobs = ThreadJobs(app)
     with app.app_context():
         monkeypatch.setattr(services().blobs, "get", flaky_get)
         services().jobs = jobs
@@ -118,26 +131,32 @@ def services_get(app):
         return services().blobs.get
 
 
-def test_celery_uses_the_same_policy_and_job_body(tmp_path, monkeypatch):
+def test_celery_runs_the_registry_and_beat_sends_every_periodic_kind(tmp_path, monkeypatch):
     monkeypatch.setenv("SGOODIE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SGOODIE_SCHEDULE_TICK", "7")
     celery_worker = importlib.import_module("celery_worker")
-    task = celery_worker.process_photo
-    assert task.max_retries == photos.RETRY.attempts - 1
-    assert celery_worker.run_job is photos.run_job
+    assert {JOB_TASK, LONG_JOB_TASK} <= set(celery_worker.celery.tasks)
+    assert celery_worker.celery.tasks[LONG_JOB_TASK].time_limit == 3600
+    schedule = celery_worker.celery.conf.beat_schedule
+    periodic = registry(celery_worker.flask_app).periodic()
+    assert {kind.name for kind in periodic} >= {"photo.sweep", "trash.sweep", "schedule.publish"}
+    assert schedule == {
+        kind.name: {"task": JOB_TASK, "schedule": kind.every, "args": [kind.name, {}]} for kind in periodic
+    }
+    assert schedule["schedule.publish"]["schedule"] == 7
+    assert registry(celery_worker.flask_app).get(lifecycle.PROCESS).retry == RETRY
 
 
-def test_the_sweeper_requeues_lost_jobs_and_fails_abandoned_uploads(app, jpeg):
-    queued: list[str] = []
+def test_the_sweeper_requeues_lost_jobs_and_fails_abandoned_uploads(app, jpeg, held_jobs):
     with app.test_request_context():
-        services().jobs.enqueue = queued.append
-        project = content.create_project(Project(title="Lost", category="travel"))
+        project = content.projects.create(Project(title="Lost", category="travel"))
         lost = _uploaded_photo(project, jpeg())
         photos.mark_uploaded(lost)
         abandoned = _uploaded_photo(project, jpeg())
-        queued.clear()
+        held_jobs.queued.clear()
         later = datetime.now(UTC) + timedelta(days=2)
         assert photos.sweep(now=later) == {"requeued": 1, "abandoned": 1}
-        assert queued == [lost.id]
+        assert held_jobs.photo_ids() == [lost.id]
         gone = services().store.get_photo(abandoned.id)
         assert gone.status == "failed" and gone.error == lifecycle.NEVER_FINISHED
 
@@ -153,7 +172,7 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
 
     monkeypatch.setattr(lifecycle, "make_variants", watched)
     with app.app_context():
-        project = content.create_project(Project(title="Watched", category="travel"))
+        project = content.projects.create(Project(title="Watched", category="travel"))
     data = jpeg()
     grant = admin.post_json(
         "/api/media/uploads",
@@ -186,9 +205,9 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
 def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monkeypatch):
     """Two messages for one photo: the one finishing second finds it ready, and that is no error."""
     with app.test_request_context():
-        project = content.create_project(Project(title="Twice at once", category="travel"))
+        project = content.projects.create(Project(title="Twice at once", category="travel"))
         photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
         real, nested = lifecycle.make_variants, []
 
@@ -199,7 +218,7 @@ def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monk
             return real(data, *options)
 
         monkeypatch.setattr(lifecycle, "make_variants", the_other_job_finishes_first)
-        assert run_job(photo.id, 0) is None
+        assert _attempt(photo.id, 0) is None
         assert services().store.get_photo(photo.id).status == "ready"
 
 
@@ -207,7 +226,7 @@ def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
     """The browser's callback and the S3 event can both see `uploading`; the second finds the
     photo already failed and says so instead of failing itself."""
     with app.test_request_context():
-        project = content.create_project(Project(title="Both", category="travel"))
+        project = content.projects.create(Project(title="Both", category="travel"))
         photo = photos.register_upload(project.id, "a.jpg", "image/jpeg", "jpg", 10)
         services().blobs.put(photo.original_key, jpeg(), content_type="image/jpeg")  # not the size announced
         first, second = photos.mark_uploaded(photo), photos.mark_uploaded(photo)
@@ -218,11 +237,11 @@ def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
 
 def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Dies", category="travel"))
+        project = content.projects.create(Project(title="Dies", category="travel"))
         photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
-        content.modify_photo(photo.id, lambda current: setattr(current, "attempts", lifecycle.MAX_ATTEMPTS))
+        photo_edits.modify(photo.id, lambda current: setattr(current, "attempts", lifecycle.MAX_ATTEMPTS))
         failed = photos.process(photo.id)
         assert failed.status == "failed" and failed.error == lifecycle.TOO_MANY_ATTEMPTS
         assert photos.retry(failed).attempts == 0  # Retry starts the count again
@@ -230,48 +249,47 @@ def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
 
 def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, monkeypatch):
     with app.test_request_context():
-        project = content.create_project(Project(title="Slow", category="travel"))
+        project = content.projects.create(Project(title="Slow", category="travel"))
         photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         photos.mark_uploaded(photo)
         monkeypatch.setattr(
             lifecycle,
             "make_variants",
             lambda data, *options: (_ for _ in ()).throw(TimeoutError("soft limit")),
         )
-        assert run_job(photo.id, 0, permanent={TimeoutError: lifecycle.TOO_SLOW}) is None
+        assert _attempt(photo.id, 0, timed_out=TimeoutError) is None
         failed = services().store.get_photo(photo.id)
         assert failed.status == "failed" and failed.error == lifecycle.TOO_SLOW
 
 
-def test_the_sweeper_does_not_pile_up_messages_for_a_waiting_photo(app, jpeg, monkeypatch):
-    monkeypatch.setattr(lifecycle, "STUCK_AFTER", timedelta(seconds=0.2))
-    queued: list[str] = []
+def test_the_sweeper_does_not_pile_up_messages_for_a_waiting_photo(app, jpeg, held_jobs):
     with app.test_request_context():
-        services().jobs.enqueue = queued.append
-        project = content.create_project(Project(title="Backlog", category="travel"))
+        project = content.projects.create(Project(title="Backlog", category="travel"))
         photo = _uploaded_photo(project, jpeg())
         photos.mark_uploaded(photo)
-        queued.clear()
-        time.sleep(0.3)  # the job is behind a backlog
-        assert photos.sweep()["requeued"] == 1
-        assert photos.sweep()["requeued"] == 0  # touched: the next sweep waits as long again
-        assert queued == [photo.id]
+        held_jobs.queued.clear()
+        second = timedelta(seconds=1)
+        assert photos.sweep(now=datetime.now(UTC) + lifecycle.STUCK_AFTER + second)["requeued"] == 1
+        # Touched when it was sent again: the sweeps wait as long again before another message.
+        assert photos.sweep(now=datetime.now(UTC) + lifecycle.STUCK_AFTER - second)["requeued"] == 0
+        assert held_jobs.photo_ids() == [photo.id]
+        assert photos.sweep(now=datetime.now(UTC) + lifecycle.STUCK_AFTER + second)["requeued"] == 1
 
 
 def test_reprocessing_every_photo_keeps_page_photos_on_the_site(app, jpeg):
     with app.test_request_context():
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         page = services().store.get_pages(["about"])["about"]
         page.images["portrait"] = photos.store_page_upload("about", io.BytesIO(jpeg()), "Me")
-        content.save_page(page)
+        content.pages.save(page)
         image_id = page.images["portrait"]["id"]
-        photos.process(photos.page_ref("about", image_id))
+        photos.process(image_id, page_id="about")
         assert photos.reprocess(everything=True) == 1
         about = services().store.get_pages(["about"])["about"]
         assert about.images["portrait"]["status"] == "queued" and about.image("portrait") is not None
         services().blobs.delete_many([about.images["portrait"]["original_key"]])
-        photos.process(photos.page_ref("about", image_id))  # the re-render fails for good
+        photos.process(image_id, page_id="about")  # the re-render fails for good
         about = services().store.get_pages(["about"])["about"]
         assert about.images["portrait"]["status"] == "failed" and about.image("portrait") is not None
 
@@ -285,10 +303,10 @@ def test_a_page_photo_job_purges_its_page_once_when_the_photo_is_ready(app, jpeg
 
     signals.cache_purged.connect(heard, sender=app)
     with app.test_request_context():
-        services().jobs.enqueue = lambda ref: None
+        services().jobs.enqueue = lambda kind, **arguments: None
         page = services().store.get_pages(["about"])["about"]
         page.images["portrait"] = photos.store_page_upload("about", io.BytesIO(jpeg()), "Me")
-        content.save_page(page)
+        content.pages.save(page)
         purges.clear()
-        photos.process(photos.page_ref("about", page.images["portrait"]["id"]))
+        photos.process(page.images["portrait"]["id"], page_id="about")
     assert purges == [{"page:about"}]

@@ -7,6 +7,7 @@ from sgoodie import content
 from sgoodie.blobs import original_key
 from sgoodie.domain import Photo, Project
 from sgoodie.photos import MISSING_ORIGINAL
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import process as process_photo
 from sgoodie.services import services
 
@@ -20,7 +21,7 @@ def _stored_photo(project, data: bytes, name="a.jpg") -> Photo:
 
 def test_a_good_photo_becomes_ready_and_the_cover(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Jobs", category="travel"))
+        project = content.projects.create(Project(title="Jobs", category="travel"))
         photo = _stored_photo(project, jpeg())
         ready = process_photo(photo.id)
         assert ready.status == "ready" and ready.attempts == 1 and ready.error == ""
@@ -33,7 +34,7 @@ def test_a_good_photo_becomes_ready_and_the_cover(app, jpeg):
 
 def test_a_broken_photo_fails_with_its_reason_and_touches_nothing_else(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Mixed", category="travel"))
+        project = content.projects.create(Project(title="Mixed", category="travel"))
         good = _stored_photo(project, jpeg(), "good.jpg")
         process_photo(good.id)
         before = services().store.get_photo(good.id)
@@ -48,7 +49,7 @@ def test_a_broken_photo_fails_with_its_reason_and_touches_nothing_else(app, jpeg
 def test_a_second_job_for_a_ready_photo_changes_nothing(app, jpeg):
     """Celery delivers at least once: a duplicate message must not re-render or re-count."""
     with app.test_request_context():
-        project = content.create_project(Project(title="Twice", category="travel"))
+        project = content.projects.create(Project(title="Twice", category="travel"))
         photo = _stored_photo(project, jpeg())
         first = process_photo(photo.id)
         keys = services().blobs.list_keys(f"projects/{project.id}/variants/")
@@ -60,7 +61,7 @@ def test_a_second_job_for_a_ready_photo_changes_nothing(app, jpeg):
 
 def test_a_missing_original_or_a_deleted_photo(app, jpeg):
     with app.test_request_context():
-        project = content.create_project(Project(title="Gone", category="travel"))
+        project = content.projects.create(Project(title="Gone", category="travel"))
         photo = _stored_photo(project, jpeg())
         services().blobs.delete_many([photo.original_key])
         assert process_photo(photo.id).error == MISSING_ORIGINAL
@@ -71,13 +72,13 @@ def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatc
     from sgoodie.photos import lifecycle as processing
 
     with app.test_request_context():
-        project = content.create_project(Project(title="Race", category="travel"))
+        project = content.projects.create(Project(title="Race", category="travel"))
         photo = _stored_photo(project, jpeg())
         real = processing.make_variants
 
         def delete_meanwhile(data, *options):
             result = real(data, *options)
-            content.delete_photo(services().store.get_photo(photo.id))
+            photo_edits.delete(services().store.get_photo(photo.id))
             return result
 
         monkeypatch.setattr(processing, "make_variants", delete_meanwhile)
@@ -85,18 +86,3 @@ def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatc
         assert services().store.get_photo(photo.id) is None
         # The original waits in the trash (a restore queues the job again); no variant is left.
         assert services().blobs.list_keys(f"projects/{project.id}/") == [photo.original_key]
-
-
-def test_plugins_periodic_work_runs_each_function_even_when_one_raises(app, caplog):
-    from sgoodie.photos.lifecycle import run_periodic
-
-    ran = []
-
-    def broken():
-        raise RuntimeError("mail server down")
-
-    app.extensions["sgoodie_periodic"] = [("one", broken), ("two", lambda: ran.append("two"))]
-    with app.app_context():
-        run_periodic()
-    assert ran == ["two"]
-    assert "plugin one: periodic broken failed" in caplog.text

@@ -13,6 +13,7 @@ from PIL import Image, ImageChops
 
 from sgoodie.blobs import original_key
 from sgoodie.domain import SITE_PAGE_ID, Photo, Project, SiteSettings
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import lifecycle
 from sgoodie.services import services
 from tests.conftest import (
@@ -41,11 +42,8 @@ def backend_app(request):
 
 
 @pytest.fixture
-def queued(backend_app):
-    refs: list[str] = []
-    with backend_app.app_context():
-        services().jobs.enqueue = refs.append
-    return refs
+def queued(backend_app, hold_jobs):
+    return hold_jobs(backend_app)
 
 
 def _save_settings(**changes) -> SiteSettings:
@@ -53,7 +51,7 @@ def _save_settings(**changes) -> SiteSettings:
 
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     current = SiteSettings.from_page(base)
-    return content.save_settings(replace(current, **changes), base)
+    return content.settings.save(replace(current, **changes), base)
 
 
 def _photo(project: Project, data: bytes) -> Photo:
@@ -72,17 +70,12 @@ def _rights_in(data: bytes) -> tuple[dict, dict, dict]:
         return image.read_exif(), image.read_iptc(), image.read_xmp()
 
 
-def _run(refs: list[str]) -> None:
-    while refs:
-        lifecycle.process(refs.pop(0))
-
-
 def test_the_pipeline_keeps_rights_drops_personal_fields_and_fills_in_defaults(backend_app, queued):
     from sgoodie import content
 
     with backend_app.test_request_context():
         _save_settings(**DEFAULTS)
-        project = content.create_project(Project(title="Rights", category="interiors"))
+        project = content.projects.create(Project(title="Rights", category="interiors"))
         credited = lifecycle.process(_photo(project, rights_original()).id)
         uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
 
@@ -124,7 +117,7 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
 
     with backend_app.test_request_context():
         before = _save_settings(**DEFAULTS)
-        project = content.create_project(Project(title="Defaults", category="interiors"))
+        project = content.projects.create(Project(title="Defaults", category="interiors"))
         credited = lifecycle.process(_photo(project, rights_original()).id)
         uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
         old_files = _files(uncredited)
@@ -132,10 +125,11 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
         after = _save_settings(rights_credit="Photo: S.Goodie Studio")
         assert lifecycle.needs_rerender(before, after)
         lifecycle.request_rerender()
-        assert queued == [lifecycle.RERENDER_REF]
+        assert queued.kinds() == [lifecycle.RERENDER_CHANGED]
         assert lifecycle.rerender_progress()["finding"] is True
-        lifecycle.process(queued.pop())
-        assert queued == [uncredited.id]  # the credited photo keeps its original's credit
+        queued.queued.clear()
+        lifecycle.rerender_changed()
+        assert queued.photo_ids() == [uncredited.id]  # the credited photo keeps its original's credit
         assert lifecycle.rerender_progress() | {"started_at": ""} == {
             "total": 1,
             "finding": False,
@@ -145,7 +139,7 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
         assert waiting.status == "queued" and waiting.is_shown  # still on its pages meanwhile
         # Visitors still get the files they had while the photo waits and works.
         assert _files(services().store.get_photo(uncredited.id)) == old_files
-        _run(queued)
+        queued.run_all()
 
         redone = services().store.get_photo(uncredited.id)
         assert redone.status == "ready" and redone.rights["credit"] == "Photo: S.Goodie Studio"
@@ -165,7 +159,7 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
 
         _save_settings(rights_credit="Photo: S.Goodie")
         lifecycle.request_rerender()
-        _run(queued)
+        queued.run_all()
         latest = services().store.get_photo(uncredited.id)
         assert all(services().blobs.head(key) is None for key in old_files)  # two generations back: gone
         assert all(services().blobs.head(v.key) is not None for v in latest.variants + redone.variants)
@@ -175,14 +169,14 @@ def test_a_quality_change_encodes_every_photo_again(backend_app, queued):
     from sgoodie import content
 
     with backend_app.test_request_context():
-        project = content.create_project(Project(title="Quality", category="interiors"))
+        project = content.projects.create(Project(title="Quality", category="interiors"))
         photos = [lifecycle.process(_photo(project, rights_original(rights=r)).id) for r in (True, False)]
         sizes = {p.id: {(v.width, v.format): v.bytes for v in p.variants} for p in photos}
         before = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
         after = _save_settings(quality_preset="high")
         assert lifecycle.needs_rerender(before, after)
         lifecycle.request_rerender()
-        _run(queued)
+        queued.run_all()
         for photo in photos:
             redone = services().store.get_photo(photo.id)
             assert redone.rendering == after.encoder_quality().signature
@@ -196,11 +190,11 @@ def test_a_photos_own_rights_are_written_when_edited(backend_app, queued):
     from sgoodie.domain import Rights
 
     with backend_app.test_request_context():
-        project = content.create_project(Project(title="Own", category="interiors"))
+        project = content.projects.create(Project(title="Own", category="interiors"))
         photo = lifecycle.process(_photo(project, rights_original()).id)
-        edited = content.update_photo_rights(photo, Rights(credit="Courtesy of Hotel Lisboa"))
+        edited = photo_edits.update_rights(photo, Rights(credit="Courtesy of Hotel Lisboa"))
         assert lifecycle.rerender_photo(edited)
-        _run(queued)
+        queued.run_all()
         redone = services().store.get_photo(photo.id)
         assert redone.rights["credit"] == "Courtesy of Hotel Lisboa" and redone.rights["creator"] == CREATOR
         for data in _files(redone).values():
@@ -215,15 +209,15 @@ def test_a_page_photo_gets_the_defaults_too(backend_app, queued):
         _save_settings(**DEFAULTS)
         image = lifecycle.store_page_upload("about", io.BytesIO(rights_original(rights=False)), "Portrait")
         page = services().store.get_pages(["about"])["about"]
-        content.save_page(replace(page, images={"portrait": image}))
-        lifecycle.process(lifecycle.page_ref("about", image["id"]))
+        content.pages.save(replace(page, images={"portrait": image}))
+        lifecycle.process(image["id"], page_id="about")
         ready = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
         assert ready["status"] == "ready" and ready["rights"]["creator"] == "S. Goodie"
         for variant in ready["variants"]:
             assert _rights_in(services().blobs.get(variant["key"]))[0]["Exif.Image.Artist"] == "S. Goodie"
         _save_settings(rights_creator="Sam Goodie")
         lifecycle.request_rerender()
-        _run(queued)
+        queued.run_all()
         again = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
         assert again["rights"]["creator"] == "Sam Goodie"
 
@@ -232,16 +226,16 @@ def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, q
     from sgoodie import content
 
     with backend_app.test_request_context():
-        project = content.create_project(Project(title="Hero source", category="interiors"))
+        project = content.projects.create(Project(title="Hero source", category="interiors"))
         photo = lifecycle.process(_photo(project, rights_original()).id)
         hero = lifecycle.from_portfolio("home", photo.id, "The hero")
         page = services().store.get_pages(["home"])["home"]
-        content.save_page(replace(page, images={"hero": hero}))
+        content.pages.save(replace(page, images={"hero": hero}))
         old_keys = [v["key"] for v in hero["variants"]]
 
         _save_settings(quality_preset="high")
         lifecycle.request_rerender()
-        _run(queued)
+        queued.run_all()
 
         redone = services().store.get_photo(photo.id)
         copy = lifecycle.page_photo(services().store.get_pages(["home"])["home"], hero["id"])

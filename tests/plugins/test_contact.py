@@ -288,7 +288,7 @@ def _set_contact_email(app, address="hello@sgoodie.example"):
     with app.test_request_context():
         page = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
         settings = replace(SiteSettings.from_page(page), contact_email=address)
-        content.save_settings(settings, page)
+        content.settings.save(settings, page)
         return SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]).contact_email
 
 

@@ -14,7 +14,13 @@ import pytest
 import requests
 
 from sgoodie.services import services
-from tests.test_galleries import backend_app, make_gallery, open_gallery, to_client_gallery, wait_for_jobs
+from tests.test_gallery_access import (
+    backend_app,
+    make_gallery,
+    open_gallery,
+    to_client_gallery,
+    wait_for_jobs,
+)
 
 __all__ = ["backend_app"]  # the fixture, shared with the core's gallery tests
 
@@ -293,8 +299,11 @@ def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, s
     from datetime import date, timedelta
 
     from sgoodie import content
-    from sgoodie.photos.lifecycle import run_periodic
+    from sgoodie.jobs import run_attempt
     from tests.plugins.test_contact import _wait_for
+
+    def run_periodic() -> None:
+        assert run_attempt("plugin.proofing.remind", {}, 0) is None
 
     app, received = _notifying_app(tmp_path, smtp_server)
     project, _ = make_gallery(app, jpeg)
@@ -307,11 +316,11 @@ def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, s
     with app.test_request_context():
         run_periodic()  # twenty days ahead: too early
         assert received == []
-        content.set_gallery_expiry(services().store.get_project(project.id), in_two_days)
+        content.galleries.set_expiry(services().store.get_project(project.id), in_two_days)
         run_periodic()
         assert _wait_for(lambda: len(received) == 2)
         run_periodic()  # the same last day: not again
-        content.set_gallery_expiry(
+        content.galleries.set_expiry(
             services().store.get_project(project.id), (date.today() + timedelta(days=1)).isoformat()
         )
         run_periodic()  # a new last day: a new reminder

@@ -150,7 +150,7 @@ def test_a_photographer_shares_a_gallery_and_a_client_chooses_and_downloads(
 
 
 def test_wrong_passwords_are_refused_then_rate_limited_in_the_browser(app, browser, live_server, jpeg):
-    from tests.test_galleries import make_gallery, to_client_gallery
+    from tests.test_gallery_access import make_gallery, to_client_gallery
 
     project, _ = make_gallery(app, jpeg, title="Quinta Proofs")
     project = to_client_gallery(app, project)

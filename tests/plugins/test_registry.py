@@ -114,7 +114,7 @@ def test_plugin_signal_handlers_receive_signals(tmp_path, plugin_packages):
     from sgoodie.domain import Page
 
     with app.test_request_context():
-        content.save_page(Page("about", {"bio": "x"}))
+        content.pages.save(Page("about", {"bio": "x"}))
     assert sys.modules["hello_plugin"].received == ["about"]
 
 
@@ -147,7 +147,7 @@ def test_slot_and_signal_failures_are_isolated(tmp_path, plugin_packages, caplog
     from sgoodie.domain import Page
 
     with app.test_request_context():
-        saved = content.save_page(Page("about", {"bio": "still saved"}))
+        saved = content.pages.save(Page("about", {"bio": "still saved"}))
     assert saved.version == 1
     assert "handler exploded" in caplog.text
 

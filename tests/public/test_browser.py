@@ -36,7 +36,7 @@ def site(app):
     with app.test_request_context():
         slugs = []
         for title, category in (("Harbour Loft", "interiors"), ("Bay of Kotor", "travel")):
-            project = content.create_project(
+            project = content.projects.create(
                 Project(title=title, category=category, description="Light, stone and water.")
             )
             for index in range(3):
@@ -55,7 +55,7 @@ def site(app):
                 services().store.add_photo(photo)
                 process_photo(photo.id)
             current = services().store.get_project(project.id)
-            content.save_project(replace(current, published=True, featured=True), current)
+            content.projects.save(replace(current, published=True, featured=True), current)
             slugs.append(project.slug)
     return slugs
 

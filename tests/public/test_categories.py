@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from sgoodie import content
+from sgoodie.services import services
 
 
 def _nav(client) -> list[str]:
@@ -19,7 +20,7 @@ def test_a_new_category_with_a_published_project_is_in_the_navigation_and_sitema
     app, client, portfolio, whole_sitemap
 ):
     with app.test_request_context():
-        content.create_category("Weddings")
+        content.categories.create("Weddings")
     project = portfolio.project("Vineyard Wedding", "weddings")
     assert "weddings" in _nav(client)
     page = client.get("/work/weddings")
@@ -32,8 +33,8 @@ def test_a_new_category_with_a_published_project_is_in_the_navigation_and_sitema
 def test_the_navigation_follows_the_stored_order(app, client):
     assert _nav(client)[:3] == ["interiors", "travel", "brand-marketing"]
     with app.test_request_context():
-        content.move_category("brand-marketing", -1)
-        content.move_category("interiors", +1)
+        content.categories.move("brand-marketing", -1)
+        content.categories.move("interiors", +1)
     assert _nav(client)[:3] == ["brand-marketing", "interiors", "travel"]
 
 
@@ -42,7 +43,7 @@ def test_a_hidden_category_disappears_for_visitors_but_keeps_its_projects(
 ):
     loft = portfolio.project("Harbour Loft", "interiors", featured=True)
     with app.test_request_context():
-        content.update_category("interiors", name="Interiors", new_slug="interiors", hidden=True)
+        content.categories.update("interiors", name="Interiors", new_slug="interiors", hidden=True)
     assert "interiors" not in _nav(client)
     assert client.get("/work/interiors").status_code == 404
     assert client.get(f"/projects/{loft.slug}").status_code == 404
@@ -52,17 +53,17 @@ def test_a_hidden_category_disappears_for_visitors_but_keeps_its_projects(
     assert "/work/interiors<" not in sitemap and loft.slug not in sitemap
     assert app.extensions["sgoodie"].store.get_project(loft.id).category == "interiors"
     with app.test_request_context():
-        content.update_category("interiors", name="Interiors", new_slug="interiors", hidden=False)
+        content.categories.update("interiors", name="Interiors", new_slug="interiors", hidden=False)
     assert client.get(f"/projects/{loft.slug}").status_code == 200
 
 
 def test_a_renamed_category_redirects_its_old_address_and_takes_its_projects(app, client, portfolio):
     loft = portfolio.project("Harbour Loft", "interiors")
     with app.test_request_context():
-        page = content.services().store.get_pages(["work-interiors"])["work-interiors"]
+        page = services().store.get_pages(["work-interiors"])["work-interiors"]
         page.content.update(heading="Rooms", intro="Rooms with light.")
-        content.save_page(page)
-        content.update_category("interiors", name="Architecture", new_slug="architecture", hidden=False)
+        content.pages.save(page)
+        content.categories.update("interiors", name="Architecture", new_slug="architecture", hidden=False)
     moved = client.get("/work/interiors")
     assert moved.status_code == 301 and moved.headers["Location"].endswith("/work/architecture")
     page = client.get("/work/architecture").get_data(as_text=True)
@@ -70,6 +71,6 @@ def test_a_renamed_category_redirects_its_old_address_and_takes_its_projects(app
     assert "architecture" in _nav(client) and "interiors" not in _nav(client)
     assert "Architecture" in client.get(f"/projects/{loft.slug}").get_data(as_text=True)
     with app.test_request_context():  # renamed again: the first address follows
-        content.update_category("architecture", name="Spaces", new_slug="spaces", hidden=False)
+        content.categories.update("architecture", name="Spaces", new_slug="spaces", hidden=False)
     assert client.get("/work/interiors").headers["Location"].endswith("/work/spaces")
     assert client.get("/work/architecture").headers["Location"].endswith("/work/spaces")

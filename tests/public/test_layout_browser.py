@@ -18,6 +18,7 @@ from sgoodie import content, create_app
 from sgoodie.blobs import variant_key
 from sgoodie.domain import Photo, Project, Variant
 from sgoodie.images.pipeline import target_widths
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import lifecycle
 from sgoodie.services import services
 
@@ -73,7 +74,7 @@ def _variants(project_id: str, photo_id: str, image: PILImage.Image) -> list[Var
 
 
 def _project(title: str, category: str, sizes) -> Project:
-    project = content.create_project(Project(title=title, category=category, location="Lisbon"))
+    project = content.projects.create(Project(title=title, category=category, location="Lisbon"))
     for index, size in enumerate(sizes):
         photo = Photo(
             project_id=project.id, status="ready", filename=f"{index}.jpg", alt_text=f"{title} {index}"
@@ -83,7 +84,7 @@ def _project(title: str, category: str, sizes) -> Project:
         photo.variants = _variants(project.id, photo.id, image)
         services().store.add_photo(photo)
     current = services().store.get_project(project.id)
-    return content.save_project(replace(current, published=True, featured=True), current)
+    return content.projects.save(replace(current, published=True, featured=True), current)
 
 
 @pytest.fixture(scope="module")
@@ -102,27 +103,27 @@ def site(tmp_path_factory, live_server_factory):
         _project("Bay of Kotor", "travel", [PORTRAIT])  # five featured
         photos = services().store.photos_for_project(mixed.id)
         hero = next(p for p in photos if p.width > p.height)
-        content.set_photo_focal_point(hero, *HERO_FOCAL)
+        photo_edits.set_focal_point(hero, *HERO_FOCAL)
 
         def fill(page):
             page.images["hero"] = lifecycle.from_portfolio(page.id, hero.id, hero.alt_text)
 
-        content.modify_page("home", fill)
+        content.pages.modify("home", fill)
         portrait = next(p for p in photos if p.height > p.width)
-        content.modify_page(
+        content.pages.modify(
             "about",
             lambda page: page.images.update(portrait=lifecycle.from_portfolio("about", portrait.id, "Me")),
         )
         order = [1, 4, 0, 5, 2, 7, 3]  # portraits and landscapes mixed, seven of them
-        content.modify_page(
+        content.pages.modify(
             "personal-branding",
             lambda page: page.images.update(
                 gallery=[lifecycle.from_portfolio(page.id, photos[i].id, f"Portrait {i}") for i in order]
             ),
         )
         settings = services().site_settings()
-        settings.logo = content.store_logo(_logo(), "logo.png")
-        content.save_settings(settings, services().store.get_pages(["site"])["site"])
+        settings.logo = content.settings.store_logo(_logo(), "logo.png")
+        content.settings.save(settings, services().store.get_pages(["site"])["site"])
     server = live_server_factory(app)
     yield {"url": server.url, "mixed": mixed.slug}
     server.stop()

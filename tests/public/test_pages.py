@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from sgoodie import content
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 
@@ -57,7 +58,7 @@ def test_category_lists_published_projects_in_admin_order(app, client, site):
     assert html.index("Harbour Loft") < html.index("Garden Villa")
     assert "Unfinished Studio" not in html and "Bay of Kotor" not in html
     with app.test_request_context():
-        content.reorder_projects("interiors", [site["villa"].id, site["loft"].id, site["draft"].id])
+        content.projects.reorder("interiors", [site["villa"].id, site["loft"].id, site["draft"].id])
     html = client.get("/work/interiors").get_data(as_text=True)
     assert html.index("Garden Villa") < html.index("Harbour Loft")
 
@@ -87,14 +88,14 @@ def test_unpublishing_hides_a_project(app, client, site):
     assert client.get("/projects/bay-of-kotor").status_code == 200
     with app.test_request_context():
         current = services().store.get_project(site["kotor"].id)
-        content.save_project(replace(current, published=False), current)
+        content.projects.save(replace(current, published=False), current)
     assert client.get("/projects/bay-of-kotor").status_code == 404
 
 
 def test_a_renamed_slug_redirects_permanently(app, client, site):
     with app.test_request_context():
         current = services().store.get_project(site["villa"].id)
-        content.save_project(replace(current, slug="villa-in-sintra"), current)
+        content.projects.save(replace(current, slug="villa-in-sintra"), current)
     response = client.get("/projects/garden-villa")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/projects/villa-in-sintra")
@@ -161,8 +162,8 @@ def test_a_photo_without_alt_text_is_not_shown_to_visitors_until_it_has_one(
     assert "Grey Bay" in pages["/work/travel"]  # the project is listed, without the picture
 
     with app.test_request_context():
-        content.update_photo_text(cover, "Fog over the grey bay", "")
-        content.update_photo_text(undescribed, "An empty reading room", "")
+        photo_edits.update_text(cover, "Fog over the grey bay", "")
+        photo_edits.update_text(undescribed, "An empty reading room", "")
     pages = {path: read(path) for path in surfaces}  # purged: fresh pages
     assert (
         undescribed.id in pages["/projects/quiet-rooms"]
@@ -180,7 +181,7 @@ def test_a_new_cover_is_a_photo_visitors_see(app, portfolio):
         cover, undescribed, described = services().store.photos_for_project(project.id)
     _clear_alt(app, undescribed)
     with app.test_request_context():
-        content.delete_photo(cover)
+        photo_edits.delete(cover)
         assert services().store.get_project(project.id).cover_photo_id == described.id
 
 

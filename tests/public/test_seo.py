@@ -222,8 +222,8 @@ def _with_rights(app, project, rights_by_index, **settings):
             store.update_photo(replace(photo, rights=rights))
         if settings:
             base = store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
-            content.save_settings(replace(SiteSettings.from_page(base), **settings), base)
-        services().forget_cached_pages()
+            content.settings.save(replace(SiteSettings.from_page(base), **settings), base)
+        services().forget_loaded_settings()
 
 
 def test_project_image_objects_carry_their_licence_fields(app, client, site):
@@ -289,7 +289,7 @@ def test_about_is_a_profile_page_of_the_photographer(app, client, site):
             instagram="https://instagram.com/sgoodie",
             linkedin="https://linkedin.com/in/sgoodie",
         )
-        content.save_settings(settings, base)
+        content.settings.save(settings, base)
     types = _ld_types(_head(client, "/about"))
     profile = types["ProfilePage"]
     assert profile["url"] == "https://sgoodie.example/about"

@@ -9,6 +9,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from sgoodie import content
+from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
 
 
@@ -43,14 +44,14 @@ def test_the_share_image_is_cut_around_the_focal_point(app, client, portfolio):
         share_key = next(v.key for v in photo.variants if v.format == "jpeg" and v.width == 1280)
         services().blobs.put(share_key, _bands(), content_type="image/jpeg")
 
-        content.set_photo_focal_point(photo, 0.5, 0.0)
+        photo_edits.set_focal_point(photo, 0.5, 0.0)
     url, card = _og_image(client, f"/projects/{project.slug}")
     assert "/share/500/0/" in url and card.size == (1200, 630)
     red, green, blue = _colour(card)
     assert red > 180 and green < 40 and blue < 40  # the top band only
 
     with app.test_request_context():
-        content.set_photo_focal_point(services().store.get_photo(photo.id), 0.5, 1.0)
+        photo_edits.set_focal_point(services().store.get_photo(photo.id), 0.5, 1.0)
     url, card = _og_image(client, f"/projects/{project.slug}")
     assert "/share/500/1000/" in url
     red, green, blue = _colour(card)
@@ -90,7 +91,7 @@ def test_phones_get_the_hero_cut_around_its_focal_point(app, client):
         prefix = f"pages/home/variants/{image_id}/"
         services().blobs.put(prefix + "2400.jpg", _columns(), content_type="image/jpeg")
         hero = Image(2400, 1600, [Variant(2400, 1600, "jpeg", prefix + "2400.jpg")], focal_x=0.0, focal_y=0.5)
-        content.modify_page("home", lambda page: page.images.update(hero={**hero.to_dict(), "id": image_id}))
+        content.pages.modify("home", lambda page: page.images.update(hero={**hero.to_dict(), "id": image_id}))
 
     html = client.get("/").get_data(as_text=True)
     source = html.split('<source media="(max-aspect-ratio: 13/25)" type="image/webp"', 1)[1].split(">", 1)[0]
@@ -144,7 +145,7 @@ def test_the_hero_cut_is_made_from_the_largest_file_of_its_format(app, client):
             Variant(2400, 1600, "webp", prefix + "2400.webp"),
         ]
         hero = Image(2400, 1600, variants, focal_x=0.0, focal_y=0.5)
-        content.modify_page("home", lambda page: page.images.update(hero={**hero.to_dict(), "id": image_id}))
+        content.pages.modify("home", lambda page: page.images.update(hero={**hero.to_dict(), "id": image_id}))
 
     response = client.get(f"/hero/{image_id}/0/500/900.webp")
     assert response.status_code == 200

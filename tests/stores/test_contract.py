@@ -630,7 +630,7 @@ def test_site_settings_numbers_and_flags_come_back_as_such(content_store):
 
 # -- revisions (kept in the records store: one collection, so one query by key, per item) -----------
 def test_revisions_keep_who_when_and_the_fields_newest_first(content_store):
-    from sgoodie.revisions import Revisions
+    from sgoodie.content.revisions import Revisions
 
     revisions = Revisions(content_store.records, keep=5)
     first = revisions.record("page", "about", {"bio": "First bio"}, "a@example.com")
@@ -649,7 +649,7 @@ def test_revisions_keep_who_when_and_the_fields_newest_first(content_store):
 
 
 def test_only_the_last_n_revisions_of_an_item_are_kept(content_store):
-    from sgoodie.revisions import Revisions
+    from sgoodie.content.revisions import Revisions
 
     revisions = Revisions(content_store.records, keep=3)
     for n in range(6):

@@ -24,7 +24,7 @@ from flask import (
 from markupsafe import Markup
 
 from ...plugin_api import current_settings
-from . import plugin
+from .plugin import plugin
 from .views import MIN_FILL_SECONDS, dropped_this_month, inquiries, inquiry_key
 
 bp = plugin.add_admin_blueprint(Blueprint("contact_admin", __name__, url_prefix="/admin/inquiries"))

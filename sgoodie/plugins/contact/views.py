@@ -47,7 +47,8 @@ from ...plugin_api import (
     signals,
     tag_response,
 )
-from . import budgets, mail, plugin
+from . import budgets, mail
+from .plugin import plugin
 
 log = logging.getLogger("sgoodie.plugins.contact")
 bp = plugin.add_blueprint(

@@ -15,7 +15,8 @@ from markupsafe import Markup
 from werkzeug.security import generate_password_hash
 
 from ...plugin_api import Project, ValidationError, current_store, photo_url
-from . import plugin, records
+from . import records
+from .plugin import plugin
 
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 

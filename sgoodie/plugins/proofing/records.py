@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...plugin_api import ValidationError
-from . import plugin
+from .plugin import plugin
 
 DOWNLOAD_MODES = {"off": "Off", "single": "Single photos", "all": "Single photos and the whole gallery"}
 DOWNLOAD_SIZES = {

@@ -28,7 +28,8 @@ from ...plugin_api import (
     send_mail,
     signals,
 )
-from . import plugin, records
+from . import records
+from .plugin import plugin
 
 REMIND_DAYS = 3  # before the last day
 CLAIM_SECONDS = 400 * 24 * 3600

@@ -37,7 +37,8 @@ from ...plugin_api import (
     private_response,
     send_mail,
 )
-from . import plugin, records
+from . import records
+from .plugin import plugin
 
 bp = plugin.add_blueprint(
     Blueprint("proofing", __name__, url_prefix="/gallery", static_folder="static", static_url_path="/static")

@@ -22,7 +22,8 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from zipstream import ZIP_STORED, ZipStream
 
 from ...plugin_api import PhotoFile, Project, body_limit, client_address, current_store, page_meta, photo_file
-from . import plugin, records
+from . import records
+from .plugin import plugin
 from .views import FORM_LIMIT, bp, downloads_allowed, need_pin, open_gallery, require_client
 
 KEEP_SECONDS = 3 * 24 * 3600

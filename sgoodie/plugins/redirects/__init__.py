@@ -11,15 +11,7 @@ Redirects that copy the visitor's query string are never publicly cached. Each r
 
 from __future__ import annotations
 
-from pathlib import Path
+from . import rules, views  # noqa: F401
+from .plugin import plugin
 
-from ...plugin_api import Plugin
-
-plugin = Plugin(
-    "redirects",
-    version="1.0.0",
-    description="301/302 redirects for legacy URLs (exact and prefix rules), checked before the 404 page.",
-    template_folder=str(Path(__file__).parent / "templates"),
-)
-
-from . import rules, views  # noqa: E402,F401
+__all__ = ["plugin"]

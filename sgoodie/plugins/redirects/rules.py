@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from . import plugin
+from .plugin import plugin
 
 RESERVED_PREFIXES = ("/admin", "/api/", "/static/", "/media/", "/healthz", "/readyz")
 MAX_CHAIN = 10

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from . import plugin
+from .plugin import plugin
 from .rules import Rule, RuleError, all_rules, count_hit, delete, match, normalise, save
 
 bp = plugin.add_admin_blueprint(Blueprint("redirects", __name__, url_prefix="/admin/redirects"))

@@ -6,24 +6,32 @@ deleted, so the oldest come first), and for a project one record per photo in it
 (`trash-photos:<entry>`, keyed by display order), so a project of any size restores with its
 photos in order and no DynamoDB item grows large. The files stay where they are until the entry
 is emptied (by the sweeper once it is old enough, or "Delete forever"), so a restore puts back
-records and nothing else. `content` moves things in and restores them (it owns the rules);
-this module keeps the records and deletes the files.
+records and nothing else. `content.projects` and `photos.edits` move things in and restore them
+(they own the rules); this module keeps the records, puts a photo's record back, and deletes the
+files: for good with "Delete forever" (`delete_forever`), or when the periodic `trash.sweep` job
+finds an entry older than `SGOODIE_TRASH_DAYS` (`sweep_expired`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .blobs import project_prefixes, variant_prefix
-from .domain import Photo, Project, from_record, new_id, to_record, utcnow
-from .services import services
+from flask import current_app
+
+from ..blobs import project_prefixes, variant_prefix
+from ..domain import Photo, Project, ValidationError, from_record, new_id, to_record, utcnow
+from ..jobs import JobKind, JobRegistry
+from ..services import services
+from . import activity
 
 TRASH = "trash"
 TRASH_PHOTOS = "trash-photos:"  # + entry key
 LISTED = 100  # the Trash page shows the newest this many
+SWEEP = "trash.sweep"
+SWEEP_EVERY = 300.0  # seconds
 
 
 @dataclass
@@ -38,6 +46,7 @@ class Entry:
     record: dict[str, Any]
     photo_count: int = 0
     project_title: str = ""  # a photo's project, as it was called then
+    featured_position: int | None = None  # a project's place among the featured ones, if it was
 
     @property
     def project(self) -> Project:
@@ -64,9 +73,11 @@ def _entry(key: str, data: dict[str, Any]) -> Entry:
     return Entry(key=key, **data)
 
 
-def put_project(project: Project, photos: list[Photo], who: str) -> Entry:
+def put_project(
+    project: Project, photos: list[Photo], who: str, *, featured_position: int | None = None
+) -> Entry:
     """Keep a project and its photos (before the live records go: a crash in between leaves a
-    copy, never a loss)."""
+    copy, never a loss), and where it stood among the featured projects."""
     key = f"{utcnow()}#{new_id()[:8]}"
     for photo in photos:
         _records().put(TRASH_PHOTOS + key, f"{photo.order:012d}#{photo.id}", to_record(photo))
@@ -77,6 +88,7 @@ def put_project(project: Project, photos: list[Photo], who: str) -> Entry:
         "deleted_by": who,
         "record": to_record(project),
         "photo_count": len(photos),
+        "featured_position": featured_position,
     }
     _records().put(TRASH, key, data)
     return _entry(key, data)
@@ -112,6 +124,14 @@ def photos_of(entry: Entry) -> Iterator[Photo]:
         yield from_record(Photo, data)
 
 
+def put_photo_back(photo: Photo) -> None:
+    """A trashed photo's record back in the live table (once: a restore that stopped half-way may
+    run again). Whoever restores sends `photos_restored`, so a photo whose job had not finished is
+    queued again."""
+    if services().store.get_photo(photo.id) is None:
+        services().store.add_photo(replace(photo, version=0))
+
+
 def forget(entry: Entry) -> None:
     """Drop the trash records (after a restore): the entry last, so a crash leaves it listed."""
     for key, _ in _records().query(TRASH_PHOTOS + entry.key):
@@ -133,6 +153,48 @@ def empty(entry: Entry) -> None:
             for private in (False, True):
                 blobs.delete_prefix(variant_prefix(photo.project_id, photo.id, private=private))
     forget(entry)
+
+
+# Who puts each kind of entry back (`content.projects`, `photos.edits`): they own the rules.
+_RESTORERS: dict[str, Callable[[Entry], str]] = {}
+
+
+def restorer(kind: str) -> Callable[[Callable[[Entry], str]], Callable[[Entry], str]]:
+    """Decorator: `function(entry)` puts a trashed item of this kind back and says what happened."""
+
+    def register(function: Callable[[Entry], str]) -> Callable[[Entry], str]:
+        _RESTORERS[kind] = function
+        return function
+
+    return register
+
+
+def restore(key: str) -> str:
+    """Put a trashed project (with its photos, order, cover and place) or photo back on the site;
+    says what happened, in words. The files never left."""
+    entry = get(key)
+    if entry is None:
+        raise ValidationError({"trash": "This item is no longer in the trash."})
+    return _RESTORERS[entry.kind](entry)
+
+
+def delete_forever(key: str) -> str:
+    """Delete a trashed item and its files for good ("Delete forever"); says what happened."""
+    entry = get(key)
+    if entry is None:
+        raise ValidationError({"trash": "This item is no longer in the trash."})
+    empty(entry)
+    activity.record(f"Deleted “{entry.title}” forever")
+    return f"Deleted “{entry.title}” and its files for good."
+
+
+def sweep_expired() -> int:
+    """Empty what has been in the trash longer than `SGOODIE_TRASH_DAYS` (the periodic job)."""
+    return sweep(current_app.config["TRASH_DAYS"])
+
+
+def register_jobs(jobs: JobRegistry) -> None:
+    jobs.register(JobKind(SWEEP, sweep_expired, every=SWEEP_EVERY))
 
 
 def sweep(days: int, now: datetime | None = None, batch: int = 50) -> int:

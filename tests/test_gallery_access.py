@@ -18,7 +18,8 @@ from sgoodie import content, create_app
 from sgoodie.accounts import hash_password
 from sgoodie.blobs import is_private_key, original_key
 from sgoodie.domain import Photo, Project
-from sgoodie.galleries import PASSWORD_FAILURES
+from sgoodie.gallery_access import PASSWORD_FAILURES
+from sgoodie.photos import edits as photo_edits
 from sgoodie.photos import mark_uploaded, register_upload
 from sgoodie.services import services
 
@@ -62,12 +63,12 @@ def wait_for_jobs(app) -> None:
 def make_gallery(app, jpeg, *, title="Smith Residence") -> tuple[Project, list[Photo]]:
     """A published public project with two described photos, then turned into a client gallery."""
     with app.test_request_context():
-        project = content.create_project(Project(title=title, category="interiors"))
+        project = content.projects.create(Project(title=title, category="interiors"))
         photos = [upload_photo(project, jpeg(color=(40 * i, 90, 120)), f"IMG_{i:04d}.jpg") for i in (1, 2)]
         for photo in photos:
-            content.update_photo_text(photo, f"Room {photo.filename}", "")
+            photo_edits.update_text(photo, f"Room {photo.filename}", "")
         current = services().store.get_project(project.id)
-        project = content.save_project(replace(current, published=True), current)
+        project = content.projects.save(replace(current, published=True), current)
     return project, photos
 
 
@@ -81,7 +82,7 @@ def to_client_gallery(app, project: Project, **fields) -> Project:
             gallery_epoch=current.gallery_epoch + 1,
             **fields,
         )
-        saved = content.save_project(edited, current)
+        saved = content.projects.save(edited, current)
     wait_for_jobs(app)
     return saved
 
@@ -250,7 +251,7 @@ def test_a_new_password_ends_every_grant_and_expiry_closes_until_extended(app, j
 
     yesterday = (date.today() - timedelta(days=2)).isoformat()
     with app.test_request_context():
-        content.set_gallery_expiry(services().store.get_project(project.id), yesterday)
+        content.galleries.set_expiry(services().store.get_project(project.id), yesterday)
     expired = guest.get(f"/projects/{project.slug}")
     assert expired.status_code == 410 and "This gallery has expired" in expired.get_data(as_text=True)
     assert expired.headers["Cache-Control"] == "private, no-store"
@@ -323,28 +324,41 @@ def test_an_unlisted_project_answers_its_link_only(app, portfolio):
 def test_a_featured_or_passwordless_private_project_is_refused(app):
     with app.test_request_context():
         with pytest.raises(Exception) as refused:
-            content.create_project(Project(title="X", category="travel", visibility="client"))
+            content.projects.create(Project(title="X", category="travel", visibility="client"))
         assert "password" in str(refused.value)
         with pytest.raises(Exception) as featured:
-            content.create_project(
+            content.projects.create(
                 Project(title="Y", category="travel", visibility="unlisted", featured=True)
             )
         assert "featured" in str(featured.value)
 
 
 def test_emptying_a_deleted_client_gallery_from_the_trash_removes_its_private_files(app, jpeg):
-    from sgoodie import trash
+    from sgoodie.content import trash
 
     project, photos = make_gallery(app, jpeg)
     project = to_client_gallery(app, project)
     with app.test_request_context():
         assert services().blobs.list_keys(f"private/projects/{project.id}/")
-        content.delete_project(services().store.get_project(project.id))
+        content.projects.delete(services().store.get_project(project.id))
         assert services().blobs.list_keys(f"private/projects/{project.id}/")  # kept while in the trash
-        content.empty_from_trash(trash.entries()[0].key)
+        content.trash.delete_forever(trash.entries()[0].key)
         assert services().blobs.list_keys(f"private/projects/{project.id}/") == []
         assert services().blobs.list_keys(f"projects/{project.id}/") == []
         assert original_key(project.id, photos[0].id, "jpg") not in services().blobs.list_keys("projects/")
+
+
+def test_the_delete_confirmation_counts_a_client_gallerys_private_files_too(app, jpeg, admin):
+    project, _ = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    with app.app_context():
+        blobs = services().blobs
+        stored = len(blobs.list_keys(f"projects/{project.id}/")) + len(
+            blobs.list_keys(f"private/projects/{project.id}/")
+        )
+    assert stored > 2  # two originals, and their sizes under private/
+    page = admin.client.get(f"/admin/projects/{project.id}/delete").get_data(as_text=True)
+    assert f"its {stored} stored files" in page
 
 
 def test_a_client_gallerys_photo_is_never_copied_onto_a_public_page(app, jpeg, admin):

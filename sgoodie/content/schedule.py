@@ -4,7 +4,7 @@ A project carries its own `publish_at` / `unpublish_at` (UTC, shown in the site'
 this index lets the runner find what is due with one query by key: the `schedule` records are
 keyed `<UTC time>#<project id>#<action>`, so they sort by time and the runner reads only the due
 ones (plus one). The project's own field is the truth: an index entry whose project no longer
-names that time is stale and simply dropped. `content.run_schedule` does the publishing; the
+names that time is stale and simply dropped. `content.publishing.run_due` does the publishing; the
 in-process runner (embedded default) and Celery beat (AWS) call it every `SCHEDULE_TICK` seconds.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .domain import Project
-from .services import services
+from ..domain import Project
+from ..services import services
 
 SCHEDULE = "schedule"
 ACTIONS = {"publish": "publish_at", "unpublish": "unpublish_at"}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sgoodie import create_app
-from sgoodie.operations import configure_logging, init_sentry
+from sgoodie.middleware import configure_logging, init_sentry
 from sgoodie.services import services
 from tests.conftest import _free_port
 

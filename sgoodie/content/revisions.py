@@ -12,14 +12,36 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .domain import new_id, utcnow
-from .stores import RecordStore
+from flask import current_app
+
+from ..domain import Page, Project, SiteSettings, ValidationError, new_id, to_record, utcnow
+from ..services import services
+from ..stores import RecordStore
 
 KINDS = ("project", "page", "settings")
+PROJECT_FIELDS = (
+    "title",
+    "slug",
+    "category",
+    "description",
+    "location",
+    "client",
+    "published",
+    "visibility",
+    "gallery_expires_on",
+    "featured",
+    "cover_photo_id",
+    "seo_title",
+    "seo_description",
+    "publish_at",
+    "unpublish_at",
+)
+# Kept by the site itself, not typed: never part of a page's revision.
+PAGE_DERIVED = ("featured_order",)
 
 
 @dataclass
@@ -76,6 +98,56 @@ class Revisions:
         if data is None:
             return None
         return Revision(key, data["at"], data.get("who", ""), data.get("fields", {}), data.get("note", ""))
+
+
+def store() -> Revisions:
+    """The running site's revisions (the last `SGOODIE_REVISIONS_KEEP` of each item)."""
+    return Revisions(services().store.records, current_app.config["REVISIONS_KEEP"])
+
+
+# Who saves each kind of revision again (`projects`, `pages`, `settings`): they own the rules.
+_RESTORERS: dict[str, Callable[[str, str], None]] = {}
+
+
+def restorer(kind: str) -> Callable[[Callable[[str, str], None]], Callable[[str, str], None]]:
+    """Decorator: `function(item_id, key)` saves that revision of an item of this kind again."""
+
+    def register(function: Callable[[str, str], None]) -> Callable[[str, str], None]:
+        _RESTORERS[kind] = function
+        return function
+
+    return register
+
+
+def restore(kind: str, item_id: str, key: str) -> None:
+    """Save a revision's fields again: itself a new revision, purged like any save. Photos stay
+    as they are now (a revision keeps texts and choices, not files)."""
+    if kind not in _RESTORERS:
+        raise ValidationError({"revision": "Unknown kind of revision."})
+    _RESTORERS[kind](item_id, key)
+
+
+def find(kind: str, item_id: str, key: str) -> tuple[Revision, str]:
+    """A kept revision, and the note its restore is saved with; ValidationError when it is gone."""
+    revision = store().get(kind, item_id, key)
+    if revision is None:
+        raise ValidationError({"revision": "This revision is no longer kept."})
+    return revision, f"Restored the version of {revision.at[:16].replace('T', ' ')} UTC"
+
+
+def project_fields(project: Project) -> dict:
+    return {name: getattr(project, name) for name in PROJECT_FIELDS}
+
+
+def page_fields(page: Page) -> dict:
+    fields = {k: v for k, v in page.content.items() if k not in PAGE_DERIVED}
+    return {**fields, "seo_title": page.seo_title, "seo_description": page.seo_description}
+
+
+def settings_fields(settings: SiteSettings) -> dict:
+    """What a settings revision keeps: texts and choices, not the logo (files: a replaced logo's
+    are deleted, so an old revision could not bring them back)."""
+    return {k: v for k, v in to_record(settings).items() if k not in ("version", "logo")}
 
 
 def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[Change]:

@@ -1,0 +1,94 @@
+"""Every storage key, in one place: what the code writes and what a URL may name.
+
+- originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly)
+- variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable)
+- page photos  `pages/{page_id}/original/{image_id}.{ext}` and
+               `pages/{page_id}/variants/{image_id}/{width}.{avif|webp|jpg}`
+- client galleries' variants  `private/projects/{project_id}/variants/{photo_id}/{width}.{ext}`
+- plugins' private files  `private/plugins/{plugin}/...` (a gallery's ZIP, say)
+
+Everything under `private/` (and every original) is read by browsers only through a signed,
+short-lived URL (`sgoodie.file_urls.signed_url`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..image_formats import OUTPUT_FORMATS
+
+PRIVATE_PREFIX = "private/"
+FORMAT_EXTENSIONS = {fmt.name: fmt.extension for fmt in OUTPUT_FORMATS}
+
+
+def original_key(project_id: str, photo_id: str, extension: str) -> str:
+    return f"projects/{project_id}/original/{photo_id}.{extension.lower().lstrip('.')}"
+
+
+def variant_prefix(project_id: str, photo_id: str, *, private: bool = False) -> str:
+    """Where a photo's variants live: public, or (a client gallery's) under `private/`."""
+    return f"{PRIVATE_PREFIX if private else ''}projects/{project_id}/variants/{photo_id}/"
+
+
+def variant_key(project_id: str, photo_id: str, width: int, fmt: str, *, private: bool = False) -> str:
+    return f"{variant_prefix(project_id, photo_id, private=private)}{width}.{FORMAT_EXTENSIONS[fmt]}"
+
+
+def variant_name(width: int, fmt: str, generation: str = "") -> str:
+    """A variant's file name: `1280.avif` for a photo's first rendering, `1280-<generation>.avif`
+    for a later one, so pages and CDNs holding the old files keep them until they move on."""
+    return f"{width}{'-' + generation if generation else ''}.{FORMAT_EXTENSIONS[fmt]}"
+
+
+def project_prefixes(project_id: str) -> tuple[str, str]:
+    """Every file of a project lives under one of these (deleting the project removes both)."""
+    return f"projects/{project_id}/", f"{PRIVATE_PREFIX}projects/{project_id}/"
+
+
+def is_private_key(key: str) -> bool:
+    return key.startswith(PRIVATE_PREFIX)
+
+
+def plugin_file_key(plugin: str, name: str) -> str:
+    """A plugin's private file (served only through signed URLs)."""
+    return f"{PRIVATE_PREFIX}plugins/{plugin}/{name}"
+
+
+def page_original_key(page_id: str, image_id: str, extension: str) -> str:
+    return f"pages/{page_id}/original/{image_id}.{extension.lower().lstrip('.')}"
+
+
+def logo_prefix(logo_id: str) -> str:
+    """The logo's files (header sizes, icons), beside the site settings' page."""
+    return page_variant_prefix("site", logo_id)
+
+
+def page_variant_prefix(page_id: str, image_id: str) -> str:
+    return f"pages/{page_id}/variants/{image_id}/"
+
+
+# `{projects|pages}/<id>/variants/<id>/<width>.<ext>`: ids are uuids or page ids (`work-travel`),
+# files a width and an extension. Nothing else (no dots in ids, no NUL, no spaces) is ever served.
+_PUBLIC_KEY = re.compile(
+    r"(?:projects|pages)/[A-Za-z0-9_-]{1,64}/variants/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,32}\.[a-z0-9]{1,8}"
+)
+
+
+def is_public_key(key: str) -> bool:
+    """Variants and page images may be served; originals stay private. A key from a URL is
+    checked against the shape of the keys we write before it reaches storage."""
+    return bool(_PUBLIC_KEY.fullmatch(key))
+
+
+# What a signed link may name: a private file or an original (ids as above, file names the same).
+_SIGNABLE_KEY = re.compile(
+    r"(?:private/(?:projects/[A-Za-z0-9_-]{1,64}/variants/[A-Za-z0-9_-]{1,64}"
+    r"|plugins/[A-Za-z0-9_-]{1,64}(?:/[A-Za-z0-9_-]{1,64}){0,3})"
+    r"|projects/[A-Za-z0-9_-]{1,64}/original)/[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}"
+)
+
+
+def is_signable_key(key: str) -> bool:
+    """Keys a signed link may serve: client galleries' variants, plugins' private files,
+    originals (a client's download). Checked again where a signed link is served."""
+    return bool(_SIGNABLE_KEY.fullmatch(key))
