@@ -17,6 +17,7 @@ from ..domain import (
     SITE_PAGE_ID,
     Image,
     Page,
+    PhotoStatus,
     SiteSettings,
     ValidationError,
     shown_page_photo,
@@ -133,7 +134,7 @@ def edit_page(page_id: str):
         else:
             changes.commit()
             if lifecycle.queue_page_photos(
-                stored.id, [i["id"] for i in changes.created if i.get("status") == "queued"]
+                stored.id, [i["id"] for i in changes.created if i.get("status") == PhotoStatus.QUEUED]
             ):
                 flash(
                     f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
@@ -153,7 +154,7 @@ def edit_page(page_id: str):
         (image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []
     ]
     current = page.images.get(slot) if slot else None
-    pending = current if current and current.get("status", "ready") != "ready" else None
+    pending = current if current and current.get("status", PhotoStatus.READY) != PhotoStatus.READY else None
     scheduled = content.schedule.pending_page_change(page_id)
     return render_template(
         "admin/page_form.html",
@@ -227,7 +228,7 @@ def page_photo_status(page_id: str, image_id: str):
     image = lifecycle.page_photo(services().store.get_pages([page_id])[page_id], image_id)
     if image is None:
         abort(404)
-    return jsonify(status=image.get("status", "ready"), error=image.get("error", ""))
+    return jsonify(status=image.get("status", PhotoStatus.READY), error=image.get("error", ""))
 
 
 @bp.post("/pages/<page_id>/photos/<image_id>/retry")

@@ -20,17 +20,13 @@ def project_tags(project: Project, previous: Project | None = None) -> set[str]:
     page, the home page when featured; a project that moved category or stopped being featured
     leaves those too. The category's sitemap parts and the index (`sitemap:<category>`) change
     only when the set of projects they list does: one created, deleted (`previous` None),
-    published, unpublished, made public or not, or moved."""
+    listed or not any more (published, unpublished, made public or not), or moved."""
     tags = {f"project:{project.id}", f"category:{project.category}"}
     if project.featured or (previous is not None and previous.featured):
         tags.add("home")
     if previous is not None and previous.category != project.category:
         tags |= {f"category:{previous.category}", f"sitemap:{previous.category}"}
-    if (
-        previous is None
-        or previous.category != project.category
-        or (previous.published, previous.visibility) != (project.published, project.visibility)
-    ):
+    if previous is None or previous.category != project.category or previous.is_listed != project.is_listed:
         tags.add(f"sitemap:{project.category}")
     return tags
 

@@ -17,6 +17,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired
 
 from ..blobs.local import UploadSigner
+from ..domain import PhotoStatus
 from ..services import services
 
 UPLOAD_SECONDS = 15 * 60
@@ -59,7 +60,7 @@ def claim_upload(grant: dict[str, Any]) -> None:
     photo = services().store.get_photo(match["photo_id"]) if match else None
     if photo is None or photo.original_key != key:
         raise UploadRefused("This photo was deleted. Add it again.", 404)
-    if photo.status != "uploading" or services().blobs.head(key) is not None:
+    if photo.status != PhotoStatus.UPLOADING or services().blobs.head(key) is not None:
         raise UploadRefused("This photo was already uploaded. Add it again to send another file.", 409)
     taken = services().store.records.increment(CLAIMS, key, "uploads", expires_at=int(grant["expires"]) + 60)
     if taken > 1:

@@ -51,7 +51,7 @@ def sitemap() -> Response:
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     locations = [canonical("public.sitemap_pages")]
     for category in categories:
-        last = services().store.projects_page(category, published_only=True, before=LAST, limit=1)
+        last = services().store.projects_page(category, listed_only=True, before=LAST, limit=1)
         if last:
             locations += [
                 canonical("public.sitemap_part", category=category, part=part)
@@ -86,7 +86,7 @@ def sitemap_part(category: str, part: int) -> Response:
     store = services().store
     projects = store.projects_page(
         category,
-        published_only=True,
+        listed_only=True,
         after=part * SITEMAP_PART_SPAN - 1,
         before=(part + 1) * SITEMAP_PART_SPAN,
         limit=MAX_PART_URLS,

@@ -78,16 +78,15 @@ def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:
     return services().site_settings(), pages
 
 
-def is_listed(project: Project) -> bool:
-    """Visitors see published public projects of visible categories only (on the home and
-    category pages, in the sitemap and in search engines' data)."""
-    return project.published and project.is_public and project.category in services().visible_categories
+def in_visible_lists(project: Project) -> bool:
+    """A listed project of a category visitors see (a hidden category's projects are in no list)."""
+    return project.is_listed and project.category in services().visible_categories
 
 
 def is_reachable(project: Project) -> bool:
     """Whether the project's own address answers: listed ones, and published unlisted projects and
     client galleries (whose links the photographer shares), whatever their category."""
-    return is_listed(project) or (project.published and not project.is_public)
+    return in_visible_lists(project) or (project.published and not project.is_public)
 
 
 @bp.get("/")
@@ -98,7 +97,7 @@ def home():
     featured = [
         p
         for p in services().store.projects_by_ids(home_page.content.get("featured_order", []))
-        if is_listed(p) and p.featured
+        if in_visible_lists(p) and p.featured
     ]
     return render_template(
         "public/home.html",
@@ -143,7 +142,7 @@ def category(category: str):
     # Published public projects only: the store's key says so (drafts, unlisted projects and client
     # galleries are not read at all).
     projects = services().store.projects_page(
-        category, published_only=True, after=after, limit=CATEGORY_PAGE_SIZE + 1
+        category, listed_only=True, after=after, limit=CATEGORY_PAGE_SIZE + 1
     )
     more = projects[CATEGORY_PAGE_SIZE - 1].order if len(projects) > CATEGORY_PAGE_SIZE else None
     projects = projects[:CATEGORY_PAGE_SIZE]
@@ -190,7 +189,7 @@ def adjacent_project(slug: str, direction: str):
     other project; never cached (it follows every reorder at once)."""
     store = services().store
     project = store.project_by_slug(slug)
-    if project is None or not is_listed(project):
+    if project is None or not in_visible_lists(project):
         abort(404)
     found = _neighbour(project, 1 if direction == "next" else -1)
     if found is None or found.id == project.id:  # the only project of its category
@@ -205,7 +204,7 @@ def _neighbour(project: Project, step: int) -> Project | None:
     store = services().store
     for start in (project.order, BEFORE_FIRST if step > 0 else AFTER_LAST):
         side = {"after": start} if step > 0 else {"before": start}
-        found = store.projects_page(project.category, published_only=True, limit=1, **side)
+        found = store.projects_page(project.category, listed_only=True, limit=1, **side)
         if found:
             return found[0] if step > 0 else found[-1]
     return None
