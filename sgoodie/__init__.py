@@ -80,6 +80,6 @@ def start_runner(app: Flask) -> None:
     """Start the embedded default's in-process runner (scheduled publishing, sweeps, photo jobs)
     now, so a restarted site publishes on time without waiting for a visitor. gunicorn, which
     forks after loading the app, calls this again in each worker (threads do not survive a fork)."""
-    jobs = app.extensions["sgoodie"].jobs
+    jobs = app.extensions["sgoodie.services"].jobs
     if app.config["BACKGROUND_RUNNER"] and hasattr(jobs, "start"):
         jobs.start(periodic_first=False)

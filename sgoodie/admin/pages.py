@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
@@ -31,6 +32,7 @@ from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
+from ..stores.paging import read_page
 from ..templating import local_time
 from . import quality_sample
 from .blueprint import FORM_BODY_LIMIT, bp
@@ -395,6 +397,7 @@ def _form_data(kind: str, page: Page) -> dict:
 
 PICKER_PAGE_SIZE = 12  # projects per page of the photo picker
 PICKER_SEARCH_READ = 500  # projects a search looks through, at most, per page of results
+PICKER_SEARCH_BATCH = 50  # projects a search reads at a time
 
 
 def photo_picker() -> dict:
@@ -414,22 +417,20 @@ def photo_picker() -> dict:
     if category:
         if query:  # a search reads pages of the category until a page of matches
             cursor = after
-            for _ in range(PICKER_SEARCH_READ // 50):
-                batch = store.projects_page(category, after=cursor, limit=50)
+            for _ in range(PICKER_SEARCH_READ // PICKER_SEARCH_BATCH):
+                batch = store.projects_page(category, after=cursor, limit=PICKER_SEARCH_BATCH)
                 projects += [p for p in batch if query.casefold() in p.title.casefold() and not p.is_private]
-                if len(batch) < 50 or len(projects) > PICKER_PAGE_SIZE:
+                if len(batch) < PICKER_SEARCH_BATCH or len(projects) > PICKER_PAGE_SIZE:
                     break
                 cursor = batch[-1].order
-            if len(projects) <= PICKER_PAGE_SIZE and len(batch) == 50:
+            if len(projects) <= PICKER_PAGE_SIZE and len(batch) == PICKER_SEARCH_BATCH:
                 more = batch[-1].order
             if len(projects) > PICKER_PAGE_SIZE:
                 projects = projects[:PICKER_PAGE_SIZE]
                 more = projects[-1].order
         else:
-            page = store.projects_page(category, after=after, limit=PICKER_PAGE_SIZE + 1)
-            if len(page) > PICKER_PAGE_SIZE:
-                page = page[:PICKER_PAGE_SIZE]
-                more = page[-1].order
+            page, beyond = read_page(partial(store.projects_page, category), PICKER_PAGE_SIZE, after=after)
+            more = page[-1].order if beyond else None
             projects = [p for p in page if not p.is_private]
     chosen = store.get_project(request.args.get("pick", "")) or (projects[0] if projects else None)
     if chosen is not None and chosen.is_private:

@@ -298,7 +298,7 @@ def _signed_in() -> bool:
 
 
 def page_cache(app: Flask | None = None) -> PageCache:
-    return (app or current_app).extensions["sgoodie_page_cache"]
+    return (app or current_app).extensions["sgoodie.page_cache"]
 
 
 def purge(app: Flask, tags: Iterable[str]) -> None:
@@ -375,7 +375,7 @@ def init_app(
     `records`; `tag_paths` turns purged tags into CDN paths (whoever declares a tag purges it:
     the public site's rules are `public/purges.py`)."""
     cache = PageCache(app, PendingPurges(records))
-    app.extensions["sgoodie_page_cache"] = cache
+    app.extensions["sgoodie.page_cache"] = cache
     cdn.init_app(app, tag_paths)
 
     app.wsgi_app = ServeCachedPages(app, cache)  # type: ignore[method-assign]

@@ -34,7 +34,7 @@ class UploadRefused(Exception):
 
 def upload_form(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
     """{url, fields, expires_at}: POST the fields plus `file` as multipart/form-data."""
-    blobs = current_app.extensions["sgoodie"].blobs
+    blobs = current_app.extensions["sgoodie.services"].blobs
     expires_at = int(time.time()) + UPLOAD_SECONDS
     post = blobs.presigned_post(
         key, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_SECONDS

@@ -4,6 +4,7 @@ declares the cache tags of that content (`tags.py`)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
@@ -13,6 +14,7 @@ from ..cache import tag_current_page
 from ..domain import Page, Project, SiteSettings, shown_page_photo
 from ..meta import simple_meta
 from ..services import services
+from ..stores.paging import read_page
 from . import layout, seo, tags
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -98,11 +100,9 @@ def category(category: str):
     tag_current_page(tags.SITE, tags.category(category), tags.page(f"work-{category}"))
     # Published public projects only: the store's key says so (drafts, unlisted projects and client
     # galleries are not read at all).
-    projects = services().store.projects_page(
-        category, listed_only=True, after=after, limit=CATEGORY_PAGE_SIZE + 1
-    )
-    more = projects[CATEGORY_PAGE_SIZE - 1].order if len(projects) > CATEGORY_PAGE_SIZE else None
-    projects = projects[:CATEGORY_PAGE_SIZE]
+    listed = partial(services().store.projects_page, category, listed_only=True)
+    projects, beyond = read_page(listed, CATEGORY_PAGE_SIZE, after=after)
+    more = projects[-1].order if beyond else None
     page = pages[f"work-{category}"]
     return render_template(
         "public/category.html",
