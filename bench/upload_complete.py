@@ -106,7 +106,7 @@ def main() -> None:
             status_ms.append((time.perf_counter() - started) * 1000)
 
         with app.app_context():
-            drained = app.extensions["sgoodie"].jobs.wait(timeout=600)
+            drained = app.extensions["sgoodie.services"].jobs.wait(timeout=600)
             ready = sum(p.status == "ready" for p in services().store.photos_for_project(project.id))
 
     print(

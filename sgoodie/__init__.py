@@ -64,9 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     photos.init_app(app)
     shared = services.init_app(app, jobs.build_job_queue(app))
     tag_paths = cache.cdn.TagPaths()
-    cache.init_app(
-        app, records=shared.store.records, read_project=shared.store.get_project, tag_paths=tag_paths
-    )
+    cache.init_app(app, records=shared.store.records, tag_paths=tag_paths)
     templating.init_app(app)
     bodies.init_app(app)  # its hook runs first: every body is bounded before CSRF or a view reads it
     security.init_app(app)
@@ -82,6 +80,6 @@ def start_runner(app: Flask) -> None:
     """Start the embedded default's in-process runner (scheduled publishing, sweeps, photo jobs)
     now, so a restarted site publishes on time without waiting for a visitor. gunicorn, which
     forks after loading the app, calls this again in each worker (threads do not survive a fork)."""
-    jobs = app.extensions["sgoodie"].jobs
+    jobs = app.extensions["sgoodie.services"].jobs
     if app.config["BACKGROUND_RUNNER"] and hasattr(jobs, "start"):
         jobs.start(periodic_first=False)

@@ -14,6 +14,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -35,8 +36,21 @@ CAPTION_MAX = 500
 # photographer sets it.
 FOCAL_CENTRE = 0.5
 
-# Life of a photo: uploading -> queued -> processing -> ready | failed (and back to queued on retry).
-PHOTO_STATUSES = ("uploading", "queued", "processing", "ready", "failed")
+
+class PhotoStatus(StrEnum):
+    """The life of a photo (`sgoodie.photos.lifecycle` changes it): uploading -> queued ->
+    processing -> ready | failed, and back to queued on retry or re-render. Stored as its value."""
+
+    UPLOADING = "uploading"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+PHOTO_STATUSES = tuple(PhotoStatus)
+#: A job is on its way: queued, or being processed.
+IN_PROGRESS = (PhotoStatus.QUEUED, PhotoStatus.PROCESSING)
 PAGE_IDS = ("home", "about", "personal-branding")
 SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
@@ -281,7 +295,7 @@ class Photo:
     project_id: str
     id: str = field(default_factory=new_id)
     order: int = 0
-    status: str = "uploading"
+    status: str = PhotoStatus.UPLOADING
     error: str = ""  # why processing failed, in words an admin understands
     filename: str = ""
     content_type: str = ""
@@ -312,13 +326,13 @@ class Photo:
 
     @property
     def is_ready(self) -> bool:
-        return self.status == "ready"
+        return self.status == PhotoStatus.READY
 
     @property
     def has_files(self) -> bool:
         """Ready, or being rendered again (a settings change, `reprocess --all`) with the files it
         had: visitors keep those until the new ones are in place."""
-        return self.is_ready or (bool(self.variants) and self.status in ("queued", "processing"))
+        return self.is_ready or (bool(self.variants) and self.status in IN_PROGRESS)
 
     @property
     def is_shown(self) -> bool:
@@ -405,6 +419,12 @@ class Project:
         """A client gallery: behind a password, its photos stored where no public path reaches."""
         return self.visibility == "client"
 
+    @property
+    def is_listed(self) -> bool:
+        """In visitors' lists (its category's page, the home page when featured, the sitemap,
+        search engines' data): published and public. The stores index exactly these."""
+        return self.published and self.is_public
+
     def shows(self, photo: Photo) -> bool:
         """Whether the project page shows this photo. Public and unlisted pages ask for alt text;
         a client gallery (hundreds of proofs nobody indexes) shows every ready photo."""
@@ -457,7 +477,7 @@ class Project:
         if self.gallery_expires_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.gallery_expires_on):
             errors["gallery_expires_on"] = "Use a date like 2026-12-31."
         if self.published and photos is not None and not self.is_private:
-            missing = [p for p in photos if p.status == "ready" and not p.alt_text.strip()]
+            missing = [p for p in photos if p.is_ready and not p.alt_text.strip()]
             if missing:
                 errors["published"] = (
                     f"{len(missing)} photo{'s' if len(missing) != 1 else ''} still need alt text "

@@ -82,9 +82,9 @@ def init_app(app: Flask, jobs: JobQueue) -> Services:
         signed_link=lambda token: url_for("media.signed_file", token=token),
     )
     services = Services(app.config, create_store(app.config), blobs, jobs)
-    app.extensions["sgoodie"] = services
+    app.extensions["sgoodie.services"] = services
     return services
 
 
 def services() -> Services:
-    return current_app.extensions["sgoodie"]
+    return current_app.extensions["sgoodie.services"]

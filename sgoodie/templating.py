@@ -73,7 +73,7 @@ def inline_styles() -> Markup:
     on a phone each stylesheet request would hold the first paint back by a round trip or more,
     and the whole CSS is about 6 KB gzipped. Built once per mount point (per page in debug mode)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    built: dict[str, Markup] = app.extensions.setdefault("sgoodie_inline_styles", {})
+    built: dict[str, Markup] = app.extensions.setdefault("sgoodie.inline_styles", {})
     if request.script_root not in built or app.debug:
         site_css = (Path(app.static_folder) / "site.css").read_text(encoding="utf-8")
         parts = [_RELATIVE_URL.sub(lambda m: f'url("{static_url(m.group(2))}")', site_css)]

@@ -395,7 +395,7 @@ class HeldJobs:
     def __init__(self, app):
         self.app = app
         self.queued: list[tuple[str, dict]] = []
-        app.extensions["sgoodie"].jobs.enqueue = self.enqueue
+        app.extensions["sgoodie.services"].jobs.enqueue = self.enqueue
 
     def enqueue(self, kind: str, /, **arguments) -> None:
         self.queued.append((kind, arguments))

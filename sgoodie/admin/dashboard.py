@@ -8,11 +8,12 @@ from flask import render_template
 from .. import content
 from ..auth import recent_failures
 from ..cache import page_cache
+from ..domain import PhotoStatus
 from ..photos import lifecycle
 from ..services import services
 from .blueprint import bp
 
-IN_PROGRESS = ("uploading", "queued", "processing")
+IN_PROGRESS = (PhotoStatus.UPLOADING, PhotoStatus.QUEUED, PhotoStatus.PROCESSING)
 SHOWN_FAILED = 20  # failed photos listed (the count says when there are more)
 COUNTED_IN_PROGRESS = 100  # "100+" beyond
 WAITING_READ = 60  # ready photos without alt text read, grouped by project
@@ -28,7 +29,7 @@ def dashboard():
         for slug, name in services().categories.items()
     ]
     in_progress = [store.photos_with_status(s, limit=COUNTED_IN_PROGRESS + 1) for s in IN_PROGRESS]
-    failed = store.photos_with_status("failed", limit=SHOWN_FAILED + 1)
+    failed = store.photos_with_status(PhotoStatus.FAILED, limit=SHOWN_FAILED + 1)
     # Ready photos of published projects that visitors do not see yet: they wait for alt text.
     waiting: dict[str, int] = {}
     for photo in store.photos_missing_alt(limit=WAITING_READ):

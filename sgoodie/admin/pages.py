@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
@@ -17,6 +18,7 @@ from ..domain import (
     SITE_PAGE_ID,
     Image,
     Page,
+    PhotoStatus,
     SiteSettings,
     ValidationError,
     shown_page_photo,
@@ -30,6 +32,7 @@ from ..photos import lifecycle
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
+from ..stores.paging import read_page
 from ..templating import local_time
 from . import quality_sample
 from .blueprint import FORM_BODY_LIMIT, bp
@@ -133,7 +136,7 @@ def edit_page(page_id: str):
         else:
             changes.commit()
             if lifecycle.queue_page_photos(
-                stored.id, [i["id"] for i in changes.created if i.get("status") == "queued"]
+                stored.id, [i["id"] for i in changes.created if i.get("status") == PhotoStatus.QUEUED]
             ):
                 flash(
                     f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
@@ -153,7 +156,7 @@ def edit_page(page_id: str):
         (image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []
     ]
     current = page.images.get(slot) if slot else None
-    pending = current if current and current.get("status", "ready") != "ready" else None
+    pending = current if current and current.get("status", PhotoStatus.READY) != PhotoStatus.READY else None
     scheduled = content.schedule.pending_page_change(page_id)
     return render_template(
         "admin/page_form.html",
@@ -227,7 +230,7 @@ def page_photo_status(page_id: str, image_id: str):
     image = lifecycle.page_photo(services().store.get_pages([page_id])[page_id], image_id)
     if image is None:
         abort(404)
-    return jsonify(status=image.get("status", "ready"), error=image.get("error", ""))
+    return jsonify(status=image.get("status", PhotoStatus.READY), error=image.get("error", ""))
 
 
 @bp.post("/pages/<page_id>/photos/<image_id>/retry")
@@ -394,6 +397,7 @@ def _form_data(kind: str, page: Page) -> dict:
 
 PICKER_PAGE_SIZE = 12  # projects per page of the photo picker
 PICKER_SEARCH_READ = 500  # projects a search looks through, at most, per page of results
+PICKER_SEARCH_BATCH = 50  # projects a search reads at a time
 
 
 def photo_picker() -> dict:
@@ -413,22 +417,20 @@ def photo_picker() -> dict:
     if category:
         if query:  # a search reads pages of the category until a page of matches
             cursor = after
-            for _ in range(PICKER_SEARCH_READ // 50):
-                batch = store.projects_page(category, after=cursor, limit=50)
+            for _ in range(PICKER_SEARCH_READ // PICKER_SEARCH_BATCH):
+                batch = store.projects_page(category, after=cursor, limit=PICKER_SEARCH_BATCH)
                 projects += [p for p in batch if query.casefold() in p.title.casefold() and not p.is_private]
-                if len(batch) < 50 or len(projects) > PICKER_PAGE_SIZE:
+                if len(batch) < PICKER_SEARCH_BATCH or len(projects) > PICKER_PAGE_SIZE:
                     break
                 cursor = batch[-1].order
-            if len(projects) <= PICKER_PAGE_SIZE and len(batch) == 50:
+            if len(projects) <= PICKER_PAGE_SIZE and len(batch) == PICKER_SEARCH_BATCH:
                 more = batch[-1].order
             if len(projects) > PICKER_PAGE_SIZE:
                 projects = projects[:PICKER_PAGE_SIZE]
                 more = projects[-1].order
         else:
-            page = store.projects_page(category, after=after, limit=PICKER_PAGE_SIZE + 1)
-            if len(page) > PICKER_PAGE_SIZE:
-                page = page[:PICKER_PAGE_SIZE]
-                more = page[-1].order
+            page, beyond = read_page(partial(store.projects_page, category), PICKER_PAGE_SIZE, after=after)
+            more = page[-1].order if beyond else None
             projects = [p for p in page if not p.is_private]
     chosen = store.get_project(request.args.get("pick", "")) or (projects[0] if projects else None)
     if chosen is not None and chosen.is_private:

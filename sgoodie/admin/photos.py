@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
-from ..domain import RIGHTS_LABELS, Photo, Rights, ValidationError
+from ..domain import RIGHTS_LABELS, Photo, PhotoStatus, Rights, ValidationError
 from ..http_errors import json_error
 from ..photos import edits as photo_edits
 from ..photos import lifecycle
@@ -161,9 +161,9 @@ def photo_cover(photo_id: str):
 def retry_photo(photo_id: str):
     """Queue a failed photo's job again (the original is still in storage)."""
     photo = get_photo_or_404(photo_id)
-    if ConfirmForm().validate_on_submit() and photo.status == "failed":
+    if ConfirmForm().validate_on_submit() and photo.status == PhotoStatus.FAILED:
         lifecycle.retry(photo)
-        return _answer(photo, "Processing the photo again.", status="queued")
+        return _answer(photo, "Processing the photo again.", status=PhotoStatus.QUEUED)
     return redirect(_back_to(photo))
 
 

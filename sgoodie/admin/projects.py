@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
@@ -15,6 +16,7 @@ from ..http_errors import json_error
 from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError
+from ..stores.paging import read_page
 from ..templating import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
@@ -57,9 +59,10 @@ def projects():
         ]
     else:  # a page of the list, in display order
         after, before = request.args.get("after", type=int), request.args.get("before", type=int)
-        shown = store.projects_page(category, after=after, before=before, limit=ADMIN_PAGE_SIZE + 1)
-        if len(shown) > ADMIN_PAGE_SIZE:  # one more than a page: there is a next (or previous) one
-            shown = shown[1:] if before is not None else shown[:ADMIN_PAGE_SIZE]
+        shown, beyond = read_page(
+            partial(store.projects_page, category), ADMIN_PAGE_SIZE, after=after, before=before
+        )
+        if beyond:  # there is a next (or previous) page
             earlier, later = (shown[0].order, None) if before is not None else (None, shown[-1].order)
         if shown and earlier is None and (after is not None or before is not None):
             earlier = (

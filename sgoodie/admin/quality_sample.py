@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 from ..blobs import BlobNotFoundError
+from ..domain import PhotoStatus
 from ..image_formats import EncoderQuality
 from ..images import ImageError
 from ..images.pipeline import quality_sizes
@@ -31,7 +32,11 @@ def sample_photo() -> Sample | None:
     store = services().store
     home = store.get_pages(["home"])["home"]
     hero = home.images.get("hero")
-    if isinstance(hero, dict) and hero.get("original_key") and hero.get("status", "ready") == "ready":
+    if (
+        isinstance(hero, dict)
+        and hero.get("original_key")
+        and hero.get("status", PhotoStatus.READY) == PhotoStatus.READY
+    ):
         return Sample(hero["original_key"], "the home page's hero photo")
     for project in store.projects_by_ids(home.content.get("featured_order", [])[:5]):
         photo = store.get_photo(project.cover_photo_id) if project.cover_photo_id else None

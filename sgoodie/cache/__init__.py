@@ -2,7 +2,7 @@
 
 Every public view declares the tags of what it shows (`site`, `home`, `page:<id>`,
 `category:<slug>`, `project:<id>`, `sitemap`); a change purges exactly the tags it touches
-(`rules.py` maps each signal to its tags).
+(whoever declares a tag purges it; the public site's rules are `public/purges.py`).
 
 Flask-Caching has no tags, so each tag has a generation counter in the cache. A stored page
 remembers the generation of each of its tags; a purge increments the counters (one atomic INCR
@@ -25,7 +25,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -37,10 +37,9 @@ from flask_login import current_user
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_host
 
-from ..domain import Project
 from ..signals import cache_purged
 from ..stores import RecordStore
-from . import cdn, rules
+from . import cdn
 from .pending import PendingPurges
 
 log = logging.getLogger("sgoodie.cache")
@@ -299,7 +298,7 @@ def _signed_in() -> bool:
 
 
 def page_cache(app: Flask | None = None) -> PageCache:
-    return (app or current_app).extensions["sgoodie_page_cache"]
+    return (app or current_app).extensions["sgoodie.page_cache"]
 
 
 def purge(app: Flask, tags: Iterable[str]) -> None:
@@ -369,16 +368,14 @@ def init_app(
     app: Flask,
     *,
     records: RecordStore,
-    read_project: Callable[[str], Project | None],
     tag_paths: cdn.TagPaths,
 ) -> PageCache:
     """The page cache and CDN invalidations of `app`, configured from its config (`PAGE_CACHE`,
     `REDIS_URL`, `CLOUDFRONT_DISTRIBUTION_ID`). Purges that cannot reach the cache are parked in
-    `records`; the purge rules read projects with `read_project`; `tag_paths` turns purged tags
-    into CDN paths."""
+    `records`; `tag_paths` turns purged tags into CDN paths (whoever declares a tag purges it:
+    the public site's rules are `public/purges.py`)."""
     cache = PageCache(app, PendingPurges(records))
-    app.extensions["sgoodie_page_cache"] = cache
-    rules.connect(app, lambda tags: purge(app, tags), read_project)
+    app.extensions["sgoodie.page_cache"] = cache
     cdn.init_app(app, tag_paths)
 
     app.wsgi_app = ServeCachedPages(app, cache)  # type: ignore[method-assign]

@@ -159,16 +159,16 @@ def invalidator(app: Flask) -> Invalidator | None:
     distribution_id = app.config.get("CLOUDFRONT_DISTRIBUTION_ID")
     if not distribution_id:
         return None
-    existing = app.extensions.get("sgoodie_cdn")
+    existing = app.extensions.get("sgoodie.cdn")
     if existing is None:
-        existing = app.extensions["sgoodie_cdn"] = Invalidator(
+        existing = app.extensions["sgoodie.cdn"] = Invalidator(
             distribution_id, app.config.get("AWS_REGION", ""), app.config.get("AWS_ENDPOINT_URL") or None
         )
     return existing
 
 
 def tag_paths(app: Flask) -> TagPaths:
-    return app.extensions["sgoodie_cdn_paths"]
+    return app.extensions["sgoodie.cdn_paths"]
 
 
 def invalidate_tags(app: Flask, tags: set[str]) -> None:
@@ -192,7 +192,7 @@ def flush(app: Flask, tags: set[str]) -> None:
 
 def init_app(app: Flask, paths: TagPaths) -> None:
     """`paths` is filled as plugins are wired; it is read only when a purge happens."""
-    app.extensions["sgoodie_cdn_paths"] = paths
+    app.extensions["sgoodie.cdn_paths"] = paths
 
     @app.teardown_request
     def send_request_invalidations(exc):

@@ -20,7 +20,7 @@ from flask import current_app
 
 from .. import content, photos
 from ..blobs import original_key
-from ..domain import SITE_PAGE_ID, Page, Photo, Project, SiteSettings
+from ..domain import SITE_PAGE_ID, Page, Photo, PhotoStatus, Project, SiteSettings
 from ..services import services
 from . import artwork
 from .texts import (
@@ -73,7 +73,7 @@ def seed(
     ):  # in order: it is the display order
         photo = Photo(
             project_id=project_id,
-            status="queued",
+            status=PhotoStatus.QUEUED,
             filename=f"IMG_{seed_value % 10000:04d}.jpg",
             content_type="image/jpeg",
             size=len(data),

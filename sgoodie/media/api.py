@@ -18,7 +18,7 @@ from flask import Blueprint, jsonify, request
 from .. import photos
 from ..auth import admins_only
 from ..bodies import body_limit, loads, max_upload_bytes
-from ..domain import Photo
+from ..domain import Photo, PhotoStatus
 from ..file_urls import media_url
 from ..http_errors import error_body, json_error
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
@@ -144,7 +144,7 @@ def complete(photo: Photo) -> tuple[dict[str, Any], int]:
         return error_body("not_found", "This photo was deleted."), 404
     if arrival.refused:
         return photo_json(arrival.photo), 422
-    return photo_json(arrival.photo), 202 if arrival.photo.status != "failed" else 200
+    return photo_json(arrival.photo), 202 if arrival.photo.status != PhotoStatus.FAILED else 200
 
 
 @bp.post("/uploads/<photo_id>/complete")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain import PhotoStatus
 from ..image_formats import OUTPUT_FORMATS, UPLOAD_TYPES
 
 ERROR = {
@@ -46,7 +47,7 @@ PHOTO = {
     "properties": {
         "id": {"type": "string"},
         "project_id": {"type": "string"},
-        "status": {"enum": ["uploading", "queued", "processing", "ready", "failed"]},
+        "status": {"enum": [status.value for status in PhotoStatus]},
         "error": {
             "type": "string",
             "description": "Why processing failed, in words the photographer understands.",

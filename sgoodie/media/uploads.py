@@ -17,6 +17,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired
 
 from ..blobs.local import UploadSigner
+from ..domain import PhotoStatus
 from ..services import services
 
 UPLOAD_SECONDS = 15 * 60
@@ -33,7 +34,7 @@ class UploadRefused(Exception):
 
 def upload_form(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
     """{url, fields, expires_at}: POST the fields plus `file` as multipart/form-data."""
-    blobs = current_app.extensions["sgoodie"].blobs
+    blobs = current_app.extensions["sgoodie.services"].blobs
     expires_at = int(time.time()) + UPLOAD_SECONDS
     post = blobs.presigned_post(
         key, content_type=content_type, max_bytes=max_bytes, expires_in=UPLOAD_SECONDS
@@ -59,7 +60,7 @@ def claim_upload(grant: dict[str, Any]) -> None:
     photo = services().store.get_photo(match["photo_id"]) if match else None
     if photo is None or photo.original_key != key:
         raise UploadRefused("This photo was deleted. Add it again.", 404)
-    if photo.status != "uploading" or services().blobs.head(key) is not None:
+    if photo.status != PhotoStatus.UPLOADING or services().blobs.head(key) is not None:
         raise UploadRefused("This photo was already uploaded. Add it again to send another file.", 409)
     taken = services().store.records.increment(CLAIMS, key, "uploads", expires_at=int(grant["expires"]) + 60)
     if taken > 1:

@@ -50,6 +50,7 @@ from ..domain import (
     Image,
     Page,
     Photo,
+    PhotoStatus,
     Project,
     Rights,
     SiteSettings,
@@ -78,11 +79,11 @@ log = logging.getLogger("sgoodie.photos")
 #: Which status may follow which. `processing -> processing` is a job starting again: after a
 #: transient error, or when the sweeper hands a lost job (its worker died) to another worker.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "uploading": frozenset({"queued", "failed"}),
-    "queued": frozenset({"processing", "failed"}),
-    "processing": frozenset({"processing", "ready", "failed"}),
-    "ready": frozenset({"queued"}),
-    "failed": frozenset({"queued"}),
+    PhotoStatus.UPLOADING: frozenset({PhotoStatus.QUEUED, PhotoStatus.FAILED}),
+    PhotoStatus.QUEUED: frozenset({PhotoStatus.PROCESSING, PhotoStatus.FAILED}),
+    PhotoStatus.PROCESSING: frozenset({PhotoStatus.PROCESSING, PhotoStatus.READY, PhotoStatus.FAILED}),
+    PhotoStatus.READY: frozenset({PhotoStatus.QUEUED}),
+    PhotoStatus.FAILED: frozenset({PhotoStatus.QUEUED}),
 }
 
 MISSING_ORIGINAL = "The uploaded file is missing from storage. Upload the photo again."
@@ -125,7 +126,7 @@ def _set_status(subject: Photo | dict[str, Any], new: str, **fields: Any) -> Non
         for name, value in fields.items():
             setattr(subject, name, value)
     else:
-        check_transition(subject.get("status", "ready"), new)
+        check_transition(subject.get("status", PhotoStatus.READY), new)
         subject.update(status=new, updated_at=utcnow(), **fields)
 
 
@@ -138,7 +139,11 @@ def _transition(photo_id: str, new: str, **fields: Any) -> Photo | None:
 def register_upload(project_id: str, filename: str, content_type: str, extension: str, size: int) -> Photo:
     """A photo the browser is about to send straight to storage."""
     photo = Photo(
-        project_id=project_id, status="uploading", filename=filename, content_type=content_type, size=size
+        project_id=project_id,
+        status=PhotoStatus.UPLOADING,
+        filename=filename,
+        content_type=content_type,
+        size=size,
     )
     photo.original_key = original_key(project_id, photo.id, extension)
     return services().store.add_photo(photo)
@@ -153,14 +158,16 @@ class Arrival:
 def mark_uploaded(photo: Photo) -> Arrival:
     """The file is in storage: check it and queue the job. Calling it twice is harmless (the
     browser's callback and the S3 event may both arrive). Raises NotArrived."""
-    if photo.status != "uploading":
+    if photo.status != PhotoStatus.UPLOADING:
         return Arrival(photo)
     blobs = services().blobs
     info = blobs.head(photo.original_key)
     if info is None:
         current = services().store.get_photo(photo.id)
-        if current is None or current.status != "uploading":  # another callback settled it meanwhile
-            return Arrival(current, refused=current is not None and current.status == "failed")
+        if (
+            current is None or current.status != PhotoStatus.UPLOADING
+        ):  # another callback settled it meanwhile
+            return Arrival(current, refused=current is not None and current.status == PhotoStatus.FAILED)
         raise NotArrived("The file has not arrived in storage yet; finish the upload first.")
     limit = services().config["MAX_UPLOAD_BYTES"]
     if info.size != photo.size or info.size > limit:
@@ -176,7 +183,7 @@ def mark_uploaded(photo: Photo) -> Arrival:
         failed = fail(photo.id, f"{photo.filename} is not an image we can read ({INPUT_LABEL}).")
         return Arrival(failed, refused=True)
     try:
-        queued = _transition(photo.id, "queued")
+        queued = _transition(photo.id, PhotoStatus.QUEUED)
     except TransitionRefused:  # the other notification won the race: it queued the job
         return Arrival(services().store.get_photo(photo.id))
     if queued is not None:
@@ -228,7 +235,7 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     if photo.attempts >= MAX_ATTEMPTS:  # redelivered again and again: the job keeps dying on it
         return fail(photo_id, TOO_MANY_ATTEMPTS)
     try:
-        photo = _transition(photo_id, "processing", error="", attempts=photo.attempts + 1)
+        photo = _transition(photo_id, PhotoStatus.PROCESSING, error="", attempts=photo.attempts + 1)
     except TransitionRefused as exc:  # a duplicate message for a ready or failed photo
         log.info("photo %s: job skipped (%s)", photo_id, exc)
         return services().store.get_photo(photo_id)
@@ -250,7 +257,7 @@ def _process_project_photo(photo_id: str) -> Photo | None:
     try:
         ready = _transition(
             photo_id,
-            "ready",
+            PhotoStatus.READY,
             **_ready_fields(rendered, variants, settings),
             exif=rendered.exif,
             updated_at=utcnow(),
@@ -301,7 +308,7 @@ def _project_saved(app: Flask, project: Project, previous: Project | None, **_: 
 def _photos_restored(app: Flask, photos: list[Photo], **_: Any) -> None:
     """Photos back from the trash whose job had not finished when they were deleted: queued again."""
     for photo in photos:
-        if photo.status in ("queued", "processing"):
+        if photo.status in (PhotoStatus.QUEUED, PhotoStatus.PROCESSING):
             services().jobs.enqueue(PROCESS, photo_id=photo.id)
 
 
@@ -440,7 +447,7 @@ def fail(photo_id: str, reason: str) -> Photo | None:
     another caller settled first (the upload callback and the S3 event racing, a duplicate job)
     is left as that caller left it."""
     try:
-        photo = _transition(photo_id, "failed", error=reason)
+        photo = _transition(photo_id, PhotoStatus.FAILED, error=reason)
     except TransitionRefused as exc:
         log.info("photo %s: not marked failed (%s)", photo_id, exc)
         return services().store.get_photo(photo_id)
@@ -459,7 +466,7 @@ def _gave_up(arguments: Mapping[str, Any], error: BaseException) -> None:
         fail(photo_id, reason)
         return
     try:
-        _change_page_photo(page_id, photo_id, "failed", error=reason)
+        _change_page_photo(page_id, photo_id, PhotoStatus.FAILED, error=reason)
     except TransitionRefused as exc:
         log.info("page photo %s: not marked failed (%s)", photo_id, exc)
 
@@ -469,9 +476,9 @@ def retry(photo: Photo) -> Photo | None:
     """Queue a failed photo's job again (its original is still in storage)."""
 
     def requeue(current: Photo) -> None:
-        if current.status != "failed":
+        if current.status != PhotoStatus.FAILED:
             raise TransitionRefused(f"only a failed photo is retried; this one is {current.status}")
-        _set_status(current, "queued", error="", attempts=0)
+        _set_status(current, PhotoStatus.QUEUED, error="", attempts=0)
 
     queued = edits.modify(photo.id, requeue)
     if queued is not None:
@@ -483,12 +490,14 @@ def reprocess(*, failed: bool = False, everything: bool = False) -> int:
     """Queue photos again: stuck ones always, failed ones with `failed`, every photo (project and
     page photos) with `everything` (after the variant settings changed)."""
     count = sweep()["requeued"]
-    statuses = ["failed", "ready"] if everything else ["failed"] if failed else []
+    statuses = (
+        [PhotoStatus.FAILED, PhotoStatus.READY] if everything else [PhotoStatus.FAILED] if failed else []
+    )
     for photo in _photos_in(statuses):
         if photo.original_key:
             count += _queue_again(photo.id, full=True)
     for page_id, image in _page_photos():
-        if image.get("original_key") and image.get("status", "ready") in statuses:
+        if image.get("original_key") and image.get("status", PhotoStatus.READY) in statuses:
             try:
                 count += bool(retry_page_photo(page_id, image["id"], full=True))
             except TransitionRefused:
@@ -526,7 +535,7 @@ def rerender_changed() -> int:
     Visitors keep the current files of each until its new ones are in place."""
     settings = render_settings()
     count = 0
-    for photo in _photos_in(["ready"]):
+    for photo in _photos_in([PhotoStatus.READY]):
         if photo.original_key and _out_of_date(
             settings,
             photo.rendering,
@@ -539,7 +548,7 @@ def rerender_changed() -> int:
     for page_id, image in _page_photos():
         if (
             image.get("original_key")
-            and image.get("status", "ready") == "ready"
+            and image.get("status", PhotoStatus.READY) == PhotoStatus.READY
             and _out_of_date(
                 settings,
                 image.get("rendering", ""),
@@ -562,12 +571,12 @@ def _photos_in(statuses: list[str]) -> Iterator[Photo]:
     """The project photos in these statuses. Ready ones are not listed by status (that would be
     the whole site in one list): they come project by project, a command's pace, not a page's."""
     store = services().store
-    if "failed" in statuses:
-        yield from store.photos_with_status("failed")
-    if "ready" in statuses:
+    if PhotoStatus.FAILED in statuses:
+        yield from store.photos_with_status(PhotoStatus.FAILED)
+    if PhotoStatus.READY in statuses:
         for category in services().categories:
             for project in store.projects_in_category(category):
-                yield from (p for p in store.photos_for_project(project.id) if p.status == "ready")
+                yield from (p for p in store.photos_for_project(project.id) if p.status == PhotoStatus.READY)
 
 
 def rerender_photo(photo: Photo) -> bool:
@@ -590,7 +599,11 @@ def rerender_photo(photo: Photo) -> bool:
 
 def page_photos_in_progress() -> int:
     """Page photos (hero, portrait, gallery) queued or being processed: one read of the pages."""
-    return sum(1 for _, image in _page_photos() if image.get("status") in ("queued", "processing"))
+    return sum(
+        1
+        for _, image in _page_photos()
+        if image.get("status") in (PhotoStatus.QUEUED, PhotoStatus.PROCESSING)
+    )
 
 
 def rerender_progress() -> dict[str, Any] | None:
@@ -604,7 +617,7 @@ def _queue_again(photo_id: str, *, full: bool = False) -> int:
     its rights would change (`reprocess --all`, after the pipeline itself changed)."""
     fields: dict[str, Any] = {"rendering": ""} if full else {}
     try:
-        queued = _transition(photo_id, "queued", error="", attempts=0, **fields)
+        queued = _transition(photo_id, PhotoStatus.QUEUED, error="", attempts=0, **fields)
     except TransitionRefused:  # its status changed since the listing: it is on its way
         return 0
     if queued is None:
@@ -618,12 +631,12 @@ def rebuild_missing_variants() -> int:
     imported from an archive without variants. A photo whose files are there is left alone, so
     running this again changes nothing. Every file is encoded anew (there is none to rewrite)."""
     blobs, count = services().blobs, 0
-    for photo in _photos_in(["ready"]):
+    for photo in _photos_in([PhotoStatus.READY]):
         if photo.variants and photo.original_key and blobs.head(photo.variants[0].key) is None:
             count += _queue_again(photo.id, full=True)
     for page_id, image in _page_photos():
         variants = image.get("variants") or []
-        ready = image.get("status", "ready") == "ready" and image.get("original_key")
+        ready = image.get("status", PhotoStatus.READY) == PhotoStatus.READY and image.get("original_key")
         if ready and variants and blobs.head(variants[0]["key"]) is None:
             try:
                 count += bool(retry_page_photo(page_id, image["id"], full=True))
@@ -639,19 +652,19 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
     store, jobs = services().store, services().jobs
     requeued = abandoned = 0
-    for status in ("queued", "processing"):
+    for status in (PhotoStatus.QUEUED, PhotoStatus.PROCESSING):
         for photo in store.photos_with_status(status):
             # Touched, so the next sweep waits as long again before sending another message.
             if now - _parse(photo.updated_at) > STUCK_AFTER and edits.modify(photo.id, lambda p: None):
                 jobs.enqueue(PROCESS, photo_id=photo.id)
                 requeued += 1
-    for photo in store.photos_with_status("uploading"):
+    for photo in store.photos_with_status(PhotoStatus.UPLOADING):
         if now - _parse(photo.updated_at) > ABANDONED_UPLOAD_AFTER:
             fail(photo.id, NEVER_FINISHED)
             abandoned += 1
     for page_id, image in _page_photos():
         if (
-            image.get("status") in ("queued", "processing")
+            image.get("status") in (PhotoStatus.QUEUED, PhotoStatus.PROCESSING)
             and now - _parse(image.get("updated_at", "")) > STUCK_AFTER
             and _modify_page_photo(page_id, image["id"], lambda current: current.update(updated_at=utcnow()))
         ):
@@ -687,7 +700,7 @@ def store_page_upload(page_id: str, stream, alt: str) -> dict[str, Any]:
         "id": image_id,
         "original_key": key,
         "alt": alt,
-        "status": "queued",
+        "status": PhotoStatus.QUEUED,
         "error": "",
         "updated_at": utcnow(),
         "width": 0,
@@ -707,7 +720,7 @@ def retry_page_photo(page_id: str, image_id: str, *, full: bool = False) -> dict
     """Queue a page photo's job again: a failed one (Retry), or a ready one (`reprocess --all`, a
     settings change; visitors keep seeing its current files meanwhile). `full`: as `_queue_again`."""
     fields: dict[str, Any] = {"rendering": ""} if full else {}
-    image = _change_page_photo(page_id, image_id, "queued", error="", attempts=0, **fields)
+    image = _change_page_photo(page_id, image_id, PhotoStatus.QUEUED, error="", attempts=0, **fields)
     if image is not None:
         services().jobs.enqueue(PROCESS, photo_id=image_id, page_id=page_id)
     return image
@@ -723,10 +736,10 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
     if image is None:
         return None
     if image.get("attempts", 0) >= MAX_ATTEMPTS:
-        return _change_page_photo(page_id, image_id, "failed", error=TOO_MANY_ATTEMPTS)
+        return _change_page_photo(page_id, image_id, PhotoStatus.FAILED, error=TOO_MANY_ATTEMPTS)
     try:
         image = _change_page_photo(
-            page_id, image_id, "processing", error="", attempts=image.get("attempts", 0) + 1
+            page_id, image_id, PhotoStatus.PROCESSING, error="", attempts=image.get("attempts", 0) + 1
         )
     except TransitionRefused as exc:
         log.info("page photo %s: job skipped (%s)", image_id, exc)
@@ -740,12 +753,12 @@ def _process_page_photo(page_id: str, image_id: str) -> dict[str, Any] | None:
         image["original_key"], prefix, settings, image.get("rendering", ""), image.get("variants") or []
     )
     if rendered is None:
-        return _change_page_photo(page_id, image_id, "failed", error=problem)
+        return _change_page_photo(page_id, image_id, PhotoStatus.FAILED, error=problem)
     variants = [asdict(v) for v in stored]
     replaced: list[dict[str, Any]] = []
 
     def finish(current: dict[str, Any]) -> None:
-        _set_status(current, "ready", **_ready_fields(rendered, variants, settings))
+        _set_status(current, PhotoStatus.READY, **_ready_fields(rendered, variants, settings))
         previous = current.pop("previous", None)
         if previous:
             replaced.append(previous)
@@ -841,7 +854,7 @@ def from_portfolio(page_id: str, photo_id: str, alt: str) -> dict[str, Any]:
         "from_photo": photo.id,  # gets that photo's new files when it is rendered again
         "rendering": photo.rendering,
         "original_key": "",
-        "status": "ready",
+        "status": PhotoStatus.READY,
         "error": "",
         "updated_at": utcnow(),
     }

@@ -24,8 +24,10 @@ from ..domain import PAGE_IDS, Image
 from ..file_urls import public_url
 from ..meta import absolute
 from ..services import services
+from . import tags
 from .seo import canonical
-from .views import SITEMAP_PART_SPAN, bp, sitemap_part_of
+from .tags import SITEMAP_PART_SPAN, sitemap_part_of
+from .views import bp
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
@@ -46,12 +48,12 @@ def _xml(root: ET.Element) -> Response:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     categories = services().visible_categories
-    tag_current_page("sitemap", *(f"sitemap:{c}" for c in categories))
+    tag_current_page(tags.SITEMAP, *(tags.sitemap(c) for c in categories))
     ET.register_namespace("", SITEMAP_NS)
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     locations = [canonical("public.sitemap_pages")]
     for category in categories:
-        last = services().store.projects_page(category, published_only=True, before=LAST, limit=1)
+        last = services().store.projects_page(category, listed_only=True, before=LAST, limit=1)
         if last:
             locations += [
                 canonical("public.sitemap_part", category=category, part=part)
@@ -65,7 +67,9 @@ def sitemap() -> Response:
 
 @bp.get("/sitemap-pages.xml")
 def sitemap_pages() -> Response:
-    tag_current_page("sitemap", *(f"page:{page_id}" for page_id in PAGE_IDS))  # it lists the pages' photos
+    tag_current_page(
+        tags.SITEMAP, *(tags.page(page_id) for page_id in PAGE_IDS)
+    )  # it lists the pages' photos
     urlset = _urlset()
     pages = services().load_pages(*PAGE_IDS)  # the category list comes in the same read
     for page_id in PAGE_IDS:
@@ -86,12 +90,12 @@ def sitemap_part(category: str, part: int) -> Response:
     store = services().store
     projects = store.projects_page(
         category,
-        published_only=True,
+        listed_only=True,
         after=part * SITEMAP_PART_SPAN - 1,
         before=(part + 1) * SITEMAP_PART_SPAN,
         limit=MAX_PART_URLS,
     )
-    tag_current_page(f"sitemap:{category}", *(f"project:{p.id}" for p in projects))
+    tag_current_page(tags.sitemap(category), *(tags.project(p.id) for p in projects))
     urlset = _urlset()
     # The category page itself opens every part: a part whose projects were all unpublished since
     # is still a valid sitemap (one URL at least), and crawlers take repeated URLs in their stride.
@@ -124,7 +128,7 @@ def _add_url(urlset: ET.Element, location: str, lastmod: str, images: list[Image
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    tag_current_page("site")
+    tag_current_page(tags.SITE)
     lines = [
         "User-agent: *",
         "Allow: /",

@@ -1,34 +1,27 @@
 """The pages a visitor sees. Each view reads what it shows in at most three store calls and
-declares the cache tags of that content; `CACHE_TAGS` says which addresses each tag covers."""
+declares the cache tags of that content (`tags.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
 from .. import gallery_access
 from ..blobs import is_private_key
-from ..cache import ALL_TAG, tag_current_page
+from ..cache import tag_current_page
 from ..domain import Page, Project, SiteSettings, shown_page_photo
 from ..meta import simple_meta
 from ..services import services
-from ..stores.ordering import GAP
-from . import layout, seo
+from ..stores.paging import read_page
+from . import layout, seo, tags
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
 #: Projects per category page; "More projects" (a plain link, or appended in place by site.js)
 #: shows the next ones.
 CATEGORY_PAGE_SIZE = 24
-#: A sitemap part lists the published projects of one category whose display order falls in one
-#: span: new projects go to the end, GAP apart, so a part holds about SITEMAP_PART_SIZE.
-SITEMAP_PART_SIZE = 50
-SITEMAP_PART_SPAN = SITEMAP_PART_SIZE * GAP
-
-
-def sitemap_part_of(project: Project) -> int:
-    return project.order // SITEMAP_PART_SPAN
 
 
 @bp.app_context_processor
@@ -38,67 +31,32 @@ def layout_helpers():
     return {"layout": layout}
 
 
-def _page_paths(page_id: str) -> set[str]:
-    """A page's own address. The sitemap's pages part lists the photos of the pages, and the home
-    page shows personal branding's tile."""
-    if page_id.startswith("work-"):
-        return {f"/work/{page_id.removeprefix('work-')}"}
-    paths = {"/" if page_id == "home" else f"/{page_id}", "/sitemap-pages.xml"}
-    if page_id == "personal-branding":
-        paths.add("/")
-    return paths
-
-
-def _project_paths(project_id: str) -> set[str]:
-    """The project's current address and its sitemap part; once it is gone, so is its slug:
-    every project page (its part goes with its category's `sitemap:` tag)."""
-    project = services().store.get_project(project_id)
-    if project is None:
-        return {"/projects/*"}
-    return {f"/projects/{project.slug}", f"/sitemap-{project.category}-{sitemap_part_of(project)}.xml"}
-
-
-#: The tags the views below (and the sitemap) put on their pages, and the paths each one covers,
-#: for CDN invalidations. A route that moves takes its paths here with it.
-CACHE_TAGS = {
-    "site": ["/*"],  # every page shows the site settings
-    ALL_TAG: ["/*"],
-    "home": ["/"],
-    "sitemap": ["/sitemap.xml", "/sitemap-pages.xml"],
-    "sitemap:*": lambda category: ["/sitemap.xml", f"/sitemap-{category}-*"],
-    "category:*": lambda slug: [f"/work/{slug}"],
-    "page:*": _page_paths,
-    "project:*": _project_paths,
-}
-
-
 def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:
     """The site settings, the category list and the given pages in one store call."""
     pages = services().load_pages(*page_ids)  # keeps the settings and categories for the layout
     return services().site_settings(), pages
 
 
-def is_listed(project: Project) -> bool:
-    """Visitors see published public projects of visible categories only (on the home and
-    category pages, in the sitemap and in search engines' data)."""
-    return project.published and project.is_public and project.category in services().visible_categories
+def in_visible_lists(project: Project) -> bool:
+    """A listed project of a category visitors see (a hidden category's projects are in no list)."""
+    return project.is_listed and project.category in services().visible_categories
 
 
 def is_reachable(project: Project) -> bool:
     """Whether the project's own address answers: listed ones, and published unlisted projects and
     client galleries (whose links the photographer shares), whatever their category."""
-    return is_listed(project) or (project.published and not project.is_public)
+    return in_visible_lists(project) or (project.published and not project.is_public)
 
 
 @bp.get("/")
 def home():
     settings, pages = load_pages("home", "personal-branding")  # branding's photo fills its tile
     home_page = pages["home"]
-    tag_current_page("site", "home", "page:home", "page:personal-branding")
+    tag_current_page(tags.SITE, tags.HOME, tags.page("home"), tags.page("personal-branding"))
     featured = [
         p
         for p in services().store.projects_by_ids(home_page.content.get("featured_order", []))
-        if is_listed(p) and p.featured
+        if in_visible_lists(p) and p.featured
     ]
     return render_template(
         "public/home.html",
@@ -123,7 +81,7 @@ def personal_branding():
 def _content_page(page_id: str, template: str):
     settings, pages = load_pages(page_id)
     page = pages[page_id]
-    tag_current_page("site", f"page:{page_id}")
+    tag_current_page(tags.SITE, tags.page(page_id))
     return render_template(template, page=page, meta=seo.page_meta(settings, page))
 
 
@@ -139,14 +97,12 @@ def category(category: str):
     after = request.args.get("after", type=int)
     if "after" in request.args and after is None:
         abort(404)
-    tag_current_page("site", f"category:{category}", f"page:work-{category}")
+    tag_current_page(tags.SITE, tags.category(category), tags.page(f"work-{category}"))
     # Published public projects only: the store's key says so (drafts, unlisted projects and client
     # galleries are not read at all).
-    projects = services().store.projects_page(
-        category, published_only=True, after=after, limit=CATEGORY_PAGE_SIZE + 1
-    )
-    more = projects[CATEGORY_PAGE_SIZE - 1].order if len(projects) > CATEGORY_PAGE_SIZE else None
-    projects = projects[:CATEGORY_PAGE_SIZE]
+    listed = partial(services().store.projects_page, category, listed_only=True)
+    projects, beyond = read_page(listed, CATEGORY_PAGE_SIZE, after=after)
+    more = projects[-1].order if beyond else None
     page = pages[f"work-{category}"]
     return render_template(
         "public/category.html",
@@ -190,7 +146,7 @@ def adjacent_project(slug: str, direction: str):
     other project; never cached (it follows every reorder at once)."""
     store = services().store
     project = store.project_by_slug(slug)
-    if project is None or not is_listed(project):
+    if project is None or not in_visible_lists(project):
         abort(404)
     found = _neighbour(project, 1 if direction == "next" else -1)
     if found is None or found.id == project.id:  # the only project of its category
@@ -205,7 +161,7 @@ def _neighbour(project: Project, step: int) -> Project | None:
     store = services().store
     for start in (project.order, BEFORE_FIRST if step > 0 else AFTER_LAST):
         side = {"after": start} if step > 0 else {"before": start}
-        found = store.projects_page(project.category, published_only=True, limit=1, **side)
+        found = store.projects_page(project.category, listed_only=True, limit=1, **side)
         if found:
             return found[0] if step > 0 else found[-1]
     return None
@@ -220,7 +176,7 @@ def render_project(project: Project, *, preview: bool = False):
     settings = services().site_settings()
     photos = [p for p in services().store.photos_for_project(project.id) if project.shows(p)]
     if not preview and project.is_public:
-        tag_current_page("site", f"project:{project.id}")
+        tag_current_page(tags.SITE, tags.project(project.id))
     categories = services().categories
     meta = seo.project_meta(settings, project, photos, categories.get(project.category, project.category))
     if not project.is_public:  # reachable by its link only: no canonical (noindex), no structured data

@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from ..domain import AdminUser, Page, Photo, Project
+from ..domain import AdminUser, Page, Photo, PhotoStatus, Project
 
 #: The statuses photos can be listed by: the ones that need attention (the dashboard, the sweeper).
 #: Ready photos are not listed by status: every photo ends there, so such a list would be the whole
 #: site (on DynamoDB, one index key every photo shares); `photos_missing_alt` lists the ready ones
 #: that still need something.
-LISTED_STATUSES = ("uploading", "queued", "processing", "failed")
+LISTED_STATUSES = (PhotoStatus.UPLOADING, PhotoStatus.QUEUED, PhotoStatus.PROCESSING, PhotoStatus.FAILED)
 
 
 def check_listed_status(status: str) -> None:
@@ -128,21 +128,21 @@ class ContentStore(Protocol):
     def project_id_for_old_slug(self, slug: str) -> str | None:
         """The project that used to have this slug, for redirects."""
 
-    def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
-        """In display order; `published_only`: the published public ones (as `projects_page`)."""
+    def projects_in_category(self, category: str, *, listed_only: bool = False) -> list[Project]:
+        """In display order; `listed_only`: the listed ones (`Project.is_listed`, as `projects_page`)."""
 
     def projects_page(
         self,
         category: str,
         *,
-        published_only: bool = False,
+        listed_only: bool = False,
         after: int | None = None,
         before: int | None = None,
         limit: int = 50,
     ) -> list[Project]:
         """Up to `limit` projects of the category in display order: the first ones, those right
         after the `order` value `after`, or those right before `before` (still in display order).
-        Reads only what it returns: with `published_only` (published *public* projects, what
+        Reads only what it returns: with `listed_only` (`Project.is_listed`: published public projects, what
         visitors' listings show), drafts, unlisted projects and client galleries are not read."""
 
     def project_counts(self) -> dict[str, dict[str, int]]:

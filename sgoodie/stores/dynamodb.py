@@ -26,7 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ..config import table_name
-from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
+from ..domain import AdminUser, Page, Photo, PhotoStatus, Project, from_record, to_record, utcnow
 from .base import (
     LISTED_STATUSES,
     ConflictError,
@@ -213,7 +213,7 @@ class DynamoContentStore:
             "version": N(project.version),
             "data": S(_dump(project)),
         }
-        if project.published and project.is_public:  # the key of the sparse gsi_category_published
+        if project.is_listed:  # the key of the sparse gsi_category_published
             item[LISTED_ATTRIBUTE] = S(project.category)
         return item
 
@@ -347,12 +347,12 @@ class DynamoContentStore:
         claim = self.records.get(SLUGS, slug)
         return claim["project_id"] if claim and not claim.get("current") else None
 
-    def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
+    def projects_in_category(self, category: str, *, listed_only: bool = False) -> list[Project]:
         items = self._query(
             TableName=self.names["projects"],
-            IndexName="gsi_category_published" if published_only else "gsi_category_order",
+            IndexName="gsi_category_published" if listed_only else "gsi_category_order",
             KeyConditionExpression="#k = :c",
-            ExpressionAttributeNames={"#k": LISTED_ATTRIBUTE if published_only else "category"},
+            ExpressionAttributeNames={"#k": LISTED_ATTRIBUTE if listed_only else "category"},
             ExpressionAttributeValues={":c": S(category)},
         )
         return [self._load_project(item) for item in items]
@@ -361,7 +361,7 @@ class DynamoContentStore:
         self,
         category: str,
         *,
-        published_only: bool = False,
+        listed_only: bool = False,
         after: int | None = None,
         before: int | None = None,
         limit: int = 50,
@@ -380,10 +380,10 @@ class DynamoContentStore:
         backwards = before is not None and after is None
         items = self._query(
             TableName=self.names["projects"],
-            IndexName="gsi_category_published" if published_only else "gsi_category_order",
+            IndexName="gsi_category_published" if listed_only else "gsi_category_order",
             KeyConditionExpression=condition,
             ExpressionAttributeNames={
-                "#k": LISTED_ATTRIBUTE if published_only else "category",
+                "#k": LISTED_ATTRIBUTE if listed_only else "category",
                 **({"#o": "order"} if "#o" in condition else {}),
             },
             ExpressionAttributeValues=values,
@@ -621,7 +621,7 @@ class DynamoContentStore:
         # The sparse gsi_status: only photos that need attention carry its key.
         if photo.status in LISTED_STATUSES:
             item["status"] = S(photo.status)
-        elif photo.status == "ready" and not photo.alt_text.strip():
+        elif photo.status == PhotoStatus.READY and not photo.alt_text.strip():
             item["status"] = S(NEEDS_ALT)
         return item
 

@@ -7,7 +7,7 @@ that `terraform/` declares exactly the same keys and indexes. Table names are
 The tables (docs/architecture.md, data model), shaped by the access patterns:
 - projects: `project_id`; `gsi_category_order` (category, order) lists a category in display
   order; `gsi_slug` finds a project by its address in one query; `gsi_category_published`
-  (listed_category, order) is sparse: only published projects carry `listed_category` (their
+  (listed_category, order) is sparse: only listed projects (`Project.is_listed`) carry `listed_category` (their
   category), so a category page, or a sitemap part, reads published projects only, a page at a
   time, and every category is its own partition.
 - photos: `project_id` + `order#photo_id` so one query returns a project's photos in display order;
@@ -28,7 +28,7 @@ from typing import Any
 
 PHOTO_SORT_KEY = "order#photo_id"
 TTL_ATTRIBUTE = "expires_at"
-LISTED_ATTRIBUTE = "listed_category"  # a published project's category; absent on drafts
+LISTED_ATTRIBUTE = "listed_category"  # a listed project's category; absent on the others
 NEEDS_ALT = "needs-alt"  # gsi_status's key for a ready photo without alt text
 
 

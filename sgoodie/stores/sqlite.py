@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -20,11 +20,7 @@ from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, ut
 from .base import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
 from .ordering import next_order, plan_reorder, plan_window_reorder
 
-# What visitors' listings show: published public projects (not unlisted ones, not client galleries);
-# the partial index `projects_listed_order` holds exactly these.
-LISTED = "published = 1 AND coalesce(json_extract(data, '$.visibility'), 'public') = 'public'"
-
-SCHEMA = f"""
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
     id TEXT PRIMARY KEY,
     slug TEXT NOT NULL UNIQUE,
@@ -32,10 +28,11 @@ CREATE TABLE IF NOT EXISTS projects (
     ord INTEGER NOT NULL,
     published INTEGER NOT NULL,
     version INTEGER NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    listed INTEGER NOT NULL DEFAULT 0  -- `Project.is_listed`, as visitors' lists read it
 );
 CREATE INDEX IF NOT EXISTS projects_category_order ON projects (category, ord);
-CREATE INDEX IF NOT EXISTS projects_listed_order ON projects (category, ord) WHERE {LISTED};
+CREATE INDEX IF NOT EXISTS projects_listed_order ON projects (category, ord) WHERE listed = 1;
 CREATE TABLE IF NOT EXISTS old_slugs (
     slug TEXT PRIMARY KEY,
     project_id TEXT NOT NULL
@@ -103,6 +100,23 @@ COUNTS_SCHEMA = (
 )
 
 
+def _listed_column(conn: sqlite3.Connection) -> None:
+    """Sites made before `projects.listed`: the column, filled from each project's record, and
+    the listing index on it (it used to repeat the rule in SQL)."""
+    conn.execute("ALTER TABLE projects ADD COLUMN listed INTEGER NOT NULL DEFAULT 0")
+    for row in conn.execute("SELECT data FROM projects").fetchall():
+        project = _load(Project, row)
+        conn.execute("UPDATE projects SET listed = ? WHERE id = ?", (int(project.is_listed), project.id))
+    conn.execute("DROP INDEX IF EXISTS projects_listed_order")
+    conn.execute("CREATE INDEX projects_listed_order ON projects (category, ord) WHERE listed = 1")
+
+
+# Each step brings a database made by an older sgoodie up to date, in order, once: the first
+# connection of a process runs those the file has not had (`PRAGMA user_version` counts them). A
+# new database gets the current schema and counts them all as done.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_listed_column,)
+
+
 class SQLiteContentStore:
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -126,7 +140,20 @@ class SQLiteContentStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
+            self._migrate(conn)
         return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        done = conn.execute("PRAGMA user_version").fetchone()[0]
+        if done >= len(MIGRATIONS):
+            return
+        with self.transaction():
+            done = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have run them
+            exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projects'")
+            if exists.fetchone() is not None:
+                for step in MIGRATIONS[done:]:
+                    step(conn)
+            conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -199,10 +226,10 @@ class SQLiteContentStore:
         row = self.connection().execute("SELECT project_id FROM old_slugs WHERE slug = ?", (slug,)).fetchone()
         return row[0] if row else None
 
-    def projects_in_category(self, category: str, *, published_only: bool = False) -> list[Project]:
+    def projects_in_category(self, category: str, *, listed_only: bool = False) -> list[Project]:
         sql = (
             "SELECT data FROM projects WHERE category = ?"
-            + (f" AND {LISTED}" if published_only else "")
+            + (" AND listed = 1" if listed_only else "")
             + " ORDER BY ord"
         )
         return [_load(Project, row) for row in self.connection().execute(sql, (category,))]
@@ -211,12 +238,12 @@ class SQLiteContentStore:
         self,
         category: str,
         *,
-        published_only: bool = False,
+        listed_only: bool = False,
         after: int | None = None,
         before: int | None = None,
         limit: int = 50,
     ) -> list[Project]:
-        where = "category = ?" + (f" AND {LISTED}" if published_only else "")
+        where = "category = ?" + (" AND listed = 1" if listed_only else "")
         params: list[Any] = [category]
         if after is not None:
             where += " AND ord > ?"
@@ -279,7 +306,8 @@ class SQLiteContentStore:
             stored.cover = self._cover_copy(conn, stored)
             try:
                 conn.execute(
-                    "UPDATE projects SET slug = ?, category = ?, ord = ?, published = ?, version = ?, data = ? WHERE id = ?",
+                    "UPDATE projects SET slug = ?, category = ?, ord = ?, published = ?, version = ?, data = ?,"
+                    " listed = ? WHERE id = ?",
                     (
                         stored.slug,
                         stored.category,
@@ -287,6 +315,7 @@ class SQLiteContentStore:
                         int(stored.published),
                         stored.version,
                         _dump(stored),
+                        int(stored.is_listed),
                         stored.id,
                     ),
                 )
@@ -569,7 +598,8 @@ class SQLiteContentStore:
 
     def _insert_project(self, conn: sqlite3.Connection, project: Project) -> None:
         conn.execute(
-            "INSERT INTO projects (id, slug, category, ord, published, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects (id, slug, category, ord, published, version, data, listed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 project.id,
                 project.slug,
@@ -578,6 +608,7 @@ class SQLiteContentStore:
                 int(project.published),
                 project.version,
                 _dump(project),
+                int(project.is_listed),
             ),
         )
 

@@ -57,7 +57,7 @@ def test_three_published_projects_per_category_with_six_ready_photos(demo_app):
     with demo_app.app_context():
         store, blobs = services().store, services().blobs
         for category in services().categories:
-            projects = store.projects_in_category(category, published_only=True)
+            projects = store.projects_in_category(category, listed_only=True)
             assert len(projects) >= 3, category
             for project in projects:
                 photos = store.photos_for_project(project.id)

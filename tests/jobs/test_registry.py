@@ -81,7 +81,7 @@ def test_a_periodic_kind_is_not_retried_its_next_tick_runs_it(app):
 
 def test_queueing_an_unknown_kind_is_refused_at_once(app):
     with pytest.raises(ValueError, match="no job kind named 'photo.proces'"):
-        app.extensions["sgoodie"].jobs.enqueue("photo.proces", photo_id="x")
+        app.extensions["sgoodie.services"].jobs.enqueue("photo.proces", photo_id="x")
 
 
 def test_the_worker_thread_runs_each_periodic_kind_even_when_another_raises(tmp_path):

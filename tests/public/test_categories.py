@@ -51,7 +51,7 @@ def test_a_hidden_category_disappears_for_visitors_but_keeps_its_projects(
     sitemap = whole_sitemap(lambda path: client.get(path).get_data(as_text=True))
     assert client.get("/sitemap-interiors-0.xml").status_code == 404
     assert "/work/interiors<" not in sitemap and loft.slug not in sitemap
-    assert app.extensions["sgoodie"].store.get_project(loft.id).category == "interiors"
+    assert app.extensions["sgoodie.services"].store.get_project(loft.id).category == "interiors"
     with app.test_request_context():
         content.categories.update("interiors", name="Interiors", new_slug="interiors", hidden=False)
     assert client.get(f"/projects/{loft.slug}").status_code == 200

@@ -92,7 +92,7 @@ def test_categories_list_in_display_order(content_store):
     a, b, c = (_project(content_store, name, "travel") for name in ("A", "B", "C"))
     content_store.update_project(replace(content_store.get_project(b.id), published=True))
     assert [p.title for p in content_store.projects_in_category("travel")] == ["A", "B", "C"]
-    assert [p.title for p in content_store.projects_in_category("travel", published_only=True)] == ["B"]
+    assert [p.title for p in content_store.projects_in_category("travel", listed_only=True)] == ["B"]
     assert content_store.projects_in_category("interiors") == []
     # Moving to another category puts it last there.
     _project(content_store, "D", "interiors")
@@ -106,22 +106,22 @@ def test_a_page_of_projects_reads_only_what_it_returns(content_store, items_read
     _project(content_store, "Elsewhere", "interiors", published=True)
     published = [p for p in made if p.published]
     items_read.reset()
-    first = content_store.projects_page("travel", published_only=True, limit=2)
+    first = content_store.projects_page("travel", listed_only=True, limit=2)
     assert [p.id for p in first] == [p.id for p in published[:2]]
     assert items_read.count <= 2  # drafts are not read and thrown away: the key says "published"
     items_read.reset()
-    rest = content_store.projects_page("travel", published_only=True, after=first[-1].order, limit=10)
+    rest = content_store.projects_page("travel", listed_only=True, after=first[-1].order, limit=10)
     assert [p.id for p in rest] == [p.id for p in published[2:]] and items_read.count <= len(rest)
     items_read.reset()
     before = content_store.projects_page("travel", before=made[5].order, limit=2)
     assert [p.id for p in before] == [made[3].id, made[4].id] and items_read.count <= 2
     between = content_store.projects_page(
-        "travel", published_only=True, after=made[0].order, before=made[7].order, limit=50
+        "travel", listed_only=True, after=made[0].order, before=made[7].order, limit=50
     )
     assert [p.id for p in between] == [p.id for p in published if made[0].order < p.order < made[7].order]
     # Unpublished: it leaves the published pages at once.
     content_store.update_project(replace(content_store.get_project(made[0].id), published=False))
-    assert made[0].id not in [p.id for p in content_store.projects_page("travel", published_only=True)]
+    assert made[0].id not in [p.id for p in content_store.projects_page("travel", listed_only=True)]
 
 
 def test_project_counts_are_kept_on_write(content_store, items_read):
@@ -182,7 +182,7 @@ def test_reindex_recounts_and_keeps_every_listing(content_store):
     assert content_store.reindex(["travel", "interiors"]) == 3
     assert content_store.reindex(["travel", "interiors"]) == 3  # again: nothing changes
     assert content_store.project_counts()["travel"] == counts["travel"] == {"published": 2, "drafts": 1}
-    assert [p.id for p in content_store.projects_page("travel", published_only=True)] == [
+    assert [p.id for p in content_store.projects_page("travel", listed_only=True)] == [
         travel[1].id,
         travel[2].id,
     ]
@@ -234,7 +234,7 @@ def test_a_renamed_category_takes_its_projects_in_their_order(content_store):
     listed = content_store.projects_in_category("weddings")
     assert [p.id for p in listed] == [ids[2], ids[0], ids[3], ids[1]]
     assert all(p.category == "weddings" and p.version == 2 for p in listed)
-    assert [p.id for p in content_store.projects_in_category("weddings", published_only=True)] == [
+    assert [p.id for p in content_store.projects_in_category("weddings", listed_only=True)] == [
         ids[2],
         ids[0],
         ids[3],

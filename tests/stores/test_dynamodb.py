@@ -46,12 +46,12 @@ def test_reindex_brings_items_of_the_old_layout_up_to_date(store):
             ExpressionAttributeValues={":r": {"S": "ready"}},
         )
     store.records.delete(PROJECT_COUNTS, "travel")
-    assert store.projects_page("travel", published_only=True) == []  # lost to the new index
+    assert store.projects_page("travel", listed_only=True) == []  # lost to the new index
     assert store.photos_missing_alt() == []
 
     assert store.reindex(["travel"]) == 1
 
-    assert [p.id for p in store.projects_page("travel", published_only=True)] == [project.id]
+    assert [p.id for p in store.projects_page("travel", listed_only=True)] == [project.id]
     assert [p.alt_text for p in store.photos_missing_alt()] == [""]
     assert store.project_counts()["travel"] == {"published": 1, "drafts": 0}
     ready_keys = store.client.query(

@@ -1,11 +1,15 @@
 """What only the SQLite store does: deleting expired records (DynamoDB's TTL does it there), and
-reading its short lists through their own indexes."""
+reading its short lists through their own indexes, and bringing a database made by an older
+sgoodie up to date."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 
-from sgoodie.stores.sqlite import SQLiteContentStore
+from sgoodie.domain import Project, to_record
+from sgoodie.stores.sqlite import MIGRATIONS, SQLiteContentStore
 
 
 def test_expired_records_are_deleted_from_the_file_not_only_hidden(tmp_path):
@@ -40,3 +44,54 @@ def test_photos_waiting_for_alt_text_are_read_through_their_partial_index(tmp_pa
     monkeypatch.setattr(store, "connection", lambda: Explaining())
     assert store.photos_missing_alt(limit=60) == []
     assert plans == ["SCAN photos USING INDEX photos_missing_alt"]
+
+
+def test_a_database_made_before_the_listed_column_is_brought_up_to_date_on_first_use(tmp_path):
+    """Sites made by an older sgoodie: the first connection adds `projects.listed` from each
+    project's record and moves the listing index onto it; a second process finds nothing to do."""
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE projects (id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, category TEXT NOT NULL,
+            ord INTEGER NOT NULL, published INTEGER NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
+        CREATE INDEX projects_listed_order ON projects (category, ord)
+            WHERE published = 1 AND coalesce(json_extract(data, '$.visibility'), 'public') = 'public';
+        """
+    )
+    for project in (
+        Project(title="Listed", category="travel", published=True, order=1024),
+        Project(title="Unlisted", category="travel", published=True, visibility="unlisted", order=2048),
+        Project(title="Draft", category="travel", order=3072),
+    ):
+        old.execute(
+            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                project.id,
+                project.slug,
+                project.category,
+                project.order,
+                int(project.published),
+                1,
+                json.dumps(to_record(project)),
+            ),
+        )
+    old.commit()
+    old.close()
+
+    store = SQLiteContentStore(path)
+    store.init_schema()
+    assert [p.title for p in store.projects_page("travel", listed_only=True)] == ["Listed"]
+    assert [p.title for p in store.projects_page("travel")] == ["Listed", "Unlisted", "Draft"]
+    plan = (
+        store.connection()
+        .execute(
+            "EXPLAIN QUERY PLAN SELECT data FROM projects WHERE category = ? AND listed = 1 ORDER BY ord",
+            ("travel",),
+        )
+        .fetchall()
+    )
+    assert "projects_listed_order" in " ".join(row[-1] for row in plan)
+    assert store.connection().execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    again = SQLiteContentStore(path)  # another process: already done
+    assert [p.title for p in again.projects_page("travel", listed_only=True)] == ["Listed"]
