@@ -16,6 +16,7 @@ from urllib.parse import unquote_plus
 from flask import Blueprint, jsonify, request
 
 from ..auth import admins_only
+from ..blobs import original_owner
 from ..bodies import body_limit, loads, max_upload_bytes
 from ..domain import Photo, PhotoStatus
 from ..file_urls import media_url
@@ -27,7 +28,7 @@ from ..services import services
 from ..stores import NotFoundError
 from . import sns
 from .openapi import document
-from .uploads import ORIGINAL_KEY, UploadRefused, check_token, claim_upload, release_upload, upload_form
+from .uploads import UploadRefused, check_token, claim_upload, release_upload, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
@@ -223,9 +224,9 @@ def _handle_sns_message(message: dict[str, Any]):
     for record in records:
         if not isinstance(record, dict) or not str(record.get("eventName", "")).startswith("ObjectCreated"):
             continue
-        match = ORIGINAL_KEY.match(unquote_plus(record.get("s3", {}).get("object", {}).get("key", "")))
-        photo = services().store.get_photo(match["photo_id"]) if match else None
-        if photo is not None and photo.project_id == match["project_id"]:
+        owner = original_owner(unquote_plus(str(record.get("s3", {}).get("object", {}).get("key", ""))))
+        photo = services().store.get_photo(owner[1]) if owner else None
+        if photo is not None and owner is not None and photo.project_id == owner[0]:
             complete(photo)
             handled += 1
     return jsonify(handled=handled)
