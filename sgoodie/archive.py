@@ -37,7 +37,7 @@ from typing import IO, BinaryIO
 
 from flask import current_app
 
-from .blobs import IMMUTABLE, content_type_for, is_private_key, is_public_key
+from .blobs import IMMUTABLE, content_type_for, is_public_key, is_variant_key
 from .content import activity, revisions, schedule, trash
 from .domain import (
     CATEGORIES_PAGE_ID,
@@ -171,7 +171,7 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
         out[name].write(json.dumps(data, separators=(",", ":")) + "\n")
 
     def file(key: str) -> None:
-        if not key or (_is_variant(key) and not variants):
+        if not key or (is_variant_key(key) and not variants):
             return
         info = blobs.head(key)
         if info is None:  # listed by a record but gone from storage: nothing to copy
@@ -181,17 +181,12 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
         counts["bytes"] += info.size
 
     def photo_files(photo: Photo) -> None:
+        """A photo's original and variants, and a page photo's phone cut and the photo it replaces."""
         file(photo.original_key)
-        for variant in photo.variants:
+        for variant in photo.variants + photo.phone_cuts:
             file(variant.key)
-
-    def image_files(image: dict | None) -> None:
-        if not image:
-            return
-        file(image.get("original_key", ""))
-        for variant in image.get("variants") or []:
-            file(variant.get("key", ""))
-        image_files(image.get("previous"))
+        if photo.replaces is not None:
+            photo_files(photo.replaces)
 
     def records(collection: str, expiring: bool = False) -> None:
         for key, data in store.records.query(collection):
@@ -211,9 +206,8 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
             if page.version:
                 line("pages", to_record(page))
                 counts["pages"] += 1
-                for slot in page.images.values():
-                    for image in slot if isinstance(slot, list) else [slot]:
-                        image_files(image)
+                for _, photo in page.every_photo():
+                    photo_files(photo)
         for admin in store.list_admins():
             line("admins", to_record(admin))
             counts["admins"] += 1
@@ -253,11 +247,6 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
             fh.close()
         keys.close()
     return counts, keys_file
-
-
-def _is_variant(key: str) -> bool:
-    """A rendered size (public, or a client gallery's private one): made again from its original."""
-    return is_public_key(key) or (is_private_key(key) and "/variants/" in key)
 
 
 def plugin_collections() -> list[str]:
@@ -357,10 +346,10 @@ def import_archive(
                     getattr(importer, kind)(data)
             progress(done, manifest["members"])
     from .cache import ALL_TAG
-    from .photos import lifecycle
+    from .photos import rerender
 
     services().purge(ALL_TAG)  # nothing cached before the import may be served after it
-    added["rebuilding"] = lifecycle.rebuild_missing_variants()
+    added["rebuilding"] = rerender.rebuild_missing_variants()
     store.records.put(IMPORTS, archive_id, {"started_at": "", "finished_at": utcnow()})
     return added
 

@@ -21,7 +21,8 @@ from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
 from .demo import has_content, seed
 from .jobs.thread import ThreadJobs
-from .photos import reprocess
+from .photos.lifecycle import reprocess
+from .photos.pages import upgrade_stored_pages
 from .services import services
 
 
@@ -49,12 +50,21 @@ def init_command() -> None:
 @main.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
-    """After an upgrade: bring stored projects and photos up to the current key layout and recount
-    the projects of each category (the dashboard's and the admin's counts). Safe to run again."""
+    """After an upgrade: bring stored projects and photos up to the current key layout, recount the
+    projects of each category (the dashboard's and the admin's counts) and store the pages' photos
+    in the current shape. Safe to run again."""
     categories = services().categories
     seen = services().store.reindex(categories)
+    pages = upgrade_stored_pages()
     purge(current_app, {ALL_TAG})
-    click.echo(f"Reindexed {seen} project{'s' if seen != 1 else ''} in {len(categories)} categories.")
+    click.echo(
+        f"Reindexed {seen} project{'s' if seen != 1 else ''} in {len(categories)} categories"
+        + (
+            f"; rewrote the photos of {pages} page{'s' if pages != 1 else ''} in the current shape."
+            if pages
+            else "."
+        )
+    )
 
 
 @main.command("create-admin")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 import uuid
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -292,6 +292,10 @@ def focal_errors(focal_x: Any, focal_y: Any) -> dict[str, str]:
 
 @dataclass
 class Photo:
+    """A photo and its files, whatever shows it: a project's (stored in the photos table) or a
+    page's own (the home hero, the about portrait, the branding gallery: stored on its page, with
+    `page_id` set and no project). Both live one life (`sgoodie.photos.lifecycle`)."""
+
     project_id: str
     id: str = field(default_factory=new_id)
     order: int = 0
@@ -321,6 +325,15 @@ class Photo:
     created_at: str = field(default_factory=utcnow)
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
+    # A page's own photo: the page it belongs to; the portfolio photo whose files it copies (it
+    # follows that photo's new files while that photo is public), if it was chosen from the
+    # portfolio; and the page photo it replaces, which visitors keep seeing until it has files.
+    page_id: str = ""
+    from_photo: str = ""
+    replaces: Photo | None = None
+    # The home hero's 9:16 cut for phones (`photos.cuts`), and the point it was cut at.
+    phone_cuts: list[Variant] = field(default_factory=list)
+    phone_cuts_at: str = ""
 
     RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
 
@@ -339,6 +352,14 @@ class Photo:
         """Whether visitors see it: it has files and is described. A photo added to a published
         project goes live when it has alt text, never with `alt=""` (publishing asks for it)."""
         return self.has_files and bool(self.alt_text.strip())
+
+    @property
+    def shown_on_page(self) -> Photo | None:
+        """The page photo visitors see in its place: this one once it has files (ready, or being
+        rendered again), else the photo it replaces, if any."""
+        if self.variants:
+            return self
+        return self.replaces.shown_on_page if self.replaces is not None else None
 
     def image(self) -> Image | None:
         """The renderable image, once variants exist."""
@@ -500,26 +521,58 @@ class Page:
     updated_at: str = field(default_factory=utcnow)
     version: int = 0
 
+    def photo(self, slot: str) -> Photo | None:
+        """The photo of a single slot (`hero`, `portrait`), as stored (maybe still processing)."""
+        data = self.images.get(slot)
+        return page_photo(data, self.id) if isinstance(data, Mapping) and data else None
+
+    def photos(self, slot: str) -> list[Photo]:
+        """The photos of a list slot (the branding `gallery`), in order, as stored."""
+        return [page_photo(data, self.id) for data in self.images.get(slot) or [] if data]
+
+    def every_photo(self) -> Iterator[tuple[str, Photo]]:
+        """(slot, photo) for every photo on the page, single slots and lists alike."""
+        for slot, value in self.images.items():
+            for data in value if isinstance(value, list) else [value]:
+                if isinstance(data, Mapping) and data.get("id"):
+                    yield slot, page_photo(data, self.id)
+
+    def put_photo(self, slot: str, photo: Photo | None) -> None:
+        self.images[slot] = to_record(photo) if photo is not None else None
+
+    def put_photos(self, slot: str, photos: Iterable[Photo]) -> None:
+        self.images[slot] = [to_record(photo) for photo in photos]
+
     def image(self, slot: str) -> Image | None:
         """The slot's photo as visitors see it: while a new photo is being processed, the one it
         replaces."""
-        return Image.from_dict(shown_page_photo(self.images.get(slot)))
+        photo = self.photo(slot)
+        shown = photo.shown_on_page if photo is not None else None
+        return shown.image() if shown is not None else None
 
     def image_list(self, slot: str) -> list[Image]:
-        """The ready photos of a list slot (the gallery), in order."""
-        return [
-            img for img in (Image.from_dict(shown_page_photo(d)) for d in self.images.get(slot) or []) if img
-        ]
+        """The photos of a list slot (the gallery) visitors see, in order."""
+        shown = (photo.shown_on_page for photo in self.photos(slot))
+        return [image for image in (p.image() for p in shown if p is not None) if image]
 
 
-def shown_page_photo(image: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    """The page photo visitors see: this one once it has variants (ready, or rendered before and
-    being rendered again), else the photo it is replacing, if any."""
-    if not image:
-        return None
-    if image.get("variants"):
-        return image
-    return image.get("previous")
+def page_photo(data: Mapping[str, Any], page_id: str) -> Photo:
+    """A photo stored on a page. Pages written before page photos were `Photo` records held an
+    image dict: its alt text as `alt`, the photo it replaced as `previous`, no status when ready
+    and no page id; it reads as the record it is now (and is written so on the next save, or by
+    `sgoodie reindex`)."""
+    upgraded = dict(data)
+    if "alt" in upgraded and "alt_text" not in upgraded:
+        upgraded["alt_text"] = upgraded.pop("alt")
+    if "previous" in upgraded and "replaces" not in upgraded:
+        upgraded["replaces"] = upgraded.pop("previous")
+    upgraded.setdefault("status", PhotoStatus.READY)
+    upgraded.update(page_id=page_id, project_id="")
+    replaced = upgraded.get("replaces")
+    upgraded["replaces"] = (
+        page_photo(replaced, page_id) if isinstance(replaced, Mapping) and replaced else None
+    )
+    return from_record(Photo, upgraded)
 
 
 @dataclass
@@ -743,10 +796,12 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
     for name, value in data.items():
         if name not in known:
             continue
-        if name == "variants":
+        if name in ("variants", "phone_cuts"):
             value = [Variant(**_ints(v, ("width", "height", "bytes"))) for v in value or []]
         elif name == "cover":
             value = Image.from_dict(value)
+        elif name == "replaces":
+            value = value if value is None or isinstance(value, Photo) else from_record(Photo, value)
         elif name in (
             "order",
             "version",

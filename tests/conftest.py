@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -262,7 +263,8 @@ def aws_app(aws_env, monkeypatch):
 @pytest.fixture
 def worker(aws_env):
     """Starts `celery -A celery_worker worker` processes on `aws_env` (plus `extra` arguments,
-    e.g. `--beat`, and `env` overrides); stops them after the test."""
+    e.g. `--beat`, and `env` overrides); stops them after the test. Each process's `ready` event
+    is set once the worker takes tasks; its output lines are in `lines`."""
 
     def start(*extra: str, env: dict | None = None):
         process = subprocess.Popen(
@@ -290,6 +292,16 @@ def worker(aws_env):
             start_new_session=True,
         )
         started.append(process)
+        # Drain its output (a full pipe would stall it) and notice when it takes tasks.
+        process.ready, process.lines = threading.Event(), []
+
+        def read() -> None:
+            for line in process.stdout:
+                process.lines.append(line)
+                if " ready." in line:
+                    process.ready.set()
+
+        threading.Thread(target=read, daemon=True).start()
         return process
 
     started: list[subprocess.Popen] = []

@@ -29,6 +29,15 @@ def test_the_core_contract_names_every_module_outside_the_features():
     assert core == _top_level_modules() - FEATURES
 
 
+def test_the_core_layers_place_every_core_module_once():
+    layered = [
+        name.strip().removeprefix("sgoodie.")
+        for layer in _contracts()["core-layers"]["layers"]
+        for name in layer.split("|")
+    ]
+    assert sorted(layered) == sorted(_top_level_modules() - FEATURES)
+
+
 def test_plugins_may_import_nothing_of_sgoodie_but_the_plugin_api():
     forbidden = {name.removeprefix("sgoodie.") for name in _contracts()["plugins"]["forbidden_modules"]}
     assert forbidden == _top_level_modules() - {"plugins", "plugin_api"}

@@ -20,7 +20,7 @@ from sgoodie.blobs import is_private_key, original_key
 from sgoodie.domain import Photo, Project
 from sgoodie.gallery_access import PASSWORD_FAILURES
 from sgoodie.photos import edits as photo_edits
-from sgoodie.photos import mark_uploaded, register_upload
+from sgoodie.photos.uploads import mark_uploaded, register_upload
 from sgoodie.services import services
 
 PASSWORD = "lisbon-2026"
@@ -363,7 +363,7 @@ def test_the_delete_confirmation_counts_a_client_gallerys_private_files_too(app,
 
 def test_a_client_gallerys_photo_is_never_copied_onto_a_public_page(app, jpeg, admin):
     from sgoodie.domain import ValidationError
-    from sgoodie.photos import from_portfolio
+    from sgoodie.photos.pages import from_portfolio
 
     project, photos = make_gallery(app, jpeg)
     project = to_client_gallery(app, project)

@@ -9,7 +9,7 @@ from .. import content
 from ..auth import recent_failures
 from ..cache import page_cache
 from ..domain import PhotoStatus
-from ..photos import lifecycle
+from ..photos import lifecycle, rerender
 from ..services import services
 from .blueprint import bp
 
@@ -66,11 +66,11 @@ def _rerender_progress(in_progress: list[list]) -> dict | None:
     new files (those no longer queued or processing), or None when there has been none. The photos
     in progress are counted up to COUNTED_IN_PROGRESS a status, so past that `done` is an upper
     bound (`at_most`)."""
-    run = lifecycle.rerender_progress()
+    run = rerender.rerender_progress()
     if run is None:
         return None
     total = int(run.get("total", 0))
-    waiting = sum(len(photos) for photos in in_progress[1:]) + lifecycle.page_photos_in_progress()
+    waiting = sum(len(photos) for photos in in_progress[1:]) + lifecycle.in_progress_on_pages()
     done = max(0, total - waiting)
     return {
         "finding": bool(run.get("finding")),

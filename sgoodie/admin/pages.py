@@ -14,27 +14,25 @@ from ..content.revisions import diff
 from ..domain import (
     BRANDING_GALLERY_FULL,
     BRANDING_GALLERY_MAX,
-    FOCAL_CENTRE,
     SITE_PAGE_ID,
     Image,
     Page,
-    PhotoStatus,
     SiteSettings,
     ValidationError,
-    shown_page_photo,
     to_utc,
     utcnow,
 )
 from ..image_formats import CUSTOM_PRESET, QUALITY_PRESETS
 from ..images import ImageError
 from ..images.logo import LOGO_MAX_BYTES
-from ..photos import lifecycle
+from ..photos import homes, lifecycle, quality, rerender
+from ..photos import pages as page_photos
+from ..photos.uploads import store_page_upload
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item
 from ..stores.paging import read_page
 from ..templating import local_time
-from . import quality_sample
 from .blueprint import FORM_BODY_LIMIT, bp
 from .forms import (
     AboutPageForm,
@@ -90,16 +88,16 @@ def edit_page(page_id: str):
             (form.seo_title.data or "").strip(),
             (form.seo_description.data or "").strip(),
         )
-        changes = ImageChanges()
+        changes = page_photos.PhotoChanges(edited)
         try:
             if form.version.data != edit_stamp(page):
                 raise StaleVersionError("the page changed since the form was opened")
             if slot:
-                _apply_slot(edited, slot, getattr(form, slot), changes)
+                _apply_slot(changes, slot, getattr(form, slot))
             if kind == "home":
                 _apply_featured_order(edited, form.featured_order.data, request.form.get("featured_move", ""))
             if kind == "personal-branding":
-                _apply_branding(edited, form, changes)
+                _apply_branding(changes, form)
             if form.publish_at.data:
                 when = _schedule_texts(page, edited, form)
                 changes.rollback()  # nothing was uploaded or chosen (checked): nothing to keep
@@ -126,6 +124,10 @@ def edit_page(page_id: str):
         except PhotoUnavailable:  # the field says why; nothing was saved
             changes.rollback()
             status = 400
+        except ValidationError as exc:  # a photo's alt text or point that cannot be kept
+            changes.rollback()
+            flash(" ".join(exc.errors.values()), "error")
+            status = 400
         except ScheduleRefused as exc:
             changes.rollback()
             form.publish_at.errors = [*form.publish_at.errors, str(exc)]
@@ -134,10 +136,7 @@ def edit_page(page_id: str):
             changes.rollback()  # whatever went wrong, no stored file is left without its page
             raise
         else:
-            changes.commit()
-            if lifecycle.queue_page_photos(
-                stored.id, [i["id"] for i in changes.created if i.get("status") == PhotoStatus.QUEUED]
-            ):
+            if changes.commit(stored):
                 flash(
                     f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
                     "(the current ones stay until then).",
@@ -153,10 +152,10 @@ def edit_page(page_id: str):
     if form.errors:
         status = 400
     gallery = [
-        (image, Image.from_dict(shown_page_photo(image))) for image in page.images.get("gallery") or []
+        (photo, shown.image() if (shown := photo.shown_on_page) else None) for photo in page.photos("gallery")
     ]
-    current = page.images.get(slot) if slot else None
-    pending = current if current and current.get("status", PhotoStatus.READY) != PhotoStatus.READY else None
+    current = page.photo(slot) if slot else None
+    pending = current if current is not None and not current.is_ready else None
     scheduled = content.schedule.pending_page_change(page_id)
     return render_template(
         "admin/page_form.html",
@@ -180,10 +179,9 @@ def edit_stamp(page: Page) -> str:
     """What an editor sees of a page: its texts, and which photos it holds with their alt texts.
     Not their processing status: a photo job finishing is nobody's edit, so saving after it is no
     conflict, while a second editor's save is."""
-    photos = {
-        slot: [(image.get("id"), image.get("alt")) for image in value if isinstance(image, dict)]
-        for slot, value in ((slot, v if isinstance(v, list) else [v]) for slot, v in page.images.items())
-    }
+    photos: dict[str, list] = {}
+    for slot, photo in page.every_photo():
+        photos.setdefault(slot, []).append((photo.id, photo.alt_text))
     seen = [page.content, page.seo_title, page.seo_description, photos]
     return hashlib.sha256(json.dumps(seen, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
@@ -193,52 +191,25 @@ class PhotoUnavailable(Exception):
     is on the field that named it."""
 
 
-def _portfolio_photo(page_id: str, choice: str, alt: str, field) -> dict:
-    """The page's copy of the portfolio photo `photo:<id>` chosen in `field`."""
-    try:
-        return lifecycle.from_portfolio(page_id, choice.removeprefix("photo:"), alt)
-    except ValidationError as exc:
-        field.errors = [*field.errors, *exc.errors.values()]
-        raise PhotoUnavailable from None
-
-
-class ImageChanges:
-    """Files stored and replaced while saving a page: the replaced ones go once the save succeeds;
-    new ones go if it fails, so nothing is orphaned either way."""
-
-    def __init__(self) -> None:
-        self.created: list[dict] = []
-        self.replaced: list[dict] = []
-
-    def add(self, image: dict) -> dict:
-        self.created.append(image)
-        return image
-
-    def commit(self) -> None:
-        for image in self.replaced:
-            lifecycle.discard_page_photo(image)
-
-    def rollback(self) -> None:
-        for image in self.created:
-            lifecycle.discard_page_photo(image)
-
-
 @bp.get("/pages/<page_id>/photos/<image_id>")
 def page_photo_status(page_id: str, image_id: str):
     """A page photo's processing status, for the page form to follow (like the uploader does)."""
     _kind(page_id)
-    image = lifecycle.page_photo(services().store.get_pages([page_id])[page_id], image_id)
-    if image is None:
+    photo = homes.find(image_id, page_id)
+    if photo is None:
         abort(404)
-    return jsonify(status=image.get("status", PhotoStatus.READY), error=image.get("error", ""))
+    return jsonify(status=photo.status, error=photo.error)
 
 
 @bp.post("/pages/<page_id>/photos/<image_id>/retry")
 def retry_page_photo(page_id: str, image_id: str):
     _kind(page_id)
     if ConfirmForm().validate_on_submit():
+        photo = homes.find(image_id, page_id)
         try:
-            lifecycle.retry_page_photo(page_id, image_id)
+            if photo is None:
+                raise lifecycle.TransitionRefused("no such photo")
+            lifecycle.retry(photo)
         except lifecycle.TransitionRefused:
             flash("That photo is not waiting for a retry.", "error")
         else:
@@ -318,8 +289,8 @@ def settings():
             form.version.data = str(current.version)
             status = 409
         else:
-            if lifecycle.needs_rerender(current, saved):
-                lifecycle.request_rerender()
+            if rerender.needs_rerender(current, saved):
+                rerender.request_rerender()
                 flash(
                     "Settings saved. The photos whose files change are being prepared again in the "
                     "background (the dashboard shows how far it is); visitors see the current files "
@@ -355,16 +326,18 @@ def _typed(value, like):
 
 @bp.get("/settings/quality-sizes")
 def quality_sizes():
-    """What each quality preset weighs for one photo of the site, per format at 1280 and 2560 px
-    (measured once per photo and presets, then kept): the settings page shows it beside the choice."""
+    """What each quality preset weighs for one photo of the site, per format at 1280 and 2560 px:
+    measured in the background once per photo and presets, then kept. `measuring` says to ask
+    again shortly; the settings page shows the table beside the choice."""
     settings = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
-    sample = quality_sample.sample_photo()
+    sample = quality.sample_photo()
     if sample is None:
-        return jsonify(photo=None, sizes={})
-    qualities = {name: quality for name, (_, quality) in QUALITY_PRESETS.items()}
+        return jsonify(photo=None, sizes={}, measuring=False)
+    qualities = {name: preset for name, (_, preset) in QUALITY_PRESETS.items()}
     if settings.quality_preset == CUSTOM_PRESET:
         qualities[CUSTOM_PRESET] = settings.encoder_quality()
-    return jsonify(photo=sample.label, sizes=quality_sample.sizes(sample, qualities))
+    measured = quality.sizes(sample, qualities)
+    return jsonify(photo=sample.label, sizes=measured or {}, measuring=measured is None)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -387,8 +360,8 @@ def _form_data(kind: str, page: Page) -> dict:
     data.update(seo_title=page.seo_title, seo_description=page.seo_description)
     slot = IMAGE_SLOTS.get(kind)
     if slot:
-        current = page.images.get(slot) or {}
-        data[slot] = {"choice": "keep" if current else "none", "alt": current.get("alt", "")}
+        current = page.photo(slot)
+        data[slot] = {"choice": "keep" if current else "none", "alt": current.alt_text if current else ""}
     if kind == "personal-branding":
         packages = list(page.content.get("packages", []))
         data["packages"] = packages + [{}] * (PACKAGE_SLOTS - len(packages))
@@ -457,50 +430,36 @@ def photo_picker() -> dict:
 
 
 def _slot_choices(page: Page, slot: str, photo_choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    keep = [("keep", "Keep the current photo")] if page.images.get(slot) else []
+    keep = [("keep", "Keep the current photo")] if page.photo(slot) else []
     return keep + [("none", "No photo")] + photo_choices
 
 
-def _apply_slot(page: Page, slot: str, field, changes: ImageChanges) -> None:
-    current = page.images.get(slot)
+def _apply_slot(changes: page_photos.PhotoChanges, slot: str, field) -> None:
+    """The photo of a single slot (the hero, the portrait): a new upload, a portfolio photo, none,
+    or the current one with its alt text and subject point."""
     upload = field.upload.data
     choice = field.choice.data or "keep"
     alt = (field.alt.data or "").strip()
-    new = None
     if upload and getattr(upload, "filename", ""):
-        new = changes.add(lifecycle.store_page_upload(page.id, upload.stream, alt))
-        shown = shown_page_photo(current)
-        if shown:  # visitors keep seeing it until the new photo is ready
-            new["previous"] = shown
-            current = None if shown is current else _without_previous(current)
+        changes.upload(slot, upload.stream, alt)
     elif choice.startswith("photo:"):
-        new = changes.add(_portfolio_photo(page.id, choice, alt, field.choice))
+        _choose(field.choice, lambda: changes.choose(slot, choice.removeprefix("photo:"), alt))
     elif choice == "none":
-        new = {}
-    if new is not None:
-        if current:
-            changes.replaced.append(current)
-        page.images[slot] = new or None
-    elif current:
-        page.images[slot] = {**current, "alt": alt, **_focal(field.focal_x.data, field.focal_y.data, current)}
-        if current.get("previous"):  # the editor showed the photo visitors still see
-            page.images[slot]["previous"] = {
-                **current["previous"],
-                **_focal(field.focal_x.data, field.focal_y.data, current["previous"]),
-            }
+        changes.clear(slot)
+    else:
+        changes.describe(slot, alt, (_fraction(field.focal_x.data), _fraction(field.focal_y.data)))
 
 
-def _focal(percent_x: float | None, percent_y: float | None, image: dict) -> dict:
-    """A page photo's focal point from the form's per cents; what it had when they are empty."""
-    return {
-        "focal_x": image.get("focal_x", FOCAL_CENTRE) if percent_x is None else percent_x / 100,
-        "focal_y": image.get("focal_y", FOCAL_CENTRE) if percent_y is None else percent_y / 100,
-    }
+def _choose(field, choose) -> None:
+    try:
+        choose()
+    except ValidationError as exc:
+        field.errors = [*field.errors, *exc.errors.values()]
+        raise PhotoUnavailable from None
 
 
-def _without_previous(image: dict) -> dict:
-    """The slot's pending photo, whose files go when it is replaced; its `previous` lives on."""
-    return {key: value for key, value in image.items() if key != "previous"}
+def _fraction(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
 
 
 def _apply_featured_order(page: Page, value: str, move: str) -> None:
@@ -516,17 +475,17 @@ def _apply_featured_order(page: Page, value: str, move: str) -> None:
 
 
 def _percent(value: str | None) -> float | None:
-    """A per cent typed into a gallery photo's focal point: None when empty or not 0..100 (the
-    photo keeps its point; the inputs' own limits stop that in the browser)."""
+    """A per cent typed into a gallery photo's focal point, as a fraction: None when empty or not
+    0..100 (the photo keeps its point; the inputs' own limits stop that in the browser)."""
     try:
         number = float(value or "")
     except ValueError:
         return None
-    return number if 0 <= number <= 100 else None
+    return number / 100 if 0 <= number <= 100 else None
 
 
-def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -> None:
-    page.content["packages"] = [
+def _apply_branding(changes: page_photos.PhotoChanges, form: BrandingPageForm) -> None:
+    changes.page.content["packages"] = [
         {
             "name": p["name"].strip(),
             "price": (p["price"] or "").strip(),
@@ -535,31 +494,34 @@ def _apply_branding(page: Page, form: BrandingPageForm, changes: ImageChanges) -
         for p in form.packages.data
         if (p.get("name") or "").strip()
     ]
-    remove = set(request.form.getlist("gallery_remove"))
-    gallery = []
-    for image in page.images.get("gallery") or []:
-        if image.get("id") in remove:
-            changes.replaced.append(image)
-        else:
-            gallery.append(
-                {
-                    **image,
-                    "alt": request.form.get(f"gallery_alt-{image.get('id')}", image.get("alt", "")).strip()[
-                        :250
-                    ],
-                    **_focal(
-                        _percent(request.form.get(f"gallery_focal_x-{image.get('id')}")),
-                        _percent(request.form.get(f"gallery_focal_y-{image.get('id')}")),
-                        image,
-                    ),
-                }
+    photos = changes.page.photos("gallery")
+    changes.gallery(
+        "gallery",
+        remove=set(request.form.getlist("gallery_remove")),
+        texts={
+            photo.id: (
+                request.form.get(f"gallery_alt-{photo.id}", photo.alt_text),
+                (
+                    _percent(request.form.get(f"gallery_focal_x-{photo.id}")),
+                    _percent(request.form.get(f"gallery_focal_y-{photo.id}")),
+                ),
             )
+            for photo in photos
+        },
+    )
     if form.gallery_add.data:
-        gallery.append(changes.add(_portfolio_photo(page.id, form.gallery_add.data, "", form.gallery_add)))
+        choice = form.gallery_add.data.removeprefix("photo:")
+        _choose(
+            form.gallery_add,
+            lambda: changes.add_to_gallery(
+                "gallery", page_photos.from_portfolio(changes.page.id, choice, "")
+            ),
+        )
     uploads = [u for u in form.gallery_upload.data or [] if getattr(u, "filename", "")]
-    if len(gallery) + len(uploads) > BRANDING_GALLERY_MAX:  # refused before any file is stored
+    if (
+        len(changes.page.photos("gallery")) + len(uploads) > BRANDING_GALLERY_MAX
+    ):  # refused before any file is stored
         form.gallery_upload.errors = [*form.gallery_upload.errors, BRANDING_GALLERY_FULL]
         raise PhotoUnavailable
     for upload in uploads:
-        gallery.append(changes.add(lifecycle.store_page_upload(page.id, upload.stream, "")))
-    page.images["gallery"] = gallery
+        changes.add_to_gallery("gallery", store_page_upload(changes.page.id, upload.stream, ""))

@@ -9,7 +9,7 @@ from .. import content
 from ..domain import RIGHTS_LABELS, Photo, PhotoStatus, Rights, ValidationError
 from ..http_errors import json_error
 from ..photos import edits as photo_edits
-from ..photos import lifecycle
+from ..photos import lifecycle, rerender
 from ..services import services
 from ..stores import StaleVersionError
 from .blueprint import bp
@@ -99,7 +99,7 @@ def photo_rights(photo_id: str):
             flash("This photo changed meanwhile (its processing finished?); save again.", "error")
             status = 409
         else:
-            if lifecycle.rerender_photo(photo):
+            if rerender.rerender_photo(photo):
                 flash(
                     "Credit saved. The photo's files are being written again with it; visitors see "
                     "the current ones until then.",

@@ -13,6 +13,7 @@ from ..accounts import hash_password
 from ..blobs import project_prefixes
 from ..domain import Project, ValidationError, slugify, to_local, to_utc
 from ..http_errors import json_error
+from ..photos import pages as page_photos
 from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError
@@ -116,12 +117,21 @@ def edit_project(project_id: str):
             stored = getattr(project, name)
             getattr(form, name).data = to_local(stored, zone).replace(tzinfo=None) if stored else None
     conflict: list[str] = []
+    pages_showing: list = []
     if form.validate_on_submit():
         edited = _with_new_password(
             replace(project, **_values(form), version=int(form.version.data or 0)), form
         )
+        on_pages = page_photos.showing(project) if edited.is_private and not project.is_private else []
         try:
+            if on_pages and not request.form.get("pages_confirmed"):
+                raise PagesShowIt
+            for photo in on_pages:  # kept ones become the page's own; the others leave with the save
+                if photo.id in request.form.getlist("keep_on_page"):
+                    page_photos.keep_as_own(photo)
             saved = content.projects.save(edited, previous=project)
+        except PagesShowIt:
+            pages_showing = [(photo, page_photos.where(photo)) for photo in on_pages]
         except StaleVersionError:
             conflict = _changed_fields(form, project)
             form.version.data = str(project.version)  # saving again knowingly replaces their version
@@ -130,19 +140,26 @@ def edit_project(project_id: str):
         except NotFoundError:
             abort(404, "This project was deleted while you were editing it.")
         else:
+            kept = [p for p in on_pages if p.id in request.form.getlist("keep_on_page")]
             flash(
                 f"Saved “{saved.title}”."
-                + (" It is live." if saved.published and not project.published else ""),
+                + (" It is live." if saved.published and not project.published else "")
+                + "".join(
+                    f" {page_photos.PAGE_PLACES.get(p.page_id, 'A page')} "
+                    + ("keeps its own copy of the photo." if p in kept else "no longer shows its photo.")
+                    for p in on_pages
+                ),
                 "success",
             )
             return redirect(url_for("admin.edit_project", project_id=saved.id))
-    status = 409 if conflict else 400 if form.errors else 200
+    status = 409 if conflict or pages_showing else 400 if form.errors else 200
     return render_template(
         "admin/project_form.html",
         form=form,
         project=project,
         photos=photos,
         conflict=conflict,
+        pages_showing=pages_showing,
         gallery_today=gallery_access.today(),
     ), status
 
@@ -239,6 +256,11 @@ def reset_gallery_password(project_id: str):
 
 
 # -- helpers -------------------------------------------------------------------------------------
+class PagesShowIt(Exception):
+    """The project is becoming a client gallery while pages show its photos: the photographer says
+    which ones stay (as the page's own copy) before anything is saved."""
+
+
 def _with_new_password(project: Project, form: ProjectForm) -> Project:
     """Typed gallery passwords, hashed; a new one (or guest access removed) ends every grant."""
     changes: dict = {}

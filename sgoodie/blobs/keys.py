@@ -40,6 +40,16 @@ def variant_name(width: int, fmt: str, generation: str = "") -> str:
     return f"{width}{'-' + generation if generation else ''}.{FORMAT_EXTENSIONS[fmt]}"
 
 
+def phone_cut_name(at: str, width: int, fmt: str) -> str:
+    """A file of the home hero's phone cut, beside its variants: `phone-<point>-<width>.<ext>`."""
+    return f"phone-{at}-{width}.{FORMAT_EXTENSIONS[fmt]}"
+
+
+def share_cut_key(variant: str, focal_x: int, focal_y: int) -> str:
+    """A photo's link-preview card, beside the public JPEG it is cut from."""
+    return f"{variant.rsplit('/', 1)[0]}/share-{focal_x}-{focal_y}.jpg"
+
+
 def project_prefixes(project_id: str) -> tuple[str, str]:
     """Every file of a project lives under one of these (deleting the project removes both)."""
     return f"projects/{project_id}/", f"{PRIVATE_PREFIX}projects/{project_id}/"
@@ -72,6 +82,30 @@ def page_variant_prefix(page_id: str, image_id: str) -> str:
 _PUBLIC_KEY = re.compile(
     r"(?:projects|pages)/[A-Za-z0-9_-]{1,64}/variants/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,32}\.[a-z0-9]{1,8}"
 )
+
+
+def variant_owner(key: str) -> tuple[str, str, str] | None:
+    """Whose public variant a key names: ("projects" or "pages", the project or page id, the photo
+    id), or None for any other key."""
+    if not is_public_key(key):
+        return None
+    kind, owner, _, photo_id, _ = key.split("/")
+    return kind, owner, photo_id
+
+
+_ORIGINAL_KEY = re.compile(r"projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+")
+
+
+def original_owner(key: str) -> tuple[str, str] | None:
+    """(project id, photo id) of a project photo's original key, or None for any other key."""
+    found = _ORIGINAL_KEY.fullmatch(key)
+    return (found["project_id"], found["photo_id"]) if found else None
+
+
+def is_variant_key(key: str) -> bool:
+    """A rendered file of a photo (public, or a client gallery's private one): made again from its
+    original, so an archive may leave it out."""
+    return is_public_key(key) or (is_private_key(key) and "/variants/" in key)
 
 
 def is_public_key(key: str) -> bool:

@@ -2,7 +2,7 @@
 
 Everything goes through the same paths a photographer's own content does: projects and pages
 through `sgoodie.content`, photos and page photos stored as originals and turned into variants by
-the image job's body (`photos.process`, run here directly so the command ends with a finished
+the image job's body (`photos.processing.process`, run here directly so the command ends with a finished
 site). Photos are painted by `artwork.py`, so nothing is downloaded.
 """
 
@@ -18,9 +18,11 @@ from dataclasses import replace
 
 from flask import current_app
 
-from .. import content, photos
+from .. import content
 from ..blobs import original_key
 from ..domain import SITE_PAGE_ID, Page, Photo, PhotoStatus, Project, SiteSettings
+from ..photos import pages as page_photos
+from ..photos import processing, uploads
 from ..services import services
 from . import artwork
 from .texts import (
@@ -87,7 +89,7 @@ def seed(
 
     def process(photo_id: str) -> bool:
         with app.app_context():
-            photo = photos.process(photo_id)
+            photo = processing.process(photo_id)
             return photo is not None and photo.is_ready
 
     ready = done = 0
@@ -176,40 +178,43 @@ def _fill_pages(projects: list[Project]) -> int:
     home.content.update(HOME)
     hero_project = next(p for p in projects if p.category == "interiors")
     hero_photo = store.photos_for_project(hero_project.id)[0]
-    home.images["hero"] = photos.from_portfolio("home", hero_photo.id, hero_photo.alt_text)
+    home.put_photo("hero", page_photos.from_portfolio("home", hero_photo.id, hero_photo.alt_text))
     content.pages.save(home)
 
     about = store.get_pages(["about"])["about"]
     about.content.update(ABOUT)
     portrait_seed = _seed_for("about")
-    about.images["portrait"] = photos.store_page_upload(
-        "about",
-        _stream(artwork.render_jpeg("portrait", portrait_seed)),
-        artwork.describe("portrait", portrait_seed, subject=PORTRAIT_SUBJECT),
+    about.put_photo(
+        "portrait",
+        uploads.store_page_upload(
+            "about",
+            _stream(artwork.render_jpeg("portrait", portrait_seed)),
+            artwork.describe("portrait", portrait_seed, subject=PORTRAIT_SUBJECT),
+        ),
     )
     _save_and_process(about)
 
     branding = store.get_pages(["personal-branding"])["personal-branding"]
     branding.content.update(BRANDING)
-    branding.images["gallery"] = [
-        photos.store_page_upload(
-            "personal-branding",
-            _stream(artwork.render_jpeg("portrait", _seed_for("branding", name))),
-            artwork.describe("portrait", _seed_for("branding", name), subject=subject),
-        )
-        for name, subject in zip(BRANDING_GALLERY, BRANDING_SUBJECTS, strict=True)
-    ]
+    branding.put_photos(
+        "gallery",
+        [
+            uploads.store_page_upload(
+                "personal-branding",
+                _stream(artwork.render_jpeg("portrait", _seed_for("branding", name))),
+                artwork.describe("portrait", _seed_for("branding", name), subject=subject),
+            )
+            for name, subject in zip(BRANDING_GALLERY, BRANDING_SUBJECTS, strict=True)
+        ],
+    )
     _save_and_process(branding)
     return filled + 3
 
 
 def _save_and_process(page: Page) -> None:
     stored = content.pages.save(page)
-    for image in [
-        *(v for v in stored.images.values() if isinstance(v, dict)),
-        *stored.images.get("gallery", []),
-    ]:
-        photos.process(image["id"], page_id=stored.id)
+    for _, photo in stored.every_photo():
+        processing.process(photo.id, page_id=stored.id)
 
 
 def _stream(data: bytes) -> io.BytesIO:

@@ -9,15 +9,16 @@ import io
 
 from PIL import Image as PILImage
 
-from ..domain import Image
+from ..domain import Image, Rights
 from ..image_formats import EncoderQuality
-from .pipeline import ImageError, RenderedVariant, _encode, file_metadata
+from .pipeline import ImageError, RenderedVariant, RenderSettings, _decode, _encode, _resized, file_metadata
 from .rights import read_rights
 
 # The home hero on a phone held upright: a 9:16 cut of the photo (the box is about 390 x 743).
 PHONE_HERO_ASPECT = 9 / 16
-# 800: a typical phone (412 px wide at 1.75x, 390 at 2x) needs 720-780 px, so it gets 800 not 960.
-PHONE_HERO_WIDTHS = (480, 640, 800, 960, 1280)
+# 800: a typical phone (412 px wide at 1.75x, 390 at 2x) needs 720-780 px, so it gets 800 not 960;
+# 1280 and 1440: a 3x phone draws the cut 1,250-1,390 px wide (390-430 px at 88vh x 9/16).
+PHONE_HERO_WIDTHS = (480, 640, 800, 960, 1280, 1440)
 PHONE_HERO_FORMATS = ("avif", "webp")
 
 
@@ -47,14 +48,45 @@ def phone_hero_widths(width: int, height: int) -> list[int]:
     """The widths of the phone cut of a `width` x `height` photo: the usual steps below the cut's
     own width, and that width (nothing upscaled)."""
     full = min(width, round(height * PHONE_HERO_ASPECT))
-    return [w for w in PHONE_HERO_WIDTHS if w < full] + [min(full, PHONE_HERO_WIDTHS[-1])]
+    steps = [w for w in PHONE_HERO_WIDTHS if w < full]
+    return steps + [full] if full < PHONE_HERO_WIDTHS[-1] else steps
 
 
-def phone_hero(
-    data: bytes, focal_x: float, focal_y: float, width: int, fmt: str, quality: EncoderQuality
-) -> RenderedVariant:
-    """One file of the hero's phone cut, from the hero's largest file (of the same format)."""
-    return cut_file(data, focal_x, focal_y, PHONE_HERO_ASPECT, width, fmt, quality)
+def phone_hero_cuts(
+    original: bytes, settings: RenderSettings, rights: Rights, focal_x: float, focal_y: float
+) -> list[RenderedVariant]:
+    """The hero's phone cut from its original, at every width it allows (`phone_hero_widths`),
+    in each of PHONE_HERO_FORMATS: decoded, turned upright and colour-converted as its variants
+    are, carrying the rights its variants carry."""
+    return cuts_from_original(
+        original, settings, rights, focal_x, focal_y, PHONE_HERO_ASPECT, PHONE_HERO_FORMATS
+    )
+
+
+def cuts_from_original(
+    original: bytes,
+    settings: RenderSettings,
+    rights: Rights,
+    focal_x: float,
+    focal_y: float,
+    aspect: float,
+    formats: tuple[str, ...],
+) -> list[RenderedVariant]:
+    """The largest `aspect` box of the photo around its focal point, made as the variants are made
+    (upright, in the output colour), at each width of `phone_hero_widths` that fits it."""
+    decoded, _, _, icc = _decode(original, settings.wide_gamut)
+    placed = Image(decoded.width, decoded.height, [], focal_x=focal_x, focal_y=focal_y)
+    left, top, right, bottom = placed.crop_box(aspect)
+    box = tuple(round(f * size) for f, size in zip((left, top, right, bottom), decoded.size * 2, strict=True))
+    cropped = decoded.crop(box)
+    del decoded
+    metadata = file_metadata(rights, icc)
+    widths = phone_hero_widths(cropped.width, round(cropped.width / aspect))
+    return [
+        _encode(resized.copy(), fmt, settings.quality.options(fmt), metadata)
+        for _, resized in _resized(cropped, widths)
+        for fmt in formats
+    ]
 
 
 def cut_file(

@@ -15,19 +15,20 @@ from urllib.parse import unquote_plus
 
 from flask import Blueprint, jsonify, request
 
-from .. import photos
 from ..auth import admins_only
+from ..blobs import original_owner
 from ..bodies import body_limit, loads, max_upload_bytes
 from ..domain import Photo, PhotoStatus
 from ..file_urls import media_url
 from ..http_errors import error_body, json_error
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
+from ..photos import uploads
 from ..security import csrf
 from ..services import services
 from ..stores import NotFoundError
 from . import sns
 from .openapi import document
-from .uploads import ORIGINAL_KEY, UploadRefused, check_token, claim_upload, release_upload, upload_form
+from .uploads import UploadRefused, check_token, claim_upload, release_upload, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
@@ -97,7 +98,7 @@ def create_upload():
             "too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413
         )
     try:
-        photo = photos.register_upload(project_id, filename, content_type, UPLOAD_TYPES[content_type], size)
+        photo = uploads.register_upload(project_id, filename, content_type, UPLOAD_TYPES[content_type], size)
     except NotFoundError:
         return json_error("not_found", "That project does not exist (it may have been deleted).", 404)
     form = upload_form(photo.original_key, content_type, limit)
@@ -137,8 +138,8 @@ def upload_target():
 def complete(photo: Photo) -> tuple[dict[str, Any], int]:
     """Shared by the browser's callback and S3 events; calling it twice is harmless."""
     try:
-        arrival = photos.mark_uploaded(photo)
-    except photos.NotArrived as exc:
+        arrival = uploads.mark_uploaded(photo)
+    except uploads.NotArrived as exc:
         return error_body("not_uploaded", str(exc)), 409
     if arrival.photo is None:
         return error_body("not_found", "This photo was deleted."), 404
@@ -223,9 +224,9 @@ def _handle_sns_message(message: dict[str, Any]):
     for record in records:
         if not isinstance(record, dict) or not str(record.get("eventName", "")).startswith("ObjectCreated"):
             continue
-        match = ORIGINAL_KEY.match(unquote_plus(record.get("s3", {}).get("object", {}).get("key", "")))
-        photo = services().store.get_photo(match["photo_id"]) if match else None
-        if photo is not None and photo.project_id == match["project_id"]:
+        owner = original_owner(unquote_plus(str(record.get("s3", {}).get("object", {}).get("key", ""))))
+        photo = services().store.get_photo(owner[1]) if owner else None
+        if photo is not None and owner is not None and photo.project_id == owner[0]:
             complete(photo)
             handled += 1
     return jsonify(handled=handled)

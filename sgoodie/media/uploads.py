@@ -9,19 +9,18 @@ atomic increment, on both backends); a second one finds the claim taken."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired
 
+from ..blobs import original_owner
 from ..blobs.local import UploadSigner
 from ..domain import PhotoStatus
 from ..services import services
 
 UPLOAD_SECONDS = 15 * 60
-ORIGINAL_KEY = re.compile(r"^projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+$")
 #: Records collection of keys an upload was sent to (expires with the grant).
 CLAIMS = "upload-claims"
 
@@ -56,8 +55,8 @@ def claim_upload(grant: dict[str, Any]) -> None:
     """Take the grant's one upload: its photo must exist, still be `uploading` with this key,
     and no upload may have been sent to the key before. Raises UploadRefused."""
     key = grant["key"]
-    match = ORIGINAL_KEY.match(key)
-    photo = services().store.get_photo(match["photo_id"]) if match else None
+    owner = original_owner(key)
+    photo = services().store.get_photo(owner[1]) if owner else None
     if photo is None or photo.original_key != key:
         raise UploadRefused("This photo was deleted. Add it again.", 404)
     if photo.status != PhotoStatus.UPLOADING or services().blobs.head(key) is not None:

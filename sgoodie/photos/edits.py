@@ -1,32 +1,44 @@
-"""The photographer's changes to a project's photos: alt text and caption, credit, focal point,
-order, moving to the trash and back. Each sends `photo_saved` (or `photo_deleted`,
-`photos_reordered`), which purges the pages that show the photo."""
+"""The photographer's changes to photos: alt text and caption, credit, focal point, order, moving to
+the trash and back. A project's photo is changed here and sends `photo_saved` (or
+`photo_deleted`, `photos_reordered`), which purges the pages that show it; a page's own photo
+changes with its page's form (`photos.pages`), through the same rules (`with_text`,
+`with_focal_point`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .. import signals
 from ..content import activity, projects, trash
-from ..content.changes import retrying, sender
+from ..content.changes import sender
 from ..domain import Photo, Project, Rights, ValidationError, focal_errors
 from ..services import services
 from ..stores.ordering import move_item, put_back
+from . import homes
 
 
-def modify(photo_id: str, change: Callable[[Photo], None]) -> Photo | None:
-    """Apply a change to the latest version of a photo (see `content.changes.retrying`). None when
-    the photo has been deleted meanwhile."""
-    return retrying(
-        lambda: services().store.get_photo(photo_id), services().store.update_photo, change, "the photo"
+def with_text(photo: Photo, alt_text: str, caption: str | None = None) -> Photo:
+    """The photo with this alt text (and caption), checked: the one rule for a project's photo and
+    a page's alike (alt text and caption within their lengths)."""
+    changed = replace(
+        photo, alt_text=alt_text.strip(), caption=photo.caption if caption is None else caption.strip()
     )
+    changed.validate()
+    return changed
+
+
+def with_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
+    """The photo with its subject at this point (fractions of its width and height): every crop
+    of it on the site keeps the point in view. The one rule for projects' and pages' photos."""
+    errors = focal_errors(focal_x, focal_y)
+    if errors:
+        raise ValidationError(errors)
+    return replace(photo, focal_x=float(focal_x), focal_y=float(focal_y))
 
 
 def update_text(photo: Photo, alt_text: str, caption: str) -> Photo:
-    updated = replace(photo, alt_text=alt_text.strip(), caption=caption.strip())
-    updated.validate()
-    stored = services().store.update_photo(updated)
+    stored = services().store.update_photo(with_text(photo, alt_text, caption))
     signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
     return stored
 
@@ -44,16 +56,14 @@ def update_rights(photo: Photo, override: Rights) -> Photo:
 
 
 def set_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
-    """Where the photo's subject is: every crop of it on the site keeps that point in view. No
-    version check: the latest photo gets the point (placing it never loses anyone's text)."""
-    errors = focal_errors(focal_x, focal_y)
-    if errors:
-        raise ValidationError(errors)
+    """Place a project photo's focal point. No version check: the latest photo gets the point
+    (placing it never loses anyone's text)."""
+    placed = with_focal_point(photo, focal_x, focal_y)
 
     def change(current: Photo) -> None:
-        current.focal_x, current.focal_y = float(focal_x), float(focal_y)
+        current.focal_x, current.focal_y = placed.focal_x, placed.focal_y
 
-    stored = modify(photo.id, change)
+    stored = homes.modify_project_photo(photo.id, change)
     if stored is None:
         raise ValidationError({"photo": "This photo no longer exists."})
     signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))

@@ -21,13 +21,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import url_for
-
-from ..domain import Image
+from ..domain import Image, Photo
 from ..file_urls import public_url
 from ..image_formats import OUTPUTS, PICTURE_SOURCES
-from ..images.crops import PHONE_HERO_ASPECT, PHONE_HERO_FORMATS, phone_hero_widths
-from ..meta import FOCAL_STEPS
+from ..images.crops import PHONE_HERO_ASPECT, PHONE_HERO_FORMATS
+from ..photos import cuts
 
 # The screen sizes the layouts change at (min-width, px), widest first; "s" is everything below.
 BREAKPOINTS = (("l", 1024), ("m", 640), ("s", 0))
@@ -174,22 +172,21 @@ class ArtSource:
     sizes: str
 
 
-def phone_hero_sources(hero: dict | None) -> list[ArtSource]:
-    """The home hero's phone cut, as `<source>`s in front of the photo's own (public/share.py
-    makes the files); none when there is no hero photo of its own."""
-    image = Image.from_dict(hero)
-    if image is None or not image.variants_in("jpeg"):
+def phone_hero_sources(hero: Photo | None) -> list[ArtSource]:
+    """The home hero's phone cut, as `<source>`s in front of the photo's own, once it is cut at
+    the hero's current point (`photos.cuts` makes it in a job); none until then, or when the home
+    page has no hero photo of its own."""
+    if hero is None or not cuts.has_current_phone_cut(hero):
         return []
-    largest = image.variants_in("jpeg")[-1]
-    focal = {"focal_x": round(image.focal_x * FOCAL_STEPS), "focal_y": round(image.focal_y * FOCAL_STEPS)}
     sizes = f"max(100vw, {HERO_HEIGHT} * {PHONE_HERO_ASPECT:.4f})"
     return [
         ArtSource(
             PHONE_HERO_MEDIA,
             OUTPUTS[fmt].mime_type,
             ", ".join(
-                f"{url_for('public.phone_hero', image_id=hero['id'], width=width, ext=OUTPUTS[fmt].extension, **focal)} {width}w"
-                for width in phone_hero_widths(largest.width, largest.height)
+                f"{public_url(v.key)} {v.width}w"
+                for v in sorted(hero.phone_cuts, key=lambda v: v.width)
+                if v.format == fmt
             ),
             sizes,
         )

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from .. import gallery_access
 from ..blobs import is_private_key
 from ..cache import tag_current_page
-from ..domain import Page, Project, SiteSettings, shown_page_photo
+from ..domain import Page, Photo, Project, SiteSettings
 from ..meta import simple_meta
 from ..services import services
 from ..stores.paging import read_page
@@ -29,6 +29,10 @@ def layout_helpers():
     """The layouts and `sizes` of the photos (public/layout.py), for the public templates and the
     admin's preview of them."""
     return {"layout": layout}
+
+
+def _shown(photo: Photo | None) -> Photo | None:
+    return photo.shown_on_page if photo is not None else None
 
 
 def load_pages(*page_ids: str) -> tuple[SiteSettings, dict[str, Page]]:
@@ -61,7 +65,7 @@ def home():
     return render_template(
         "public/home.html",
         page=home_page,
-        phone_hero=layout.phone_hero_sources(shown_page_photo(home_page.images.get("hero"))),
+        phone_hero=layout.phone_hero_sources(_shown(home_page.photo("hero"))),
         branding=pages["personal-branding"],
         featured=featured,
         meta=seo.home_meta(settings, home_page, featured),

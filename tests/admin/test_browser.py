@@ -455,7 +455,7 @@ def test_browsing_the_photo_picker_keeps_what_was_typed_and_saves_the_chosen_pho
     with app.app_context():
         home = services().store.get_pages(["home"])["home"]
     assert home.content["headline"] == "Typed before browsing"
-    assert home.images["hero"]["alt"] == "The bay at dawn"
+    assert home.photo("hero").alt_text == "The bay at dawn"
 
 
 def _small_demo(app, monkeypatch):
@@ -486,7 +486,7 @@ def _broken_images(page) -> list:
 def test_a_quality_change_reprocesses_the_site_in_the_background_while_it_keeps_serving(
     app, admin_page, live_server, browser, monkeypatch, tmp_path
 ):
-    from sgoodie.photos import lifecycle
+    from sgoodie.photos import rerender
 
     _small_demo(app, monkeypatch)
     with app.app_context():
@@ -540,7 +540,7 @@ def test_a_quality_change_reprocesses_the_site_in_the_background_while_it_keeps_
     assert "have their new files" in admin_page.inner_text("main")
 
     with app.app_context():
-        progress = lifecycle.rerender_progress()
+        progress = rerender.rerender_progress()
         redone = services().store.get_photo(sample.id)
     assert progress["total"] >= 3 and not progress["finding"]
     after = {(v.width, v.format): v.bytes for v in redone.variants}

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from sgoodie.images import WIDTHS, ImageError, detect_format, make_variants
-from sgoodie.photos.lifecycle import store_variants
+from sgoodie.photos.files import store_variants
 
 from .conftest import camera_exif, encode, photo
 

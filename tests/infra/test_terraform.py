@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from sgoodie.blobs import original_key, page_original_key, page_variant_prefix, plugin_file_key, variant_key
+from sgoodie.blobs import (
+    original_key,
+    original_owner,
+    page_original_key,
+    page_variant_prefix,
+    plugin_file_key,
+    variant_key,
+)
 from sgoodie.config import SETTINGS
 from sgoodie.domain import PAGE_IDS
 from sgoodie.image_formats import INPUT_FORMATS
-from sgoodie.media.api import ORIGINAL_KEY
 from sgoodie.stores.dynamodb_schema import TABLES
 
 from .conftest import ROOT, TERRAFORM
@@ -235,7 +241,7 @@ def test_new_originals_reach_the_upload_callback_in_the_format_it_reads(terrafor
         rendered = rendered.replace(f"<{name}>", value)
     record = json.loads(rendered)["Records"][0]
     assert record["eventName"].startswith("ObjectCreated")  # what /api/media/s3-events looks for
-    assert ORIGINAL_KEY.match(record["s3"]["object"]["key"])
+    assert original_owner(record["s3"]["object"]["key"]) is not None
 
     subscription = terraform.resources("aws_sns_topic_subscription")["photo-bucket/site"]
     assert subscription["protocol"] == "https"

@@ -247,7 +247,7 @@ def test_failed_photos_can_be_retried_from_the_admin(app, client, admin, project
             services().store.get_photo(body["photo_id"]).original_key, data[:2000], content_type="image/jpeg"
         )
     # The stored file is now truncated, but the size check uses what was announced: fix the size for this test.
-    from sgoodie.photos.edits import modify as modify_photo
+    from sgoodie.photos.homes import modify_project_photo as modify_photo
 
     with app.app_context():
         modify_photo(body["photo_id"], lambda p: setattr(p, "size", 2000))

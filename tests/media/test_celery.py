@@ -109,7 +109,7 @@ def test_a_worker_killed_mid_job_hands_the_job_to_the_next_one(aws_app, signed_i
     project = portfolio_factory(aws_app).project("Killed", "travel", photos=0)
     first = worker()
     data = _big_jpeg()
-    time.sleep(3)  # let the worker connect
+    assert first.ready.wait(60), "".join(first.lines)
     photo_id = _upload(aws_app, signed_in, data, project.id)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -1,88 +1,104 @@
-"""The photo's life: the job body on stored originals (ready, failed with a reason, idempotent,
-isolated), the transitions it refuses, retry, reprocess and the sweeper."""
+"""The photo's life: transitions that make no sense refused, retry, the sweeper (lost jobs,
+abandoned uploads), reprocessing every photo, projects' and pages' alike."""
 
 from __future__ import annotations
 
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
 from sgoodie import content
-from sgoodie.blobs import original_key
 from sgoodie.domain import Photo, Project
-from sgoodie.photos import MISSING_ORIGINAL
-from sgoodie.photos import edits as photo_edits
-from sgoodie.photos import process as process_photo
+from sgoodie.photos import lifecycle, processing, uploads
 from sgoodie.services import services
 
 
-def _stored_photo(project, data: bytes, name="a.jpg") -> Photo:
-    photo = Photo(project_id=project.id, status="queued", filename=name, alt_text=name)
-    photo.original_key = original_key(project.id, photo.id, "jpg")
+def _uploaded_photo(project: Project, data: bytes) -> Photo:
+    photo = uploads.register_upload(project.id, "a.jpg", "image/jpeg", "jpg", len(data))
     services().blobs.put(photo.original_key, data, content_type="image/jpeg")
-    return services().store.add_photo(photo)
+    return photo
 
 
-def test_a_good_photo_becomes_ready_and_the_cover(app, jpeg):
+@pytest.mark.parametrize(
+    ("current", "new"),
+    [
+        ("ready", "uploading"),
+        ("ready", "processing"),
+        ("failed", "ready"),
+        ("uploading", "ready"),
+        ("queued", "uploading"),
+    ],
+)
+def test_transitions_that_make_no_sense_are_refused(current, new):
+    with pytest.raises(lifecycle.TransitionRefused):
+        lifecycle.check_transition(current, new)
+
+
+def test_every_status_can_reach_ready_or_failed():
+    reachable = {"uploading"}
+    while True:
+        more = reachable | {new for status in reachable for new in lifecycle.TRANSITIONS[status]}
+        if more == reachable:
+            break
+        reachable = more
+    assert reachable == set(lifecycle.TRANSITIONS)
+
+
+def test_a_ready_photo_cannot_be_uploaded_again_or_reprocessed_by_a_stray_message(app, jpeg):
     with app.test_request_context():
-        project = content.projects.create(Project(title="Jobs", category="travel"))
-        photo = _stored_photo(project, jpeg())
-        ready = process_photo(photo.id)
-        assert ready.status == "ready" and ready.attempts == 1 and ready.error == ""
-        assert (ready.width, ready.height) == (1200, 800)
-        assert sorted({v.width for v in ready.variants}) == [320, 640, 960, 1200]  # never upscaled
-        assert len(ready.variants) == 4 * 3
-        assert all(services().blobs.head(v.key) for v in ready.variants)
-        assert services().store.get_project(project.id).cover_photo_id == photo.id
+        project = content.projects.create(Project(title="Life", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        services().jobs.enqueue = lambda kind, **arguments: None  # run the job here, below
+        assert uploads.mark_uploaded(photo).photo.status == "queued"
+        ready = processing.process(photo.id)
+        assert ready.status == "ready"
+        assert uploads.mark_uploaded(ready).photo == ready  # a late S3 event changes nothing
+        with pytest.raises(lifecycle.TransitionRefused):
+            lifecycle.retry(ready)  # only a failed photo is retried
+        assert services().store.get_photo(photo.id) == ready
 
 
-def test_a_broken_photo_fails_with_its_reason_and_touches_nothing_else(app, jpeg):
+def test_the_sweeper_requeues_lost_jobs_and_fails_abandoned_uploads(app, jpeg, held_jobs):
     with app.test_request_context():
-        project = content.projects.create(Project(title="Mixed", category="travel"))
-        good = _stored_photo(project, jpeg(), "good.jpg")
-        process_photo(good.id)
-        before = services().store.get_photo(good.id)
-        broken = _stored_photo(project, jpeg()[:3000], "cut.jpg")
-        failed = process_photo(broken.id)
-        assert failed.status == "failed" and "incomplete" in failed.error
-        assert services().store.get_photo(good.id) == before
-        assert services().store.get_project(project.id).cover_photo_id == good.id
-        assert services().blobs.list_keys(f"projects/{project.id}/variants/{broken.id}/") == []
+        project = content.projects.create(Project(title="Lost", category="travel"))
+        lost = _uploaded_photo(project, jpeg())
+        uploads.mark_uploaded(lost)
+        abandoned = _uploaded_photo(project, jpeg())
+        held_jobs.queued.clear()
+        later = datetime.now(UTC) + timedelta(days=2)
+        assert lifecycle.sweep(now=later) == {"requeued": 1, "abandoned": 1}
+        assert held_jobs.photo_ids() == [lost.id]
+        gone = services().store.get_photo(abandoned.id)
+        assert gone.status == "failed" and gone.error == lifecycle.NEVER_FINISHED
 
 
-def test_a_second_job_for_a_ready_photo_changes_nothing(app, jpeg):
-    """Celery delivers at least once: a duplicate message must not re-render or re-count."""
+def test_the_sweeper_does_not_pile_up_messages_for_a_waiting_photo(app, jpeg, held_jobs):
     with app.test_request_context():
-        project = content.projects.create(Project(title="Twice", category="travel"))
-        photo = _stored_photo(project, jpeg())
-        first = process_photo(photo.id)
-        keys = services().blobs.list_keys(f"projects/{project.id}/variants/")
-        second = process_photo(photo.id)
-        assert second == first
-        assert services().blobs.list_keys(f"projects/{project.id}/variants/") == keys
-        assert second.status == "ready" and second.attempts == 1
+        project = content.projects.create(Project(title="Backlog", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        uploads.mark_uploaded(photo)
+        held_jobs.queued.clear()
+        second = timedelta(seconds=1)
+        assert lifecycle.sweep(now=datetime.now(UTC) + lifecycle.STUCK_AFTER + second)["requeued"] == 1
+        # Touched when it was sent again: the sweeps wait as long again before another message.
+        assert lifecycle.sweep(now=datetime.now(UTC) + lifecycle.STUCK_AFTER - second)["requeued"] == 0
+        assert held_jobs.photo_ids() == [photo.id]
+        assert lifecycle.sweep(now=datetime.now(UTC) + lifecycle.STUCK_AFTER + second)["requeued"] == 1
 
 
-def test_a_missing_original_or_a_deleted_photo(app, jpeg):
+def test_reprocessing_every_photo_keeps_page_photos_on_the_site(app, jpeg):
     with app.test_request_context():
-        project = content.projects.create(Project(title="Gone", category="travel"))
-        photo = _stored_photo(project, jpeg())
-        services().blobs.delete_many([photo.original_key])
-        assert process_photo(photo.id).error == MISSING_ORIGINAL
-        assert process_photo("no-such-photo") is None
-
-
-def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatch):
-    from sgoodie.photos import lifecycle as processing
-
-    with app.test_request_context():
-        project = content.projects.create(Project(title="Race", category="travel"))
-        photo = _stored_photo(project, jpeg())
-        real = processing.make_variants
-
-        def delete_meanwhile(data, *options):
-            result = real(data, *options)
-            photo_edits.delete(services().store.get_photo(photo.id))
-            return result
-
-        monkeypatch.setattr(processing, "make_variants", delete_meanwhile)
-        assert process_photo(photo.id) is None
-        assert services().store.get_photo(photo.id) is None
-        # The original waits in the trash (a restore queues the job again); no variant is left.
-        assert services().blobs.list_keys(f"projects/{project.id}/") == [photo.original_key]
+        services().jobs.enqueue = lambda kind, **arguments: None
+        page = services().store.get_pages(["about"])["about"]
+        page.put_photo("portrait", uploads.store_page_upload("about", io.BytesIO(jpeg()), "Me"))
+        content.pages.save(page)
+        image_id = page.photo("portrait").id
+        processing.process(image_id, page_id="about")
+        assert lifecycle.reprocess(everything=True) == 1
+        about = services().store.get_pages(["about"])["about"]
+        assert about.photo("portrait").status == "queued" and about.image("portrait") is not None
+        services().blobs.delete_many([about.photo("portrait").original_key])
+        processing.process(image_id, page_id="about")  # the re-render fails for good
+        about = services().store.get_pages(["about"])["about"]
+        assert about.photo("portrait").status == "failed" and about.image("portrait") is not None

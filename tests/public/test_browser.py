@@ -31,7 +31,7 @@ def _photo_bytes(index: int, size=(1600, 1067)) -> bytes:
 @pytest.fixture
 def site(app):
     """Two published projects whose photos went through the real pipeline."""
-    from sgoodie.photos import process as process_photo
+    from sgoodie.photos.processing import process as process_photo
 
     with app.test_request_context():
         slugs = []

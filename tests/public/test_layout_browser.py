@@ -19,7 +19,7 @@ from sgoodie.blobs import variant_key
 from sgoodie.domain import Photo, Project, Variant
 from sgoodie.images.pipeline import target_widths
 from sgoodie.photos import edits as photo_edits
-from sgoodie.photos import lifecycle
+from sgoodie.photos import pages as page_photos
 from sgoodie.services import services
 
 pytestmark = pytest.mark.browser
@@ -105,20 +105,20 @@ def site(tmp_path_factory, live_server_factory):
         hero = next(p for p in photos if p.width > p.height)
         photo_edits.set_focal_point(hero, *HERO_FOCAL)
 
-        def fill(page):
-            page.images["hero"] = lifecycle.from_portfolio(page.id, hero.id, hero.alt_text)
-
-        content.pages.modify("home", fill)
+        content.pages.modify(
+            "home",
+            lambda page: page.put_photo("hero", page_photos.from_portfolio(page.id, hero.id, hero.alt_text)),
+        )
         portrait = next(p for p in photos if p.height > p.width)
         content.pages.modify(
             "about",
-            lambda page: page.images.update(portrait=lifecycle.from_portfolio("about", portrait.id, "Me")),
+            lambda page: page.put_photo("portrait", page_photos.from_portfolio("about", portrait.id, "Me")),
         )
         order = [1, 4, 0, 5, 2, 7, 3]  # portraits and landscapes mixed, seven of them
         content.pages.modify(
             "personal-branding",
-            lambda page: page.images.update(
-                gallery=[lifecycle.from_portfolio(page.id, photos[i].id, f"Portrait {i}") for i in order]
+            lambda page: page.put_photos(
+                "gallery", [page_photos.from_portfolio(page.id, photos[i].id, f"Portrait {i}") for i in order]
             ),
         )
         settings = services().site_settings()

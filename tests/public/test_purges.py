@@ -65,7 +65,7 @@ def _page(page_id, **changes):
 
 def _process_new_photo(project_id):
     """What an upload ends with: the image job turns a stored original into a ready photo."""
-    from sgoodie.photos import process as process_photo
+    from sgoodie.photos.processing import process as process_photo
 
     buffer = io.BytesIO()
     PILImage.new("RGB", (400, 300), (120, 90, 60)).save(buffer, "JPEG")

@@ -323,11 +323,22 @@
     var sizesState = sizesBox.querySelector("[data-quality-sizes-state]");
     var presetNames = { balanced: "Balanced", high: "High", custom: "Custom (saved)" };
     sizesState.textContent = "Measuring each choice on a photo of your site…";
-    fetch(sizesBox.dataset.qualitySizes, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { if (!response.ok) { throw new Error("The server said " + response.status + "."); } return response.json(); })
-      .then(function (data) {
+    var askedAt = Date.now();
+    var askSizes = function () {
+      fetch(sizesBox.dataset.qualitySizes, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { if (!response.ok) { throw new Error("The server said " + response.status + "."); } return response.json(); })
+        .then(showSizes)
+        .catch(function (error) { sizesState.textContent = "Could not measure the choices: " + error.message; });
+    };
+    var showSizes = function (data) {
         if (!data.photo) { sizesState.textContent = "Upload a hero photo or feature a project to compare the choices on one of your photos."; return; }
+        if (data.measuring) {  // encoded in the background: ask again until it is there (a few seconds)
+          sizesState.textContent = "Measuring each choice on " + data.photo + "…";
+          if (Date.now() - askedAt < 180000) { setTimeout(askSizes, 2000); } else { sizesState.textContent = "Still measuring: open this page again in a minute."; }
+          return;
+        }
         var names = Object.keys(data.sizes);
+        if (!names.length) { sizesState.textContent = "Could not measure the choices on " + data.photo + " (its original could not be read)."; return; }
         var widths = Object.keys(data.sizes[names[0]].jpeg);
         var table = document.createElement("table");
         table.className = "table quality-sizes__table";
@@ -345,8 +356,8 @@
         });
         table.innerHTML = head + "</tr></thead><tbody>" + body + "</tbody>";
         sizesState.replaceWith(table);
-      })
-      .catch(function (error) { sizesState.textContent = "Could not measure the choices: " + error.message; });
+    };
+    askSizes();
   }
   function kilobytes(bytes) { return (bytes / 1024).toFixed(0) + " KB"; }
   function escapeHtml(text) {

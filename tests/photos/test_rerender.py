@@ -1,4 +1,4 @@
-"""Rights through the photo job on both backends (SQLite + disk, DynamoDB + S3 in moto): every
+"""Rights and new files, through the photo job on both backends (SQLite + disk, DynamoDB + S3 in moto): every
 stored variant carries the rights and nothing personal; a settings change re-renders exactly the
 photos it changes, beside the files visitors still get, JPEG and WebP without a new encode."""
 
@@ -14,7 +14,9 @@ from PIL import Image, ImageChops
 from sgoodie.blobs import original_key
 from sgoodie.domain import SITE_PAGE_ID, Photo, Project, SiteSettings
 from sgoodie.photos import edits as photo_edits
-from sgoodie.photos import lifecycle
+from sgoodie.photos import homes, lifecycle, processing, rerender
+from sgoodie.photos import pages as page_photos
+from sgoodie.photos.uploads import store_page_upload
 from sgoodie.services import services
 from tests.conftest import (
     COPYRIGHT,
@@ -76,8 +78,8 @@ def test_the_pipeline_keeps_rights_drops_personal_fields_and_fills_in_defaults(b
     with backend_app.test_request_context():
         _save_settings(**DEFAULTS)
         project = content.projects.create(Project(title="Rights", category="interiors"))
-        credited = lifecycle.process(_photo(project, rights_original()).id)
-        uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
+        credited = processing.process(_photo(project, rights_original()).id)
+        uncredited = processing.process(_photo(project, rights_original(rights=False)).id)
 
         assert credited.rights == {
             "creator": CREATOR,
@@ -118,19 +120,19 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
     with backend_app.test_request_context():
         before = _save_settings(**DEFAULTS)
         project = content.projects.create(Project(title="Defaults", category="interiors"))
-        credited = lifecycle.process(_photo(project, rights_original()).id)
-        uncredited = lifecycle.process(_photo(project, rights_original(rights=False)).id)
+        credited = processing.process(_photo(project, rights_original()).id)
+        uncredited = processing.process(_photo(project, rights_original(rights=False)).id)
         old_files = _files(uncredited)
 
         after = _save_settings(rights_credit="Photo: S.Goodie Studio")
-        assert lifecycle.needs_rerender(before, after)
-        lifecycle.request_rerender()
+        assert rerender.needs_rerender(before, after)
+        rerender.request_rerender()
         assert queued.kinds() == [lifecycle.RERENDER_CHANGED]
-        assert lifecycle.rerender_progress()["finding"] is True
+        assert rerender.rerender_progress()["finding"] is True
         queued.queued.clear()
-        lifecycle.rerender_changed()
+        rerender.rerender_changed()
         assert queued.photo_ids() == [uncredited.id]  # the credited photo keeps its original's credit
-        assert lifecycle.rerender_progress() | {"started_at": ""} == {
+        assert rerender.rerender_progress() | {"started_at": ""} == {
             "total": 1,
             "finding": False,
             "started_at": "",
@@ -158,7 +160,7 @@ def test_new_default_rights_rewrite_only_the_photos_using_them_without_a_new_enc
         assert services().store.get_photo(credited.id).variants == credited.variants
 
         _save_settings(rights_credit="Photo: S.Goodie")
-        lifecycle.request_rerender()
+        rerender.request_rerender()
         queued.run_all()
         latest = services().store.get_photo(uncredited.id)
         assert all(services().blobs.head(key) is None for key in old_files)  # two generations back: gone
@@ -170,19 +172,19 @@ def test_a_quality_change_encodes_every_photo_again(backend_app, queued):
 
     with backend_app.test_request_context():
         project = content.projects.create(Project(title="Quality", category="interiors"))
-        photos = [lifecycle.process(_photo(project, rights_original(rights=r)).id) for r in (True, False)]
+        photos = [processing.process(_photo(project, rights_original(rights=r)).id) for r in (True, False)]
         sizes = {p.id: {(v.width, v.format): v.bytes for v in p.variants} for p in photos}
         before = SiteSettings.from_page(services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID])
         after = _save_settings(quality_preset="high")
-        assert lifecycle.needs_rerender(before, after)
-        lifecycle.request_rerender()
+        assert rerender.needs_rerender(before, after)
+        rerender.request_rerender()
         queued.run_all()
         for photo in photos:
             redone = services().store.get_photo(photo.id)
             assert redone.rendering == after.encoder_quality().signature
             grown = {(v.width, v.format): v.bytes for v in redone.variants}
             assert all(grown[k] > sizes[photo.id][k] for k in grown if k[0] >= 640), grown
-        assert lifecycle.rerender_changed() == 0  # nothing left to do
+        assert rerender.rerender_changed() == 0  # nothing left to do
 
 
 def test_a_photos_own_rights_are_written_when_edited(backend_app, queued):
@@ -191,15 +193,15 @@ def test_a_photos_own_rights_are_written_when_edited(backend_app, queued):
 
     with backend_app.test_request_context():
         project = content.projects.create(Project(title="Own", category="interiors"))
-        photo = lifecycle.process(_photo(project, rights_original()).id)
+        photo = processing.process(_photo(project, rights_original()).id)
         edited = photo_edits.update_rights(photo, Rights(credit="Courtesy of Hotel Lisboa"))
-        assert lifecycle.rerender_photo(edited)
+        assert rerender.rerender_photo(edited)
         queued.run_all()
         redone = services().store.get_photo(photo.id)
         assert redone.rights["credit"] == "Courtesy of Hotel Lisboa" and redone.rights["creator"] == CREATOR
         for data in _files(redone).values():
             assert _rights_in(data)[2]["Xmp.photoshop.Credit"] == "Courtesy of Hotel Lisboa"
-        assert not lifecycle.rerender_photo(redone)  # its files already carry it
+        assert not rerender.rerender_photo(redone)  # its files already carry it
 
 
 def test_a_page_photo_gets_the_defaults_too(backend_app, queued):
@@ -207,19 +209,19 @@ def test_a_page_photo_gets_the_defaults_too(backend_app, queued):
 
     with backend_app.test_request_context():
         _save_settings(**DEFAULTS)
-        image = lifecycle.store_page_upload("about", io.BytesIO(rights_original(rights=False)), "Portrait")
+        image = store_page_upload("about", io.BytesIO(rights_original(rights=False)), "Portrait")
         page = services().store.get_pages(["about"])["about"]
-        content.pages.save(replace(page, images={"portrait": image}))
-        lifecycle.process(image["id"], page_id="about")
-        ready = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
-        assert ready["status"] == "ready" and ready["rights"]["creator"] == "S. Goodie"
-        for variant in ready["variants"]:
-            assert _rights_in(services().blobs.get(variant["key"]))[0]["Exif.Image.Artist"] == "S. Goodie"
+        page.put_photo("portrait", image)
+        content.pages.save(page)
+        processing.process(image.id, page_id="about")
+        ready = homes.find(image.id, "about")
+        assert ready.status == "ready" and ready.rights["creator"] == "S. Goodie"
+        for variant in ready.variants:
+            assert _rights_in(services().blobs.get(variant.key))[0]["Exif.Image.Artist"] == "S. Goodie"
         _save_settings(rights_creator="Sam Goodie")
-        lifecycle.request_rerender()
+        rerender.request_rerender()
         queued.run_all()
-        again = lifecycle.page_photo(services().store.get_pages(["about"])["about"], image["id"])
-        assert again["rights"]["creator"] == "Sam Goodie"
+        assert homes.find(image.id, "about").rights["creator"] == "Sam Goodie"
 
 
 def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, queued):
@@ -227,43 +229,40 @@ def test_a_page_photo_chosen_from_the_portfolio_follows_its_photo(backend_app, q
 
     with backend_app.test_request_context():
         project = content.projects.create(Project(title="Hero source", category="interiors"))
-        photo = lifecycle.process(_photo(project, rights_original()).id)
-        hero = lifecycle.from_portfolio("home", photo.id, "The hero")
+        photo = processing.process(_photo(project, rights_original()).id)
+        hero = page_photos.from_portfolio("home", photo.id, "The hero")
         page = services().store.get_pages(["home"])["home"]
-        content.pages.save(replace(page, images={"hero": hero}))
-        old_keys = [v["key"] for v in hero["variants"]]
+        page.put_photo("hero", hero)
+        content.pages.save(page)
+        old_keys = [v.key for v in hero.variants]
 
         _save_settings(quality_preset="high")
-        lifecycle.request_rerender()
+        rerender.request_rerender()
         queued.run_all()
 
         redone = services().store.get_photo(photo.id)
-        copy = lifecycle.page_photo(services().store.get_pages(["home"])["home"], hero["id"])
-        assert copy["rendering"] == redone.rendering != photo.rendering
-        assert [v["bytes"] for v in copy["variants"]] == [v.bytes for v in redone.variants]
-        assert not {v["key"] for v in copy["variants"]} & set(old_keys)
-        for variant in copy["variants"]:
-            assert services().blobs.get(variant["key"]) == services().blobs.get(
-                next(
-                    v.key
-                    for v in redone.variants
-                    if (v.width, v.format) == (variant["width"], variant["format"])
-                )
+        copy = homes.find(hero.id, "home")
+        assert copy.rendering == redone.rendering != photo.rendering
+        assert [v.bytes for v in copy.variants] == [v.bytes for v in redone.variants]
+        assert not {v.key for v in copy.variants} & set(old_keys)
+        for variant in copy.variants:
+            assert services().blobs.get(variant.key) == services().blobs.get(
+                next(v.key for v in redone.variants if (v.width, v.format) == (variant.width, variant.format))
             )
         assert all(services().blobs.head(key) is not None for key in old_keys)  # kept one generation
 
 
 def test_which_settings_changes_need_new_files():
     base = SiteSettings(rights_creator="", rights_copyright="")
-    assert not lifecycle.needs_rerender(base, replace(base, tagline="New", phone="+1 555"))
-    assert lifecycle.needs_rerender(base, replace(base, wide_gamut=True))
-    assert lifecycle.needs_rerender(base, replace(base, quality_preset="high"))
-    assert not lifecycle.needs_rerender(base, replace(base, jpeg_quality=90))  # custom values unused
-    assert lifecycle.needs_rerender(
+    assert not rerender.needs_rerender(base, replace(base, tagline="New", phone="+1 555"))
+    assert rerender.needs_rerender(base, replace(base, wide_gamut=True))
+    assert rerender.needs_rerender(base, replace(base, quality_preset="high"))
+    assert not rerender.needs_rerender(base, replace(base, jpeg_quality=90))  # custom values unused
+    assert rerender.needs_rerender(
         replace(base, quality_preset="custom"), replace(base, quality_preset="custom", jpeg_quality=90)
     )
-    assert lifecycle.needs_rerender(base, replace(base, rights_acquire_url="https://x.example/buy"))
+    assert rerender.needs_rerender(base, replace(base, rights_acquire_url="https://x.example/buy"))
     # The defaults fall back to the business name: renaming the business changes them.
-    assert lifecycle.needs_rerender(base, replace(base, business_name="Goodie Studio"))
+    assert rerender.needs_rerender(base, replace(base, business_name="Goodie Studio"))
     named = replace(base, rights_creator="Sam", rights_copyright="© {year} Sam")
-    assert not lifecycle.needs_rerender(named, replace(named, business_name="Goodie Studio"))
+    assert not rerender.needs_rerender(named, replace(named, business_name="Goodie Studio"))

@@ -1,0 +1,151 @@
+"""The photo job: render a photo's variants from its original, store them where it lives, and mark
+it ready (or failed, with the reason). One body for a project's photo and a page's own photo; no
+request ever runs it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+from .. import signals
+from ..blobs import IMMUTABLE, PRIVATE, BlobNotFoundError, content_type_for, variant_name
+from ..content import projects
+from ..domain import Photo, PhotoStatus, Rights, SiteSettings, Variant, new_id
+from ..images import FORMATS, ImageError, RenderSettings, VariantSet, make_variants
+from ..images.rights import REWRITABLE, rewrite
+from ..jobs import TimedOut
+from ..services import services
+from . import files, homes, lifecycle, pages
+from .lifecycle import MAX_ATTEMPTS, MISSING_ORIGINAL, TOO_MANY_ATTEMPTS, TransitionRefused
+
+log = logging.getLogger("sgoodie.photos")
+
+
+def process(photo_id: str, page_id: str = "") -> Photo | None:
+    """Render every variant of a photo (of a project, or of the page `page_id`) and mark it ready
+    (or failed, with the reason).
+
+    Safe to run twice (a ready photo is left as it is) and safe against a photo deleted mid-job
+    (its new files are removed again and nothing is recreated). Only `ImageError` and a missing
+    original are permanent failures; any other exception (storage unreachable, a throttled
+    request) propagates so the job queue retries it.
+    """
+    photo = homes.find(photo_id, page_id)
+    if photo is None:
+        return None
+    if photo.attempts >= MAX_ATTEMPTS:  # redelivered again and again: the job keeps dying on it
+        return lifecycle.fail(photo, TOO_MANY_ATTEMPTS)
+    try:
+        started = lifecycle.transition(photo, PhotoStatus.PROCESSING, error="", attempts=photo.attempts + 1)
+    except TransitionRefused as exc:  # a duplicate message for a ready or failed photo
+        log.info("photo %s: job skipped (%s)", photo_id, exc)
+        return homes.find(photo_id, page_id)
+    if started is None:
+        return None
+    settings = render_settings(started.rights_override)
+    private = homes.is_private(started)
+    prefix = homes.prefix(started, private=private)
+    rendered, variants, problem = _render(
+        started, prefix, settings, cache_control=PRIVATE if private else IMMUTABLE
+    )
+    if rendered is None:
+        return lifecycle.fail(started, problem)
+    replaced: list[Photo] = []
+
+    def finish(current: Photo) -> None:
+        lifecycle.set_status(current, PhotoStatus.READY, **_ready_fields(rendered, variants, settings))
+        current.phone_cuts_at = ""  # cut again from the new files (`cuts`); the old cut stays meanwhile
+        if current.replaces is not None:  # the page photo it replaced leaves with its files
+            replaced.append(current.replaces)
+            current.replaces = None
+
+    try:
+        ready = homes.modify(started, finish, visible=True)
+    except TransitionRefused:  # a duplicate job finished first, with the same files
+        return homes.find(photo_id, page_id)
+    if ready is None:  # deleted while we worked: do not leave its files behind
+        services().blobs.delete_prefix(prefix)
+        return None
+    files.drop_stale(prefix, ready.variants, started.variants, ready.phone_cuts)
+    for old in replaced:
+        files.discard(old)
+    log.info("photo %s ready: %d variants", photo_id, len(variants))
+    if not ready.page_id:
+        _project_photo_ready(ready, rendered_before=bool(started.variants), private=private)
+    return ready
+
+
+def _project_photo_ready(ready: Photo, *, rendered_before: bool, private: bool) -> None:
+    if rendered_before and not private:  # rendered again: page photos copied from it follow
+        pages.refresh_copies(ready)
+    projects.ensure_cover(ready.project_id)
+    if homes.is_private(ready) != private:  # the project changed sides while we rendered
+        services().jobs.enqueue(lifecycle.MOVE, photo_id=ready.id)
+    signals.photo_ready.send(current_app._get_current_object(), photo=ready)
+
+
+def gave_up(arguments: Mapping[str, Any], error: BaseException) -> None:
+    """The job queue stopped trying: the photo is marked failed with the reason, in the admin's
+    words (its job kept failing on storage, or ran past its time limit)."""
+    photo = homes.find(arguments["photo_id"], arguments.get("page_id", ""))
+    if photo is not None:
+        lifecycle.fail(photo, lifecycle.TOO_SLOW if isinstance(error, TimedOut) else lifecycle.GAVE_UP)
+
+
+def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
+    """How a photo is rendered now: the site's settings, and the photo's own rights if any."""
+    site = SiteSettings.from_page(services().store.get_pages(["site"])["site"])
+    return RenderSettings.for_site(site, Rights.from_dict(override))
+
+
+def _render(
+    photo: Photo, prefix: str, settings: RenderSettings, *, cache_control: str
+) -> tuple[VariantSet | None, list[Variant], str]:
+    """Make and store the variants of a stored original: (what was rendered, the stored variants,
+    ""), or (None, [], the reason of a permanent failure).
+
+    A photo's first files are `<width>.<ext>`; a re-render writes new names beside the current
+    files (which visitors keep getting until the photo's record points at the new ones), and
+    `_drop_stale` removes the generation before. When only the rights changed (same encoder
+    settings), JPEG and WebP keep their pixels and get their metadata rewritten; only AVIF, whose
+    container Exiv2 cannot write, is encoded again."""
+    current = photo.variants
+    same_pixels = bool(current) and photo.rendering == settings.signature
+    formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
+    generation = new_id()[:8] if current else ""
+    blobs = services().blobs
+    try:
+        rendered = make_variants(blobs.get(photo.original_key), settings, formats)
+    except BlobNotFoundError:
+        return None, [], MISSING_ORIGINAL
+    except ImageError as exc:
+        return None, [], str(exc)
+    variants = files.store_variants(blobs, prefix, rendered, generation, cache_control=cache_control)
+    if same_pixels:
+        for old in current:
+            if old.format in REWRITABLE:
+                key = prefix + variant_name(old.width, old.format, generation)
+                data = rewrite(blobs.get(old.key), rendered.rights)
+                blobs.put(key, data, content_type=content_type_for(key), cache_control=cache_control)
+                variants.append(Variant(old.width, old.height, old.format, key, len(data)))
+    variants.sort(key=lambda v: (v.width, FORMATS.index(v.format)))
+    return rendered, variants, ""
+
+
+def _ready_fields(rendered: VariantSet, variants: list[Variant], settings: RenderSettings) -> dict[str, Any]:
+    """What a photo keeps of its rendering."""
+    return {
+        "error": "",
+        "width": rendered.width,
+        "height": rendered.height,
+        "variants": variants,
+        "dominant_color": rendered.dominant_color,
+        "placeholder": rendered.placeholder,
+        "rights": rendered.rights.to_dict(),
+        "rights_source": rendered.rights_source.to_dict(),
+        "rendering": settings.signature,
+        "exif": rendered.exif,
+    }
