@@ -95,8 +95,9 @@ def delete(project: Project) -> list[Photo]:
     photos = services().store.photos_for_project(project.id)
     featured = _featured_order()
     position = featured.index(project.id) if project.id in featured else None
-    trash.put_project(project, photos, activity.editor(), featured_position=position)
+    entry = trash.put_project(project, photos, activity.editor(), featured_position=position)
     photos = services().store.delete_project(project.id)
+    trash.hide(entry)
     schedule.drop_entries(None, project)
     _sync_featured(replace(project, featured=False), previous=project)
     activity.record(f"Moved project “{project.title}” and its {len(photos)} photos to the trash")

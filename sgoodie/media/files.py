@@ -14,8 +14,8 @@ from ..blobs import (
     BlobNotFoundError,
     content_disposition,
     content_type_for,
-    is_public_key,
     is_signable_key,
+    variant_owner,
 )
 from ..services import services
 
@@ -24,8 +24,12 @@ bp = Blueprint("media", __name__)
 
 @bp.get("/media/<path:key>")
 def file(key: str) -> Response:
-    if not is_public_key(key):
+    owner = variant_owner(key)
+    if owner is None:
         abort(404)
+    kind, _, photo_id = owner
+    if kind == "projects" and services().store.get_photo(photo_id) is None:
+        abort(404)  # in the trash (its files are on their way under trash/) or gone
     blobs = services().blobs
     info = blobs.head(key)
     if info is None:
