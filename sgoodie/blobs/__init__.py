@@ -20,6 +20,7 @@ from .keys import (
     FORMAT_EXTENSIONS,
     PRIVATE_PREFIX,
     TRASH_PREFIX,
+    gallery_of,
     in_trash,
     is_private_key,
     is_public_key,
@@ -47,6 +48,7 @@ __all__ = [
     "PRIVATE",
     "PRIVATE_PREFIX",
     "TRASH_PREFIX",
+    "gallery_of",
     "in_trash",
     "BlobInfo",
     "BlobNotFoundError",
@@ -79,15 +81,13 @@ def create_blob_store(
     config: Mapping[str, Any],
     *,
     upload_url: Callable[[], str] | None = None,
-    signed_link: Callable[[str], str] | None = None,
 ) -> BlobStore:
-    """`upload_url` gives the app's own upload endpoint, `signed_link(token)` the app's URL serving
-    a signed token: the local store's presigned posts and signed URLs go there (S3's go to the
-    bucket)."""
+    """`upload_url` gives the app's own upload endpoint: the local store's presigned posts go there
+    (S3's go to the bucket)."""
     if config["BACKEND"] == "aws":
         from .s3 import S3BlobStore
 
         return S3BlobStore.from_config(config)
     from .local import LocalBlobStore
 
-    return LocalBlobStore.from_config(config, upload_url=upload_url, signed_link=signed_link)
+    return LocalBlobStore.from_config(config, upload_url=upload_url)

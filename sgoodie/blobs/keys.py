@@ -109,6 +109,15 @@ def variant_owner(key: str) -> tuple[str, str, str] | None:
 _ORIGINAL_KEY = re.compile(r"projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+")
 
 
+def gallery_of(key: str) -> str | None:
+    """The project a signable file of a client gallery belongs to (its private variants, its
+    originals), or None (a plugin's file names no project)."""
+    if key.startswith(f"{PRIVATE_PREFIX}projects/"):
+        return key.split("/")[2]
+    owner = original_owner(key)
+    return owner[0] if owner else None
+
+
 def original_owner(key: str) -> tuple[str, str] | None:
     """(project id, photo id) of a project photo's original key, or None for any other key."""
     found = _ORIGINAL_KEY.fullmatch(key)

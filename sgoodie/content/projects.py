@@ -58,6 +58,8 @@ def save(project: Project, previous: Project, *, note: str = "") -> Project:
         project.cover_photo_id = first_ready(photos)
     if project.published and not previous.published_at:
         project.published_at = utcnow()
+    if previous.is_private and not project.is_private:  # every grant and signed link of the gallery ends
+        project.gallery_epoch += 1
     schedule.add_entries(project, previous)
     stored = services().store.update_project(project)
     schedule.drop_entries(stored, previous)
