@@ -37,7 +37,7 @@ from typing import IO, BinaryIO
 
 from flask import current_app
 
-from .blobs import IMMUTABLE, content_type_for, is_public_key, is_variant_key
+from .blobs import IMMUTABLE, content_type_for, in_trash, is_public_key, is_variant_key
 from .content import activity, revisions, schedule, trash
 from .domain import (
     CATEGORIES_PAGE_ID,
@@ -180,11 +180,11 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
         counts["files"] += 1
         counts["bytes"] += info.size
 
-    def photo_files(photo: Photo) -> None:
-        """A photo's original and variants, and a page photo's phone cut and the photo it replaces."""
-        file(photo.original_key)
-        for variant in photo.variants + photo.phone_cuts:
-            file(variant.key)
+    def photo_files(photo: Photo, *, trashed: bool = False) -> None:
+        """A photo's original and variants, and a page photo's phone cut and the photo it replaces;
+        a trashed photo's wherever they are (moved under `trash/`, or not yet)."""
+        for key in [photo.original_key] + [v.key for v in photo.variants + photo.phone_cuts]:
+            file(in_trash(key) if trashed and key and blobs.head(key) is None else key)
         if photo.replaces is not None:
             photo_files(photo.replaces)
 
@@ -230,9 +230,9 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
                 project_ids.append(entry["record"]["id"])
                 records(trash.TRASH_PHOTOS + key)
                 for _, data in store.records.query(trash.TRASH_PHOTOS + key):
-                    photo_files(from_record(Photo, data))
+                    photo_files(from_record(Photo, data), trashed=True)
             else:
-                photo_files(from_record(Photo, entry["record"]))
+                photo_files(from_record(Photo, entry["record"]), trashed=True)
         for project_id in project_ids:
             records(revisions.collection("project", project_id))
         for page_id in page_ids:

@@ -12,14 +12,15 @@ photographer extends it.
 
 Every answer about a client gallery (the password form, the expired page, the gallery itself and
 its photos) is `private, no-store` and `X-Robots-Tag: noindex`: never in the page cache, a CDN or
-a search engine. Its photos are linked through signed URLs only (`blobs.signed_url`).
+a search engine. Its photos are linked through signed URLs only (`file_urls.signed_url`), which
+end with the grants: a new password, or one person's access revoked (`revoke`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, current_app, request
+from flask import Response, current_app, has_request_context, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
@@ -65,23 +66,52 @@ def is_expired(project: Project) -> bool:
 CLIENT, GUEST = "client", "guest"
 
 
-def access(project: Project) -> str:
-    """The role this request's live grant gives in this gallery, `client` or `guest`; "" without
-    one (no cookie, another gallery's, an older password generation, past its month, or the
-    gallery expired)."""
-    if not project.is_private or is_expired(project):
-        return ""
+# Accesses ended one by one (an invitation revoked): `<project id>#<access id>`.
+REVOKED = "gallery-access-revoked"
+
+
+def _live_grant(project: Project) -> dict | None:
+    """This request's grant for this gallery while it holds: its cookie, signed for this gallery
+    and the current generation of its passwords, within its month, the gallery not expired, its
+    access not revoked."""
+    if not project.is_private or is_expired(project) or not has_request_context():
+        return None
     token = request.cookies.get(cookie_name(project))
     if not token:
-        return ""
+        return None
     try:
         grant = _serializer().loads(token, max_age=GRANT_SECONDS)
     except BadSignature:
-        return ""
+        return None
     if grant.get("project") != project.id or grant.get("epoch") != project.gallery_epoch:
-        return ""
-    role = grant.get("role", CLIENT)
-    return role if role in (CLIENT, GUEST) else ""
+        return None
+    if grant.get("access") and is_revoked(project, grant["access"]):
+        return None
+    return grant if grant.get("role", CLIENT) in (CLIENT, GUEST) else None
+
+
+def access(project: Project) -> str:
+    """The role this request's live grant gives in this gallery, `client` or `guest`; "" without
+    one (no cookie, another gallery's, an older password generation, past its month, the gallery
+    expired, or its access revoked)."""
+    grant = _live_grant(project)
+    return grant.get("role", CLIENT) if grant else ""
+
+
+def current_access_id(project: Project) -> str:
+    """Whose access this request's grant is, when it is one person's (an invitation's id; "" for
+    the shared password): the signed links made for them end when it is revoked."""
+    grant = _live_grant(project)
+    return str(grant.get("access", "")) if grant else ""
+
+
+def revoke(project: Project, access_id: str) -> None:
+    """End one person's access: their grant and every link signed for them, at once."""
+    services().store.records.put(REVOKED, f"{project.id}#{access_id}", {"revoked": True})
+
+
+def is_revoked(project: Project, access_id: str) -> bool:
+    return services().store.records.get(REVOKED, f"{project.id}#{access_id}") is not None
 
 
 def has_grant(project: Project) -> bool:
@@ -105,9 +135,13 @@ def check_password(project: Project, password: str) -> str:
     return ""
 
 
-def grant(response: Response, project: Project, role: str = CLIENT) -> Response:
-    """Give this browser access to this gallery as `role` (until a password changes, or a month)."""
-    token = _serializer().dumps({"project": project.id, "epoch": project.gallery_epoch, "role": role})
+def grant(response: Response, project: Project, role: str = CLIENT, *, access_id: str = "") -> Response:
+    """Give this browser access to this gallery as `role` (until a password changes, or a month);
+    `access_id` names one person's own access (an invitation), which `revoke` can end alone."""
+    claims = {"project": project.id, "epoch": project.gallery_epoch, "role": role}
+    if access_id:
+        claims["access"] = access_id
+    token = _serializer().dumps(claims)
     response.set_cookie(
         cookie_name(project),
         token,

@@ -422,9 +422,11 @@ class PluginFiles:
     def delete(self, *names: str) -> None:
         services().blobs.delete_many([self.key(name) for name in names])
 
-    def signed_url(self, name: str, *, download_name: str = "") -> str:
-        """A link valid for one to two hours; with `download_name`, saved under that name."""
-        return signed_url(self.key(name), download_name=download_name)
+    def signed_url(self, name: str, *, download_name: str = "", gallery: Project | None = None) -> str:
+        """A link valid for one to two hours; with `download_name`, saved under that name. With
+        `gallery` (a client gallery's own file, such as its ZIP), the link ends with the gallery's
+        grants: a new password, or the visitor's own access revoked."""
+        return signed_url(self.key(name), download_name=download_name, gallery=gallery)
 
 
 @dataclass(frozen=True)

@@ -75,12 +75,7 @@ def stored_categories(page: Page) -> CategoryList:
 
 def init_app(app: Flask, jobs: JobQueue) -> Services:
     # On the embedded default, browsers upload through the media API's own endpoint.
-    # and read private files through its signed links.
-    blobs = create_blob_store(
-        app.config,
-        upload_url=partial(url_for, "media_api.upload_target"),
-        signed_link=lambda token: url_for("media.signed_file", token=token),
-    )
+    blobs = create_blob_store(app.config, upload_url=partial(url_for, "media_api.upload_target"))
     services = Services(app.config, create_store(app.config), blobs, jobs)
     app.extensions["sgoodie.services"] = services
     return services

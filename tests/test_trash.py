@@ -31,6 +31,7 @@ def test_a_restored_project_takes_its_place_among_the_featured_projects_again(ap
         content.projects.delete(services().store.get_project(second.id))
         home = services().store.get_pages(["home"])["home"]
         assert home.content["featured_order"] == [featured[0].id, featured[2].id, featured[3].id]
+        assert services().jobs.wait(60)  # its files are under trash/ by now
         trash.restore(trash.entries()[0].key)
         home = services().store.get_pages(["home"])["home"]
     assert home.content["featured_order"] == [p.id for p in featured]  # second again, not last
@@ -59,6 +60,7 @@ def test_a_restored_project_comes_back_with_its_photos_order_cover_place_and_fil
     with app.test_request_context():
         (entry,) = trash.entries()
         assert (entry.kind, entry.title, entry.photo_count) == ("project", "Lisbon Loft", 4)
+        assert services().jobs.wait(60)  # its files are under trash/ by now
         message = trash.restore(entry.key)
         store = services().store
         restored = store.get_project(project.id)
@@ -88,6 +90,7 @@ def test_a_restored_photo_returns_to_its_place(app, client, portfolio):
         assert "Harbour photo 2" not in client.get("/projects/harbour").get_data(as_text=True)
         (entry,) = trash.entries()
         assert entry.project_title == "Harbour"
+        assert services().jobs.wait(60)  # its files are under trash/ by now
         trash.restore(entry.key)
         assert [p.id for p in store.photos_for_project(project.id)] == [p.id for p in photos]
     assert "Harbour photo 2" in client.get("/projects/harbour").get_data(as_text=True)
@@ -102,7 +105,9 @@ def test_a_photo_of_a_trashed_project_waits_for_its_project(app, portfolio):
         photo_entry = next(e for e in trash.entries() if e.kind == "photo")
         with pytest.raises(ValidationError, match="restore the project first"):
             trash.restore(photo_entry.key)
+        assert services().jobs.wait(60)  # its files are under trash/ by now
         trash.restore(next(e for e in trash.entries() if e.kind == "project").key)
+        assert services().jobs.wait(60)  # its files are under trash/ by now
         trash.restore(photo_entry.key)
         assert len(store.photos_for_project(project.id)) == 2
 
@@ -113,6 +118,7 @@ def test_a_project_whose_address_was_taken_meanwhile_comes_back_under_another(ap
         content.projects.delete(services().store.get_project(project.id))
     portfolio.project("Taken", "interiors")
     with app.test_request_context():
+        assert services().jobs.wait(60)  # its files are under trash/ by now
         message = trash.restore(trash.entries()[0].key)
         restored = services().store.get_project(project.id)
         assert restored.slug.startswith("taken-") and f"/projects/{restored.slug}" in message
@@ -139,3 +145,62 @@ def test_the_sweeper_empties_old_entries_and_deletes_their_files(app, portfolio)
         assert trash.entries() == []
         assert services().blobs.list_keys(f"projects/{recent.id}/") == []
         assert recent_files  # there were files to delete
+
+
+def _variant_urls(app, project) -> list[str]:
+    with app.app_context():
+        return [
+            f"/media/{v.key}" for p in services().store.photos_for_project(project.id) for v in p.variants
+        ]
+
+
+def test_what_goes_to_the_trash_stops_being_served_at_once_and_comes_back_with_a_restore(
+    app, client, portfolio
+):
+    project = portfolio.project("Lisbon Loft", "travel", photos=2)
+    files = _files(app, project)
+    urls = _variant_urls(app, project)
+    assert all(client.get(url).status_code == 200 for url in urls)
+    with app.test_request_context():
+        photo = services().store.photos_for_project(project.id)[0]
+        photo_edits.delete(photo)
+    gone = [url for url in urls if photo.id in url]
+    assert all(client.get(url).status_code == 404 for url in gone)  # at once, before its files move
+    card = f"/share/500/500/{next(v.key for v in photo.variants if v.format == 'jpeg')}"
+    assert client.get(card).status_code == 404  # nor its link-preview card
+    with app.app_context():
+        assert services().jobs.wait(60)
+        blobs = services().blobs
+        moved = blobs.list_keys(f"trash/projects/{project.id}/")
+        assert sorted(k.removeprefix("trash/") for k in moved) == [k for k in files if photo.id in k]
+        assert not [k for k in blobs.list_keys(f"projects/{project.id}/") if photo.id in k]
+    with app.test_request_context():
+        assert services().jobs.wait(60)  # its files are under trash/ by now
+        trash.restore(trash.entries()[0].key)
+    assert all(client.get(url).status_code == 200 for url in urls)
+    with app.app_context():
+        assert sorted(services().blobs.list_keys(f"projects/{project.id}/")) == files
+        assert services().blobs.list_keys("trash/") == []
+
+
+@pytest.fixture(params=["local", "aws"])
+def backend_app(request):
+    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
+
+
+def test_a_trashed_projects_files_wait_under_trash_on_both_backends(backend_app, portfolio_factory):
+    project = portfolio_factory(backend_app).project("Harbour Loft", "interiors")
+    files = _files(backend_app, project)
+    with backend_app.test_request_context():
+        content.projects.delete(services().store.get_project(project.id))
+        assert services().jobs.wait(60)
+        blobs = services().blobs
+        assert blobs.list_keys(f"projects/{project.id}/") == []
+        assert sorted(k.removeprefix("trash/") for k in blobs.list_keys("trash/")) == files
+        assert services().jobs.wait(60)  # its files are under trash/ by now
+        trash.restore(trash.entries()[0].key)
+        assert sorted(services().blobs.list_keys(f"projects/{project.id}/")) == files
+        content.projects.delete(services().store.get_project(project.id))
+        assert services().jobs.wait(60)
+        trash.delete_forever(trash.entries()[0].key)
+        assert services().blobs.list_keys("trash/") == [] and services().blobs.list_keys("projects/") == []

@@ -22,11 +22,26 @@ def trash_page():
     )
 
 
+# A project with more photos than this comes back in the background: moving thousands of files back
+# from under `trash/` can take minutes on S3, longer than a request may.
+RESTORE_NOW_PHOTOS = 25
+
+
 @bp.post("/trash/restore")
 def restore_trashed():
     if ConfirmForm().validate_on_submit():
+        key = request.form.get("entry", "")
+        entry = content.trash.get(key)
+        if entry is not None and entry.kind == "project" and entry.photo_count > RESTORE_NOW_PHOTOS:
+            content.trash.restore_in_background(entry)
+            flash(
+                f"Restoring “{entry.title}” with its {entry.photo_count} photos: it is back on the site "
+                "in a minute or two, once its files are back in place.",
+                "success",
+            )
+            return redirect(url_for("admin.trash_page"))
         try:
-            flash(content.trash.restore(request.form.get("entry", "")), "success")
+            flash(content.trash.restore(key), "success")
         except ValidationError as exc:
             flash(" ".join(exc.errors.values()), "error")
         except ConflictError as exc:

@@ -19,6 +19,9 @@ from .base import (
 from .keys import (
     FORMAT_EXTENSIONS,
     PRIVATE_PREFIX,
+    TRASH_PREFIX,
+    gallery_of,
+    in_trash,
     is_private_key,
     is_public_key,
     is_signable_key,
@@ -29,6 +32,7 @@ from .keys import (
     page_original_key,
     page_variant_prefix,
     phone_cut_name,
+    photo_prefixes,
     plugin_file_key,
     project_prefixes,
     share_cut_key,
@@ -43,6 +47,9 @@ __all__ = [
     "IMMUTABLE",
     "PRIVATE",
     "PRIVATE_PREFIX",
+    "TRASH_PREFIX",
+    "gallery_of",
+    "in_trash",
     "BlobInfo",
     "BlobNotFoundError",
     "BlobStore",
@@ -59,6 +66,7 @@ __all__ = [
     "page_original_key",
     "page_variant_prefix",
     "phone_cut_name",
+    "photo_prefixes",
     "plugin_file_key",
     "project_prefixes",
     "share_cut_key",
@@ -73,15 +81,13 @@ def create_blob_store(
     config: Mapping[str, Any],
     *,
     upload_url: Callable[[], str] | None = None,
-    signed_link: Callable[[str], str] | None = None,
 ) -> BlobStore:
-    """`upload_url` gives the app's own upload endpoint, `signed_link(token)` the app's URL serving
-    a signed token: the local store's presigned posts and signed URLs go there (S3's go to the
-    bucket)."""
+    """`upload_url` gives the app's own upload endpoint: the local store's presigned posts go there
+    (S3's go to the bucket)."""
     if config["BACKEND"] == "aws":
         from .s3 import S3BlobStore
 
         return S3BlobStore.from_config(config)
     from .local import LocalBlobStore
 
-    return LocalBlobStore.from_config(config, upload_url=upload_url, signed_link=signed_link)
+    return LocalBlobStore.from_config(config, upload_url=upload_url)

@@ -61,9 +61,11 @@ class BlobStore(Protocol):
     def copy(self, source: str, target: str, *, cache_control: str | None = None) -> None:
         """Copy one object to another key (same type), streamed; raises BlobNotFoundError."""
 
-    def signed_url(self, key: str, *, expires_at: int, download_name: str = "") -> str:
-        """A URL a browser may GET `key` with until `expires_at` (epoch seconds), and no longer;
-        with `download_name`, the browser saves it under that name."""
+    def presigned_get(self, key: str, *, expires_in: int, download_name: str = "") -> str | None:
+        """A URL a browser may GET `key` with for `expires_in` seconds (with `download_name`,
+        saved under that name), or None when the store has none (the app then serves the file
+        itself). Never given out as is: the app's signed links redirect to it when still valid
+        (`sgoodie.file_urls`)."""
 
     def prepare(self) -> None:
         """Create the folder or bucket if it is missing (`sgoodie init`). Idempotent."""

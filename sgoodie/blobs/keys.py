@@ -18,6 +18,9 @@ import re
 from ..image_formats import OUTPUT_FORMATS
 
 PRIVATE_PREFIX = "private/"
+# What is in the trash keeps its files under this prefix, which no public path, signed link or CDN
+# route reaches; a restore moves them back.
+TRASH_PREFIX = "trash/"
 FORMAT_EXTENSIONS = {fmt.name: fmt.extension for fmt in OUTPUT_FORMATS}
 
 
@@ -48,6 +51,16 @@ def phone_cut_name(at: str, width: int, fmt: str) -> str:
 def share_cut_key(variant: str, focal_x: int, focal_y: int) -> str:
     """A photo's link-preview card, beside the public JPEG it is cut from."""
     return f"{variant.rsplit('/', 1)[0]}/share-{focal_x}-{focal_y}.jpg"
+
+
+def in_trash(key: str) -> str:
+    """Where a file (or every file under a prefix) waits while its photo or project is in the trash."""
+    return TRASH_PREFIX + key
+
+
+def photo_prefixes(project_id: str, photo_id: str) -> tuple[str, str]:
+    """Every rendered file of a project's photo lives under one of these (public, or private)."""
+    return variant_prefix(project_id, photo_id), variant_prefix(project_id, photo_id, private=True)
 
 
 def project_prefixes(project_id: str) -> tuple[str, str]:
@@ -96,6 +109,15 @@ def variant_owner(key: str) -> tuple[str, str, str] | None:
 _ORIGINAL_KEY = re.compile(r"projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+")
 
 
+def gallery_of(key: str) -> str | None:
+    """The project a signable file of a client gallery belongs to (its private variants, its
+    originals), or None (a plugin's file names no project)."""
+    if key.startswith(f"{PRIVATE_PREFIX}projects/"):
+        return key.split("/")[2]
+    owner = original_owner(key)
+    return owner[0] if owner else None
+
+
 def original_owner(key: str) -> tuple[str, str] | None:
     """(project id, photo id) of a project photo's original key, or None for any other key."""
     found = _ORIGINAL_KEY.fullmatch(key)
@@ -103,8 +125,9 @@ def original_owner(key: str) -> tuple[str, str] | None:
 
 
 def is_variant_key(key: str) -> bool:
-    """A rendered file of a photo (public, or a client gallery's private one): made again from its
-    original, so an archive may leave it out."""
+    """A rendered file of a photo (public, or a client gallery's private one, in the trash or not):
+    made again from its original, so an archive may leave it out."""
+    key = key.removeprefix(TRASH_PREFIX)
     return is_public_key(key) or (is_private_key(key) and "/variants/" in key)
 
 

@@ -54,15 +54,6 @@ class UploadSigner(_GrantSigner):
         return self._serializer.dumps(grant)
 
 
-class LinkSigner(_GrantSigner):
-    """Grants to read one private file until a deadline, optionally as a download of that name."""
-
-    salt = "sgoodie.signed-link"
-
-    def sign(self, key: str, *, expires_at: int, download_name: str = "") -> str:
-        return self._serializer.dumps({"key": key, "expires": expires_at, "name": download_name})
-
-
 class LocalBlobStore:
     def __init__(
         self,
@@ -70,16 +61,12 @@ class LocalBlobStore:
         *,
         signer: UploadSigner | None = None,
         upload_url: Callable[[], str] | None = None,
-        link_signer: LinkSigner | None = None,
-        signed_link: Callable[[str], str] | None = None,
     ):
         self.root = Path(root).resolve()
         self.signer = signer
         self.upload_url = (
             upload_url  # the app's upload endpoint, resolved when a form is made (needs a request)
         )
-        self.link_signer = link_signer
-        self.signed_link = signed_link  # the app's URL serving a signed link's token
 
     @classmethod
     def from_config(
@@ -87,14 +74,11 @@ class LocalBlobStore:
         config: Mapping[str, Any],
         *,
         upload_url: Callable[[], str] | None = None,
-        signed_link: Callable[[str], str] | None = None,
     ) -> LocalBlobStore:
         return cls(
             Path(config["INSTANCE_PATH"]) / "media",
             signer=UploadSigner(config["SECRET_KEY"]),
             upload_url=upload_url,
-            link_signer=LinkSigner(config["SECRET_KEY"]),
-            signed_link=signed_link,
         )
 
     def path(self, key: str) -> Path:
@@ -148,13 +132,9 @@ class LocalBlobStore:
         token = self.signer.sign(key, content_type=content_type, max_bytes=max_bytes, expires_in=expires_in)
         return {"url": self.upload_url(), "fields": {"token": token, "Content-Type": content_type}}
 
-    def signed_url(self, key: str, *, expires_at: int, download_name: str = "") -> str:
-        """A link to the app's signed-file route, its token the grant for this key until then."""
-        if self.link_signer is None or self.signed_link is None:
-            raise RuntimeError("this blob store was made without a signed-link route (see create_blob_store)")
-        return self.signed_link(
-            self.link_signer.sign(key, expires_at=expires_at, download_name=download_name)
-        )
+    def presigned_get(self, key: str, *, expires_in: int, download_name: str = "") -> str | None:
+        """None: the disk has no URLs of its own; the app's signed-link route serves the file."""
+        return None
 
     def copy(self, source: str, target: str, *, cache_control: str | None = None) -> None:
         with self.open(source) as stream:

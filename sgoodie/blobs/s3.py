@@ -4,7 +4,6 @@ a presigned POST whose policy pins the key, the type and the size."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -100,8 +99,8 @@ class S3BlobStore:
                 raise BlobNotFoundError(source) from None
             raise
 
-    def signed_url(self, key: str, *, expires_at: int, download_name: str = "") -> str:
-        """An S3 presigned GET, valid until `expires_at`; the answer says `private, no-store`
+    def presigned_get(self, key: str, *, expires_in: int, download_name: str = "") -> str | None:
+        """An S3 presigned GET, valid `expires_in` seconds; the answer says `private, no-store`
         whatever the object's own metadata."""
         params: dict[str, Any] = {
             "Bucket": self.bucket,
@@ -110,9 +109,7 @@ class S3BlobStore:
         }
         if download_name:
             params["ResponseContentDisposition"] = content_disposition(download_name)
-        url = self.client.generate_presigned_url(
-            "get_object", Params=params, ExpiresIn=max(1, expires_at - int(time.time()))
-        )
+        url = self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=max(1, expires_in))
         if self.upload_endpoint:  # the same address swap as for uploads (an emulator, say)
             parts = urlsplit(url)
             url = self.upload_endpoint + parts.path + (f"?{parts.query}" if parts.query else "")

@@ -58,6 +58,8 @@ def save(project: Project, previous: Project, *, note: str = "") -> Project:
         project.cover_photo_id = first_ready(photos)
     if project.published and not previous.published_at:
         project.published_at = utcnow()
+    if previous.is_private and not project.is_private:  # every grant and signed link of the gallery ends
+        project.gallery_epoch += 1
     schedule.add_entries(project, previous)
     stored = services().store.update_project(project)
     schedule.drop_entries(stored, previous)
@@ -95,8 +97,9 @@ def delete(project: Project) -> list[Photo]:
     photos = services().store.photos_for_project(project.id)
     featured = _featured_order()
     position = featured.index(project.id) if project.id in featured else None
-    trash.put_project(project, photos, activity.editor(), featured_position=position)
+    entry = trash.put_project(project, photos, activity.editor(), featured_position=position)
     photos = services().store.delete_project(project.id)
+    trash.hide(entry)
     schedule.drop_entries(None, project)
     _sync_featured(replace(project, featured=False), previous=project)
     activity.record(f"Moved project “{project.title}” and its {len(photos)} photos to the trash")

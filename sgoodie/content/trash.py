@@ -4,9 +4,13 @@ Deleting moves the records out of the live tables into the records store, so no 
 ever sees them and no list needs a filter: one `trash` entry per deleted thing (key: when it was
 deleted, so the oldest come first), and for a project one record per photo in its own collection
 (`trash-photos:<entry>`, keyed by display order), so a project of any size restores with its
-photos in order and no DynamoDB item grows large. The files stay where they are until the entry
-is emptied (by the sweeper once it is old enough, or "Delete forever"), so a restore puts back
-records and nothing else. `content.projects` and `photos.edits` move things in and restore them
+photos in order and no DynamoDB item grows large.
+
+What is in the trash is not served: its files move under `trash/` (`trash.hide-files`, a job right
+after the delete: no public path, signed link or CDN route reaches that prefix, and the CDN's copies
+are invalidated), and the app's own media route refuses a trashed photo's files from the moment of
+the delete. A restore moves them back before the records return. They are deleted for good when
+the entry is emptied (by the sweeper once it is old enough, or "Delete forever"). `content.projects` and `photos.edits` move things in and restore them
 (they own the rules); this module keeps the records, puts a photo's record back, and deletes the
 files: for good with "Delete forever" (`delete_forever`), or when the periodic `trash.sweep` job
 finds an entry older than `SGOODIE_TRASH_DAYS` (`sweep_expired`).
@@ -21,7 +25,8 @@ from typing import Any
 
 from flask import current_app
 
-from ..blobs import project_prefixes, variant_prefix
+from ..blobs import in_trash, photo_prefixes, project_prefixes
+from ..cache.cdn import invalidator
 from ..domain import Photo, Project, ValidationError, from_record, new_id, to_record, utcnow
 from ..jobs import JobKind, JobRegistry
 from ..services import services
@@ -32,6 +37,9 @@ TRASH_PHOTOS = "trash-photos:"  # + entry key
 LISTED = 100  # the Trash page shows the newest this many
 SWEEP = "trash.sweep"
 SWEEP_EVERY = 300.0  # seconds
+HIDE = "trash.hide-files"
+MOVES = "trash-moves"  # entry key -> who moved its files (`_claim`) and whether they are hidden
+RESTORE = "trash.restore"  # a project's restore, whose files may take minutes to move back
 
 
 @dataclass
@@ -136,22 +144,88 @@ def forget(entry: Entry) -> None:
     """Drop the trash records (after a restore): the entry last, so a crash leaves it listed."""
     for key, _ in _records().query(TRASH_PHOTOS + entry.key):
         _records().delete(TRASH_PHOTOS + entry.key, key)
+    _records().delete(MOVES, entry.key)
     _records().delete(TRASH, entry.key)
 
 
-def empty(entry: Entry) -> None:
-    """Delete the files for good, then the records."""
-    blobs = services().blobs
+def _files(entry: Entry) -> tuple[list[str], list[str]]:
+    """(prefixes, single keys) of every file the entry's photos own: a project's whole folders
+    (public and a client gallery's private one), or a photo's renditions and its original."""
     if entry.kind == "project":
-        for prefix in project_prefixes(entry.project_id):  # public and (client galleries) private
-            blobs.delete_prefix(prefix)
-    else:
-        photo = entry.photo
-        # A photo restored meanwhile under the same id (another entry) keeps its files.
-        if services().store.get_photo(photo.id) is None:
-            blobs.delete_many([photo.original_key] if photo.original_key else [])
-            for private in (False, True):
-                blobs.delete_prefix(variant_prefix(photo.project_id, photo.id, private=private))
+        return list(project_prefixes(entry.project_id)), []
+    photo = entry.photo
+    return list(photo_prefixes(photo.project_id, photo.id)), [
+        photo.original_key
+    ] if photo.original_key else []
+
+
+def _move(source: str, target: str) -> None:
+    blobs = services().blobs
+    blobs.copy(source, target)
+    blobs.delete_many([source])
+
+
+def hide(entry: Entry) -> None:
+    """Once the live records are gone: move the entry's files out of reach, in the background."""
+    services().jobs.enqueue(HIDE, entry_key=entry.key)
+
+
+def hide_files(entry_key: str) -> int:
+    """The body of `trash.hide-files`: move an entry's files under `trash/` (no public path reaches
+    it), then drop the CDN's copies of its public ones. Nothing happens when a restore came first
+    (`_claim`). Returns how many files moved."""
+    entry = get(entry_key)
+    if entry is None or _claim(entry) != 1:
+        return 0
+    blobs = services().blobs
+    prefixes, keys = _files(entry)
+    moving = [key for prefix in prefixes for key in blobs.list_keys(prefix)] + [
+        k for k in keys if blobs.head(k)
+    ]
+    for key in moving:
+        _move(key, in_trash(key))
+    _records().increment(MOVES, entry.key, "hidden")
+    cdn = invalidator(current_app)
+    if cdn is not None:
+        cdn.submit({f"/{prefix}*" for prefix in prefixes})
+    return len(moving)
+
+
+def _claim(entry: Entry) -> int:
+    """Who moves the entry's files first: the hide job, or a restore before it ever ran (then the
+    files never leave). An atomic count, so the two never move the same files at once."""
+    return _records().increment(MOVES, entry.key, "claims")
+
+
+def unhide_files(entry: Entry) -> int:
+    """Move an entry's files back from `trash/` (before its records return). Returns how many.
+    Refused while the hide job is moving them (try again in a moment)."""
+    moves = _records().get(MOVES, entry.key) or {}
+    if _claim(entry) > 1 and not moves.get("hidden"):
+        raise ValidationError(
+            {"trash": "Its files are still being moved to the trash; try again in a moment."}
+        )
+    blobs = services().blobs
+    prefixes, keys = _files(entry)
+    hidden = [key for prefix in prefixes for key in blobs.list_keys(in_trash(prefix))]
+    hidden += [in_trash(k) for k in keys if blobs.head(in_trash(k))]
+    for key in hidden:
+        _move(key, key.removeprefix(in_trash("")))
+    return len(hidden)
+
+
+def empty(entry: Entry) -> None:
+    """Delete the files for good, wherever they are (moved under `trash/` or not yet), then the
+    records. A photo restored meanwhile under the same id (another entry) keeps its files."""
+    blobs = services().blobs
+    if entry.kind == "photo" and services().store.get_photo(entry.photo.id) is not None:
+        forget(entry)
+        return
+    prefixes, keys = _files(entry)
+    for prefix in prefixes:
+        blobs.delete_prefix(prefix)
+        blobs.delete_prefix(in_trash(prefix))
+    blobs.delete_many(keys + [in_trash(key) for key in keys])
     forget(entry)
 
 
@@ -170,11 +244,12 @@ def restorer(kind: str) -> Callable[[Callable[[Entry], str]], Callable[[Entry], 
 
 
 def restore(key: str) -> str:
-    """Put a trashed project (with its photos, order, cover and place) or photo back on the site;
-    says what happened, in words. The files never left."""
+    """Put a trashed project (with its photos, order, cover and place) or photo back on the site,
+    its files first; says what happened, in words."""
     entry = get(key)
     if entry is None:
         raise ValidationError({"trash": "This item is no longer in the trash."})
+    unhide_files(entry)
     return _RESTORERS[entry.kind](entry)
 
 
@@ -195,6 +270,18 @@ def sweep_expired() -> int:
 
 def register_jobs(jobs: JobRegistry) -> None:
     jobs.register(JobKind(SWEEP, sweep_expired, every=SWEEP_EVERY))
+    jobs.register(JobKind(HIDE, hide_files))
+    jobs.register(JobKind(RESTORE, _restore_in_background))
+
+
+def restore_in_background(entry: Entry) -> None:
+    """Restore a large project in a job (its files first, then its records)."""
+    services().jobs.enqueue(RESTORE, entry_key=entry.key)
+
+
+def _restore_in_background(entry_key: str) -> None:
+    if get(entry_key) is not None:
+        restore(entry_key)
 
 
 def sweep(days: int, now: datetime | None = None, batch: int = 50) -> int:

@@ -1,11 +1,11 @@
-"""Serving stored photo files when no CDN is configured (the embedded default, or AWS without
-CloudFront): variants and page images only, never originals, cached as immutable. And, on the
-embedded default, private files (a client gallery's photos, a download) through signed links, the
-counterpart of S3's presigned GETs."""
+"""Serving stored photo files: variants and page images when no CDN is configured (the embedded
+default, or AWS without CloudFront), never originals, cached as immutable; and, on both backends,
+private files (a client gallery's photos, a download) through the app's signed links, checked on
+every use (S3 then answers through a presigned GET valid a minute)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, Response, abort, redirect, request, stream_with_context
 from itsdangerous import BadSignature
 
 from ..blobs import (
@@ -14,9 +14,10 @@ from ..blobs import (
     BlobNotFoundError,
     content_disposition,
     content_type_for,
-    is_public_key,
     is_signable_key,
+    variant_owner,
 )
+from ..file_urls import PRESIGNED_SECONDS, LinkRevoked, check_link
 from ..services import services
 
 bp = Blueprint("media", __name__)
@@ -24,8 +25,12 @@ bp = Blueprint("media", __name__)
 
 @bp.get("/media/<path:key>")
 def file(key: str) -> Response:
-    if not is_public_key(key):
+    owner = variant_owner(key)
+    if owner is None:
         abort(404)
+    kind, _, photo_id = owner
+    if kind == "projects" and services().store.get_photo(photo_id) is None:
+        abort(404)  # in the trash (its files are on their way under trash/) or gone
     blobs = services().blobs
     info = blobs.head(key)
     if info is None:
@@ -48,27 +53,31 @@ def file(key: str) -> Response:
 
 @bp.get("/media/signed/<token>")
 def signed_file(token: str) -> Response:
-    """A private file, for whoever holds a link the app signed (until the link's deadline)."""
-    signer = getattr(services().blobs, "link_signer", None)
-    if signer is None:  # S3 serves its own presigned GETs
-        abort(404)
+    """A private file, for whoever holds a link the app signed, while the link holds: until its
+    deadline, and as long as its gallery's passwords and its holder's access are the ones it was
+    signed for (`file_urls.check_link`). S3 answers through a presigned GET valid a minute."""
     try:
-        grant = signer.check(token)
-    except BadSignature:  # forged, altered or expired: the same answer, nothing to learn
+        grant = check_link(token)
+    except (BadSignature, LinkRevoked):  # forged, altered, late or revoked: the same answer
         abort(403)
     key = str(grant.get("key", ""))
     if not is_signable_key(key):
         abort(404)
-    try:
-        handle = services().blobs.open(key)
-    except BlobNotFoundError:
-        abort(404)
-    info = services().blobs.head(key)
-    response = Response(stream_with_context(_chunks(handle)), content_type=content_type_for(key))
-    if info is not None:
-        response.content_length = info.size
-    if grant.get("name"):
-        response.headers["Content-Disposition"] = content_disposition(str(grant["name"]))
+    name = str(grant.get("name", ""))
+    presigned = services().blobs.presigned_get(key, expires_in=PRESIGNED_SECONDS, download_name=name)
+    if presigned is not None:
+        response = redirect(presigned, 302)
+    else:
+        try:
+            handle = services().blobs.open(key)
+        except BlobNotFoundError:
+            abort(404)
+        info = services().blobs.head(key)
+        response = Response(stream_with_context(_chunks(handle)), content_type=content_type_for(key))
+        if info is not None:
+            response.content_length = info.size
+        if name:
+            response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = PRIVATE
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["X-Content-Type-Options"] = "nosniff"

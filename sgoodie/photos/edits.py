@@ -73,8 +73,9 @@ def set_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
 def delete(photo: Photo) -> None:
     """Move the photo to the trash (its original and variants stay until the trash is emptied)."""
     project = services().store.get_project(photo.project_id)
-    trash.put_photo(photo, project, activity.editor())
+    entry = trash.put_photo(photo, project, activity.editor())
     services().store.delete_photo(photo.id)
+    trash.hide(entry)
     if project is not None and project.cover_photo_id == photo.id:
         projects.ensure_cover(project.id)  # the store cleared the cover with the photo
     if project is not None:

@@ -133,8 +133,9 @@ def test_delete_moves_the_photo_to_the_trash_and_delete_forever_removes_its_file
     with app.app_context():
         assert services().store.get_photo(cover.id) is None
         assert services().store.get_project(project.id).cover_photo_id == other.id  # the next photo took over
-        keys = services().blobs.list_keys(f"projects/{project.id}/")
-        assert len([k for k in keys if cover.id in k]) == 16  # kept while it is in the trash
+        assert services().jobs.wait(60)
+        kept = services().blobs.list_keys(f"trash/projects/{project.id}/")
+        assert len([k for k in kept if cover.id in k]) == 16  # kept, out of reach, while it is in the trash
         (entry,) = trash.entries()
     assert entry.kind == "photo" and entry.photo.id == cover.id
     page = client.get("/admin/trash/delete", query_string={"entry": entry.key}).get_data(as_text=True)
@@ -142,7 +143,7 @@ def test_delete_moves_the_photo_to_the_trash_and_delete_forever_removes_its_file
     admin.post("/admin/trash/delete", {"entry": entry.key, "confirmed": "1"})
     with app.app_context():
         keys = services().blobs.list_keys(f"projects/{project.id}/")
-        assert not [k for k in keys if cover.id in k]
+        assert not [k for k in keys if cover.id in k] and services().blobs.list_keys("trash/") == []
         assert len([k for k in keys if other.id in k]) == 16  # the other photo is untouched
         assert trash.entries() == []
 

@@ -144,7 +144,9 @@ def test_delete_confirms_then_moves_the_project_to_the_trash_keeping_its_files(a
     with app.app_context():
         assert services().store.get_project(project.id) is None
         assert services().store.photos_for_project(project.id) == []
-        assert len(services().blobs.list_keys(f"projects/{project.id}/")) == 48  # until the trash is emptied
+        assert services().jobs.wait(60)
+        assert services().blobs.list_keys(f"projects/{project.id}/") == []  # out of reach...
+        assert len(services().blobs.list_keys(f"trash/projects/{project.id}/")) == 48  # ...until emptied
     assert app.test_client().get("/projects/to-remove").status_code == 404
     assert "To Remove" in client.get("/admin/trash/").get_data(as_text=True)
 

@@ -258,3 +258,18 @@ def test_a_plugin_cannot_take_over_a_core_tag(tmp_path, monkeypatch):
     )
     with app.app_context():
         assert cdn.tag_paths(app).paths_for({"site"}) == {"/*"}
+
+
+def test_a_project_moved_to_the_trash_is_forgotten_by_the_cdn(cdn_app, portfolio_factory):
+    app, distribution_id = cdn_app
+    project = portfolio_factory(app).project("Gone Loft", "interiors")
+    invalidator = cdn.invalidator(app)
+    invalidator.wait()
+    invalidator.sent.clear()
+    with app.test_request_context():
+        content.projects.delete(services().store.get_project(project.id))
+        app.do_teardown_request()
+        assert services().jobs.wait(60)
+    invalidator.wait()
+    sent = {path for batch in invalidator.sent for path in batch}
+    assert {f"/projects/{project.id}/*", f"/private/projects/{project.id}/*"} <= sent

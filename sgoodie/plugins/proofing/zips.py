@@ -236,4 +236,4 @@ def zip_file(project_id: str, zip_id: str):
         client_address(),
     )
     download_name = f"{project.slug}.zip"
-    return redirect(files.signed_url(job["file"], download_name=download_name), code=303)
+    return redirect(files.signed_url(job["file"], download_name=download_name, gallery=project), code=303)
