@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sgoodie import archive, content, create_app
+from sgoodie.blobs import in_trash
 from sgoodie.cli import main
 from sgoodie.domain import PAGE_IDS
 from sgoodie.services import services
@@ -78,10 +79,12 @@ def _normalised(text: str) -> str:
 
 
 def _originals(app) -> dict[str, str]:
-    """Every original (project photos, trashed ones, page photos): key -> SHA-256 of its bytes."""
+    """Every original (project photos, page photos, and trashed ones under `trash/`): key -> SHA-256
+    of its bytes."""
     with app.app_context():
         blobs = services().blobs
-        keys = [k for prefix in ("projects/", "pages/") for k in blobs.list_keys(prefix) if "/original/" in k]
+        prefixes = ("projects/", "pages/", in_trash(""))
+        keys = [k for prefix in prefixes for k in blobs.list_keys(prefix) if "/original/" in k]
         return {key: hashlib.sha256(blobs.get(key)).hexdigest() for key in keys}
 
 

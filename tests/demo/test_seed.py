@@ -133,6 +133,5 @@ def test_alt_texts_describe_the_painted_photos(demo_app):
                         category, seed, portrait_orientation=index == 3
                     ), project.title
         pages = store.get_pages(["home", "about"])
-        hero = pages["home"].images["hero"]
-        assert "sofa" in hero["alt"]
-        assert pages["about"].images["portrait"]["alt"].startswith("Head-and-shoulders portrait of S. Goodie")
+        assert "sofa" in pages["home"].photo("hero").alt_text
+        assert pages["about"].photo("portrait").alt_text.startswith("Head-and-shoulders portrait of S. Goodie")

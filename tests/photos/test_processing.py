@@ -12,7 +12,7 @@ from flask import has_request_context
 
 from sgoodie import content, signals
 from sgoodie.admin.pages import edit_stamp
-from sgoodie.blobs import original_key
+from sgoodie.blobs import in_trash, original_key
 from sgoodie.domain import Photo, Project
 from sgoodie.jobs import RetryPolicy, registry, run_attempt
 from sgoodie.jobs.thread import ThreadJobs
@@ -80,7 +80,7 @@ def test_a_missing_original_or_a_deleted_photo(app, jpeg):
         assert process_photo("no-such-photo") is None
 
 
-def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatch):
+def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatch, held_jobs):
     with app.test_request_context():
         project = content.projects.create(Project(title="Race", category="travel"))
         photo = _stored_photo(project, jpeg())
@@ -94,8 +94,11 @@ def test_a_photo_deleted_during_the_job_is_not_resurrected(app, jpeg, monkeypatc
         monkeypatch.setattr(processing, "make_variants", delete_meanwhile)
         assert process_photo(photo.id) is None
         assert services().store.get_photo(photo.id) is None
+        held_jobs.run_all()  # the trash's move of the files, after the job gave up
         # The original waits in the trash (a restore queues the job again); no variant is left.
-        assert services().blobs.list_keys(f"projects/{project.id}/") == [photo.original_key]
+        blobs = services().blobs
+        assert blobs.list_keys(f"projects/{project.id}/") == []
+        assert blobs.list_keys(in_trash(f"projects/{project.id}/")) == [in_trash(photo.original_key)]
 
 
 def _with_policy(app, policy: RetryPolicy) -> None:
