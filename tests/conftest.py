@@ -531,6 +531,27 @@ def jpeg_bytes(size=(1200, 800), color=(120, 140, 160)) -> bytes:
     return buffer.getvalue()
 
 
+def three_bands_jpeg(size=(1280, 1920), *, across: bool = False) -> bytes:
+    """A JPEG in three bands, red, green, blue: top to bottom, or left to right (`across`), so a
+    test can tell which part of the photo a cut kept."""
+    image = Image.new("RGB", size, (0, 200, 0))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    first, last = (
+        ((0, 0, width // 3, height), (2 * width // 3, 0, width, height))
+        if across
+        else (
+            (0, 0, width, height // 3),
+            (0, 2 * height // 3, width, height),
+        )
+    )
+    draw.rectangle(first, fill=(220, 0, 0))
+    draw.rectangle(last, fill=(0, 0, 220))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def jpeg():
     """A small camera-like JPEG maker: `jpeg(size=(w, h))`."""

@@ -231,13 +231,20 @@ def empty(entry: Entry) -> None:
 
 # Who puts each kind of entry back (`content.projects`, `photos.edits`): they own the rules.
 _RESTORERS: dict[str, Callable[[Entry], str]] = {}
+_CHECKS: dict[str, Callable[[Entry], None]] = {}
 
 
-def restorer(kind: str) -> Callable[[Callable[[Entry], str]], Callable[[Entry], str]]:
-    """Decorator: `function(entry)` puts a trashed item of this kind back and says what happened."""
+def restorer(
+    kind: str, *, check: Callable[[Entry], None] | None = None
+) -> Callable[[Callable[[Entry], str]], Callable[[Entry], str]]:
+    """Decorator: `function(entry)` puts a trashed item of this kind back and says what happened.
+    `check(entry)` raises ValidationError when it cannot come back; it runs before any file moves,
+    so a refused restore leaves the files hidden."""
 
     def register(function: Callable[[Entry], str]) -> Callable[[Entry], str]:
         _RESTORERS[kind] = function
+        if check is not None:
+            _CHECKS[kind] = check
         return function
 
     return register
@@ -249,6 +256,8 @@ def restore(key: str) -> str:
     entry = get(key)
     if entry is None:
         raise ValidationError({"trash": "This item is no longer in the trash."})
+    if entry.kind in _CHECKS:
+        _CHECKS[entry.kind](entry)
     unhide_files(entry)
     return _RESTORERS[entry.kind](entry)
 

@@ -96,16 +96,19 @@ def move(photo: Photo, step: int) -> None:
     reorder(project, move_item(ids, photo.id, step))
 
 
-@trash.restorer("photo")
+def _project_is_back(entry: trash.Entry) -> None:
+    if services().store.get_project(entry.photo.project_id) is None:
+        raise ValidationError(
+            {"trash": f"Its project “{entry.project_title}” is not on the site: restore the project first."}
+        )
+
+
+@trash.restorer("photo", check=_project_is_back)
 def restore_from_trash(entry: trash.Entry) -> str:
     """Put a trashed photo back in its place among its project's photos; says what happened."""
     store = services().store
     photo = entry.photo
     project = store.get_project(photo.project_id)
-    if project is None:
-        raise ValidationError(
-            {"trash": f"Its project “{entry.project_title}” is not on the site: restore the project first."}
-        )
     trash.put_photo_back(photo)
     in_order = put_back(
         [(p.id, p.order) for p in store.photos_for_project(project.id)], photo.id, photo.order

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from sgoodie.domain import Photo
 from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
+from tests.conftest import jpeg_bytes
 
 HOME = {
     "headline": "Light, space, story",
@@ -31,12 +32,6 @@ def _version(client, url):
     html = client.get(url).get_data(as_text=True)
     found = re.search(r'name="version"[^>]*value="(\w*)"|value="(\w*)"[^>]*name="version"', html)
     return found.group(1) or found.group(2) or "0"
-
-
-def _jpeg(size=(1200, 800), color=(150, 120, 90)) -> bytes:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, color).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def test_home_text_saves_with_a_message_and_shows_at_once(app, client, admin):
@@ -65,7 +60,7 @@ def _hero(app) -> Photo:
 
 
 def test_a_hero_upload_is_stored_then_processed_by_the_job(app, client, admin, held_jobs):
-    response = _post_hero(app, client, admin, _jpeg())
+    response = _post_hero(app, client, admin, jpeg_bytes())
     assert response.status_code == 302, response.get_data(as_text=True)
     hero = _hero(app)
     # The request only stored the file: no variants yet, a job waits.
@@ -83,10 +78,10 @@ def test_a_hero_upload_is_stored_then_processed_by_the_job(app, client, admin, h
 
 
 def test_the_old_hero_stays_until_the_new_one_is_ready(app, client, admin, held_jobs):
-    _post_hero(app, client, admin, _jpeg(), alt="The first hero")
+    _post_hero(app, client, admin, jpeg_bytes(), alt="The first hero")
     held_jobs.run_all()
     first = _hero(app)
-    _post_hero(app, client, admin, _jpeg(color=(20, 90, 40)), alt="The second hero")
+    _post_hero(app, client, admin, jpeg_bytes(color=(20, 90, 40)), alt="The second hero")
     assert "The first hero" in app.test_client().get("/").get_data(as_text=True)  # visitors still see it
     held_jobs.run_all()
     html = app.test_client().get("/").get_data(as_text=True)
@@ -97,10 +92,10 @@ def test_the_old_hero_stays_until_the_new_one_is_ready(app, client, admin, held_
 
 
 def test_a_page_photo_that_fails_says_why_and_can_be_retried(app, client, admin, held_jobs):
-    _post_hero(app, client, admin, _jpeg(), alt="The working hero")
+    _post_hero(app, client, admin, jpeg_bytes(), alt="The working hero")
     held_jobs.run_all()
     _post_hero(
-        app, client, admin, _jpeg()[:3000], alt="A cut-off file"
+        app, client, admin, jpeg_bytes()[:3000], alt="A cut-off file"
     )  # a JPEG's start: accepted, fails in the job
     held_jobs.run_all()
     hero = _hero(app)
@@ -135,7 +130,10 @@ def test_gallery_uploads_appear_when_ready(app, client, admin, held_jobs):
     url = "/admin/pages/personal-branding"
     form = _branding_upload(
         client,
-        [(io.BytesIO(_jpeg(size=(600, 900))), "one.jpg"), (io.BytesIO(_jpeg(size=(900, 600))), "two.jpg")],
+        [
+            (io.BytesIO(jpeg_bytes(size=(600, 900))), "one.jpg"),
+            (io.BytesIO(jpeg_bytes(size=(900, 600))), "two.jpg"),
+        ],
     )
     assert admin.post(url, form, content_type="multipart/form-data").status_code == 302
     assert len(held_jobs.queued) == 2
@@ -246,7 +244,7 @@ def test_category_intro(app, client, admin):
 def test_a_finished_photo_job_is_no_conflict_for_the_next_save(app, client, admin, held_jobs):
     """The admin uploads a hero, comes back to the form, the job finishes, they fix a typo: the
     save goes through (a second editor's save is still a conflict: test_about_and_stale_page_saves)."""
-    _post_hero(app, client, admin, _jpeg())
+    _post_hero(app, client, admin, jpeg_bytes())
     stamp = _version(client, "/admin/pages/home")
     held_jobs.run_all()  # the job writes the page twice: processing, then ready
     response = admin.post("/admin/pages/home", dict(HOME, headline="Light, space and story", version=stamp))
@@ -255,7 +253,7 @@ def test_a_finished_photo_job_is_no_conflict_for_the_next_save(app, client, admi
 
 
 def test_saving_text_queues_no_job_again(app, client, admin, held_jobs):
-    _post_hero(app, client, admin, _jpeg())
+    _post_hero(app, client, admin, jpeg_bytes())
     assert len(held_jobs.queued) == 1
     admin.post("/admin/pages/home", dict(HOME, version=_version(client, "/admin/pages/home")))
     assert len(held_jobs.queued) == 1  # the hero waits for the job already queued
@@ -542,7 +540,7 @@ def test_the_branding_gallery_holds_at_most_sixty_photos_on_both_stores_alike(ap
         page.put_photos("gallery", [*page.photos("gallery"), Photo("", id="one-more", page_id=page.id)])
         with pytest.raises(ValidationError):
             content.pages.save(page)
-    form = _branding_upload(client, [(io.BytesIO(_jpeg()), "one-more.jpg")])
+    form = _branding_upload(client, [(io.BytesIO(jpeg_bytes()), "one-more.jpg")])
     refused = admin.post(url, form, content_type="multipart/form-data")
     assert refused.status_code == 400
     assert "The gallery holds at most 60 photos" in refused.get_data(as_text=True)
@@ -663,7 +661,7 @@ def test_quality_sizes_are_measured_on_a_photo_of_the_site_in_a_job_and_kept(app
     assert empty == {"photo": None, "sizes": {}, "measuring": False}
     with app.test_request_context():
         grainy = PILImage.blend(
-            PILImage.open(io.BytesIO(_jpeg((3000, 2000)))),
+            PILImage.open(io.BytesIO(jpeg_bytes((3000, 2000)))),
             PILImage.effect_noise((3000, 2000), 40).convert("RGB"),
             0.3,
         )

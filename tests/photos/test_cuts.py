@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 from PIL import Image as PILImage
-from PIL import ImageDraw
 
 from sgoodie import content
 from sgoodie.domain import Rights
@@ -15,17 +14,7 @@ from sgoodie.images.rights import read_rights
 from sgoodie.photos import homes, processing
 from sgoodie.photos.uploads import store_page_upload
 from sgoodie.services import services
-
-
-def _columns(size=(4000, 2667)) -> bytes:
-    """A landscape in three columns: red on the left, green in the middle, blue on the right."""
-    image = PILImage.new("RGB", size, (0, 200, 0))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, size[0] // 3, size[1]), fill=(220, 0, 0))
-    draw.rectangle((2 * size[0] // 3, 0, size[0], size[1]), fill=(0, 0, 220))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
+from tests.conftest import three_bands_jpeg
 
 
 def _colour(image: PILImage.Image) -> tuple[int, int, int]:
@@ -42,7 +31,9 @@ def _phone_srcset(html: str, fmt: str) -> list[str]:
 
 def test_the_hero_is_cut_for_phones_from_its_original_in_a_job(app, client, held_jobs):
     with app.test_request_context():
-        hero = store_page_upload("home", io.BytesIO(_columns()), "A room in three colours")
+        hero = store_page_upload(
+            "home", io.BytesIO(three_bands_jpeg((4000, 2667), across=True)), "A room in three colours"
+        )
         hero.focal_x, hero.focal_y = 0.0, 0.5  # the subject on the left
         page = services().store.get_pages(["home"])["home"]
         page.put_photo("hero", hero)
@@ -74,7 +65,7 @@ def test_the_hero_is_cut_for_phones_from_its_original_in_a_job(app, client, held
 
 def test_a_new_focal_point_is_cut_again_and_the_cut_before_the_last_goes(app, client, held_jobs):
     with app.test_request_context():
-        hero = store_page_upload("home", io.BytesIO(_columns((2400, 1600))), "Columns")
+        hero = store_page_upload("home", io.BytesIO(three_bands_jpeg((2400, 1600), across=True)), "Columns")
         page = services().store.get_pages(["home"])["home"]
         page.put_photo("hero", hero)
         content.pages.save(page)

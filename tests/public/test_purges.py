@@ -7,17 +7,16 @@ still come from the cache (HIT).
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import pytest
-from PIL import Image as PILImage
 
 from sgoodie import content
 from sgoodie.blobs import original_key
 from sgoodie.domain import Photo, SiteSettings
 from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
+from tests.conftest import jpeg_bytes
 
 PAGES = {
     "home": "/",
@@ -67,11 +66,9 @@ def _process_new_photo(project_id):
     """What an upload ends with: the image job turns a stored original into a ready photo."""
     from sgoodie.photos.processing import process as process_photo
 
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (400, 300), (120, 90, 60)).save(buffer, "JPEG")
     photo = Photo(project_id=project_id, status="queued", filename="new.jpg", alt_text="A new view")
     photo.original_key = original_key(project_id, photo.id, "jpg")
-    services().blobs.put(photo.original_key, buffer.getvalue(), content_type="image/jpeg")
+    services().blobs.put(photo.original_key, jpeg_bytes((400, 300)), content_type="image/jpeg")
     services().store.add_photo(photo)
     process_photo(photo.id)
 

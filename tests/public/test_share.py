@@ -7,21 +7,10 @@ import io
 from urllib.parse import urlsplit
 
 from PIL import Image as PILImage
-from PIL import ImageDraw
 
 from sgoodie.photos import edits as photo_edits
 from sgoodie.services import services
-
-
-def _bands(size=(1280, 1920)) -> bytes:
-    """A portrait in three bands: red at the top, green in the middle, blue at the bottom."""
-    image = PILImage.new("RGB", size, (0, 200, 0))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, size[0], size[1] // 3), fill=(220, 0, 0))
-    draw.rectangle((0, 2 * size[1] // 3, size[0], size[1]), fill=(0, 0, 220))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
+from tests.conftest import three_bands_jpeg
 
 
 def _og_image(app, client, path: str) -> tuple[str, PILImage.Image]:
@@ -47,7 +36,7 @@ def test_the_share_image_is_cut_around_the_focal_point(app, client, portfolio):
     with app.test_request_context():
         photo = services().store.photos_for_project(project.id)[0]
         share_key = next(v.key for v in photo.variants if v.format == "jpeg" and v.width == 1280)
-        services().blobs.put(share_key, _bands(), content_type="image/jpeg")
+        services().blobs.put(share_key, three_bands_jpeg(), content_type="image/jpeg")
 
         photo_edits.set_focal_point(photo, 0.5, 0.0)
     url, card = _og_image(app, client, f"/projects/{project.slug}")

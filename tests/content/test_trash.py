@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sgoodie import content
+from sgoodie.blobs import in_trash
 from sgoodie.content import trash
 from sgoodie.domain import ValidationError
 from sgoodie.photos import edits as photo_edits
@@ -96,20 +97,25 @@ def test_a_restored_photo_returns_to_its_place(app, client, portfolio):
     assert "Harbour photo 2" in client.get("/projects/harbour").get_data(as_text=True)
 
 
-def test_a_photo_of_a_trashed_project_waits_for_its_project(app, portfolio):
+def test_a_photo_of_a_trashed_project_waits_for_its_project(app, portfolio, held_jobs):
     project = portfolio.project("Gone", "interiors", photos=2)
+    files = _files(app, project)
     with app.test_request_context():
-        store = services().store
-        photo_edits.delete(store.photos_for_project(project.id)[0])
+        store, blobs = services().store, services().blobs
+        photo = store.photos_for_project(project.id)[0]
+        photo_edits.delete(photo)
         content.projects.delete(store.get_project(project.id))
         photo_entry = next(e for e in trash.entries() if e.kind == "photo")
         with pytest.raises(ValidationError, match="restore the project first"):
             trash.restore(photo_entry.key)
-        assert services().jobs.wait(60)  # its files are under trash/ by now
+        held_jobs.run_all()  # the files move under trash/ after the refusal: it touched none
+        assert blobs.list_keys(f"projects/{project.id}/") == []
+        assert in_trash(photo.original_key) in blobs.list_keys(in_trash(f"projects/{project.id}/"))
         trash.restore(next(e for e in trash.entries() if e.kind == "project").key)
-        assert services().jobs.wait(60)  # its files are under trash/ by now
+        held_jobs.run_all()
         trash.restore(photo_entry.key)
         assert len(store.photos_for_project(project.id)) == 2
+        assert sorted(blobs.list_keys(f"projects/{project.id}/")) == files
 
 
 def test_a_project_whose_address_was_taken_meanwhile_comes_back_under_another(app, portfolio):
