@@ -395,6 +395,52 @@ def mock_aws_app(tmp_path, monkeypatch):
         yield app
 
 
+class SeededDemo:
+    """The demo portfolio as `sgoodie seed-demo` leaves it, seeded once a test session (a minute of
+    CPU): `copy(folder)` gives an app on a copy of its instance, for tests that change it."""
+
+    def __init__(self, instance: Path, output: str, records: list, log_level_after: int):
+        self.instance, self.output, self.records, self.log_level_after = (
+            instance,
+            output,
+            records,
+            log_level_after,
+        )
+
+    def copy(self, folder: Path):
+        import shutil
+
+        shutil.copytree(self.instance, folder / "instance")
+        return create_app({"TESTING": True, "INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "x"})
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory) -> SeededDemo:
+    import logging
+
+    from sgoodie.cli import main
+
+    instance = tmp_path_factory.mktemp("seeded-demo") / "instance"
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "SECRET_KEY": "x"})
+    photo_log = logging.getLogger("sgoodie.photos")
+    records: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.DEBUG)
+    catch.emit = records.append
+    level = photo_log.level
+    photo_log.setLevel(logging.INFO)  # as a server's logging is: each photo job says "ready"
+    photo_log.addHandler(catch)
+    try:
+        result = app.test_cli_runner().invoke(main, ["seed-demo"])
+    finally:
+        photo_log.removeHandler(catch)
+    level_after = photo_log.level
+    photo_log.setLevel(level)
+    assert result.exit_code == 0 and "Demo content ready" in result.output, result.output
+    with app.app_context():
+        assert services().jobs.wait(120)  # nothing still writing while the folder is copied
+    return SeededDemo(instance, result.output, records, level_after)
+
+
 @pytest.fixture
 def portfolio(app):
     return Portfolio(app)

@@ -25,18 +25,11 @@ FIGURES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(seeded_demo, tmp_path_factory):
     """The demo portfolio (seeded as `sgoodie seed-demo` does), an admin, an inquiry, a
     revision and a project in the trash: everything an archive carries."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("demo") / "instance"),
-            "SECRET_KEY": "x",
-        }
-    )
+    app = seeded_demo.copy(tmp_path_factory.mktemp("demo"))
     runner = app.test_cli_runner()
-    assert runner.invoke(main, ["seed-demo"]).exit_code == 0
     assert (
         runner.invoke(
             main, ["create-admin", "owner@example.com", "--password-stdin"], input="a long password here\n"

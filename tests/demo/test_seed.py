@@ -1,4 +1,4 @@
-"""The demo portfolio, seeded once for the module exactly as `sgoodie seed-demo` does it."""
+"""The demo portfolio, seeded once a test session exactly as `sgoodie seed-demo` does it (`seeded_demo`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import logging
 
 import pytest
 
-from sgoodie import create_app
 from sgoodie.cli import main
 from sgoodie.services import services
 
@@ -14,43 +13,18 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("demo") / "instance"),
-            "SECRET_KEY": "x",
-        }
-    )
-    photo_log = logging.getLogger("sgoodie.photos")
-    records: list[logging.LogRecord] = []
-    catch = logging.Handler(logging.DEBUG)
-    catch.emit = records.append
-    level = photo_log.level
-    photo_log.setLevel(logging.INFO)  # as a server's logging is: each photo job says "ready"
-    photo_log.addHandler(catch)
-    try:
-        result = app.test_cli_runner().invoke(main, ["seed-demo"])
-    finally:
-        photo_log.removeHandler(catch)
-    SEEDING.update(output=result.output, records=records, level_after=photo_log.level)
-    photo_log.setLevel(level)
-    assert result.exit_code == 0, result.output
-    assert "Demo content ready" in result.output
-    return app
+def demo_app(seeded_demo, tmp_path_factory):
+    return seeded_demo.copy(tmp_path_factory.mktemp("demo"))
 
 
-SEEDING: dict = {}
-
-
-def test_seeding_counts_the_photos_and_holds_back_the_per_photo_lines(demo_app):
+def test_seeding_counts_the_photos_and_holds_back_the_per_photo_lines(seeded_demo):
     """The first run printed ~60 lines of "photo <uuid> ready: 18 variants" and no count."""
-    output = SEEDING["output"]
+    output = seeded_demo.output
     assert "demo photos 10/60" in output and "demo photos 60/60" in output
     assert "demo photos 7/60" not in output  # not a terminal: every tenth, not a line per photo
     assert len(output.splitlines()) <= 12, output
-    assert not [r for r in SEEDING["records"] if "ready" in r.getMessage()]
-    assert SEEDING["level_after"] == logging.INFO  # the log says "ready" again afterwards
+    assert not [r for r in seeded_demo.records if "ready" in r.getMessage()]
+    assert seeded_demo.log_level_after == logging.INFO  # the log says "ready" again afterwards
 
 
 def test_three_published_projects_per_category_with_six_ready_photos(demo_app):
