@@ -197,9 +197,13 @@ def delete_photo(photo_id: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         photo_edits.delete(photo)
+        message = (
+            f"Photo moved to the Trash. Restore it from there within {current_app.config['TRASH_DAYS']} "
+            "days to undo; after that it is deleted for good."
+        )
         if _wants_json():
-            return jsonify(ok=True)
-        flash("Photo moved to the trash. Restore it from the Trash to undo.", "success")
+            return jsonify(ok=True, message=message)
+        flash(message, "success")
         return redirect(url_for("admin.photos", project_id=project.id))
     return render_template(
         "admin/photo_delete.html",

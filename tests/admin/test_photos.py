@@ -148,6 +148,28 @@ def test_delete_moves_the_photo_to_the_trash_and_delete_forever_removes_its_file
         assert trash.entries() == []
 
 
+def test_deleting_from_the_grid_says_the_photo_went_to_the_trash_and_for_how_long(
+    app, client, admin, portfolio
+):
+    """It said "Photo deleted, with its original and every size", which reads as permanent."""
+    project = portfolio.project("Grid delete", "interiors", photos=2)
+    first, _ = _photos(app, project.id)
+    days = app.config["TRASH_DAYS"]
+    grid = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert (
+        f'data-confirm="Move this photo to the Trash? You can restore it from there for {days} days."' in grid
+    )
+    token = admin.csrf_token("/admin/")
+    answer = client.post(
+        f"/admin/photos/{first.id}/delete", data={"csrf_token": token}, headers={"Accept": "application/json"}
+    )
+    assert answer.status_code == 200
+    assert answer.get_json()["message"] == (
+        f"Photo moved to the Trash. Restore it from there within {days} days to undo; "
+        "after that it is deleted for good."
+    )
+
+
 def test_one_card_renders_as_the_grid_does_for_the_uploader_to_insert(app, client, admin, portfolio):
     project = portfolio.project("Cards", "interiors", photos=3)
     first, second, third = _photos(app, project.id)

@@ -205,12 +205,15 @@
     fetch(link.dataset.deleteUrl, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("the server said " + response.status);
+        return response.json();
+      })
+      .then(function (answer) {
         var card = link.closest("[data-id]");
         var list = card.parentNode;
         card.remove();
         refreshMoveButtons(list);
         recountMissingAlt();
-        flash("Photo deleted, with its original and every size.", "success");
+        flash(answer.message, "success");
       })
       .catch(function (error) { flash("The photo was not deleted: " + error.message, "error"); });
   });
