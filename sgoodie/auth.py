@@ -30,7 +30,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, request, session, url_for
+from flask import Blueprint, Flask, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from .accounts import end_sessions, verify_password
@@ -88,20 +88,40 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(unauthorized)
 
 
+# Why a session cookie no longer signs anyone in, told on the sign-in page (`unauthorized`).
+ENDED = (
+    "Your session had ended (it expired, you signed out, or everyone was signed out after a password "
+    "reset), so please sign in again."
+)
+OTHER_BROWSER = (
+    "You were signed out because this browser now identifies itself differently from when you "
+    "signed in (a browser update does this). Please sign in again."
+)
+SIGNED_OUT_EVERYWHERE = (
+    "You were signed out because the password was changed or everyone was signed out "
+    "(`sgoodie create-admin` or `sgoodie sign-out-everyone`). Please sign in again."
+)
+
+
 def _load_user(user_id: str) -> SignedInAdmin | None:
     admin_id, _, session_id = user_id.partition(":")
     if not session_id:
         return None
     record = services().store.records.get(SESSIONS, session_id)
     if record is None or record.get("admin_id") != admin_id:
-        return None
+        return _refused(ENDED)
     if record.get("agent") != _browser():
         log.warning("session %s… presented by another browser: refused", session_id[:6])
-        return None
+        return _refused(OTHER_BROWSER)
     admin = services().store.get_admin(admin_id)
     if admin is None or int(record.get("session_version", 0)) != admin.session_version:
-        return None  # signed out everywhere since (a password change, sign-out-everyone)
+        return _refused(SIGNED_OUT_EVERYWHERE)
     return SignedInAdmin(admin, session_id)
+
+
+def _refused(reason: str) -> None:
+    g.signed_out_because = reason
+    return None
 
 
 def _browser() -> str:
@@ -129,6 +149,8 @@ def address_key(address: str) -> str:
 def unauthorized():
     if wants_json():
         return json_error("unauthorized", "Sign in as an admin to use this endpoint.", 401)
+    if "signed_out_because" in g:
+        flash(g.signed_out_because, "info")
     return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
 
 

@@ -249,6 +249,8 @@ def test_sign_out_everyone_ends_every_admin_session(app, client, admin, actions_
     assert result.exit_code == 0, result.output
     assert "Signed out 2 sessions of 2 admins" in result.output
     assert client.get("/admin/").status_code == 302 and assistant.get("/admin/").status_code == 302
+    told = assistant.get("/admin/", follow_redirects=True).get_data(as_text=True)
+    assert "Your session had ended (it expired, you signed out, or everyone was signed out" in told
     with app.app_context():
         assert services().store.records.query(SESSIONS) == []
     assert admin.login().status_code == 302  # signing in again works
@@ -260,6 +262,10 @@ def test_a_session_cookie_only_works_in_the_browser_that_signed_in(app, client, 
     other_browser = app.test_client()
     other_browser.set_cookie("session", cookie)
     assert other_browser.get("/admin/", headers={"User-Agent": "Mozilla/5.0 (elsewhere)"}).status_code == 302
+    told = other_browser.get(
+        "/admin/", headers={"User-Agent": "Mozilla/5.0 (elsewhere)"}, follow_redirects=True
+    )
+    assert "(a browser update does this)" in told.get_data(as_text=True)  # why, on the sign-in page
     assert client.get("/admin/").status_code == 200  # the admin's own browser is not disturbed
     # The same browser on another network (a phone leaving Wi-Fi) stays signed in.
     client.environ_base["REMOTE_ADDR"] = "203.0.113.66"
