@@ -23,6 +23,12 @@ def test_the_menu_leads_to_the_categories(client, admin):
     html = client.get("/admin/").get_data(as_text=True)
     assert 'href="/admin/categories/"' in html
     assert _listed(client) == ["interiors", "travel", "brand-marketing"]
+    listing = client.get("/admin/categories/").get_data(as_text=True)
+    # Each row has a visible Edit action, not only its name as a link.
+    assert (
+        '<a class="button button--small" href="/admin/categories/travel" '
+        'aria-label="Edit Travel: rename, hide or delete">Edit</a>' in listing
+    )
 
 
 def test_create_a_category_and_file_a_project_in_it(app, client, admin, portfolio):
