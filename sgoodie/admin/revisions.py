@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import content
 from ..content.revisions import diff
-from ..domain import PAGE_IDS, SITE_PAGE_ID, ValidationError
+from ..domain import PAGE_IDS, SITE_PAGE_ID, Photo, ValidationError
 from ..services import services
 from ..stores import ConflictError, StaleVersionError
 from .blueprint import bp
@@ -62,8 +62,10 @@ def _item(kind: str, item_id: str) -> tuple[str, str, dict[str, str]]:
 def history(kind: str, item_id: str):
     title, back, labels = _item(kind, item_id)
     revisions = content.revisions.store().history(kind, item_id)
+    names = services().category_list().names
+    worded = {"category": lambda slug: names.get(slug, slug)}
     shown = [
-        (revision, diff(older.fields if older else None, revision.fields))
+        (revision, diff(older.fields if older else None, revision.fields, worded))
         for revision, older in zip(revisions, revisions[1:] + [None], strict=True)
     ]
     return render_template(
@@ -74,8 +76,24 @@ def history(kind: str, item_id: str):
         item_id=item_id,
         shown=shown,
         labels=labels,
+        covers=_cover_photos(shown) if kind == "project" else {},
         form=ConfirmForm(),
     )
+
+
+def _cover_photos(shown: list) -> dict[str, Photo]:
+    """The photos a project's history names as its cover, to show them as thumbnails (one read
+    each, at most two a revision kept); a photo deleted since is missing, and said so."""
+    ids = {
+        photo_id
+        for _, changes in shown
+        for change in changes
+        if change.name == "cover_photo_id"
+        for photo_id in (change.before, change.after)
+        if photo_id
+    }
+    found = {photo_id: services().store.get_photo(photo_id) for photo_id in ids}
+    return {photo_id: photo for photo_id, photo in found.items() if photo is not None}
 
 
 @bp.post("/history/<kind>/<item_id>/restore")

@@ -150,17 +150,23 @@ def settings_fields(settings: SiteSettings) -> dict:
     return {k: v for k, v in to_record(settings).items() if k not in ("version", "logo")}
 
 
-def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[Change]:
+def diff(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    shown: Mapping[str, Callable[[Any], str]] | None = None,
+) -> list[Change]:
     """The fields that changed, in the order of `after`'s fields (then any that went away). With
-    no `before` (the first revision), every field that has a value."""
-    before = before or {}
+    no `before` (the first revision), every field that has a value. `shown` says how to word a
+    field's value for people (a category by its name, not its address)."""
+    before, shown = before or {}, shown or {}
     names = list(after) + [name for name in before if name not in after]
     changes = []
     for name in names:
         old, new = before.get(name, ""), after.get(name, "")
         if old == new or (not before and new in ("", None, [], {})):
             continue
-        changes.append(Change(name, old, new, _word_diff(_text(old), _text(new))))
+        word = shown.get(name, _text)
+        changes.append(Change(name, old, new, _word_diff(word(old), word(new))))
     return changes
 
 

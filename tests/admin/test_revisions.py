@@ -80,6 +80,27 @@ def test_project_history_and_restore(app, client, admin, portfolio):
     assert "Before the storm" in app.test_client().get("/projects/harbour-loft").get_data(as_text=True)
 
 
+def test_history_names_the_category_and_shows_the_cover_as_a_photo(app, client, admin, portfolio):
+    """It showed the cover as a raw id (`e7a602f8-…`) and the category by its address."""
+    from sgoodie import content
+
+    project = portfolio.project("Harbour Loft", "interiors", photos=2)
+    with app.test_request_context():
+        store = services().store
+        first, second = store.photos_for_project(project.id)
+        current = store.get_project(project.id)
+        edited = {**current.__dict__, "category": "brand-marketing", "cover_photo_id": second.id}
+        content.projects.save(type(current)(**edited), current)
+    html = client.get(f"/admin/history/project/{project.id}").get_data(as_text=True)
+    assert (
+        "<del>Interiors</del><ins>Brand &amp; Marketing</ins>" in html and "brand-marketing</ins>" not in html
+    )
+    covers = re.search(r'<dd class="revision__covers">(.*?)</dd>', html, re.S).group(1)
+    assert first.id not in covers.replace(f"variants/{first.id}/", "")  # no raw id as text
+    assert f"variants/{first.id}/320.webp" in covers and f"variants/{second.id}/320.webp" in covers
+    assert 'alt="Harbour Loft photo 1"' in covers and 'alt="Harbour Loft photo 2"' in covers
+
+
 def test_settings_history(app, client, admin):
     url = "/admin/settings"
     html = client.get(url).get_data(as_text=True)
