@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         cache,
         content,
         jobs,
+        mail,
         middleware,
         photos,
         plugin_loader,
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     tag_paths = cache.cdn.TagPaths()
     cache.init_app(app, records=shared.store.records, tag_paths=tag_paths)
     templating.init_app(app)
+    mail.init_app(app)
     bodies.init_app(app)  # its hook runs first: every body is bounded before CSRF or a view reads it
     security.init_app(app)
     auth.init_app(app)
