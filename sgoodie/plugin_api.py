@@ -55,14 +55,14 @@ from . import content as _content
 from . import gallery_access as _gallery_access
 from . import mail as _mail
 from . import signals
-from .auth import address_key, admin_required, admins_only, private_response
+from .auth import address_key, admins_only, private_response
 from .blobs import plugin_file_key
 from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
 from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
-from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError
 from .file_urls import media_url, signed_url
 from .jobs import JobKind
 from .mail import one_line
@@ -120,18 +120,17 @@ __all__ = [
     "API_VERSION",
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
-    "AdminUser",
     "RateWindow",
-    "admin_required",
     "blueprint_body_limit",
     "body_limit",
     "Image",
     "Markup",
-    "MenuEntry",
     "Page",
     "Photo",
     "Plugin",
     "PluginStorage",
+    "PROJECT_FIELDS",
+    "ReadOnlyStore",
     "Project",
     "Setting",
     "SiteSettings",

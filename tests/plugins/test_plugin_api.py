@@ -3,9 +3,13 @@ write, and change it only through the operations that apply the admin's rules.""
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
-from sgoodie import signals
+from sgoodie import plugin_api, signals
 from sgoodie.content import revisions
 from sgoodie.domain import ValidationError
 from sgoodie.plugin_api import PROJECT_FIELDS, Plugin, current_store
@@ -95,3 +99,73 @@ def test_update_photo_text_checks_and_signals(app, portfolio):
         signals.photo_saved.disconnect(receive, sender=app)
     assert (stored.alt_text, stored.caption) == ("A blue door", "Bath, 2026")
     assert saved == ["A blue door"]
+
+
+# -- plugins import only what the API exports -------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+PLUGIN_SOURCES = sorted((ROOT / "sgoodie" / "plugins").rglob("*.py")) + sorted(
+    (ROOT / "examples" / "plugins").rglob("*.py")
+)
+
+
+def _is_plugin_api(module: str | None, level: int) -> bool:
+    return module == "sgoodie.plugin_api" or (level > 0 and module == "plugin_api")
+
+
+def names_taken_from_the_api(source: str) -> set[str]:
+    """Every name a module takes from `sgoodie.plugin_api`: imported from it (`*` included), or
+    read as an attribute of the module imported whole (`from sgoodie import plugin_api as api`)."""
+    tree = ast.parse(source)
+    taken: set[str] = set()
+    aliases: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and _is_plugin_api(node.module, node.level):
+            taken |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module in ("sgoodie", None):
+            aliases |= {alias.asname or alias.name for alias in node.names if alias.name == "plugin_api"}
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "sgoodie.plugin_api":
+                    aliases.add(alias.asname or "sgoodie.plugin_api")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and ast.unparse(node.value) in aliases:
+            taken.add(node.attr)
+    return taken
+
+
+def test_the_scan_finds_every_way_of_taking_a_name():
+    source = """
+from sgoodie.plugin_api import Plugin, services
+from ...plugin_api import csrf as protection
+from sgoodie import plugin_api as api
+import sgoodie.plugin_api
+api._gallery_access.access(None)
+sgoodie.plugin_api.current_store()
+"""
+    assert names_taken_from_the_api(source) == {
+        "Plugin",
+        "services",
+        "csrf",
+        "_gallery_access",
+        "current_store",
+    }
+
+
+def test_plugins_import_only_the_names_in_all():
+    assert len(PLUGIN_SOURCES) > 15 and any("examples" in str(p) for p in PLUGIN_SOURCES)
+    exported = set(plugin_api.__all__)
+    outside = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in PLUGIN_SOURCES
+        for name in names_taken_from_the_api(path.read_text())
+        if name not in exported
+    }
+    assert not outside, f"plugins take names sgoodie.plugin_api does not export: {sorted(outside)}"
+
+
+def test_every_exported_name_exists_and_is_explained_in_the_plugin_guide():
+    guide = (ROOT / "docs" / "plugins.md").read_text()
+    for name in plugin_api.__all__:
+        assert hasattr(plugin_api, name), name
+        in_code = re.search(rf"`[^`\n]*\b{name}\b[^`\n]*`", guide)
+        assert in_code, f"docs/plugins.md does not show what {name} is for"
