@@ -90,6 +90,13 @@ def deliver(
         return smtp.send_message(message)
 
 
+SEND_JOB = "mail.send"  # the job kind behind the plugin API's `send_mail_later`
+
+
+class NotAccepted(Exception):
+    """A queued mail the server did not accept: raised so that the job runner tries again."""
+
+
 # Headers `send` writes itself from its arguments: passing them as extra headers is a mistake.
 OWN_HEADERS = {
     "from",
@@ -198,3 +205,9 @@ def send(
         return False
     log.info("%s sent to %s via %s", what, message["To"], setting.transport.kind)
     return True
+
+
+def send_queued(**message: object) -> None:
+    """The `mail.send` job: `send`, retried (by raising) while mail is on and not accepted."""
+    if not send(**message) and mailer().transport is not None:  # type: ignore[arg-type]
+        raise NotAccepted(f"{message.get('what', 'e-mail')} to {message.get('to')} was not accepted")

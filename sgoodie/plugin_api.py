@@ -38,7 +38,6 @@ Minimal plugin::
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -78,12 +77,11 @@ from .stores import StaleVersionError as _StaleVersionError
 
 #: 1.0: the API as it was until plugins declared a version. 1.1: `current_store()` is read-only
 #: and content changes go through `update_project` and `update_photo_text`; `send_mail` uses the
-#: site's one mail setting and takes a reply-to, headers and an HTML part.
+#: site's one mail setting and takes a reply-to, headers and an HTML part; `send_mail_later`.
 API_VERSION: tuple[int, int] = (1, 1)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
 PERIODIC_EVERY = 300.0
-MAIL_TASK = "_mail"  # every plugin's task behind `send_mail_later`
 #: The project fields `Plugin.update_project` changes (the rest belong to the admin: the
 #: address, category and order, who may see a client gallery).
 PROJECT_FIELDS = (
@@ -155,6 +153,7 @@ __all__ = [
     "purge_tags",
     "mail_enabled",
     "send_mail",
+    "send_mail_later",
     "signals",
     "tag_response",
 ]
@@ -234,7 +233,7 @@ class Plugin:
         self.not_found_handlers: list[Callable[[str], Any]] = []
         #: The storage collections this plugin declared (`storage`): `sgoodie export` carries them.
         self.storages: set[str] = set()
-        self.tasks: dict[str, Callable[[str], None]] = {MAIL_TASK: _send_queued_mail}
+        self.tasks: dict[str, Callable[[str], None]] = {}
         self.periodic_functions: list[Callable[[], None]] = []
 
     def __repr__(self) -> str:
@@ -356,26 +355,6 @@ class Plugin:
             raise ValueError(f"plugin {self.name} has no task {name!r}")
         _services().jobs.enqueue(self._job_name(name), argument=argument)
 
-    def send_mail_later(
-        self,
-        to: str | Sequence[str],
-        subject: str,
-        text: str,
-        *,
-        reply_to: str = "",
-        headers: Mapping[str, str] | None = None,
-        html: str = "",
-        what: str = "e-mail",
-    ) -> None:
-        """`send_mail` as this plugin's background work, for a visitor's request: it returns at
-        once, and the mail is tried again on the job retry policy until the server accepts it.
-        Nothing is queued while the site sends no mail."""
-        if not mail_enabled():
-            return
-        message = {"to": to, "subject": subject, "text": text, "reply_to": reply_to}
-        message |= {"headers": dict(headers or {}), "html": html, "what": what}
-        self.run_in_background(MAIL_TASK, json.dumps(message))
-
     def job_kinds(self) -> list[JobKind]:
         """This plugin's tasks and periodic functions as job kinds (the loader registers them)."""
         kinds = [
@@ -446,16 +425,6 @@ def _version_pair(version: object) -> tuple[int, int]:
     ):
         return version
     raise ValueError(f"api_version must be a (major, minor) pair of integers such as (1, 1), not {version!r}")
-
-
-class MailNotAccepted(Exception):
-    """Raised by a queued mail the server did not accept, so that the job runner tries again."""
-
-
-def _send_queued_mail(argument: str) -> None:
-    message = json.loads(argument)
-    if not send_mail(**message) and mail_enabled():
-        raise MailNotAccepted(f"{message['what']} to {message['to']} was not accepted")
 
 
 def _task_runner(task: Callable[[str], None]) -> Callable[..., None]:
@@ -694,6 +663,25 @@ def send_mail(
     now; True when the mail server (or SES) accepted it. False when mail is off or it failed
     (logged with `what` it was). `headers` adds headers such as `Message-ID`, `In-Reply-To` and
     `References` (to thread replies); `html` adds an HTML part beside the text. Every header value
-    is kept on one line. It waits for the mail server: from a visitor's request, send it from a
-    `Plugin.task`."""
+    is kept on one line. It waits for the mail server: from a visitor's request, use
+    `send_mail_later`."""
     return _mail.send(to, subject, text, reply_to=reply_to, headers=headers, html=html, what=what)
+
+
+def send_mail_later(
+    to: str | Sequence[str],
+    subject: str,
+    text: str,
+    *,
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
+    html: str = "",
+    what: str = "e-mail",
+) -> None:
+    """`send_mail` as background work, for a visitor's request: it returns at once, and the job
+    runner sends the mail, trying again on the job retry policy until the server accepts it.
+    Nothing is queued while the site sends no mail."""
+    if not mail_enabled():
+        return
+    message = {"to": to, "subject": subject, "text": text, "reply_to": reply_to}
+    _services().jobs.enqueue(_mail.SEND_JOB, **message, headers=dict(headers or {}), html=html, what=what)

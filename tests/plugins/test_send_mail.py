@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from sgoodie import create_app
-from sgoodie.plugin_api import mail_enabled, send_mail
+from sgoodie.plugin_api import mail_enabled, send_mail, send_mail_later
 from sgoodie.services import services
 from tests.plugins.test_contact import _wait_for
 
@@ -76,15 +76,26 @@ def test_send_mail_refuses_headers_it_writes_itself(tmp_path, smtp_server):
     assert received == []
 
 
-def test_send_mail_says_when_the_mail_was_not_accepted(tmp_path, caplog):
+def _closed_port() -> int:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]  # nobody listens once it is closed
-    app = _app(tmp_path, MAIL=f"smtp://127.0.0.1:{port}", MAIL_FROM="studio@photos.example")
+        return closed.getsockname()[1]  # nobody listens once it is closed
+
+
+def test_send_mail_says_when_the_mail_was_not_accepted(tmp_path, caplog):
+    app = _app(tmp_path, MAIL=f"smtp://127.0.0.1:{_closed_port()}", MAIL_FROM="studio@photos.example")
     caplog.set_level(logging.ERROR, logger="sgoodie.mail")
     with app.app_context():
         assert send_mail("ana@example.com", "Hi", "Hello", what="test mail") is False
     assert "test mail to ana@example.com via smtp failed" in caplog.text
+
+
+def test_a_queued_mail_not_accepted_is_tried_again(tmp_path):
+    from sgoodie import mail
+
+    app = _app(tmp_path, MAIL=f"smtp://127.0.0.1:{_closed_port()}", MAIL_FROM="studio@photos.example")
+    with app.app_context(), pytest.raises(mail.NotAccepted):  # the job runner retries on it
+        mail.send_queued(to="ana@example.com", subject="Hi", text="Hello", what="test mail")
 
 
 def test_without_a_mail_setting_nothing_is_sent(tmp_path):
@@ -97,10 +108,9 @@ def test_without_a_mail_setting_nothing_is_sent(tmp_path):
 def test_send_mail_later_returns_at_once_and_the_runner_delivers(tmp_path, smtp_server, hold_jobs):
     app, received = _mail_app(tmp_path, smtp_server)
     held = hold_jobs(app)
-    contact = next(p for p in app.extensions["sgoodie.plugins"].enabled() if p.name == "contact")
     with app.test_request_context():
-        contact.send_mail_later("ana@example.com", "Hi", "Hello", reply_to="studio@photos.example")
-    assert received == [] and held.kinds() == ["plugin.contact._mail"]
+        send_mail_later("ana@example.com", "Hi", "Hello", reply_to="studio@photos.example")
+    assert received == [] and held.kinds() == ["mail.send"]
     held.run_all()
     [mail] = received
     assert mail["Reply-To"] == "studio@photos.example" and mail["Subject"] == "Hi"

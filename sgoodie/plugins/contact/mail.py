@@ -1,5 +1,5 @@
 """The notification e-mail of a new inquiry, sent through the site's mail setting as background
-work (`Plugin.send_mail_later`): the visitor's request never waits for a mail server, and a
+work (`send_mail_later`): the visitor's request never waits for a mail server, and a
 failure is retried, then logged, never lost data (the inquiry is stored before anyone sends)."""
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from ...plugin_api import (
     current_store,
     external_url,
     page_meta,
+    send_mail_later,
     signals,
     tag_response,
 )
@@ -330,6 +331,6 @@ def notify(app, inquiry: dict[str, Any], **kwargs: Any) -> None:
         # On the site's trusted origin, never the Host the visitor's request came with.
         admin_url=external_url("contact_admin.inquiry", inquiry_id=inquiry["id"]),
     )
-    plugin.send_mail_later(  # the visitor waits for no mail server
+    send_mail_later(  # the visitor waits for no mail server
         recipient, mail.subject(inquiry), text, reply_to=inquiry["email"], what="inquiry notification"
     )

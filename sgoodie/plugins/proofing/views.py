@@ -33,6 +33,7 @@ from ...plugin_api import (
     photo_file,
     photo_url,
     private_response,
+    send_mail_later,
 )
 from . import records
 from .plugin import plugin
@@ -319,7 +320,7 @@ def notify(project: Project, client: dict[str, Any]) -> None:
     if notes:
         lines += ["", "Notes:"] + [f"- {one_line(filename)}: {one_line(text)}" for filename, text in notes]
     lines += ["", f"See it in the admin: {external_url('proofing_admin.gallery', project_id=project.id)}"]
-    plugin.send_mail_later(
+    send_mail_later(
         recipient,
         f"{client['name']} sent a selection: {project.title}",
         "\n".join(lines),
