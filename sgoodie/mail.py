@@ -186,8 +186,12 @@ def send(
     html: str = "",
     what: str = "e-mail",
 ) -> bool:
-    """Deliver now, from the site's sender; True when the mail server (or SES) accepted it for
-    every recipient. False when mail is off or delivery failed (logged with `what` it was)."""
+    """Send an e-mail from the site's sender (`SGOODIE_MAIL_FROM`) through its one mail setting,
+    now (the plugin API's `send_mail`); True when the mail server (or SES) accepted it for every
+    recipient. False when mail is off or it failed (logged with `what` it was). `headers` adds
+    headers such as `Message-ID`, `In-Reply-To` and `References` (to thread replies); `html` adds
+    an HTML part beside the text. It waits for the mail server: from a visitor's request, use
+    `send_mail_later`."""
     setting = mailer()
     if setting.transport is None:
         log.info("%s not sent: the site has no mail setting (SGOODIE_MAIL)", what)

@@ -65,6 +65,7 @@ from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError
 from .file_urls import media_url, signed_url
 from .jobs import JobKind
 from .mail import one_line
+from .mail import send as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
@@ -81,7 +82,7 @@ from .stores import StaleVersionError as _StaleVersionError
 API_VERSION: tuple[int, int] = (1, 1)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
-PERIODIC_EVERY = 300.0
+PERIODIC_EVERY = 300.0  # seconds between runs of a plugin's periodic function
 #: The project fields `Plugin.update_project` changes (the rest belong to the admin: the
 #: address, category and order, who may see a client gallery).
 PROJECT_FIELDS = (
@@ -96,7 +97,7 @@ PROJECT_FIELDS = (
     "cover_photo_id",
     "publish_at",
     "unpublish_at",
-)  # seconds between runs of a plugin's periodic function
+)
 
 #: Named places in the layouts that plugins can fill. Slot functions receive the keyword
 #: arguments listed and return a string (escaped), `Markup` (trusted HTML) or None.
@@ -649,25 +650,6 @@ def mail_enabled() -> bool:
     return _mail.mailer().transport is not None
 
 
-def send_mail(
-    to: str | Sequence[str],
-    subject: str,
-    text: str,
-    *,
-    reply_to: str = "",
-    headers: Mapping[str, str] | None = None,
-    html: str = "",
-    what: str = "e-mail",
-) -> bool:
-    """Send an e-mail from the site's sender (`SGOODIE_MAIL_FROM`) through its one mail setting,
-    now; True when the mail server (or SES) accepted it. False when mail is off or it failed
-    (logged with `what` it was). `headers` adds headers such as `Message-ID`, `In-Reply-To` and
-    `References` (to thread replies); `html` adds an HTML part beside the text. Every header value
-    is kept on one line. It waits for the mail server: from a visitor's request, use
-    `send_mail_later`."""
-    return _mail.send(to, subject, text, reply_to=reply_to, headers=headers, html=html, what=what)
-
-
 def send_mail_later(
     to: str | Sequence[str],
     subject: str,
@@ -683,5 +665,13 @@ def send_mail_later(
     Nothing is queued while the site sends no mail."""
     if not mail_enabled():
         return
-    message = {"to": to, "subject": subject, "text": text, "reply_to": reply_to}
-    _services().jobs.enqueue(_mail.SEND_JOB, **message, headers=dict(headers or {}), html=html, what=what)
+    _services().jobs.enqueue(
+        _mail.SEND_JOB,  # its arguments are JSON: a Celery message on AWS
+        to=to if isinstance(to, str) else list(to),
+        subject=subject,
+        text=text,
+        reply_to=reply_to,
+        headers=dict(headers or {}),
+        html=html,
+        what=what,
+    )
