@@ -333,11 +333,12 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 def _read_legacy_mail(environ: Mapping[str, str], config: dict[str, Any]) -> None:
     """Fill the mail setting from a plugin's old pair of variables, saying each is deprecated."""
+    used = "SGOODIE_MAIL" if config["MAIL"] else ""
     for notify, sender in LEGACY_MAIL:
         if not environ.get(notify):
             continue
-        if config["MAIL"]:
-            log.warning("%s and %s are deprecated and ignored: SGOODIE_MAIL is set", notify, sender)
+        if used:
+            log.warning("%s and %s are deprecated and ignored: %s is used", notify, sender, used)
             continue
         log.warning(
             "%s and %s are deprecated: set SGOODIE_MAIL and SGOODIE_MAIL_FROM instead, the one mail "
@@ -346,6 +347,7 @@ def _read_legacy_mail(environ: Mapping[str, str], config: dict[str, Any]) -> Non
             sender,
         )
         config["MAIL"], config["MAIL_FROM"] = environ[notify], config["MAIL_FROM"] or environ.get(sender, "")
+        used = notify
 
 
 def finalize(config: dict[str, Any]) -> None:

@@ -142,3 +142,19 @@ def test_the_mail_setting_wins_over_the_old_variables(tmp_path, smtp_server, mon
     with app.app_context():
         assert send_mail("ana@example.com", "Hi", "Hello") is True
     assert _wait_for(lambda: received) and received[0]["From"] == "new@photos.example"
+
+
+def test_with_both_old_pairs_the_first_is_used_and_the_other_said_to_be_ignored(
+    tmp_path, smtp_server, monkeypatch, caplog
+):
+    controller, received = smtp_server
+    monkeypatch.setenv("SGOODIE_CONTACT_NOTIFY", f"smtp://127.0.0.1:{controller.port}")
+    monkeypatch.setenv("SGOODIE_CONTACT_FROM", "contact@photos.example")
+    monkeypatch.setenv("SGOODIE_PROOFING_NOTIFY", "smtp://127.0.0.1:1")
+    monkeypatch.setenv("SGOODIE_PROOFING_FROM", "proofing@photos.example")
+    caplog.set_level(logging.WARNING, logger="sgoodie.config")
+    app = _app(tmp_path)
+    assert "SGOODIE_PROOFING_FROM are deprecated and ignored: SGOODIE_CONTACT_NOTIFY is used" in caplog.text
+    with app.app_context():
+        assert send_mail("ana@example.com", "Hi", "Hello") is True
+    assert received[0]["From"] == "contact@photos.example"
