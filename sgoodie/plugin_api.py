@@ -70,7 +70,7 @@ from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
 from .photos import edits as _photo_edits
-from .ratelimit import Window as RateWindow
+from .ratelimit import Window as _Window
 from .security import csrf as _csrf
 from .services import services as _services
 from .stores import ContentStore as _ContentStore
@@ -415,6 +415,15 @@ class Plugin:
         return PluginStorage(f"plugin:{self.name}:{collection}")
 
 
+@dataclass(frozen=True)
+class RateWindow(_Window):
+    """`limit` events per `seconds` in a collection of the plugin's own (`plugin:<name>:...`),
+    counted in the site's records, so every worker shares it."""
+
+    def __post_init__(self) -> None:
+        _plugins_own(self.collection)
+
+
 def _version_pair(version: object) -> tuple[int, int]:
     """`(1, 1)`; a bare major (`1`, as plugins declared it before minors existed) is `(1, 0)`."""
     if isinstance(version, int) and not isinstance(version, bool):
@@ -435,11 +444,19 @@ def _task_runner(task: Callable[[str], None]) -> Callable[..., None]:
     return run
 
 
+def _plugins_own(collection: str) -> str:
+    """A records collection a plugin may write: `plugin:<name>:...`, never one of the core's
+    (sign-in lockouts, revisions, the activity log), which only its own rules change."""
+    if not collection.startswith("plugin:"):
+        raise ValueError(f"a plugin's collection starts with 'plugin:<plugin name>:' (not {collection!r})")
+    return collection
+
+
 class PluginStorage:
     """Records of one plugin collection: JSON dicts under string keys that sort as text."""
 
     def __init__(self, collection: str):
-        self.collection = collection
+        self.collection = _plugins_own(collection)
 
     def _records(self):
         return _services().store.records  # this plugin's own records: no content rules apply

@@ -169,3 +169,16 @@ def test_every_exported_name_exists_and_is_explained_in_the_plugin_guide():
         assert hasattr(plugin_api, name), name
         in_code = re.search(rf"`[^`\n]*\b{name}\b[^`\n]*`", guide)
         assert in_code, f"docs/plugins.md does not show what {name} is for"
+
+
+def test_plugins_write_records_only_in_collections_of_their_own(app):
+    from sgoodie.plugin_api import PluginStorage, RateWindow
+
+    # A plugin reaching the core's records could lift a sign-in lockout or rewrite history.
+    with pytest.raises(ValueError, match="plugin:<plugin name>:"):
+        RateWindow("login-failures-account", limit=5, seconds=900)
+    with pytest.raises(ValueError, match="plugin:<plugin name>:"):
+        PluginStorage("revisions:project:abc")
+    window = RateWindow("plugin:tagger:rate", limit=2, seconds=60)
+    with app.app_context():
+        assert window.hit("k") == 1 and window.hit("k") == 2 and window.exceeded("k")
