@@ -54,8 +54,9 @@ def parse_transport(value: str, setting: str = "the mail setting") -> Transport 
         return Transport("ses")
     parts = urlsplit(value)
     if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        shown = re.sub(r":[^:@]*@", ":***@", value)  # the log keeps no password
         raise ValueError(
-            f"{setting}={value!r}: use `ses` or an smtp://, smtp+starttls:// or smtps:// URL with a host"
+            f"{setting}={shown!r}: use `ses` or an smtp://, smtp+starttls:// or smtps:// URL with a host"
         )
     return Transport(
         parts.scheme,

@@ -158,3 +158,14 @@ def test_with_both_old_pairs_the_first_is_used_and_the_other_said_to_be_ignored(
     with app.app_context():
         assert send_mail("ana@example.com", "Hi", "Hello") is True
     assert received[0]["From"] == "contact@photos.example"
+
+
+def test_a_refused_mail_setting_is_reported_without_its_password(tmp_path):
+    from sgoodie.config import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        _app(tmp_path, MAIL="smtp:/ada:s3cret@mail.example", MAIL_FROM="studio@photos.example")
+    assert "s3cret" not in str(refused.value)
+    with pytest.raises(ConfigError) as refused:
+        _app(tmp_path, MAIL="smpt://ada:s3cret@mail.example", MAIL_FROM="studio@photos.example")
+    assert "s3cret" not in str(refused.value) and "smpt://ada:***@mail.example" in str(refused.value)
