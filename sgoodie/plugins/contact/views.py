@@ -43,6 +43,7 @@ from ...plugin_api import (
     current_settings,
     current_store,
     external_url,
+    mail_enabled,
     page_meta,
     send_mail_later,
     signals,
@@ -323,7 +324,7 @@ def notify(app, inquiry: dict[str, Any], **kwargs: Any) -> None:
     if inquiry.get("status") == "spam":  # possible spam is checked in the admin, never mailed
         return
     recipient = current_settings().contact_email
-    if not recipient:
+    if not mail_enabled() or not recipient:
         return
     text = mail.text(
         inquiry,

@@ -28,6 +28,7 @@ from ...plugin_api import (
     current_store,
     external_url,
     gallery_access,
+    mail_enabled,
     one_line,
     page_meta,
     photo_file,
@@ -305,7 +306,7 @@ def notify(project: Project, client: dict[str, Any]) -> None:
     """The optional e-mail to the photographer: who sent what, with their notes and a link to the
     selection in the admin. Sent in the background; the selection is stored whatever happens."""
     recipient = current_settings().contact_email
-    if not recipient:
+    if not mail_enabled() or not recipient:
         return
     marked = records.client_marks(project.id, client["id"])
     lists = settings_for(project).lists
