@@ -206,6 +206,8 @@ def test_a_plugin_that_declares_no_api_version_runs_as_1_0_with_a_warning(
     assert admin.login("warn@example.com", "a long enough password").status_code == 302
     page = admin.client.get("/admin/plugins").get_data(as_text=True)
     assert "declares no plugin API version: loaded as 1.0" in page
+    contact = page[page.index('data-plugin="contact"') :]
+    assert "<td>1.1</td>" in contact[: contact.index("</tr>")]  # the plugin API it was built for
 
 
 def test_a_malformed_api_version_fails_the_plugin_with_the_reason(tmp_path, plugin_packages):
