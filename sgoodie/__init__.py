@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         cache,
         content,
         jobs,
+        mail,
         middleware,
         photos,
         plugin_loader,
@@ -60,12 +61,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.getLogger("sgoodie").setLevel(logging.INFO)
 
-    content.register_jobs(jobs.init_app(app), schedule_every=float(app.config["SCHEDULE_TICK"]))
+    job_kinds = jobs.init_app(app)
+    content.register_jobs(job_kinds, schedule_every=float(app.config["SCHEDULE_TICK"]))
     photos.init_app(app)
     shared = services.init_app(app, jobs.build_job_queue(app))
     tag_paths = cache.cdn.TagPaths()
     cache.init_app(app, records=shared.store.records, tag_paths=tag_paths)
     templating.init_app(app)
+    mail.init_app(app)
+    job_kinds.register(jobs.JobKind(mail.SEND_JOB, mail.send_queued))  # plugins' send_mail_later
     bodies.init_app(app)  # its hook runs first: every body is bounded before CSRF or a view reads it
     security.init_app(app)
     auth.init_app(app)

@@ -7,6 +7,7 @@ environment blocks with it. Add a variable here and nowhere else.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -16,7 +17,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+log = logging.getLogger("sgoodie.config")
 BACKENDS = ("local", "aws")
+# Each mail-sending plugin had its own pair (transport, sender) before the site had one mail
+# setting. Still read, with a deprecation line, when SGOODIE_MAIL is unset; the first set wins.
+LEGACY_MAIL = (
+    ("SGOODIE_CONTACT_NOTIFY", "SGOODIE_CONTACT_FROM"),
+    ("SGOODIE_PROOFING_NOTIFY", "SGOODIE_PROOFING_FROM"),
+)
 
 # The work categories of a site that has never saved its own list (a new site, or one from before
 # categories were content): URL slug -> display name, in navigation order. Once the photographer
@@ -196,6 +204,18 @@ SETTINGS: tuple[Setting, ...] = (
         _sns_topic_arn,
     ),
     Setting(
+        "SGOODIE_MAIL",
+        "MAIL",
+        "",
+        "Where the site's e-mails go out (the contact plugin's inquiry notifications, the proofing plugin's selections and reminders, any plugin's `send_mail`): empty (no e-mail), `ses`, or an SMTP URL (`smtp://host:port`, `smtp+starttls://user:pass@host:587`, `smtps://…`). Replaces `SGOODIE_CONTACT_NOTIFY` and `SGOODIE_PROOFING_NOTIFY`, still read when this is unset (with a deprecation line in the log).",
+    ),
+    Setting(
+        "SGOODIE_MAIL_FROM",
+        "MAIL_FROM",
+        "",
+        "Sender address of the site's e-mails (required with `SGOODIE_MAIL`; for `ses`, a verified identity). Replaces `SGOODIE_CONTACT_FROM` and `SGOODIE_PROOFING_FROM`.",
+    ),
+    Setting(
         "SGOODIE_PLUGINS",
         "PLUGINS",
         "",
@@ -307,7 +327,27 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             config[setting.key] = setting.parse(raw)
         except ValueError as exc:
             raise ConfigError(f"{setting.env}={raw!r}: {exc}") from None
+    _read_legacy_mail(environ, config)
     return config
+
+
+def _read_legacy_mail(environ: Mapping[str, str], config: dict[str, Any]) -> None:
+    """Fill the mail setting from a plugin's old pair of variables, saying each is deprecated."""
+    used = "SGOODIE_MAIL" if config["MAIL"] else ""
+    for notify, sender in LEGACY_MAIL:
+        if not environ.get(notify):
+            continue
+        if used:
+            log.warning("%s and %s are deprecated and ignored: %s is used", notify, sender, used)
+            continue
+        log.warning(
+            "%s and %s are deprecated: set SGOODIE_MAIL and SGOODIE_MAIL_FROM instead, the one mail "
+            "setting every plugin sends with (read from them for now)",
+            notify,
+            sender,
+        )
+        config["MAIL"], config["MAIL_FROM"] = environ[notify], config["MAIL_FROM"] or environ.get(sender, "")
+        used = notify
 
 
 def finalize(config: dict[str, Any]) -> None:

@@ -7,16 +7,18 @@ health checks) are plugins too, loaded and wired through this same `Plugin`; bei
 sgoodie, they also use its private modules (the services and stores, `content` for the changes
 that send signals, the page cache), which plugins reach only through the functions below.
 
-Everything a plugin may use is exported below; anything else in sgoodie is private and may change
-between releases. `API_VERSION` changes when something here changes incompatibly; the loader
-refuses plugins written for another version, with a message saying so.
+Everything a plugin may use is exported below (`__all__`); anything else in sgoodie is private and
+may change between releases. `API_VERSION` is a (major, minor) pair: the minor grows when
+something is added, the major when something changes incompatibly. Every plugin declares the
+version it was built for; the loader refuses one built for another major, or for a newer minor
+than this sgoodie provides, with a message naming the plugin and both versions.
 
 Minimal plugin::
 
     from flask import Blueprint
     from sgoodie.plugin_api import Plugin, signals
 
-    plugin = Plugin("hello", version="1.0.0", description="Says hello.")
+    plugin = Plugin("hello", version="1.0.0", api_version=(1, 1), description="Says hello.")
     bp = plugin.add_blueprint(Blueprint("hello", __name__, url_prefix="/hello"))
 
     @bp.get("/")
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -48,31 +50,54 @@ from blinker import Signal
 from flask import Blueprint, Flask, request
 from markupsafe import Markup
 
+from . import content as _content
 from . import gallery_access as _gallery_access
+from . import mail as _mail
 from . import signals
-from .auth import address_key, admin_required, admins_only, private_response
+from .auth import address_key, admins_only, private_response
 from .blobs import plugin_file_key
 from .bodies import DEFAULT_LIMIT as DEFAULT_BODY_LIMIT
 from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
-from .domain import AdminUser, Image, Page, Photo, Project, SiteSettings, ValidationError
+from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError
 from .file_urls import media_url, signed_url
 from .jobs import JobKind
-from .mail import Transport as MailTransport
 from .mail import one_line
-from .mail import parse_transport as parse_mail_transport
-from .mail import send_in_background as send_mail
+from .mail import send as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
-from .ratelimit import Window as RateWindow
-from .security import csrf
-from .services import services
+from .photos import edits as _photo_edits
+from .ratelimit import Window as _Window
+from .security import csrf as _csrf
+from .services import services as _services
+from .stores import ContentStore as _ContentStore
+from .stores import StaleVersionError as _StaleVersionError
 
-API_VERSION = 1
+#: 1.0: the API as it was until plugins declared a version. 1.1: `current_store()` is read-only
+#: and content changes go through `update_project` and `update_photo_text`; `send_mail` uses the
+#: site's one mail setting and takes a reply-to, headers and an HTML part; `send_mail_later`.
+API_VERSION: tuple[int, int] = (1, 1)
+#: What a plugin that declares no version is taken to be built for (with a warning).
+UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
 PERIODIC_EVERY = 300.0  # seconds between runs of a plugin's periodic function
+#: The project fields `Plugin.update_project` changes (the rest belong to the admin: the
+#: address, category and order, who may see a client gallery).
+PROJECT_FIELDS = (
+    "title",
+    "description",
+    "location",
+    "client",
+    "published",
+    "featured",
+    "seo_title",
+    "seo_description",
+    "cover_photo_id",
+    "publish_at",
+    "unpublish_at",
+)
 
 #: Named places in the layouts that plugins can fill. Slot functions receive the keyword
 #: arguments listed and return a string (escaped), `Markup` (trusted HTML) or None.
@@ -94,19 +119,17 @@ __all__ = [
     "API_VERSION",
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
-    "AdminUser",
     "RateWindow",
-    "admin_required",
     "blueprint_body_limit",
     "body_limit",
     "Image",
     "Markup",
-    "MailTransport",
-    "MenuEntry",
     "Page",
     "Photo",
     "Plugin",
     "PluginStorage",
+    "PROJECT_FIELDS",
+    "ReadOnlyStore",
     "Project",
     "Setting",
     "SiteSettings",
@@ -124,13 +147,14 @@ __all__ = [
     "external_url",
     "max_upload_bytes",
     "one_line",
-    "parse_mail_transport",
     "page_meta",
     "photo_file",
     "photo_url",
     "private_response",
     "purge_tags",
+    "mail_enabled",
     "send_mail",
+    "send_mail_later",
     "signals",
     "tag_response",
 ]
@@ -163,7 +187,8 @@ class Plugin:
     """Everything one plugin contributes. Build it at import time; the loader wires it into the app.
 
     `name` is how SGOODIE_PLUGINS enables or disables it; `version` is shown in the admin;
-    `api_version` is the plugin API this plugin was written for.
+    `api_version` is the (major, minor) plugin API this plugin was built for (`API_VERSION` when
+    it was written). A plugin declaring none is loaded as 1.0, with a warning.
 
     `cache_tags` declares the cache tags this plugin puts on pages (`tag_response`) and purges
     (`purge_tags`), each with the public paths it covers, so that a purge also invalidates those
@@ -180,14 +205,14 @@ class Plugin:
         *,
         version: str = "0.0.0",
         description: str = "",
-        api_version: int = API_VERSION,
+        api_version: tuple[int, int] | None = None,
         template_folder: str | None = None,
         cache_tags: Mapping[str, Paths] | Iterable[str] = (),
     ):
         self.name = name
         self.version = version
         self.description = description
-        self.api_version = api_version
+        self.api_version = _version_pair(api_version) if api_version is not None else None
         #: A folder of templates that override core templates of the same name (site templates in
         #: the instance folder override these in turn).
         self.template_folder = template_folder
@@ -329,7 +354,7 @@ class Plugin:
         reads what it needs when it runs). Inside a request or app context."""
         if name not in self.tasks:
             raise ValueError(f"plugin {self.name} has no task {name!r}")
-        services().jobs.enqueue(self._job_name(name), argument=argument)
+        _services().jobs.enqueue(self._job_name(name), argument=argument)
 
     def job_kinds(self) -> list[JobKind]:
         """This plugin's tasks and periodic functions as job kinds (the loader registers them)."""
@@ -345,6 +370,37 @@ class Plugin:
     def _job_name(self, name: str) -> str:
         return f"plugin.{self.name}.{name}"
 
+    # -- changing the site's content, by the admin's rules -----------------------------------------
+    def update_project(self, project_id: str, **changes: Any) -> Project:
+        """Change fields of a project (`PROJECT_FIELDS`) as the admin's project form does: the
+        same validation (ValidationError with a message per field: publishing needs alt text on
+        every photo, say), a revision noted with this plugin's name, `project_saved`, the cached
+        pages purged. Applied to the latest version (retried when someone saves meanwhile)."""
+        unknown = set(changes) - set(PROJECT_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"plugins may change {', '.join(PROJECT_FIELDS)}; not {', '.join(sorted(unknown))}"
+            )
+        for _ in range(3):
+            previous = _services().store.get_project(project_id)
+            if previous is None:
+                raise ValidationError({"project": "This project no longer exists."})
+            try:
+                return _content.projects.save(
+                    replace(previous, **changes), previous, note=f"Changed by the {self.name} plugin"
+                )
+            except _StaleVersionError:
+                continue  # saved by someone else between the read and the write: apply to theirs
+        raise ValidationError({"project": "This project keeps changing; try again."})
+
+    def update_photo_text(self, photo_id: str, *, alt_text: str, caption: str) -> Photo:
+        """Set a project photo's alt text and caption as the admin's photo grid does: checked
+        (ValidationError), `photo_saved` sent, the pages showing it purged."""
+        photo = _services().store.get_photo(photo_id)
+        if photo is None:
+            raise ValidationError({"photo": "This photo no longer exists."})
+        return _photo_edits.update_text(photo, alt_text, caption)
+
     def files(self) -> PluginFiles:
         """This plugin's private files in the site's storage (local disk or S3): never on a
         public path, given to browsers through signed, short-lived links only."""
@@ -359,6 +415,28 @@ class Plugin:
         return PluginStorage(f"plugin:{self.name}:{collection}")
 
 
+@dataclass(frozen=True)
+class RateWindow(_Window):
+    """`limit` events per `seconds` in a collection of the plugin's own (`plugin:<name>:...`),
+    counted in the site's records, so every worker shares it."""
+
+    def __post_init__(self) -> None:
+        _plugins_own(self.collection)
+
+
+def _version_pair(version: object) -> tuple[int, int]:
+    """`(1, 1)`; a bare major (`1`, as plugins declared it before minors existed) is `(1, 0)`."""
+    if isinstance(version, int) and not isinstance(version, bool):
+        return (version, 0)
+    if (
+        isinstance(version, tuple)
+        and len(version) == 2
+        and all(isinstance(part, int) and not isinstance(part, bool) for part in version)
+    ):
+        return version
+    raise ValueError(f"api_version must be a (major, minor) pair of integers such as (1, 1), not {version!r}")
+
+
 def _task_runner(task: Callable[[str], None]) -> Callable[..., None]:
     def run(argument: str) -> None:
         task(argument)
@@ -366,14 +444,22 @@ def _task_runner(task: Callable[[str], None]) -> Callable[..., None]:
     return run
 
 
+def _plugins_own(collection: str) -> str:
+    """A records collection a plugin may write: `plugin:<name>:...`, never one of the core's
+    (sign-in lockouts, revisions, the activity log), which only its own rules change."""
+    if not collection.startswith("plugin:"):
+        raise ValueError(f"a plugin's collection starts with 'plugin:<plugin name>:' (not {collection!r})")
+    return collection
+
+
 class PluginStorage:
     """Records of one plugin collection: JSON dicts under string keys that sort as text."""
 
     def __init__(self, collection: str):
-        self.collection = collection
+        self.collection = _plugins_own(collection)
 
     def _records(self):
-        return current_store().records
+        return _services().store.records  # this plugin's own records: no content rules apply
 
     def get(self, key: str) -> dict[str, Any] | None:
         return self._records().get(self.collection, key)
@@ -406,21 +492,21 @@ class PluginFiles:
     def put_stream(self, name: str, stream: BinaryIO, *, max_bytes: int = 1 << 40) -> int:
         """Store a stream of any length without holding it in memory (`read(size)` is all it
         needs); returns the size. Nothing is stored when reading fails."""
-        return services().blobs.put_stream(self.key(name), stream, max_bytes=max_bytes)
+        return _services().blobs.put_stream(self.key(name), stream, max_bytes=max_bytes)
 
     def open(self, name: str) -> BinaryIO:
-        return services().blobs.open(self.key(name))
+        return _services().blobs.open(self.key(name))
 
     def size(self, name: str) -> int | None:
-        info = services().blobs.head(self.key(name))
+        info = _services().blobs.head(self.key(name))
         return info.size if info else None
 
     def names(self, folder: str = "") -> list[str]:
         prefix = self.key(folder.rstrip("/") + "/" if folder else "")
-        return [key.removeprefix(self.key("")) for key in services().blobs.list_keys(prefix)]
+        return [key.removeprefix(self.key("")) for key in _services().blobs.list_keys(prefix)]
 
     def delete(self, *names: str) -> None:
-        services().blobs.delete_many([self.key(name) for name in names])
+        _services().blobs.delete_many([self.key(name) for name in names])
 
     def signed_url(self, name: str, *, download_name: str = "", gallery: Project | None = None) -> str:
         """A link valid for one to two hours; with `download_name`, saved under that name. With
@@ -438,7 +524,7 @@ class PhotoFile:
     size: int
 
     def open(self) -> BinaryIO:
-        return services().blobs.open(self.key)
+        return _services().blobs.open(self.key)
 
     def download_url(self) -> str:
         """A signed link (one to two hours) that saves the file under `filename`."""
@@ -487,26 +573,61 @@ def client_address() -> str:
     return address_key(request.remote_addr or "")
 
 
-def current_store():
-    """The content store of the running app (projects, photos, pages, records)."""
-    return services().store
+class ReadOnlyStore:
+    """The site's content as plugins see it: projects, photos and pages to read. It has no way to
+    change them: a change goes through `Plugin.update_project` or `Plugin.update_photo_text`,
+    which validate, keep a revision, send the signals and purge the cached pages, as the admin's
+    forms do. (A plugin's own records are `Plugin.storage`.)"""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: _ContentStore):
+        self._store = store
+
+    def get_project(self, project_id: str) -> Project | None:
+        return self._store.get_project(project_id)
+
+    def project_by_slug(self, slug: str) -> Project | None:
+        return self._store.project_by_slug(slug)
+
+    def projects_in_category(self, category: str, *, listed_only: bool = False) -> list[Project]:
+        """In display order; `listed_only`: the published public ones visitors see listed."""
+        return self._store.projects_in_category(category, listed_only=listed_only)
+
+    def projects_by_ids(self, project_ids: Iterable[str]) -> list[Project]:
+        return self._store.projects_by_ids(list(project_ids))
+
+    def get_photo(self, photo_id: str) -> Photo | None:
+        return self._store.get_photo(photo_id)
+
+    def photos_for_project(self, project_id: str) -> list[Photo]:
+        """In the project's display order."""
+        return self._store.photos_for_project(project_id)
+
+    def get_pages(self, page_ids: Iterable[str]) -> dict[str, Page]:
+        return self._store.get_pages(page_ids)
+
+
+def current_store() -> ReadOnlyStore:
+    """The site's content (projects, photos, pages), to read only."""
+    return ReadOnlyStore(_services().store)
 
 
 def current_settings() -> SiteSettings:
     """The site settings (business name, contact email, ...)."""
-    return services().site_settings()
+    return _services().site_settings()
 
 
 def current_categories(*, hidden: bool = False) -> dict[str, str]:
     """The work categories visitors see (with `hidden=True`, every one: admin pages), slug -> name,
     in navigation order. The photographer edits them; never keep a copy beyond the request."""
-    return services().categories if hidden else services().visible_categories
+    return _services().categories if hidden else _services().visible_categories
 
 
 def csrf_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: this POST view does its own request authentication (a signature, a signed form
     timestamp) instead of the session's CSRF token."""
-    return csrf.exempt(view)
+    return _csrf.exempt(view)
 
 
 def page_meta(heading: str = "", description: str = "", *, indexable: bool = True) -> Meta:
@@ -538,4 +659,36 @@ def tag_response(*tags: str) -> None:
 def purge_tags(*tags: str) -> None:
     """Drop every cached public page tagged with any of these tags (across all workers), and
     their declared paths on the CDN when there is one."""
-    services().purge(*tags)
+    _services().purge(*tags)
+
+
+def mail_enabled() -> bool:
+    """Whether the site sends e-mail (`SGOODIE_MAIL` is set): say so where a feature depends on it."""
+    return _mail.mailer().transport is not None
+
+
+def send_mail_later(
+    to: str | Sequence[str],
+    subject: str,
+    text: str,
+    *,
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
+    html: str = "",
+    what: str = "e-mail",
+) -> None:
+    """`send_mail` as background work, for a visitor's request: it returns at once, and the job
+    runner sends the mail, trying again on the job retry policy until the server accepts it.
+    Nothing is queued while the site sends no mail."""
+    if not mail_enabled():
+        return
+    _services().jobs.enqueue(
+        _mail.SEND_JOB,  # its arguments are JSON: a Celery message on AWS
+        to=to if isinstance(to, str) else list(to),
+        subject=subject,
+        text=text,
+        reply_to=reply_to,
+        headers=dict(headers or {}),
+        html=html,
+        what=what,
+    )

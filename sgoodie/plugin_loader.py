@@ -32,7 +32,7 @@ from . import jobs
 from .app import SgoodieFlask
 from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
-from .plugin_api import API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
+from .plugin_api import API_VERSION, UNDECLARED_API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 from .version import __version__
 
 log = logging.getLogger("sgoodie.plugins")
@@ -53,6 +53,7 @@ class PluginRecord:
     description: str = ""
     state: str = "enabled"  # enabled | disabled | failed
     reason: str = ""
+    warning: str = ""  # running, but something needs the developer's attention
     plugin: Plugin | None = None
 
 
@@ -120,8 +121,8 @@ def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
             _fail(app, record, f"does not provide a sgoodie.plugin_api.Plugin (got {type(plugin).__name__})")
             continue
         plugin.core = source == "core"
-        if plugin.core:
-            plugin.version = __version__  # core features ship with sgoodie itself
+        if plugin.core:  # core features ship with sgoodie itself
+            plugin.version, plugin.api_version = __version__, API_VERSION
         record.name, record.version, record.description, record.plugin = (
             plugin.name,
             plugin.version,
@@ -131,12 +132,14 @@ def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
         if source != "core" and not _is_enabled(plugin.name, wanted):
             record.state, record.reason = "disabled", "disabled by SGOODIE_PLUGINS"
             continue
-        if plugin.api_version != API_VERSION:
-            _fail(
-                app,
-                record,
-                f"was written for plugin API version {plugin.api_version}; this sgoodie provides version {API_VERSION}. Upgrade the plugin.",
+        if plugin.api_version is None:
+            record.warning = (
+                f"declares no plugin API version: loaded as {_text(UNDECLARED_API_VERSION)}. "
+                f"Its Plugin(...) should say api_version={API_VERSION} once it is checked against it."
             )
+            log.warning("plugin %s %s", record.name, record.warning)
+        if refusal := _api_refusal(plugin.api_version or UNDECLARED_API_VERSION):
+            _fail(app, record, refusal)
             continue
         if any(other.name == plugin.name for other in registry.enabled() if other is not plugin):
             _fail(app, record, "has the same name as a plugin already loaded")
@@ -164,6 +167,21 @@ def init_app(app: SgoodieFlask, tag_paths: TagPaths) -> PluginRegistry:
         }
 
     return registry
+
+
+def _text(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+def _api_refusal(wanted: tuple[int, int]) -> str:
+    """Why a plugin built for plugin API `wanted` cannot run on this one ("" when it can): a
+    major is another API; a newer minor has what this one lacks; an older minor is a subset."""
+    built = f"was built for plugin API {_text(wanted)}, and this sgoodie provides {_text(API_VERSION)}"
+    if wanted[0] != API_VERSION[0]:
+        return f"{built}: install a version of the plugin built for {API_VERSION[0]}.x"
+    if wanted[1] > API_VERSION[1]:
+        return f"{built}: upgrade sgoodie, or install an older version of the plugin"
+    return ""
 
 
 def registry(app: Flask) -> PluginRegistry:

@@ -28,7 +28,7 @@ from sgoodie.image_formats import INPUT_FORMATS
 from sgoodie.stores.dynamodb_schema import TABLES
 
 from .conftest import ROOT, TERRAFORM
-from .hcl_eval import environment_module, environments
+from .hcl_eval import Module, environment_module, environments, tfvars
 
 ENVIRONMENTS = environments(TERRAFORM)
 
@@ -339,7 +339,7 @@ RUNTIME_ACTIONS = {
     "copy": ["s3:GetObject", "s3:PutObject"],  # a client gallery's variants moved to private/
     "generate_presigned_url": ["s3:GetObject"],  # signed links to private files
     "create_invalidation": ["cloudfront:CreateInvalidation"],
-    "send_raw_email": ["ses:SendRawEmail"],  # the contact plugin's notifications
+    "send_raw_email": ["ses:SendRawEmail"],  # the site's e-mails (SGOODIE_MAIL=ses)
 }
 # Called only by `sgoodie init` against an emulator; in AWS, Terraform creates these.
 SETUP_ONLY = {"create_table", "describe_time_to_live", "update_time_to_live", "create_bucket", "get_waiter"}
@@ -382,6 +382,7 @@ def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
     assert needed <= granted, needed - granted
     worker = {action for s in _statements(terraform, "app-service/worker") for action in s["actions"]}
     assert {"s3:GetObject", "s3:PutObject", "dynamodb:UpdateItem", "cloudfront:CreateInvalidation"} <= worker
+    assert "ses:SendRawEmail" in worker  # plugins send their e-mails as background work
     worker_resources = {
         r
         for s in _statements(terraform, "app-service/worker")
@@ -396,6 +397,17 @@ def test_every_aws_call_the_code_makes_is_granted_to_the_web_role(terraform):
         "${var.bucket_arn}/pages/*/variants/*",
         "${var.bucket_arn}/private/*",  # client galleries' variants, plugins' files (a gallery's ZIP)
     }
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_mail_sender_sets_the_sites_one_mail_setting(environment):
+    folder = TERRAFORM / "environments" / environment
+    values = {**tfvars(folder / "terraform.tfvars.example"), "contact_sender": "site@sgoodie.com"}
+    root = Module(folder, {k: (lambda v=v: v) for k, v in values.items()})
+    environment_values = root.child("site").child("app").local("environment")
+    assert environment_values["SGOODIE_MAIL"] == "ses"
+    assert environment_values["SGOODIE_MAIL_FROM"] == "site@sgoodie.com"
+    assert not {"SGOODIE_CONTACT_NOTIFY", "SGOODIE_PROOFING_NOTIFY"} & set(environment_values)
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

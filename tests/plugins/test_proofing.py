@@ -250,8 +250,8 @@ def _notifying_app(tmp_path, smtp_server):
             "INSTANCE_PATH": str(tmp_path / "i"),
             "SECRET_KEY": "s",
             "SITE_URL": "https://photos.example",
-            "PROOFING_NOTIFY": f"smtp://127.0.0.1:{controller.port}",
-            "PROOFING_FROM": "site@photos.example",
+            "MAIL": f"smtp://127.0.0.1:{controller.port}",
+            "MAIL_FROM": "site@photos.example",
         }
     )
     with app.app_context():
@@ -278,21 +278,6 @@ def test_a_sent_selection_notifies_the_photographer_by_email(tmp_path, jpeg, smt
     body = mail.get_payload(decode=True).decode()
     assert "Favourites (1): IMG_0002.jpg" in body and "- IMG_0002.jpg: Brighter?" in body
     assert f"https://photos.example/admin/proofing/{project.id}" in body
-
-
-def test_bad_notification_settings_disable_the_plugin_with_a_reason(tmp_path):
-    from sgoodie import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "i"),
-            "SECRET_KEY": "s",
-            "PROOFING_NOTIFY": "mailto:me",
-        }
-    )
-    record = next(r for r in app.extensions["sgoodie.plugins"].records if r.name == "proofing")
-    assert record.state == "failed" and "SGOODIE_PROOFING_NOTIFY" in record.reason
 
 
 def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, smtp_server):

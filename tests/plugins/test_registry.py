@@ -10,6 +10,7 @@ from importlib.metadata import EntryPoint
 import pytest
 
 from sgoodie import create_app, plugin_loader
+from sgoodie.plugin_api import API_VERSION
 from sgoodie.services import services
 
 HELLO = """
@@ -74,7 +75,9 @@ def plugin_packages(tmp_path, monkeypatch):
     for module in [
         m
         for m in sys.modules
-        if m.startswith(("hello_plugin", "broken_plugin", "missing_plugin", "old_plugin", "styled_plugin"))
+        if m.startswith(
+            ("hello_plugin", "broken_plugin", "missing_plugin", "versioned_plugin", "styled_plugin")
+        )
     ]:
         del sys.modules[module]
 
@@ -152,13 +155,74 @@ def test_slot_and_signal_failures_are_isolated(tmp_path, plugin_packages, caplog
     assert "handler exploded" in caplog.text
 
 
-def test_a_plugin_for_another_api_version_is_refused_with_a_clear_message(tmp_path, plugin_packages):
-    plugin_packages(
-        "old_plugin", "from sgoodie.plugin_api import Plugin\nplugin = Plugin('old', api_version=99)\n"
-    )
+def _versioned(api_version: str) -> str:
+    return f"from sgoodie.plugin_api import Plugin\nplugin = Plugin('versioned', api_version={api_version})\n"
+
+
+@pytest.mark.parametrize(
+    ("declared", "advice"),
+    [("(2, 0)", "built for 1.x"), ("(0, 9)", "built for 1.x"), ("(1, 99)", "upgrade sgoodie")],
+)
+def test_a_plugin_built_for_an_incompatible_api_is_refused_at_start_naming_both_versions(
+    tmp_path, plugin_packages, caplog, declared, advice
+):
+    plugin_packages("versioned_plugin", _versioned(declared))
+    caplog.set_level(logging.ERROR)
     app = _app(tmp_path)
-    record = {r.name: r for r in plugin_loader.registry(app).records}["old"]
-    assert record.state == "failed" and "version 99" in record.reason
+    record = {r.name: r for r in plugin_loader.registry(app).records}["versioned"]
+    wanted = declared.strip("()").replace(", ", ".")
+    assert record.state == "failed"
+    assert f"built for plugin API {wanted}, and this sgoodie provides 1.1" in record.reason
+    assert advice in record.reason
+    assert f"plugin versioned was built for plugin API {wanted}" in caplog.text  # the start-up log
+    assert app.test_client().get("/").status_code == 200  # the site runs without it
+
+
+@pytest.mark.parametrize("declared", ["(1, 0)", "(1, 1)", "1"])
+def test_an_older_minor_of_the_same_major_is_compatible(tmp_path, plugin_packages, declared):
+    plugin_packages("versioned_plugin", _versioned(declared))
+    app = _app(tmp_path)
+    record = {r.name: r for r in plugin_loader.registry(app).records}["versioned"]
+    assert record.state == "enabled" and not record.warning
+
+
+def test_a_plugin_that_declares_no_api_version_runs_as_1_0_with_a_warning(
+    tmp_path, plugin_packages, caplog, actions_for
+):
+    from sgoodie.accounts import create_or_reset_admin
+
+    plugin_packages(
+        "versioned_plugin", "from sgoodie.plugin_api import Plugin\nplugin = Plugin('versioned')\n"
+    )
+    caplog.set_level(logging.WARNING)
+    app = _app(tmp_path)
+    record = {r.name: r for r in plugin_loader.registry(app).records}["versioned"]
+    assert record.state == "enabled"
+    assert "declares no plugin API version: loaded as 1.0" in record.warning
+    assert "plugin versioned declares no plugin API version" in caplog.text
+    with app.app_context():
+        create_or_reset_admin("warn@example.com", "a long enough password")
+    admin = actions_for(app.test_client())
+    assert admin.login("warn@example.com", "a long enough password").status_code == 302
+    page = admin.client.get("/admin/plugins").get_data(as_text=True)
+    assert "declares no plugin API version: loaded as 1.0" in page
+    contact = page[page.index('data-plugin="contact"') :]
+    assert "<td>1.1</td>" in contact[: contact.index("</tr>")]  # the plugin API it was built for
+
+
+def test_a_malformed_api_version_fails_the_plugin_with_the_reason(tmp_path, plugin_packages):
+    plugin_packages("versioned_plugin", _versioned("'1.1'"))
+    app = _app(tmp_path)
+    record = {r.name: r for r in plugin_loader.registry(app).records}["versioned_plugin"]  # never built
+    assert record.state == "failed" and "(major, minor) pair" in record.reason
+
+
+def test_the_built_in_plugins_and_the_example_declare_the_current_api_version(tmp_path):
+    app = _app(tmp_path)
+    records = {r.name: r for r in plugin_loader.registry(app).records}
+    for name in ("contact", "proofing", "redirects", "testimonials"):
+        assert records[name].state == "enabled", (name, records[name].reason)
+        assert records[name].plugin.api_version == API_VERSION and not records[name].warning, name
 
 
 def test_site_templates_override_plugin_templates_which_override_core(tmp_path, plugin_packages):

@@ -14,7 +14,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,7 +22,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ...plugin_api import current_settings
+from ...plugin_api import current_settings, mail_enabled
 from .plugin import plugin
 from .views import MIN_FILL_SECONDS, dropped_this_month, inquiries, inquiry_key
 
@@ -67,9 +66,9 @@ def count_spam(items: list[dict[str, Any]]) -> int:
 
 
 def notifications() -> dict[str, Any]:
-    """Whether each new inquiry is e-mailed, and to whom: `on` (a transport is set), `recipient`
+    """Whether each new inquiry is e-mailed, and to whom: `on` (the site sends mail), `recipient`
     (the settings' contact e-mail; without it nothing goes out either)."""
-    return {"on": bool(current_app.config["CONTACT_NOTIFY"]), "recipient": current_settings().contact_email}
+    return {"on": mail_enabled(), "recipient": current_settings().contact_email}
 
 
 @bp.get("/")

@@ -43,7 +43,9 @@ from ...plugin_api import (
     current_settings,
     current_store,
     external_url,
+    mail_enabled,
     page_meta,
+    send_mail_later,
     signals,
     tag_response,
 )
@@ -321,21 +323,15 @@ def project_form(project, **context: Any) -> Markup:
 def notify(app, inquiry: dict[str, Any], **kwargs: Any) -> None:
     if inquiry.get("status") == "spam":  # possible spam is checked in the admin, never mailed
         return
-    transport = mail.parse_transport(app.config["CONTACT_NOTIFY"])
     recipient = current_settings().contact_email
-    if transport is None or not recipient:
+    if not mail_enabled() or not recipient:
         return
-    message = mail.compose(
+    text = mail.text(
         inquiry,
-        sender=app.config["CONTACT_FROM"],
-        recipient=recipient,
         business=current_settings().business_name,
         # On the site's trusted origin, never the Host the visitor's request came with.
         admin_url=external_url("contact_admin.inquiry", inquiry_id=inquiry["id"]),
     )
-    mail.send_in_background(
-        transport,
-        message,
-        region=app.config.get("AWS_REGION", ""),
-        endpoint_url=app.config.get("AWS_ENDPOINT_URL", ""),
+    send_mail_later(  # the visitor waits for no mail server
+        recipient, mail.subject(inquiry), text, reply_to=inquiry["email"], what="inquiry notification"
     )

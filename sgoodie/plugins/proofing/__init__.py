@@ -16,11 +16,8 @@ photos private; this plugin adds what a client does there, on the plugin API onl
 
 - **Reminders**: a few days before a gallery's last day, its clients get an e-mail saying so.
 
-Settings (environment):
-  SGOODIE_PROOFING_NOTIFY  e-mail the site settings' contact address when a client sends a
-                           selection, and clients before their gallery closes: empty (off),
-                           `ses`, or an SMTP URL (as SGOODIE_CONTACT_NOTIFY)
-  SGOODIE_PROOFING_FROM    the sender address of those e-mails (required when NOTIFY is set)
+When the site sends mail (its one mail setting, `SGOODIE_MAIL`), the site settings' contact
+address gets an e-mail per selection sent, and clients a reminder before their gallery closes.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Expiry reminders: a client gallery with a last day e-mails its clients (those who gave their
 e-mail to choose) a few days before it closes, once per last day (extending it to a new day sends
-a new reminder when that one nears). Off unless SGOODIE_PROOFING_NOTIFY is set.
+a new reminder when that one nears). Off while the site sends no mail (`SGOODIE_MAIL`).
 
 The plugin keeps its own list of galleries with a last day (`reminders`, one record per gallery,
 kept in step by `project_saved`), so the periodic check reads that short list and never the
@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
-from email.message import EmailMessage
 from typing import Any
-
-from flask import current_app
 
 from ...plugin_api import (
     Project,
@@ -23,8 +20,8 @@ from ...plugin_api import (
     current_store,
     external_url,
     gallery_today,
+    mail_enabled,
     one_line,
-    parse_mail_transport,
     send_mail,
     signals,
 )
@@ -60,10 +57,8 @@ def forget(app, project: Project, **_: Any) -> None:
 @plugin.periodic
 def remind() -> int:
     """E-mail the clients of every gallery whose last day is within REMIND_DAYS; returns how many
-    e-mails went out."""
-    config = current_app.config
-    transport = parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")
-    if transport is None:
+    e-mails the mail server accepted."""
+    if not mail_enabled():
         return 0
     today = date.fromisoformat(gallery_today())
     sent = 0
@@ -79,26 +74,24 @@ def remind() -> int:
         if project is None or not project.is_private:
             continue
         for client in records.gallery_clients(project.id):
-            send_mail(
-                transport,
-                _message(project, client, config["PROOFING_FROM"]),
-                what="gallery expiry reminder",
-                region=config.get("AWS_REGION", ""),
-                endpoint_url=config.get("AWS_ENDPOINT_URL", ""),
-            )
-            sent += 1
+            sent += _remind(project, client)
     return sent
 
 
-def _message(project: Project, client: dict[str, Any], sender: str) -> EmailMessage:
-    settings = current_settings()
+def _remind(project: Project, client: dict[str, Any]) -> bool:
+    """The client's reminder, answered to the photographer; True when it was accepted."""
     day = date.fromisoformat(project.gallery_expires_on)
-    message = EmailMessage()
-    message["Subject"] = one_line(f"“{project.title}” closes on {day.day} {day:%B}")
-    message["From"] = one_line(sender)
-    message["To"] = one_line(client["email"])
-    if settings.contact_email:
-        message["Reply-To"] = one_line(settings.contact_email)
+    return send_mail(
+        client["email"],
+        f"“{project.title}” closes on {day.day} {day:%B}",
+        _text(project, client, day),
+        reply_to=current_settings().contact_email,
+        what="gallery expiry reminder",
+    )
+
+
+def _text(project: Project, client: dict[str, Any], day: date) -> str:
+    settings = current_settings()
     lines = [
         f"Hello {one_line(client['name'])},",
         "",
@@ -109,5 +102,4 @@ def _message(project: Project, client: dict[str, Any], sender: str) -> EmailMess
     ]
     if not client["submitted_at"]:
         lines += ["", "You have not sent your selection yet."]
-    message.set_content("\n".join(lines))
-    return message
+    return "\n".join(lines)

@@ -11,7 +11,6 @@ photo (`#photo-<id>`), so choosing works without JavaScript and with the keyboar
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
@@ -29,13 +28,13 @@ from ...plugin_api import (
     current_store,
     external_url,
     gallery_access,
+    mail_enabled,
     one_line,
     page_meta,
-    parse_mail_transport,
     photo_file,
     photo_url,
     private_response,
-    send_mail,
+    send_mail_later,
 )
 from . import records
 from .plugin import plugin
@@ -306,18 +305,11 @@ def submit(project_id: str):
 def notify(project: Project, client: dict[str, Any]) -> None:
     """The optional e-mail to the photographer: who sent what, with their notes and a link to the
     selection in the admin. Sent in the background; the selection is stored whatever happens."""
-    config = current_app.config
-    transport = parse_mail_transport(config["PROOFING_NOTIFY"], "SGOODIE_PROOFING_NOTIFY")
     recipient = current_settings().contact_email
-    if transport is None or not recipient:
+    if not mail_enabled() or not recipient:
         return
     marked = records.client_marks(project.id, client["id"])
     lists = settings_for(project).lists
-    message = EmailMessage()
-    message["Subject"] = one_line(f"{client['name']} sent a selection: {project.title}")
-    message["From"] = one_line(config["PROOFING_FROM"])
-    message["To"] = one_line(recipient)
-    message["Reply-To"] = one_line(client["email"])
     lines = [
         f"{one_line(client['name'])} <{one_line(client['email'])}> sent their selection of “{project.title}”.",
         "",
@@ -329,13 +321,12 @@ def notify(project: Project, client: dict[str, Any]) -> None:
     if notes:
         lines += ["", "Notes:"] + [f"- {one_line(filename)}: {one_line(text)}" for filename, text in notes]
     lines += ["", f"See it in the admin: {external_url('proofing_admin.gallery', project_id=project.id)}"]
-    message.set_content("\n".join(lines))
-    send_mail(
-        transport,
-        message,
+    send_mail_later(
+        recipient,
+        f"{client['name']} sent a selection: {project.title}",
+        "\n".join(lines),
+        reply_to=client["email"],
         what="selection notification",
-        region=config.get("AWS_REGION", ""),
-        endpoint_url=config.get("AWS_ENDPOINT_URL", ""),
     )
 
 

@@ -54,7 +54,7 @@ variable "sentry_dsn_secret_arn" {
 }
 
 variable "contact_sender" {
-  description = "SES-verified sender of inquiry notifications (empty: none)."
+  description = "SES-verified sender of the site's e-mails, SGOODIE_MAIL_FROM (empty: none)."
   type        = string
   default     = ""
 }

@@ -384,11 +384,11 @@ data "aws_iam_policy_document" "web" {
     actions   = ["cloudfront:CreateInvalidation"]
     resources = [var.cloudfront_distribution_arn]
   }
-  # The contact plugin's notification e-mails (SGOODIE_CONTACT_NOTIFY=ses), from verified identities only.
+  # The site's e-mails (SGOODIE_MAIL=ses: the plugins' notifications), from verified identities only.
   dynamic "statement" {
     for_each = length(var.ses_identity_arns) > 0 ? [1] : []
     content {
-      sid       = "SendInquiryNotifications"
+      sid       = "SendSiteMail"
       actions   = ["ses:SendRawEmail"]
       resources = var.ses_identity_arns
     }
@@ -443,6 +443,15 @@ data "aws_iam_policy_document" "worker" {
     sid       = "PurgeTheCdn"
     actions   = ["cloudfront:CreateInvalidation"]
     resources = [var.cloudfront_distribution_arn]
+  }
+  # Plugins send their e-mails as background work (send_mail_later, periodic reminders): here.
+  dynamic "statement" {
+    for_each = length(var.ses_identity_arns) > 0 ? [1] : []
+    content {
+      sid       = "SendSiteMail"
+      actions   = ["ses:SendRawEmail"]
+      resources = var.ses_identity_arns
+    }
   }
 }
 

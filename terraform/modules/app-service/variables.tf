@@ -198,7 +198,7 @@ variable "sentry_dsn_secret_arn" {
 }
 
 variable "ses_identity_arns" {
-  description = "SES identities (the verified domain or sender address) the web tasks may send inquiry notifications from; empty for none."
+  description = "SES identities (the verified domain or sender address) the web tasks may send the site's e-mails from; empty for none."
   type        = list(string)
   default     = []
 }

@@ -29,9 +29,10 @@ locals {
   site_url    = "https://${var.domain_name}"
   bucket_name = "sgoodie-photos-${var.stage}" # sgoodie's default for SGOODIE_BUCKET
   tags        = merge({ Application = "sgoodie", Stage = var.stage }, var.tags)
-  # The contact plugin's notification e-mails go out through SES from this verified sender.
-  contact_environment = var.contact_sender == "" ? {} : { SGOODIE_CONTACT_NOTIFY = "ses", SGOODIE_CONTACT_FROM = var.contact_sender }
-  contact_identities = var.contact_sender == "" ? [] : [
+  # The site's e-mails (the contact and proofing plugins' notifications, any plugin's send_mail)
+  # go out through SES from this verified sender: the site's one mail setting.
+  mail_environment = var.contact_sender == "" ? {} : { SGOODIE_MAIL = "ses", SGOODIE_MAIL_FROM = var.contact_sender }
+  mail_identities = var.contact_sender == "" ? [] : [
     "arn:aws:ses:${var.region}:${data.aws_caller_identity.current.account_id}:identity/${var.contact_sender}",
     "arn:aws:ses:${var.region}:${data.aws_caller_identity.current.account_id}:identity/${split("@", var.contact_sender)[1]}",
   ]
@@ -155,8 +156,8 @@ module "app" {
   web_concurrency             = var.web_concurrency
   worker_concurrency          = var.worker_concurrency
   sentry_dsn_secret_arn       = var.sentry_dsn_secret_arn
-  extra_environment           = local.contact_environment
-  ses_identity_arns           = local.contact_identities
+  extra_environment           = local.mail_environment
+  ses_identity_arns           = local.mail_identities
   cloudfront_distribution_id  = module.cdn.distribution_id
   cloudfront_distribution_arn = module.cdn.distribution_arn
   log_bucket_id               = module.logs.bucket_id

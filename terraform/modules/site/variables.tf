@@ -63,7 +63,7 @@ variable "sentry_dsn_secret_arn" {
 }
 
 variable "contact_sender" {
-  description = "Sender of inquiry notifications (an SES-verified address or domain), e.g. site@sgoodie.com; empty for no e-mails."
+  description = "Sender of the site's e-mails, SGOODIE_MAIL_FROM (inquiry and selection notifications, gallery reminders; an SES-verified address or domain), e.g. site@sgoodie.com; empty for no e-mails."
   type        = string
   default     = ""
 }
