@@ -502,3 +502,14 @@ def test_budget_options_are_in_the_site_currency(app, client, admin, monkeypatch
     assert inquiry["budget_label"] == "€1,000 – €3,000"
     refused = admin.post("/admin/settings", dict(settings, currency="XXX"))
     assert refused.status_code == 400
+
+
+def test_one_ipv6_network_counts_as_one_address(app, client, monkeypatch):
+    """A host is usually given a whole /64: rotating addresses inside it is free, so the limit
+    counts the /64 (as sign-in and gallery passwords do)."""
+    answers = []
+    for n in range(1, 13):
+        client.environ_base["REMOTE_ADDR"] = f"2001:db8:5:7::{n:x}"
+        answers.append(_send(client, monkeypatch).status_code)
+    assert answers.count(303) == 5 and answers[5:] == [429] * 7
+    assert len(_inquiries(app)) == 5
