@@ -70,6 +70,7 @@ from .meta import external_url as _external_url
 from .ratelimit import Window as RateWindow
 from .security import csrf
 from .services import services
+from .spreadsheets import csv_response
 
 API_VERSION = 1
 PERIODIC_EVERY = 300.0  # seconds between runs of a plugin's periodic function
@@ -116,6 +117,7 @@ __all__ = [
     "absolute_url",
     "client_address",
     "csrf_exempt",
+    "csv_response",
     "gallery_access",
     "gallery_today",
     "current_categories",

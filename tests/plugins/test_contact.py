@@ -9,6 +9,7 @@ import threading
 import time
 
 from sgoodie.services import services
+from tests.test_spreadsheets import ATTACK, formula_cells
 
 FORM = {
     "name": "Ada Lovelace",
@@ -85,6 +86,13 @@ def test_the_export_is_csv_with_formulas_neutralised(app, client, admin, monkeyp
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0]["name"].startswith("'=HYPERLINK") and rows[0]["email"] == "ada@example.com"
+
+
+def test_a_formula_after_a_separator_in_a_message_stays_text_in_the_export(app, client, admin, monkeypatch):
+    """Split on `;` (or `,`), quotes honoured or not, no cell of the export is a formula."""
+    assert _send(client, monkeypatch, message=ATTACK).status_code == 303
+    text = admin.client.get("/admin/inquiries/export.csv").get_data(as_text=True)
+    assert "calc" in text and formula_cells(text) == []
 
 
 def test_from_a_project_page_the_inquiry_names_the_project(app, client, portfolio, monkeypatch):

@@ -21,6 +21,7 @@ from tests.test_gallery_access import (
     to_client_gallery,
     wait_for_jobs,
 )
+from tests.test_spreadsheets import ATTACK, formula_cells
 
 __all__ = ["backend_app"]  # the fixture, shared with the core's gallery tests
 
@@ -119,6 +120,16 @@ def test_a_client_chooses_in_lists_leaves_notes_and_sends_the_selection(app, gal
     assert website.get_data(as_text=True) == "IMG_0002.jpg\n"
     sidebar = admin.client.get(f"/admin/projects/{project.id}").get_data(as_text=True)
     assert "1 client" in sidebar and "1 sent their selection" in sidebar
+
+
+def test_a_note_with_a_formula_after_a_separator_stays_text_in_the_csv(app, gallery, admin):
+    project, photos = gallery
+    assert settings(admin, project).status_code == 302
+    client = Client(app, project)
+    client.start()
+    client.post(f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": ATTACK})
+    text = admin.client.get(f"/admin/proofing/{project.id}/selections.csv").get_data(as_text=True)
+    assert "calc" in text and formula_cells(text) == []
 
 
 def test_proofing_needs_the_gallery_grant(app, gallery):
