@@ -28,6 +28,7 @@ from .auth import address_key
 from .auth import private_response as private_response  # a gallery's answers are private like the admin's
 from .domain import Project, time_zone
 from .ratelimit import Window
+from .security import set_private_cookie
 from .services import services
 
 GRANT_SECONDS = 30 * 24 * 3600  # a client who opened the gallery is not asked again for a month
@@ -141,16 +142,7 @@ def grant(response: Response, project: Project, role: str = CLIENT, *, access_id
     claims = {"project": project.id, "epoch": project.gallery_epoch, "role": role}
     if access_id:
         claims["access"] = access_id
-    token = _serializer().dumps(claims)
-    response.set_cookie(
-        cookie_name(project),
-        token,
-        max_age=GRANT_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )
-    return response
+    return set_private_cookie(response, cookie_name(project), _serializer().dumps(claims), GRANT_SECONDS)
 
 
 def unlisted_response(response: Response) -> Response:

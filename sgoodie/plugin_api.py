@@ -68,7 +68,7 @@ from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
 from .ratelimit import Window as RateWindow
-from .security import csrf
+from .security import csrf, set_private_cookie
 from .services import services
 from .spreadsheets import csv_response
 
@@ -118,6 +118,7 @@ __all__ = [
     "client_address",
     "csrf_exempt",
     "csv_response",
+    "set_private_cookie",
     "gallery_access",
     "gallery_today",
     "current_categories",

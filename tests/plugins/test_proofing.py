@@ -132,6 +132,19 @@ def test_a_note_with_a_formula_after_a_separator_stays_text_in_the_csv(app, gall
     assert "calc" in text and formula_cells(text) == []
 
 
+def test_in_production_proofing_cookies_are_secure_over_a_request_that_looks_like_http(app, gallery, admin):
+    """The proxy may not be trusted (or drop X-Forwarded-Proto): the browser still speaks https."""
+    project, photos = gallery
+    assert settings(admin, project, downloads="single", pin="2468").status_code == 302
+    client = Client(app, project)
+    app.config["SESSION_COOKIE_SECURE"] = True  # production (tests run as local development)
+    started = client.start()
+    pinned = client.post(f"/gallery/{project.id}/pin", {"pin": "2468"})
+    for answer, prefix in ((started, "sgoodie_client_"), (pinned, "sgoodie_pin_")):
+        cookie = next(c for c in answer.headers.getlist("Set-Cookie") if c.startswith(prefix))
+        assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
 def test_proofing_needs_the_gallery_grant(app, gallery):
     project, photos = gallery
     stranger = app.test_client()

@@ -36,6 +36,7 @@ from ...plugin_api import (
     photo_url,
     private_response,
     send_mail,
+    set_private_cookie,
 )
 from . import records
 from .plugin import plugin
@@ -205,15 +206,8 @@ def start(project_id: str):
         ), 400
     client_id = records.new_client(project.id, name, email)
     response = back_to(project)
-    response.set_cookie(
-        _cookie("client", project),
-        _signer("client").dumps({"project": project.id, "client": client_id}),
-        max_age=CLIENT_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
-    return response
+    token = _signer("client").dumps({"project": project.id, "client": client_id})
+    return set_private_cookie(response, _cookie("client", project), token, CLIENT_SECONDS)
 
 
 @bp.post("/<project_id>/photos/<photo_id>/mark")
@@ -387,16 +381,8 @@ def pin(project_id: str):
             settings.pin_hash, request.form.get("pin", "").strip()
         ):
             PIN_ATTEMPTS.take_back(key)
-            response = back_to(project)
-            response.set_cookie(
-                _cookie("pin", project),
-                _signer("pin").dumps({"project": project.id, "epoch": settings.pin_epoch}),
-                max_age=CLIENT_SECONDS,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure,
-            )
-            return response
+            token = _signer("pin").dumps({"project": project.id, "epoch": settings.pin_epoch})
+            return set_private_cookie(back_to(project), _cookie("pin", project), token, CLIENT_SECONDS)
         else:
             error, status = "That PIN is not right. It was sent to you with the gallery's password.", 403
     return render_template(
