@@ -130,7 +130,16 @@ def init_app(app: Flask) -> None:
         elif request.content_length > largest:
             abort(413)
 
+    def refuse_json_that_is_not_an_object() -> None:
+        """Every JSON endpoint and form takes an object; a list, string or number would reach
+        `.get` (or Flask-WTF's form data) and fail there as a 500."""
+        if request.is_json and request.content_length != 0:
+            body = request.get_json(silent=True)  # malformed: None here, a 400 where it is read
+            if body is not None and not isinstance(body, dict):
+                abort(400, "Send a JSON object.")
+
     app.before_request_funcs.setdefault(None, []).insert(0, bound_the_body)
+    app.before_request_funcs[None].insert(1, refuse_json_that_is_not_an_object)
 
 
 class BoundedInput(io.RawIOBase):
