@@ -67,6 +67,7 @@ from .mail import send_in_background as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
+from .ratelimit import Ceiling as RateCeiling
 from .ratelimit import Window as RateWindow
 from .security import csrf, set_private_cookie
 from .services import services
@@ -96,6 +97,7 @@ __all__ = [
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
     "AdminUser",
+    "RateCeiling",
     "RateWindow",
     "admin_required",
     "blueprint_body_limit",

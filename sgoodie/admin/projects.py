@@ -161,6 +161,7 @@ def edit_project(project_id: str):
         conflict=conflict,
         pages_showing=pages_showing,
         gallery_today=gallery_access.today(),
+        wrong_guesses=gallery_access.wrong_guesses(project),
     ), status
 
 

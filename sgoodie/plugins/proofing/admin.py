@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 from ...plugin_api import Project, ValidationError, csv_response, current_store, photo_url
 from . import records
 from .plugin import plugin
+from .views import PIN_GUESSES
 
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 
@@ -101,6 +102,7 @@ def _gallery_page(project: Project, settings: records.GallerySettings, errors: d
         modes=records.DOWNLOAD_MODES,
         sizes=records.DOWNLOAD_SIZES,
         errors=errors or {},
+        wrong_pins=(PIN_GUESSES.failures.count(project.id), PIN_GUESSES.delay(project.id)),
     )
 
 

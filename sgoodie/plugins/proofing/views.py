@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash
 from ...plugin_api import (
     Photo,
     Project,
+    RateCeiling,
     RateWindow,
     body_limit,
     client_address,
@@ -50,6 +51,8 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NAME_MAX = 100
 CLIENT_SECONDS = 90 * 24 * 3600
 PIN_ATTEMPTS = RateWindow("plugin:proofing:pin-failures", limit=8, seconds=15 * 60)
+# Wrong PINs per gallery over all addresses: past 30 a day, one try per 2, 4, 8... seconds.
+PIN_GUESSES = RateCeiling("plugin:proofing:pin-guesses", free=30, seconds=24 * 3600, max_delay=5 * 60)
 FORM_LIMIT = 32 * 1024  # a note of 1,000 characters in any script, percent-encoded, and a few fields
 
 
@@ -374,17 +377,23 @@ def pin(project_id: str):
     settings = records.gallery_settings(project.id)
     error, status = "", 200
     if request.method == "POST":
-        key = f"{project.id}#{client_address()}"
-        if PIN_ATTEMPTS.hit(key) > PIN_ATTEMPTS.limit:
-            error, status = "Too many attempts. Please wait a few minutes and try again.", 429
-        elif settings.pin_hash and check_password_hash(
-            settings.pin_hash, request.form.get("pin", "").strip()
-        ):
-            PIN_ATTEMPTS.take_back(key)
+        error, status = _pin_refusal(project, settings)
+        if not error:
             token = _signer("pin").dumps({"project": project.id, "epoch": settings.pin_epoch})
             return set_private_cookie(back_to(project), _cookie("pin", project), token, CLIENT_SECONDS)
-        else:
-            error, status = "That PIN is not right. It was sent to you with the gallery's password.", 403
     return render_template(
         "proofing/pin.html", project=project, error=error, meta=page_meta(project.title, indexable=False)
     ), status
+
+
+def _pin_refusal(project: Project, settings: records.GallerySettings) -> tuple[str, int]:
+    """("", 200) for the right PIN, else what to tell the client. Wrong PINs count per address and,
+    over all addresses, per gallery: past its ceiling a try waits for its turn, as passwords do."""
+    key = f"{project.id}#{client_address()}"
+    if PIN_GUESSES.wait(project.id) or PIN_ATTEMPTS.hit(key) > PIN_ATTEMPTS.limit:
+        return "Too many attempts. Please wait a few minutes and try again.", 429
+    if settings.pin_hash and check_password_hash(settings.pin_hash, request.form.get("pin", "").strip()):
+        PIN_ATTEMPTS.take_back(key)
+        return "", 200
+    PIN_GUESSES.failed(project.id)
+    return "That PIN is not right. It was sent to you with the gallery's password.", 403
