@@ -15,6 +15,7 @@ from requests.adapters import HTTPAdapter
 from sgoodie import content, create_app
 from sgoodie.accounts import create_or_reset_admin, hash_password
 from sgoodie.domain import Project
+from sgoodie.gallery_access import GALLERY_GUESSES
 from sgoodie.services import services
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.test_gallery_access import PASSWORD
@@ -38,11 +39,12 @@ class FromAddress(HTTPAdapter):
 
 
 class Visitor:
-    """A browser at 127.0.0.2 that claims another X-Forwarded-For on every request."""
+    """A browser at `peer` (by default 127.0.0.2) that claims another X-Forwarded-For on every
+    request; from the trusted proxy's address, it is the proxy forwarding many clients."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, peer: str = UNTRUSTED_PEER):
         self.base, self.http = base, requests.Session()
-        self.http.mount("http://", FromAddress(UNTRUSTED_PEER))
+        self.http.mount("http://", FromAddress(peer))
 
     def post_form(self, path: str, data: dict[str, str]) -> int:
         page = self.http.get(self.base + path, headers={"X-Forwarded-For": next(_spoofed)}).text
@@ -92,7 +94,7 @@ def served(request, tmp_path, redis_server, monkeypatch):
         if request.param == "aws":
             services().blobs.prepare()
         create_or_reset_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
-        galleries = {"password": _client_gallery("Guessed"), "pin": _client_gallery("Pinned")}
+        galleries = {name: _client_gallery(name.title()) for name in ("password", "pin", "botnet")}
     settings = {
         **env,
         "WEB_CONCURRENCY": "2",
@@ -129,3 +131,15 @@ def test_a_spoofed_forwarded_for_gets_no_new_address_for_admin_sign_ins(served):
     answers = [visitor.post_form("/admin/login", wrong) for _ in range(8)]
     assert answers[:5] == [401] * 5 and answers[5:] == [429] * 3
     assert visitor.post_form("/admin/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}) == 429
+
+
+def test_a_botnet_behind_the_trusted_proxy_meets_the_gallery_ceiling(served):
+    """Real clients at many addresses, forwarded by the trusted proxy: each is counted apart, and
+    together they reach the gallery's ceiling, held across both workers."""
+    base, galleries = served
+    botnet, path = Visitor(base, peer="127.0.0.1"), f"/projects/{galleries['botnet'].slug}"
+    assert [botnet.post_form(path, {"password": "wrong"}) for _ in range(GALLERY_GUESSES.free)] == [
+        403
+    ] * GALLERY_GUESSES.free
+    answers = [botnet.post_form(path, {"password": "wrong"}) for _ in range(3)]
+    assert answers.count(429) >= 2  # one try per turn (a turn may begin between two of them)
