@@ -3,7 +3,9 @@
 A client gallery is a published project with `visibility = "client"`. Opening it takes its
 password (the client: they may choose and download, with the proofing plugin) or its optional
 guest password (view only), checked against the scrypt hashes on the project; attempts are counted per gallery and
-address before the hash runs (as sign-in does) and a success takes its count back. The grant is a
+address before the hash runs (as sign-in does) and a success takes its count back; past a
+ceiling of wrong passwords per gallery over all addresses, tries wait for their turn (growing
+delays, `ratelimit.Ceiling`), except from addresses that opened it before. The grant is a
 signed cookie naming that gallery, the role it gives (`client` or `guest`) and the generation of
 its passwords (`Project.gallery_epoch`): setting a new password bumps the generation, which ends
 every grant given before. A gallery past
