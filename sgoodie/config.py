@@ -92,16 +92,23 @@ def _positive(value: str) -> int:
     return number
 
 
+def _proxy_entries(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
+
+
+def proxy_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """SGOODIE_TRUSTED_PROXIES as networks (addresses and CIDR ranges); None for `*` (everyone:
+    only inside a private network whose one way in is the front door)."""
+    entries = _proxy_entries(value)
+    if "*" in entries:
+        return None
+    return [ipaddress.ip_network(entry, strict=False) for entry in entries]
+
+
 def _proxies(value: str) -> str:
-    """Addresses and CIDR ranges (or `*`), kept as the comma list gunicorn reads too."""
-    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
-    for entry in entries:
-        if entry != "*":
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError:
-                raise ValueError(f"{entry!r} is not an address or CIDR range") from None
-    return ",".join(entries)
+    """Checked as networks, kept as the comma list gunicorn reads too."""
+    proxy_networks(value)
+    return ",".join(_proxy_entries(value))
 
 
 def _sns_topic_arn(value: str) -> str:

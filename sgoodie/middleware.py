@@ -4,10 +4,10 @@
   X-Forwarded-For; ProxyFix trusts exactly that many, and the scheme the last one reports, and
   only when the direct peer is one of `SGOODIE_TRUSTED_PROXIES` (the list gunicorn uses too):
   anyone else who connects directly is the client, whatever headers they send.
-- API Gateway HTTP APIs (the solo front door) write the chain in an RFC 7239 `Forwarded` header
-  instead (`for=...`, `proto=...`); without X-Forwarded-For it counts the same hops.
   X-Forwarded-Host is never trusted (a client could set it and CloudFront passes it on), and
   neither is the Host header for links: `SGOODIE_SITE_URL` is the origin of every absolute link.
+- API Gateway HTTP APIs (the solo front door) write the chain in an RFC 7239 `Forwarded` header
+  instead (`for=...`, `proto=...`); without X-Forwarded-For it counts the same hops.
 - `SGOODIE_ALLOWED_HOSTS`, when set, refuses requests for other hosts (400), except the health
   checks, which the load balancer calls by the instance's address.
 - Every response carries `X-Request-ID` (the caller's, when it sends a sane one, else a new one),
@@ -39,6 +39,8 @@ from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wsgi import get_host
+
+from .config import proxy_networks
 
 log = logging.getLogger("sgoodie")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -196,15 +198,6 @@ class TrustedProxies:
         if "HTTP_X_FORWARDED_FOR" not in environ and "HTTP_FORWARDED" in environ:
             environ.update(_as_x_forwarded(environ["HTTP_FORWARDED"]))
         return self.forwarded(environ, start_response)
-
-
-def proxy_networks(trusted: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
-    """SGOODIE_TRUSTED_PROXIES as networks (addresses and CIDR ranges); None for `*` (everyone:
-    only inside a private network whose one way in is the front door)."""
-    entries = [entry.strip() for entry in trusted.split(",") if entry.strip()]
-    if "*" in entries:
-        return None
-    return [ipaddress.ip_network(entry, strict=False) for entry in entries]
 
 
 def is_trusted_peer(address: str, networks) -> bool:
