@@ -21,6 +21,8 @@ from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.test_gallery_access import PASSWORD
 from tests.test_middleware import _gunicorn
 
+pytestmark = pytest.mark.slow  # gunicorn with two workers, per backend
+
 UNTRUSTED_PEER = "127.0.0.2"  # loopback too, but not SGOODIE_TRUSTED_PROXIES
 PIN = "2468"
 _spoofed = (f"198.51.100.{n % 250 + 1}" for n in itertools.count())
