@@ -29,8 +29,8 @@ max_requests = 5000
 max_requests_jitter = 500  # recycle workers now and then, staggered
 preload_app = True  # import once, fork many: faster start, shared memory pages
 
-# Only the load balancer in front may set X-Forwarded-*; the app's ProxyFix then trusts
-# SGOODIE_PROXY_HOPS of them. Everyone else's are ignored.
+# Only the proxy in front may set X-Forwarded-*: gunicorn and the app (middleware.TrustedProxies,
+# SGOODIE_PROXY_HOPS of them) read the same list. Everyone else's are ignored.
 forwarded_allow_ips = settings["TRUSTED_PROXIES"]
 # ...but never SCRIPT_NAME or PATH_INFO from a header (gunicorn's default forwarder_headers maps
 # them into the WSGI environ for those proxies): one request could move every link of a page

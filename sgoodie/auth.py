@@ -81,8 +81,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     # Flask-Login's "strong" protection turns into "basic" (the session just stops being fresh)
     # for permanent sessions, which ours are, and fingerprints the client by the X-Forwarded-For
-    # header the client itself sends. `_load_user` holds each session to the address (after the
-    # trusted proxy hops) and browser it started with instead.
+    # header the client itself sends. `_load_user` holds each session to the browser it started
+    # in instead (not its address: see `_browser`).
     login_manager.session_protection = None
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(unauthorized)

@@ -130,7 +130,17 @@ def init_app(app: Flask) -> None:
         elif request.content_length > largest:
             abort(413)
 
+    def refuse_json_that_is_not_an_object() -> None:
+        """Every JSON endpoint and form takes an object; a list, string or number would reach
+        `.get` (or Flask-WTF's form data) and fail there as a 500. Told by its first character,
+        without parsing: building a large array here would cost what the body limits save."""
+        if request.is_json and request.content_length != 0:
+            first = request.get_data(cache=True).lstrip()[:1]
+            if first and first != b"{":
+                abort(400, "Send a JSON object.")
+
     app.before_request_funcs.setdefault(None, []).insert(0, bound_the_body)
+    app.before_request_funcs[None].insert(1, refuse_json_that_is_not_an_object)
 
 
 class BoundedInput(io.RawIOBase):

@@ -7,6 +7,7 @@ environment blocks with it. Add a variable here and nowhere else.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -97,6 +98,25 @@ def _positive(value: str) -> int:
     if number < 1:
         raise ValueError("must be 1 or more")
     return number
+
+
+def _proxy_entries(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
+
+
+def proxy_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """SGOODIE_TRUSTED_PROXIES as networks (addresses and CIDR ranges); None for `*` (everyone:
+    only inside a private network whose one way in is the front door)."""
+    entries = _proxy_entries(value)
+    if "*" in entries:
+        return None
+    return [ipaddress.ip_network(entry, strict=False) for entry in entries]
+
+
+def _proxies(value: str) -> str:
+    """Checked as networks, kept as the comma list gunicorn reads too."""
+    proxy_networks(value)
+    return ",".join(_proxy_entries(value))
 
 
 def _sns_topic_arn(value: str) -> str:
@@ -274,7 +294,7 @@ SETTINGS: tuple[Setting, ...] = (
         "SGOODIE_PROXY_HOPS",
         "PROXY_HOPS",
         0,
-        "How many proxies in front append to X-Forwarded-For (CloudFront + load balancer: `2`). Their X-Forwarded-For/-Proto are trusted, nobody else's.",
+        "How many proxies in front append to X-Forwarded-For (or, without it, to RFC 7239 `Forwarded`): CloudFront + load balancer `2`, CloudFront + API Gateway (solo) `2`, a load balancer alone `1`. They count only on requests whose direct peer is in `SGOODIE_TRUSTED_PROXIES`.",
         _count,
     ),
     Setting(
@@ -296,7 +316,8 @@ SETTINGS: tuple[Setting, ...] = (
         "SGOODIE_TRUSTED_PROXIES",
         "TRUSTED_PROXIES",
         "127.0.0.1",
-        "gunicorn: addresses allowed to send X-Forwarded-* (comma list, `*` inside a private network whose only way in is the load balancer).",
+        "Addresses or CIDR ranges of the proxy that connects to the app (comma list; `*` inside a private network whose only way in is the load balancer). gunicorn and the app both read it: only a request from one of them has its forwarded headers believed.",
+        _proxies,
     ),
     Setting("SGOODIE_ACCESS_LOG", "ACCESS_LOG", "-", "gunicorn: access log file (`-` for stdout)."),
     Setting("SGOODIE_LOG_LEVEL", "LOG_LEVEL", "info", "gunicorn: log level."),

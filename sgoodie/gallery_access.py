@@ -3,7 +3,9 @@
 A client gallery is a published project with `visibility = "client"`. Opening it takes its
 password (the client: they may choose and download, with the proofing plugin) or its optional
 guest password (view only), checked against the scrypt hashes on the project; attempts are counted per gallery and
-address before the hash runs (as sign-in does) and a success takes its count back. The grant is a
+address before the hash runs (as sign-in does) and a success takes its count back; past a
+ceiling of wrong passwords per gallery over all addresses, tries wait for their turn (growing
+delays, `ratelimit.Ceiling`), except from addresses that opened it before. The grant is a
 signed cookie naming that gallery, the role it gives (`client` or `guest`) and the generation of
 its passwords (`Project.gallery_epoch`): setting a new password bumps the generation, which ends
 every grant given before. A gallery past
@@ -18,6 +20,7 @@ end with the grants: a new password, or one person's access revoked (`revoke`).
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from flask import Response, current_app, has_request_context, request
@@ -27,13 +30,20 @@ from werkzeug.security import check_password_hash
 from .auth import address_key
 from .auth import private_response as private_response  # a gallery's answers are private like the admin's
 from .domain import Project, time_zone
-from .ratelimit import Window
+from .ratelimit import Ceiling, Window
+from .security import set_private_cookie
 from .services import services
 
 GRANT_SECONDS = 30 * 24 * 3600  # a client who opened the gallery is not asked again for a month
 GRANT_COOKIE_PREFIX = "sgoodie_gallery_"
 # Wrong passwords per gallery and address in 15 minutes, counted before the hash is checked.
 PASSWORD_FAILURES = Window("gallery-password-failures", limit=8, seconds=15 * 60)
+# ...and per gallery over all addresses: past 30 a day, one try per 2, 4, 8... seconds (at most
+# 5 minutes), so a botnet cannot guess for ever and the client still gets a turn.
+GALLERY_GUESSES = Ceiling("gallery-password-guesses", free=30, seconds=24 * 3600, max_delay=5 * 60)
+# Addresses that opened a gallery with its password: a slowed-down gallery still lets them in.
+OPENED_FROM = "gallery-opened-from"
+OPENED_FROM_SECONDS = 90 * 24 * 3600
 NOINDEX = "noindex, nofollow"
 
 
@@ -121,8 +131,13 @@ def has_grant(project: Project) -> bool:
 def check_password(project: Project, password: str) -> str:
     """The role the password gives (`client`, or `guest` for the guest password), "" for a wrong
     one. Raises TooManyAttempts once this address has failed too often on this gallery (the
-    attempt is counted first, so simultaneous guesses all count)."""
+    attempt is counted first, so simultaneous guesses all count), or, past the gallery's
+    ceiling, until its next turn (addresses that opened it before skip the queue)."""
     key = f"{project.id}#{address_key(request.remote_addr or '')}"
+    opened_here = services().store.records.get(OPENED_FROM, key) is not None
+    wait = 0 if opened_here else GALLERY_GUESSES.wait(project.id)
+    if wait:
+        raise TooManyAttempts(wait)
     if PASSWORD_FAILURES.hit(key) > PASSWORD_FAILURES.limit:
         raise TooManyAttempts(max(1, PASSWORD_FAILURES.seconds_left(key)))
     for role, hashed in (
@@ -131,8 +146,17 @@ def check_password(project: Project, password: str) -> str:
     ):
         if hashed and check_password_hash(hashed, password):
             PASSWORD_FAILURES.take_back(key)
+            expires_at = int(time.time()) + OPENED_FROM_SECONDS
+            services().store.records.put(OPENED_FROM, key, {"opened": True}, expires_at=expires_at)
             return role
+    GALLERY_GUESSES.failed(project.id)
     return ""
+
+
+def wrong_guesses(project: Project) -> tuple[int, int]:
+    """For the photographer: wrong passwords on this gallery in the last day, over all
+    addresses, and the seconds between tries that guessing is slowed to (0: not slowed)."""
+    return GALLERY_GUESSES.failures.count(project.id), GALLERY_GUESSES.delay(project.id)
 
 
 def grant(response: Response, project: Project, role: str = CLIENT, *, access_id: str = "") -> Response:
@@ -141,16 +165,7 @@ def grant(response: Response, project: Project, role: str = CLIENT, *, access_id
     claims = {"project": project.id, "epoch": project.gallery_epoch, "role": role}
     if access_id:
         claims["access"] = access_id
-    token = _serializer().dumps(claims)
-    response.set_cookie(
-        cookie_name(project),
-        token,
-        max_age=GRANT_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )
-    return response
+    return set_private_cookie(response, cookie_name(project), _serializer().dumps(claims), GRANT_SECONDS)
 
 
 def unlisted_response(response: Response) -> Response:

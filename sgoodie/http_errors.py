@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -14,3 +14,10 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 def json_error(code: str, message: str, status: int) -> tuple[Response, int]:
     return jsonify(error_body(code, message)), status
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON body when it is an object, else {} (a list, a string, a number, null or
+    no JSON at all): endpoints then refuse it as incomplete (400), never fail on `.get` (500)."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}

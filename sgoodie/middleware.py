@@ -1,9 +1,13 @@
 """Running in production: the proxy in front, request ids, JSON logs and (optionally) Sentry.
 
 - Behind CloudFront and the load balancer, `SGOODIE_PROXY_HOPS` says how many proxies append to
-  X-Forwarded-For; ProxyFix trusts exactly that many, and the scheme the last one reports.
+  X-Forwarded-For; ProxyFix trusts exactly that many, and the scheme the last one reports, and
+  only when the direct peer is one of `SGOODIE_TRUSTED_PROXIES` (the list gunicorn uses too):
+  anyone else who connects directly is the client, whatever headers they send.
   X-Forwarded-Host is never trusted (a client could set it and CloudFront passes it on), and
   neither is the Host header for links: `SGOODIE_SITE_URL` is the origin of every absolute link.
+- API Gateway HTTP APIs (the solo front door) write the chain in an RFC 7239 `Forwarded` header
+  instead (`for=...`, `proto=...`); without X-Forwarded-For it counts the same hops.
 - `SGOODIE_ALLOWED_HOSTS`, when set, refuses requests for other hosts (400), except the health
   checks, which the load balancer calls by the instance's address.
 - Every response carries `X-Request-ID` (the caller's, when it sends a sane one, else a new one),
@@ -19,6 +23,7 @@
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import itertools
 import json
 import logging
@@ -34,6 +39,8 @@ from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wsgi import get_host
+
+from .config import proxy_networks
 
 log = logging.getLogger("sgoodie")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -177,6 +184,60 @@ def _accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
+class TrustedProxies:
+    """WSGI middleware: forwarded headers count only when the direct peer is a trusted proxy.
+    Otherwise the request is answered as the peer sent it: its own address, its own scheme."""
+
+    def __init__(self, app, hops: int, trusted: str):
+        self.app, self.networks = app, proxy_networks(trusted)
+        self.forwarded = ProxyFix(app, x_for=hops, x_proto=1, x_host=0, x_port=0, x_prefix=0)
+
+    def __call__(self, environ: dict[str, Any], start_response):
+        if not is_trusted_peer(environ.get("REMOTE_ADDR", ""), self.networks):
+            return self.app(environ, start_response)
+        if "HTTP_X_FORWARDED_FOR" not in environ and "HTTP_FORWARDED" in environ:
+            environ.update(_as_x_forwarded(environ["HTTP_FORWARDED"]))
+        return self.forwarded(environ, start_response)
+
+
+def is_trusted_peer(address: str, networks) -> bool:
+    if networks is None:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False  # a Unix socket or nothing: no proxy we know
+    return any(ip in network for network in networks)
+
+
+_FORWARDED_ELEMENT = re.compile(r'(?:[^,"]|"(?:[^"\\]|\\.)*")+')
+_FORWARDED_PAIR = re.compile(r'\s*([A-Za-z]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+
+
+def _as_x_forwarded(header: str) -> dict[str, str]:
+    """RFC 7239 `Forwarded: for=a, for="[2001:db8::1]:443";proto=https` as the X-Forwarded-For and
+    -Proto ProxyFix reads: every element's `for` in order, the nearest element's `proto`."""
+    elements = [dict(_pairs(element)) for element in _FORWARDED_ELEMENT.findall(header)]
+    environ = {"HTTP_X_FORWARDED_FOR": ", ".join(_node(e.get("for", "unknown")) for e in elements)}
+    if elements and elements[-1].get("proto"):
+        environ["HTTP_X_FORWARDED_PROTO"] = elements[-1]["proto"]
+    return environ
+
+
+def _pairs(element: str):
+    for pair in element.split(";"):
+        found = _FORWARDED_PAIR.fullmatch(pair.strip())
+        if found:
+            yield found.group(1).lower(), found.group(2).strip().strip('"')
+
+
+def _node(node: str) -> str:
+    """An address without its port: `[2001:db8::1]:443` -> 2001:db8::1, `192.0.2.4:80` -> 192.0.2.4."""
+    if node.startswith("["):
+        return node[1:].partition("]")[0]
+    return node.partition(":")[0] if node.count(":") == 1 else node
+
+
 def allowed_hosts(config: dict[str, Any]) -> list[str]:
     """SGOODIE_ALLOWED_HOSTS plus the site URL's host; empty (any host) when the first is unset."""
     hosts = list(config.get("ALLOWED_HOSTS") or ())
@@ -279,5 +340,5 @@ def init_app(app: Flask) -> None:
     if hosts:
         wsgi = RefuseUnknownHosts(wsgi, hosts)
     if hops:
-        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=1, x_host=0, x_port=0, x_prefix=0)
+        wsgi = TrustedProxies(wsgi, hops, app.config["TRUSTED_PROXIES"])
     app.wsgi_app = AssignRequestId(CompressText(wsgi))  # type: ignore[method-assign]

@@ -70,9 +70,12 @@ from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
 from .meta import external_url as _external_url
 from .photos import edits as _photo_edits
+from .ratelimit import Ceiling as _Ceiling
 from .ratelimit import Window as _Window
 from .security import csrf as _csrf
+from .security import set_private_cookie
 from .services import services as _services
+from .spreadsheets import csv_response
 from .stores import ContentStore as _ContentStore
 from .stores import StaleVersionError as _StaleVersionError
 
@@ -119,6 +122,7 @@ __all__ = [
     "API_VERSION",
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
+    "RateCeiling",
     "RateWindow",
     "blueprint_body_limit",
     "body_limit",
@@ -139,6 +143,8 @@ __all__ = [
     "absolute_url",
     "client_address",
     "csrf_exempt",
+    "csv_response",
+    "set_private_cookie",
     "gallery_access",
     "gallery_today",
     "current_categories",
@@ -419,6 +425,15 @@ class Plugin:
 class RateWindow(_Window):
     """`limit` events per `seconds` in a collection of the plugin's own (`plugin:<name>:...`),
     counted in the site's records, so every worker shares it."""
+
+    def __post_init__(self) -> None:
+        _plugins_own(self.collection)
+
+
+@dataclass(frozen=True)
+class RateCeiling(_Ceiling):
+    """Wrong guesses at one secret over all addresses (see `sgoodie.ratelimit.Ceiling`), counted in
+    a collection of the plugin's own (`plugin:<name>:...`)."""
 
     def __post_init__(self) -> None:
         _plugins_own(self.collection)

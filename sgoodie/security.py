@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 #: CSRF protection for every state-changing request, forms (hidden field) and JSON
@@ -56,3 +56,16 @@ def init_app(app: Flask) -> None:
         if not app.config.get("DEV_MODE") and not app.testing:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def cookies_secure() -> bool:
+    """Outside local development every cookie is Secure, whatever the request says: behind a proxy
+    the app does not trust (or one that drops X-Forwarded-Proto) an https visit looks like http,
+    and a cookie without the flag would then also travel over plain http."""
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def set_private_cookie(response: Response, name: str, value: str, max_age: int) -> Response:
+    """A cookie only this site's pages send back: HttpOnly, SameSite=Lax, Secure (above)."""
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax", secure=cookies_secure())
+    return response

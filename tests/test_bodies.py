@@ -18,6 +18,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from sgoodie import bodies
 from sgoodie.media.api import SNS_BODY_LIMIT
+from sgoodie.services import services
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -301,3 +302,39 @@ def test_no_body_makes_the_process_allocate_more_than_a_few_mb(app, client, admi
     assert sum(1 for r in large if not r.declared and r.status == 413) > len(routes)
     worst = max(results, key=lambda r: r.allocated)
     assert worst.allocated < GROWTH_LIMIT, f"{worst}: allocated {worst.allocated / 1048576:.1f} MB"
+
+
+NOT_OBJECTS = ("[1]", '"x"', "1", "null", "true")
+
+
+def test_json_that_is_not_an_object_is_a_400_with_the_json_error_shape(app, admin, portfolio):
+    project = portfolio.project("Orders", photos=1)
+    for url in (
+        "/admin/projects/reorder",
+        f"/admin/projects/{project.id}/photos/reorder",
+        "/api/media/uploads",
+    ):
+        for body in NOT_OBJECTS:
+            response = _post_json_text(admin, url, body)
+            assert response.status_code == 400, (url, body)
+            assert response.get_json()["error"]["code"] == "bad_request", (url, body)
+
+
+def test_no_post_route_fails_on_json_that_is_not_an_object(app, admin, portfolio):
+    """The sweep: every route taking a body, signed in, with real ids, never answers 500."""
+    project = portfolio.project("Sweep", photos=1)
+    with app.app_context():
+        photo = services().store.photos_for_project(project.id)[0]
+    ids = {"project_id": project.id, "photo_id": photo.id, "page_id": "about"}
+    adapter = app.url_map.bind("localhost")
+    for rule in app.url_map.iter_rules():
+        if not rule.methods & BODY_METHODS or rule.endpoint == "admin.logout":
+            continue
+        url = adapter.build(rule.endpoint, {n: ids.get(n, "nothing-has-this-id") for n in rule.arguments})
+        for body in NOT_OBJECTS:
+            assert _post_json_text(admin, url, body).status_code < 500, (rule.endpoint, body)
+
+
+def _post_json_text(admin, url: str, body: str):
+    headers = {"X-CSRFToken": admin.csrf_token("/admin/"), "Accept": "application/json"}
+    return admin.client.post(url, data=body, content_type="application/json", headers=headers)

@@ -23,3 +23,11 @@ def test_allowed_hosts_are_a_list_of_host_names():
     assert load({})["ALLOWED_HOSTS"] == ()
     with pytest.raises(ConfigError, match="SGOODIE_ALLOWED_HOSTS"):
         load({"SGOODIE_ALLOWED_HOSTS": "https://sgoodie.com"})
+
+
+def test_trusted_proxies_are_addresses_or_ranges_one_list_for_gunicorn_and_the_app():
+    settings = load({"SGOODIE_TRUSTED_PROXIES": " 10.40.128.0/20, 10.40.144.0/20 ,127.0.0.1"})
+    assert settings["TRUSTED_PROXIES"] == "10.40.128.0/20,10.40.144.0/20,127.0.0.1"
+    assert load({"SGOODIE_TRUSTED_PROXIES": "*"})["TRUSTED_PROXIES"] == "*"
+    with pytest.raises(ConfigError, match="SGOODIE_TRUSTED_PROXIES.*'the-alb'"):
+        load({"SGOODIE_TRUSTED_PROXIES": "10.0.0.1,the-alb"})

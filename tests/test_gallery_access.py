@@ -6,6 +6,7 @@ test: an anonymous visitor without the grant gets no photo of a client gallery o
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 from urllib.parse import urljoin, urlsplit
@@ -14,11 +15,11 @@ import pytest
 import requests
 from moto import mock_aws
 
-from sgoodie import content, create_app
+from sgoodie import content, create_app, gallery_access
 from sgoodie.accounts import hash_password
 from sgoodie.blobs import is_private_key, original_key
 from sgoodie.domain import Photo, Project
-from sgoodie.gallery_access import PASSWORD_FAILURES
+from sgoodie.gallery_access import GALLERY_GUESSES, PASSWORD_FAILURES
 from sgoodie.photos import edits as photo_edits
 from sgoodie.photos.uploads import mark_uploaded, register_upload
 from sgoodie.services import services
@@ -236,6 +237,69 @@ def test_wrong_passwords_are_rate_limited_per_gallery_and_address(app, jpeg):
         environ_base={"REMOTE_ADDR": "203.0.113.9"},
     )
     assert response.status_code == 303  # another address is counted apart
+
+
+class FrozenClock:
+    """time.time() standing still until the test moves it (the store's expiries read it too)."""
+
+    def __init__(self, monkeypatch):
+        self.now = float(int(time.time()))
+        monkeypatch.setattr(time, "time", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _attempt(app, project: Project, address: str, password: str = "guess") -> int:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return open_gallery(client, project, password).status_code
+
+
+def guess_past_the_ceiling(app, project: Project) -> None:
+    """A botnet: each wrong password from another address, all the free ones of the day."""
+    for n in range(GALLERY_GUESSES.free):
+        assert _attempt(app, project, f"198.51.{n // 250}.{n % 250 + 1}") == 403
+
+
+def test_guessing_from_many_addresses_slows_down_without_locking_the_client_out(
+    backend_app, jpeg, monkeypatch
+):
+    app = backend_app
+    project = to_client_gallery(app, make_gallery(app, jpeg)[0])
+    clock = FrozenClock(monkeypatch)
+    assert _attempt(app, project, "192.0.2.1", PASSWORD) == 303  # the client, weeks ago
+    guess_past_the_ceiling(app, project)
+    assert _attempt(app, project, "203.0.113.1") == 403  # the first turn: checked, wrong
+    assert _attempt(app, project, "203.0.113.2") == 429  # the next one waits for its turn
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.3"
+    waiting = open_gallery(client, project)  # so does a new client...
+    assert waiting.status_code == 429 and "Please wait 2 seconds" in waiting.get_data(as_text=True)
+    clock.advance(4)
+    assert _attempt(app, project, "203.0.113.3", PASSWORD) == 303  # ...for a few seconds only
+    assert _attempt(app, project, "192.0.2.1", PASSWORD) == 303  # where it was opened: no queue
+    with app.app_context():
+        assert gallery_access.wrong_guesses(project) == (GALLERY_GUESSES.free + 1, 4)
+    for turn in (4, 8):  # each wrong password doubles the next turn's length
+        clock.advance(turn)
+        assert _attempt(app, project, f"203.0.113.{turn}") == 403
+        clock.advance(turn - 1)
+        assert _attempt(app, project, f"203.0.113.{turn + 1}") == 429
+        clock.advance(1)
+    with app.app_context():
+        assert gallery_access.wrong_guesses(project) == (GALLERY_GUESSES.free + 3, 16)
+
+
+def test_the_photographer_sees_the_wrong_passwords_on_the_gallery_page(app, jpeg, admin):
+    project = to_client_gallery(app, make_gallery(app, jpeg)[0])
+    assert 'id="wrong-guesses"' not in admin.client.get(f"/admin/projects/{project.id}").get_data(
+        as_text=True
+    )
+    guess_past_the_ceiling(app, project)
+    page = admin.client.get(f"/admin/projects/{project.id}").get_data(as_text=True)
+    assert f"{GALLERY_GUESSES.free} wrong passwords</strong> in the last day" in page
+    assert "slowed to one try every 2 seconds" in page
 
 
 def test_a_new_password_ends_every_grant_and_expiry_closes_until_extended(app, jpeg, admin, client):

@@ -77,6 +77,48 @@ def test_behind_cloudfront_and_the_load_balancer_links_are_https_and_the_client_
     assert "<loc>https://sgoodie.com/</loc>" in sitemap
 
 
+def _whoami(tmp_path, **config):
+    """`ask(peer, headers)`: the client address and scheme the app sees for such a request."""
+    app, seen = _app(tmp_path, **config), {}
+
+    @app.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen.update(addr=request.remote_addr, scheme=request.scheme)
+        return "ok"
+
+    def ask(peer: str, headers: dict[str, str]) -> dict[str, str]:
+        app.test_client().get("/_whoami", headers=headers, environ_base={"REMOTE_ADDR": peer})
+        return dict(seen)
+
+    return ask
+
+
+def test_forwarded_headers_from_a_peer_that_is_not_a_trusted_proxy_are_ignored(tmp_path):
+    ask = _whoami(tmp_path, PROXY_HOPS=1, TRUSTED_PROXIES="127.0.0.1")
+    spoofed = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https", "Forwarded": "for=1.2.3.4"}
+    assert ask("127.0.0.2", spoofed) == {"addr": "127.0.0.2", "scheme": "http"}
+
+
+def test_trusted_proxies_are_addresses_and_ranges(tmp_path):
+    ask = _whoami(tmp_path, PROXY_HOPS=1, TRUSTED_PROXIES="10.40.128.0/20,10.40.144.0/20")
+    assert ask("10.40.150.3", {"X-Forwarded-For": "198.51.100.7"})["addr"] == "198.51.100.7"
+    assert ask("10.40.160.3", {"X-Forwarded-For": "198.51.100.7"})["addr"] == "10.40.160.3"
+
+
+def test_behind_cloudfront_and_api_gateway_the_forwarded_header_gives_the_client(tmp_path):
+    """solo: API Gateway writes RFC 7239 `Forwarded` (no X-Forwarded-For): what the visitor
+    claimed, the client CloudFront saw, CloudFront's edge. Two hops, as behind the load balancer."""
+    ask = _whoami(tmp_path, PROXY_HOPS=2, TRUSTED_PROXIES="10.40.128.0/20")
+    chain = 'for=6.6.6.6, for="[2001:db8:5::7]:41234", for=130.176.0.1;host=origin.sgoodie.com;proto=https'
+    assert ask("10.40.130.9", {"Forwarded": chain}) == {
+        "addr": "2001:db8:5::7",
+        "scheme": "https",
+    }
+    assert ask("10.40.130.9", {"Forwarded": "for=6.6.6.6"})["addr"] == "10.40.130.9"  # one hop short
+
+
 def test_without_proxy_hops_forwarded_headers_are_ignored(app, client):
     home = client.get(
         "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
@@ -197,6 +239,7 @@ def _gunicorn(tmp_path, *args: str, app: str = "sgoodie:create_app()", **setting
                 pass
             assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
             time.sleep(0.2)
+        get.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
         yield get
     finally:
         server.terminate()

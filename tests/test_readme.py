@@ -17,3 +17,11 @@ def test_configuration_table_matches_the_settings():
 def test_the_two_commands_are_documented():
     text = README.read_text()
     assert "scripts/demo" in text and "scripts/test" in text
+
+
+def test_the_readme_says_a_session_follows_the_browser_not_the_address():
+    """As auth._load_user does (tests/admin/test_account.py::
+    test_a_session_cookie_only_works_in_the_browser_that_signed_in): phones change networks."""
+    text = " ".join(README.read_text().split())
+    assert "A session works only in the browser that signed in, from whatever network" in text
+    assert "address and browser that signed in" not in text

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 
 from .. import content
 from ..domain import RIGHTS_LABELS, Photo, PhotoStatus, Rights, ValidationError
-from ..http_errors import json_error
+from ..http_errors import json_error, json_object
 from ..photos import edits as photo_edits
 from ..photos import lifecycle, rerender
 from ..services import services
@@ -180,7 +180,7 @@ def move_photo(photo_id: str):
 def reorder_photos(project_id: str):
     """Drag and drop: the project's whole new photo order in one request, one atomic write."""
     project = get_project_or_404(project_id)
-    ids = (request.get_json(silent=True) or {}).get("ids")
+    ids = json_object().get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         return json_error("bad_request", "Send {ids: [...]} listing every photo of the project.", 400)
     try:

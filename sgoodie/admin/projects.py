@@ -12,7 +12,7 @@ from .. import content, gallery_access
 from ..accounts import hash_password
 from ..blobs import project_prefixes
 from ..domain import Project, ValidationError, slugify, to_local, to_utc
-from ..http_errors import json_error
+from ..http_errors import json_error, json_object
 from ..photos import pages as page_photos
 from ..public.views import render_project
 from ..services import services
@@ -161,6 +161,7 @@ def edit_project(project_id: str):
         conflict=conflict,
         pages_showing=pages_showing,
         gallery_today=gallery_access.today(),
+        wrong_guesses=gallery_access.wrong_guesses(project),
     ), status
 
 
@@ -202,7 +203,7 @@ def move_project(project_id: str):
 @bp.post("/projects/reorder")
 def reorder_projects():
     """Drag and drop: the whole new order of one category in one request, one atomic write."""
-    data = request.get_json(silent=True) or {}
+    data = json_object()
     category, ids = data.get("category"), data.get("ids")
     if (
         category not in services().categories

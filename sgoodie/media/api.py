@@ -20,7 +20,7 @@ from ..blobs import original_owner
 from ..bodies import body_limit, loads, max_upload_bytes
 from ..domain import Photo, PhotoStatus
 from ..file_urls import media_url
-from ..http_errors import error_body, json_error
+from ..http_errors import error_body, json_error, json_object
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
 from ..photos import uploads
 from ..security import csrf
@@ -79,8 +79,8 @@ def photo_json(photo: Photo) -> dict[str, Any]:
 # -- 1. ask for an upload -----------------------------------------------------------------------
 @bp.post("/uploads")
 def create_upload():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
+    data = json_object()
+    if not data:
         return json_error("bad_request", "Send JSON: {project_id, filename, content_type, size}.", 400)
     project_id, filename = str(data.get("project_id") or ""), str(data.get("filename") or "").strip()[:200]
     content_type, size = str(data.get("content_type") or "").lower(), data.get("size")

@@ -199,6 +199,14 @@ def render_project(project: Project, *, preview: bool = False):
 
 
 # -- client galleries --------------------------------------------------------------------------
+def _how_long(seconds: int) -> str:
+    """A wait in words: seconds under a minute (a slowed-down gallery's turn), else minutes."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def client_gallery(project: Project):
     """A client gallery's address: the expired notice, the password form, or the gallery."""
     if gallery_access.is_expired(project):
@@ -208,10 +216,7 @@ def client_gallery(project: Project):
         try:
             role = gallery_access.check_password(project, password) if password else ""
         except gallery_access.TooManyAttempts as exc:
-            minutes = max(1, round(exc.seconds / 60))
-            error = (
-                f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
-            )
+            error = f"Too many attempts. Please wait {_how_long(exc.seconds)} and try again."
             return _gallery_page("public/gallery_password.html", project, status=429, error=error)
         if not role:
             error = "That password is not right. Check the message you were sent and try again."

@@ -11,6 +11,10 @@ import time
 import pytest
 
 from sgoodie.services import services
+from tests.test_gallery_access import backend_app
+from tests.test_spreadsheets import ATTACK, formula_cells
+
+__all__ = ["backend_app"]  # the fixture: both storage backends
 
 FORM = {
     "name": "Ada Lovelace",
@@ -87,6 +91,14 @@ def test_the_export_is_csv_with_formulas_neutralised(app, client, admin, monkeyp
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0]["name"].startswith("'=HYPERLINK") and rows[0]["email"] == "ada@example.com"
+
+
+def test_a_formula_after_a_separator_in_a_message_stays_text_in_the_export(backend_app, monkeypatch):
+    """Split on `;` (or `,`), quotes honoured or not, no cell of the export is a formula."""
+    app = backend_app
+    assert _send(app.test_client(), monkeypatch, message=ATTACK).status_code == 303
+    text = _signed_in(app).get("/admin/inquiries/export.csv").get_data(as_text=True)
+    assert "calc" in text and formula_cells(text) == []
 
 
 def test_from_a_project_page_the_inquiry_names_the_project(app, client, portfolio, monkeypatch):
@@ -496,3 +508,27 @@ def test_budget_options_are_in_the_site_currency(app, client, admin, monkeypatch
     assert inquiry["budget_label"] == "€1,000 – €3,000"
     refused = admin.post("/admin/settings", dict(settings, currency="XXX"))
     assert refused.status_code == 400
+
+
+def test_one_ipv6_network_counts_as_one_address(backend_app, monkeypatch):
+    """A host is usually given a whole /64: rotating addresses inside it is free, so the limit
+    counts the /64 (as sign-in and gallery passwords do)."""
+    app, client = backend_app, backend_app.test_client()
+    answers = []
+    for n in range(1, 13):
+        client.environ_base["REMOTE_ADDR"] = f"2001:db8:5:7::{n:x}"
+        answers.append(_send(client, monkeypatch).status_code)
+    assert answers.count(303) == 5 and answers[5:] == [429] * 7
+    assert len(_inquiries(app)) == 5
+
+
+def _signed_in(app):
+    """A test client of `app` signed in as the admin."""
+    from sgoodie.accounts import create_or_reset_admin
+    from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, AdminActions
+
+    with app.app_context():
+        create_or_reset_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+    client = app.test_client()
+    assert AdminActions(client).login().status_code == 302
+    return client

@@ -13,6 +13,7 @@ import zipfile
 import pytest
 import requests
 
+from sgoodie.accounts import hash_password
 from sgoodie.services import services
 from tests.test_gallery_access import (
     backend_app,
@@ -21,6 +22,7 @@ from tests.test_gallery_access import (
     to_client_gallery,
     wait_for_jobs,
 )
+from tests.test_spreadsheets import ATTACK, formula_cells
 
 __all__ = ["backend_app"]  # the fixture, shared with the core's gallery tests
 
@@ -119,6 +121,70 @@ def test_a_client_chooses_in_lists_leaves_notes_and_sends_the_selection(app, gal
     assert website.get_data(as_text=True) == "IMG_0002.jpg\n"
     sidebar = admin.client.get(f"/admin/projects/{project.id}").get_data(as_text=True)
     assert "1 client" in sidebar and "1 sent their selection" in sidebar
+
+
+def test_a_note_with_a_formula_after_a_separator_stays_text_in_the_csv(app, gallery, admin):
+    project, photos = gallery
+    assert settings(admin, project).status_code == 302
+    client = Client(app, project)
+    client.start()
+    client.post(f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": ATTACK})
+    text = admin.client.get(f"/admin/proofing/{project.id}/selections.csv").get_data(as_text=True)
+    assert "calc" in text and formula_cells(text) == []
+
+
+def test_in_production_proofing_cookies_are_secure_over_a_request_that_looks_like_http(app, gallery, admin):
+    """The proxy may not be trusted (or drop X-Forwarded-Proto): the browser still speaks https."""
+    project, photos = gallery
+    assert settings(admin, project, downloads="single", pin="2468").status_code == 302
+    client = Client(app, project)
+    app.config["SESSION_COOKIE_SECURE"] = True  # production (tests run as local development)
+    started = client.start()
+    pinned = client.post(f"/gallery/{project.id}/pin", {"pin": "2468"})
+    for answer, prefix in ((started, "sgoodie_client_"), (pinned, "sgoodie_pin_")):
+        cookie = next(c for c in answer.headers.getlist("Set-Cookie") if c.startswith(prefix))
+        assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _pin_from(app, project, address: str, pin: str) -> int:
+    """A client at `address` opens the gallery and tries a download PIN."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    assert open_gallery(client, project).status_code == 303
+    token = form_token(client, f"/projects/{project.slug}")
+    return client.post(f"/gallery/{project.id}/pin", data={"pin": pin, "csrf_token": token}).status_code
+
+
+def test_the_photographer_sees_wrong_pins_on_the_gallery_page(app, gallery, admin):
+    project, _ = gallery
+    assert settings(admin, project, downloads="single", pin="2468").status_code == 302
+    for n in range(3):
+        assert _pin_from(app, project, f"198.51.100.{n + 1}", "1111") == 403
+    page = admin.client.get(f"/admin/proofing/{project.id}").get_data(as_text=True)
+    assert "3 wrong PINs</strong> in the last day, from any address." in page
+
+
+def test_pin_guesses_over_many_addresses_slow_down(backend_app, jpeg, monkeypatch):
+    from sgoodie.plugins.proofing import records
+    from sgoodie.plugins.proofing.views import PIN_GUESSES
+    from tests.test_gallery_access import FrozenClock
+
+    app = backend_app
+    project = to_client_gallery(app, make_gallery(app, jpeg)[0])
+    with app.test_request_context():
+        pin_hash = hash_password("2468")
+        records.save_gallery_settings(
+            project.id, records.GallerySettings(downloads="single", pin_hash=pin_hash)
+        )
+    clock = FrozenClock(monkeypatch)
+    for n in range(PIN_GUESSES.free):
+        assert _pin_from(app, project, f"198.51.100.{n + 1}", "1111") == 403
+    assert _pin_from(app, project, "203.0.113.1", "1111") == 403  # this turn's try
+    assert _pin_from(app, project, "203.0.113.2", "2468") == 429  # waits for the next turn...
+    clock.advance(4)
+    assert _pin_from(app, project, "203.0.113.2", "2468") == 303  # ...which comes
+    with app.test_request_context():
+        assert PIN_GUESSES.failures.count(project.id) == PIN_GUESSES.free + 1
 
 
 def test_proofing_needs_the_gallery_grant(app, gallery):

@@ -4,15 +4,12 @@ go out (and how to turn them on), and a dashboard card with the newest new inqui
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -22,7 +19,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ...plugin_api import current_settings, mail_enabled
+from ...plugin_api import csv_response, current_settings, mail_enabled
 from .plugin import plugin
 from .views import MIN_FILL_SECONDS, dropped_this_month, inquiries, inquiry_key
 
@@ -156,24 +153,10 @@ def delete(inquiry_id: str):
     return redirect(url_for(".index", view="spam" if item["status"] == "spam" else None))
 
 
-def _cell(value: Any) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/export.csv")
 def export():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_FIELDS)
-    for item in all_inquiries():
-        writer.writerow([_cell(item.get(name)) for name in CSV_FIELDS])
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="inquiries-{date.today().isoformat()}.csv"'
-    )
-    return response
+    rows = ([item.get(name) for name in CSV_FIELDS] for item in all_inquiries())
+    return csv_response(f"inquiries-{date.today().isoformat()}.csv", CSV_FIELDS, rows)
 
 
 @plugin.slot("admin_head")

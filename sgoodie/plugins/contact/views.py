@@ -38,6 +38,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ...plugin_api import (
     RateWindow,
     body_limit,
+    client_address,
     csrf_exempt,
     current_categories,
     current_settings,
@@ -155,8 +156,9 @@ def token_age(token: str) -> float | None:
 
 
 def client_key() -> str:
-    """Rate-limit key: a hash of the client address (the address itself is not stored)."""
-    address = request.remote_addr or "unknown"
+    """Rate-limit key: a hash of the client address, IPv6 by its /64 as every limit counts it
+    (the address itself is not stored)."""
+    address = client_address()
     return "ip:" + hashlib.sha256(f"{current_app.config['SECRET_KEY']}|{address}".encode()).hexdigest()[:32]
 
 

@@ -5,8 +5,6 @@ form's sidebar."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from typing import Any
 
@@ -14,9 +12,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from markupsafe import Markup
 from werkzeug.security import generate_password_hash
 
-from ...plugin_api import Project, ValidationError, current_store, photo_url
+from ...plugin_api import Project, ValidationError, csv_response, current_store, photo_url
 from . import records
 from .plugin import plugin
+from .views import PIN_GUESSES
 
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 
@@ -103,6 +102,7 @@ def _gallery_page(project: Project, settings: records.GallerySettings, errors: d
         modes=records.DOWNLOAD_MODES,
         sizes=records.DOWNLOAD_SIZES,
         errors=errors or {},
+        wrong_pins=(PIN_GUESSES.failures.count(project.id), PIN_GUESSES.delay(project.id)),
     )
 
 
@@ -129,23 +129,12 @@ def _rows(project: Project, client_id: str = "", list_name: str = "") -> list[di
     return rows
 
 
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: a client's note must stay text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.get("/<project_id>/selections.csv")
 def export_csv(project_id: str):
     project = gallery_or_404(project_id)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
-    writer.writeheader()
-    for row in _rows(project, request.args.get("client", ""), request.args.get("list", "")):
-        writer.writerow({k: _safe_cell(str(v)) for k, v in row.items()})
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{project.slug}-selections.csv"'},
+    rows = _rows(project, request.args.get("client", ""), request.args.get("list", ""))
+    return csv_response(
+        f"{project.slug}-selections.csv", CSV_FIELDS, ([row[k] for k in CSV_FIELDS] for row in rows)
     )
 
 

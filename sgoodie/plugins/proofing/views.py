@@ -21,6 +21,7 @@ from werkzeug.security import check_password_hash
 from ...plugin_api import (
     Photo,
     Project,
+    RateCeiling,
     RateWindow,
     body_limit,
     client_address,
@@ -35,6 +36,7 @@ from ...plugin_api import (
     photo_url,
     private_response,
     send_mail_later,
+    set_private_cookie,
 )
 from . import records
 from .plugin import plugin
@@ -48,6 +50,8 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NAME_MAX = 100
 CLIENT_SECONDS = 90 * 24 * 3600
 PIN_ATTEMPTS = RateWindow("plugin:proofing:pin-failures", limit=8, seconds=15 * 60)
+# Wrong PINs per gallery over all addresses: past 30 a day, one try per 2, 4, 8... seconds.
+PIN_GUESSES = RateCeiling("plugin:proofing:pin-guesses", free=30, seconds=24 * 3600, max_delay=5 * 60)
 FORM_LIMIT = 32 * 1024  # a note of 1,000 characters in any script, percent-encoded, and a few fields
 
 
@@ -204,15 +208,8 @@ def start(project_id: str):
         ), 400
     client_id = records.new_client(project.id, name, email)
     response = back_to(project)
-    response.set_cookie(
-        _cookie("client", project),
-        _signer("client").dumps({"project": project.id, "client": client_id}),
-        max_age=CLIENT_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
-    return response
+    token = _signer("client").dumps({"project": project.id, "client": client_id})
+    return set_private_cookie(response, _cookie("client", project), token, CLIENT_SECONDS)
 
 
 @bp.post("/<project_id>/photos/<photo_id>/mark")
@@ -371,25 +368,23 @@ def pin(project_id: str):
     settings = records.gallery_settings(project.id)
     error, status = "", 200
     if request.method == "POST":
-        key = f"{project.id}#{client_address()}"
-        if PIN_ATTEMPTS.hit(key) > PIN_ATTEMPTS.limit:
-            error, status = "Too many attempts. Please wait a few minutes and try again.", 429
-        elif settings.pin_hash and check_password_hash(
-            settings.pin_hash, request.form.get("pin", "").strip()
-        ):
-            PIN_ATTEMPTS.take_back(key)
-            response = back_to(project)
-            response.set_cookie(
-                _cookie("pin", project),
-                _signer("pin").dumps({"project": project.id, "epoch": settings.pin_epoch}),
-                max_age=CLIENT_SECONDS,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure,
-            )
-            return response
-        else:
-            error, status = "That PIN is not right. It was sent to you with the gallery's password.", 403
+        error, status = _pin_refusal(project, settings)
+        if not error:
+            token = _signer("pin").dumps({"project": project.id, "epoch": settings.pin_epoch})
+            return set_private_cookie(back_to(project), _cookie("pin", project), token, CLIENT_SECONDS)
     return render_template(
         "proofing/pin.html", project=project, error=error, meta=page_meta(project.title, indexable=False)
     ), status
+
+
+def _pin_refusal(project: Project, settings: records.GallerySettings) -> tuple[str, int]:
+    """("", 200) for the right PIN, else what to tell the client. Wrong PINs count per address and,
+    over all addresses, per gallery: past its ceiling a try waits for its turn, as passwords do."""
+    key = f"{project.id}#{client_address()}"
+    if PIN_GUESSES.wait(project.id) or PIN_ATTEMPTS.hit(key) > PIN_ATTEMPTS.limit:
+        return "Too many attempts. Please wait a few minutes and try again.", 429
+    if settings.pin_hash and check_password_hash(settings.pin_hash, request.form.get("pin", "").strip()):
+        PIN_ATTEMPTS.take_back(key)
+        return "", 200
+    PIN_GUESSES.failed(project.id)
+    return "That PIN is not right. It was sent to you with the gallery's password.", 403
