@@ -12,12 +12,14 @@ tar tool, written and read as a stream so memory stays flat whatever the size of
     sgoodie-archive/checksums.sha256         SHA-256 of every member above, in archive order
                                              (`sha256sum -c` checks an extracted archive)
 
-Import reads the archive twice: first every checksum (nothing is written unless the whole archive
-is intact), then it applies each item unless the site has it already, so an interrupted import
-simply runs again and a finished one changes nothing when repeated. It goes only into an empty
-site (or the site this same archive was being imported into). Missing variants are rebuilt by the
-image jobs afterwards. Not carried: sessions, sign-in throttling, parked cache purges, upload
-claims (all short-lived), and a renamed project's old addresses (its redirects).
+Import reads the archive twice: first it checks everything (every checksum, each member's name,
+kind and size, every content line), so nothing is written unless the whole archive is sound, then
+it applies each item unless the site has it already, so an interrupted import simply runs again
+and a finished one changes nothing when repeated. An archive may come from anyone: originals are
+streamed within a size bound, and variants are never taken from it (the image jobs make them again
+from the originals). It goes only into an empty site (or the site this same archive was being
+imported into). Not carried: sessions, sign-in throttling (refused even if an archive holds them),
+parked cache purges, upload claims (all short-lived), and a renamed project's old addresses.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tarfile
 import tempfile
 import time
@@ -37,7 +40,7 @@ from typing import IO, BinaryIO
 
 from flask import current_app
 
-from .blobs import IMMUTABLE, content_type_for, in_trash, is_public_key, is_variant_key
+from .blobs import in_trash, is_variant_key
 from .content import activity, revisions, schedule, trash
 from .domain import (
     CATEGORIES_PAGE_ID,
@@ -86,6 +89,11 @@ class _Hashing:
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
+        self.sha256.update(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self.stream.readline(size)
         self.sha256.update(data)
         return data
 
@@ -262,43 +270,77 @@ def plugin_collections() -> list[str]:
 
 
 # -- import --------------------------------------------------------------------------------------
+# An archive may come from anyone: every member is checked (name, kind, size, each content line)
+# in the verifying pass, before anything is written.
+LINE_MAX = 16 << 20  # bytes in one content line: a page or a photo is a few KB
+# Carried records: what `export` writes. Sessions and sign-in throttling are not, whatever an
+# archive holds.
+CARRIED_COLLECTIONS = (trash.TRASH, schedule.SCHEDULE, activity.COLLECTION)
+CARRIED_PREFIXES = (trash.TRASH_PHOTOS, "revisions:", "plugin:")
+# A photo's file as `sgoodie.blobs` names them: an original, or a variant (public or a client
+# gallery's), in the trash or not. Nothing else (no `..`, no absolute path) is a member's name.
+_PHOTO_FILE = re.compile(
+    r"(?:trash/)?(?:private/)?(?:projects|pages)/[A-Za-z0-9_-]{1,64}"
+    r"/(?:original|variants/[A-Za-z0-9_-]{1,64})/[A-Za-z0-9_-]{1,64}\.[a-z0-9]{1,8}"
+)
+
+
 def read_manifest(path: str | os.PathLike) -> dict:
     """The manifest (the archive's first member), checked to be one this version can import."""
     try:
         with tarfile.open(path, mode="r|") as tar:
             first = tar.next()
-            if first is None or first.name != MANIFEST:
+            if first is None or first.name != MANIFEST or not first.isfile() or first.size > LINE_MAX:
                 raise ArchiveError(f"{path} is not an sgoodie archive (it does not start with {MANIFEST}).")
             manifest = json.loads(tar.extractfile(first).read())
     except (tarfile.TarError, OSError, ValueError) as exc:
         raise ArchiveError(f"{path} cannot be read as an sgoodie archive: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise ArchiveError(f"{MANIFEST}: not an sgoodie manifest (it is not a JSON object).")
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise ArchiveError(
             f"{path} is an archive of format {manifest.get('format')} version {manifest.get('version')}; "
             f"this sgoodie reads {FORMAT} version {VERSION}."
         )
+    _check_manifest(manifest)
     return manifest
 
 
+def _check_manifest(manifest: dict) -> None:
+    counts = manifest.get("counts")
+    wanted = {
+        "archive_id": isinstance(manifest.get("archive_id"), str) and manifest.get("archive_id"),
+        "members": _count(manifest.get("members")),
+        "counts": isinstance(counts, dict) and _count(counts.get("bytes")),
+    }
+    if missing := [name for name, good in wanted.items() if not good]:
+        raise ArchiveError(f"{MANIFEST}: missing or invalid {', '.join(missing)}.")
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def verify(path: str | os.PathLike, progress: Progress = _quiet) -> dict:
-    """Check every member against `checksums.sha256` (in one streaming pass, comparing in archive
-    order: memory stays flat). Raises ArchiveError naming the first damaged or missing member."""
+    """Check the whole archive before anything is written: each member's name, kind and size, every
+    content line, and every checksum against `checksums.sha256` (in one streaming pass, comparing
+    in archive order: memory stays flat). Raises ArchiveError naming the first bad member."""
     manifest = read_manifest(path)
     with tempfile.TemporaryFile("w+") as computed:
-        listed, done = None, 0
+        listed, done, file_bytes = None, 0, 0
         try:
             with tarfile.open(path, mode="r|") as tar:
                 for member in tar:
+                    _check_member(member, done, manifest)
                     stream = tar.extractfile(member)
-                    if stream is None:
-                        raise ArchiveError(f"{member.name} in the archive is not a file.")
                     if member.name == CHECKSUMS:
                         listed = stream.read().decode()
                         break
-                    digest = hashlib.sha256()
-                    while chunk := stream.read(CHUNK):
-                        digest.update(chunk)
-                    computed.write(f"{digest.hexdigest()}  {member.name}\n")
+                    if member.name.startswith(FILES):
+                        file_bytes += member.size
+                        if file_bytes > manifest["counts"]["bytes"]:
+                            raise ArchiveError(f"{member.name}: more bytes than the manifest lists.")
+                    computed.write(f"{_digest(member, stream)}  {member.name}\n")
                     done += 1
                     progress(done, manifest["members"])
         except tarfile.TarError as exc:
@@ -313,9 +355,54 @@ def verify(path: str | os.PathLike, progress: Progress = _quiet) -> dict:
     for want, got in zip(expected, actual, strict=False):
         if want != got:
             raise ArchiveError(f"Checksum mismatch: {want.split('  ', 1)[-1]} is damaged.")
-    if len(expected) != len(actual):
+    if len(expected) != len(actual) or done + 1 != manifest["members"]:
         raise ArchiveError("The archive's members do not match its checksum list (files missing or added).")
     return manifest
+
+
+def _check_member(member: tarfile.TarInfo, done: int, manifest: dict) -> None:
+    """Refuse, naming it, a member an export never writes: a link, a device or a sparse file, a
+    name outside `sgoodie-archive/`, an unknown kind, a file larger than a photo may be."""
+    name = member.name
+    if not member.isfile() or member.issparse():
+        raise ArchiveError(f"{name}: not a plain file (links, folders and sparse files are refused).")
+    if done + 1 > manifest["members"]:
+        raise ArchiveError(f"{name}: more members than the manifest lists.")
+    if name == CHECKSUMS or name == MANIFEST and done == 0:
+        limit = LINE_MAX
+    elif name.startswith(FILES):
+        key = name[len(FILES) :]
+        if not _PHOTO_FILE.fullmatch(key):
+            raise ArchiveError(f"{name}: not the name of a photo file (refused).")
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+    elif _content_kind(name) is not None:
+        return  # read line by line, each line bounded
+    else:
+        raise ArchiveError(f"{name}: not part of an sgoodie archive (refused).")
+    if member.size > limit:
+        raise ArchiveError(f"{name}: {member.size} bytes, more than the {limit} an archive member may hold.")
+
+
+def _content_kind(name: str) -> str | None:
+    """`pages` for `sgoodie-archive/content/pages.jsonl`, and so on; None for any other name."""
+    kind = name.removeprefix(f"{ROOT}content/").removesuffix(".jsonl")
+    return kind if kind in CONTENT and name == f"{ROOT}content/{kind}.jsonl" else None
+
+
+def _digest(member: tarfile.TarInfo, stream: IO[bytes]) -> str:
+    """The member's SHA-256; a content member's lines are checked on the way."""
+    hashing = _Hashing(stream)
+    if kind := _content_kind(member.name):
+        for number, raw in enumerate(_lines(hashing, member.name), start=1):
+            try:
+                _parsed(kind, raw)
+            except Exception as exc:  # any flaw in a line refuses the whole archive
+                raise ArchiveError(
+                    f"{member.name} line {number}: not a valid {kind} record ({exc})."
+                ) from None
+    while hashing.read(CHUNK):
+        pass
+    return hashing.sha256.hexdigest()
 
 
 def import_archive(
@@ -334,16 +421,11 @@ def import_archive(
     with tarfile.open(path, mode="r|") as tar:
         for done, member in enumerate(tar, start=1):
             stream = tar.extractfile(member)
-            if member.name in (MANIFEST, CHECKSUMS) or stream is None:
-                pass
-            elif member.name.startswith(FILES):
+            if member.name.startswith(FILES):
                 importer.file(member.name[len(FILES) :], stream, member.size)
-            else:
-                kind = member.name.rsplit("/", 1)[-1].removesuffix(".jsonl")
-                if kind not in CONTENT:
-                    raise ArchiveError(f"{member.name}: not part of an sgoodie archive.")
-                for data in _lines(stream):
-                    getattr(importer, kind)(data)
+            elif kind := _content_kind(member.name):
+                for raw in _lines(stream, member.name):
+                    getattr(importer, kind)(_parsed(kind, raw))
             progress(done, manifest["members"])
     from .cache import ALL_TAG
     from .photos import rerender
@@ -354,10 +436,67 @@ def import_archive(
     return added
 
 
-def _lines(stream: IO[bytes]) -> Iterator[dict]:
-    for raw in stream:
+def _lines(stream: IO[bytes], name: str) -> Iterator[bytes]:
+    """Each line of a content member that is not blank, one at a time (none over LINE_MAX)."""
+    while raw := stream.readline(LINE_MAX + 1):
+        if len(raw) > LINE_MAX:
+            raise ArchiveError(f"{name}: a line longer than {LINE_MAX} bytes.")
         if raw.strip():
-            yield json.loads(raw)
+            yield raw
+
+
+def _parsed(kind: str, raw: bytes) -> object:
+    """A content line as the importer applies it; raises on anything an export does not write."""
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("a line is a JSON object")
+    return _PARSERS[kind](data)
+
+
+def _record_line(data: dict) -> dict:
+    if not (isinstance(data["collection"], str) and isinstance(data["key"], str)):
+        raise ValueError("collection and key must be text")
+    expires_at = data.get("expires_at")
+    if expires_at is not None and not isinstance(expires_at, int | float):
+        raise ValueError("expires_at must be a number")
+    return {
+        "collection": data["collection"],
+        "key": data["key"],
+        "data": data["data"],
+        "expires_at": expires_at,
+    }
+
+
+def _portfolio_line(data: dict) -> dict:
+    if "project" in data:
+        return {"project": from_record(Project, data["project"])}
+    if "photo" in data:
+        return {"photo": from_record(Photo, data["photo"])}
+    cover = data["cover"]
+    if not (isinstance(cover["project_id"], str) and isinstance(cover["photo_id"], str)):
+        raise ValueError("a cover names a project and a photo")
+    return {"cover": cover}
+
+
+def _admin_line(data: dict) -> AdminUser:
+    admin = from_record(AdminUser, data)
+    if not (isinstance(admin.email, str) and "@" in admin.email):
+        raise ValueError("an admin needs an e-mail address")
+    return admin
+
+
+# Each content line, parsed and checked: the verifying pass runs them all before the import writes.
+_PARSERS: dict[str, Callable[[dict], object]] = {
+    "pages": lambda data: from_record(Page, data),
+    "admins": _admin_line,
+    "portfolio": _portfolio_line,
+    "records": _record_line,
+}
+
+
+def is_carried(collection: str) -> bool:
+    """Records an archive carries: what `export` writes, never sessions or sign-in throttling."""
+    return collection in CARRIED_COLLECTIONS or collection.startswith(CARRIED_PREFIXES)
 
 
 def _require_empty_site() -> None:
@@ -373,21 +512,19 @@ def _require_empty_site() -> None:
 
 
 class _Importer:
-    """Applies archive lines one by one, each only if the site does not have it yet."""
+    """Applies checked archive lines one by one, each only if the site does not have it yet."""
 
     def __init__(self, added: dict[str, int]):
         self.store = services().store
         self.blobs = services().blobs
         self.added = added
 
-    def pages(self, data: dict) -> None:
-        page = from_record(Page, data)
+    def pages(self, page: Page) -> None:
         if self.store.get_pages([page.id])[page.id].version == 0:
             self.store.save_page(replace(page, version=0), keep_updated_at=True)
             self.added["pages"] += 1
 
-    def admins(self, data: dict) -> None:
-        admin = from_record(AdminUser, data)
+    def admins(self, admin: AdminUser) -> None:
         if self.store.admin_by_email(admin.email) is None:
             try:
                 self.store.create_admin(replace(admin, version=0))
@@ -397,13 +534,13 @@ class _Importer:
 
     def portfolio(self, data: dict) -> None:
         if "project" in data:
-            project = from_record(Project, data["project"])
+            project = data["project"]
             if self.store.get_project(project.id) is None:
                 # In display order, each at the end of its category: the order comes back as it was.
                 self.store.create_project(replace(project, cover_photo_id="", cover=None, version=0))
                 self.added["projects"] += 1
         elif "photo" in data:
-            photo = from_record(Photo, data["photo"])
+            photo = data["photo"]
             if self.store.get_photo(photo.id) is None:
                 self.store.add_photo(replace(photo, version=0))
                 self.added["photos"] += 1
@@ -414,7 +551,9 @@ class _Importer:
                 self.store.update_project(replace(project, cover_photo_id=cover["photo_id"]))
 
     def records(self, data: dict) -> None:
-        expires_at = data.get("expires_at")
+        if not is_carried(data["collection"]):
+            return
+        expires_at = data["expires_at"]
         if expires_at is not None and expires_at <= time.time():
             return
         if self.store.records.get(data["collection"], data["key"]) == data["data"]:
@@ -423,11 +562,12 @@ class _Importer:
         self.added["records"] += 1
 
     def file(self, key: str, stream: BinaryIO, size: int) -> None:
+        """An original, streamed (never held in memory). Variants are not taken from an archive:
+        the image jobs make them again from the originals."""
+        if is_variant_key(key):
+            return
         existing = self.blobs.head(key)
         if existing is not None and existing.size == size:
             return
-        if is_public_key(key):  # a variant: small, stored with its year-long cache header
-            self.blobs.put(key, stream.read(), content_type=content_type_for(key), cache_control=IMMUTABLE)
-        else:
-            self.blobs.put_stream(key, stream, max_bytes=size)
+        self.blobs.put_stream(key, stream, max_bytes=size)
         self.added["files"] += 1
