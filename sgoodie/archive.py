@@ -99,13 +99,17 @@ class _Hashing:
 
 
 # -- export --------------------------------------------------------------------------------------
-def export(path: str | os.PathLike, *, variants: bool = False, progress: Progress = _quiet) -> dict:
+def export(
+    path: str | os.PathLike, *, variants: bool = False, secrets: bool = True, progress: Progress = _quiet
+) -> dict:
     """Write the site to `path` (through `path.partial`, renamed at the end). Returns the manifest.
-    `progress` is called after each member written, with (done, total)."""
+    Without `secrets` (an archive handed to someone) no admin, password or PIN hash, client's
+    name, e-mail or address is written. `progress` is called after each member written, with
+    (done, total)."""
     target = Path(path)
     with tempfile.TemporaryDirectory(prefix="sgoodie-export-") as workdir:
         work = Path(workdir)
-        counts, keys_file = _write_content(work, variants)
+        counts, keys_file = _write_content(work, variants, secrets)
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -114,6 +118,7 @@ def export(path: str | os.PathLike, *, variants: bool = False, progress: Progres
             "sgoodie_version": __version__,
             "source_backend": current_app.config["BACKEND"],
             "variants": variants,
+            "secrets": secrets,
             "counts": counts,
             "members": 2 + len(CONTENT) + counts["files"],
         }
@@ -166,7 +171,7 @@ def _add_bytes(tar, name: str, data: bytes, sums, step: Callable[[], None]) -> N
     _add_stream(tar, name, io.BytesIO(data), len(data), sums, step)
 
 
-def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
+def _write_content(work: Path, variants: bool, secrets: bool) -> tuple[dict[str, int], Path]:
     """The content files and the list of storage keys to copy (with their sizes), written to
     disk as they are read: nothing of the site is held in memory."""
     store, blobs = services().store, services().blobs
@@ -196,9 +201,13 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
         if photo.replaces is not None:
             photo_files(photo.replaces)
 
+    hidden = {} if secrets else {trash.TRASH: (), **plugin_secret_fields()}
+
     def records(collection: str, expiring: bool = False) -> None:
         for key, data in store.records.query(collection):
             expires_at = store.records.expiry(collection, key) if expiring else None
+            if collection in hidden:
+                data = _without(data, hidden[collection])
             line("records", {"collection": collection, "key": key, "data": data, "expires_at": expires_at})
             counts["records"] += 1
 
@@ -216,7 +225,7 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
                 counts["pages"] += 1
                 for _, photo in page.every_photo():
                     photo_files(photo)
-        for admin in store.list_admins():
+        for admin in store.list_admins() if secrets else []:
             line("admins", to_record(admin))
             counts["admins"] += 1
 
@@ -224,7 +233,8 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
         for category in categories.items:
             for project in store.projects_in_category(category.slug):
                 project_ids.append(project.id)
-                line("portfolio", {"project": to_record(replace(project, cover=None))})
+                record = to_record(replace(project, cover=None))
+                line("portfolio", {"project": record if secrets else _without(record, GALLERY_SECRETS)})
                 counts["projects"] += 1
                 for photo in store.photos_for_project(project.id):
                     line("portfolio", {"photo": to_record(photo)})
@@ -255,6 +265,31 @@ def _write_content(work: Path, variants: bool) -> tuple[dict[str, int], Path]:
             fh.close()
         keys.close()
     return counts, keys_file
+
+
+# A client gallery's passwords: without them (`--without-secrets`) it stays locked until the
+# photographer sets new ones.
+GALLERY_SECRETS = ("gallery_password_hash", "gallery_guest_password_hash")
+
+
+def _without(data: dict, names: tuple[str, ...]) -> dict:
+    """A record with the fields `names` emptied; a trash entry's project record too."""
+    data = {**data, **dict.fromkeys((name for name in names if name in data), "")}
+    if isinstance(data.get("record"), dict):  # a trash entry: the project it keeps
+        data["record"] = _without(data["record"], GALLERY_SECRETS)
+    return data
+
+
+def plugin_secret_fields() -> dict[str, tuple[str, ...]]:
+    """Collection -> the fields the running plugins declared secret (`Plugin.storage(secret=)`)."""
+    from .plugin_loader import registry
+
+    return {
+        collection: names
+        for record in registry(current_app).records
+        if record.plugin is not None
+        for collection, names in record.plugin.secret_fields.items()
+    }
 
 
 def plugin_collections() -> list[str]:
@@ -409,7 +444,8 @@ def import_archive(
     path: str | os.PathLike, progress: Progress = _quiet, *, verified: bool = False
 ) -> dict[str, int]:
     """Verify (unless the caller just did), then apply the archive to this (empty) site; returns
-    what was added and how many photos wait for their variants."""
+    what was added, how many photos wait for their variants, and whether the archive was made
+    without secrets (1: admins to be created, client galleries locked)."""
     manifest = read_manifest(path) if verified else verify(path)
     store = services().store
     archive_id = manifest["archive_id"]
@@ -432,6 +468,7 @@ def import_archive(
 
     services().purge(ALL_TAG)  # nothing cached before the import may be served after it
     added["rebuilding"] = rerender.rebuild_missing_variants()
+    added["without_secrets"] = int(manifest.get("secrets") is False)
     store.records.put(IMPORTS, archive_id, {"started_at": "", "finished_at": utcnow()})
     return added
 

@@ -224,14 +224,20 @@ def _progress(label: str):
     show_default=True,
     help="Also carry every photo's variants (larger; without them the import rebuilds them).",
 )
+@click.option(
+    "--without-secrets",
+    is_flag=True,
+    help="For an archive handed to someone: no admins, no password or PIN hashes, no clients' "
+    "names, e-mails or addresses (client galleries stay locked until given new passwords).",
+)
 @with_appcontext
-def export_command(path: str, variants: bool) -> None:
+def export_command(path: str, variants: bool, without_secrets: bool) -> None:
     """Write the whole site into one archive: content, settings, admins, inquiries and plugin data,
     revisions, the trash, originals (and variants), with a manifest and checksums."""
     started = time.perf_counter()
     click.echo("Reading the site...")
     with _progress("Writing the archive") as progress:
-        manifest = archive.export(path, variants=variants, progress=progress)
+        manifest = archive.export(path, variants=variants, secrets=not without_secrets, progress=progress)
     counts = manifest["counts"]
     click.echo(
         f"Exported {counts['projects']} projects, {counts['photos']} photos, {counts['pages']} pages, "
@@ -260,6 +266,11 @@ def import_command(path: str, wait: bool) -> None:
         f"{added['admins']} admins, {added['records']} records and {added['files']} files "
         f"in {time.perf_counter() - started:.1f} s."
     )
+    if added["without_secrets"]:
+        click.echo(
+            "This archive was made without secrets: create an admin (`sgoodie create-admin`), then "
+            "give each client gallery a new password (its guests' too); until then they stay locked."
+        )
     queue = services().jobs
     if added["rebuilding"]:
         click.echo(f"Rebuilding the variants of {added['rebuilding']} photos in the background.")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sgoodie import archive
+from sgoodie import archive, create_app
 from sgoodie.auth import KNOWN_ADDRESSES, SESSIONS
 from sgoodie.blobs import original_key, variant_key
 from sgoodie.cli import main
@@ -237,3 +237,66 @@ def test_a_1_gib_sparse_member_is_refused_within_a_small_memory_bound(site, tmp_
     assert peak < 200 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
     _refused_in_one_line(result, key)
     _nothing_written(site)
+
+
+CLIENT_NAME, CLIENT_EMAIL, CLIENT_ADDRESS = "Ana Client", "ana@client.example", "203.0.113.9"
+
+
+def _site_with_secrets(app) -> tuple[Project, list[str]]:
+    """An admin, a client gallery with a password and a guest password, a proofing PIN, a client
+    and a download: returns the gallery and every secret value an archive could hold."""
+    from sgoodie.accounts import create_or_reset_admin, hash_password
+    from sgoodie.plugins.proofing import records
+
+    with app.test_request_context():
+        create_or_reset_admin("owner@example.com", "a long password here")
+        gallery = Project(
+            title="Wedding",
+            category="travel",
+            visibility="client",
+            gallery_password_hash=hash_password("client words"),
+            gallery_guest_password_hash=hash_password("guest words"),
+        )
+        services().store.create_project(gallery)
+        records.save_gallery_settings(gallery.id, records.GallerySettings(pin_hash=hash_password("1234")))
+        client = records.new_client(gallery.id, CLIENT_NAME, CLIENT_EMAIL)
+        records.log_download(gallery.id, records.get_client(gallery.id, client), "all", CLIENT_ADDRESS)
+        hashes = [
+            services().store.admin_by_email("owner@example.com").password_hash,
+            gallery.gallery_password_hash,
+            gallery.gallery_guest_password_hash,
+            records.gallery_settings(gallery.id).pin_hash,
+        ]
+    return gallery, [*hashes, CLIENT_NAME, CLIENT_EMAIL, CLIENT_ADDRESS]
+
+
+def _content(path: Path) -> bytes:
+    with tarfile.open(path) as tar:
+        return b"".join(tar.extractfile(m).read() for m in tar.getmembers() if "/content/" in m.name)
+
+
+def test_an_archive_without_secrets_holds_none_and_imports_with_galleries_locked(site, tmp_path):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "source"), "SECRET_KEY": "s"})
+    with app.app_context():
+        services().store.init_schema()
+    gallery, secrets = _site_with_secrets(app)
+    full, handed = tmp_path / "full.tar", tmp_path / "handed.tar"
+    assert app.test_cli_runner().invoke(main, ["export", str(full)]).exit_code == 0
+    result = app.test_cli_runner().invoke(main, ["export", str(handed), "--without-secrets"])
+    assert result.exit_code == 0, result.output
+    assert all(secret.encode() in _content(full) for secret in secrets)  # what a backup needs
+    assert [secret for secret in secrets if secret.encode() in _content(handed)] == []
+
+    result = _import(site, handed)
+    assert result.exit_code == 0, result.output
+    assert "made without secrets" in result.output and "sgoodie create-admin" in result.output
+    with site.test_request_context():
+        from sgoodie.gallery_access import check_password
+        from sgoodie.plugins.proofing import records
+
+        assert services().store.list_admins() == []
+        imported = services().store.get_project(gallery.id)
+        assert imported.is_private and check_password(imported, "client words") == ""
+        assert check_password(imported, "guest words") == ""
+        (client,) = records.gallery_clients(gallery.id)
+        assert client["name"] == client["email"] == ""
