@@ -504,11 +504,28 @@ def _record_line(data: dict) -> dict:
     }
 
 
+def _photo_keys_checked(photo: Photo) -> Photo:
+    """A photo whose files are named as `sgoodie.blobs` names them (the app reads what they name)."""
+    keys = [photo.original_key, *(v.key for v in photo.variants + photo.phone_cuts)]
+    if bad := [key for key in keys if key and not _PHOTO_FILE.fullmatch(key)]:
+        raise ValueError(f"not a photo file's name: {bad[0]!r}")
+    if photo.replaces is not None:
+        _photo_keys_checked(photo.replaces)
+    return photo
+
+
+def _page_line(data: dict) -> Page:
+    page = from_record(Page, data)
+    for _, photo in page.every_photo():
+        _photo_keys_checked(photo)
+    return page
+
+
 def _portfolio_line(data: dict) -> dict:
     if "project" in data:
         return {"project": from_record(Project, data["project"])}
     if "photo" in data:
-        return {"photo": from_record(Photo, data["photo"])}
+        return {"photo": _photo_keys_checked(from_record(Photo, data["photo"]))}
     cover = data["cover"]
     if not (isinstance(cover["project_id"], str) and isinstance(cover["photo_id"], str)):
         raise ValueError("a cover names a project and a photo")
@@ -524,7 +541,7 @@ def _admin_line(data: dict) -> AdminUser:
 
 # Each content line, parsed and checked: the verifying pass runs them all before the import writes.
 _PARSERS: dict[str, Callable[[dict], object]] = {
-    "pages": lambda data: from_record(Page, data),
+    "pages": _page_line,
     "admins": _admin_line,
     "portfolio": _portfolio_line,
     "records": _record_line,

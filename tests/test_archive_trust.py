@@ -300,3 +300,14 @@ def test_an_archive_without_secrets_holds_none_and_imports_with_galleries_locked
         assert check_password(imported, "guest words") == ""
         (client,) = records.gallery_clients(gallery.id)
         assert client["name"] == client["email"] == ""
+
+
+def test_a_photo_record_naming_a_file_outside_storage_is_refused(site, tmp_path):
+    project = Project(title="Trip", category="travel")
+    item, _ = _photo_with_variant(project)
+    item.original_key = "../../instance/sgoodie.sqlite3"
+    portfolio = _line({"project": to_record(project)}) + _line({"photo": to_record(item)})
+    result = _import(site, craft(tmp_path / "a.tar", {"portfolio": portfolio}))
+    _refused_in_one_line(result, "content/portfolio.jsonl line 2")
+    with site.app_context():
+        assert services().store.get_project(project.id) is None
