@@ -222,7 +222,8 @@ def _progress(label: str):
     "--variants/--no-variants",
     default=False,
     show_default=True,
-    help="Also carry every photo's variants (larger; without them the import rebuilds them).",
+    help="Also carry every photo's variants, for tools reading the archive (larger; an import "
+    "never takes them: it renders them again from the originals).",
 )
 @click.option(
     "--without-secrets",
