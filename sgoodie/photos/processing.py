@@ -93,10 +93,17 @@ def _project_photo_ready(ready: Photo, *, rendered_before: bool, private: bool) 
 
 def gave_up(arguments: Mapping[str, Any], error: BaseException) -> None:
     """The job queue stopped trying: the photo is marked failed with the reason, in the admin's
-    words (its job kept failing on storage, or ran past its time limit)."""
+    words (its job kept failing, with the last error; or it ran past its time limit)."""
     photo = homes.find(arguments["photo_id"], arguments.get("page_id", ""))
     if photo is not None:
-        lifecycle.fail(photo, lifecycle.TOO_SLOW if isinstance(error, TimedOut) else lifecycle.GAVE_UP)
+        reason = lifecycle.GAVE_UP.format(error=_said(error))
+        lifecycle.fail(photo, lifecycle.TOO_SLOW if isinstance(error, TimedOut) else reason)
+
+
+def _said(error: BaseException) -> str:
+    """An error as one short line for the admin (the log keeps the whole of it)."""
+    text = " ".join(str(error).split()) or error.__class__.__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
@@ -133,7 +140,7 @@ def _render(
         if isinstance(exc, TimeoutError):  # a runner's time limit: the job queue says TOO_SLOW
             raise
         log.exception("photo %s: the pipeline failed", photo.id)
-        return None, [], lifecycle.RENDER_FAILED.format(error=exc)
+        return None, [], lifecycle.RENDER_FAILED.format(error=_said(exc))
     variants = files.store_variants(blobs, prefix, rendered, generation, cache_control=cache_control)
     if same_pixels:
         for old in current:

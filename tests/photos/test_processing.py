@@ -124,7 +124,10 @@ def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, mon
         assert _attempt(photo.id, 1) == 0.01
         assert _attempt(photo.id, 2) is None  # the last attempt: given up
         failed = services().store.get_photo(photo.id)
-        assert failed.status == "failed" and failed.error == lifecycle.GAVE_UP and failed.attempts == 3
+        assert failed.status == "failed" and failed.attempts == 3
+        assert failed.error == lifecycle.GAVE_UP.format(
+            error="storage unreachable"
+        )  # the reason, not "processing"
 
 
 def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jpeg, monkeypatch):
