@@ -125,9 +125,7 @@ def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, mon
         assert _attempt(photo.id, 2) is None  # the last attempt: given up
         failed = services().store.get_photo(photo.id)
         assert failed.status == "failed" and failed.attempts == 3
-        assert failed.error == lifecycle.GAVE_UP.format(
-            error="storage unreachable"
-        )  # the reason, not "processing"
+        assert "storage unreachable" in failed.error  # the last error says why
 
 
 def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jpeg, monkeypatch):
