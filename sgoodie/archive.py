@@ -362,14 +362,15 @@ def verify(path: str | os.PathLike, progress: Progress = _quiet) -> dict:
     in archive order: memory stays flat). Raises ArchiveError naming the first bad member."""
     manifest = read_manifest(path)
     with tempfile.TemporaryFile("w+") as computed:
-        listed, done, file_bytes = None, 0, 0
+        complete, done, file_bytes = False, 0, 0
         try:
             with tarfile.open(path, mode="r|") as tar:
                 for member in tar:
                     _check_member(member, done, manifest)
                     stream = tar.extractfile(member)
                     if member.name == CHECKSUMS:
-                        listed = stream.read().decode()
+                        _compare_checksums(stream, computed)
+                        complete = True
                         break
                     if member.name.startswith(FILES):
                         file_bytes += member.size
@@ -380,19 +381,29 @@ def verify(path: str | os.PathLike, progress: Progress = _quiet) -> dict:
                     progress(done, manifest["members"])
         except tarfile.TarError as exc:
             raise ArchiveError(f"The archive is damaged or cut short: {exc}") from None
-        if listed is None:
-            raise ArchiveError(
-                "The archive is incomplete: it ends before its checksums (was the export interrupted?)."
-            )
-        computed.seek(0)
-        expected = listed.splitlines()
-        actual = computed.read().splitlines()
-    for want, got in zip(expected, actual, strict=False):
-        if want != got:
-            raise ArchiveError(f"Checksum mismatch: {want.split('  ', 1)[-1]} is damaged.")
-    if len(expected) != len(actual) or done + 1 != manifest["members"]:
-        raise ArchiveError("The archive's members do not match its checksum list (files missing or added).")
+    if not complete:
+        raise ArchiveError(
+            "The archive is incomplete: it ends before its checksums (was the export interrupted?)."
+        )
+    if done + 1 != manifest["members"]:
+        raise ArchiveError("The archive's members do not match its manifest (files missing or added).")
     return manifest
+
+
+def _compare_checksums(listed: IO[bytes], computed: IO[str]) -> None:
+    """The archive's checksum list against the sums computed, line by line (a list of any length
+    is never held in memory)."""
+    computed.seek(0)
+    for got in computed:
+        want = listed.readline(len(got.encode()) + 1).decode("utf-8", "replace")
+        if not want:
+            break
+        if want != got:
+            raise ArchiveError(f"Checksum mismatch: {want.rstrip().split('  ', 1)[-1]} is damaged.")
+    else:
+        if not listed.readline(1):
+            return
+    raise ArchiveError("The archive's members do not match its checksum list (files missing or added).")
 
 
 def _check_member(member: tarfile.TarInfo, done: int, manifest: dict) -> None:
@@ -403,8 +414,10 @@ def _check_member(member: tarfile.TarInfo, done: int, manifest: dict) -> None:
         raise ArchiveError(f"{name}: not a plain file (links, folders and sparse files are refused).")
     if done + 1 > manifest["members"]:
         raise ArchiveError(f"{name}: more members than the manifest lists.")
-    if name == CHECKSUMS or name == MANIFEST and done == 0:
+    if name == MANIFEST and done == 0:
         limit = LINE_MAX
+    elif name == CHECKSUMS:
+        return  # compared line by line
     elif name.startswith(FILES):
         key = name[len(FILES) :]
         if not _PHOTO_FILE.fullmatch(key):
