@@ -253,10 +253,11 @@ def export_command(path: str, variants: bool, without_secrets: bool) -> None:
 @with_appcontext
 def import_command(path: str, wait: bool) -> None:
     """Restore an archive made by `sgoodie export` into this empty site (either backend). Checks
-    every checksum first; safe to run again after an interruption."""
+    the whole archive first (checksums, names, sizes, every line: nothing is written from a bad
+    one); safe to run again after an interruption."""
     started = time.perf_counter()
     try:
-        with _progress("Checking checksums") as progress:
+        with _progress("Checking the archive") as progress:
             archive.verify(path, progress=progress)
         with _progress("Importing") as progress:
             added = archive.import_archive(path, progress=progress, verified=True)
