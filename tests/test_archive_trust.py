@@ -311,3 +311,31 @@ def test_a_photo_record_naming_a_file_outside_storage_is_refused(site, tmp_path)
     _refused_in_one_line(result, "content/portfolio.jsonl line 2")
     with site.app_context():
         assert services().store.get_project(project.id) is None
+
+
+def _with_checksums(path: Path, change) -> Path:
+    """The same archive with its checksum list passed through `change` (text -> text)."""
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        for info, data in members:
+            data = change(data.decode()).encode() if info.name == archive.CHECKSUMS else data
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda sums: sums.replace(sums[:8], "0" * 8, 1), f"{archive.MANIFEST} is damaged"),
+        (lambda sums: sums + f"{'0' * 64}  {archive.FILES}projects/p/original/x.jpg\n", "do not match"),
+        (lambda sums: sums.split("\n", 1)[1], "is damaged"),
+    ],
+)
+def test_a_checksum_list_that_does_not_match_is_refused(site, tmp_path, change, says):
+    path = _with_checksums(
+        craft(tmp_path / "a.tar", {"admins": _line(to_record(AdminUser(email=EVIL)))}), change
+    )
+    _refused_in_one_line(_import(site, path), says)
+    _nothing_written(site)
