@@ -222,16 +222,23 @@ def _progress(label: str):
     "--variants/--no-variants",
     default=False,
     show_default=True,
-    help="Also carry every photo's variants (larger; without them the import rebuilds them).",
+    help="Also carry every photo's variants, for tools reading the archive (larger; an import "
+    "never takes them: it renders them again from the originals).",
+)
+@click.option(
+    "--without-secrets",
+    is_flag=True,
+    help="For an archive handed to someone: no admins, no password or PIN hashes, no clients' "
+    "names, e-mails or addresses (client galleries stay locked until given new passwords).",
 )
 @with_appcontext
-def export_command(path: str, variants: bool) -> None:
+def export_command(path: str, variants: bool, without_secrets: bool) -> None:
     """Write the whole site into one archive: content, settings, admins, inquiries and plugin data,
     revisions, the trash, originals (and variants), with a manifest and checksums."""
     started = time.perf_counter()
     click.echo("Reading the site...")
     with _progress("Writing the archive") as progress:
-        manifest = archive.export(path, variants=variants, progress=progress)
+        manifest = archive.export(path, variants=variants, secrets=not without_secrets, progress=progress)
     counts = manifest["counts"]
     click.echo(
         f"Exported {counts['projects']} projects, {counts['photos']} photos, {counts['pages']} pages, "
@@ -246,10 +253,11 @@ def export_command(path: str, variants: bool) -> None:
 @with_appcontext
 def import_command(path: str, wait: bool) -> None:
     """Restore an archive made by `sgoodie export` into this empty site (either backend). Checks
-    every checksum first; safe to run again after an interruption."""
+    the whole archive first (checksums, names, sizes, every line: nothing is written from a bad
+    one); safe to run again after an interruption."""
     started = time.perf_counter()
     try:
-        with _progress("Checking checksums") as progress:
+        with _progress("Checking the archive") as progress:
             archive.verify(path, progress=progress)
         with _progress("Importing") as progress:
             added = archive.import_archive(path, progress=progress, verified=True)
@@ -260,6 +268,11 @@ def import_command(path: str, wait: bool) -> None:
         f"{added['admins']} admins, {added['records']} records and {added['files']} files "
         f"in {time.perf_counter() - started:.1f} s."
     )
+    if added["without_secrets"]:
+        click.echo(
+            "This archive was made without secrets: create an admin (`sgoodie create-admin`), then "
+            "give each client gallery a new password (its guests' too); until then they stay locked."
+        )
     queue = services().jobs
     if added["rebuilding"]:
         click.echo(f"Rebuilding the variants of {added['rebuilding']} photos in the background.")

@@ -214,13 +214,20 @@ class Rights:
     def validate(self, prefix: str = "") -> None:
         errors = {}
         for f in fields(self):
-            value = getattr(self, f.name)
-            if len(value) > (URL_MAX if f.name.endswith("_url") else RIGHTS_TEXT_MAX):
-                errors[prefix + f.name] = "This is too long."
-            elif f.name.endswith("_url") and value and not value.lower().startswith(("https://", "http://")):
-                errors[prefix + f.name] = "Use a full web address starting with https://."
+            if problem := rights_field_problem(f.name, getattr(self, f.name)):
+                errors[prefix + f.name] = problem
         if errors:
             raise ValidationError(errors)
+
+
+def rights_field_problem(name: str, value: str) -> str:
+    """Why a value cannot be the Rights field `name` (too long, a link that is not http(s)), or "".
+    The same check for what the admin types and what an original's metadata says."""
+    if len(value) > (URL_MAX if name.endswith("_url") else RIGHTS_TEXT_MAX):
+        return "This is too long."
+    if name.endswith("_url") and value and not value.lower().startswith(("https://", "http://")):
+        return "Use a full web address starting with https://."
+    return ""
 
 
 @dataclass

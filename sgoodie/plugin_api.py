@@ -240,6 +240,8 @@ class Plugin:
         self.not_found_handlers: list[Callable[[str], Any]] = []
         #: The storage collections this plugin declared (`storage`): `sgoodie export` carries them.
         self.storages: set[str] = set()
+        #: Per collection, the fields `sgoodie export --without-secrets` leaves empty (`storage`).
+        self.secret_fields: dict[str, tuple[str, ...]] = {}
         self.tasks: dict[str, Callable[[str], None]] = {}
         self.periodic_functions: list[Callable[[], None]] = []
 
@@ -412,12 +414,15 @@ class Plugin:
         public path, given to browsers through signed, short-lived links only."""
         return PluginFiles(self.name)
 
-    def storage(self, collection: str) -> PluginStorage:
+    def storage(self, collection: str, *, secret: tuple[str, ...] = ()) -> PluginStorage:
         """This plugin's own records, kept in the content store (SQLite or DynamoDB) under a
         collection named after the plugin. Use inside a request or app context. Call it at import
         time (`quotes = plugin.storage("quotes")`): the collections a plugin declared when it loaded
-        are the ones `sgoodie export` puts in the site's archive."""
+        are the ones `sgoodie export` puts in the site's archive. `secret` names the fields
+        (hashes, people's names, addresses) an archive made `--without-secrets` leaves empty."""
         self.storages.add(collection)
+        if secret:
+            self.secret_fields[f"plugin:{self.name}:{collection}"] = secret
         return PluginStorage(f"plugin:{self.name}:{collection}")
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from PIL import Image
 
+from ..domain import SHORT_TEXT_MAX
+
 EXIF_IFD = 0x8769
 MAKE, MODEL, DATETIME = 0x010F, 0x0110, 0x0132
 EXPOSURE_TIME, F_NUMBER, ISO, DATETIME_ORIGINAL = 0x829A, 0x829D, 0x8827, 0x9003
@@ -15,9 +17,11 @@ FOCAL_LENGTH, LENS_MAKE, LENS_MODEL = 0x920A, 0xA433, 0xA434
 
 
 def _text(value: Any) -> str:
+    """A text field, or "" when longer than a typed short text may be (it goes on the page)."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return str(value).strip().strip("\x00").strip() if value is not None else ""
+    text = str(value).strip().strip("\x00").strip() if value is not None else ""
+    return text if len(text) <= SHORT_TEXT_MAX else ""
 
 
 def _number(value: Any) -> float | None:

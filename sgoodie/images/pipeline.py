@@ -12,6 +12,7 @@ site keeps wide-gamut colour, its Display P3 profile; nothing else of the origin
 from __future__ import annotations
 
 import io
+import logging
 import math
 import os
 import warnings
@@ -37,6 +38,9 @@ WIDTHS = (320, 640, 960, 1280, 1920, 2560)
 FORMATS = tuple(fmt.name for fmt in OUTPUT_FORMATS)
 MAX_PIXELS = 100_000_000  # about 10000 x 10000: beyond any camera, below what would exhaust memory
 DRAFT_MARGIN = 1.5
+SEGMENT_MAX = 65_000  # bytes of one metadata block: a JPEG segment holds at most 65,533
+
+log = logging.getLogger("sgoodie.images")
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -281,8 +285,15 @@ def _resized(image: Image.Image, widths: list[int]) -> Iterator[tuple[int, Image
 
 def file_metadata(rights: Rights, icc_profile: bytes | None) -> dict[str, bytes | None]:
     """The blocks every public file carries (rights in XMP and EXIF, the colour profile), as
-    `_encode` takes them."""
-    return {"xmp": xmp_packet(rights), "exif": exif_block(rights), "icc_profile": icc_profile}
+    `_encode` takes them. Rights that cannot be written (or would not fit a JPEG segment) are left
+    out: metadata is never a reason for a photo to fail."""
+    try:
+        blocks = {"xmp": xmp_packet(rights), "exif": exif_block(rights)}
+    except Exception as exc:  # Exiv2 refusing a value: the photo goes out without its rights
+        log.warning("rights left out of the files: %s", exc)
+        blocks = {"xmp": b"", "exif": b""}
+    fitting = {name: block if len(block) <= SEGMENT_MAX else b"" for name, block in blocks.items()}
+    return fitting | {"icc_profile": icc_profile}
 
 
 def _encode(

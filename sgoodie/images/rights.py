@@ -24,7 +24,7 @@ from typing import Any
 import pyexiv2
 from PIL import Image
 
-from ..domain import Rights
+from ..domain import Rights, rights_field_problem
 
 log = logging.getLogger("sgoodie.images")
 
@@ -48,8 +48,9 @@ def _first(value: Any) -> str:
 
 def read_rights(data: bytes) -> Rights:
     """The creator, copyright notice, credit line, licence URL and licensor URL of an original, from
-    XMP first, then IPTC, then EXIF. Unreadable metadata is no reason to refuse a photo: it gives
-    empty rights."""
+    XMP first, then IPTC, then EXIF, each held to the limits of a typed value (a 60 KB Artist or a
+    `javascript:` licence is left out). Unreadable metadata is no reason to refuse a photo: it
+    gives empty rights."""
     try:
         with pyexiv2.ImageData(data) as image:
             xmp = _read(image.read_xmp)
@@ -59,21 +60,28 @@ def read_rights(data: bytes) -> Rights:
         log.info("could not read the original's rights metadata: %s", exc)
         return Rights()
 
-    def pick(*values: Any) -> str:
-        return next((text for text in map(_first, values) if text), "")
+    def pick(field: str, *values: Any) -> str:
+        """The first value that passes the checks a typed one does (length, link scheme)."""
+        return next(
+            (text for text in map(_first, values) if text and not rights_field_problem(field, text)), ""
+        )
 
     return Rights(
         creator=pick(
-            xmp.get("Xmp.dc.creator"), iptc.get("Iptc.Application2.Byline"), exif.get("Exif.Image.Artist")
+            "creator",
+            xmp.get("Xmp.dc.creator"),
+            iptc.get("Iptc.Application2.Byline"),
+            exif.get("Exif.Image.Artist"),
         ),
         copyright=pick(
+            "copyright",
             xmp.get("Xmp.dc.rights"),
             iptc.get("Iptc.Application2.Copyright"),
             exif.get("Exif.Image.Copyright"),
         ),
-        credit=pick(xmp.get("Xmp.photoshop.Credit"), iptc.get("Iptc.Application2.Credit")),
-        license_url=pick(xmp.get("Xmp.xmpRights.WebStatement")),
-        acquire_url=pick(xmp.get(LICENSOR_URL)),
+        credit=pick("credit", xmp.get("Xmp.photoshop.Credit"), iptc.get("Iptc.Application2.Credit")),
+        license_url=pick("license_url", xmp.get("Xmp.xmpRights.WebStatement")),
+        acquire_url=pick("acquire_url", xmp.get(LICENSOR_URL)),
     )
 
 

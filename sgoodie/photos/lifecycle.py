@@ -50,7 +50,8 @@ SWEEP = "photo.sweep"
 SWEEP_EVERY = 300.0  # seconds: a lost job is found within STUCK_AFTER plus this
 
 MISSING_ORIGINAL = "The uploaded file is missing from storage. Upload the photo again."
-GAVE_UP = "Processing kept failing because storage could not be reached. Use Retry to try again."
+GAVE_UP = "Processing kept failing (the last time: {error}). Use Retry to try again."
+RENDER_FAILED = "This photo could not be processed ({error}). Upload it again, saved from an editor."
 NEVER_FINISHED = "The upload never finished. Upload the photo again."
 TOO_MANY_ATTEMPTS = (
     "Processing this photo stopped again and again before it finished (it may be too large). "

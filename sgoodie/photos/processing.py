@@ -22,6 +22,9 @@ from . import files, homes, lifecycle, pages
 from .lifecycle import MAX_ATTEMPTS, MISSING_ORIGINAL, TOO_MANY_ATTEMPTS, TransitionRefused
 
 log = logging.getLogger("sgoodie.photos")
+# What Pillow, pyexiv2 and the encoders raise on a file they cannot handle (an encoder error is an
+# OSError). A runner's time limit is none of these, so it still ends as TOO_SLOW.
+PIPELINE_ERRORS = (ValueError, TypeError, ArithmeticError, LookupError, MemoryError, OSError)
 
 
 def process(photo_id: str, page_id: str = "") -> Photo | None:
@@ -29,8 +32,9 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
     (or failed, with the reason).
 
     Safe to run twice (a ready photo is left as it is) and safe against a photo deleted mid-job
-    (its new files are removed again and nothing is recreated). Only `ImageError` and a missing
-    original are permanent failures; any other exception (storage unreachable, a throttled
+    (its new files are removed again and nothing is recreated). A missing original and any error
+    of the pipeline (`ImageError`, or another: it turns bytes into bytes, so the same original
+    fails the same way again) are permanent failures; a storage error (unreachable, a throttled
     request) propagates so the job queue retries it.
     """
     photo = homes.find(photo_id, page_id)
@@ -89,10 +93,17 @@ def _project_photo_ready(ready: Photo, *, rendered_before: bool, private: bool) 
 
 def gave_up(arguments: Mapping[str, Any], error: BaseException) -> None:
     """The job queue stopped trying: the photo is marked failed with the reason, in the admin's
-    words (its job kept failing on storage, or ran past its time limit)."""
+    words (its job kept failing, with the last error; or it ran past its time limit)."""
     photo = homes.find(arguments["photo_id"], arguments.get("page_id", ""))
     if photo is not None:
-        lifecycle.fail(photo, lifecycle.TOO_SLOW if isinstance(error, TimedOut) else lifecycle.GAVE_UP)
+        reason = lifecycle.GAVE_UP.format(error=_said(error))
+        lifecycle.fail(photo, lifecycle.TOO_SLOW if isinstance(error, TimedOut) else reason)
+
+
+def _said(error: BaseException) -> str:
+    """An error as one short line for the admin (the log keeps the whole of it)."""
+    text = " ".join(str(error).split()) or error.__class__.__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
@@ -118,11 +129,18 @@ def _render(
     generation = new_id()[:8] if current else ""
     blobs = services().blobs
     try:
-        rendered = make_variants(blobs.get(photo.original_key), settings, formats)
+        original = blobs.get(photo.original_key)
     except BlobNotFoundError:
         return None, [], MISSING_ORIGINAL
+    try:
+        rendered = make_variants(original, settings, formats)
     except ImageError as exc:
         return None, [], str(exc)
+    except PIPELINE_ERRORS as exc:  # the pipeline only turns bytes into bytes: trying again cannot help
+        if isinstance(exc, TimeoutError):  # a runner's time limit: the job queue says TOO_SLOW
+            raise
+        log.exception("photo %s: the pipeline failed", photo.id)
+        return None, [], lifecycle.RENDER_FAILED.format(error=_said(exc))
     variants = files.store_variants(blobs, prefix, rendered, generation, cache_control=cache_control)
     if same_pixels:
         for old in current:

@@ -124,7 +124,8 @@ def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, mon
         assert _attempt(photo.id, 1) == 0.01
         assert _attempt(photo.id, 2) is None  # the last attempt: given up
         failed = services().store.get_photo(photo.id)
-        assert failed.status == "failed" and failed.error == lifecycle.GAVE_UP and failed.attempts == 3
+        assert failed.status == "failed" and failed.attempts == 3
+        assert "storage unreachable" in failed.error  # the last error says why
 
 
 def test_the_worker_thread_retries_with_the_policy_until_storage_answers(app, jpeg, monkeypatch):
@@ -272,3 +273,39 @@ def test_a_page_photo_job_purges_its_page_once_when_the_photo_is_ready(app, jpeg
         purges.clear()
         processing.process(page.photo("portrait").id, page_id="about")
     assert purges == [{"page:about"}]
+
+
+def test_an_error_of_the_pipeline_fails_the_photo_at_once_with_its_reason(app, jpeg, monkeypatch):
+    """The same original fails the same way every time: no five retries in "processing"."""
+    with app.test_request_context():
+        project = content.projects.create(Project(title="Odd file", category="travel"))
+        photo = _uploaded_photo(project, jpeg())
+        services().jobs.enqueue = lambda kind, **arguments: None
+        uploads.mark_uploaded(photo)
+        refusal = "Size of XMP JPEG segment is larger than 65535 bytes"
+        monkeypatch.setattr(
+            processing, "make_variants", lambda data, *options: (_ for _ in ()).throw(ValueError(refusal))
+        )
+        assert _attempt(photo.id, 0) is None  # not retried
+        failed = services().store.get_photo(photo.id)
+        assert failed.status == "failed" and refusal in failed.error and failed.attempts == 1
+
+
+def test_huge_or_hostile_metadata_in_an_original_never_fails_the_photo(app, jpeg):
+    import pyexiv2
+
+    with pyexiv2.ImageData(jpeg()) as image:
+        image.modify_xmp(
+            {"Xmp.dc.creator": ["C" * 60_000], "Xmp.xmpRights.WebStatement": "javascript:alert(1)//"}
+        )
+        image.modify_iptc({"Iptc.Application2.Copyright": "©" * 60_000})
+        image.modify_exif({"Exif.Image.Artist": "A" * 60_000})
+        original = image.get_bytes()
+    with app.test_request_context():
+        project = content.projects.create(Project(title="Loud", category="travel"))
+        photo = _stored_photo(project, original)
+        ready = process_photo(photo.id)
+        assert ready.status == "ready" and ready.rights_source == {}
+        assert "javascript" not in str(ready.rights) and all(len(v) <= 200 for v in ready.rights.values())
+        small = min((v for v in ready.variants if v.format == "jpeg"), key=lambda v: v.width)
+        assert small.bytes < 20_000

@@ -36,11 +36,11 @@ LOG_SECONDS = 365 * 24 * 3600
 
 
 # Declared at import, so `sgoodie export` carries them.
-GALLERIES = plugin.storage("galleries")
-CLIENTS = plugin.storage("clients")
+GALLERIES = plugin.storage("galleries", secret=("pin_hash",))
+CLIENTS = plugin.storage("clients", secret=("name", "email"))
 MARKS = plugin.storage("marks")
 ZIP_JOBS = plugin.storage("zips")
-DOWNLOAD_LOG = plugin.storage("downloads")
+DOWNLOAD_LOG = plugin.storage("downloads", secret=("name", "email", "address"))
 
 
 def now() -> str:
