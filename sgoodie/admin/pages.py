@@ -69,7 +69,7 @@ def edit_page(page_id: str):
     form_class = CategoryPageForm if kind == "category" else PAGE_FORMS[kind]
     form = form_class(data=_form_data(kind, page)) if request.method == "GET" else form_class()
     picker = photo_picker()
-    photo_images, photo_choices = picker["images"], picker["choices"]
+    photo_choices = picker["choices"]
     slot = IMAGE_SLOTS.get(kind)
     if slot:
         getattr(form, slot).choice.choices = choices(_slot_choices(page, slot, photo_choices))
@@ -81,35 +81,9 @@ def edit_page(page_id: str):
 
     status = 200
     if form.validate_on_submit():
-        # The form carries a stamp of what the editor saw; the store's version guards the write.
-        edited = Page(page.id, dict(page.content), dict(page.images), version=page.version)
-        edited.content.update({name: (getattr(form, name).data or "").strip() for name in TEXT_FIELDS[kind]})
-        edited.seo_title, edited.seo_description = (
-            (form.seo_title.data or "").strip(),
-            (form.seo_description.data or "").strip(),
-        )
-        changes = page_photos.PhotoChanges(edited)
         try:
-            if form.version.data != edit_stamp(page):
-                raise StaleVersionError("the page changed since the form was opened")
-            if slot:
-                _apply_slot(changes, slot, getattr(form, slot))
-            if kind == "home":
-                _apply_featured_order(edited, form.featured_order.data, request.form.get("featured_move", ""))
-            if kind == "personal-branding":
-                _apply_branding(changes, form)
-            if form.publish_at.data:
-                when = _schedule_texts(page, edited, form)
-                changes.rollback()  # nothing was uploaded or chosen (checked): nothing to keep
-                flash(
-                    f"Scheduled: these changes to the {_title(page_id)} page go live by themselves at "
-                    f"{local_time(when)}. Visitors see the current version until then.",
-                    "success",
-                )
-                return redirect(url_for("admin.edit_page", page_id=page_id))
-            stored = content.pages.save(edited)
+            return _save(page, form, kind, slot)
         except StaleVersionError:
-            changes.rollback()
             flash(
                 "Someone else saved this page while you were editing. Your text is below and has not been saved yet; "
                 "open the page in a new tab to compare, then save again to replace their version.",
@@ -118,45 +92,33 @@ def edit_page(page_id: str):
             form.version.data = edit_stamp(services().store.get_pages([page_id])[page_id])
             status = 409
         except ImageError as exc:
-            changes.rollback()
             flash(f"That photo could not be used: {exc}", "error")
             status = 400
         except PhotoUnavailable:  # the field says why; nothing was saved
-            changes.rollback()
             status = 400
         except ValidationError as exc:  # a photo's alt text or point that cannot be kept
-            changes.rollback()
             flash(" ".join(exc.errors.values()), "error")
             status = 400
         except ScheduleRefused as exc:
-            changes.rollback()
             form.publish_at.errors = [*form.publish_at.errors, str(exc)]
             status = 400
-        except BaseException:
-            changes.rollback()  # whatever went wrong, no stored file is left without its page
-            raise
-        else:
-            if changes.commit(stored):
-                flash(
-                    f"Saved the {_title(page_id)} page. New photos are being prepared; they appear on the site when ready "
-                    "(the current ones stay until then).",
-                    "success",
-                )
-            else:
-                flash(f"Saved the {_title(page_id)} page. Visitors see the change now.", "success")
-            return redirect(url_for("admin.edit_page", page_id=page_id))
     elif request.method == "GET":
         form.version.data = edit_stamp(page)
         if kind == "home":
             form.featured_order.data = ",".join(page.content.get("featured_order", []))
     if form.errors:
         status = 400
+    return _page_form(page, form, kind, slot, picker, featured), status
+
+
+def _page_form(page: Page, form, kind: str, slot: str | None, picker: dict, featured: list) -> str:
+    """The page's editor: its form, photos (with those being prepared) and scheduled change."""
     gallery = [
         (photo, shown.image() if (shown := photo.shown_on_page) else None) for photo in page.photos("gallery")
     ]
     current = page.photo(slot) if slot else None
     pending = current if current is not None and not current.is_ready else None
-    scheduled = content.schedule.pending_page_change(page_id)
+    scheduled = content.schedule.pending_page_change(page.id)
     return render_template(
         "admin/page_form.html",
         form=form,
@@ -164,15 +126,53 @@ def edit_page(page_id: str):
         scheduled=scheduled,
         scheduled_changes=diff(content.revisions.page_fields(page), scheduled["fields"]) if scheduled else [],
         kind=kind,
-        title=_title(page_id),
+        title=_title(page.id),
         image_slot=slot,
         featured=featured,
         gallery=gallery,
         pending=pending,
-        photo_images=photo_images,
+        photo_images=picker["images"],
         picker=picker,
         confirm_form=ConfirmForm(),
-    ), status
+    )
+
+
+def _save(page: Page, form, kind: str, slot: str | None):
+    """Apply a valid form to a copy of the page and save it (or schedule its texts). The photos it
+    stores go again if anything fails; the form carries a stamp of what the editor saw, and the
+    store's version guards the write itself."""
+    edited = Page(page.id, dict(page.content), dict(page.images), version=page.version)
+    edited.content.update({name: (getattr(form, name).data or "").strip() for name in TEXT_FIELDS[kind]})
+    edited.seo_title = (form.seo_title.data or "").strip()
+    edited.seo_description = (form.seo_description.data or "").strip()
+    with page_photos.PhotoChanges(edited) as changes:
+        if form.version.data != edit_stamp(page):
+            raise StaleVersionError("the page changed since the form was opened")
+        if slot:
+            _apply_slot(changes, slot, getattr(form, slot))
+        if kind == "home":
+            _apply_featured_order(edited, form.featured_order.data, request.form.get("featured_move", ""))
+        if kind == "personal-branding":
+            _apply_branding(changes, form)
+        if form.publish_at.data:
+            when = _schedule_texts(page, edited, form)
+            changes.rollback()  # nothing was uploaded or chosen (checked): nothing to keep
+            flash(
+                f"Scheduled: these changes to the {_title(page.id)} page go live by themselves at "
+                f"{local_time(when)}. Visitors see the current version until then.",
+                "success",
+            )
+            return redirect(url_for("admin.edit_page", page_id=page.id))
+        stored = content.pages.save(edited)
+    if changes.commit(stored):
+        flash(
+            f"Saved the {_title(page.id)} page. New photos are being prepared; they appear on the site when ready "
+            "(the current ones stay until then).",
+            "success",
+        )
+    else:
+        flash(f"Saved the {_title(page.id)} page. Visitors see the change now.", "success")
+    return redirect(url_for("admin.edit_page", page_id=page.id))
 
 
 def edit_stamp(page: Page) -> str:

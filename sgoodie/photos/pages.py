@@ -201,12 +201,20 @@ class PhotoChanges:
     replaced and removed ones lose their files once it succeeded (`commit`, which also queues the
     jobs of new uploads). A new photo in a single slot keeps the one visitors see as the photo it
     `replaces`, shown until the new one is ready. Text and focal points go through the photo's own
-    rules (`edits.with_text`, `edits.with_focal_point`)."""
+    rules (`edits.with_text`, `edits.with_focal_point`). Used as a context manager, any error
+    inside the block rolls back before it goes on."""
 
     def __init__(self, page: Page):
         self.page = page
         self.created: list[Photo] = []
         self.replaced: list[Photo] = []
+
+    def __enter__(self) -> PhotoChanges:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is not None:  # whatever went wrong, no stored file is left without its page
+            self.rollback()
 
     # -- single slots (the home hero, the about portrait) ---------------------------------------
     def upload(self, slot: str, stream, alt: str) -> Photo:
