@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, request, url_for
 
 from .domain import Image, SiteSettings
-from .images.share import share_size
+from .images.crops import share_size
 from .services import services
 
 SHARE_IMAGE_WIDTH = 1280  # Open Graph recommends at least 1200 px wide

@@ -1,7 +1,7 @@
 """Photos cut on the server around their focal point, placed as `object-fit: cover` with
 `object-position` places the site's own crops (`domain.Image.crop_box`): the link-preview card
-(`share.py`) and the home hero's portrait cut for phones, which saves a phone from downloading a
-whole landscape to show a third of it."""
+(Open Graph, the 1.91:1 card link previews show) and the home hero's portrait cut for phones,
+which saves a phone from downloading a whole landscape to show a third of it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import io
 
 from PIL import Image as PILImage
 
-from ..domain import Image, Rights
+from ..domain import Image, Rights, Variant
 from ..image_formats import EncoderQuality
 from .pipeline import ImageError, RenderedVariant, RenderSettings, _decode, _encode, _resized, file_metadata
 from .rights import read_rights
@@ -20,6 +20,8 @@ PHONE_HERO_ASPECT = 9 / 16
 # 1280 and 1440: a 3x phone draws the cut 1,250-1,390 px wide (390-430 px at 88vh x 9/16).
 PHONE_HERO_WIDTHS = (480, 640, 800, 960, 1280, 1440)
 PHONE_HERO_FORMATS = ("avif", "webp")
+SHARE_ASPECT = 1200 / 630  # what Facebook, LinkedIn, X and iMessage lay their cards out at
+SHARE_WIDTH = 1200
 
 
 def cut(data: bytes, focal_x: float, focal_y: float, aspect: float, width: int) -> PILImage.Image:
@@ -98,3 +100,17 @@ def cut_file(
     with PILImage.open(io.BytesIO(data)) as source:  # reads the header only
         icc_profile = source.info.get("icc_profile")
     return _encode(picture, fmt, quality.options(fmt), file_metadata(read_rights(data), icc_profile))
+
+
+def share_size(variant: Variant, image: Image) -> tuple[int, int]:
+    """The size of the link-preview card cut from `variant`: 1200 × 630, or smaller when the
+    variant is (never upscaled)."""
+    left, _, right, _ = image.crop_box(SHARE_ASPECT)
+    width = min(SHARE_WIDTH, round((right - left) * variant.width))
+    return width, round(width / SHARE_ASPECT)
+
+
+def share_crop(data: bytes, focal_x: float, focal_y: float, quality: EncoderQuality) -> bytes:
+    """`data` (a photo's JPEG variant) cut around the focal point to the link-preview card, as JPEG
+    with the photo's rights."""
+    return cut_file(data, focal_x, focal_y, SHARE_ASPECT, SHARE_WIDTH, "jpeg", quality).data

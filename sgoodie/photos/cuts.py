@@ -29,8 +29,7 @@ from ..blobs import (
 )
 from ..domain import Page, Photo, Rights, Variant
 from ..images import ImageError
-from ..images.crops import phone_hero_cuts
-from ..images.share import share_crop
+from ..images.crops import phone_hero_cuts, share_crop
 from ..jobs import JobKind, JobRegistry
 from ..meta import FOCAL_STEPS
 from ..services import services
