@@ -20,7 +20,7 @@ from sgoodie.auth import KNOWN_ADDRESSES, SESSIONS
 from sgoodie.blobs import original_key, variant_key
 from sgoodie.cli import main
 from sgoodie.content import activity
-from sgoodie.domain import AdminUser, Photo, Project, Variant, to_record
+from sgoodie.domain import AdminUser, Page, Photo, Project, Variant, to_record
 from sgoodie.services import services
 from tests.conftest import HeldJobs
 from tests.images.conftest import encode, photo
@@ -339,3 +339,31 @@ def test_a_checksum_list_that_does_not_match_is_refused(site, tmp_path, change, 
     )
     _refused_in_one_line(_import(site, path), says)
     _nothing_written(site)
+
+
+def test_an_archive_written_before_page_photos_were_records_still_imports(site, tmp_path):
+    """Pages of an older sgoodie held plain image dicts (alt text as `alt`, no status when
+    ready): such an archive imports, its hero reads as a record, and its files are made again."""
+    original = encode(photo((900, 600)))
+    hero_key = "pages/home/original/hero-1.jpg"
+    legacy_hero = {
+        "id": "hero-1",
+        "original_key": hero_key,
+        "alt": "Sunlit living room",
+        "width": 900,
+        "height": 600,
+        "variants": [
+            {"width": 320, "height": 213, "format": "jpeg", "key": "pages/home/variants/hero-1/320.jpg"}
+        ],
+    }
+    home = to_record(Page(id="home", content={"headline": "Hello"})) | {
+        "images": {"hero": legacy_hero},
+        "version": 3,
+    }
+    result = _import(site, craft(tmp_path / "old.tar", {"pages": _line(home)}, {hero_key: original}))
+    assert result.exit_code == 0, result.output
+    with site.app_context():
+        hero = services().store.get_pages(["home"])["home"].photo("hero")
+        assert (hero.id, hero.page_id, hero.alt_text) == ("hero-1", "home", "Sunlit living room")
+        assert hero.status == "queued"  # its variants are made again from the original it brought
+        assert services().blobs.get(hero_key) == original
