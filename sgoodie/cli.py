@@ -6,7 +6,9 @@ Core commands live here; plugins add theirs through `Plugin.add_command`.
 from __future__ import annotations
 
 import secrets
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -20,6 +22,7 @@ from .accounts import PasswordPolicyError, create_or_reset_admin
 from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
 from .demo import has_content, seed
+from .jobs.sqlite import SQLiteJobs
 from .jobs.thread import ThreadJobs
 from .photos.lifecycle import reprocess
 from .photos.pages import upgrade_stored_pages
@@ -197,6 +200,25 @@ def reprocess_command(failed: bool, everything: bool, wait: bool) -> None:
     if wait and isinstance(queue, ThreadJobs) and count:
         queue.wait(timeout=3600)
         click.echo("Done.")
+
+
+@main.command("jobs")
+@with_appcontext
+def jobs_command() -> None:
+    """Run the background jobs queued by the web process (SGOODIE_JOBS=sqlite), the scheduled
+    publishing and the sweeps, until stopped (SIGTERM or Ctrl+C finish the running job first)."""
+    queue = services().jobs
+    if not isinstance(queue, SQLiteJobs):
+        raise click.ClickException(
+            f"SGOODIE_JOBS is {current_app.config['JOBS']!r}: `sgoodie jobs` runs the sqlite queue only "
+            "(the thread runner lives in the app's processes, Celery in `celery -A celery_worker`)."
+        )
+    services().store.init_schema()  # the sweeps read tables a new site may not have yet
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Running jobs from {queue.path}; SIGTERM stops after the running job.")
+    queue.run(stop)
 
 
 @contextmanager
