@@ -246,14 +246,21 @@ def _progress(label: str):
     show_default=True,
     help="Also carry every photo's variants (larger; without them the import rebuilds them).",
 )
+@click.option(
+    "--files/--no-files",
+    default=True,
+    show_default=True,
+    help="Carry the photos' files; --no-files writes the content only, for a site whose photo folder "
+    "is backed up on its own (restore that folder first, then import).",
+)
 @with_appcontext
-def export_command(path: str, variants: bool) -> None:
+def export_command(path: str, variants: bool, files: bool) -> None:
     """Write the whole site into one archive: content, settings, admins, inquiries and plugin data,
     revisions, the trash, originals (and variants), with a manifest and checksums."""
     started = time.perf_counter()
     click.echo("Reading the site...")
     with _progress("Writing the archive") as progress:
-        manifest = archive.export(path, variants=variants, progress=progress)
+        manifest = archive.export(path, variants=variants, files=files, progress=progress)
     counts = manifest["counts"]
     click.echo(
         f"Exported {counts['projects']} projects, {counts['photos']} photos, {counts['pages']} pages, "
