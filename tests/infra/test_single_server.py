@@ -126,6 +126,24 @@ def test_the_systemd_units_verify(layout):
     assert subprocess.run([analyze, "verify", str(broken)], capture_output=True).returncode != 0
 
 
+def test_log_rotation_rotates_the_access_log(layout):
+    logrotate = shutil.which("logrotate") or pytest.skip("logrotate is absent (apt-get install logrotate)")
+    log = layout.path("/var/log/sgoodie", "access.log")
+    log.write_text('127.0.0.1 "GET / HTTP/1.1" 200\n')
+    me = Path.home().owner()  # the test's user stands in for sgoodie
+    config = layout.path("/etc/sgoodie", "logrotate.conf")
+    config.write_text(
+        layout.render((DEPLOY / "logrotate.conf").read_text()).replace("sgoodie sgoodie", f"{me} {me}")
+    )
+    state = layout.path("/var/lib/sgoodie", "logrotate.state")
+    result = subprocess.run(
+        [logrotate, "--force", "--verbose", "--state", str(state), str(config)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0 and "error:" not in result.stderr, result.stderr
+    assert log.exists() and log.read_text() == "" and log.with_name("access.log.1").exists()
+
+
 # -- running the layout ---------------------------------------------------------------------------
 def _environment_file(path: Path) -> dict[str, str]:
     pairs = {}
