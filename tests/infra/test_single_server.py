@@ -26,6 +26,7 @@ from requests.adapters import HTTPAdapter
 
 from sgoodie import create_app
 from sgoodie.auth import SESSIONS
+from sgoodie.config import SETTINGS, load
 from sgoodie.services import services
 from tests.conftest import _free_port
 
@@ -124,6 +125,19 @@ def test_the_systemd_units_verify(layout):
     broken = layout.path("/units", "broken.service")
     broken.write_text(Path(units[1]).read_text().replace("venv/bin/sgoodie", "venv/bin/not-there"))
     assert subprocess.run([analyze, "verify", str(broken)], capture_output=True).returncode != 0
+
+
+def test_the_units_and_the_settings_file_set_only_settings_sgoodie_reads(layout):
+    known = {setting.env for setting in SETTINGS}
+    for name in ("sgoodie-web.service", "sgoodie-jobs.service"):
+        _, env = _unit_command(layout, name, {})
+        settings = {key: value for key, value in env.items() if key not in ("PATH", "HOME", "LANG")}
+        assert set(settings) <= known, set(settings) - known
+        config = load(settings)  # every value is one the app accepts
+        assert config["JOBS"] == "sqlite" and config["INSTANCE_PATH"] == str(layout.path("/var/lib/sgoodie"))
+    example = (DEPLOY / "sgoodie.env.example").read_text()
+    named = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.M))
+    assert named and named <= known, named - known
 
 
 def test_log_rotation_rotates_the_access_log(layout):
