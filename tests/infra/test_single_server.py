@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from sgoodie import create_app
 from sgoodie.auth import SESSIONS
 from sgoodie.config import SETTINGS, load
+from sgoodie.plugin_loader import builtin_plugin_settings
 from sgoodie.services import services
 from tests.conftest import _free_port
 
@@ -137,7 +138,8 @@ def test_the_units_and_the_settings_file_set_only_settings_sgoodie_reads(layout)
         assert config["JOBS"] == "sqlite" and config["INSTANCE_PATH"] == str(layout.path("/var/lib/sgoodie"))
     example = (DEPLOY / "sgoodie.env.example").read_text()
     named = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.M))
-    assert named and named <= known, named - known
+    with_plugins = known | {setting.env for setting in builtin_plugin_settings()}
+    assert named and named <= with_plugins, named - with_plugins
 
 
 def test_log_rotation_rotates_the_access_log(layout):
