@@ -160,6 +160,49 @@ def test_log_rotation_rotates_the_access_log(layout):
     assert log.exists() and log.read_text() == "" and log.with_name("access.log.1").exists()
 
 
+def _size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def test_the_nightly_backup_sends_only_new_photos_off_site_with_restic(layout, tmp_path):
+    restic = shutil.which("restic") or pytest.skip("restic is absent (scripts/setup test installs it)")
+    repository, password = tmp_path / "offsite", tmp_path / "restic-password"
+    password.write_text("a long restic password\n")
+    layout.path("/etc/sgoodie", "backup.env").write_text(
+        f"RESTIC_REPOSITORY={repository}\nRESTIC_PASSWORD_FILE={password}\n"
+    )
+    command, env = _unit_command(layout, "sgoodie-backup.service", {})
+    subprocess.run(["sgoodie", "init"], env=env, check=True, capture_output=True, timeout=120)
+    media = layout.path("/var/lib/sgoodie", "media")
+    original = media / "projects" / "p1" / "original" / "a.jpg"
+    original.parent.mkdir(parents=True)
+    original.write_bytes(os.urandom(3_000_000))
+
+    def backup() -> None:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    backup()
+    after_first = _size(repository)
+    assert after_first > 3_000_000
+    (original.parent / "b.jpg").write_bytes(os.urandom(10_000))
+    backup()
+    assert _size(repository) - after_first < 500_000, "the second night sent the photos again"
+
+    restic_env = {**env, "RESTIC_REPOSITORY": str(repository), "RESTIC_PASSWORD_FILE": str(password)}
+    restored = tmp_path / "restored"
+    subprocess.run(
+        [restic, "restore", "latest", "--target", str(restored), "--include", str(media)],
+        env=restic_env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    copy = restored / original.relative_to("/")
+    assert copy.read_bytes() == original.read_bytes() and copy.with_name("b.jpg").exists()
+    listed = subprocess.run(
+        [restic, "ls", "latest"], env=restic_env, check=True, capture_output=True, text=True, timeout=120
+    ).stdout
+    assert re.search(r"/content-\d{4}-\d{2}-\d{2}\.tar$", listed, re.M), listed
+
+
 # -- running the layout ---------------------------------------------------------------------------
 def _environment_file(path: Path) -> dict[str, str]:
     pairs = {}
