@@ -60,7 +60,7 @@ def test_the_setting_picks_the_runner(tmp_path):
     assert isinstance(_app(tmp_path / "a").extensions["sgoodie.services"].jobs, SQLiteJobs)
     assert isinstance(_app(tmp_path / "b", JOBS="").extensions["sgoodie.services"].jobs, ThreadJobs)
     with pytest.raises(ConfigError, match="REDIS_URL"):
-        _app(tmp_path / "c", JOBS="celery")
+        _app(tmp_path / "c", JOBS="celery", REDIS_URL="")
 
 
 def test_the_web_side_starts_no_runner_and_its_jobs_wait_in_the_file(tmp_path):
