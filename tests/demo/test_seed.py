@@ -134,4 +134,6 @@ def test_alt_texts_describe_the_painted_photos(demo_app):
                     ), project.title
         pages = store.get_pages(["home", "about"])
         assert "sofa" in pages["home"].photo("hero").alt_text
-        assert pages["about"].photo("portrait").alt_text.startswith("Head-and-shoulders portrait of S. Goodie")
+        assert (
+            pages["about"].photo("portrait").alt_text.startswith("Head-and-shoulders portrait of S. Goodie")
+        )
