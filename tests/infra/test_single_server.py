@@ -449,6 +449,8 @@ def test_one_server_serves_over_https_and_keeps_queued_jobs_across_restarts(layo
     hashed = re.search(r'href="(/static/[^"]+\?v=[^"]+)"', home.text).group(1)
     static = site.get(hashed)
     assert static.status_code == 200 and "immutable" in static.headers["Cache-Control"]
+    assert "X-Request-ID" not in static.headers  # from disk by Caddy: no gunicorn worker woken
+    assert "X-Request-ID" in home.headers
 
     site.sign_in()
     # The app saw the browser's own address: Caddy's one hop, not the forged X-Forwarded-For.
