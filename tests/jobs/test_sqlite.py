@@ -120,6 +120,26 @@ def test_a_job_that_keeps_killing_its_runner_is_dropped(tmp_path, monkeypatch, c
     assert "died 5 times" in caplog.text
 
 
+def test_two_runners_never_take_the_same_job(tmp_path):
+    app = _app(tmp_path / "i")
+    seen = _record(app, "test.record")
+    queue = app.extensions["sgoodie.services"].jobs
+    for n in range(60):
+        queue.enqueue("test.record", n=n)
+
+    def drain() -> None:
+        runner = SQLiteJobs(app)  # its own connections, as another process would have
+        while runner.run_next():
+            pass
+
+    runners = [threading.Thread(target=drain) for _ in range(3)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join(timeout=60)
+    assert sorted(job["n"] for job in seen) == list(range(60)) and queue.pending() == 0
+
+
 def test_the_run_loop_takes_jobs_runs_periodic_kinds_and_reports_to_readyz(tmp_path):
     app = _app(tmp_path / "i")
     ticks: list[float] = []
