@@ -5,7 +5,8 @@ a time with a lease, runs them with the registry's policy (`run_attempt`), delet
 and puts a failed one back with its retry delay. It also runs the periodic kinds (the schedule,
 the sweeps) at their intervals. The queue is its own file beside the content database
 (`jobs.sqlite3`), so restarting either process loses nothing: a job whose runner was killed
-mid-run is claimed again when its lease ends, and one that keeps killing its runner is dropped
+mid-run is claimed again when its lease ends (at once when the jobs process starts again on the
+same machine and finds its runner gone), and one that keeps killing its runner is dropped
 after `MAX_CLAIMS` starts (the sweeper finds its photo again and fails it after its own count).
 """
 
@@ -170,6 +171,21 @@ class SQLiteJobs:
             log.exception("job %s: the runner failed", kind)
             return None
 
+    def release_dead_runners(self) -> int:
+        """Free at once the jobs leased by processes of this machine that are gone (killed, out of
+        memory), instead of when their leases end. Returns how many."""
+        conn = self._connection()
+        host = f"{os.uname().nodename}:"
+        leased = conn.execute("SELECT DISTINCT runner FROM jobs WHERE runner LIKE ?", (host + "%",))
+        released = 0
+        for (runner,) in leased.fetchall():
+            if not _alive(int(runner.split(":")[1])):
+                freed = conn.execute(
+                    "UPDATE jobs SET lease_until = NULL, runner = NULL WHERE runner = ?", (runner,)
+                )
+                released += freed.rowcount
+        return released
+
     # -- the jobs process -------------------------------------------------------------------------
     def heartbeat(self) -> None:
         self._connection().execute(
@@ -189,6 +205,8 @@ class SQLiteJobs:
         periodic = PeriodicKinds(self.app)
         beat_at = 0.0
         log.info("jobs process %s: taking jobs from %s", self.runner, self.path)
+        if released := self.release_dead_runners():
+            log.warning("jobs process %s: took back %d jobs of a process that died", self.runner, released)
         try:
             while not stop.is_set():
                 if time.monotonic() - beat_at >= HEARTBEAT_EVERY:
@@ -200,6 +218,16 @@ class SQLiteJobs:
         finally:
             self._forget_runner()
             log.info("jobs process %s: stopped", self.runner)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 class PeriodicKinds:

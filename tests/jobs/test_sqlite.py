@@ -106,6 +106,22 @@ def test_a_job_whose_runner_died_is_claimed_again_when_its_lease_ends(tmp_path, 
     assert alive.run_next() and seen == [{"n": 1}] and alive.pending() == 0
 
 
+def test_a_restarted_jobs_process_takes_back_at_once_the_job_its_killed_predecessor_held(tmp_path):
+    app = _app(tmp_path / "i")
+    seen = _record(app, "test.record")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    killed, restarted = SQLiteJobs(app), SQLiteJobs(app)
+    killed.runner = f"{os.uname().nodename}:{int(gone.stdout)}:dead"
+    killed.enqueue("test.record", n=1)
+    assert killed.claim() is not None
+    alive = SQLiteJobs(app)  # a runner of this very process: alive, its lease is kept
+    alive.enqueue("test.record", n=2)
+    assert alive.claim() is not None
+    assert restarted.release_dead_runners() == 1
+    assert restarted.run_next() and seen == [{"n": 1}]
+    assert not restarted.run_next(), "the live runner's job stays with it"
+
+
 def test_a_job_that_keeps_killing_its_runner_is_dropped(tmp_path, monkeypatch, caplog):
     app = _app(tmp_path / "i")
     seen = _record(app, "test.record")
