@@ -279,7 +279,12 @@ def import_command(path: str, wait: bool) -> None:
     started = time.perf_counter()
     try:
         with _progress("Checking checksums") as progress:
-            archive.verify(path, progress=progress)
+            manifest = archive.verify(path, progress=progress)
+        if not manifest.get("files", True):
+            click.echo(
+                "This archive carries no photo files (exported with --no-files): they come from the "
+                "photo folder's own backup, restored before this import."
+            )
         with _progress("Importing") as progress:
             added = archive.import_archive(path, progress=progress, verified=True)
     except archive.ArchiveError as exc:

@@ -507,6 +507,7 @@ def _backup_then_restore(layout: Layout, jobs, project_id: str, photo_id: str, t
         done = subprocess.run([sgoodie, *step], env=restore_env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
     assert "Imported 1 projects, 2 photos" in done.stdout and "Rebuilding" not in done.stdout
+    assert "carries no photo files" in done.stdout
     with _app(restored).app_context():
         photo = services().store.get_photo(photo_id)
         assert photo.status == "ready" and photo.project_id == project_id
