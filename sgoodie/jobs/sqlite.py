@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS runners (
 """
 
 
+_FREE_AND_DUE = "run_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int
@@ -116,11 +119,12 @@ class SQLiteJobs:
         """Take the next due job whose lease is free (never taken, or its runner died)."""
         conn = self._connection()
         now = time.time()
+        if conn.execute(f"SELECT 1 FROM jobs WHERE {_FREE_AND_DUE}", (now, now)).fetchone() is None:
+            return None  # an idle queue is only read: the web workers never wait on its write lock
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
-                "SELECT id, kind, arguments, attempt, claims FROM jobs"
-                " WHERE run_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+                f"SELECT id, kind, arguments, attempt, claims FROM jobs WHERE {_FREE_AND_DUE}"
                 " ORDER BY run_at, id LIMIT 1",
                 (now, now),
             ).fetchone()
