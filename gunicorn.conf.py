@@ -47,9 +47,10 @@ loglevel = settings["LOG_LEVEL"]
 
 
 def post_worker_init(worker):
-    """Each worker runs its own in-process runner (embedded default): the one the app factory
-    started in the master did not survive the fork. Scheduled changes are saved with a version
-    check, so two runners never publish twice."""
+    """Each worker runs its own in-process runner (SGOODIE_JOBS=thread; with sqlite or celery a
+    separate process runs the jobs and workers none): the one the app factory started in the
+    master did not survive the fork. Scheduled changes are saved with a version check, so two
+    runners never publish twice."""
     from sgoodie import start_runner
 
     if "sgoodie" in getattr(worker.wsgi, "extensions", {}):  # not another app (bench/http.py's bare one)

@@ -8,7 +8,8 @@ tar tool, written and read as a stream so memory stays flat whatever the size of
     sgoodie-archive/content/admins.jsonl     admin accounts (password hashes; never sessions)
     sgoodie-archive/content/portfolio.jsonl  per project: the project, its photos in order, its cover
     sgoodie-archive/content/records.jsonl    revisions, trash, schedule, activity, plugin data
-    sgoodie-archive/files/<storage key>      originals (and variants with --variants)
+    sgoodie-archive/files/<storage key>      originals (and variants with --variants; none with
+                                             --no-files, when the photos are backed up apart)
     sgoodie-archive/checksums.sha256         SHA-256 of every member above, in archive order
                                              (`sha256sum -c` checks an extracted archive)
 
@@ -100,16 +101,22 @@ class _Hashing:
 
 # -- export --------------------------------------------------------------------------------------
 def export(
-    path: str | os.PathLike, *, variants: bool = False, secrets: bool = True, progress: Progress = _quiet
+    path: str | os.PathLike,
+    *,
+    variants: bool = False,
+    secrets: bool = True,
+    files: bool = True,
+    progress: Progress = _quiet,
 ) -> dict:
     """Write the site to `path` (through `path.partial`, renamed at the end). Returns the manifest.
     Without `secrets` (an archive handed to someone) no admin, password or PIN hash, client's
-    name, e-mail or address is written. `progress` is called after each member written, with
-    (done, total)."""
+    name, e-mail or address is written. `files=False` leaves every photo file out (the single
+    server's nightly content archive: its photos are copied off site on their own). `progress` is
+    called after each member written, with (done, total)."""
     target = Path(path)
     with tempfile.TemporaryDirectory(prefix="sgoodie-export-") as workdir:
         work = Path(workdir)
-        counts, keys_file = _write_content(work, variants, secrets)
+        counts, keys_file = _write_content(work, variants, secrets, files)
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -117,8 +124,9 @@ def export(
             "created_at": utcnow(),
             "sgoodie_version": __version__,
             "source_backend": current_app.config["BACKEND"],
-            "variants": variants,
+            "variants": variants and files,
             "secrets": secrets,
+            "files": files,
             "counts": counts,
             "members": 2 + len(CONTENT) + counts["files"],
         }
@@ -171,7 +179,9 @@ def _add_bytes(tar, name: str, data: bytes, sums, step: Callable[[], None]) -> N
     _add_stream(tar, name, io.BytesIO(data), len(data), sums, step)
 
 
-def _write_content(work: Path, variants: bool, secrets: bool) -> tuple[dict[str, int], Path]:
+def _write_content(
+    work: Path, variants: bool, secrets: bool, files: bool = True
+) -> tuple[dict[str, int], Path]:
     """The content files and the list of storage keys to copy (with their sizes), written to
     disk as they are read: nothing of the site is held in memory."""
     store, blobs = services().store, services().blobs
@@ -184,7 +194,7 @@ def _write_content(work: Path, variants: bool, secrets: bool) -> tuple[dict[str,
         out[name].write(json.dumps(data, separators=(",", ":")) + "\n")
 
     def file(key: str) -> None:
-        if not key or (is_variant_key(key) and not variants):
+        if not key or not files or (is_variant_key(key) and not variants):
             return
         info = blobs.head(key)
         if info is None:  # listed by a record but gone from storage: nothing to copy

@@ -6,7 +6,9 @@ Core commands live here; plugins add theirs through `Plugin.add_command`.
 from __future__ import annotations
 
 import secrets
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -20,6 +22,7 @@ from .accounts import PasswordPolicyError, create_or_reset_admin
 from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
 from .demo import has_content, seed
+from .jobs.sqlite import SQLiteJobs
 from .jobs.thread import ThreadJobs
 from .photos.lifecycle import reprocess
 from .photos.pages import upgrade_stored_pages
@@ -199,6 +202,25 @@ def reprocess_command(failed: bool, everything: bool, wait: bool) -> None:
         click.echo("Done.")
 
 
+@main.command("jobs")
+@with_appcontext
+def jobs_command() -> None:
+    """Run the background jobs queued by the web process (SGOODIE_JOBS=sqlite), the scheduled
+    publishing and the sweeps, until stopped (SIGTERM or Ctrl+C finish the running job first)."""
+    queue = services().jobs
+    if not isinstance(queue, SQLiteJobs):
+        raise click.ClickException(
+            f"SGOODIE_JOBS is {current_app.config['JOBS']!r}: `sgoodie jobs` runs the sqlite queue only "
+            "(the thread runner lives in the app's processes, Celery in `celery -A celery_worker`)."
+        )
+    services().store.init_schema()  # the sweeps read tables a new site may not have yet
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Running jobs from {queue.path}; SIGTERM stops after the running job.")
+    queue.run(stop)
+
+
 @contextmanager
 def _progress(label: str):
     """A progress bar for (done, total) callbacks, made when the total is first known."""
@@ -231,14 +253,23 @@ def _progress(label: str):
     help="For an archive handed to someone: no admins, no password or PIN hashes, no clients' "
     "names, e-mails or addresses (client galleries stay locked until given new passwords).",
 )
+@click.option(
+    "--files/--no-files",
+    default=True,
+    show_default=True,
+    help="Carry the photos' files; --no-files writes the content only, for a site whose photo folder "
+    "is backed up on its own (restore that folder first, then import).",
+)
 @with_appcontext
-def export_command(path: str, variants: bool, without_secrets: bool) -> None:
+def export_command(path: str, variants: bool, without_secrets: bool, files: bool) -> None:
     """Write the whole site into one archive: content, settings, admins, inquiries and plugin data,
     revisions, the trash, originals (and variants), with a manifest and checksums."""
     started = time.perf_counter()
     click.echo("Reading the site...")
     with _progress("Writing the archive") as progress:
-        manifest = archive.export(path, variants=variants, secrets=not without_secrets, progress=progress)
+        manifest = archive.export(
+            path, variants=variants, secrets=not without_secrets, files=files, progress=progress
+        )
     counts = manifest["counts"]
     click.echo(
         f"Exported {counts['projects']} projects, {counts['photos']} photos, {counts['pages']} pages, "
@@ -258,7 +289,12 @@ def import_command(path: str, wait: bool) -> None:
     started = time.perf_counter()
     try:
         with _progress("Checking the archive") as progress:
-            archive.verify(path, progress=progress)
+            manifest = archive.verify(path, progress=progress)
+        if not manifest.get("files", True):
+            click.echo(
+                "This archive carries no photo files (exported with --no-files): they come from the "
+                "photo folder's own backup, restored before this import."
+            )
         with _progress("Importing") as progress:
             added = archive.import_archive(path, progress=progress, verified=True)
     except archive.ArchiveError as exc:

@@ -27,6 +27,8 @@ LEGACY_MAIL = (
     ("SGOODIE_PROOFING_NOTIFY", "SGOODIE_PROOFING_FROM"),
 )
 
+JOB_RUNNERS = ("thread", "sqlite", "celery")
+
 # The work categories of a site that has never saved its own list (a new site, or one from before
 # categories were content): URL slug -> display name, in navigation order. Once the photographer
 # changes a category, the stored list (`content.categories`) is all that counts.
@@ -55,6 +57,12 @@ def _megabytes(value: str) -> int:
 def _backend(value: str) -> str:
     if value not in BACKENDS:
         raise ValueError(f"must be one of {', '.join(BACKENDS)}")
+    return value
+
+
+def _job_runner(value: str) -> str:
+    if value not in JOB_RUNNERS:
+        raise ValueError(f"must be one of {', '.join(JOB_RUNNERS)}")
     return value
 
 
@@ -291,6 +299,13 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
     ),
     Setting(
+        "SGOODIE_JOBS",
+        "JOBS",
+        "",
+        "Who runs background jobs: `thread` (a worker thread in each app process; the zero-setup default of the local backend), `sqlite` (a durable queue in the instance folder, run by one separate `sgoodie jobs` process: the single server's choice) or `celery` (Redis; the default on `aws` with `REDIS_URL`).",
+        _job_runner,
+    ),
+    Setting(
         "SGOODIE_PROXY_HOPS",
         "PROXY_HOPS",
         0,
@@ -387,6 +402,11 @@ def finalize(config: dict[str, Any]) -> None:
             endpoint or f"https://{bucket}.s3.{region}.amazonaws.com",
             f"https://{bucket}.s3.amazonaws.com",
         )
+
+    if not config.get("JOBS"):
+        config["JOBS"] = "celery" if config["BACKEND"] == "aws" and config.get("REDIS_URL") else "thread"
+    if config["JOBS"] == "celery" and not config.get("REDIS_URL"):
+        raise ConfigError("SGOODIE_JOBS=celery needs REDIS_URL (the Celery broker).")
 
     if not config.get("SECRET_KEY"):
         if config["BACKEND"] != "local":

@@ -6,8 +6,11 @@ often it runs. The photo's life, the schedule, the trash and every plugin regist
 when the app is built; callers queue work by kind with keyword arguments
 (`services().jobs.enqueue("photo.process", photo_id=...)`), never by a string to parse.
 
-Two runners run the same registry with the same policy (`run_attempt`):
+Three runners run the same registry with the same policy (`run_attempt`), chosen by
+`SGOODIE_JOBS`:
 - `ThreadJobs` (`jobs/thread.py`), the embedded default: a worker thread in the app process;
+- `SQLiteJobs` (`jobs/sqlite.py`), the single server: a durable queue in the instance folder, run
+  by one separate `sgoodie jobs` process (the schedule and the sweeps too);
 - `CeleryJobs` (`jobs/celery.py`), the AWS backend: Celery workers on Redis (`celery_worker.py`),
   with Celery beat sending the periodic kinds.
 """
@@ -47,11 +50,16 @@ __all__ = [
 
 
 def build_job_queue(app: Flask) -> JobQueue:
-    """Celery on Redis for the AWS backend, the in-process worker thread otherwise."""
-    if app.config["BACKEND"] == "aws" and app.config.get("REDIS_URL"):
+    """The runner `SGOODIE_JOBS` names (`config.finalize` derives it when unset): Celery on Redis,
+    the durable SQLite queue of a separate jobs process, or the in-process worker thread."""
+    if app.config["JOBS"] == "celery":
         from .celery import CeleryJobs  # Celery and its Redis client load only where they run
 
         return CeleryJobs(app)
+    if app.config["JOBS"] == "sqlite":
+        from .sqlite import SQLiteJobs
+
+        return SQLiteJobs(app)
     from .thread import ThreadJobs
 
     return ThreadJobs(app)

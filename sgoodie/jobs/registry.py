@@ -6,8 +6,10 @@ often it runs. The photo's life, the schedule, the trash and every plugin regist
 (`JobRegistry.register`) when the app is built; callers queue work by kind with keyword
 arguments (`services().jobs.enqueue("photo.process", photo_id=...)`), never by a string to parse.
 
-Two runners run the same registry with the same policy (`run_attempt`):
+Three runners run the same registry with the same policy (`run_attempt`):
 - `ThreadJobs` (`jobs/thread.py`), the embedded default: a worker thread in the app process;
+- `SQLiteJobs` (`jobs/sqlite.py`), the single server: a durable queue in the instance folder run
+  by a separate `sgoodie jobs` process;
 - `CeleryJobs` (`jobs/celery.py`), the AWS backend: Celery workers on Redis (`celery_worker.py`),
   with Celery beat sending the periodic kinds.
 """
