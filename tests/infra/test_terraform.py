@@ -271,9 +271,10 @@ def test_cloudfront_never_caches_the_admin_or_the_api_and_serves_photos_from_s3(
     assert default["cache_policy_id"] == "${local.app_cache_policy}"  # the app's Cache-Control decides
     for behaviour in [default, uncached]:
         assert behaviour["origin_request_policy_id"] == "${local.app_request_policy}"
+    # Every query string in the key: `/work/<slug>?after=` is another page than `/work/<slug>`.
     assert (
         terraform.data("aws_cloudfront_cache_policy")["cdn/origin_headers"]["name"]
-        == "UseOriginCacheControlHeaders"
+        == "UseOriginCacheControlHeaders-QueryStrings"
     )
     for behaviour in [default, uncached, media]:
         assert behaviour["viewer_protocol_policy"] == "redirect-to-https"

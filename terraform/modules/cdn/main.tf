@@ -16,8 +16,11 @@ terraform {
 data "aws_cloudfront_cache_policy" "disabled" {
   name = "Managed-CachingDisabled"
 }
+# The app's Cache-Control decides, and every query string is in the key: a category's next page is
+# `/work/<slug>?after=<order>`, which the plain UseOriginCacheControlHeaders would answer with the
+# first page.
 data "aws_cloudfront_cache_policy" "origin_headers" {
-  name = "UseOriginCacheControlHeaders"
+  name = "UseOriginCacheControlHeaders-QueryStrings"
 }
 data "aws_cloudfront_cache_policy" "optimized" {
   name = "Managed-CachingOptimized"
@@ -48,7 +51,7 @@ locals {
   viewer_host_functions = var.forward_host_header ? [] : [aws_cloudfront_function.viewer_host[0].arn]
 }
 
-# Managed-UseOriginCacheControlHeaders keys the cache on Host, and whatever is in the cache key
+# UseOriginCacheControlHeaders-QueryStrings keys the cache on Host, and whatever is in the cache key
 # goes to the origin: API Gateway would get the visitor's Host and answer 403. The same policy,
 # keyed on X-Sgoodie-Host instead, and on every query string (a category's next page is ?after=).
 resource "aws_cloudfront_cache_policy" "origin_headers_by_site_host" {
