@@ -24,11 +24,13 @@ def test_sign_in_and_out_ends_the_session_server_side(app, client, admin):
 def test_session_cookie_flags(tmp_path, admin_user):
     from sgoodie import create_app
 
-    production = create_app({"INSTANCE_PATH": str(tmp_path / "p"), "SECRET_KEY": "x"})
+    # Production's settings, without its background runner (this site has no tables to sweep).
+    quiet = {"SECRET_KEY": "x", "BACKGROUND_RUNNER": False}
+    production = create_app({"INSTANCE_PATH": str(tmp_path / "p"), **quiet})
     assert production.config["SESSION_COOKIE_HTTPONLY"] is True
     assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert production.config["SESSION_COOKIE_SECURE"] is True
-    development = create_app({"INSTANCE_PATH": str(tmp_path / "d"), "SECRET_KEY": "x", "DEV_MODE": True})
+    development = create_app({"INSTANCE_PATH": str(tmp_path / "d"), "DEV_MODE": True, **quiet})
     assert development.config["SESSION_COOKIE_SECURE"] is False
 
 
