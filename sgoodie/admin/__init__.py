@@ -6,7 +6,7 @@ photo text, uploads with progress)."""
 from __future__ import annotations
 
 from ..plugin_api import Plugin
-from . import account, categories, dashboard, pages, photos, plugins, projects, revisions, trash  # noqa: F401  (register their views)
+from . import account, categories, dashboard, describe, pages, photos, plugins, projects, revisions, trash  # noqa: F401  (register their views)
 from .blueprint import bp
 
 plugin = Plugin("admin", description="Core: the admin dashboard.")

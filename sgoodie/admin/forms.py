@@ -150,6 +150,16 @@ class PhotoTextForm(FlaskForm):
     caption = StringField("Caption", validators=[Optional(), Length(max=domain.CAPTION_MAX)])
 
 
+class PhotoDescriptionForm(PlainForm):
+    """One photo's alt text and caption on the describe page, prefixed with the photo's id (its
+    CSRF token is the page's). `shown` is a fingerprint of the text the page showed, so a save
+    never silently replaces text someone else saved meanwhile."""
+
+    alt_text = StringField("Alt text", validators=[Length(max=domain.ALT_TEXT_MAX)])
+    caption = StringField("Caption", validators=[Optional(), Length(max=domain.CAPTION_MAX)])
+    shown = HiddenField()
+
+
 RIGHTS_URL_MESSAGE = "Enter the page's full web address, starting with https://."
 
 

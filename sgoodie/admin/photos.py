@@ -28,14 +28,19 @@ def _back_to(photo: Photo) -> str:
     return url_for("admin.photos", project_id=photo.project_id) + f"#photo-{photo.id}"
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
+
+
+def count_missing_alt(photos: list[Photo]) -> int:
+    """The ready photos without alt text: visitors do not see them (a draft cannot be published)."""
+    return sum(1 for p in photos if p.is_ready and not p.alt_text.strip())
 
 
 def _answer(photo: Photo, message: str, *, error: int | None = None, **fields):
     """How a change to one photo is answered: JSON for the page's script (`ok` with `fields`, or
     the error), else `message` flashed and back to the photo in its list."""
-    if _wants_json():
+    if wants_json():
         return json_error("invalid", message, error) if error else jsonify(ok=True, **fields)
     flash(message, "error" if error else "success")
     return redirect(_back_to(photo))
@@ -48,7 +53,7 @@ def photos(project_id: str):
     forms = {
         p.id: PhotoTextForm(prefix=p.id, data={"alt_text": p.alt_text, "caption": p.caption}) for p in listed
     }
-    missing_alt = sum(1 for p in listed if p.is_ready and not p.alt_text.strip())
+    missing_alt = count_missing_alt(listed)
     return render_template(
         "admin/photos.html",
         project=project,
@@ -201,7 +206,7 @@ def delete_photo(photo_id: str):
             f"Photo moved to the Trash. Restore it from there within {current_app.config['TRASH_DAYS']} "
             "days to undo; after that it is deleted for good."
         )
-        if _wants_json():
+        if wants_json():
             return jsonify(ok=True, message=message)
         flash(message, "success")
         return redirect(url_for("admin.photos", project_id=project.id))

@@ -1,0 +1,212 @@
+"""Describe photos: a project's alt texts and captions in one form, 50 photos a page, one Save."""
+
+from __future__ import annotations
+
+import re
+
+from sgoodie.admin.blueprint import FORM_BODY_LIMIT
+from sgoodie.admin.describe import DESCRIBE_PAGE_SIZE, fingerprint
+from sgoodie.domain import ALT_TEXT_MAX, CAPTION_MAX
+from sgoodie.services import services
+
+
+def _photos(app, project_id):
+    with app.app_context():
+        return services().store.photos_for_project(project_id)
+
+
+def _undescribed(app, portfolio, title, count, **fields):
+    project = portfolio.project(title, "interiors", photos=count, **fields)
+    with app.app_context():
+        for photo in services().store.photos_for_project(project.id):
+            photo.alt_text, photo.caption = "", ""
+            services().store.update_photo(photo)
+    return project
+
+
+def _fields(photos, **typed):
+    """The form as the page posts it: every photo's text as shown, with `typed` ({id: (alt, caption)})."""
+    data = {}
+    for photo in photos:
+        alt, caption = typed.get(photo.id, (photo.alt_text, photo.caption))
+        data |= {
+            f"{photo.id}-alt_text": alt,
+            f"{photo.id}-caption": caption,
+            f"{photo.id}-shown": fingerprint(photo),
+        }
+    return data
+
+
+def test_the_photos_page_links_to_the_describe_page_which_counts_what_is_missing(
+    app, client, admin, portfolio
+):
+    project = _undescribed(app, portfolio, "Counted", 3)
+    grid = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert f'href="/admin/projects/{project.id}/photos/describe"' in grid and "Describe photos" in grid
+    page = client.get(f"/admin/projects/{project.id}/photos/describe").get_data(as_text=True)
+    assert "3 of 3 ready photos still need alt text." in page
+    assert page.count("data-describe-row") == 3 and page.count("<img") == 3  # a thumbnail beside each
+    assert 'enctype="multipart/form-data"' in page and 'name="csrf_token"' in page
+
+
+def test_one_post_saves_every_changed_photo_and_says_how_many(app, client, admin, portfolio):
+    project = _undescribed(app, portfolio, "Many", 4)
+    photos = _photos(app, project.id)
+    typed = {p.id: (f"  Room {i}  ", f"Caption {i}") for i, p in enumerate(photos[:3], 1)}
+    response = admin.post(
+        f"/admin/projects/{project.id}/photos/describe",
+        _fields(photos, **typed),
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Saved 3 photos." in html
+    assert "1 of 4 ready photos still needs alt text." in html
+    stored = _photos(app, project.id)
+    assert [(p.alt_text, p.caption) for p in stored] == [
+        ("Room 1", "Caption 1"),
+        ("Room 2", "Caption 2"),
+        ("Room 3", "Caption 3"),
+        ("", ""),
+    ]
+    assert stored[3].version == photos[3].version  # an unchanged photo is not written
+    assert "Room 2" in app.test_client().get("/projects/many").get_data(as_text=True)  # purged, live
+
+
+def test_an_invalid_alt_text_is_refused_with_its_message_the_others_are_saved_nothing_typed_is_lost(
+    app, client, admin, portfolio
+):
+    """Each photo is its own record: the valid ones are saved, the refused one comes back typed."""
+    project = _undescribed(app, portfolio, "Partly", 3)
+    photos = _photos(app, project.id)
+    too_long = "x" * (ALT_TEXT_MAX + 1)
+    typed = {
+        photos[0].id: ("Window seat", ""),
+        photos[1].id: (too_long, "My caption"),
+        photos[2].id: ("Lamp", ""),
+    }
+    response = admin.post(
+        f"/admin/projects/{project.id}/photos/describe?page=1",
+        _fields(photos, **typed),
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Saved 2 photos. 1 photo was not saved: see below." in html
+    assert "Field cannot be longer than 250 characters." in html
+    assert f'value="{too_long}"' in html and 'value="My caption"' in html  # what was typed is still there
+    assert "1 of 3 ready photos still needs alt text." in html
+    assert [p.alt_text for p in _photos(app, project.id)] == ["Window seat", "", "Lamp"]
+
+
+def test_a_photo_someone_else_described_meanwhile_is_not_overwritten_until_saved_again(
+    app, client, admin, portfolio
+):
+    project = _undescribed(app, portfolio, "Race", 2)
+    photos = _photos(app, project.id)
+    with app.app_context():  # another tab saves the first photo after this page was shown
+        from sgoodie.photos import edits
+
+        edits.update_text(photos[0], "Their words", "")
+    typed = {photos[0].id: ("My words", ""), photos[1].id: ("Stairs", "")}
+    answer = admin.client.post(
+        f"/admin/projects/{project.id}/photos/describe",
+        json={
+            "photos": [
+                {"id": i, "alt_text": a, "caption": c, "shown": fingerprint(p)}
+                for p in photos
+                for i, (a, c) in [(p.id, typed[p.id])]
+            ]
+        },
+        headers={"X-CSRFToken": admin.csrf_token("/admin/"), "Accept": "application/json"},
+    )
+    data = answer.get_json()
+    assert answer.status_code == 400 and not data["ok"]
+    assert "Someone else changed this photo's text" in data["errors"][photos[0].id]["photo"]
+    assert "“Their words”" in data["errors"][photos[0].id]["photo"]
+    assert list(data["saved"]) == [photos[1].id]
+    assert [p.alt_text for p in _photos(app, project.id)] == ["Their words", "Stairs"]
+    again = admin.post_json(
+        f"/admin/projects/{project.id}/photos/describe",
+        {"photos": [{"id": photos[0].id, "alt_text": "My words", "shown": data["shown"][photos[0].id]}]},
+    )
+    assert again.get_json()["message"] == "Saved 1 photo." and again.get_json()["missing_alt"] == 0
+    assert [(p.alt_text, p.caption) for p in _photos(app, project.id)] == [("My words", ""), ("Stairs", "")]
+
+
+def test_the_json_path_answers_what_the_page_needs_to_show_in_place(app, client, admin, portfolio):
+    project = _undescribed(app, portfolio, "Script", 2)
+    first, second = _photos(app, project.id)
+    answer = admin.post_json(
+        f"/admin/projects/{project.id}/photos/describe",
+        {"photos": [{"id": first.id, "alt_text": "Kitchen", "caption": "Oak", "shown": fingerprint(first)}]},
+    )
+    data = answer.get_json()
+    assert answer.status_code == 200 and data["ok"] and data["message"] == "Saved 1 photo."
+    assert data["saved"][first.id]["alt_text"] == "Kitchen" and data["saved"][first.id]["needs_alt"] is False
+    assert (
+        data["missing_alt"] == 1
+        and data["missing_alt_message"] == "1 of 2 ready photos still needs alt text."
+    )
+    for bad in (
+        {"photos": "all"},
+        {"photos": [{"id": first.id, "alt_text": 3, "shown": ""}]},
+        {"photos": []},
+    ):
+        refused = admin.post_json(f"/admin/projects/{project.id}/photos/describe", bad)
+        assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"
+
+
+def test_both_paths_need_the_csrf_token(app, client, admin, portfolio):
+    project = _undescribed(app, portfolio, "Forged", 1)
+    photos = _photos(app, project.id)
+    url = f"/admin/projects/{project.id}/photos/describe"
+    forged_form = client.post(url, data=_fields(photos, **{photos[0].id: ("Forged", "")}))
+    forged_json = client.post(
+        url,
+        json={"photos": [{"id": photos[0].id, "alt_text": "Forged", "shown": fingerprint(photos[0])}]},
+        headers={"Accept": "application/json"},
+    )
+    assert forged_form.status_code == 400 and forged_json.status_code == 400
+    assert _photos(app, project.id)[0].alt_text == ""
+
+
+def test_pages_of_fifty_in_display_order(app, client, admin, portfolio):
+    project = _undescribed(app, portfolio, "Paged", DESCRIBE_PAGE_SIZE + 2)
+    photos = _photos(app, project.id)
+    url = f"/admin/projects/{project.id}/photos/describe"
+    first = client.get(url).get_data(as_text=True)
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    ids = lambda html: re.findall(r'data-describe-row data-id="([^"]+)"', html)  # noqa: E731
+    assert ids(first) == [p.id for p in photos[:DESCRIBE_PAGE_SIZE]] and ids(second) == [
+        p.id for p in photos[DESCRIBE_PAGE_SIZE:]
+    ]
+    assert "Page 1 of 2" in first and f'href="{url}?page=2"' in first and 'rel="prev"' not in first
+    assert '<ol class="describe-list" start="51"' in second and f'action="{url}?page=2"' in second
+    assert f"{DESCRIBE_PAGE_SIZE + 2} of {DESCRIBE_PAGE_SIZE + 2} ready photos still need alt text." in second
+    assert ids(client.get(url + "?page=9").get_data(as_text=True)) == ids(
+        second
+    )  # past the end: the last page
+    saved = admin.post(
+        url + "?page=2",
+        _fields(photos[DESCRIBE_PAGE_SIZE:], **{photos[-1].id: ("Last", "")}),
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"{url}?page=2")
+
+
+def test_a_full_page_of_the_longest_texts_stays_within_the_admins_body_limit(app, client, admin, portfolio):
+    """50 photos, every alt text and caption at its longest in 4-byte characters: as multipart
+    (what the page sends) it is under the admin's 256 KB, percent-encoded it would not be."""
+    project = _undescribed(app, portfolio, "Longest", DESCRIBE_PAGE_SIZE)
+    photos = _photos(app, project.id)
+    typed = {p.id: ("📷" * ALT_TEXT_MAX, "🌅" * CAPTION_MAX) for p in photos}
+    response = admin.post(
+        f"/admin/projects/{project.id}/photos/describe",
+        _fields(photos, **typed),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert all(p.alt_text == "📷" * ALT_TEXT_MAX for p in _photos(app, project.id))
+    encoded = sum(len(v.encode()) * 3 for v in _fields(photos, **typed).values())
+    assert encoded > FORM_BODY_LIMIT  # why the form is multipart
