@@ -1,6 +1,7 @@
 // sgoodie admin: the few things plain forms cannot do.
 // - drag to reorder (pointer events: mouse, pen and touch), saved as ONE request with the new order
 // - inline save of a photo's alt text and caption, and the "N photos still need alt text" count
+// - describe photos: the changed alt texts and captions of a page sent as one JSON request
 // - confirm-then-delete for photos without leaving the page
 // - following a page photo's processing, as the uploader follows a project photo's
 // - on a phone, the sideways-scrolling menu starts at the current page
@@ -187,6 +188,78 @@
       ". Describe what is in each picture for people who cannot see it.";
   }
   window.sgoodieAdmin.recountMissingAlt = recountMissingAlt;
+
+  // -- describe photos: one Save sends the changed photos as JSON, the answer is shown in place ---
+  var describeForm = document.querySelector("form[data-describe]");
+  if (describeForm) setUpDescribe(describeForm);
+
+  function setUpDescribe(form) {
+    var state = form.querySelector("[data-describe-state]");
+    var button = form.querySelector("button[type=submit]");
+    var count = document.querySelector("[data-describe-count]");
+    function field(row, name) { return row.querySelector('[name="' + row.dataset.id + "-" + name + '"]'); }
+    function changed(row) {
+      return ["alt_text", "caption"].some(function (name) { var input = field(row, name); return input.value !== input.defaultValue; });
+    }
+    function rows() { return Array.prototype.slice.call(form.querySelectorAll("[data-describe-row]")); }
+    function showErrors(row, errors) {
+      row.classList.toggle("describe-row--error", !!errors);
+      Array.prototype.forEach.call(row.querySelectorAll("[data-error]"), function (box) {
+        var message = errors && errors[box.dataset.error];
+        box.textContent = message || "";
+        box.hidden = !message;
+        var input = field(row, box.dataset.error);
+        if (input) { input.closest(".field").classList.toggle("field--error", !!message); input.toggleAttribute("aria-invalid", !!message); }
+      });
+    }
+    function keep(row, saved) {
+      ["alt_text", "caption"].forEach(function (name) { var input = field(row, name); input.value = input.defaultValue = saved[name]; });
+      row.toggleAttribute("data-needs-alt", saved.needs_alt);
+      var badge = row.querySelector("[data-needed-badge]");
+      if (badge && !saved.needs_alt) badge.remove();
+      showErrors(row, null);
+    }
+    function show(data) {
+      rows().forEach(function (row) {
+        var id = row.dataset.id;
+        if (data.shown && data.shown[id]) field(row, "shown").value = data.shown[id];
+        if (data.saved && data.saved[id]) keep(row, data.saved[id]);
+        else if (data.errors && data.errors[id]) showErrors(row, data.errors[id]);
+      });
+      count.textContent = data.missing_alt_message;
+      count.className = (data.missing_alt ? "notice" : "flash flash--success") + " describe-count";
+      state.textContent = data.message;
+      var refused = form.querySelector(".describe-row--error input:not([type=hidden])");
+      if (refused) refused.focus();
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var photos = rows().filter(changed).map(function (row) {
+        return { id: row.dataset.id, alt_text: field(row, "alt_text").value, caption: field(row, "caption").value, shown: field(row, "shown").value };
+      });
+      if (!photos.length) { state.textContent = "No changes to save."; return; }
+      state.textContent = "Saving " + photos.length + " photo" + (photos.length === 1 ? "" : "s") + "…";
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken },
+        body: JSON.stringify({ photos: photos }),
+      })
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (data) {
+            if (!data.message) throw new Error((data.error && data.error.message) || "The server said " + response.status + ".");
+            show(data);
+          });
+        })
+        .catch(function (error) { state.textContent = "Not saved: " + error.message; })
+        .finally(function () { button.disabled = false; });
+    });
+    // Leaving with unsaved text asks first (the browser's own wording).
+    window.addEventListener("beforeunload", function (event) {
+      if (rows().some(changed)) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
 
   // -- forms that ask first (no JS: they submit straight away, and each is undoable or says so) --
   document.addEventListener("submit", function (event) {
