@@ -28,7 +28,7 @@ from ..services import services
 from ..stores import StaleVersionError
 from .blueprint import bp
 from .forms import PhotoDescriptionForm
-from .photos import count_missing_alt, wants_json
+from .photos import count_missing_alt, needs_alt, wants_json
 from .projects import get_project_or_404
 
 DESCRIBE_PAGE_SIZE = 50
@@ -84,6 +84,7 @@ def _render(project: Project, photos: list[Photo], saving: Saving | None = None,
         first_number=start + 1,
         page=page,
         pages=pages,
+        needs_alt=needs_alt,
         missing_alt=count_missing_alt(photos),
         missing_alt_message=missing_alt_message(photos),
     ), status
@@ -185,24 +186,19 @@ def _saved_message(saving: Saving) -> str:
     if not saving.errors:
         return saved if count else "No changes to save."
     refused = len(saving.errors)
-    return f"{saved} {refused} photo{'s were' if refused != 1 else ' was'} not saved: see below."
+    return (
+        f"{saved} {refused} photo{'s were' if refused != 1 else ' was'} not saved: the reason is beside it."
+    )
 
 
 def _json_answer(saving: Saving, photos: list[Photo]):
     return jsonify(
         ok=not saving.errors,
         message=_saved_message(saving),
-        saved={
-            p.id: {
-                "alt_text": p.alt_text,
-                "caption": p.caption,
-                "shown": fingerprint(p),
-                "needs_alt": p.is_ready and not p.alt_text.strip(),
-            }
-            for p in saving.saved
-        },
+        saved={p.id: {"alt_text": p.alt_text, "caption": p.caption} for p in saving.saved},
         errors=saving.errors,
         shown={photo_id: form.shown.data for photo_id, form in saving.forms.items()},
+        needs_alt={p.id: needs_alt(p) for p in photos if p.id in saving.forms},
         missing_alt=count_missing_alt(photos),
         missing_alt_message=missing_alt_message(photos),
     ), (200 if not saving.errors else 400)

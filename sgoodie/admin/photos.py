@@ -32,9 +32,13 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def needs_alt(photo: Photo) -> bool:
+    """Ready without alt text: visitors do not see it (and a draft with it cannot be published)."""
+    return photo.is_ready and not photo.alt_text.strip()
+
+
 def count_missing_alt(photos: list[Photo]) -> int:
-    """The ready photos without alt text: visitors do not see them (a draft cannot be published)."""
-    return sum(1 for p in photos if p.is_ready and not p.alt_text.strip())
+    return sum(1 for p in photos if needs_alt(p))
 
 
 def _answer(photo: Photo, message: str, *, error: int | None = None, **fields):

@@ -24,6 +24,11 @@ def _undescribed(app, portfolio, title, count, **fields):
     return project
 
 
+def fingerprint_of(app, photo_id):
+    with app.app_context():
+        return fingerprint(services().store.get_photo(photo_id))
+
+
 def _fields(photos, **typed):
     """The form as the page posts it: every photo's text as shown, with `typed` ({id: (alt, caption)})."""
     data = {}
@@ -92,7 +97,7 @@ def test_an_invalid_alt_text_is_refused_with_its_message_the_others_are_saved_no
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Saved 2 photos. 1 photo was not saved: see below." in html
+    assert "Saved 2 photos. 1 photo was not saved: the reason is beside it." in html
     assert "Field cannot be longer than 250 characters." in html
     assert f'value="{too_long}"' in html and 'value="My caption"' in html  # what was typed is still there
     assert "1 of 3 ready photos still needs alt text." in html
@@ -143,7 +148,10 @@ def test_the_json_path_answers_what_the_page_needs_to_show_in_place(app, client,
     )
     data = answer.get_json()
     assert answer.status_code == 200 and data["ok"] and data["message"] == "Saved 1 photo."
-    assert data["saved"][first.id]["alt_text"] == "Kitchen" and data["saved"][first.id]["needs_alt"] is False
+    assert data["saved"][first.id] == {"alt_text": "Kitchen", "caption": "Oak"}
+    assert data["needs_alt"] == {first.id: False} and data["shown"] == {
+        first.id: fingerprint_of(app, first.id)
+    }
     assert (
         data["missing_alt"] == 1
         and data["missing_alt_message"] == "1 of 2 ready photos still needs alt text."

@@ -4,6 +4,7 @@ place, no reload) and without (a plain form post), on a desktop and a phone."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -119,3 +120,32 @@ def test_without_javascript_on_a_phone_the_form_posts_and_the_count_drops(
     assert _texts(app, project.id)[2] == ("Reading chair by the window", "")
     page.screenshot(path=str(tmp_path / "describe-phone-saved.png"), full_page=True)
     context.close()
+
+
+def test_a_photo_changed_meanwhile_is_refused_in_place_keeping_the_typing_and_saved_on_the_next_save(
+    app, admin_page, live_server, portfolio, tmp_path
+):
+    project = _undescribed_project(app, portfolio, "Shared Loft")
+    _, second, third = _photo_ids(app, project.id)
+    admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos/describe")
+    with app.app_context():  # someone else describes the second photo after the page was shown
+        from sgoodie.photos import edits
+
+        edits.update_text(services().store.get_photo(second), "Their hallway", "")
+    _type_with_tab(admin_page, second, third)
+    admin_page.click("form[data-describe] button[type=submit]")
+    state = admin_page.locator("[data-describe-state]")
+    state.filter(has_text="Saved 1 photo. 1 photo was not saved: the reason is beside it.").wait_for()
+    refused = admin_page.locator(f"#describe-{second} [data-error=photo]")
+    assert "“Their hallway”" in refused.text_content() and refused.is_visible()
+    assert admin_page.locator(f'[name="{second}-alt_text"]').input_value() == "Hallway with a green runner"
+    assert _focused_name(admin_page) == f"{second}-alt_text"  # the refused photo, to look at it
+    assert admin_page.locator(f"#describe-{second} [data-needed-badge]").is_hidden()  # theirs has alt text
+    admin_page.screenshot(path=str(tmp_path / "describe-refused.png"), full_page=True)
+    admin_page.click("form[data-describe] button[type=submit]")  # knowingly replace theirs
+    state.filter(has_text=re.compile(r"^Saved 1 photo\.$")).wait_for()
+    assert refused.is_hidden()
+    assert _texts(app, project.id)[1:] == [
+        ("Hallway with a green runner", "Ground floor"),
+        ("Reading chair by the window", ""),
+    ]

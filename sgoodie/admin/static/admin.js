@@ -214,15 +214,16 @@
     }
     function keep(row, saved) {
       ["alt_text", "caption"].forEach(function (name) { var input = field(row, name); input.value = input.defaultValue = saved[name]; });
-      row.toggleAttribute("data-needs-alt", saved.needs_alt);
-      var badge = row.querySelector("[data-needed-badge]");
-      if (badge && !saved.needs_alt) badge.remove();
       showErrors(row, null);
     }
     function show(data) {
       rows().forEach(function (row) {
         var id = row.dataset.id;
         if (data.shown && data.shown[id]) field(row, "shown").value = data.shown[id];
+        if (data.needs_alt && id in data.needs_alt) {
+          row.toggleAttribute("data-needs-alt", data.needs_alt[id]);
+          row.querySelector("[data-needed-badge]").hidden = !data.needs_alt[id];
+        }
         if (data.saved && data.saved[id]) keep(row, data.saved[id]);
         else if (data.errors && data.errors[id]) showErrors(row, data.errors[id]);
       });
