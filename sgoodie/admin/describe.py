@@ -2,7 +2,7 @@
 order, one Save for all of them (the per-photo Save of the photos page, 50 times in one request).
 
 Every changed photo is saved through `photos.edits.update_text`, the one rule for a photo's text
-(the same checks, `photo_saved` and purges). Photos are independent: the valid changes are saved
+(the same checks, `photo_saved` and purges: the CDN gets one invalidation for the request). Photos are independent: the valid changes are saved
 and each refused one comes back with its error and what was typed. A photo whose text someone else
 changed since the page showed it is not overwritten: the page says so, and saving again replaces
 theirs knowingly.
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from .. import content
 from ..domain import Photo, Project, ValidationError
 from ..http_errors import json_error, json_object
 from ..photos import edits as photo_edits
@@ -72,8 +73,10 @@ def _page_number(photos: list[Photo]) -> tuple[int, int]:
 def _render(project: Project, photos: list[Photo], saving: Saving | None = None, status: int = 200):
     page, pages = _page_number(photos)
     start = (page - 1) * DESCRIBE_PAGE_SIZE
-    shown = photos[start : start + DESCRIBE_PAGE_SIZE]
     saving = saving or Saving()
+    shown = photos[start : start + DESCRIBE_PAGE_SIZE]
+    # A refused photo that moved off this page meanwhile (reordered) still comes back, typed text and all.
+    shown += [p for p in photos if p.id in saving.errors and p not in shown]
     forms = {p.id: saving.forms.get(p.id) or description_form(p) for p in shown}
     return render_template(
         "admin/describe.html",
@@ -82,6 +85,7 @@ def _render(project: Project, photos: list[Photo], saving: Saving | None = None,
         forms=forms,
         errors=saving.errors,
         first_number=start + 1,
+        numbers={p.id: number for number, p in enumerate(photos, 1)},
         page=page,
         pages=pages,
         needs_alt=needs_alt,
@@ -208,6 +212,11 @@ def _json_answer(saving: Saving, photos: list[Photo]):
 def save_descriptions(project_id: str):
     project = get_project_or_404(project_id)
     saving, photos = _save_all(project, _submitted())
+    if saving.saved:
+        count = len(saving.saved)
+        content.activity.record(
+            f"Described {count} photo{'s' if count != 1 else ''} of “{project.title}”", project_id=project.id
+        )
     if wants_json():
         return _json_answer(saving, photos)
     flash(_saved_message(saving), "error" if saving.errors else "success")

@@ -76,6 +76,8 @@ def test_one_post_saves_every_changed_photo_and_says_how_many(app, client, admin
     ]
     assert stored[3].version == photos[3].version  # an unchanged photo is not written
     assert "Room 2" in app.test_client().get("/projects/many").get_data(as_text=True)  # purged, live
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "Described 3 photos of “Many”" in dashboard  # one line in the recent changes, not three
 
 
 def test_an_invalid_alt_text_is_refused_with_its_message_the_others_are_saved_nothing_typed_is_lost(
@@ -201,6 +203,21 @@ def test_pages_of_fifty_in_display_order(app, client, admin, portfolio):
         content_type="multipart/form-data",
     )
     assert saved.status_code == 302 and saved.headers["Location"].endswith(f"{url}?page=2")
+    # A refused photo posted from page 1 that moved to page 2 meanwhile still comes back with its error.
+    moved = photos[-1]
+    refused = admin.post(
+        url + "?page=1",
+        _fields(photos[:2])
+        | _fields(_photos(app, project.id)[-1:], **{moved.id: ("y" * (ALT_TEXT_MAX + 1), "")}),
+        content_type="multipart/form-data",
+    )
+    html = refused.get_data(as_text=True)
+    assert (
+        refused.status_code == 400
+        and f'id="describe-{moved.id}"' in html
+        and f"Photo {DESCRIBE_PAGE_SIZE + 2}<" in html
+    )
+    assert len(ids(html)) == DESCRIBE_PAGE_SIZE + 1
 
 
 def test_a_full_page_of_the_longest_texts_stays_within_the_admins_body_limit(app, client, admin, portfolio):
