@@ -235,3 +235,39 @@ def test_a_full_page_of_the_longest_texts_stays_within_the_admins_body_limit(app
     assert all(p.alt_text == "📷" * ALT_TEXT_MAX for p in _photos(app, project.id))
     encoded = sum(len(v.encode()) * 3 for v in _fields(photos, **typed).values())
     assert encoded > FORM_BODY_LIMIT  # why the form is multipart
+
+
+def test_without_javascript_a_photo_changed_meanwhile_comes_back_typed_and_the_next_save_replaces_it(
+    app, client, admin, portfolio
+):
+    project = _undescribed(app, portfolio, "Race form", 1)
+    (photo,) = _photos(app, project.id)
+    with app.app_context():
+        from sgoodie.photos import edits
+
+        edits.update_text(photo, "Their words", "Their caption")
+    url = f"/admin/projects/{project.id}/photos/describe"
+    refused = admin.post(
+        url, _fields([photo], **{photo.id: ("My words", "")}), content_type="multipart/form-data"
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Someone else changed this photo&#39;s text" in html
+    assert 'value="My words"' in html and f'value="{fingerprint_of(app, photo.id)}"' in html
+    again = {
+        f"{photo.id}-alt_text": "My words",
+        f"{photo.id}-caption": "",
+        f"{photo.id}-shown": fingerprint_of(app, photo.id),
+    }
+    assert admin.post(url, again, content_type="multipart/form-data").status_code == 302
+    assert [(p.alt_text, p.caption) for p in _photos(app, project.id)] == [("My words", "")]
+
+
+def test_a_project_without_photos_says_so_instead_of_an_empty_form(client, admin, portfolio):
+    project = portfolio.project("Bare", "interiors", photos=0)
+    html = client.get(f"/admin/projects/{project.id}/photos/describe").get_data(as_text=True)
+    assert (
+        "No photos yet." in html
+        and "data-describe " not in html
+        and "Every ready photo has alt text." in html
+    )
+    assert client.get("/admin/projects/nope/photos/describe").status_code == 404

@@ -75,6 +75,7 @@ def test_tab_type_and_one_save_with_javascript_updates_the_page_in_place(
     project = _undescribed_project(app, portfolio, "Hillside House")
     _, second, third = _photo_ids(app, project.id)
     admin_page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    admin_page.screenshot(path=str(tmp_path / "photos-desktop.png"))
     admin_page.click("text=Describe photos")
     admin_page.wait_for_url(f"{live_server.url}/admin/projects/{project.id}/photos/describe")
     count = admin_page.locator("[data-describe-count]")
@@ -106,7 +107,10 @@ def test_without_javascript_on_a_phone_the_form_posts_and_the_count_drops(
     context = browser.new_context(java_script_enabled=False, viewport=PHONE, is_mobile=True)
     page = context.new_page()
     _sign_in(page, live_server.url)
-    page.goto(f"{live_server.url}/admin/projects/{project.id}/photos/describe")
+    page.goto(f"{live_server.url}/admin/projects/{project.id}/photos")
+    page.screenshot(path=str(tmp_path / "photos-phone.png"))
+    with page.expect_navigation():
+        page.click("text=Describe photos")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.locator("[data-describe-count]").text_content() == "2 of 3 ready photos still need alt text."
     _type_with_tab(page, second, third)
