@@ -2,14 +2,14 @@
 order, one Save for all of them (the per-photo Save of the photos page, 50 times in one request).
 
 Every changed photo is saved through `photos.edits.update_text`, the one rule for a photo's text
-(the same checks, `photo_saved` and purges: the CDN gets one invalidation for the request). Photos are independent: the valid changes are saved
-and each refused one comes back with its error and what was typed. A photo whose text someone else
-changed since the page showed it is not overwritten: the page says so, and saving again replaces
-theirs knowingly.
+(the same checks, `photo_saved` and purges; the CDN gets one invalidation for the request). Photos
+are independent: the valid changes are saved and each refused one comes back with its error and
+what was typed. A photo whose text someone else changed since the page showed it is not
+overwritten: the page says so, and saving again replaces theirs knowingly.
 
 Without JavaScript the form posts as multipart/form-data, which carries the text as UTF-8 rather
 than percent-encoded (up to three times larger): a full page of the longest texts stays within the
-admin's 256 KB body limit and its `MAX_FORM_PARTS` (four parts a photo). admin.js posts the changed
+admin's 256 KB body limit and its `MAX_FORM_PARTS` (three parts a photo). admin.js posts the changed
 photos as JSON (`{"photos": [{"id", "alt_text", "caption", "shown"}]}`) and shows the answer in
 place."""
 
@@ -41,9 +41,14 @@ def fingerprint(photo: Photo) -> str:
     return hashlib.sha256(f"{photo.alt_text}\0{photo.caption}".encode()).hexdigest()[:16]
 
 
-def description_form(photo: Photo, formdata: MultiDict | None = None) -> PhotoDescriptionForm:
+def description_form(photo: Photo) -> PhotoDescriptionForm:
+    """The photo's fields as stored, with the fingerprint of what they show."""
     shown = {"alt_text": photo.alt_text, "caption": photo.caption, "shown": fingerprint(photo)}
-    return PhotoDescriptionForm(formdata, prefix=photo.id, data=None if formdata else shown)
+    return PhotoDescriptionForm(prefix=photo.id, data=shown)
+
+
+def photos_count(count: int) -> str:
+    return f"{count} photo{'' if count == 1 else 's'}"
 
 
 def missing_alt_message(photos: list[Photo]) -> str:
@@ -51,7 +56,8 @@ def missing_alt_message(photos: list[Photo]) -> str:
     if not missing:
         return "Every ready photo has alt text."
     ready = sum(1 for p in photos if p.is_ready)
-    return f"{missing} of {ready} ready photo{'s' if ready != 1 else ''} still need{'s' if missing == 1 else ''} alt text."
+    photos_word = "photo" if ready == 1 else "photos"
+    return f"{missing} of {ready} ready {photos_word} still need{'s' if missing == 1 else ''} alt text."
 
 
 @dataclass
@@ -136,12 +142,15 @@ def _submitted_ids(formdata: MultiDict) -> list[str]:
     return ids
 
 
-def _conflict(photo: Photo) -> str:
-    now = f"“{photo.alt_text}”" if photo.alt_text else "no alt text"
-    return (
-        f"Someone else changed this photo's text while you typed (it now has {now}). Yours is "
-        "kept here: Save again to replace theirs."
-    )
+def _refuse_as_changed(current: Photo, form: PhotoDescriptionForm, saving: Saving) -> None:
+    """Someone else saved this photo's text since the page showed it: say what it is now, keep what
+    was typed, and take the fingerprint of theirs, so that saving again replaces it knowingly."""
+    now = f"“{current.alt_text}”" if current.alt_text else "no alt text"
+    form.shown.data = fingerprint(current)
+    saving.errors[current.id] = {
+        "photo": f"Someone else changed this photo's text while you typed (it now has {now}). "
+        "Yours is kept here: Save again to replace theirs."
+    }
 
 
 def _save_one(photo: Photo, form: PhotoDescriptionForm, saving: Saving) -> None:
@@ -156,15 +165,14 @@ def _save_one(photo: Photo, form: PhotoDescriptionForm, saving: Saving) -> None:
     if (alt_text, caption) == (photo.alt_text, photo.caption):
         return
     if form.shown.data != fingerprint(photo):
-        form.shown.data = fingerprint(photo)  # saving again replaces theirs, knowingly
-        saving.errors[photo.id] = {"photo": _conflict(photo)}
+        _refuse_as_changed(photo, form, saving)
         return
     try:
         stored = photo_edits.update_text(photo, alt_text, caption)
     except ValidationError as exc:
         saving.errors[photo.id] = dict(exc.errors)
     except StaleVersionError:  # saved by someone else between our read and our write
-        saving.errors[photo.id] = {"photo": _conflict(services().store.get_photo(photo.id) or photo)}
+        _refuse_as_changed(services().store.get_photo(photo.id) or photo, form, saving)
     else:
         saving.saved.append(stored)
         saving.forms[photo.id] = description_form(stored)
@@ -185,14 +193,11 @@ def _save_all(project: Project, formdata: MultiDict) -> tuple[Saving, list[Photo
 
 
 def _saved_message(saving: Saving) -> str:
-    count = len(saving.saved)
-    saved = f"Saved {count} photo{'s' if count != 1 else ''}." if count else "Nothing saved."
+    saved = f"Saved {photos_count(len(saving.saved))}." if saving.saved else "Nothing saved."
     if not saving.errors:
-        return saved if count else "No changes to save."
+        return saved if saving.saved else "No changes to save."
     refused = len(saving.errors)
-    return (
-        f"{saved} {refused} photo{'s were' if refused != 1 else ' was'} not saved: the reason is beside it."
-    )
+    return f"{saved} {photos_count(refused)} {'was' if refused == 1 else 'were'} not saved: the reason is beside it."
 
 
 def _json_answer(saving: Saving, photos: list[Photo]):
@@ -213,9 +218,8 @@ def save_descriptions(project_id: str):
     project = get_project_or_404(project_id)
     saving, photos = _save_all(project, _submitted())
     if saving.saved:
-        count = len(saving.saved)
         content.activity.record(
-            f"Described {count} photo{'s' if count != 1 else ''} of “{project.title}”", project_id=project.id
+            f"Described {photos_count(len(saving.saved))} of “{project.title}”", project_id=project.id
         )
     if wants_json():
         return _json_answer(saving, photos)

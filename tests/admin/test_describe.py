@@ -271,3 +271,31 @@ def test_a_project_without_photos_says_so_instead_of_an_empty_form(client, admin
         and "Every ready photo has alt text." in html
     )
     assert client.get("/admin/projects/nope/photos/describe").status_code == 404
+
+
+def test_a_write_that_loses_the_race_to_another_save_is_refused_like_a_change_seen_before(
+    app, client, admin, portfolio, monkeypatch
+):
+    """Between reading the photo and writing it, someone else saved it: the store refuses the
+    version, and the photo comes back as changed meanwhile, never overwritten."""
+    from sgoodie.admin import describe
+    from sgoodie.photos import edits
+    from sgoodie.stores import StaleVersionError
+
+    project = _undescribed(app, portfolio, "Photo finish", 1)
+    (photo,) = _photos(app, project.id)
+
+    update_text = edits.update_text
+
+    def saved_by_someone_else_first(photo, alt_text, caption):
+        update_text(photo, "Theirs", "")
+        raise StaleVersionError(photo.id)
+
+    monkeypatch.setattr(describe.photo_edits, "update_text", saved_by_someone_else_first)
+    answer = admin.post_json(
+        f"/admin/projects/{project.id}/photos/describe",
+        {"photos": [{"id": photo.id, "alt_text": "Mine", "shown": fingerprint(photo)}]},
+    ).get_json()
+    assert "“Theirs”" in answer["errors"][photo.id]["photo"] and answer["saved"] == {}
+    assert answer["shown"][photo.id] == fingerprint_of(app, photo.id) != fingerprint(photo)
+    assert _photos(app, project.id)[0].alt_text == "Theirs"
