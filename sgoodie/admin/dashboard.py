@@ -64,9 +64,16 @@ def dashboard():
         activity=content.activity.recent(),
         scheduled=_scheduled(),
         sign_ins=recent_failures(),
-        time_zone_form=None if services().site_settings().time_zone_chosen else TimeZoneForm(),
-        time_zone_aliases=json.dumps(time_zones.aliases()),
+        **_time_zone_question(),
     )
+
+
+def _time_zone_question() -> dict:
+    """The time zone question's form, and the old names browsers may report, while the site has
+    not chosen its zone; nothing once it has."""
+    if services().site_settings().time_zone_chosen:
+        return {"time_zone_form": None}
+    return {"time_zone_form": TimeZoneForm(), "time_zone_aliases": json.dumps(time_zones.aliases())}
 
 
 @bp.post("/time-zone")

@@ -65,10 +65,11 @@ class TimeZoneField(SelectField):
 
     def for_site(self, settings: domain.SiteSettings) -> None:
         """Offer "Not chosen yet" while the site never chose, and keep its saved zone a choice
-        when the list lacks it (a name the picker leaves out, saved before it did)."""
+        when the list lacks it (a zone the picker leaves out, "EST5EDT", saved before it did)."""
         self.unchosen = not settings.time_zone_chosen
-        listed = time_zones.listed_name(settings.time_zone)
-        self.kept = "" if listed in time_zones.real_zones() else settings.time_zone
+        listed = time_zones.listed_name(settings.time_zone) in time_zones.real_zones()
+        known = settings.time_zone in domain.time_zones()
+        self.kept = settings.time_zone if known and not listed else ""
 
     def _options(self) -> list[SelectChoice]:
         unchosen = [SelectChoice("", self.UNCHOSEN)] if self.unchosen else []

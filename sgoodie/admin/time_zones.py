@@ -117,18 +117,21 @@ def _offset(name: str, now: datetime) -> timedelta:
     return now.astimezone(zoneinfo.ZoneInfo(name)).utcoffset() or timedelta()
 
 
-def grouped_choices(now: datetime | None = None) -> dict[str, list[tuple[str, str]]]:
+def grouped_choices(now: datetime | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
     """The picker's options by group: "Common" first (UTC, then by offset, west to east), then
-    each area's zones by city. Offsets are today's (summer time included)."""
+    each area's zones by city. Offsets are this hour's (summer time included); made once an hour."""
     now = now or datetime.now(UTC)
+    return _grouped_choices(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=2)
+def _grouped_choices(hour: datetime) -> dict[str, tuple[tuple[str, str], ...]]:
     zones = real_zones()
-    places = sorted((n for n in COMMON[1:] if n in zones), key=lambda n: (_offset(n, now), city(n)))
-    common = [DEFAULT_TIME_ZONE, *places]
-    groups = {COMMON_GROUP: [(name, label(name, now)) for name in common]}
+    places = sorted((n for n in COMMON[1:] if n in zones), key=lambda n: (_offset(n, hour), city(n)))
+    groups = {COMMON_GROUP: [DEFAULT_TIME_ZONE, *places]}
     for area in AREAS:
-        names = sorted((n for n in zones if n.startswith(area + "/")), key=city)
-        groups[area] = [(name, label(name, now)) for name in names]
-    return groups
+        groups[area] = sorted((n for n in zones if n.startswith(area + "/")), key=city)
+    return {group: tuple((name, label(name, hour)) for name in names) for group, names in groups.items()}
 
 
 def listed_name(name: str) -> str:
