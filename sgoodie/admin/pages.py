@@ -262,7 +262,8 @@ def settings():
     form.time_zone.for_site(current)
     if request.method == "GET":
         form.version.data = str(current.version)
-        form.time_zone.data = form.time_zone.data if current.time_zone_chosen else ""
+        if not current.time_zone_chosen:
+            form.time_zone.data = ""  # "Not chosen yet" selected
     status = 200
     if form.validate_on_submit():
         values = {

@@ -243,5 +243,9 @@ def test_on_a_phone_the_prompt_fits_and_a_renamed_browser_zone_finds_its_listed_
     page.click("text=Keep UTC")
     expect(page.locator(".flash")).to_contain_text("Saved: times stay in UTC.")
     assert (_settings(app).time_zone, _settings(app).time_zone_chosen) == ("UTC", True)
+    page.goto(live_server.url + "/admin/settings")
+    expect(page.locator("select[name=time_zone]")).to_have_value("UTC")
+    _shot(page, tmp_path, "time-zone-settings-phone.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.errors == []
     context.close()
