@@ -21,6 +21,7 @@ from ..domain import DEFAULT_TIME_ZONE
 
 AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 _SHAPE = re.compile(rf"^(?:{'|'.join(AREAS)})/[A-Z][A-Za-z_\-]+(?:/[A-Z][A-Za-z_\-]+)?$")
+UTC_ZONE = "Etc/UTC"  # what the database calls UTC ("UTC" is its link)
 COMMON_GROUP = "Common"
 # The zones most sites are in: UTC, then from Hawaii eastwards (the Common group sorts them by offset).
 COMMON = (
@@ -83,11 +84,14 @@ def aliases() -> dict[str, str]:
     links = _database_file("tzdata.zi")
     if links is None:
         return {}
-    found = {}
+    found = {UTC_ZONE: DEFAULT_TIME_ZONE}
     for line in links.read_text().splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == "L" and parts[1] in real_zones() and parts[2] not in real_zones():
-            found[parts[2]] = parts[1]
+        if len(parts) != 3 or parts[0] != "L" or parts[2] in real_zones():
+            continue
+        target = DEFAULT_TIME_ZONE if parts[1] == UTC_ZONE else parts[1]
+        if target in real_zones():
+            found[parts[2]] = target
     return found
 
 

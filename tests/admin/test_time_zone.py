@@ -61,6 +61,7 @@ def test_the_picker_lists_real_zones_only_with_the_common_ones_first():
 def test_renamed_and_old_names_lead_to_their_listed_zone():
     assert time_zones.aliases()["Asia/Calcutta"] == "Asia/Kolkata"  # what Chromium reports in India
     assert time_zones.listed_name("US/Pacific") == "America/Los_Angeles"
+    assert time_zones.listed_name("Etc/UTC") == time_zones.listed_name("Etc/Universal") == "UTC"
     assert time_zones.listed_name("Europe/Lisbon") == "Europe/Lisbon"
     assert time_zones.listed_name("EST5EDT") == "EST5EDT"  # no listed zone: left as it is
 
