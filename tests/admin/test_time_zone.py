@@ -66,6 +66,22 @@ def test_renamed_and_old_names_lead_to_their_listed_zone():
     assert time_zones.listed_name("EST5EDT") == "EST5EDT"  # no listed zone: left as it is
 
 
+def test_without_the_database_tables_the_shape_alone_decides(monkeypatch):
+    """A machine whose zone files come without `zone.tab` and `tzdata.zi`: still no Factory,
+    localtime, Etc/… or country names; renamed cities may show, and no old name is translated."""
+    monkeypatch.setattr(time_zones, "_database_file", lambda name: None)
+    time_zones.real_zones.cache_clear()
+    time_zones.aliases.cache_clear()
+    try:
+        zones = time_zones.real_zones()
+        assert {"UTC", "Europe/Lisbon", "America/Argentina/Buenos_Aires"} <= zones
+        assert not zones & {"Factory", "localtime", "posixrules", "Etc/GMT+5", "US/Pacific", "EST5EDT"}
+        assert time_zones.aliases() == {}
+    finally:  # the next caller reads the real tables again
+        time_zones.real_zones.cache_clear()
+        time_zones.aliases.cache_clear()
+
+
 def test_a_new_site_is_asked_on_the_dashboard_with_utc_selected(app, admin):
     html = admin.client.get("/admin/").get_data(as_text=True)
     assert PROMPT in html and "Which time zone is the business in?" in html
