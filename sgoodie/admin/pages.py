@@ -273,7 +273,7 @@ def settings():
         }
         edited = SiteSettings(
             **values,
-            **chosen_zone(form.time_zone.data),
+            **_chosen_zone(form.time_zone.data),
             logo=current.logo,
             version=int(form.version.data or 0),
         )
@@ -316,7 +316,7 @@ def settings():
     )
 
 
-def chosen_zone(value: str) -> dict:
+def _chosen_zone(value: str) -> dict:
     """The settings' zone from a picker: empty is "not chosen yet" (times stay in UTC)."""
     return {"time_zone": value or DEFAULT_TIME_ZONE, "time_zone_chosen": bool(value)}
 

@@ -2,8 +2,8 @@
 offset and city, "(UTC−08:00) Los Angeles".
 
 A real zone is one of the IANA database's locations: a name of `Area/Location` shape in one of the
-continents and oceans, as `zone.tab` lists them (one or more per country; the Python zoneinfo
-finds it beside the zone files). That leaves out "Factory", "localtime", "posixrules", "Etc/…",
+continents and oceans, as `zone.tab` lists them (one or more per country; it lies beside the
+zone files zoneinfo reads). That leaves out "Factory", "localtime", "posixrules", "Etc/…",
 the old country names ("US/Pacific") and the renamed cities ("Asia/Calcutta", "Europe/Kiev"),
 which the database keeps as links to the current ones. Where no `zone.tab` is found the shape
 alone decides. Browsers may report a renamed city (Chromium says "Asia/Calcutta"): `aliases()`
