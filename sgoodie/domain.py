@@ -595,7 +595,11 @@ class SiteSettings:
     pinterest: str = ""
     default_seo_description: str = ""
     currency: str = DEFAULT_CURRENCY
+    # Times show in UTC until the photographer chooses a zone (the dashboard asks once); choosing
+    # UTC is a choice too. Settings saved before the question existed (a stored page without the
+    # field) count as chosen: their zone was in the settings form they saved (`from_page`).
     time_zone: str = DEFAULT_TIME_ZONE
+    time_zone_chosen: bool = False
     # Rights written into photos whose original carries none (see `Rights`); the copyright
     # notice is a template: {year} becomes the year the photo was taken. Empty creator and notice:
     # the business name, "© {year} <business name>".
@@ -641,6 +645,7 @@ class SiteSettings:
                 default = getattr(defaults, name)
                 # numbers come back from DynamoDB as Decimal
                 values[name] = type(default)(value) if isinstance(default, (bool, int)) else value
+        values.setdefault("time_zone_chosen", page.version > 0)
         return cls(**values, version=page.version)
 
     def encoder_quality(self) -> EncoderQuality:

@@ -3,15 +3,21 @@ comes from a counter or a short list, so it costs the same on a site of 20 photo
 
 from __future__ import annotations
 
-from flask import render_template
+import json
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, url_for
 
 from .. import content
 from ..auth import recent_failures
 from ..cache import page_cache
-from ..domain import PhotoStatus
+from ..domain import DEFAULT_TIME_ZONE, SITE_PAGE_ID, PhotoStatus, SiteSettings
 from ..photos import lifecycle, rerender
 from ..services import services
+from ..stores import StaleVersionError
+from . import time_zones
 from .blueprint import bp
+from .forms import TimeZoneForm
 
 IN_PROGRESS = (PhotoStatus.UPLOADING, PhotoStatus.QUEUED, PhotoStatus.PROCESSING)
 SHOWN_FAILED = 20  # failed photos listed (the count says when there are more)
@@ -58,7 +64,42 @@ def dashboard():
         activity=content.activity.recent(),
         scheduled=_scheduled(),
         sign_ins=recent_failures(),
+        **_time_zone_question(),
     )
+
+
+def _time_zone_question() -> dict:
+    """The time zone question's form, and the old names browsers may report, while the site has
+    not chosen its zone; nothing once it has."""
+    if services().site_settings().time_zone_chosen:
+        return {"time_zone_form": None}
+    return {"time_zone_form": TimeZoneForm(), "time_zone_aliases": json.dumps(time_zones.aliases())}
+
+
+@bp.post("/time-zone")
+def choose_time_zone():
+    """The dashboard's question answered: the proposed zone, or UTC kept. Either way the choice is
+    saved like the settings form saves (a revision, fresh pages) and the question is not asked
+    again."""
+    form = TimeZoneForm()
+    if not form.validate_on_submit():
+        flash("Choose a time zone from the list.", "error")
+        return redirect(url_for("admin.dashboard"))
+    zone = DEFAULT_TIME_ZONE if form.keep_utc.data else form.time_zone.data
+    base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+    chosen = replace(SiteSettings.from_page(base), time_zone=zone, time_zone_chosen=True)
+    try:
+        content.settings.save(chosen, base, note="Time zone chosen on the dashboard")
+    except StaleVersionError:
+        flash("Someone saved the settings at the same moment. Choose again.", "error")
+    else:
+        flash(_zone_saved(zone), "success")
+    return redirect(url_for("admin.dashboard"))
+
+
+def _zone_saved(zone: str) -> str:
+    where = "stay in UTC" if zone == DEFAULT_TIME_ZONE else f"show in {time_zones.city(zone)} time"
+    return f"Saved: times {where}. Settings can change it."
 
 
 def _rerender_progress(in_progress: list[list]) -> dict | None:

@@ -17,6 +17,7 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
     URLField,
 )
@@ -38,6 +39,7 @@ from wtforms.validators import ValidationError as WTFormsValidationError
 from .. import domain
 from ..accounts import MIN_PASSWORD_LENGTH
 from ..image_formats import CUSTOM_PRESET, INPUT_EXTENSIONS, INPUT_LABEL, QUALITY_PRESETS
+from . import time_zones
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -48,6 +50,54 @@ def choices(pairs) -> list[SelectChoice]:
 MARKDOWN_HINT = (
     "Formatting: **bold**, *italic*, [link](https://…), blank line for a new paragraph, - for a list."
 )
+
+
+class TimeZoneField(SelectField):
+    """The real time zones, common ones first (`time_zones`). A saved old name ("US/Pacific")
+    shows as the listed zone; a zone listed twice (Common and its area) is selected once."""
+
+    UNCHOSEN = "Not chosen yet (times show in UTC)"
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, choices=self._options, default=domain.DEFAULT_TIME_ZONE, **kwargs)
+        self.kept = ""
+        self.unchosen = False
+
+    def for_site(self, settings: domain.SiteSettings) -> None:
+        """Offer "Not chosen yet" while the site never chose, and keep its saved zone a choice
+        when the list lacks it (a zone the picker leaves out, "EST5EDT", saved before it did)."""
+        self.unchosen = not settings.time_zone_chosen
+        listed = time_zones.listed_name(settings.time_zone) in time_zones.real_zones()
+        known = settings.time_zone in domain.time_zones()
+        self.kept = settings.time_zone if known and not listed else ""
+
+    def _options(self) -> list[SelectChoice]:
+        unchosen = [SelectChoice("", self.UNCHOSEN)] if self.unchosen else []
+        kept = [SelectChoice(self.kept, self.kept, optgroup="Saved")] if self.kept else []
+        grouped = [
+            SelectChoice(value, label, optgroup=group)
+            for group, options in time_zones.grouped_choices().items()
+            for value, label in options
+        ]
+        return unchosen + kept + grouped
+
+    def process_data(self, value):
+        super().process_data(time_zones.listed_name(value) if value else value)
+
+    def iter_groups(self):
+        found = False
+        for group, options in super().iter_groups():
+            once = [option._replace(selected=option.selected and not found) for option in options]
+            found = found or any(option.selected for option in options)
+            yield group, once
+
+
+class TimeZoneForm(FlaskForm):
+    """The dashboard's question, asked until the site chooses: the browser's zone proposed."""
+
+    time_zone = TimeZoneField("Time zone")
+    use = SubmitField("Use this time zone")
+    keep_utc = SubmitField("Keep UTC")
 
 
 class LoginForm(FlaskForm):
@@ -358,11 +408,9 @@ class SettingsForm(
         choices=choices((code, f"{name} ({code})") for code, (name, _) in domain.CURRENCIES.items()),
         default=domain.DEFAULT_CURRENCY,
     )
-    time_zone = SelectField(
+    time_zone = TimeZoneField(
         "Time zone",
-        description="The admin shows every time in this zone.",
-        choices=choices((name, name.replace("_", " ")) for name in domain.time_zones()),
-        default=domain.DEFAULT_TIME_ZONE,
+        description="The admin shows every time in this zone, and scheduled publishing counts in it.",
     )
     quality_preset = RadioField(
         "Quality",

@@ -14,6 +14,7 @@ from ..content.revisions import diff
 from ..domain import (
     BRANDING_GALLERY_FULL,
     BRANDING_GALLERY_MAX,
+    DEFAULT_TIME_ZONE,
     SITE_PAGE_ID,
     Image,
     Page,
@@ -258,16 +259,24 @@ def settings():
     base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
     current = SiteSettings.from_page(base)
     form = SettingsForm(obj=current) if request.method == "GET" else SettingsForm()
+    form.time_zone.for_site(current)
     if request.method == "GET":
         form.version.data = str(current.version)
+        if not current.time_zone_chosen:
+            form.time_zone.data = ""  # "Not chosen yet" selected
     status = 200
     if form.validate_on_submit():
         values = {
             name: _typed(getattr(form, name).data, getattr(current, name))
             for name in SiteSettings.__dataclass_fields__
-            if name not in ("version", "logo")
+            if name not in ("version", "logo", "time_zone", "time_zone_chosen")
         }
-        edited = SiteSettings(**values, logo=current.logo, version=int(form.version.data or 0))
+        edited = SiteSettings(
+            **values,
+            **_chosen_zone(form.time_zone.data),
+            logo=current.logo,
+            version=int(form.version.data or 0),
+        )
         new_logo = None
         try:
             new_logo = _uploaded_logo(form.logo.data)
@@ -305,6 +314,11 @@ def settings():
     return render_template("admin/settings.html", form=form, settings=current, presets=QUALITY_PRESETS), (
         400 if form.errors else status
     )
+
+
+def _chosen_zone(value: str) -> dict:
+    """The settings' zone from a picker: empty is "not chosen yet" (times stay in UTC)."""
+    return {"time_zone": value or DEFAULT_TIME_ZONE, "time_zone_chosen": bool(value)}
 
 
 def _uploaded_logo(upload) -> dict | None:

@@ -30,7 +30,7 @@ def test_counts_come_from_counters_and_lists_stay_short(app, client, admin):
     )
     assert interiors.groups() == ("1", "published · 3 drafts")
     assert re.search(r'<span class="stat__value">3</span>\s*<span class="stat__note">processing', html)
-    assert "20+ failed" in html and html.count("Broken ") == 20  # the oldest 20, and "20+"
+    assert "20+ failed" in html and len(re.findall(r"Broken \d+", html)) == 20  # the oldest 20, and "20+"
     assert "Loft 01" in html  # the failed photos' project, by title
     assert 'href="/admin/projects/?category=interiors&amp;state=drafts">Interiors: 3 drafts' in html
 

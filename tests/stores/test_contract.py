@@ -479,6 +479,28 @@ def test_pages_round_trip_and_refuse_stale_saves(content_store):
         content_store.save_page(Page("about", version=3))
 
 
+def test_the_site_settings_tell_a_never_chosen_time_zone_from_a_chosen_utc(content_store):
+    from sgoodie.domain import SiteSettings
+
+    def read() -> SiteSettings:
+        return SiteSettings.from_page(content_store.get_pages(["site"])["site"])
+
+    assert (read().time_zone, read().time_zone_chosen) == ("UTC", False)  # a new site: never asked
+    saved = content_store.save_page(SiteSettings().to_page())  # saved before choosing: still unasked
+    assert read().time_zone_chosen is False
+    content_store.save_page(replace(SiteSettings(time_zone_chosen=True), version=saved.version).to_page())
+    assert (read().time_zone, read().time_zone_chosen) == ("UTC", True)  # UTC, chosen
+
+
+def test_settings_saved_before_the_time_zone_question_count_as_chosen(content_store):
+    from sgoodie.domain import SiteSettings
+
+    content_store.save_page(Page("site", content={"business_name": "Old Site", "time_zone": "UTC"}))
+    settings = SiteSettings.from_page(content_store.get_pages(["site"])["site"])
+    assert settings.business_name == "Old Site"
+    assert (settings.time_zone, settings.time_zone_chosen) == ("UTC", True)
+
+
 def test_an_imported_page_keeps_its_own_modification_time(content_store):
     about = content_store.get_pages(["about"])["about"]
     kept = content_store.save_page(

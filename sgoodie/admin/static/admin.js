@@ -7,6 +7,7 @@
 // - on a phone, the sideways-scrolling menu starts at the current page
 // - the settings page's table of bytes per quality preset, measured on one photo of the site
 // - focal points: click the photo to place its subject (number inputs without JavaScript)
+// - the dashboard's time zone question proposes the browser's zone (UTC selected without JavaScript)
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
 (function () {
   "use strict";
@@ -451,4 +452,20 @@
   }
   Array.prototype.forEach.call(presetInputs, function (input) { input.addEventListener("change", showCustom); });
   if (presetInputs.length) { showCustom(); }
+
+  // The time zone question: select the browser's zone when the list has it (a renamed city some
+  // browsers report, "Asia/Calcutta", by its listed name).
+  var zonePicker = document.querySelector("[data-browser-zone]");
+  if (zonePicker) {
+    var aliases = JSON.parse(zonePicker.dataset.zoneAliases || "{}");
+    var reported = "";
+    try { reported = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { reported = ""; }
+    var browserZone = aliases[reported] || reported;
+    var listed = Array.prototype.some.call(zonePicker.options, function (option) { return option.value === browserZone; });
+    if (listed) {
+      zonePicker.value = browserZone;
+      var note = document.querySelector("[data-browser-zone-note]");
+      if (note) { note.hidden = false; }
+    }
+  }
 })();
