@@ -140,6 +140,19 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(marker)
 
 
+def from_address(address: str):
+    """A requests adapter that connects from this local address (`session.mount("http://",
+    from_address("127.0.0.2"))`): a client that is not where a proxy in front connects from."""
+    from requests.adapters import HTTPAdapter
+
+    class FromAddress(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (address, 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    return FromAddress()
+
+
 def _free_port() -> int:
     import socket
 

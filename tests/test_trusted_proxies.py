@@ -10,14 +10,13 @@ from dataclasses import replace
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
 from sgoodie import content, create_app
 from sgoodie.accounts import create_or_reset_admin, hash_password
 from sgoodie.domain import Project
 from sgoodie.gallery_access import GALLERY_GUESSES
 from sgoodie.services import services
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, from_address
 from tests.test_gallery_access import PASSWORD
 from tests.test_middleware import _gunicorn
 
@@ -28,25 +27,13 @@ PIN = "2468"
 _spoofed = (f"198.51.100.{n % 250 + 1}" for n in itertools.count())
 
 
-class FromAddress(HTTPAdapter):
-    """requests' adapter connecting from a chosen local address."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class Visitor:
     """A browser at `peer` (by default 127.0.0.2) that claims another X-Forwarded-For on every
     request; from the trusted proxy's address, it is the proxy forwarding many clients."""
 
     def __init__(self, base: str, peer: str = UNTRUSTED_PEER):
         self.base, self.http = base, requests.Session()
-        self.http.mount("http://", FromAddress(peer))
+        self.http.mount("http://", from_address(peer))
 
     def post_form(self, path: str, data: dict[str, str]) -> int:
         page = self.http.get(self.base + path, headers={"X-Forwarded-For": next(_spoofed)}).text

@@ -22,14 +22,13 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from PIL import Image
-from requests.adapters import HTTPAdapter
 
 from sgoodie import create_app
 from sgoodie.auth import SESSIONS
 from sgoodie.config import SETTINGS, load
 from sgoodie.plugin_loader import builtin_plugin_settings
 from sgoodie.services import services
-from tests.conftest import _free_port
+from tests.conftest import _free_port, from_address
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy" / "single-server"
@@ -286,18 +285,6 @@ def _app(instance: Path):
     return create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "JOBS": "thread"})
 
 
-class FromAddress(HTTPAdapter):
-    """Connects from another loopback address, so the client is not where Caddy connects from."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def _photo(seed: int) -> bytes:
     image = Image.effect_noise((1600, 1100), 30 + seed).convert("RGB")
     buffer = io.BytesIO()
@@ -315,7 +302,7 @@ class Site:
         self.session.trust_env = False  # REQUESTS_CA_BUNDLE would replace `verify`; no proxies either
         # Over https, CSRF protection also wants the page a form came from, as browsers send it.
         self.session.headers.update({"Referer": url + "/admin/", "Origin": url})
-        self.session.mount("https://", FromAddress(CLIENT_ADDRESS))
+        self.session.mount("https://", from_address(CLIENT_ADDRESS))
         self.csrf = ""
 
     def get(self, path: str, **kwargs):
