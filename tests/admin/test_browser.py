@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from sgoodie.services import services
 
@@ -61,7 +62,8 @@ def test_a_click_on_a_photo_sets_its_focal_point_and_the_crop_previews_follow(
         admin_page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
     assert saved.value.status == 200
     card = admin_page.locator(".photo-card").first
-    assert card.locator("[data-focal-state]").text_content() == "Saved"
+    # The answer is in; the page's script says so a moment later (Playwright waits for it).
+    expect(card.locator("[data-focal-state]")).to_have_text("Saved")
     card.locator("summary").click()
     position = card.locator(".focal__preview--desktop img").evaluate(
         "img => getComputedStyle(img).objectPosition"
