@@ -454,6 +454,19 @@ def seeded_demo(tmp_path_factory) -> SeededDemo:
     return SeededDemo(instance, result.output, records, level_after)
 
 
+@pytest.fixture(params=["local", "aws"])
+def backend_app(request):
+    """The app on each backend (SQLite + disk; DynamoDB + S3 in moto). A test module may define
+    its own (`tests/test_gallery_access.py` does)."""
+    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
+
+
+@pytest.fixture
+def queued(backend_app, hold_jobs):
+    """The jobs `backend_app` queues, held for the test to run."""
+    return hold_jobs(backend_app)
+
+
 @pytest.fixture
 def portfolio(app):
     return Portfolio(app)

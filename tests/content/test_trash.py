@@ -189,11 +189,6 @@ def test_what_goes_to_the_trash_stops_being_served_at_once_and_comes_back_with_a
         assert services().blobs.list_keys("trash/") == []
 
 
-@pytest.fixture(params=["local", "aws"])
-def backend_app(request):
-    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
-
-
 def test_a_trashed_projects_files_wait_under_trash_on_both_backends(backend_app, portfolio_factory):
     project = portfolio_factory(backend_app).project("Harbour Loft", "interiors")
     files = _files(backend_app, project)

@@ -24,17 +24,6 @@ from sgoodie.services import services
 from tests.conftest import rights_original
 
 
-@pytest.fixture(params=["local", "aws"])
-def backend_app(request):
-    """The app on each backend (SQLite + disk; DynamoDB + S3 in moto)."""
-    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
-
-
-@pytest.fixture
-def queued(backend_app, hold_jobs):
-    return hold_jobs(backend_app)
-
-
 def _ready_photo(project: Project, data: bytes, alt: str = "A room") -> Photo:
     photo = Photo(project_id=project.id, status="queued", filename="a.jpg", alt_text=alt)
     photo.original_key = original_key(project.id, photo.id, "jpg")

@@ -24,6 +24,15 @@ from sgoodie.services import services
 from tests.photos.test_lifecycle import _uploaded_photo
 
 
+def _checked_in(title: str, data: bytes) -> Photo:
+    """A new project's photo whose upload was checked: queued, its job left for the test to run."""
+    project = content.projects.create(Project(title=title, category="travel"))
+    photo = _uploaded_photo(project, data)
+    services().jobs.enqueue = lambda kind, **arguments: None
+    uploads.mark_uploaded(photo)
+    return photo
+
+
 def _stored_photo(project, data: bytes, name="a.jpg") -> Photo:
     photo = Photo(project_id=project.id, status="queued", filename=name, alt_text=name)
     photo.original_key = original_key(project.id, photo.id, "jpg")
@@ -113,10 +122,7 @@ def _attempt(photo_id: str, attempt: int, **options) -> float | None:
 def test_transient_errors_are_retried_by_the_policy_then_given_up(app, jpeg, monkeypatch):
     _with_policy(app, RetryPolicy(delays=(0.01, 0.01)))
     with app.test_request_context():
-        project = content.projects.create(Project(title="Flaky", category="travel"))
-        photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda kind, **arguments: None
-        uploads.mark_uploaded(photo)
+        photo = _checked_in("Flaky", jpeg())
         monkeypatch.setattr(
             services().blobs, "get", lambda key: (_ for _ in ()).throw(ConnectionError("storage unreachable"))
         )
@@ -210,10 +216,7 @@ def test_no_request_runs_the_variant_pipeline(app, client, admin, jpeg, monkeypa
 def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monkeypatch):
     """Two messages for one photo: the one finishing second finds it ready, and that is no error."""
     with app.test_request_context():
-        project = content.projects.create(Project(title="Twice at once", category="travel"))
-        photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda kind, **arguments: None
-        uploads.mark_uploaded(photo)
+        photo = _checked_in("Twice at once", jpeg())
         real, nested = processing.make_variants, []
 
         def the_other_job_finishes_first(data, *options):
@@ -229,10 +232,7 @@ def test_a_duplicate_job_that_loses_the_race_is_done_not_retried(app, jpeg, monk
 
 def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
     with app.test_request_context():
-        project = content.projects.create(Project(title="Dies", category="travel"))
-        photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda kind, **arguments: None
-        uploads.mark_uploaded(photo)
+        photo = _checked_in("Dies", jpeg())
         homes.modify_project_photo(
             photo.id, lambda current: setattr(current, "attempts", lifecycle.MAX_ATTEMPTS)
         )
@@ -243,10 +243,7 @@ def test_a_photo_whose_job_keeps_dying_is_failed_after_a_few_starts(app, jpeg):
 
 def test_errors_retrying_cannot_help_fail_at_once_with_their_reason(app, jpeg, monkeypatch):
     with app.test_request_context():
-        project = content.projects.create(Project(title="Slow", category="travel"))
-        photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda kind, **arguments: None
-        uploads.mark_uploaded(photo)
+        photo = _checked_in("Slow", jpeg())
         monkeypatch.setattr(
             processing,
             "make_variants",
@@ -278,10 +275,7 @@ def test_a_page_photo_job_purges_its_page_once_when_the_photo_is_ready(app, jpeg
 def test_an_error_of_the_pipeline_fails_the_photo_at_once_with_its_reason(app, jpeg, monkeypatch):
     """The same original fails the same way every time: no five retries in "processing"."""
     with app.test_request_context():
-        project = content.projects.create(Project(title="Odd file", category="travel"))
-        photo = _uploaded_photo(project, jpeg())
-        services().jobs.enqueue = lambda kind, **arguments: None
-        uploads.mark_uploaded(photo)
+        photo = _checked_in("Odd file", jpeg())
         refusal = "Size of XMP JPEG segment is larger than 65535 bytes"
         monkeypatch.setattr(
             processing, "make_variants", lambda data, *options: (_ for _ in ()).throw(ValueError(refusal))

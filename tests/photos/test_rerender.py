@@ -8,7 +8,6 @@ import io
 from dataclasses import replace
 
 import pyexiv2
-import pytest
 from PIL import Image, ImageChops
 
 from sgoodie.blobs import original_key
@@ -35,17 +34,6 @@ DEFAULTS = {
     "rights_license_url": "https://sgoodie.example/terms",
     "rights_acquire_url": "https://sgoodie.example/licensing",
 }
-
-
-@pytest.fixture(params=["local", "aws"])
-def backend_app(request):
-    """The app on each backend (SQLite + disk; DynamoDB + S3 in moto)."""
-    return request.getfixturevalue("app" if request.param == "local" else "mock_aws_app")
-
-
-@pytest.fixture
-def queued(backend_app, hold_jobs):
-    return hold_jobs(backend_app)
 
 
 def _save_settings(**changes) -> SiteSettings:
