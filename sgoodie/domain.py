@@ -341,6 +341,17 @@ class Photo:
     # The home hero's 9:16 cut for phones (`photos.cuts`), and the point it was cut at.
     phone_cuts: list[Variant] = field(default_factory=list)
     phone_cuts_at: str = ""
+    # The words the original file carried (its IPTC/XMP title and description: what Lightroom,
+    # Capture One and cameras' software write), offered as alt text and caption while those are
+    # empty; and whether the alt text and caption in use came from the file, so a later sync may
+    # update them but never overwrites what the photographer typed.
+    file_title: str = ""
+    file_description: str = ""
+    alt_text_from_file: bool = False
+    caption_from_file: bool = False
+    # The publishing client's own key for this photo (`/api/v1/`), unique within its project, so
+    # an interrupted sync run again finds the photos it already sent.
+    external_id: str = ""
 
     RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
 
