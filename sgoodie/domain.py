@@ -129,6 +129,25 @@ class ValidationError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
+WATERMARK_KINDS = {"text": "Text", "logo": "The logo"}
+WATERMARK_POSITIONS = {
+    "bottom-right": "Bottom right",
+    "bottom-left": "Bottom left",
+    "top-right": "Top right",
+    "top-left": "Top left",
+    "centre": "Centre",
+    "tiled": "Tiled over the whole photo",
+}
+WATERMARK_TEXT_MAX = 60
+WATERMARK_SIZE_RANGE = (5, 80)
+WATERMARK_OPACITY_RANGE = (5, 100)
+GALLERY_WATERMARKS = {
+    "previews": "On the previews; downloads are clean",
+    "all": "On the previews and the downloads",
+    "off": "No watermark",
+}
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -326,6 +345,10 @@ class Photo:
     rights_override: dict[str, str] = field(default_factory=dict)
     rights: dict[str, str] = field(default_factory=dict)
     rendering: str = ""  # the encoder settings its variants were made with (`RenderSettings.signature`)
+    # The signature of the watermark its variants carry ("" for clean files), and, when they carry
+    # one but a client's downloads must not, the clean JPEGs made for downloads in the same job.
+    watermark: str = ""
+    downloads: list[Variant] = field(default_factory=list)
     focal_x: float = FOCAL_CENTRE
     focal_y: float = FOCAL_CENTRE
     attempts: int = 0
@@ -437,6 +460,9 @@ class Project:
     gallery_guest_password_hash: str = ""
     gallery_expires_on: str = ""
     gallery_epoch: int = 0
+    # What a client gallery's files carry (`GALLERY_WATERMARKS`): a watermark on the previews
+    # (downloads clean), on the downloads too, or none.
+    gallery_watermark: str = "previews"
     # Scheduled publishing (UTC, like every stored time; the admin shows the site's time zone).
     publish_at: str = ""
     unpublish_at: str = ""
@@ -466,8 +492,9 @@ class Project:
 
     def shows(self, photo: Photo) -> bool:
         """Whether the project page shows this photo. Public and unlisted pages ask for alt text;
-        a client gallery (hundreds of proofs nobody indexes) shows every ready photo."""
-        return photo.is_ready if self.is_private else photo.is_shown
+        a client gallery (hundreds of proofs nobody indexes) shows every photo with files (ready,
+        or being rendered again after a settings or watermark change: its current files)."""
+        return photo.has_files if self.is_private else photo.is_shown
 
     def gallery_expired(self, today: str) -> bool:
         """Whether a client gallery has passed its last day (`today`: YYYY-MM-DD, site time)."""
@@ -513,6 +540,8 @@ class Project:
             errors["gallery_password"] = "A client gallery needs a password: set one to share it."
         if self.featured and self.visibility != "public":
             errors["featured"] = "Only a public project can be featured on the home page."
+        if self.gallery_watermark not in GALLERY_WATERMARKS:
+            errors["gallery_watermark"] = "Choose one of the watermark options."
         if self.gallery_expires_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.gallery_expires_on):
             errors["gallery_expires_on"] = "Use a date like 2026-12-31."
         if self.published and photos is not None and not self.is_private:
@@ -626,6 +655,15 @@ class SiteSettings:
     webp_quality: int = 80
     avif_quality: int = 60
     wide_gamut: bool = False  # keep Display P3 colour (profile embedded) instead of converting to sRGB
+    # The watermark on client galleries' previews (and the public site's photos when it opts in):
+    # text (empty: "© <business name>") or the logo, where, how large (the mark's longer side, in
+    # percent of the photo's short side) and how opaque (percent).
+    watermark_kind: str = "text"
+    watermark_text: str = ""
+    watermark_position: str = "bottom-right"
+    watermark_size: int = 30
+    watermark_opacity: int = 35
+    watermark_portfolio: bool = False
     # The uploaded logo's files (images/logo.py): {"id", "prefix", "width", "height"} of the
     # header's 1x file; empty for the wordmark (the business name set in type).
     logo: dict[str, Any] = field(default_factory=dict)
@@ -672,6 +710,10 @@ class SiteSettings:
         page = base or Page(SITE_PAGE_ID)
         return replace(page, content=content, version=self.version)
 
+    def watermark_label(self) -> str:
+        """The watermark's text: the one typed, else "© <business name>"."""
+        return self.watermark_text.strip() or f"© {self.business_name}"
+
     def logo_key(self, name: str) -> str:
         """The storage key of one of the logo's files ("logo-80.webp", "icon-180.png")."""
         return f"{self.logo['prefix']}{name}" if self.logo else ""
@@ -714,8 +756,27 @@ class SiteSettings:
             errors["quality_preset"] = "Choose one of the listed qualities."
         if self.jpeg_subsampling not in ("4:2:0", "4:4:4"):
             errors["jpeg_subsampling"] = "Choose 4:2:0 or 4:4:4."
+        errors.update(self._watermark_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _watermark_errors(self) -> dict[str, str]:
+        errors = {}
+        if self.watermark_kind not in WATERMARK_KINDS:
+            errors["watermark_kind"] = "Choose text or the logo."
+        elif self.watermark_kind == "logo" and not self.logo:
+            errors["watermark_kind"] = "Upload a logo first (below), or use text for the watermark."
+        if len(self.watermark_text) > WATERMARK_TEXT_MAX:
+            errors["watermark_text"] = f"At most {WATERMARK_TEXT_MAX} characters: a watermark is a signature."
+        if self.watermark_position not in WATERMARK_POSITIONS:
+            errors["watermark_position"] = "Choose one of the listed places."
+        if not WATERMARK_SIZE_RANGE[0] <= int(self.watermark_size) <= WATERMARK_SIZE_RANGE[1]:
+            errors["watermark_size"] = "From {} to {} percent of the photo's short side.".format(
+                *WATERMARK_SIZE_RANGE
+            )
+        if not WATERMARK_OPACITY_RANGE[0] <= int(self.watermark_opacity) <= WATERMARK_OPACITY_RANGE[1]:
+            errors["watermark_opacity"] = "From {} to {} percent.".format(*WATERMARK_OPACITY_RANGE)
+        return errors
 
 
 @dataclass
@@ -819,7 +880,7 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
     for name, value in data.items():
         if name not in known:
             continue
-        if name in ("variants", "phone_cuts"):
+        if name in ("variants", "phone_cuts", "downloads"):
             value = [Variant(**_ints(v, ("width", "height", "bytes"))) for v in value or []]
         elif name == "cover":
             value = Image.from_dict(value)

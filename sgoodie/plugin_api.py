@@ -61,7 +61,7 @@ from .bodies import blueprint_body_limit, body_limit, max_upload_bytes
 from .cache import tag_current_page
 from .cache.cdn import Paths
 from .config import Setting
-from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError
+from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError, Variant
 from .file_urls import media_url, signed_url
 from .jobs import JobKind
 from .mail import one_line
@@ -100,6 +100,7 @@ PROJECT_FIELDS = (
     "cover_photo_id",
     "publish_at",
     "unpublish_at",
+    "gallery_watermark",
 )
 
 #: Named places in the layouts that plugins can fill. Slot functions receive the keyword
@@ -552,26 +553,36 @@ class PhotoFile:
 
 
 def photo_file(photo: Photo, width: int | None = None) -> PhotoFile | None:
-    """The original (`width=None`) or the widest JPEG rendition no wider than `width` (the
-    narrowest when all are wider); None when the photo has no such file yet."""
+    """The file a client downloads: the original (`width=None`) or the widest JPEG no wider than
+    `width` (the narrowest when all are wider); None when the photo has no such file yet. Clean
+    even when the previews carry a watermark (the clean JPEGs made for downloads), unless the
+    gallery marks its downloads too (`Project.gallery_watermark == "all"`): then the widest
+    marked JPEG stands for the original."""
     stem = (photo.filename.rsplit(".", 1)[0] if photo.filename else "") or photo.id
-    if width is None:
+    marked = bool(photo.watermark) and not photo.downloads
+    if width is None and not marked:
         if not photo.original_key:
             return None
         extension = photo.original_key.rsplit(".", 1)[-1]
         name = photo.filename if photo.filename.lower().endswith(f".{extension}") else f"{stem}.{extension}"
         return PhotoFile(photo.original_key, name, photo.size)
-    jpegs = sorted((v for v in photo.variants if v.format == "jpeg"), key=lambda v: v.width)
+    chosen = _jpeg(photo.downloads or photo.variants, width)
+    return PhotoFile(chosen.key, f"{stem}-{chosen.width}.jpg", chosen.bytes) if chosen else None
+
+
+def _jpeg(variants: Sequence[Variant], width: int | None) -> Variant | None:
+    """The widest JPEG no wider than `width` (any, for None), else the narrowest."""
+    jpegs = sorted((v for v in variants if v.format == "jpeg"), key=lambda v: v.width)
     if not jpegs:
         return None
-    chosen = ([v for v in jpegs if v.width <= width] or jpegs[:1])[-1]
-    return PhotoFile(chosen.key, f"{stem}-{chosen.width}.jpg", chosen.bytes)
+    return ([v for v in jpegs if width is None or v.width <= width] or jpegs[:1])[-1]
 
 
 def photo_url(photo: Photo, width: int = 640) -> str:
-    """A browser's URL for a JPEG of the photo about this wide: its public address, or a signed
-    link for a client gallery's photo. Empty while it has no renditions."""
-    found = photo_file(photo, width)
+    """A browser's URL for a JPEG of the photo about this wide, as the gallery shows it (with its
+    watermark, if any): its public address, or a signed link for a client gallery's photo. Empty
+    while it has no renditions."""
+    found = _jpeg(photo.variants, width)
     return media_url(found.key) if found else ""
 
 

@@ -442,6 +442,32 @@ class SettingsForm(
         "saturated colours, profile embedded, for screens that show them. Off: every file is sRGB.",
     )
 
+    watermark_kind = RadioField("Watermark", choices=choices(domain.WATERMARK_KINDS.items()), default="text")
+    watermark_text = StringField(
+        "Text",
+        description="Set in the site's serif, white with a soft shadow so it reads on light and dark photos.",
+        validators=[Length(max=domain.WATERMARK_TEXT_MAX)],
+    )
+    watermark_position = SelectField(
+        "Where", choices=choices(domain.WATERMARK_POSITIONS.items()), default="bottom-right"
+    )
+    watermark_size = IntegerField(
+        "Size (% of the photo's short side)",
+        default=30,
+        description="The mark's longer side.",
+        validators=[NumberRange(*domain.WATERMARK_SIZE_RANGE, "From %(min)s to %(max)s.")],
+    )
+    watermark_opacity = IntegerField(
+        "Opacity (%)",
+        default=35,
+        validators=[NumberRange(*domain.WATERMARK_OPACITY_RANGE, "From %(min)s to %(max)s.")],
+    )
+    watermark_portfolio = BooleanField(
+        "Watermark the public site too",
+        description="Every photo visitors see on the public pages carries the mark. Off: only client "
+        "galleries whose watermark is on.",
+    )
+
     # Checked by images/logo.py, which says why a file is refused (an SVG, say) in its own words.
     logo = FileField(
         "Logo",

@@ -26,6 +26,7 @@ from ..domain import (
 from ..image_formats import CUSTOM_PRESET, QUALITY_PRESETS
 from ..images import ImageError
 from ..images.logo import LOGO_MAX_BYTES
+from ..images.watermark import text_problem
 from ..photos import homes, lifecycle, quality, rerender
 from ..photos import pages as page_photos
 from ..photos.uploads import store_page_upload
@@ -264,6 +265,7 @@ def settings():
         form.version.data = str(current.version)
         if not current.time_zone_chosen:
             form.time_zone.data = ""  # "Not chosen yet" selected
+        form.watermark_text.data = current.watermark_label()  # what the photos carry, to edit
     status = 200
     if form.validate_on_submit():
         values = {
@@ -284,6 +286,8 @@ def settings():
                 edited.logo = new_logo
             elif form.remove_logo.data:
                 edited.logo = {}
+            if "watermark_text" in request.form and not edited.watermark_text:
+                raise ValidationError({"watermark_text": text_problem("")})
             saved = content.settings.save(edited, base)
         except ImageError as exc:
             form.logo.errors = [*form.logo.errors, str(exc)]  # nothing saved; the typed values stay

@@ -20,6 +20,7 @@ from .keys import (
     FORMAT_EXTENSIONS,
     PRIVATE_PREFIX,
     TRASH_PREFIX,
+    download_name,
     gallery_of,
     in_trash,
     is_private_key,
@@ -40,6 +41,7 @@ from .keys import (
     variant_name,
     variant_owner,
     variant_prefix,
+    watermark_of,
 )
 
 __all__ = [
@@ -71,7 +73,9 @@ __all__ = [
     "project_prefixes",
     "share_cut_key",
     "variant_key",
+    "download_name",
     "variant_name",
+    "watermark_of",
     "variant_owner",
     "variant_prefix",
 ]

@@ -1,7 +1,8 @@
 """Every storage key, in one place: what the code writes and what a URL may name.
 
 - originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly)
-- variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable)
+- variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable); a
+             re-render's `{width}-{generation}.{ext}`; a watermarked file's `…-w{signature}.{ext}`
 - page photos  `pages/{page_id}/original/{image_id}.{ext}` and
                `pages/{page_id}/variants/{image_id}/{width}.{avif|webp|jpg}`
 - client galleries' variants  `private/projects/{project_id}/variants/{photo_id}/{width}.{ext}`
@@ -37,20 +38,40 @@ def variant_key(project_id: str, photo_id: str, width: int, fmt: str, *, private
     return f"{variant_prefix(project_id, photo_id, private=private)}{width}.{FORMAT_EXTENSIONS[fmt]}"
 
 
-def variant_name(width: int, fmt: str, generation: str = "") -> str:
+def variant_name(width: int, fmt: str, generation: str = "", watermark: str = "") -> str:
     """A variant's file name: `1280.avif` for a photo's first rendering, `1280-<generation>.avif`
-    for a later one, so pages and CDNs holding the old files keep them until they move on."""
-    return f"{width}{'-' + generation if generation else ''}.{FORMAT_EXTENSIONS[fmt]}"
+    for a later one, so pages and CDNs holding the old files keep them until they move on. A file
+    carrying a watermark names its signature (`1280-w<signature>.avif`): a watermarked file and a
+    clean one (or one with another mark) never share an address."""
+    return f"{width}{'-' + generation if generation else ''}{_marked(watermark)}.{FORMAT_EXTENSIONS[fmt]}"
 
 
-def phone_cut_name(at: str, width: int, fmt: str) -> str:
-    """A file of the home hero's phone cut, beside its variants: `phone-<point>-<width>.<ext>`."""
-    return f"phone-{at}-{width}.{FORMAT_EXTENSIONS[fmt]}"
+def _marked(watermark: str) -> str:
+    return f"-w{watermark}" if watermark else ""
+
+
+def download_name(width: int, generation: str = "") -> str:
+    """A clean JPEG made for a client's downloads beside a photo's watermarked previews."""
+    return f"download-{width}{'-' + generation if generation else ''}.jpg"
+
+
+def watermark_of(key: str) -> str:
+    """The signature of the watermark a file's name says it carries ("" for a clean file)."""
+    stem = key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    found = re.search(r"-w([0-9a-f]{8})$", stem)
+    return found[1] if found else ""
+
+
+def phone_cut_name(at: str, width: int, fmt: str, watermark: str = "") -> str:
+    """A file of the home hero's phone cut, beside its variants: `phone-<point>-<width>.<ext>`
+    (`…-w<signature>.<ext>` when stamped)."""
+    return f"phone-{at}-{width}{_marked(watermark)}.{FORMAT_EXTENSIONS[fmt]}"
 
 
 def share_cut_key(variant: str, focal_x: int, focal_y: int) -> str:
-    """A photo's link-preview card, beside the public JPEG it is cut from."""
-    return f"{variant.rsplit('/', 1)[0]}/share-{focal_x}-{focal_y}.jpg"
+    """A photo's link-preview card, beside the public JPEG it is cut from; cut from a watermarked
+    JPEG, it carries the mark and names it."""
+    return f"{variant.rsplit('/', 1)[0]}/share-{focal_x}-{focal_y}{_marked(watermark_of(variant))}.jpg"
 
 
 def in_trash(key: str) -> str:

@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from .. import signals
 from ..blobs import IMMUTABLE, logo_prefix
-from ..domain import SITE_PAGE_ID, Page, SiteSettings, new_id
+from ..domain import SITE_PAGE_ID, Page, SiteSettings, ValidationError, new_id
 from ..images.logo import logo_files
+from ..images.watermark import logo_problem, text_problem
 from ..services import services
 from . import activity, revisions
 from .changes import sender
@@ -16,6 +17,7 @@ from .changes import sender
 def save(settings: SiteSettings, base: Page, *, note: str = "") -> SiteSettings:
     """Save the settings; a logo they no longer name (replaced or removed) loses its files."""
     settings.validate()
+    check_watermark(settings)
     stored = services().store.save_page(settings.to_page(base))
     activity.record("Edited the site settings")
     saved = SiteSettings.from_page(stored)
@@ -27,6 +29,17 @@ def save(settings: SiteSettings, base: Page, *, note: str = "") -> SiteSettings:
         discard_logo(previous)
     signals.settings_saved.send(sender(), settings=saved)
     return saved
+
+
+def check_watermark(settings: SiteSettings) -> None:
+    """What the domain cannot see without the typeface and the logo's shape: letters the serif
+    lacks, a logo too thin to read as a mark. Raises ValidationError naming the field."""
+    if settings.watermark_kind == "logo" and settings.logo:
+        problem = logo_problem(int(settings.logo.get("width", 0)), int(settings.logo.get("height", 0)))
+        if problem:
+            raise ValidationError({"watermark_kind": problem})
+    elif problem := text_problem(settings.watermark_label()):
+        raise ValidationError({"watermark_text": problem})
 
 
 def store_logo(data: bytes, filename: str) -> dict:

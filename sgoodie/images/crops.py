@@ -75,7 +75,8 @@ def cuts_from_original(
     formats: tuple[str, ...],
 ) -> list[RenderedVariant]:
     """The largest `aspect` box of the photo around its focal point, made as the variants are made
-    (upright, in the output colour), at each width of `phone_hero_widths` that fits it."""
+    (upright, in the output colour, stamped with the watermark the settings carry, placed on the
+    cut itself), at each width of `phone_hero_widths` that fits it."""
     decoded, _, _, icc = _decode(original, settings.wide_gamut)
     placed = Image(decoded.width, decoded.height, [], focal_x=focal_x, focal_y=focal_y)
     left, top, right, bottom = placed.crop_box(aspect)
@@ -84,11 +85,16 @@ def cuts_from_original(
     del decoded
     metadata = file_metadata(rights, icc)
     widths = phone_hero_widths(cropped.width, round(cropped.width / aspect))
+    mark = settings.watermark.stamp if settings.watermark else _copy
     return [
-        _encode(resized.copy(), fmt, settings.quality.options(fmt), metadata)
+        _encode(mark(resized), fmt, settings.quality.options(fmt), metadata)
         for _, resized in _resized(cropped, widths)
         for fmt in formats
     ]
+
+
+def _copy(image: PILImage.Image) -> PILImage.Image:
+    return image.copy()
 
 
 def cut_file(

@@ -1,5 +1,6 @@
-"""The photographer's logo: the files the header shows (1x, 2x and 3x screens) and the icons made
-from it (the browser tab's favicon, the home-screen icon of phones). A plain function like the
+"""The photographer's logo: the files the header shows (1x, 2x and 3x screens), the icons made
+from it (the browser tab's favicon, the home-screen icon of phones) and a large copy for the
+watermark (`mark.png`). A plain function like the
 variant pipeline: bytes in, files out.
 
 PNG, JPEG and WebP are accepted. SVG is refused: an SVG is a document that can carry scripts and
@@ -23,6 +24,7 @@ LOGO_MIN_HEIGHT = 40
 LOGO_HEIGHTS = (40, 80, 120)
 FAVICON_SIZE = 32
 TOUCH_ICON_SIZE = 180  # apple-touch-icon; Android reads it too
+MARK_LONGEST = 1600  # the watermark's copy (`mark.png`): sharp as a large mark on a 2560 px photo
 ICON_BACKGROUND = (250, 248, 245)  # the site's paper colour: home-screen icons cannot be transparent
 ICON_PADDING = 0.12
 
@@ -64,6 +66,11 @@ def logo_files(data: bytes, filename: str = "") -> list[LogoFile]:
     files.append(
         _encode(f"icon-{TOUCH_ICON_SIZE}", _square(logo, TOUCH_ICON_SIZE, background=ICON_BACKGROUND), "PNG")
     )
+    scale = min(1.0, MARK_LONGEST / max(logo.size))
+    mark = logo.resize(
+        (max(1, round(logo.width * scale)), max(1, round(logo.height * scale))), Image.Resampling.LANCZOS
+    )
+    files.append(_encode("mark", mark, "PNG"))
     return files
 
 

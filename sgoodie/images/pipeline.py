@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -70,6 +70,17 @@ class VariantSet:
     source_format: str = "jpg"
     rights: Rights = field(default_factory=Rights)  # what the files carry
     rights_source: Rights = field(default_factory=Rights)  # what the original carried
+    # Clean JPEGs of every width, made beside stamped variants for a client's downloads.
+    downloads: list[RenderedVariant] = field(default_factory=list)
+
+
+class Mark(Protocol):
+    """What the pipeline needs of a watermark (`watermark.Watermark`, which imports this module)."""
+
+    @property
+    def signature(self) -> str: ...
+
+    def stamp(self, image: Image.Image) -> Image.Image: ...
 
 
 @dataclass(frozen=True)
@@ -81,16 +92,41 @@ class RenderSettings:
     wide_gamut: bool = False
     rights_override: Rights = field(default_factory=Rights)
     site: SiteSettings | None = None  # the defaults; None: no default rights
+    # The mark stamped on every width (None: clean files), and whether clean JPEGs are made beside
+    # the stamped files for downloads (a client gallery whose downloads stay clean).
+    watermark: Mark | None = None
+    clean_downloads: bool = False
 
     @classmethod
-    def for_site(cls, site: SiteSettings, override: Rights | None = None) -> RenderSettings:
-        return cls(site.encoder_quality(), site.wide_gamut, override or Rights(), site)
+    def for_site(
+        cls,
+        site: SiteSettings,
+        override: Rights | None = None,
+        watermark: Mark | None = None,
+        *,
+        clean_downloads: bool = False,
+    ) -> RenderSettings:
+        return cls(
+            site.encoder_quality(),
+            site.wide_gamut,
+            override or Rights(),
+            site,
+            watermark,
+            clean_downloads=bool(watermark) and clean_downloads,
+        )
+
+    @property
+    def watermark_signature(self) -> str:
+        return self.watermark.signature if self.watermark else ""
 
     @property
     def signature(self) -> str:
         """Changes exactly when the pixels of the files would: a photo rendered with another
         signature needs a new encode, one with the same only (maybe) new rights."""
-        return self.quality.signature + (".p3" if self.wide_gamut else "")
+        marked = (
+            f".w{self.watermark_signature}{'d' if self.clean_downloads else ''}" if self.watermark else ""
+        )
+        return self.quality.signature + (".p3" if self.wide_gamut else "") + marked
 
     def rights_for(self, source: Rights, taken_at: str = "") -> Rights:
         year = taken_at[:4] if taken_at[:4].isdigit() else datetime.now(UTC).year
@@ -126,19 +162,27 @@ def make_variants(
     # widths are still being made (Pillow releases the GIL in resize and in the encoders). Each
     # encode gets its own image object: Pillow keeps save options on the object, and concurrent
     # saves of one object would swap each other's settings.
+    # A watermark is stamped on a copy of each width (the next width is resized from the clean
+    # one, so no width carries a shrunken second mark); the clean width makes the download JPEG.
     jobs = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for variant_width, resized in renditions:
+            shown = settings.watermark.stamp(resized) if settings.watermark else resized
             for index, fmt in enumerate(formats):
                 jobs[variant_width, fmt] = pool.submit(
                     _encode,
-                    resized if index == 0 else resized.copy(),
+                    shown if index == 0 else shown.copy(),
                     fmt,
                     settings.quality.options(fmt),
                     metadata,
                 )
+            if settings.clean_downloads:
+                jobs[variant_width, "download"] = pool.submit(
+                    _encode, resized.copy(), "jpeg", settings.quality.options("jpeg"), metadata
+                )
             smallest = resized
         variants = [jobs[w, fmt].result() for w in sorted(widths) for fmt in formats]
+        downloads = [jobs[w, "download"].result() for w in sorted(widths) if (w, "download") in jobs]
     return VariantSet(
         width,
         height,
@@ -149,6 +193,7 @@ def make_variants(
         source_format,
         rights,
         rights_source,
+        downloads,
     )
 
 

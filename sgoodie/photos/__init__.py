@@ -9,6 +9,7 @@ gallery).
 - `rerender`: new files after a settings change or a photo's own credit edit; `cuts`: the hero's
   phone cut and link previews, cut around the focal point in jobs; `quality`: what each quality
   choice weighs on one photo of the site, measured in a job;
+- `watermarks`: which photos carry the site's watermark, and which mark;
 - `moves`: a client gallery's files on the private side; `pages`: a page's photos chosen from the
   portfolio, and what a client gallery takes back from the pages;
 - `edits`: the photographer's changes (text, credit, focal point, order, trash).
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     cuts.register(jobs, app)
     quality.register(jobs)
     moves.connect_signals(app)
+    rerender.connect_signals(app)
 
 
 def _settled_quietly(job):

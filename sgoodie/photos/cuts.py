@@ -1,13 +1,14 @@
 """Photos cut around their focal point, made in jobs (no request ever encodes an image):
 
 - the home hero's phone cut (`<source media="(max-aspect-ratio: 13/25)">`): a 9:16 cut from the
-  hero's ORIGINAL, as wide as a 3x phone draws it where the original allows (1440 px), in AVIF and
+  hero's ORIGINAL (stamped with the watermark, and naming it, when the public site is marked), as wide as a 3x phone draws it where the original allows (1440 px), in AVIF and
   WebP. Made whenever the hero has files and no cut at its current point (`photo.cut-phone`, queued
   when the home page is saved: a new hero, a new point, a hero that became ready). The page offers
   the cut only once it is made at the current point; until then phones get the photo's own files.
 - the link-preview card (Open Graph, 1200 × 630) of any public photo, at its current point: made
   the first time a preview robot asks for it (`photo.cut-share`); until it is made, the address
-  redirects to the photo's own JPEG.
+  redirects to the photo's own JPEG. It is cut from that JPEG, so a watermarked photo's card
+  carries the mark (where the crop keeps it) and names it: never a clean copy of a marked photo.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..jobs import JobKind, JobRegistry
 from ..meta import FOCAL_STEPS
 from ..services import services
 from . import homes
-from .processing import render_settings
+from .processing import photo_render_settings, render_settings
 
 log = logging.getLogger("sgoodie.photos")
 
@@ -75,10 +76,11 @@ def cut_phone(photo_id: str, page_id: str) -> Photo | None:
     if not source:
         return hero
     at = focal_token(hero)
+    settings = photo_render_settings(hero)  # stamped as the hero's files are
     try:
         made = phone_hero_cuts(
             services().blobs.get(source),
-            render_settings(),
+            settings,
             Rights.from_dict(hero.rights),
             hero.focal_x,
             hero.focal_y,
@@ -89,7 +91,7 @@ def cut_phone(photo_id: str, page_id: str) -> Photo | None:
     prefix = homes.prefix(hero)
     cuts = []
     for rendered in made:
-        key = prefix + phone_cut_name(at, rendered.width, rendered.format)
+        key = prefix + phone_cut_name(at, rendered.width, rendered.format, settings.watermark_signature)
         services().blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=IMMUTABLE)
         cuts.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
     previous: list[Variant] = []

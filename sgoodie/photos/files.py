@@ -4,7 +4,15 @@ dropping the generation before the last, and discarding a page photo's files. Ke
 
 from __future__ import annotations
 
-from ..blobs import IMMUTABLE, BlobStore, content_type_for, is_private_key, page_variant_prefix, variant_name
+from ..blobs import (
+    IMMUTABLE,
+    BlobStore,
+    content_type_for,
+    is_private_key,
+    page_variant_prefix,
+    variant_name,
+    watermark_of,
+)
 from ..domain import Photo, Variant
 from ..images import VariantSet
 from ..services import services
@@ -15,14 +23,15 @@ def store_variants(
     prefix: str,
     variant_set: VariantSet,
     generation: str = "",
+    watermark: str = "",
     *,
     cache_control: str = IMMUTABLE,
 ) -> list[Variant]:
-    """Write every rendition under `prefix` (`variant_name`), served immutable (a client
-    gallery's: private, never stored by a CDN)."""
+    """Write every rendition under `prefix` (`variant_name`: stamped files name their mark),
+    served immutable (a client gallery's: private, never stored by a CDN)."""
     stored = []
     for rendered in variant_set.variants:
-        key = prefix + variant_name(rendered.width, rendered.format, generation)
+        key = prefix + variant_name(rendered.width, rendered.format, generation, watermark)
         blobs.put(key, rendered.data, content_type=rendered.content_type, cache_control=cache_control)
         stored.append(Variant(rendered.width, rendered.height, rendered.format, key, len(rendered.data)))
     return stored
@@ -36,7 +45,7 @@ def copy_public_variants(variants: list[Variant], prefix: str, generation: str =
     blobs = services().blobs
     copied = []
     for variant in variants:
-        key = prefix + variant_name(variant.width, variant.format, generation)
+        key = prefix + variant_name(variant.width, variant.format, generation, watermark_of(variant.key))
         blobs.put(key, blobs.get(variant.key), content_type=content_type_for(key), cache_control=IMMUTABLE)
         copied.append(Variant(variant.width, variant.height, variant.format, key, variant.bytes))
     return copied

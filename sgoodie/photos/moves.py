@@ -58,6 +58,7 @@ def move_files(photo_id: str) -> Photo | None:
     def point_at_copies(current: Photo) -> None:
         if {v.key for v in current.variants} == old_keys:  # not rendered again meanwhile
             current.variants = moved
+            current.downloads = []  # clean JPEGs for a gallery's downloads never go public
 
     updated = homes.modify(photo, point_at_copies)
     if updated is None or {v.key for v in updated.variants} != {v.key for v in moved}:

@@ -11,14 +11,14 @@ from typing import Any
 from flask import current_app
 
 from .. import signals
-from ..blobs import IMMUTABLE, PRIVATE, BlobNotFoundError, content_type_for, variant_name
+from ..blobs import IMMUTABLE, PRIVATE, BlobNotFoundError, content_type_for, download_name, variant_name
 from ..content import projects
 from ..domain import Photo, PhotoStatus, Rights, SiteSettings, Variant, new_id
 from ..images import FORMATS, ImageError, RenderSettings, VariantSet, make_variants
 from ..images.rights import REWRITABLE, rewrite
 from ..jobs import TimedOut
 from ..services import services
-from . import files, homes, lifecycle, pages
+from . import files, homes, lifecycle, pages, watermarks
 from .lifecycle import MAX_ATTEMPTS, MISSING_ORIGINAL, TOO_MANY_ATTEMPTS, TransitionRefused
 
 log = logging.getLogger("sgoodie.photos")
@@ -49,10 +49,10 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
         return homes.find(photo_id, page_id)
     if started is None:
         return None
-    settings = render_settings(started.rights_override)
+    settings = photo_render_settings(started)
     private = homes.is_private(started)
     prefix = homes.prefix(started, private=private)
-    rendered, variants, problem = _render(
+    rendered, variants, downloads, problem = _render(
         started, prefix, settings, cache_control=PRIVATE if private else IMMUTABLE
     )
     if rendered is None:
@@ -60,7 +60,9 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
     replaced: list[Photo] = []
 
     def finish(current: Photo) -> None:
-        lifecycle.set_status(current, PhotoStatus.READY, **_ready_fields(rendered, variants, settings))
+        lifecycle.set_status(
+            current, PhotoStatus.READY, **_ready_fields(rendered, variants, settings), downloads=downloads
+        )
         current.phone_cuts_at = ""  # cut again from the new files (`cuts`); the old cut stays meanwhile
         if current.replaces is not None:  # the page photo it replaced leaves with its files
             replaced.append(current.replaces)
@@ -73,7 +75,9 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
     if ready is None:  # deleted while we worked: do not leave its files behind
         services().blobs.delete_prefix(prefix)
         return None
-    files.drop_stale(prefix, ready.variants, started.variants, ready.phone_cuts)
+    files.drop_stale(
+        prefix, ready.variants, started.variants, ready.phone_cuts, ready.downloads, started.downloads
+    )
     for old in replaced:
         files.discard(old)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
@@ -108,15 +112,35 @@ def _said(error: BaseException) -> str:
 
 def render_settings(override: dict[str, str] | None = None) -> RenderSettings:
     """How a photo is rendered now: the site's settings, and the photo's own rights if any."""
-    site = SiteSettings.from_page(services().store.get_pages(["site"])["site"])
-    return RenderSettings.for_site(site, Rights.from_dict(override))
+    return RenderSettings.for_site(_site(), Rights.from_dict(override))
+
+
+def photo_render_settings(
+    photo: Photo, site: SiteSettings | None = None, projects: dict[str, Any] | None = None
+) -> RenderSettings:
+    """How this photo is rendered now: the site's settings, its own rights, and the watermark
+    where it is shown marked (with clean download JPEGs beside the previews of a gallery whose
+    downloads stay clean)."""
+    site = site or _site()
+    mode = watermarks.photo_mode(photo, site, projects)
+    return RenderSettings.for_site(
+        site,
+        Rights.from_dict(photo.rights_override),
+        watermarks.site_watermark(site) if mode else None,
+        clean_downloads=mode == watermarks.PREVIEWS,
+    )
+
+
+def _site() -> SiteSettings:
+    return SiteSettings.from_page(services().store.get_pages(["site"])["site"])
 
 
 def _render(
     photo: Photo, prefix: str, settings: RenderSettings, *, cache_control: str
-) -> tuple[VariantSet | None, list[Variant], str]:
+) -> tuple[VariantSet | None, list[Variant], list[Variant], str]:
     """Make and store the variants of a stored original: (what was rendered, the stored variants,
-    ""), or (None, [], the reason of a permanent failure).
+    the clean download JPEGs made beside stamped ones, ""), or (None, [], [], the reason of a
+    permanent failure).
 
     A photo's first files are `<width>.<ext>`; a re-render writes new names beside the current
     files (which visitors keep getting until the photo's record points at the new ones), and
@@ -124,33 +148,40 @@ def _render(
     settings), JPEG and WebP keep their pixels and get their metadata rewritten; only AVIF, whose
     container Exiv2 cannot write, is encoded again."""
     current = photo.variants
-    same_pixels = bool(current) and photo.rendering == settings.signature
+    # Clean download JPEGs are encoded again with the rest (only their pixels are kept as made).
+    same_pixels = bool(current) and photo.rendering == settings.signature and not settings.clean_downloads
+    mark = settings.watermark_signature
     formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
     generation = new_id()[:8] if current else ""
     blobs = services().blobs
     try:
         original = blobs.get(photo.original_key)
     except BlobNotFoundError:
-        return None, [], MISSING_ORIGINAL
+        return None, [], [], MISSING_ORIGINAL
     try:
         rendered = make_variants(original, settings, formats)
     except ImageError as exc:
-        return None, [], str(exc)
+        return None, [], [], str(exc)
     except PIPELINE_ERRORS as exc:  # the pipeline only turns bytes into bytes: trying again cannot help
         if isinstance(exc, TimeoutError):  # a runner's time limit: the job queue says TOO_SLOW
             raise
         log.exception("photo %s: the pipeline failed", photo.id)
-        return None, [], lifecycle.RENDER_FAILED.format(error=_said(exc))
-    variants = files.store_variants(blobs, prefix, rendered, generation, cache_control=cache_control)
+        return None, [], [], lifecycle.RENDER_FAILED.format(error=_said(exc))
+    variants = files.store_variants(blobs, prefix, rendered, generation, mark, cache_control=cache_control)
     if same_pixels:
         for old in current:
             if old.format in REWRITABLE:
-                key = prefix + variant_name(old.width, old.format, generation)
+                key = prefix + variant_name(old.width, old.format, generation, mark)
                 data = rewrite(blobs.get(old.key), rendered.rights)
                 blobs.put(key, data, content_type=content_type_for(key), cache_control=cache_control)
                 variants.append(Variant(old.width, old.height, old.format, key, len(data)))
     variants.sort(key=lambda v: (v.width, FORMATS.index(v.format)))
-    return rendered, variants, ""
+    downloads = []
+    for made in rendered.downloads:
+        key = prefix + download_name(made.width, generation)
+        blobs.put(key, made.data, content_type=made.content_type, cache_control=cache_control)
+        downloads.append(Variant(made.width, made.height, made.format, key, len(made.data)))
+    return rendered, variants, downloads, ""
 
 
 def _ready_fields(rendered: VariantSet, variants: list[Variant], settings: RenderSettings) -> dict[str, Any]:
@@ -165,5 +196,6 @@ def _ready_fields(rendered: VariantSet, variants: list[Variant], settings: Rende
         "rights": rendered.rights.to_dict(),
         "rights_source": rendered.rights_source.to_dict(),
         "rendering": settings.signature,
+        "watermark": settings.watermark_signature,
         "exif": rendered.exif,
     }

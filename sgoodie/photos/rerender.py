@@ -1,6 +1,7 @@
 """New files for photos whose files no longer match what they should carry.
 
-Saving settings that change the files (quality, wide-gamut colour, a default right) queues one
+Saving settings that change the files (quality, wide-gamut colour, a default right, the watermark
+or the portfolio's opt-in; a client gallery's watermark switch, for its photos only) queues one
 job, `photo.rerender-changed`, so the request reads no photo. That job queues every ready photo,
 projects' and pages' alike, whose files were made with other encoder settings or carry other
 rights than the settings now give, and records the count for the dashboard. Each photo keeps
@@ -15,11 +16,14 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from ..domain import Photo, PhotoStatus, Rights, SiteSettings, utcnow
+from flask import Flask
+
+from .. import signals
+from ..domain import Photo, PhotoStatus, Project, Rights, SiteSettings, utcnow
 from ..images import RenderSettings
 from ..services import services
-from . import homes, lifecycle
-from .processing import render_settings
+from . import homes, lifecycle, watermarks
+from .processing import photo_render_settings
 
 log = logging.getLogger("sgoodie.photos")
 
@@ -30,14 +34,19 @@ def needs_rerender(before: SiteSettings, after: SiteSettings) -> bool:
     """Whether a settings change alters the public files: quality, colour, or the default rights
     (the business name too, when the defaults fall back to it)."""
     encoding = RenderSettings.for_site(before).signature, RenderSettings.for_site(after).signature
-    return encoding[0] != encoding[1] or before.rights_defaults("{year}") != after.rights_defaults("{year}")
+    return (
+        encoding[0] != encoding[1]
+        or before.rights_defaults("{year}") != after.rights_defaults("{year}")
+        or watermarks.site_watermark(before).signature != watermarks.site_watermark(after).signature
+        or before.watermark_portfolio != after.watermark_portfolio
+    )
 
 
-def request_rerender() -> None:
-    """After a settings change: one background job finds and queues the photos whose files it
-    changes (the request that saved the settings reads no photo)."""
+def request_rerender(project_id: str = "") -> None:
+    """After a settings change (or a gallery's watermark switch: `project_id`): one background job
+    finds and queues the photos whose files it changes (the request reads no photo)."""
     services().store.records.put(*RERENDER, {"total": 0, "started_at": utcnow(), "finding": True})
-    services().jobs.enqueue(lifecycle.RERENDER_CHANGED)
+    services().jobs.enqueue(lifecycle.RERENDER_CHANGED, **({"project_id": project_id} if project_id else {}))
 
 
 def out_of_date(photo: Photo, settings: RenderSettings) -> bool:
@@ -48,15 +57,22 @@ def out_of_date(photo: Photo, settings: RenderSettings) -> bool:
     return photo.rendering != settings.signature or rights.to_dict() != photo.rights
 
 
-def rerender_changed() -> int:
-    """The body of the `photo.rerender-changed` job: queue every ready photo with an original whose
-    files are out of date (a page photo following a portfolio photo has none of its own: it gets
-    that photo's new files)."""
-    settings = render_settings()
+def rerender_changed(project_id: str = "") -> int:
+    """The body of the `photo.rerender-changed` job: queue every ready photo (of the project
+    `project_id`, or of the site) with an original whose files are out of date (a page photo
+    following a portfolio photo has none of its own: it gets that photo's new files). Whether a
+    photo is watermarked depends on its project, so each project is read once."""
+    site = SiteSettings.from_page(services().store.get_pages(["site"])["site"])
+    projects: dict[str, Project | None] = {}
+    photos = (
+        [p for p in services().store.photos_for_project(project_id) if p.status == PhotoStatus.READY]
+        if project_id
+        else homes.photos_in([PhotoStatus.READY])
+    )
     count = sum(
         lifecycle.queue_again(photo)
-        for photo in homes.photos_in([PhotoStatus.READY])
-        if photo.original_key and out_of_date(photo, settings)
+        for photo in photos
+        if photo.original_key and out_of_date(photo, photo_render_settings(photo, site, projects))
     )
     services().store.records.put(*RERENDER, {"total": count, "started_at": utcnow(), "finding": False})
     log.info("settings changed: %d photos queued for new files", count)
@@ -69,7 +85,7 @@ def rerender_photo(photo: Photo) -> bool:
     return (
         photo.is_ready
         and bool(photo.original_key)
-        and out_of_date(photo, render_settings())
+        and out_of_date(photo, photo_render_settings(photo))
         and bool(lifecycle.queue_again(photo))
     )
 
@@ -78,6 +94,21 @@ def rerender_progress() -> dict[str, Any] | None:
     """The latest settings re-render for the dashboard: how many photos it queued, how many are
     done (the photos still queued or processing are not)."""
     return services().store.records.get(*RERENDER)
+
+
+def project_saved(app: Flask, project: Project, previous: Project | None, **_: Any) -> None:
+    """A gallery's watermark switched, or a project that changed sides (a client gallery's previews
+    are marked as the gallery says, the portfolio's as the site says): its photos get new files in
+    the background, and keep their current ones until then."""
+    if previous is None:
+        return
+    site = services().site_settings()
+    if watermarks.project_mode(project, site) != watermarks.project_mode(previous, site):
+        request_rerender(project_id=project.id)
+
+
+def connect_signals(app: Flask) -> None:
+    signals.project_saved.connect(project_saved, sender=app)
 
 
 def rebuild_missing_variants() -> int:

@@ -440,7 +440,14 @@ def test_a_logo_replaces_the_wordmark_and_makes_the_icons(app, client, admin):
     # Trimmed to the mark (400 x 100), drawn 40 px high: 160 x 40 at 1x.
     assert (logo["width"], logo["height"]) == (160, 40)
     names = {key.rsplit("/", 1)[-1] for key in keys}
-    assert names == {"logo-40.webp", "logo-80.webp", "logo-120.webp", "icon-32.png", "icon-180.png"}
+    assert names == {
+        "logo-40.webp",
+        "logo-80.webp",
+        "logo-120.webp",
+        "icon-32.png",
+        "icon-180.png",
+        "mark.png",
+    }
     html = visitor.get("/").get_data(as_text=True)
     assert 'class="brand__logo"' in html and 'alt="S.Goodie Photography"' in html
     assert "logo-120.webp 3x" in html and 'width="160" height="40"' in html
@@ -690,3 +697,74 @@ def test_quality_sizes_are_measured_on_a_photo_of_the_site_in_a_job_and_kept(app
         kept = services().store.records.query("quality-sizes")
     assert len(kept) == 1
     assert client.get("/admin/settings/quality-sizes").get_json() == measured  # from the kept record
+
+
+def test_the_watermark_settings_refuse_what_cannot_be_drawn_and_a_change_starts_a_rerender(
+    app, client, admin, hold_jobs
+):
+    import io
+
+    from PIL import Image as PILImage
+
+    url = "/admin/settings"
+    queued = hold_jobs(app)
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="watermark"' in html and 'value="© S.Goodie Photography"' in html  # the text it draws
+
+    def post(**values):
+        return admin.post(
+            url,
+            {**SETTINGS_BASE, "version": _version(client, url), **values},
+            content_type="multipart/form-data",
+        )
+
+    cases = {
+        "Type the watermark": post(watermark_text="  ", tagline="Kept as typed"),
+        "has no 写 真": post(watermark_text="写真 S.Goodie"),
+        "Upload a logo first": post(watermark_kind="logo"),
+        "From 5 to 80": post(watermark_size="95"),
+    }
+    for message, refused in cases.items():
+        assert refused.status_code == 400 and message in refused.get_data(as_text=True), message
+    assert "Kept as typed" in cases["Type the watermark"].get_data(as_text=True)
+
+    # A logo too large to accept, and one too thin to read as a mark: refused in words, its files gone.
+    huge = PILImage.new("RGBA", (8000, 6000), (0, 0, 0, 255))
+    buffer = io.BytesIO()
+    huge.save(buffer, "PNG")
+    too_big = post(watermark_kind="logo", logo=(io.BytesIO(buffer.getvalue()), "huge.png"))
+    assert too_big.status_code == 400 and "too large in pixels" in too_big.get_data(as_text=True)
+    strip = PILImage.new("RGBA", (2400, 120), (40, 40, 40, 255))
+    buffer = io.BytesIO()
+    strip.save(buffer, "PNG")
+    thin = post(watermark_kind="logo", logo=(io.BytesIO(buffer.getvalue()), "strip.png"))
+    assert thin.status_code == 400 and "20 times as wide as it is high" in thin.get_data(as_text=True)
+    with app.app_context():
+        assert services().site_settings().logo == {}
+        assert not [k for k in services().blobs.list_keys("pages/site/variants/") if "logo-" in k]
+    assert queued.kinds() == []
+
+    saved = post(
+        watermark_text="© Sam Goodie", watermark_position="tiled", watermark_size="20", watermark_opacity="30"
+    )
+    assert saved.status_code == 302
+    now = _settings_now(app)
+    assert (now.watermark_text, now.watermark_position, now.watermark_size, now.watermark_opacity) == (
+        "© Sam Goodie",
+        "tiled",
+        20,
+        30,
+    )
+    assert queued.kinds() == ["photo.rerender-changed"]
+    queued.queued.clear()
+    assert (
+        post(
+            watermark_text="© Sam Goodie",
+            watermark_position="tiled",
+            watermark_size="20",
+            watermark_opacity="30",
+            tagline="Only words",
+        ).status_code
+        == 302
+    )
+    assert queued.kinds() == []  # nothing the files carry changed

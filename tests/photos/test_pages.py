@@ -220,8 +220,10 @@ def test_no_job_ever_writes_a_client_gallerys_photo_to_a_public_path(backend_app
         assert redone.rights.get("credit") == "Courtesy of the clients"
         assert all(v.key.startswith("private/") for v in redone.variants)
         hero_now = services().store.get_pages(["home"])["home"].photo("hero")
+        # Both at the new quality; the gallery's photo carries its watermark, the public hero none.
         assert (
-            hero_now.rendering == redone.rendering
+            redone.rendering == f"{hero_now.rendering}.w{redone.watermark}d"
+            and not hero_now.watermark
             and hero_now.rights.get("credit") != "Courtesy of the clients"
         )
         assert all(v.key.startswith(f"pages/home/variants/{hero.id}/") for v in hero_now.variants)

@@ -252,5 +252,12 @@ def test_which_settings_changes_need_new_files():
     assert rerender.needs_rerender(base, replace(base, rights_acquire_url="https://x.example/buy"))
     # The defaults fall back to the business name: renaming the business changes them.
     assert rerender.needs_rerender(base, replace(base, business_name="Goodie Studio"))
-    named = replace(base, rights_creator="Sam", rights_copyright="© {year} Sam")
+    named = replace(base, rights_creator="Sam", rights_copyright="© {year} Sam", watermark_text="© Sam")
     assert not rerender.needs_rerender(named, replace(named, business_name="Goodie Studio"))
+    # So does the watermark's text ("© <business name>" when empty), and every part of the mark.
+    assert rerender.needs_rerender(
+        replace(named, watermark_text=""), replace(named, watermark_text="", business_name="G")
+    )
+    for change in ({"watermark_position": "tiled"}, {"watermark_size": 20}, {"watermark_opacity": 60}):
+        assert rerender.needs_rerender(named, replace(named, **change))
+    assert rerender.needs_rerender(named, replace(named, watermark_portfolio=True))

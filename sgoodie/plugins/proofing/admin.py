@@ -67,7 +67,12 @@ def save_settings(project_id: str):
     current = records.gallery_settings(project.id)
     lists = [line.strip() for line in request.form.get("lists", "").splitlines() if line.strip()]
     edited = replace(
-        current, lists=lists, downloads=request.form.get("downloads", ""), size=request.form.get("size", "")
+        current,
+        lists=lists,
+        downloads=request.form.get("downloads", ""),
+        size=request.form.get("size", ""),
+        watermark=request.form.get("watermark", current.watermark),
+        watermark_downloads=bool(request.form.get("watermark_downloads")),
     )
     pin = request.form.get("pin", "").strip()
     if request.form.get("remove_pin"):
@@ -78,6 +83,9 @@ def save_settings(project_id: str):
         edited.pin_hash, edited.pin_epoch = generate_password_hash(pin), current.pin_epoch + 1
     try:
         records.save_gallery_settings(project.id, edited)
+        if project.gallery_watermark != edited.project_watermark:  # the photo job stamps by it
+            plugin.update_project(project.id, gallery_watermark=edited.project_watermark)
+            flash("The gallery's photos are being prepared again with the new watermark choice.", "success")
     except ValidationError as exc:
         return _settings_error(project, edited, exc.errors)
     flash("Saved the gallery's proofing and download settings.", "success")
@@ -100,6 +108,7 @@ def _gallery_page(project: Project, settings: records.GallerySettings, errors: d
         photo_url=photo_url,
         downloads=records.recent_downloads(project.id),
         modes=records.DOWNLOAD_MODES,
+        watermarks=records.WATERMARKS,
         sizes=records.DOWNLOAD_SIZES,
         errors=errors or {},
         wrong_pins=(PIN_GUESSES.failures.count(project.id), PIN_GUESSES.delay(project.id)),

@@ -2,7 +2,7 @@
 
 | Collection | Key | Data |
 |---|---|---|
-| `galleries` | project id | the gallery's lists, download mode and size, PIN hash and its generation |
+| `galleries` | project id | the gallery's lists, download mode and size, PIN hash and its generation, watermark choice |
 | `clients` | `<project>#<client>` | name, e-mail, when they started and last submitted |
 | `marks` | `<project>#<client>#<photo>` | the lists the photo is in, the client's note, the file name |
 | `zips` | `<project>#<zip>` | a whole-gallery ZIP: status, progress, file, expiry (removed after it) |
@@ -29,6 +29,11 @@ DOWNLOAD_SIZES = {
     "2560": "High resolution (2560 px)",
     "1280": "Web size (1280 px)",
 }
+WATERMARKS = {
+    "auto": "Automatic: on while downloads are off",
+    "on": "On",
+    "off": "Off",
+}
 LIST_NAME_MAX = 40
 LISTS_MAX = 6
 NOTE_MAX = 1000
@@ -54,6 +59,20 @@ class GallerySettings:
     size: str = "original"  # one of DOWNLOAD_SIZES
     pin_hash: str = ""
     pin_epoch: int = 0
+    watermark: str = "auto"  # one of WATERMARKS
+    watermark_downloads: bool = False
+
+    @property
+    def previews_marked(self) -> bool:
+        return self.watermark == "on" or (self.watermark == "auto" and self.downloads == "off")
+
+    @property
+    def project_watermark(self) -> str:
+        """What the gallery's files carry, as the core keeps it on the project
+        (`Project.gallery_watermark`): the photo job stamps them accordingly."""
+        if not self.previews_marked:
+            return "off"
+        return "all" if self.watermark_downloads else "previews"
 
     @property
     def width(self) -> int | None:
@@ -75,6 +94,8 @@ class GallerySettings:
             errors["downloads"] = "Choose one of the download options."
         if self.size not in DOWNLOAD_SIZES:
             errors["size"] = "Choose one of the sizes."
+        if self.watermark not in WATERMARKS:
+            errors["watermark"] = "Choose one of the watermark options."
         if errors:
             raise ValidationError(errors)
 
