@@ -94,3 +94,38 @@ def test_a_new_focal_point_is_cut_again_and_the_cut_before_the_last_goes(app, cl
         names = {key.rsplit("/", 1)[1] for key in services().blobs.list_keys(prefix) if "/phone-" in key}
     # The cut just replaced stays for pages drawn before; the one before it is gone.
     assert {name.rsplit("-", 1)[0] for name in names} == {"phone-0-500", "phone-1000-500"}
+
+
+def test_when_the_public_site_is_marked_the_hero_and_its_phone_cut_carry_the_mark_and_name_it(
+    app, client, held_jobs
+):
+    from dataclasses import replace
+
+    from sgoodie.blobs import watermark_of
+    from sgoodie.domain import SITE_PAGE_ID, SiteSettings
+    from sgoodie.photos import watermarks
+
+    with app.test_request_context():
+        base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
+        site = content.settings.save(replace(SiteSettings.from_page(base), watermark_portfolio=True), base)
+        signature = watermarks.site_watermark(site).signature
+        hero = store_page_upload("home", io.BytesIO(three_bands_jpeg((4000, 2667), across=True)), "A room")
+        page = services().store.get_pages(["home"])["home"]
+        page.put_photo("hero", hero)
+        content.pages.save(page)
+        processing.process(hero.id, page_id="home")
+    held_jobs.run_all()
+    with app.app_context():
+        stored = homes.find(hero.id, "home")
+    assert stored.watermark == signature and all(watermark_of(v.key) == signature for v in stored.variants)
+    assert stored.phone_cuts and all(watermark_of(c.key) == signature for c in stored.phone_cuts)
+    srcset = _phone_srcset(client.get("/").get_data(as_text=True), "webp")
+    assert srcset[-1].split(" ", 1)[0].endswith(f"phone-500-500-1440-w{signature}.webp")
+    # The mark is drawn on the cut itself, in its corner: the cut's bottom right is not the photo's.
+    cut = PILImage.open(io.BytesIO(client.get(srcset[-1].split(" ", 1)[0]).data)).convert("RGB")
+    with app.app_context():
+        mark = watermarks.site_watermark(site)
+    left, top, right, bottom = mark.box(*cut.size)
+    assert right > cut.width * 0.8 and bottom > cut.height * 0.9
+    inside = cut.crop((left, top, right, bottom)).convert("L").getextrema()
+    assert inside[1] - inside[0] > 60  # white letters with their shadow over a flat band
