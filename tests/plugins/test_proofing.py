@@ -383,3 +383,31 @@ def test_clients_are_reminded_once_before_their_gallery_closes(tmp_path, jpeg, s
 
     subject = str(make_header(decode_header(received[0]["Subject"])))
     assert subject.startswith(f"“{project.title}” closes on ")
+
+
+def test_the_gallery_watermark_is_automatic_until_chosen_and_reaches_the_project(app, gallery, admin):
+    project, _ = gallery
+
+    def saved_choice():
+        with app.app_context():
+            return services().store.get_project(project.id).gallery_watermark
+
+    assert saved_choice() == "previews"  # a new gallery: downloads off, so its previews are marked
+    page = admin.client.get(f"/admin/proofing/{project.id}").get_data(as_text=True)
+    assert "Watermark on the previews" in page and "Now: on" in page
+    assert settings(admin, project, downloads="single").status_code == 302
+    assert saved_choice() == "off"  # Automatic: downloads on, no mark
+    assert settings(admin, project, downloads="single", watermark="on").status_code == 302
+    assert saved_choice() == "previews"
+    assert (
+        settings(admin, project, downloads="all", watermark="on", watermark_downloads="1").status_code == 302
+    )
+    assert saved_choice() == "all"
+    sidebar = admin.client.get(f"/admin/projects/{project.id}").get_data(as_text=True)
+    assert "Watermark: on the previews and downloads." in sidebar
+    refused = settings(admin, project, watermark="sometimes")
+    assert refused.status_code == 400 and "Choose one of the watermark options" in refused.get_data(
+        as_text=True
+    )
+    assert saved_choice() == "all"  # nothing changed
+    wait_for_jobs(app)
