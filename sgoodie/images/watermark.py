@@ -21,7 +21,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ..domain import WATERMARK_POSITIONS
 from .pipeline import ImageError
 
 # The site's own serif (the header's wordmark: Cormorant Garamond 600), which FreeType reads from
@@ -39,7 +38,7 @@ LOGO_MAX_ASPECT = 8  # a logo wider (or taller) than this many times its other s
 @dataclass(frozen=True)
 class Watermark:
     """What to stamp: `text` in the site's serif, or the `logo` (RGBA image bytes, named by
-    `logo_id`), placed at `position` (`domain.WATERMARK_POSITIONS`), its longer side `size`
+    `logo_id`), placed at `position` (one of `domain.WATERMARK_POSITIONS`), its longer side `size`
     percent of the photo's short side, at `opacity` percent."""
 
     text: str = ""
@@ -194,4 +193,4 @@ def _drawn(text: str) -> bytes:
     return canvas.tobytes()
 
 
-__all__ = ["WATERMARK_POSITIONS", "Watermark", "logo_problem", "open_logo", "text_problem"]
+__all__ = ["Watermark", "logo_problem", "open_logo", "text_problem"]

@@ -148,7 +148,7 @@ def _render(
     settings), JPEG and WebP keep their pixels and get their metadata rewritten; only AVIF, whose
     container Exiv2 cannot write, is encoded again."""
     current = photo.variants
-    # Clean download JPEGs are encoded again with the rest (only their pixels are kept as made).
+    # A gallery's clean download JPEGs have no rewrite path of their own: that photo is encoded whole.
     same_pixels = bool(current) and photo.rendering == settings.signature and not settings.clean_downloads
     mark = settings.watermark_signature
     formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
