@@ -29,16 +29,21 @@ def _phone_srcset(html: str, fmt: str) -> list[str]:
     return tag.split('srcset="', 1)[1].split('"', 1)[0].split(", ")
 
 
+def _hero_processed(data: bytes, alt: str, focal_x: float = 0.5):
+    """A home hero uploaded with the page form and rendered by its job (inside a request)."""
+    hero = store_page_upload("home", io.BytesIO(data), alt)
+    hero.focal_x = focal_x
+    page = services().store.get_pages(["home"])["home"]
+    page.put_photo("hero", hero)
+    content.pages.save(page)
+    processing.process(hero.id, page_id="home")
+    return hero
+
+
 def test_the_hero_is_cut_for_phones_from_its_original_in_a_job(app, client, held_jobs):
     with app.test_request_context():
-        hero = store_page_upload(
-            "home", io.BytesIO(three_bands_jpeg((4000, 2667), across=True)), "A room in three colours"
-        )
-        hero.focal_x, hero.focal_y = 0.0, 0.5  # the subject on the left
-        page = services().store.get_pages(["home"])["home"]
-        page.put_photo("hero", hero)
-        content.pages.save(page)
-        processing.process(hero.id, page_id="home")
+        # The subject on the left.
+        hero = _hero_processed(three_bands_jpeg((4000, 2667), across=True), "A room in three colours", 0.0)
     assert held_jobs.kinds() == ["photo.cut-phone"]  # queued when the hero became ready
     assert _phone_srcset(client.get("/").get_data(as_text=True), "webp") == []  # its own files meanwhile
 
@@ -65,11 +70,7 @@ def test_the_hero_is_cut_for_phones_from_its_original_in_a_job(app, client, held
 
 def test_a_new_focal_point_is_cut_again_and_the_cut_before_the_last_goes(app, client, held_jobs):
     with app.test_request_context():
-        hero = store_page_upload("home", io.BytesIO(three_bands_jpeg((2400, 1600), across=True)), "Columns")
-        page = services().store.get_pages(["home"])["home"]
-        page.put_photo("hero", hero)
-        content.pages.save(page)
-        processing.process(hero.id, page_id="home")
+        hero = _hero_processed(three_bands_jpeg((2400, 1600), across=True), "Columns")
     held_jobs.run_all()
     prefix = f"pages/home/variants/{hero.id}/"
 
@@ -109,11 +110,7 @@ def test_when_the_public_site_is_marked_the_hero_and_its_phone_cut_carry_the_mar
         base = services().store.get_pages([SITE_PAGE_ID])[SITE_PAGE_ID]
         site = content.settings.save(replace(SiteSettings.from_page(base), watermark_portfolio=True), base)
         signature = watermarks.site_watermark(site).signature
-        hero = store_page_upload("home", io.BytesIO(three_bands_jpeg((4000, 2667), across=True)), "A room")
-        page = services().store.get_pages(["home"])["home"]
-        page.put_photo("hero", hero)
-        content.pages.save(page)
-        processing.process(hero.id, page_id="home")
+        hero = _hero_processed(three_bands_jpeg((4000, 2667), across=True), "A room")
     held_jobs.run_all()
     with app.app_context():
         stored = homes.find(hero.id, "home")
