@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sgoodie import content
+from sgoodie.cache import cdn
 from sgoodie.domain import Project, Rights, ValidationError
 from sgoodie.photos import edits, lifecycle, replace, uploads
 from sgoodie.services import services
@@ -50,9 +51,11 @@ def _files(photo) -> list[str]:
 
 
 def test_a_replaced_original_keeps_the_photo_and_serves_the_old_files_until_the_new_ones_are_in(
-    backend_app, queued, jpeg
+    backend_app, queued, jpeg, monkeypatch
 ):
     project, photo_id = _ready_photo(backend_app, queued, jpeg, "harbour.jpg")
+    backend_app.config["CLOUDFRONT_DISTRIBUTION_ID"] = "E2EXAMPLE"
+    monkeypatch.setattr(cdn.Invalidator, "send", lambda self, paths: self.sent.append(sorted(paths)) or "I1")
     new_data = jpeg(size=NEW, color=(20, 60, 200))
     with backend_app.test_request_context():
         before = services().store.get_photo(photo_id)
@@ -93,6 +96,9 @@ def test_a_replaced_original_keeps_the_photo_and_serves_the_old_files_until_the_
         assert services().blobs.get(after.original_key) == new_data
         page = backend_app.test_client().get(f"/projects/{project.slug}").get_data(as_text=True)
         assert after.variants[-1].key in page and before.variants[-1].key not in page
+        forgotten = f"/{before.variants[0].key.rsplit('/', 1)[0]}/*"
+        cdn.invalidator(backend_app).wait(60)
+        assert [forgotten] in cdn.invalidator(backend_app).sent  # the CDN's copies of the old picture
 
 
 @pytest.mark.parametrize("broken", ["not an image", "a render that fails"])
