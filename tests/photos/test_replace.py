@@ -114,7 +114,10 @@ def test_a_broken_replacement_keeps_the_old_files_and_says_why(backend_app, queu
     with backend_app.test_request_context():
         after = services().store.get_photo(photo_id)
         assert arrived.refused == (broken == "not an image")
-        assert after.status == "ready" and after.error and after.replacement is None, after
+        assert after.status == "ready" and after.replacement is None, after
+        assert (
+            after.error.startswith("The new file was not used: ") and "keeps its current file" in after.error
+        )
         assert (
             after.is_shown and after.variants == before.variants and after.original_key == before.original_key
         )
@@ -145,7 +148,8 @@ def test_an_unused_replacement_is_cancelled_or_swept_and_the_photo_is_as_it_was(
         assert lifecycle.sweep(datetime.now(UTC) + timedelta(hours=1))["abandoned"] == 0
         assert lifecycle.sweep(datetime.now(UTC) + timedelta(days=2))["abandoned"] == 1
         swept = services().store.get_photo(photo_id)
-        assert swept.status == "ready" and swept.replacement is None and swept.error
+        assert swept.status == "ready" and swept.replacement is None
+        assert swept.error == lifecycle.REPLACEMENT_NEVER_FINISHED
         assert abandoned.replacement.key != swept.original_key and swept.variants == before.variants
 
 
