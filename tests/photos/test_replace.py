@@ -12,7 +12,7 @@ import pytest
 from sgoodie import content
 from sgoodie.cache import cdn
 from sgoodie.domain import Project, Rights, ValidationError
-from sgoodie.photos import edits, lifecycle, replace, uploads
+from sgoodie.photos import edits, lifecycle, processing, replace, uploads
 from sgoodie.services import services
 from tests.photos.test_uploads import _send
 
@@ -74,7 +74,19 @@ def test_a_replaced_original_keeps_the_photo_and_serves_the_old_files_until_the_
         assert all(services().blobs.head(key) for key in old_files)
         page = backend_app.test_client().get(f"/projects/{project.slug}").get_data(as_text=True)
         assert before.variants[-1].key in page  # visitors still get the old files
+    seen_while_rendering = []
+    make_variants = processing.make_variants
+
+    def render_and_look(*arguments, **keywords):
+        """The job is rendering the new original: what do visitors get meanwhile?"""
+        photo = services().store.get_photo(photo_id)
+        page = backend_app.test_client().get(f"/projects/{project.slug}").get_data(as_text=True)
+        seen_while_rendering.append((photo.status, before.variants[-1].key in page))
+        return make_variants(*arguments, **keywords)
+
+    monkeypatch.setattr(processing, "make_variants", render_and_look)
     queued.run_all()
+    assert seen_while_rendering == [("processing", True)]
     with backend_app.test_request_context():
         after = services().store.get_photo(photo_id)
         assert after.status == "ready" and after.error == "" and after.replacement is None
