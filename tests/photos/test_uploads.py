@@ -13,7 +13,7 @@ from sgoodie.content import trash
 from sgoodie.domain import Project, ValidationError
 from sgoodie.photos import edits, lifecycle, uploads
 from sgoodie.services import services
-from tests.stores.test_external_ids import at_once
+from tests.stores.test_external_ids import at_once, one_request_at_a_time
 
 
 def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
@@ -95,7 +95,8 @@ def test_a_bad_key_is_refused_in_words_and_nothing_is_made(app, external_id, sai
         assert services().store.photos_for_project(project.id) == []
 
 
-def test_racing_clients_with_one_key_get_one_photo(backend_app):
+def test_racing_clients_with_one_key_get_one_photo(backend_app, monkeypatch):
+    one_request_at_a_time(monkeypatch)
     with backend_app.app_context():
         project = content.projects.create(Project(title="Race", category="travel"))
 
