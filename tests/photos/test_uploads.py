@@ -47,7 +47,7 @@ def _send(app, target: dict, data: bytes, name="a.jpg"):
     return response.status_code
 
 
-def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backend_app, jpeg):
+def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backend_app, queued, jpeg):
     data = jpeg()
     with backend_app.test_request_context():
         project = content.projects.create(Project(title="Sync", category="travel"))
@@ -75,7 +75,7 @@ def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backe
         if services().config["BACKEND"] != "aws":  # S3 cannot refuse a second POST; the callback did
             assert _send(backend_app, target, data) == 409
         arrived = uploads.mark_uploaded(services().store.get_photo(photo.id))
-        assert arrived.photo.status == "queued" and not arrived.refused
+        assert arrived.photo.status == "queued" and not arrived.refused and queued.photo_ids() == [photo.id]
         with pytest.raises(uploads.UploadRefused) as caught:
             uploads.upload_target(arrived.photo)  # checked: no second file for this photo
         assert caught.value.status == 409
