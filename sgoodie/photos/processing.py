@@ -12,6 +12,7 @@ from flask import current_app
 
 from .. import signals
 from ..blobs import IMMUTABLE, PRIVATE, BlobNotFoundError, content_type_for, download_name, variant_name
+from ..cache.cdn import invalidator
 from ..content import projects
 from ..domain import Photo, PhotoStatus, Rights, SiteSettings, Variant, new_id
 from ..images import FORMATS, ImageError, RenderSettings, VariantSet, make_variants
@@ -67,6 +68,11 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
         if current.replaces is not None:  # the page photo it replaced leaves with its files
             replaced.append(current.replaces)
             current.replaces = None
+        if current.replacement is not None:  # a new original: it is the photo's original now
+            new = current.replacement
+            current.original_key, current.filename = new.key, new.filename
+            current.content_type, current.size = new.content_type, new.size
+            current.replacement = None
 
     try:
         ready = homes.modify(started, finish, visible=True)
@@ -75,14 +81,24 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
     if ready is None:  # deleted while we worked: do not leave its files behind
         services().blobs.delete_prefix(prefix)
         return None
-    files.drop_stale(
-        prefix, ready.variants, started.variants, ready.phone_cuts, ready.downloads, started.downloads
-    )
+    if started.replacement is None:
+        files.drop_stale(
+            prefix, ready.variants, started.variants, ready.phone_cuts, ready.downloads, started.downloads
+        )
     for old in replaced:
         files.discard(old)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     if not ready.page_id:
         _project_photo_ready(ready, rendered_before=bool(started.variants), private=private)
+    if started.replacement is not None:
+        # Another picture: the old one's files go at once, not a render later (pages showing them
+        # were purged by `photo_ready`, and page photos copied from it have the new files), and
+        # the CDN forgets them (one wildcard path: the new names were never requested from it).
+        files.drop_stale(prefix, ready.variants, ready.phone_cuts, ready.downloads)
+        services().blobs.delete_many([started.original_key])
+        cdn = invalidator(current_app._get_current_object())
+        if cdn is not None and not private:
+            cdn.submit({f"/{prefix}*"})
     return ready
 
 
@@ -149,13 +165,19 @@ def _render(
     container Exiv2 cannot write, is encoded again."""
     current = photo.variants
     # A gallery's clean download JPEGs have no rewrite path of their own: that photo is encoded whole.
-    same_pixels = bool(current) and photo.rendering == settings.signature and not settings.clean_downloads
+    # A new original (`replace`) is another picture: nothing of the current files is reused.
+    same_pixels = (
+        bool(current)
+        and photo.rendering == settings.signature
+        and not settings.clean_downloads
+        and photo.replacement is None
+    )
     mark = settings.watermark_signature
     formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
     generation = new_id()[:8] if current else ""
     blobs = services().blobs
     try:
-        original = blobs.get(photo.original_key)
+        original = blobs.get(photo.replacement.key if photo.replacement else photo.original_key)
     except BlobNotFoundError:
         return None, [], [], MISSING_ORIGINAL
     try:
