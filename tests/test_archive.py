@@ -220,3 +220,28 @@ def test_an_archive_goes_into_an_empty_site_only(demo, tmp_path):
     assert result.exit_code != 0 and "This site is not empty" in result.output
     result = demo.test_cli_runner().invoke(main, ["import", str(Path(__file__))])
     assert result.exit_code != 0 and "cannot be read as an sgoodie archive" in result.output
+
+
+def test_a_photos_words_from_its_file_and_where_its_text_came_from_travel(app, portfolio, tmp_path):
+    """The file's title and description, and the from-the-file flags, go out and come back."""
+    project = portfolio.project("Carried", "travel", photos=2)
+    with app.app_context():
+        first, second = services().store.photos_for_project(project.id)
+        first.file_title, first.file_description = "Tram 28", "Climbing to Graça."
+        first.alt_text, first.alt_text_from_file = "Tram 28", True
+        second.file_description, second.alt_text, second.caption_from_file = "Boats.", "", False
+        services().store.update_photo(first)
+        services().store.update_photo(second)
+    path = tmp_path / "site.tar"
+    result = app.test_cli_runner().invoke(main, ["export", str(path), "--no-files"])
+    assert result.exit_code == 0, result.output
+    other = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "other"), "SECRET_KEY": "x"})
+    with other.app_context():
+        services().store.init_schema()
+    result = other.test_cli_runner().invoke(main, ["import", str(path), "--no-wait"])
+    assert result.exit_code == 0, result.output
+    with other.app_context():
+        back = {p.id: p for p in services().store.photos_for_project(project.id)}
+    assert (back[first.id].file_title, back[first.id].file_description) == ("Tram 28", "Climbing to Graça.")
+    assert back[first.id].alt_text_from_file and not back[first.id].caption_from_file
+    assert back[second.id].file_description == "Boats." and back[second.id].proposed_alt_text == "Boats."

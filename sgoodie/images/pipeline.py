@@ -29,8 +29,8 @@ from ..domain import Rights, SiteSettings
 from ..image_formats import INPUT_LABEL, OUTPUT_FORMATS, OUTPUTS, EncoderQuality
 from .color import dominant_color, placeholder, to_output_colour
 from .formats import SNIFF_BYTES, detect_format
-from .metadata import camera_metadata
-from .rights import exif_block, read_rights, xmp_packet
+from .metadata import camera_metadata, file_text
+from .rights import exif_block, read_embedded, rights_in, xmp_packet
 
 pillow_heif.register_heif_opener()
 
@@ -70,6 +70,8 @@ class VariantSet:
     source_format: str = "jpg"
     rights: Rights = field(default_factory=Rights)  # what the files carry
     rights_source: Rights = field(default_factory=Rights)  # what the original carried
+    file_title: str = ""  # the original's own title and description (`metadata.file_text`)
+    file_description: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,9 @@ def make_variants(
     source_format = detect_format(data[:SNIFF_BYTES])
     if source_format is None:
         raise ImageError(f"This file is not an image we can read. Upload a {INPUT_LABEL} photo.")
-    rights_source = read_rights(data)
+    embedded = read_embedded(data)  # one Exiv2 pass: the rights, the title and the description
+    rights_source = rights_in(embedded)
+    file_title, file_description = file_text(embedded)
     decoded, (width, height), exif, icc = _decode(data, settings.wide_gamut)
     rights = settings.rights_for(rights_source, exif.get("taken_at", ""))
     metadata = file_metadata(rights, icc)
@@ -149,6 +153,8 @@ def make_variants(
         source_format,
         rights,
         rights_source,
+        file_title,
+        file_description,
     )
 
 

@@ -14,18 +14,34 @@ from ..content import activity, projects, trash
 from ..content.changes import sender
 from ..domain import Photo, Project, Rights, ValidationError, focal_errors
 from ..services import services
+from ..stores import StaleVersionError
 from ..stores.ordering import move_item, put_back
 from . import homes
 
 
 def with_text(photo: Photo, alt_text: str, caption: str | None = None) -> Photo:
     """The photo with this alt text (and caption), checked: the one rule for a project's photo and
-    a page's alike (alt text and caption within their lengths)."""
+    a page's alike (alt text and caption within their lengths). A text typed over the one taken
+    from the file is the photographer's own from then on."""
     changed = replace(
         photo, alt_text=alt_text.strip(), caption=photo.caption if caption is None else caption.strip()
     )
+    changed.alt_text_from_file = photo.alt_text_from_file and changed.alt_text == photo.alt_text
+    changed.caption_from_file = photo.caption_from_file and changed.caption == photo.caption
     changed.validate()
     return changed
+
+
+def with_file_text(photo: Photo) -> Photo | None:
+    """The photo with what its file proposes as alt text (and caption) taken, marked as the file's;
+    None when it proposes nothing (it has alt text, or its file carried no words)."""
+    alt_text, caption = photo.proposed_alt_text, photo.proposed_caption
+    if not alt_text:
+        return None
+    accepted = with_text(photo, alt_text, caption or None)
+    accepted.alt_text_from_file = True
+    accepted.caption_from_file = bool(caption) or photo.caption_from_file
+    return accepted
 
 
 def with_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
@@ -41,6 +57,38 @@ def update_text(photo: Photo, alt_text: str, caption: str) -> Photo:
     stored = services().store.update_photo(with_text(photo, alt_text, caption))
     signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
     return stored
+
+
+def use_file_text(photo: Photo) -> Photo | None:
+    """Accept what the photo's file proposes (its title or description as alt text, its
+    description as caption): saved like typed text, and shown to visitors from then on. None when
+    it proposes nothing now."""
+    accepted = with_file_text(photo)
+    if accepted is None:
+        return None
+    stored = services().store.update_photo(accepted)
+    signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
+    return stored
+
+
+def use_file_texts(project: Project, photos: Sequence[Photo]) -> list[Photo]:
+    """Accept the proposals of every photo listed that has one (the bulk "Use the file's titles");
+    a photo someone changed meanwhile keeps their change. The photos accepted."""
+    accepted = []
+    for photo in photos:
+        try:
+            stored = use_file_text(photo)
+        except StaleVersionError:
+            continue
+        if stored is not None:
+            accepted.append(stored)
+    if accepted:
+        count = len(accepted)
+        activity.record(
+            f"Used the file's titles as alt text for {count} photo{'' if count == 1 else 's'} of “{project.title}”",
+            project_id=project.id,
+        )
+    return accepted
 
 
 def update_rights(photo: Photo, override: Rights) -> Photo:

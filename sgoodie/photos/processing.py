@@ -166,4 +166,6 @@ def _ready_fields(rendered: VariantSet, variants: list[Variant], settings: Rende
         "rights_source": rendered.rights_source.to_dict(),
         "rendering": settings.signature,
         "exif": rendered.exif,
+        "file_title": rendered.file_title,
+        "file_description": rendered.file_description,
     }
