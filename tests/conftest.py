@@ -742,3 +742,18 @@ def titled_original(title: str, description: str, *, image: bytes | None = None)
             "Xmp.dc.description": {'lang="x-default"': description},
         },
     )
+
+
+def moved_through_archive(app, tmp_path: Path, *import_options: str):
+    """A fresh site (local backend) that imported `sgoodie export --no-files` of `app`."""
+    from sgoodie.cli import main
+
+    path = tmp_path / "site.tar"
+    exported = app.test_cli_runner().invoke(main, ["export", str(path), "--no-files"])
+    assert exported.exit_code == 0, exported.output
+    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    with target.app_context():
+        services().store.init_schema()
+    imported = target.test_cli_runner().invoke(main, ["import", str(path), *import_options])
+    assert imported.exit_code == 0, imported.output
+    return target

@@ -19,6 +19,7 @@ from sgoodie.cli import main
 from sgoodie.domain import PAGE_IDS
 from sgoodie.photos import homes, processing
 from sgoodie.services import services
+from tests.conftest import moved_through_archive
 
 pytestmark = pytest.mark.slow
 
@@ -232,14 +233,7 @@ def test_a_photos_words_from_its_file_and_where_its_text_came_from_travel(app, p
         second.file_description, second.alt_text, second.caption_from_file = "Boats.", "", False
         services().store.update_photo(first)
         services().store.update_photo(second)
-    path = tmp_path / "site.tar"
-    result = app.test_cli_runner().invoke(main, ["export", str(path), "--no-files"])
-    assert result.exit_code == 0, result.output
-    other = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "other"), "SECRET_KEY": "x"})
-    with other.app_context():
-        services().store.init_schema()
-    result = other.test_cli_runner().invoke(main, ["import", str(path), "--no-wait"])
-    assert result.exit_code == 0, result.output
+    other = moved_through_archive(app, tmp_path, "--no-wait")
     with other.app_context():
         back = {p.id: p for p in services().store.photos_for_project(project.id)}
     assert (back[first.id].file_title, back[first.id].file_description) == ("Tram 28", "Climbing to Graça.")
