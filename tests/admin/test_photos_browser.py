@@ -137,11 +137,14 @@ def test_without_javascript_one_proposal_and_then_all_are_taken_with_plain_forms
     assert _texts(app, project.id)[0] == ("Blue door", "Azulejos.", True, True)
 
     page.goto(f"{live_server.url}/admin/projects/{project.id}/photos/describe")
-    page.locator("[data-describe-row]").nth(1).locator("input[name$=caption]").fill("Typed: a red door")
+    # Enter in a field saves what was typed (the form's default button), it takes no proposal.
+    caption = page.locator("[data-describe-row]").nth(1).locator("input[name$=caption]")
+    caption.fill("Typed: a red door")
+    caption.press("Enter")
+    expect(page.locator(".flash").first).to_have_text("Saved 1 photo.")
+    expect(page.locator("[data-file-proposal]")).to_have_count(2)
     page.get_by_role("button", name="Use the file's titles for 2 photos").click()
-    expect(page.locator(".flash").first).to_contain_text(
-        "Saved 1 photo. Alt text taken from the files of 2 photos."
-    )
+    expect(page.locator(".flash").first).to_contain_text("Alt text taken from the files of 2 photos.")
     assert _texts(app, project.id) == [
         ("Blue door", "Azulejos.", True, True),
         ("Red door", "Typed: a red door", True, False),  # what was typed is kept, the title taken
