@@ -39,6 +39,13 @@ EXTERNAL_ID_MAX = 200
 FOCAL_CENTRE = 0.5
 
 
+def shortened(words: str, limit: int) -> str:
+    """`words` cut at a word boundary to at most `limit` characters, with "…" when cut."""
+    if len(words) <= limit:
+        return words
+    return words[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
 class PhotoStatus(StrEnum):
     """The life of a photo (`sgoodie.photos.lifecycle` changes it): uploading -> queued ->
     processing -> ready | failed, and back to queued on retry or re-render; ready -> replacing
@@ -398,6 +405,24 @@ class Photo:
     replacement: Replacement | None = None
 
     RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
+
+    @property
+    def proposed_alt_text(self) -> str:
+        """What the file proposes as alt text while the photo has none: its title, else its
+        description (cut to alt text's length). Never shown to visitors until accepted."""
+        if self.alt_text.strip():
+            return ""
+        return self.file_title or shortened(self.file_description, ALT_TEXT_MAX)
+
+    @property
+    def proposed_caption(self) -> str:
+        """The file's description as caption, proposed with its title as alt text (a description
+        already proposed as the alt text is not proposed twice) while the caption is empty."""
+        if not self.file_title or not self.proposed_alt_text or self.caption.strip():
+            return ""
+        if self.file_description == self.file_title:
+            return ""
+        return self.file_description
 
     @property
     def is_ready(self) -> bool:

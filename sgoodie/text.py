@@ -10,6 +10,8 @@ import markdown as _markdown
 import nh3
 from markupsafe import Markup
 
+from .domain import shortened
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -63,6 +65,4 @@ def plain_text(text: str | None, limit: int | None = None) -> str:
         .replace("&quot;", '"')
         .replace("&#39;", "'")
     )
-    if limit is None or len(words) <= limit:
-        return words
-    return words[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return words if limit is None else shortened(words, limit)

@@ -704,3 +704,56 @@ def rights_original(size=(2000, 1333), *, rights: bool = True) -> bytes:
 def camera_original():
     """`camera_original(rights=True)`: see `rights_original`."""
     return rights_original
+
+
+def original_with(
+    *,
+    exif: dict | None = None,
+    iptc: dict | None = None,
+    xmp: dict | None = None,
+    image: bytes | None = None,
+) -> bytes:
+    """A JPEG (`image`, else a small navy one) whose metadata says what a tool wrote into it:
+    Exiv2 keys and values, written with pyexiv2, the binding the app reads them with."""
+    import pyexiv2
+
+    if image is None:
+        buffer = io.BytesIO()
+        Image.new("RGB", (800, 600), "navy").save(buffer, "JPEG")
+        image = buffer.getvalue()
+    with pyexiv2.ImageData(image) as edited:
+        if exif:
+            edited.modify_exif(exif)
+        if iptc:
+            edited.modify_iptc(iptc)
+        if xmp:
+            edited.modify_xmp(xmp)
+        return edited.get_bytes()
+
+
+def titled_original(title: str, description: str, *, image: bytes | None = None) -> bytes:
+    """A JPEG as Lightroom exports one with a title and caption: in IPTC (Object Name, Caption-
+    Abstract) and XMP (dc:title, dc:description)."""
+    return original_with(
+        image=image or jpeg_bytes(),
+        iptc={"Iptc.Application2.ObjectName": title, "Iptc.Application2.Caption": description},
+        xmp={
+            "Xmp.dc.title": {'lang="x-default"': title},
+            "Xmp.dc.description": {'lang="x-default"': description},
+        },
+    )
+
+
+def moved_through_archive(app, tmp_path: Path, *import_options: str):
+    """A fresh site (local backend) that imported `sgoodie export --no-files` of `app`."""
+    from sgoodie.cli import main
+
+    path = tmp_path / "site.tar"
+    exported = app.test_cli_runner().invoke(main, ["export", str(path), "--no-files"])
+    assert exported.exit_code == 0, exported.output
+    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    with target.app_context():
+        services().store.init_schema()
+    imported = target.test_cli_runner().invoke(main, ["import", str(path), *import_options])
+    assert imported.exit_code == 0, imported.output
+    return target

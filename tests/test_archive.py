@@ -19,6 +19,7 @@ from sgoodie.cli import main
 from sgoodie.domain import PAGE_IDS
 from sgoodie.photos import homes, processing
 from sgoodie.services import services
+from tests.conftest import moved_through_archive
 
 pytestmark = pytest.mark.slow
 
@@ -251,3 +252,21 @@ def test_a_photos_external_id_travels_with_the_archive_and_keeps_its_uniqueness(
             uploads.register_upload(
                 project.id, "b.jpg", "image/jpeg", "jpg", 10, external_id="2026/IMG_0001.jpg"
             )
+
+
+def test_a_photos_words_from_its_file_and_where_its_text_came_from_travel(app, portfolio, tmp_path):
+    """The file's title and description, and the from-the-file flags, go out and come back."""
+    project = portfolio.project("Carried", "travel", photos=2)
+    with app.app_context():
+        first, second = services().store.photos_for_project(project.id)
+        first.file_title, first.file_description = "Tram 28", "Climbing to Graça."
+        first.alt_text, first.alt_text_from_file = "Tram 28", True
+        second.file_description, second.alt_text, second.caption_from_file = "Boats.", "", False
+        services().store.update_photo(first)
+        services().store.update_photo(second)
+    other = moved_through_archive(app, tmp_path, "--no-wait")
+    with other.app_context():
+        back = {p.id: p for p in services().store.photos_for_project(project.id)}
+    assert (back[first.id].file_title, back[first.id].file_description) == ("Tram 28", "Climbing to Graça.")
+    assert back[first.id].alt_text_from_file and not back[first.id].caption_from_file
+    assert back[second.id].file_description == "Boats." and back[second.id].proposed_alt_text == "Boats."

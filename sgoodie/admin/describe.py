@@ -11,7 +11,12 @@ Without JavaScript the form posts as multipart/form-data, which carries the text
 than percent-encoded (up to three times larger): a full page of the longest texts stays within the
 admin's 256 KB body limit and its `MAX_FORM_PARTS` (three parts a photo). admin.js posts the changed
 photos as JSON (`{"photos": [{"id", "alt_text", "caption", "shown"}]}`) and shows the answer in
-place."""
+place.
+
+A photo still without alt text whose file carries a title or description shows it as a proposal,
+marked "from the file": its *Use it* button (`accept=<id>`), or *Use the file's titles for N
+photos* (`accept=all`: every proposal of the project), saves what was typed and then takes the
+proposals (`photos.edits.use_file_texts`), so a click never loses typing. JSON: `"accept"`."""
 
 from __future__ import annotations
 
@@ -29,7 +34,15 @@ from ..services import services
 from ..stores import StaleVersionError
 from .blueprint import bp
 from .forms import PhotoDescriptionForm
-from .photos import count_missing_alt, needs_alt, wants_json
+from .photos import (
+    count_missing_alt,
+    count_proposals,
+    file_text_json,
+    has_proposal,
+    needs_alt,
+    use_files_label,
+    wants_json,
+)
 from .projects import get_project_or_404
 
 DESCRIBE_PAGE_SIZE = 50
@@ -68,6 +81,7 @@ class Saving:
     saved: list[Photo] = field(default_factory=list)
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
     forms: dict[str, PhotoDescriptionForm] = field(default_factory=dict)
+    accepted: list[Photo] = field(default_factory=list)  # proposals from the files taken
 
 
 def _page_number(photos: list[Photo]) -> tuple[int, int]:
@@ -95,8 +109,11 @@ def _render(project: Project, photos: list[Photo], saving: Saving | None = None,
         page=page,
         pages=pages,
         needs_alt=needs_alt,
+        has_proposal=has_proposal,
         missing_alt=count_missing_alt(photos),
         missing_alt_message=missing_alt_message(photos),
+        proposals=count_proposals(photos),
+        use_files_label=use_files_label,
     ), status
 
 
@@ -107,8 +124,10 @@ def describe_photos(project_id: str):
 
 
 JSON_SHAPE = (
-    'Send {"photos": [{"id", "shown", "alt_text", "caption"}, …]}: strings, alt_text and caption optional.'
+    'Send {"photos": [{"id", "shown", "alt_text", "caption"}, …], "accept": "all" or a photo id}: '
+    "strings, alt_text, caption and accept optional."
 )
+ACCEPT_ALL = "all"
 
 
 def _refuse(message: str):
@@ -120,10 +139,15 @@ def _submitted() -> MultiDict:
     left out of the JSON stays as it is."""
     if not request.is_json:
         return request.form
-    listed = json_object().get("photos")
+    body = json_object()
+    listed = body.get("photos", [])
     if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
         _refuse(JSON_SHAPE)
     fields = MultiDict()
+    if "accept" in body:
+        if not isinstance(body["accept"], str):
+            _refuse(JSON_SHAPE)
+        fields.add("accept", body["accept"])
     for item in listed:
         present = {name: item[name] for name in ("shown", *TEXT_FIELDS) if name in item}
         if not isinstance(item.get("id"), str) or not all(isinstance(v, str) for v in present.values()):
@@ -137,7 +161,7 @@ def _submitted() -> MultiDict:
 def _submitted_ids(formdata: MultiDict) -> list[str]:
     """The photos the form (or JSON) carries: one `<id>-shown` field each."""
     ids = [name.removesuffix("-shown") for name in formdata if name.endswith("-shown")]
-    if not ids or len(ids) > DESCRIBE_PAGE_SIZE:
+    if (not ids and not formdata.get("accept")) or len(ids) > DESCRIBE_PAGE_SIZE:
         _refuse(f"Send the text of 1 to {DESCRIBE_PAGE_SIZE} photos.")
     return ids
 
@@ -189,13 +213,25 @@ def _save_all(project: Project, formdata: MultiDict) -> tuple[Saving, list[Photo
         else:
             saving.errors[photo_id] = {"photo": "This photo is no longer in this project (deleted?)."}
     saved = {p.id: p for p in saving.saved}
-    return saving, [saved.get(p.id, p) for p in listed]
+    listed = [saved.get(p.id, p) for p in listed]
+    accept = formdata.get("accept", "")
+    if accept:
+        chosen = [p for p in listed if accept in (ACCEPT_ALL, p.id) and has_proposal(p)]
+        saving.accepted = photo_edits.use_file_texts(project, chosen)
+        taken = {p.id: p for p in saving.accepted}
+        for photo in saving.accepted:
+            saving.forms[photo.id] = description_form(photo)
+        listed = [taken.get(p.id, p) for p in listed]
+    return saving, listed
 
 
 def _saved_message(saving: Saving) -> str:
     saved = f"Saved {photos_count(len(saving.saved))}." if saving.saved else "Nothing saved."
+    if saving.accepted:
+        taken = f"Alt text taken from the files of {photos_count(len(saving.accepted))}."
+        saved = f"{saved} {taken}" if saving.saved else taken
     if not saving.errors:
-        return saved if saving.saved else "No changes to save."
+        return saved if saving.saved or saving.accepted else "No changes to save."
     refused = len(saving.errors)
     return f"{saved} {photos_count(refused)} {'was' if refused == 1 else 'were'} not saved: the reason is beside it."
 
@@ -204,12 +240,15 @@ def _json_answer(saving: Saving, photos: list[Photo]):
     return jsonify(
         ok=not saving.errors,
         message=_saved_message(saving),
-        saved={p.id: {"alt_text": p.alt_text, "caption": p.caption} for p in saving.saved},
+        saved={p.id: file_text_json(p) for p in saving.saved + saving.accepted},
         errors=saving.errors,
         shown={photo_id: form.shown.data for photo_id, form in saving.forms.items()},
         needs_alt={p.id: needs_alt(p) for p in photos if p.id in saving.forms},
+        proposed={p.id: has_proposal(p) for p in photos if p.id in saving.forms},
         missing_alt=count_missing_alt(photos),
         missing_alt_message=missing_alt_message(photos),
+        proposals=count_proposals(photos),
+        proposals_label=use_files_label(count_proposals(photos)),
     ), (200 if not saving.errors else 400)
 
 

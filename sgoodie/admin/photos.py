@@ -41,6 +41,29 @@ def count_missing_alt(photos: list[Photo]) -> int:
     return sum(1 for p in photos if needs_alt(p))
 
 
+def has_proposal(photo: Photo) -> bool:
+    """Waiting for alt text, with a title or description from its file to offer."""
+    return needs_alt(photo) and bool(photo.proposed_alt_text)
+
+
+def count_proposals(photos: list[Photo]) -> int:
+    return sum(1 for p in photos if has_proposal(p))
+
+
+def use_files_label(count: int) -> str:
+    return f"Use the file's titles for {count} photo{'' if count == 1 else 's'}"
+
+
+def file_text_json(photo: Photo) -> dict:
+    """A photo's text as the scripts see it after a change: what is in use and where it came from."""
+    return {
+        "alt_text": photo.alt_text,
+        "caption": photo.caption,
+        "alt_text_from_file": photo.alt_text_from_file,
+        "caption_from_file": photo.caption_from_file,
+    }
+
+
 def _answer(photo: Photo, message: str, *, error: int | None = None, **fields):
     """How a change to one photo is answered: JSON for the page's script (`ok` with `fields`, or
     the error), else `message` flashed and back to the photo in its list."""
@@ -64,6 +87,8 @@ def photos(project_id: str):
         photos=listed,
         forms=forms,
         missing_alt=missing_alt,
+        proposals=count_proposals(listed),
+        use_files_label=use_files_label,
         confirm_form=ConfirmForm(),
         move_form=MoveForm(),
         max_upload_mb=services().config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
@@ -83,6 +108,41 @@ def photo_text(photo_id: str):
     except StaleVersionError:
         return _answer(photo, "This photo changed meanwhile; reload the page.", error=409)
     return _answer(photo, "Photo text saved.", alt_text=photo.alt_text, caption=photo.caption)
+
+
+@bp.post("/photos/<photo_id>/file-text")
+def use_file_text(photo_id: str):
+    """Accept the alt text (and caption) the photo's file proposes, with one click."""
+    photo = get_photo_or_404(photo_id)  # the CSRF token is checked for every POST (security.py)
+    try:
+        accepted = photo_edits.use_file_text(photo)
+    except StaleVersionError:
+        return _answer(photo, "This photo changed meanwhile; reload the page.", error=409)
+    if accepted is None:
+        return _answer(photo, "This photo has alt text already, or its file proposes none.", error=409)
+    return _answer(accepted, "Alt text taken from the file.", **file_text_json(accepted))
+
+
+@bp.post("/projects/<project_id>/photos/file-text")
+def use_file_texts(project_id: str):
+    """Accept every proposal of the project (`{"photos": [ids]}` in JSON: only those)."""
+    project = get_project_or_404(project_id)
+    listed = services().store.photos_for_project(project.id)
+    chosen = json_object().get("photos") if request.is_json else None
+    if chosen is not None:
+        if not isinstance(chosen, list) or not all(isinstance(i, str) for i in chosen):
+            return json_error("bad_request", 'Send {"photos": [photo ids]}, or nothing for every photo.', 400)
+        listed = [p for p in listed if p.id in set(chosen)]
+    accepted = photo_edits.use_file_texts(project, [p for p in listed if has_proposal(p)])
+    message = (
+        f"Alt text taken from the files of {len(accepted)} photo{'' if len(accepted) == 1 else 's'}."
+        if accepted
+        else "No photo had a proposal from its file to take."
+    )
+    if wants_json():
+        return jsonify(ok=True, message=message, photos={p.id: file_text_json(p) for p in accepted})
+    flash(message, "success")
+    return redirect(url_for("admin.photos", project_id=project.id))
 
 
 @bp.route("/photos/<photo_id>/rights", methods=["GET", "POST"])

@@ -1,14 +1,19 @@
 """What a photographer wants to know about a photo (camera, lens, exposure, date), read from
-EXIF. Location is never read: GPS data does not leave the original."""
+EXIF, and the title and description the file carries (IPTC/XMP, as Lightroom, Capture One or the
+camera's software wrote them), proposed as alt text and caption. Location is never read: GPS data
+does not leave the original."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from fractions import Fraction
 from typing import Any
 
 from PIL import Image
 
-from ..domain import SHORT_TEXT_MAX
+from ..domain import ALT_TEXT_MAX, CAPTION_MAX, SHORT_TEXT_MAX, shortened
+from .rights import Embedded, first_text
 
 EXIF_IFD = 0x8769
 MAKE, MODEL, DATETIME = 0x010F, 0x0110, 0x0132
@@ -81,3 +86,59 @@ def camera_metadata(image: Image.Image) -> dict[str, Any]:
         "taken_at": _date(details.get(DATETIME_ORIGINAL)) or _date(exif.get(DATETIME)),
     }
     return {key: value for key, value in values.items() if value}
+
+
+# Where a file keeps its title and its description, best first. Headline is a title's fallback
+# (some tools fill only that), EXIF ImageDescription a description's (often the camera's name).
+TITLE_FIELDS = (
+    ("xmp", "Xmp.dc.title"),
+    ("iptc", "Iptc.Application2.ObjectName"),
+    ("xmp", "Xmp.photoshop.Headline"),
+    ("iptc", "Iptc.Application2.Headline"),
+)
+DESCRIPTION_FIELDS = (
+    ("xmp", "Xmp.dc.description"),
+    ("iptc", "Iptc.Application2.Caption"),
+    ("exif", "Exif.Image.ImageDescription"),
+)
+# What cameras and tools write where a person would write words: "OLYMPUS DIGITAL CAMERA",
+# "KODAK Digital Still Camera", "SONY DSC", "Exif_JPEG_PICTURE", a file name like "IMG_1234.JPG".
+CAMERA_WORDS = re.compile(
+    r"""^(?:
+        .*\bdigital\s+(?:still\s+)?camera\b.*
+      | (?:[a-z]+\s+)?dsc | exif_jpeg_picture | default | untitled(?:\s+image)? | image | photo | picture
+      | [a-z]{2,5}[_-]?\d{3,}(?:\.[a-z0-9]{3,4})?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Format characters that reorder or hide text; the joiners emoji need are kept.
+HIDING_CHARACTERS = {
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200E, 0x200F, 0xFEFF)
+}
+GARBAGE_FACTOR = 10  # a value ten times longer than its field holds is not a title: it is left out
+
+
+def words(value: Any, limit: int, camera: tuple[str, ...] = ()) -> str:
+    """A title or description as a person wrote it, held to a typed value's limits: control and
+    hiding characters out, whitespace on one line, cut at a word near `limit`; "" for what a
+    camera or tool wrote instead (its name, a file name), undecodable bytes, or no words at all."""
+    text = first_text(value)
+    if "\ufffd" in text or len(text) > limit * GARBAGE_FACTOR:
+        return ""
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text if c not in HIDING_CHARACTERS)
+    text = " ".join(text.split())
+    if not any(c.isalnum() for c in text) or CAMERA_WORDS.match(text) or text.lower() in camera:
+        return ""
+    return shortened(text, limit)
+
+
+def file_text(embedded: Embedded) -> tuple[str, str]:
+    """The (title, description) a file carries, each the first usable one of its fields."""
+    exif = embedded.exif
+    camera = tuple(first_text(exif.get(name)).lower() for name in ("Exif.Image.Make", "Exif.Image.Model"))
+
+    def first(fields: tuple[tuple[str, str], ...], limit: int) -> str:
+        values = (getattr(embedded, block).get(name) for block, name in fields)
+        return next((text for text in (words(v, limit, camera) for v in values) if text), "")
+
+    return first(TITLE_FIELDS, ALT_TEXT_MAX), first(DESCRIPTION_FIELDS, CAPTION_MAX)

@@ -29,8 +29,8 @@ from ..domain import Rights, SiteSettings
 from ..image_formats import INPUT_LABEL, OUTPUT_FORMATS, OUTPUTS, EncoderQuality
 from .color import dominant_color, placeholder, to_output_colour
 from .formats import SNIFF_BYTES, detect_format
-from .metadata import camera_metadata
-from .rights import exif_block, read_rights, xmp_packet
+from .metadata import camera_metadata, file_text
+from .rights import exif_block, read_embedded, rights_in, xmp_packet
 
 pillow_heif.register_heif_opener()
 
@@ -72,6 +72,8 @@ class VariantSet:
     rights_source: Rights = field(default_factory=Rights)  # what the original carried
     # Clean JPEGs of every width, made beside stamped variants for a client's downloads.
     downloads: list[RenderedVariant] = field(default_factory=list)
+    file_title: str = ""  # the original's own title and description (`metadata.file_text`)
+    file_description: str = ""
 
 
 class Mark(Protocol):
@@ -151,7 +153,9 @@ def make_variants(
     source_format = detect_format(data[:SNIFF_BYTES])
     if source_format is None:
         raise ImageError(f"This file is not an image we can read. Upload a {INPUT_LABEL} photo.")
-    rights_source = read_rights(data)
+    embedded = read_embedded(data)  # one Exiv2 pass: the rights, the title and the description
+    rights_source = rights_in(embedded)
+    file_title, file_description = file_text(embedded)
     decoded, (width, height), exif, icc = _decode(data, settings.wide_gamut)
     rights = settings.rights_for(rights_source, exif.get("taken_at", ""))
     metadata = file_metadata(rights, icc)
@@ -194,6 +198,8 @@ def make_variants(
         rights,
         rights_source,
         downloads,
+        file_title,
+        file_description,
     )
 
 

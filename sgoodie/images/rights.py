@@ -18,6 +18,7 @@ import io
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +36,7 @@ LICENSOR_URL = "Xmp.plus.Licensor[1]/plus:LicensorURL"
 REWRITABLE = ("jpeg", "webp")  # formats whose metadata Exiv2 can change without a new encode
 
 
-def _first(value: Any) -> str:
+def first_text(value: Any) -> str:
     """The text of an XMP value: a list's first item, a language alternative's default."""
     if isinstance(value, list):
         value = value[0] if value else ""
@@ -46,24 +47,43 @@ def _first(value: Any) -> str:
     return str(value or "").strip().strip("\x00").strip()
 
 
-def read_rights(data: bytes) -> Rights:
-    """The creator, copyright notice, credit line, licence URL and licensor URL of an original, from
-    XMP first, then IPTC, then EXIF, each held to the limits of a typed value (a 60 KB Artist or a
-    `javascript:` licence is left out). Unreadable metadata is no reason to refuse a photo: it
-    gives empty rights."""
+@dataclass(frozen=True)
+class Embedded:
+    """The EXIF, IPTC and XMP an original carries, as Exiv2 reads them (`Xmp.dc.title`, …): read
+    once per photo, for its rights and its title and description (`metadata.file_text`)."""
+
+    exif: Mapping[str, Any] = field(default_factory=dict)
+    iptc: Mapping[str, Any] = field(default_factory=dict)
+    xmp: Mapping[str, Any] = field(default_factory=dict)
+
+
+def read_embedded(data: bytes) -> Embedded:
+    """The original's metadata; none when Exiv2 cannot read it (no reason to refuse a photo)."""
     try:
         with pyexiv2.ImageData(data) as image:
-            xmp = _read(image.read_xmp)
-            iptc = _read(image.read_iptc)
-            exif = _read(image.read_exif)
+            return Embedded(
+                exif=_read(image.read_exif), iptc=_read(image.read_iptc), xmp=_read(image.read_xmp)
+            )
     except (RuntimeError, ValueError, UnicodeDecodeError) as exc:
-        log.info("could not read the original's rights metadata: %s", exc)
-        return Rights()
+        log.info("could not read the original's metadata: %s", exc)
+        return Embedded()
+
+
+def read_rights(data: bytes) -> Rights:
+    """The rights an original carries (`rights_in`)."""
+    return rights_in(read_embedded(data))
+
+
+def rights_in(embedded: Embedded) -> Rights:
+    """The creator, copyright notice, credit line, licence URL and licensor URL of an original, from
+    XMP first, then IPTC, then EXIF, each held to the limits of a typed value (a 60 KB Artist or a
+    `javascript:` licence is left out)."""
+    xmp, iptc, exif = embedded.xmp, embedded.iptc, embedded.exif
 
     def pick(field: str, *values: Any) -> str:
         """The first value that passes the checks a typed one does (length, link scheme)."""
         return next(
-            (text for text in map(_first, values) if text and not rights_field_problem(field, text)), ""
+            (text for text in map(first_text, values) if text and not rights_field_problem(field, text)), ""
         )
 
     return Rights(

@@ -84,6 +84,9 @@ def create_upload():
         return json_error("bad_request", "Send JSON: {project_id, filename, content_type, size}.", 400)
     project_id, filename = str(data.get("project_id") or ""), str(data.get("filename") or "").strip()[:200]
     content_type, size = str(data.get("content_type") or "").lower(), data.get("size")
+    before = data.get("before") or ""
+    if not isinstance(before, str):
+        return json_error("invalid", "`before` is the id of a photo of the project.", 422)
     if not filename:
         return json_error("invalid", "The file needs a name.", 422)
     if not content_type:  # some browsers leave HEIC files untyped: go by the extension
@@ -98,7 +101,9 @@ def create_upload():
             "too_large", f"{filename} is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.", 413
         )
     try:
-        photo = uploads.register_upload(project_id, filename, content_type, UPLOAD_TYPES[content_type], size)
+        photo = uploads.register_upload(
+            project_id, filename, content_type, UPLOAD_TYPES[content_type], size, before=before
+        )
     except NotFoundError:
         return json_error("not_found", "That project does not exist (it may have been deleted).", 404)
     target = uploads.upload_target(photo)

@@ -73,6 +73,11 @@ UPLOAD_REQUEST = {
         "filename": {"type": "string", "pattern": "\\S", "maxLength": 255},
         "content_type": {"enum": [*UPLOAD_TYPES, ""]},
         "size": {"type": "integer", "minimum": 1},
+        "before": {
+            "type": "string",
+            "description": "Place the photo just before this photo of the project (an upload tried "
+            "again keeps its place among the files picked with it); default: after the others.",
+        },
     },
 }
 UPLOAD = {

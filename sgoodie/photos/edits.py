@@ -21,8 +21,10 @@ from ..domain import (
     Rights,
     ValidationError,
     focal_errors,
+    shortened,
 )
 from ..services import services
+from ..stores import StaleVersionError
 from ..stores.ordering import move_item, put_back
 from . import homes
 
@@ -38,6 +40,18 @@ def with_text(photo: Photo, alt_text: str, caption: str | None = None) -> Photo:
     changed.caption_from_file = photo.caption_from_file and changed.caption == photo.caption
     changed.validate()
     return changed
+
+
+def with_file_text(photo: Photo) -> Photo | None:
+    """The photo with what its file proposes as alt text (and caption) taken, marked as the file's;
+    None when it proposes nothing (it has alt text, or its file carried no words)."""
+    alt_text, caption = photo.proposed_alt_text, photo.proposed_caption
+    if not alt_text:
+        return None
+    accepted = with_text(photo, alt_text, caption or None)
+    accepted.alt_text_from_file = True
+    accepted.caption_from_file = bool(caption) or photo.caption_from_file
+    return accepted
 
 
 def with_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
@@ -66,10 +80,10 @@ def set_text_from_file(photo: Photo, title: str, description: str) -> Photo:
 
     def change(current: Photo) -> None:
         current.file_title, current.file_description = title, description
-        alt = _shortened(title or description, ALT_TEXT_MAX)
+        alt = shortened(title or description, ALT_TEXT_MAX)
         if alt and (current.alt_text_from_file or not current.alt_text.strip()):
             current.alt_text, current.alt_text_from_file = alt, True
-        caption = _shortened(description, CAPTION_MAX)
+        caption = shortened(description, CAPTION_MAX)
         if caption and (current.caption_from_file or not current.caption.strip()):
             current.caption, current.caption_from_file = caption, True
 
@@ -80,14 +94,38 @@ def set_text_from_file(photo: Photo, title: str, description: str) -> Photo:
     stored = homes.modify_project_photo(photo.id, change)
     if stored is None:
         raise ValidationError({"photo": "This photo no longer exists."})
+
+
+def use_file_text(photo: Photo) -> Photo | None:
+    """Accept what the photo's file proposes (its title or description as alt text, its
+    description as caption): saved like typed text, and shown to visitors from then on. None when
+    it proposes nothing now."""
+    accepted = with_file_text(photo)
+    if accepted is None:
+        return None
+    stored = services().store.update_photo(accepted)
     signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
     return stored
 
 
-def _shortened(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+def use_file_texts(project: Project, photos: Sequence[Photo]) -> list[Photo]:
+    """Accept the proposals of every photo listed that has one (the bulk "Use the file's titles");
+    a photo someone changed meanwhile keeps their change. The photos accepted."""
+    accepted = []
+    for photo in photos:
+        try:
+            stored = use_file_text(photo)
+        except StaleVersionError:
+            continue
+        if stored is not None:
+            accepted.append(stored)
+    if accepted:
+        count = len(accepted)
+        activity.record(
+            f"Used the file's titles as alt text for {count} photo{'' if count == 1 else 's'} of “{project.title}”",
+            project_id=project.id,
+        )
+    return accepted
 
 
 def update_rights(photo: Photo, override: Rights) -> Photo:

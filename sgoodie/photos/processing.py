@@ -220,4 +220,6 @@ def _ready_fields(rendered: VariantSet, variants: list[Variant], settings: Rende
         "rendering": settings.signature,
         "watermark": settings.watermark_signature,
         "exif": rendered.exif,
+        "file_title": rendered.file_title,
+        "file_description": rendered.file_description,
     }

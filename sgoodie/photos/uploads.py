@@ -28,6 +28,7 @@ from ..images import ImageError, detect_format
 from ..images.formats import SNIFF_BYTES
 from ..services import services
 from ..stores import ConflictError
+from ..stores.ordering import put_back
 from . import lifecycle
 from .lifecycle import TransitionRefused
 
@@ -47,10 +48,19 @@ class UploadRefused(Exception):
 
 
 def register_upload(
-    project_id: str, filename: str, content_type: str, extension: str, size: int, *, external_id: str = ""
+    project_id: str,
+    filename: str,
+    content_type: str,
+    extension: str,
+    size: int,
+    before: str = "",
+    *,
+    external_id: str = "",
 ) -> Photo:
-    """A photo the client is about to send straight to storage. Raises NotFoundError (no such
-    project), ValidationError (a bad external id), ConflictError (a taken one)."""
+    """A photo the client is about to send straight to storage. Its place in the project is taken
+    now, not when its upload ends: after the project's photos, or just before the photo `before`
+    (an upload tried again goes back among the files picked with it). Raises NotFoundError (no
+    such project), ValidationError (a bad external id), ConflictError (a taken one)."""
     photo = Photo(
         project_id=project_id,
         status=PhotoStatus.UPLOADING,
@@ -62,7 +72,20 @@ def register_upload(
     if problem := external_id_error(external_id):
         raise ValidationError({"external_id": problem})
     photo.original_key = original_key(project_id, photo.id, extension)
-    return services().store.add_photo(photo)
+    store = services().store
+    stored = store.add_photo(photo)
+    if before:
+        listed = [(p.id, p.order) for p in store.photos_for_project(project_id)]
+        following = next((order for photo_id, order in listed if photo_id == before), None)
+        if following is not None:
+            in_order = put_back(listed, stored.id, following - 1)
+            try:
+                if in_order:
+                    store.reorder_photos(project_id, in_order)
+                    stored = store.get_photo(stored.id) or stored
+            except ValueError:  # the project's photos changed meanwhile: it stays last
+                pass
+    return stored
 
 
 def find_or_register(

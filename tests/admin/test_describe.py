@@ -150,7 +150,12 @@ def test_the_json_path_answers_what_the_page_needs_to_show_in_place(app, client,
     )
     data = answer.get_json()
     assert answer.status_code == 200 and data["ok"] and data["message"] == "Saved 1 photo."
-    assert data["saved"][first.id] == {"alt_text": "Kitchen", "caption": "Oak"}
+    assert data["saved"][first.id] == {
+        "alt_text": "Kitchen",
+        "caption": "Oak",
+        "alt_text_from_file": False,
+        "caption_from_file": False,
+    }
     assert data["needs_alt"] == {first.id: False} and data["shown"] == {
         first.id: fingerprint_of(app, first.id)
     }
@@ -299,3 +304,100 @@ def test_a_write_that_loses_the_race_to_another_save_is_refused_like_a_change_se
     assert "“Theirs”" in answer["errors"][photo.id]["photo"] and answer["saved"] == {}
     assert answer["shown"][photo.id] == fingerprint_of(app, photo.id) != fingerprint(photo)
     assert _photos(app, project.id)[0].alt_text == "Theirs"
+
+
+# -- alt text proposed from the file ------------------------------------------------------------
+def _titled(app, portfolio, title, words):
+    """A project whose photos have no alt text and whose files carried `words` ((title, description) each)."""
+    project = _undescribed(app, portfolio, title, len(words))
+    with app.app_context():
+        for photo, (file_title, file_description) in zip(
+            services().store.photos_for_project(project.id), words, strict=True
+        ):
+            photo.file_title, photo.file_description = file_title, file_description
+            services().store.update_photo(photo)
+    return project
+
+
+def test_proposals_are_shown_marked_from_the_file_and_counted(app, client, admin, portfolio):
+    project = _titled(app, portfolio, "Proposed", [("Lobby", "Marble."), ("", "Stairs in brass."), ("", "")])
+    page = client.get(f"/admin/projects/{project.id}/photos/describe").get_data(as_text=True)
+    assert "3 of 3 ready photos still need alt text." in page
+    assert "2 of them have</span> a title or description in the file" in page
+    assert "Use the file&#39;s titles for 2 photos" in page
+    assert page.count("data-file-proposal>") == 2 and page.count(">From the file<") == 2  # one a row
+    assert "Lobby</p>" in page and "Stairs in brass.</p>" in page
+    # Visitors see none of them: a proposal is not alt text.
+    public = app.test_client().get("/projects/proposed").get_data(as_text=True)
+    assert "Lobby" not in public and "Stairs in brass." not in public
+
+
+def test_use_it_saves_what_was_typed_then_takes_that_photos_proposal(app, client, admin, portfolio):
+    project = _titled(app, portfolio, "One click", [("Lobby", "Marble."), ("Hall", "Brass.")])
+    photos = _photos(app, project.id)
+    fields = _fields(photos, **{photos[1].id: ("Typed hall", "")}) | {"accept": photos[0].id}
+    response = admin.post(
+        f"/admin/projects/{project.id}/photos/describe",
+        fields,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Saved 1 photo. Alt text taken from the files of 1 photo." in html
+    first, second = _photos(app, project.id)
+    assert (first.alt_text, first.caption, first.alt_text_from_file, first.caption_from_file) == (
+        "Lobby",
+        "Marble.",
+        True,
+        True,
+    )
+    assert (second.alt_text, second.alt_text_from_file) == ("Typed hall", False)
+    assert "Lobby" in app.test_client().get("/projects/one-click").get_data(as_text=True)
+    assert ">from the file</span>" in html.replace(
+        " hidden>from", ">hidden"
+    )  # the label says where it came from
+
+
+def test_json_accept_all_takes_every_proposal_of_the_project(app, client, admin, portfolio):
+    project = _titled(app, portfolio, "Bulk json", [("A", "a."), ("", "b."), ("", "")])
+    response = admin.post_json(f"/admin/projects/{project.id}/photos/describe", {"accept": "all"})
+    data = response.get_json()
+    assert response.status_code == 200 and data["ok"], data
+    assert data["message"] == "Alt text taken from the files of 2 photos."
+    assert data["proposals"] == 0 and data["missing_alt"] == 1
+    stored = _photos(app, project.id)
+    assert data["saved"] == {
+        stored[0].id: {
+            "alt_text": "A",
+            "caption": "a.",
+            "alt_text_from_file": True,
+            "caption_from_file": True,
+        },
+        stored[1].id: {
+            "alt_text": "b.",
+            "caption": "",
+            "alt_text_from_file": True,
+            "caption_from_file": False,
+        },
+    }
+    assert data["proposed"] == {stored[0].id: False, stored[1].id: False}
+    assert stored[2].alt_text == ""
+    refused = admin.post_json(f"/admin/projects/{project.id}/photos/describe", {"accept": 3})
+    assert refused.status_code == 400 and "accept" in refused.get_json()["error"]["message"]
+
+
+def test_typing_over_a_taken_proposal_makes_it_yours(app, client, admin, portfolio):
+    project = _titled(app, portfolio, "Mine now", [("Lobby", "Marble.")])
+    admin.post_json(f"/admin/projects/{project.id}/photos/describe", {"accept": "all"})
+    (photo,) = _photos(app, project.id)
+    answer = admin.post_json(
+        f"/admin/projects/{project.id}/photos/describe",
+        {"photos": [{"id": photo.id, "shown": fingerprint(photo), "alt_text": "The lobby, marble floor"}]},
+    ).get_json()
+    assert answer["saved"][photo.id] == {
+        "alt_text": "The lobby, marble floor",
+        "caption": "Marble.",
+        "alt_text_from_file": False,
+        "caption_from_file": True,
+    }

@@ -84,7 +84,7 @@ def test_tab_type_and_one_save_with_javascript_updates_the_page_in_place(
     _type_with_tab(admin_page, second, third)
     admin_page.screenshot(path=str(tmp_path / "describe-desktop.png"), full_page=True)
     with admin_page.expect_response(lambda r: r.url.endswith("/describe?page=1")) as answer:
-        admin_page.click("form[data-describe] button[type=submit]")
+        admin_page.click("form[data-describe] .describe-bar button[type=submit]")
     assert answer.value.status == 200 and answer.value.request.post_data_json["photos"][0]["id"] == second
     admin_page.locator("[data-describe-state]", has_text="Saved 2 photos.").wait_for()
     assert count.text_content() == "Every ready photo has alt text."
@@ -94,7 +94,7 @@ def test_tab_type_and_one_save_with_javascript_updates_the_page_in_place(
         ("Hallway with a green runner", "Ground floor"),
         ("Reading chair by the window", ""),
     ]
-    admin_page.click("form[data-describe] button[type=submit]")  # nothing changed since
+    admin_page.click("form[data-describe] .describe-bar button[type=submit]")  # nothing changed since
     admin_page.locator("[data-describe-state]", has_text="No changes to save.").wait_for()
     admin_page.screenshot(path=str(tmp_path / "describe-desktop-saved.png"), full_page=True)
 
@@ -116,7 +116,7 @@ def test_without_javascript_on_a_phone_the_form_posts_and_the_count_drops(
     _type_with_tab(page, second, third)
     page.screenshot(path=str(tmp_path / "describe-phone.png"), full_page=True)
     with page.expect_navigation():
-        page.click("form[data-describe] button[type=submit]")
+        page.click("form[data-describe] .describe-bar button[type=submit]")
     assert page.url.endswith(f"/admin/projects/{project.id}/photos/describe?page=1")
     assert page.locator(".flash").first.text_content() == "Saved 2 photos."
     assert page.locator("[data-describe-count]").text_content() == "Every ready photo has alt text."
@@ -137,7 +137,7 @@ def test_a_photo_changed_meanwhile_is_refused_in_place_keeping_the_typing_and_sa
 
         edits.update_text(services().store.get_photo(second), "Their hallway", "")
     _type_with_tab(admin_page, second, third)
-    admin_page.click("form[data-describe] button[type=submit]")
+    admin_page.click("form[data-describe] .describe-bar button[type=submit]")
     state = admin_page.locator("[data-describe-state]")
     state.filter(has_text="Saved 1 photo. 1 photo was not saved: the reason is beside it.").wait_for()
     refused = admin_page.locator(f"#describe-{second} [data-error=photo]")
@@ -146,7 +146,7 @@ def test_a_photo_changed_meanwhile_is_refused_in_place_keeping_the_typing_and_sa
     assert _focused_name(admin_page) == f"{second}-alt_text"  # the refused photo, to look at it
     assert admin_page.locator(f"#describe-{second} [data-needed-badge]").is_hidden()  # theirs has alt text
     admin_page.screenshot(path=str(tmp_path / "describe-refused.png"), full_page=True)
-    admin_page.click("form[data-describe] button[type=submit]")  # knowingly replace theirs
+    admin_page.click("form[data-describe] .describe-bar button[type=submit]")  # knowingly replace theirs
     state.filter(has_text=re.compile(r"^Saved 1 photo\.$")).wait_for()
     assert refused.is_hidden()
     assert _texts(app, project.id)[1:] == [

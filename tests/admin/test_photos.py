@@ -275,3 +275,51 @@ def test_a_photos_own_credit_is_edited_beside_what_the_original_and_the_files_sa
         "license_url": "https://hotel.example/terms",
     }
     assert stored.status == "queued" and queued.photo_ids() == [photo.id]
+
+
+# -- alt text proposed from the file ------------------------------------------------------------
+def _with_file_words(app, project, words):
+    with app.app_context():
+        photos = services().store.photos_for_project(project.id)
+        for photo, (title, description) in zip(photos, words, strict=True):
+            photo.alt_text, photo.caption = "", ""
+            photo.file_title, photo.file_description = title, description
+            services().store.update_photo(photo)
+        return [p.id for p in photos]
+
+
+def test_a_card_proposes_the_files_text_and_one_click_takes_it(app, client, admin, portfolio):
+    project = portfolio.project("Cards", "interiors", photos=2)
+    first, second = _with_file_words(app, project, [("Lobby", "Marble."), ("", "")])
+    page = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert page.count("data-file-proposal>") == 1 and "Use the file&#39;s titles for 1 photo<" in page
+    assert f'action="/admin/photos/{first}/file-text"' in page
+    response = admin.post(f"/admin/photos/{first}/file-text", follow_redirects=True)
+    assert response.status_code == 200 and "Alt text taken from the file." in response.get_data(as_text=True)
+    with app.app_context():
+        photo = services().store.get_photo(first)
+    assert (photo.alt_text, photo.caption, photo.alt_text_from_file, photo.caption_from_file) == (
+        "Lobby",
+        "Marble.",
+        True,
+        True,
+    )
+    again = admin.post_json(f"/admin/photos/{first}/file-text", {})
+    assert again.status_code == 409 and "proposes none" in again.get_json()["error"]["message"]
+    nothing = admin.post_json(f"/admin/photos/{second}/file-text", {})
+    assert nothing.status_code == 409
+
+
+def test_the_bulk_button_and_its_json_path(app, client, admin, portfolio):
+    project = portfolio.project("Bulk", "interiors", photos=3)
+    ids = _with_file_words(app, project, [("A", "a."), ("B", ""), ("", "c.")])
+    only = admin.post_json(f"/admin/projects/{project.id}/photos/file-text", {"photos": [ids[1]]}).get_json()
+    assert only["photos"] == {
+        ids[1]: {"alt_text": "B", "caption": "", "alt_text_from_file": True, "caption_from_file": False}
+    }
+    response = admin.post(f"/admin/projects/{project.id}/photos/file-text", follow_redirects=True)
+    assert "Alt text taken from the files of 2 photos." in response.get_data(as_text=True)
+    with app.app_context():
+        assert [p.alt_text for p in services().store.photos_for_project(project.id)] == ["A", "B", "c."]
+    html = client.get(f"/admin/projects/{project.id}/photos").get_data(as_text=True)
+    assert "data-file-proposal>" not in html and html.count(">from the file</span>") >= 3

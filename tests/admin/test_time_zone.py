@@ -7,11 +7,11 @@ import os
 import re
 from datetime import UTC, datetime
 
-from sgoodie import content, create_app
+from sgoodie import content
 from sgoodie.admin import time_zones
-from sgoodie.cli import main
 from sgoodie.domain import Page, SiteSettings
 from sgoodie.services import services
+from tests.conftest import moved_through_archive
 
 SHOTS = os.environ.get("SGOODIE_SCREENSHOTS", "")  # a folder to keep screenshots in, when set
 PROMPT = "data-zone-prompt"
@@ -190,14 +190,7 @@ def test_a_zone_saved_under_an_old_name_shows_as_its_listed_zone_or_stays_a_choi
 
 def test_the_choice_travels_in_an_archive(app, admin, tmp_path):
     admin.post("/admin/time-zone", {"time_zone": "Asia/Tokyo", "use": "Use this time zone"})
-    path = tmp_path / "site.tar"
-    exported = app.test_cli_runner().invoke(main, ["export", str(path), "--no-files"])
-    assert exported.exit_code == 0, exported.output
-    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
-    with target.app_context():
-        services().store.init_schema()
-    imported = target.test_cli_runner().invoke(main, ["import", str(path)])
-    assert imported.exit_code == 0, imported.output
+    target = moved_through_archive(app, tmp_path)
     settings = _settings(target)
     assert (settings.time_zone, settings.time_zone_chosen) == ("Asia/Tokyo", True)
 

@@ -20,6 +20,7 @@ from tests.conftest import (
     LICENSE_URL,
     LICENSOR_URL,
     PRIVATE_VALUES,
+    original_with,
     rights_original,
 )
 
@@ -150,22 +151,8 @@ def test_no_rights_anywhere_writes_no_metadata():
         assert (exif, iptc, xmp) == ({}, {}, {})
 
 
-def _original_with(*, exif: dict | None = None, iptc: dict | None = None, xmp: dict | None = None) -> bytes:
-    """A JPEG whose metadata says what a hostile (or careless) tool wrote into it."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 600), "navy").save(buffer, "JPEG")
-    with pyexiv2.ImageData(buffer.getvalue()) as image:
-        if exif:
-            image.modify_exif(exif)
-        if iptc:
-            image.modify_iptc(iptc)
-        if xmp:
-            image.modify_xmp(xmp)
-        return image.get_bytes()
-
-
 def test_a_60_kb_exif_artist_is_not_read_and_variants_stay_small():
-    original = _original_with(exif={"Exif.Image.Artist": "A" * 60_000, "Exif.Image.Copyright": "© Ana"})
+    original = original_with(exif={"Exif.Image.Artist": "A" * 60_000, "Exif.Image.Copyright": "© Ana"})
     assert read_rights(original) == Rights(copyright="© Ana")
     result = make_variants(original, RenderSettings.for_site(SiteSettings()))
     smallest_jpeg = next(v for v in result.variants if v.format == "jpeg" and v.width == 320)
@@ -174,7 +161,7 @@ def test_a_60_kb_exif_artist_is_not_read_and_variants_stay_small():
 
 
 def test_a_60_kb_xmp_creator_and_iptc_copyright_do_not_fail_the_photo():
-    original = _original_with(
+    original = original_with(
         xmp={"Xmp.dc.creator": ["C" * 60_000]}, iptc={"Iptc.Application2.Copyright": "©" * 60_000}
     )
     result = make_variants(original, RenderSettings.for_site(SITE))
@@ -183,7 +170,7 @@ def test_a_60_kb_xmp_creator_and_iptc_copyright_do_not_fail_the_photo():
 
 
 def test_a_licence_that_is_not_a_web_address_is_not_read():
-    original = _original_with(
+    original = original_with(
         xmp={
             "Xmp.xmpRights.WebStatement": "javascript:alert(1)//",
             "Xmp.plus.Licensor": "type=Seq",

@@ -129,3 +129,22 @@ def test_a_trashed_photos_key_is_free_and_a_restore_takes_it_back_only_while_fre
         entry = next(e for e in trash.entries() if e.kind == "photo" and e.photo.id == second.id)
         trash.restore(entry.key)
         assert services().store.photo_by_external_id(project.id, "k.jpg").id == second.id  # free: back
+
+
+def test_a_photo_takes_its_place_when_registered_and_before_one_when_asked(backend_app):
+    """Places are given at registration (the uploader registers in the order chosen); an upload
+    tried again goes back before the next photo of its batch."""
+    with backend_app.test_request_context():
+        project = content.projects.create(Project(title="Places", category="travel"))
+        first, second, third = (
+            uploads.register_upload(project.id, name, "image/jpeg", "jpg", 10)
+            for name in ("1.jpg", "2.jpg", "3.jpg")
+        )
+        services().store.delete_photo(second.id)  # a failed upload discarded before its retry
+        again = uploads.register_upload(project.id, "2.jpg", "image/jpeg", "jpg", 10, before=third.id)
+        listed = services().store.photos_for_project(project.id)
+        assert [p.filename for p in listed] == ["1.jpg", "2.jpg", "3.jpg"]
+        assert listed[1].id == again.id
+        # An unknown photo to go before: the new one goes last.
+        last = uploads.register_upload(project.id, "4.jpg", "image/jpeg", "jpg", 10, before="not-a-photo")
+        assert services().store.photos_for_project(project.id)[-1].id == last.id

@@ -2,6 +2,7 @@
 // - drag to reorder (pointer events: mouse, pen and touch), saved as ONE request with the new order
 // - inline save of a photo's alt text and caption, and the "N photos still need alt text" count
 // - describe photos: the changed alt texts and captions of a page sent as one JSON request
+// - alt text proposed from the photo's file: "Use it" takes it in place, and the counts follow
 // - confirm-then-delete for photos without leaving the page
 // - following a page photo's processing, as the uploader follows a project photo's
 // - on a phone, the sideways-scrolling menu starts at the current page
@@ -190,13 +191,67 @@
   }
   window.sgoodieAdmin.recountMissingAlt = recountMissingAlt;
 
+  // The "N of them have a title or description in the file" box and its bulk button.
+  function showProposals(count) {
+    var box = document.querySelector("[data-file-proposals]");
+    if (!box) return;
+    box.hidden = count === 0;
+    box.querySelector("[data-file-proposals-count]").textContent = count + " of them " + (count === 1 ? "has" : "have");
+    box.querySelector("[data-file-proposals-button]").textContent = "Use the file's titles for " + count + " photo" + (count === 1 ? "" : "s");
+  }
+  function recountProposals() {
+    var grid = document.querySelector(".photo-grid");
+    if (grid) showProposals(grid.querySelectorAll("form[data-file-proposal]").length);
+  }
+  window.sgoodieAdmin.recountProposals = recountProposals;
+
+  // A badge saying the text in use came from the file, after the label of its field.
+  function markFromFile(label, fromFile) {
+    var badge = label.querySelector(".badge--file");
+    if (fromFile && !badge) {
+      badge = document.createElement("span");
+      badge.className = "badge badge--file";
+      badge.textContent = "from the file";
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(badge);
+    }
+    if (badge) badge.hidden = !fromFile;
+  }
+
+  // -- a photo card's proposal from its file: "Use it" saves it and shows it in the card's fields --
+  document.addEventListener("submit", function (event) {
+    var proposal = event.target.closest("form[data-file-proposal]");
+    if (!proposal) return;
+    event.preventDefault();
+    var card = proposal.closest(".photo-card");
+    var button = proposal.querySelector("button");
+    button.disabled = true;
+    postForm(proposal)
+      .then(function (data) {
+        var text = card.querySelector(".photo-text");
+        ["alt_text", "caption"].forEach(function (name) {
+          var input = text.querySelector('[name$="-' + name + '"]');
+          input.value = input.defaultValue = data[name];
+          markFromFile(text.querySelector('label[for="' + input.id + '"]'), data[name + "_from_file"]);
+        });
+        var needed = text.querySelector("label .error-text");
+        if (needed) needed.remove();
+        text.querySelector(".save-state").textContent = "Saved from the file";
+        proposal.remove();
+        card.toggleAttribute("data-needs-alt", false);
+        recountMissingAlt();
+        recountProposals();
+      })
+      .catch(function (error) { button.disabled = false; flash("Not used: " + error.message, "error"); });
+  });
+
   // -- describe photos: one Save sends the changed photos as JSON, the answer is shown in place ---
   var describeForm = document.querySelector("form[data-describe]");
   if (describeForm) setUpDescribe(describeForm);
 
   function setUpDescribe(form) {
     var state = form.querySelector("[data-describe-state]");
-    var button = form.querySelector("button[type=submit]");
+    var button = form.querySelector(".describe-bar button[type=submit]");
     var count = document.querySelector("[data-describe-count]");
     function field(row, name) { return row.querySelector('[name="' + row.dataset.id + "-" + name + '"]'); }
     function changed(row) {
@@ -214,7 +269,12 @@
       });
     }
     function keep(row, saved) {
-      ["alt_text", "caption"].forEach(function (name) { var input = field(row, name); input.value = input.defaultValue = saved[name]; });
+      ["alt_text", "caption"].forEach(function (name) {
+        var input = field(row, name);
+        input.value = input.defaultValue = saved[name];
+        var badge = row.querySelector('[data-from-file="' + name + '"]');
+        if (badge) badge.hidden = !saved[name + "_from_file"];
+      });
       showErrors(row, null);
     }
     function show(data) {
@@ -227,7 +287,10 @@
         }
         if (data.saved && data.saved[id]) keep(row, data.saved[id]);
         else if (data.errors && data.errors[id]) showErrors(row, data.errors[id]);
+        var proposal = row.querySelector("[data-file-proposal]");
+        if (proposal && data.proposed && data.proposed[id] === false) proposal.remove();
       });
+      if ("proposals" in data) showProposals(data.proposals);
       count.textContent = data.missing_alt_message;
       count.className = (data.missing_alt ? "notice" : "flash flash--success") + " describe-count";
       state.textContent = data.message;
@@ -239,14 +302,18 @@
       var photos = rows().filter(changed).map(function (row) {
         return { id: row.dataset.id, alt_text: field(row, "alt_text").value, caption: field(row, "caption").value, shown: field(row, "shown").value };
       });
-      if (!photos.length) { state.textContent = "No changes to save."; return; }
-      state.textContent = "Saving " + photos.length + " photo" + (photos.length === 1 ? "" : "s") + "…";
+      // "Use it" and "Use the file's titles": what was typed is saved first, then the proposals taken.
+      var accept = event.submitter && event.submitter.name === "accept" ? event.submitter.value : "";
+      if (!photos.length && !accept) { state.textContent = "No changes to save."; return; }
+      var body = { photos: photos };
+      if (accept) body.accept = accept;
+      state.textContent = accept ? "Using the file's text…" : "Saving " + photos.length + " photo" + (photos.length === 1 ? "" : "s") + "…";
       button.disabled = true;
       fetch(form.action, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken },
-        body: JSON.stringify({ photos: photos }),
+        body: JSON.stringify(body),
       })
         .then(function (response) {
           return response.json().catch(function () { return {}; }).then(function (data) {

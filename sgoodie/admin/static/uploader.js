@@ -4,6 +4,10 @@
 // upload (the failed record is deleted first, so a retry never leaves a second photo) or a failed
 // processing (the admin's retry endpoint, same photo), nothing while processing or when ready.
 // A photo that is ready or failed gets its card in the grid below, fetched from the admin.
+// Order: photos take their places in the project in the order chosen (as picked, by file name, or
+// by capture time read from each JPEG's EXIF here), because each is registered (the server gives it
+// its place then) one after the other in that order, whichever upload ends first; an upload tried
+// again goes back before the next photo of its batch. The choice is remembered in localStorage.
 (function () {
   "use strict";
   var section = document.getElementById("uploader");
@@ -20,6 +24,14 @@
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var items = [];
   var running = 0;
+  var registering = Promise.resolve();  // registrations one at a time: places in the chosen order
+  var orderChoice = section.querySelector("[data-upload-order]");
+  var ORDER_KEY = "sgoodie.uploadOrder";
+  try { if (orderChoice && localStorage.getItem(ORDER_KEY)) orderChoice.value = localStorage.getItem(ORDER_KEY); } catch (e) { /* storage off */ }
+  if (orderChoice && !orderChoice.value) orderChoice.value = "picked";
+  if (orderChoice) orderChoice.addEventListener("change", function () {
+    try { localStorage.setItem(ORDER_KEY, orderChoice.value); } catch (e) { /* storage off: this page only */ }
+  });
 
   function url(template, id) { return template.replace("PHOTO_ID", encodeURIComponent(id)); }
 
@@ -148,7 +160,12 @@
     var attempt = item.attempt;
     function current() { return item.attempt === attempt; }
     item.state = "uploading"; item.message = "Starting…"; render(item);
-    api("POST", section.dataset.uploadsUrl, { project_id: projectId, filename: item.file.name, content_type: item.file.type, size: item.file.size })
+    var request = { project_id: projectId, filename: item.file.name, content_type: item.file.type, size: item.file.size };
+    var before = placeBefore(item);
+    if (before) request.before = before;
+    var registered = registering.then(function () { return api("POST", section.dataset.uploadsUrl, request); });
+    registering = registered.catch(function () { /* the next registration goes on */ });
+    registered
       .then(function (grant) {
         if (!current()) {  // cancelled while asking: drop the record it made
           adminPost(section.dataset.discardUrl, grant.photo_id).catch(function () {});
@@ -166,6 +183,12 @@
       .then(function (photo) { if (!current()) return; item.progress = 100; show(item, photo); watch(item); })
       .catch(function (error) { if (current()) fail(item, error.message); })
       .then(function () { if (current() && item.counted) { item.counted = false; running -= 1; } pump(); });
+  }
+
+  // An upload tried again goes back before the next photo of its batch that has its place.
+  function placeBefore(item) {
+    var next = items.slice(items.indexOf(item) + 1).find(function (other) { return other.photoId && other.state !== "cancelled"; });
+    return next ? next.photoId : "";
   }
 
   function send(item, upload) {
@@ -241,6 +264,7 @@
         if (window.sgoodieAdmin) {
           window.sgoodieAdmin.refreshMoveButtons(grid);
           window.sgoodieAdmin.recountMissingAlt();
+          window.sgoodieAdmin.recountProposals();
           Array.prototype.forEach.call(card.querySelectorAll("[data-focal]"), window.sgoodieAdmin.setUpFocal);
         }
       })
@@ -268,8 +292,68 @@
   });
 
   function take(files) {
-    Array.prototype.forEach.call(files, add);
-    pump();
+    var picked = Array.prototype.slice.call(files);
+    ordered(picked, orderChoice ? orderChoice.value : "picked").then(function (sorted) {
+      sorted.forEach(add);
+      pump();
+    });
+  }
+
+  // The files in the chosen order. Sorting is stable: files that tie (or have no capture time)
+  // keep the order they were picked in, after the dated ones.
+  function ordered(files, how) {
+    if (how === "name") {
+      var names = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+      return Promise.resolve(files.slice().sort(function (a, b) { return names.compare(a.name, b.name); }));
+    }
+    if (how !== "taken") return Promise.resolve(files);
+    return Promise.all(files.map(captureTime)).then(function (times) {
+      var indexed = files.map(function (file, i) { return { file: file, time: times[i] || "\uffff", i: i }; });
+      indexed.sort(function (a, b) { return a.time < b.time ? -1 : a.time > b.time ? 1 : a.i - b.i; });
+      return indexed.map(function (entry) { return entry.file; });
+    });
+  }
+
+  // EXIF DateTimeOriginal ("2025:06:01 18:42:10") of a JPEG, read from its first 128 KB (the EXIF
+  // block sits at the start); "" for other formats or a file without it.
+  function captureTime(file) {
+    if (!file.slice || !/jpe?g$/i.test(file.type || file.name)) return Promise.resolve("");
+    return file.slice(0, 131072).arrayBuffer().then(function (buffer) {
+      try { return exifDateTaken(new DataView(buffer)); } catch (e) { return ""; }
+    }, function () { return ""; });
+  }
+
+  function exifDateTaken(view) {
+    if (view.getUint16(0) !== 0xFFD8) return "";
+    var at = 2;
+    while (at + 4 < view.byteLength) {
+      var marker = view.getUint16(at), length = view.getUint16(at + 2);
+      if (marker === 0xFFE1 && view.getUint32(at + 4) === 0x45786966) return tiffDate(view, at + 10);  // "Exif"
+      if ((marker & 0xFF00) !== 0xFF00 || marker === 0xFFDA) return "";
+      at += 2 + length;
+    }
+    return "";
+  }
+
+  function tiffDate(view, tiff) {
+    var little = view.getUint16(tiff) === 0x4949;
+    function u16(at) { return view.getUint16(tiff + at, little); }
+    function u32(at) { return view.getUint32(tiff + at, little); }
+    function find(ifd, tag) {
+      var count = u16(ifd);
+      for (var n = 0; n < count; n++) {
+        var entry = ifd + 2 + 12 * n;
+        if (u16(entry) === tag) return entry;
+      }
+      return -1;
+    }
+    var exifPointer = find(u32(4), 0x8769);
+    if (exifPointer < 0) return "";
+    var taken = find(u32(exifPointer + 8), 0x9003);
+    if (taken < 0) return "";
+    var offset = u32(taken + 8), text = "";
+    for (var c = 0; c < 19; c++) text += String.fromCharCode(view.getUint8(tiff + offset + c));
+    return /^\d{4}:\d\d:\d\d \d\d:\d\d:\d\d$/.test(text) ? text : "";
   }
 
   section.querySelector("[data-file-input]").addEventListener("change", function (event) { take(event.target.files); event.target.value = ""; });
