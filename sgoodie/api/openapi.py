@@ -11,30 +11,13 @@ from typing import Any
 from flask import current_app, jsonify
 
 from ..domain import PhotoStatus
+from ..http_errors import ERROR_SCHEMA
 from ..image_formats import UPLOAD_TYPES
 from ..plugin_loader import API_PREFIX, registry
 from ..tokens import SCOPES
 from .common import MAX_LIMIT, bp
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string", "description": "Says what went wrong, for a person."},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": "422 and 409: the message for each field refused.",
-                },
-            },
-        }
-    },
-}
+ERROR = ERROR_SCHEMA
 PROJECT = {
     "type": "object",
     "required": ["id", "title", "slug", "category", "visibility", "published", "version", "url"],
