@@ -5,7 +5,6 @@ found by their key (`find_or_register`), uploaded through one single-use target 
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 
@@ -14,6 +13,7 @@ from sgoodie.content import trash
 from sgoodie.domain import Project, ValidationError
 from sgoodie.photos import edits, lifecycle, uploads
 from sgoodie.services import services
+from tests.stores.test_external_ids import at_once
 
 
 def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
@@ -98,25 +98,13 @@ def test_a_bad_key_is_refused_in_words_and_nothing_is_made(app, external_id, sai
 def test_racing_clients_with_one_key_get_one_photo(backend_app):
     with backend_app.app_context():
         project = content.projects.create(Project(title="Race", category="travel"))
-    barrier = threading.Barrier(6)
-    answers, errors = [], []
 
-    def ask() -> None:
-        try:
-            with backend_app.app_context():
-                barrier.wait(timeout=60)
-                answers.append(
-                    uploads.find_or_register(project.id, "race.jpg", "race.jpg", "image/jpeg", "jpg", 10)
-                )
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
+    def ask():
+        with backend_app.app_context():
+            return uploads.find_or_register(project.id, "race.jpg", "race.jpg", "image/jpeg", "jpg", 10)
 
-    threads = [threading.Thread(target=ask) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == [] and len(answers) == 6
+    answers = at_once(6, ask)
+    assert all(isinstance(answer, tuple) for answer in answers), answers
     assert len({photo.id for photo, _ in answers}) == 1 and sum(created for _, created in answers) == 1
     with backend_app.app_context():
         assert len(services().store.photos_for_project(project.id)) == 1
