@@ -16,6 +16,7 @@ from ..image_formats import UPLOAD_TYPES
 from ..plugin_loader import API_PREFIX, registry
 from ..tokens import SCOPES
 from .common import MAX_LIMIT, bp
+from .projects import API_VISIBILITIES, EDITABLE
 
 ERROR = ERROR_SCHEMA
 PROJECT = {
@@ -42,17 +43,12 @@ PROJECT = {
         "updated_at": {"type": "string"},
     },
 }
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+#: What a program may set on a project: `projects.EDITABLE`, the one list the endpoints check.
 _PROJECT_FIELDS = {
-    "title": {"type": "string"},
-    "slug": {"type": "string"},
-    "category": {"type": "string"},
-    "description": {"type": "string"},
-    "location": {"type": "string"},
-    "client": {"type": "string"},
-    "visibility": {"enum": ["public", "unlisted"]},
-    "featured": {"type": "boolean"},
-    "seo_title": {"type": "string"},
-    "seo_description": {"type": "string"},
+    name: {"enum": list(API_VISIBILITIES)} if name == "visibility" else {"type": _JSON_TYPES[kind]}
+    for name, kind in EDITABLE.items()
+    if name != "cover_photo_id"
 }
 PROJECT_NEW = {
     "type": "object",
