@@ -13,7 +13,7 @@ from sgoodie.content import trash
 from sgoodie.domain import Project, ValidationError
 from sgoodie.photos import edits, lifecycle, uploads
 from sgoodie.services import services
-from tests.stores.test_external_ids import at_once
+from tests.stores.test_external_ids import at_once, one_request_at_a_time
 
 
 def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
@@ -47,7 +47,7 @@ def _send(app, target: dict, data: bytes, name="a.jpg"):
     return response.status_code
 
 
-def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backend_app, jpeg):
+def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backend_app, queued, jpeg):
     data = jpeg()
     with backend_app.test_request_context():
         project = content.projects.create(Project(title="Sync", category="travel"))
@@ -75,7 +75,7 @@ def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backe
         if services().config["BACKEND"] != "aws":  # S3 cannot refuse a second POST; the callback did
             assert _send(backend_app, target, data) == 409
         arrived = uploads.mark_uploaded(services().store.get_photo(photo.id))
-        assert arrived.photo.status == "queued" and not arrived.refused
+        assert arrived.photo.status == "queued" and not arrived.refused and queued.photo_ids() == [photo.id]
         with pytest.raises(uploads.UploadRefused) as caught:
             uploads.upload_target(arrived.photo)  # checked: no second file for this photo
         assert caught.value.status == 409
@@ -95,7 +95,8 @@ def test_a_bad_key_is_refused_in_words_and_nothing_is_made(app, external_id, sai
         assert services().store.photos_for_project(project.id) == []
 
 
-def test_racing_clients_with_one_key_get_one_photo(backend_app):
+def test_racing_clients_with_one_key_get_one_photo(backend_app, monkeypatch):
+    one_request_at_a_time(monkeypatch)
     with backend_app.app_context():
         project = content.projects.create(Project(title="Race", category="travel"))
 

@@ -103,7 +103,24 @@ def at_once(count: int, call) -> list:
     return outcomes
 
 
-def test_racing_writers_with_one_key_make_one_photo(content_store):
+def one_request_at_a_time(monkeypatch) -> None:
+    """moto answers concurrent DynamoDB requests without isolation (a failed transaction even puts
+    back a whole-table copy taken before it, undoing another thread's write); DynamoDB applies
+    each request atomically. Serialise moto's requests, so a race is decided by our conditions,
+    as it is on AWS."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock, answer = threading.Lock(), DynamoHandler.call_action
+
+    def atomically(self):
+        with lock:
+            return answer(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", atomically)
+
+
+def test_racing_writers_with_one_key_make_one_photo(content_store, monkeypatch):
+    one_request_at_a_time(monkeypatch)
     project = _project(content_store)
     outcomes = at_once(6, lambda: _photo(content_store, project, "race.jpg"))
     made = [o for o in outcomes if isinstance(o, Photo)]
