@@ -196,6 +196,12 @@ class ContentStore(Protocol):
     def photos_for_project(self, project_id: str) -> list[Photo]:
         """In display order."""
 
+    def photos_page(
+        self, project_id: str, *, after: int | None = None, before: int | None = None, limit: int = 50
+    ) -> list[Photo]:
+        """Up to `limit` photos of the project in display order: the first ones, those right after
+        the `order` value `after`, or right before `before` (for `paging.read_page`)."""
+
     def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
         """Photos in one of the LISTED_STATUSES, oldest change first (dashboard, sweeper)."""
 

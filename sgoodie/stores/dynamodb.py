@@ -759,6 +759,34 @@ class DynamoContentStore:
         )
         return [self._load_photo(item) for item in items]
 
+    def photos_page(
+        self, project_id: str, *, after: int | None = None, before: int | None = None, limit: int = 50
+    ) -> list[Photo]:
+        if not is_possible_key(project_id):
+            return []
+        condition, values = "project_id = :p", {":p": S(project_id)}
+        # Sort keys are `<order, 12 digits>#<photo id>`: "~" sorts after every id character.
+        if after is not None and before is not None:
+            condition += " AND #sk BETWEEN :a AND :b"
+            values.update({":a": S(f"{after:012d}#~"), ":b": S(f"{before:012d}#")})
+        elif after is not None:
+            condition += " AND #sk > :a"
+            values[":a"] = S(f"{after:012d}#~")
+        elif before is not None:
+            condition += " AND #sk < :b"
+            values[":b"] = S(f"{before:012d}#")
+        items = self._query(
+            TableName=self.names["photos"],
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            **({"ExpressionAttributeNames": {"#sk": PHOTO_SORT_KEY}} if "#sk" in condition else {}),
+            ScanIndexForward=not (before is not None and after is None),
+            ConsistentRead=True,
+            Limit=limit,
+        )
+        found = [self._load_photo(item) for item in islice(items, limit)]
+        return found if not (before is not None and after is None) else found[::-1]
+
     def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
         check_listed_status(status)
         return self._photos_keyed(status, limit)

@@ -463,6 +463,22 @@ class SQLiteContentStore:
         )
         return [_load(Photo, row) for row in rows]
 
+    def photos_page(
+        self, project_id: str, *, after: int | None = None, before: int | None = None, limit: int = 50
+    ) -> list[Photo]:
+        if not is_possible_key(project_id):
+            return []
+        low = after if after is not None else -(2**62)
+        high = before if before is not None else 2**62
+        backwards = before is not None and after is None
+        rows = self.connection().execute(
+            "SELECT data FROM photos WHERE project_id = ? AND ord > ? AND ord < ? "
+            f"ORDER BY ord {'DESC' if backwards else 'ASC'} LIMIT ?",
+            (project_id, low, high, limit),
+        )
+        found = [_load(Photo, row) for row in rows]
+        return found[::-1] if backwards else found
+
     def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
         check_listed_status(status)
         rows = self.connection().execute(
