@@ -106,6 +106,15 @@ def admin_user(app):
     return admin
 
 
+def signed_in_client(app):
+    """A test client of `app` (any backend) signed in as the admin."""
+    with app.app_context():
+        create_or_reset_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+    client = app.test_client()
+    assert AdminActions(client).login().status_code == 302
+    return client
+
+
 @pytest.fixture
 def actions_for():
     """AdminActions for another client (a second admin, a restarted app)."""

@@ -26,7 +26,17 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ..config import table_name
-from ..domain import AdminUser, Page, Photo, PhotoStatus, Project, from_record, to_record, utcnow
+from ..domain import (
+    PROJECT_COUNT_KINDS,
+    AdminUser,
+    Page,
+    Photo,
+    PhotoStatus,
+    Project,
+    from_record,
+    to_record,
+    utcnow,
+)
 from .base import (
     LISTED_STATUSES,
     ConflictError,
@@ -48,10 +58,14 @@ from .ordering import next_order, plan_reorder, plan_window_reorder
 
 SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
-PROJECT_COUNTS = "project-counts"  # category -> c_published, c_drafts, changed in each project write
+PROJECT_COUNTS = "project-counts"  # category -> c_<kind> (PROJECT_COUNT_KINDS), changed in each project write
 SLUGS_ATTRIBUTE = "slugs"  # on a project item: every address it has claimed, to free them by key
 TRANSACTION_LIMIT = 100
 COUNTER_PREFIX = "c_"
+
+
+class _ListingChanged(StoreError):
+    """A photo write's check of its project's listing failed: read it again and retry."""
 
 
 def S(value: str) -> dict[str, str]:
@@ -113,11 +127,12 @@ class DynamoContentStore:
 
     def reindex(self, categories: Iterable[str]) -> int:
         """Rewrite each project and photo whose key attributes predate the current layout
-        (`listed_category`, the sparse `status`, `slugs`), conditional on its version, and set
-        each category's counters to what it holds. A category at a time, a project at a time."""
+        (`listed_category`, the sparse `status` and its `needs-alt` only in listed projects,
+        `slugs`), conditional on its version, and set each category's counters to what it holds
+        (by `Project.count_kind`). A category at a time, a project at a time."""
         seen = 0
         for category in categories:
-            counts = {"published": 0, "drafts": 0}
+            counts = dict.fromkeys(PROJECT_COUNT_KINDS, 0)
             for item in self._query(
                 TableName=self.names["projects"],
                 IndexName="gsi_category_order",
@@ -126,7 +141,7 @@ class DynamoContentStore:
             ):
                 project = self._load_project(item)
                 seen += 1
-                counts["published" if project.published else "drafts"] += 1
+                counts[project.count_kind] += 1
                 wanted = {
                     **self._project_item(project),
                     SLUGS_ATTRIBUTE: item.get(SLUGS_ATTRIBUTE, {"SS": [project.slug]}),
@@ -142,7 +157,7 @@ class DynamoContentStore:
                     ConsistentRead=True,
                 ):
                     photo = self._load_photo(photo_item)
-                    wanted_photo = {**self._photo_item(photo), "data": photo_item["data"]}
+                    wanted_photo = {**self._photo_item(photo, project.is_listed), "data": photo_item["data"]}
                     if wanted_photo.get("status") != photo_item.get("status"):
                         self._put_unchanged("photos", wanted_photo, photo.version)
             self.records.put(PROJECT_COUNTS, category, counts)
@@ -248,33 +263,36 @@ class DynamoContentStore:
 
     def _count_changes(self, before: Project | None, after: Project | None) -> list[dict[str, Any]]:
         """The updates of the per-category counters a project write makes, for its transaction."""
-        deltas: dict[str, tuple[int, int]] = {}
+        deltas: dict[str, dict[str, int]] = {}
         for project, sign in ((before, -1), (after, 1)):
             if project is not None:
-                published, drafts = deltas.get(project.category, (0, 0))
-                deltas[project.category] = (
-                    (published + sign, drafts) if project.published else (published, drafts + sign)
-                )
+                kinds = deltas.setdefault(project.category, dict.fromkeys(PROJECT_COUNT_KINDS, 0))
+                kinds[project.count_kind] += sign
         return self._count_updates(deltas)
 
-    def _count_updates(self, deltas: Mapping[str, tuple[int, int]]) -> list[dict[str, Any]]:
-        """One counter update per category: (published, drafts) to add."""
-        return [
-            {
-                "Update": {
-                    "TableName": self.names["records"],
-                    "Key": {"collection": S(PROJECT_COUNTS), "record_key": S(category)},
-                    "UpdateExpression": "ADD #p :p, #d :d",
-                    "ExpressionAttributeNames": {
-                        "#p": COUNTER_PREFIX + "published",
-                        "#d": COUNTER_PREFIX + "drafts",
-                    },
-                    "ExpressionAttributeValues": {":p": N(published), ":d": N(drafts)},
+    def _count_updates(self, deltas: Mapping[str, Mapping[str, int]]) -> list[dict[str, Any]]:
+        """One counter update per category: {kind: amount to add}; none where nothing changes."""
+        updates = []
+        for category, kinds in deltas.items():
+            changed = [(kind, amount) for kind, amount in kinds.items() if amount]
+            if not changed:
+                continue
+            updates.append(
+                {
+                    "Update": {
+                        "TableName": self.names["records"],
+                        "Key": {"collection": S(PROJECT_COUNTS), "record_key": S(category)},
+                        "UpdateExpression": "ADD " + ", ".join(f"#k{n} :k{n}" for n in range(len(changed))),
+                        "ExpressionAttributeNames": {
+                            f"#k{n}": COUNTER_PREFIX + kind for n, (kind, _) in enumerate(changed)
+                        },
+                        "ExpressionAttributeValues": {
+                            f":k{n}": N(amount) for n, (_, amount) in enumerate(changed)
+                        },
+                    }
                 }
-            }
-            for category, (published, drafts) in deltas.items()
-            if published or drafts
-        ]
+            )
+        return updates
 
     def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
         return {
@@ -395,7 +413,7 @@ class DynamoContentStore:
 
     def project_counts(self) -> dict[str, dict[str, int]]:
         return {
-            category: {"published": data.get("published", 0), "drafts": data.get("drafts", 0)}
+            category: {kind: data.get(kind, 0) for kind in PROJECT_COUNT_KINDS}
             for category, data in self.records.query(PROJECT_COUNTS)
         }
 
@@ -480,6 +498,8 @@ class DynamoContentStore:
             )
         writes += self._count_changes(current, stored)
         self._transact(writes, "This project was changed by someone else since you opened it.", conflicts)
+        if stored.is_listed != current.is_listed:
+            self._photos_follow_listing(stored.id, stored.is_listed)
         return stored
 
     def delete_project(self, project_id: str) -> list[Photo]:
@@ -599,17 +619,19 @@ class DynamoContentStore:
         # Each transaction moves its projects' counts with them.
         step = TRANSACTION_LIMIT - 2
         for start in range(0, len(writes), step):
-            chunk = before[start : start + step]
-            published = sum(p.published for p in chunk)
-            drafts = len(chunk) - published
-            counts = self._count_updates({old: (-published, -drafts), new: (published, drafts)})
+            kinds = dict.fromkeys(PROJECT_COUNT_KINDS, 0)
+            for project in before[start : start + step]:
+                kinds[project.count_kind] += 1
+            counts = self._count_updates({old: {k: -n for k, n in kinds.items()}, new: kinds})
             self._transact(
                 writes[start : start + step] + counts, "The projects changed meanwhile; try again."
             )
         return moved
 
     # -- photos ----------------------------------------------------------------------------------
-    def _photo_item(self, photo: Photo) -> dict[str, Any]:
+    def _photo_item(self, photo: Photo, listed: bool) -> dict[str, Any]:
+        """The photo's item; `listed`: whether its project is listed (`Project.wants_alt_alarm`),
+        which decides whether a ready photo without alt text carries gsi_status's NEEDS_ALT key."""
         item = {
             "project_id": S(photo.project_id),
             PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id)),
@@ -621,9 +643,66 @@ class DynamoContentStore:
         # The sparse gsi_status: only photos that need attention carry its key.
         if photo.status in LISTED_STATUSES:
             item["status"] = S(photo.status)
-        elif photo.status == PhotoStatus.READY and not photo.alt_text.strip():
+        elif listed and self._waits_for_alt(photo):
             item["status"] = S(NEEDS_ALT)
         return item
+
+    @staticmethod
+    def _waits_for_alt(photo: Photo) -> bool:
+        return photo.status == PhotoStatus.READY and not photo.alt_text.strip()
+
+    def _listing(self, project_id: str, *, exists: bool = False) -> tuple[bool, dict[str, Any]]:
+        """Whether the project is listed, and the check that holds a photo write to that answer
+        in its transaction: a project that joins or leaves the listing rewrites its photos' keys
+        after its own write (`_photos_follow_listing`), so a photo write that read the old answer
+        must fail and try again, not undo that. `exists`: the project must exist, too."""
+        item = self._get_project_item(project_id)
+        listed = bool(item and LISTED_ATTRIBUTE in item)
+        condition = "attribute_exists(#l)" if listed else "attribute_not_exists(#l)"
+        if exists and not listed:
+            condition = "attribute_exists(project_id) AND " + condition
+        return listed, {
+            "ConditionCheck": {
+                "TableName": self.names["projects"],
+                "Key": {"project_id": S(project_id)},
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#l": LISTED_ATTRIBUTE},
+            }
+        }
+
+    def _photos_follow_listing(self, project_id: str, listed: bool) -> None:
+        """A project joined or left the listing: its photos waiting for alt text take or drop
+        gsi_status's NEEDS_ALT key (the others' keys do not depend on it). Each rewrite is
+        conditional on the photo's version; one saved meanwhile is read again."""
+        for item in self._query(
+            TableName=self.names["photos"],
+            KeyConditionExpression="project_id = :p",
+            ExpressionAttributeValues={":p": S(project_id)},
+            ConsistentRead=True,
+        ):
+            for _ in range(5):
+                photo = self._load_photo(item)
+                wanted = {**self._photo_item(photo, listed), "data": item["data"]}
+                if wanted.get("status") == item.get("status"):
+                    break
+                try:
+                    self.client.put_item(
+                        TableName=self.names["photos"],
+                        Item=wanted,
+                        ConditionExpression="version = :v",
+                        ExpressionAttributeValues={":v": N(photo.version)},
+                    )
+                    break
+                except ClientError as exc:
+                    if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+                item = self.client.get_item(
+                    TableName=self.names["photos"],
+                    Key={"project_id": item["project_id"], PHOTO_SORT_KEY: item[PHOTO_SORT_KEY]},
+                    ConsistentRead=True,
+                ).get("Item")
+                if item is None:  # deleted, or moved by a reorder (which wrote the current key)
+                    break
 
     @staticmethod
     def _load_photo(item: Mapping[str, Any] | None) -> Photo | None:
@@ -674,27 +753,28 @@ class DynamoContentStore:
         ).get("Items", [])
         orders = [int(item[PHOTO_SORT_KEY]["S"].split("#", 1)[0]) for item in last]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
-        self._transact(
-            [
-                {
-                    "ConditionCheck": {
-                        "TableName": self.names["projects"],
-                        "Key": {"project_id": S(photo.project_id)},
-                        "ConditionExpression": "attribute_exists(project_id)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": self.names["photos"],
-                        "Item": self._photo_item(stored),
-                        "ConditionExpression": "attribute_not_exists(photo_id)",
-                    }
-                },
-            ],
-            "the photo already exists",
-            {0: missing},
-        )
-        return stored
+        for _ in range(5):
+            listed, check = self._listing(photo.project_id, exists=True)
+            try:
+                self._transact(
+                    [
+                        check,
+                        {
+                            "Put": {
+                                "TableName": self.names["photos"],
+                                "Item": self._photo_item(stored, listed),
+                                "ConditionExpression": "attribute_not_exists(photo_id)",
+                            }
+                        },
+                    ],
+                    "the photo already exists",
+                    {0: _ListingChanged()},
+                )
+                return stored
+            except _ListingChanged:
+                if self._get_project_item(photo.project_id) is None:
+                    raise missing from None
+        raise StaleVersionError("The project changed while the photo was added; try again.")
 
     def get_photo(self, photo_id: str) -> Photo | None:
         return self._load_photo(self._photo_item_by_id(photo_id))
@@ -742,19 +822,33 @@ class DynamoContentStore:
             order=current.order,
             project_id=current.project_id,
         )
-        try:
-            self.client.put_item(
-                TableName=self.names["photos"],
-                Item=self._photo_item(stored),
-                ConditionExpression="version = :v",
-                ExpressionAttributeValues={":v": N(current.version)},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleVersionError(
-                    "This photo was changed by someone else since you opened it."
-                ) from None
-            raise
+        stale = "This photo was changed by someone else since you opened it."
+        put = {
+            "TableName": self.names["photos"],
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeValues": {":v": N(current.version)},
+        }
+        if not self._waits_for_alt(stored):  # its key does not depend on the project's listing
+            try:
+                self.client.put_item(**put, Item=self._photo_item(stored, False))
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                    raise StaleVersionError(stale) from None
+                raise
+        else:
+            for _ in range(5):
+                listed, check = self._listing(stored.project_id)
+                try:
+                    self._transact(
+                        [{"Put": {**put, "Item": self._photo_item(stored, listed)}}, check],
+                        stale,
+                        {1: _ListingChanged()},
+                    )
+                    break
+                except _ListingChanged:
+                    continue
+            else:
+                raise StaleVersionError(stale)
         self._refresh_cover(stored.project_id, stored.id)
         return stored
 
@@ -774,6 +868,7 @@ class DynamoContentStore:
         transaction (50 moved photos per transaction)."""
         photos = {p.id: p for p in self.photos_for_project(project_id)}
         changes = plan_reorder([(p.id, p.order) for p in photos.values()], ordered_ids)
+        listed, check = self._listing(project_id)
         writes: list[dict[str, Any]] = []
         for photo_id, order in changes.items():
             old = photos[photo_id]
@@ -794,13 +889,14 @@ class DynamoContentStore:
                 {
                     "Put": {
                         "TableName": self.names["photos"],
-                        "Item": self._photo_item(replace(old, order=order)),
+                        "Item": self._photo_item(replace(old, order=order), listed),
                     }
                 }
             )
-        for start in range(0, len(writes), TRANSACTION_LIMIT):
+        step = TRANSACTION_LIMIT - 2  # pairs of writes, and the listing's check
+        for start in range(0, len(writes), step):
             self._transact(
-                writes[start : start + TRANSACTION_LIMIT], "The photos changed meanwhile; reload the page."
+                [*writes[start : start + step], check], "The photos changed meanwhile; reload the page."
             )
 
     # -- the project's cover copy ----------------------------------------------------------------

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from sgoodie.services import services
+from tests.conftest import signed_in_client
 from tests.test_gallery_access import backend_app
 from tests.test_spreadsheets import ATTACK, formula_cells
 
@@ -97,7 +98,7 @@ def test_a_formula_after_a_separator_in_a_message_stays_text_in_the_export(backe
     """Split on `;` (or `,`), quotes honoured or not, no cell of the export is a formula."""
     app = backend_app
     assert _send(app.test_client(), monkeypatch, message=ATTACK).status_code == 303
-    text = _signed_in(app).get("/admin/inquiries/export.csv").get_data(as_text=True)
+    text = signed_in_client(app).get("/admin/inquiries/export.csv").get_data(as_text=True)
     assert "calc" in text and formula_cells(text) == []
 
 
@@ -520,15 +521,3 @@ def test_one_ipv6_network_counts_as_one_address(backend_app, monkeypatch):
         answers.append(_send(client, monkeypatch).status_code)
     assert answers.count(303) == 5 and answers[5:] == [429] * 7
     assert len(_inquiries(app)) == 5
-
-
-def _signed_in(app):
-    """A test client of `app` signed in as the admin."""
-    from sgoodie.accounts import create_or_reset_admin
-    from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, AdminActions
-
-    with app.app_context():
-        create_or_reset_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
-    client = app.test_client()
-    assert AdminActions(client).login().status_code == 302
-    return client

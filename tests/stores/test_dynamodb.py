@@ -53,7 +53,7 @@ def test_reindex_brings_items_of_the_old_layout_up_to_date(store):
 
     assert [p.id for p in store.projects_page("travel", listed_only=True)] == [project.id]
     assert [p.alt_text for p in store.photos_missing_alt()] == [""]
-    assert store.project_counts()["travel"] == {"published": 1, "drafts": 0}
+    assert store.project_counts()["travel"] == {"published": 1, "unlisted": 0, "client": 0, "drafts": 0}
     ready_keys = store.client.query(
         TableName=store.names["photos"],
         IndexName="gsi_status",
@@ -84,3 +84,28 @@ def test_every_write_keeps_the_list_of_a_projects_addresses(store):
     assert (
         store.records.get("slugs", "first-name") is None and store.records.get("slugs", "second-name") is None
     )
+
+
+def test_reindex_counts_client_galleries_and_unlisted_projects_on_their_own(store):
+    """Before issue 28 a client gallery counted as published and its proofs waited for alt text
+    on the dashboard: `reindex` counts each project by its kind and drops their photos' key."""
+    gallery = store.create_project(
+        Project(title="Proofs", category="weddings", published=True, visibility="client")
+    )
+    store.create_project(Project(title="Link", category="weddings", published=True, visibility="unlisted"))
+    proof = store.add_photo(Photo(project_id=gallery.id, status="ready"))
+    store.records.put(PROJECT_COUNTS, "weddings", {"published": 2, "drafts": 0})  # the old counters
+    item = store._photo_item_by_id(proof.id)
+    store.client.update_item(
+        TableName=store.names["photos"],
+        Key={"project_id": item["project_id"], "order#photo_id": item["order#photo_id"]},
+        UpdateExpression="SET #s = :n",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":n": {"S": "needs-alt"}},
+    )
+    assert [p.id for p in store.photos_missing_alt()] == [proof.id]
+
+    assert store.reindex(["weddings"]) == 2
+
+    assert store.project_counts()["weddings"] == {"published": 0, "unlisted": 1, "client": 1, "drafts": 0}
+    assert store.photos_missing_alt() == []
