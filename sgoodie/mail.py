@@ -177,6 +177,55 @@ def compose(
     return message
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one message: `accepted` by the server (or SES), else the `reason` in words
+    a photographer can read; `message_id`, the Message-ID it carried (to thread the next reply)."""
+
+    accepted: bool
+    reason: str = ""
+    message_id: str = ""
+
+
+def deliver_mail(
+    to: str | Sequence[str],
+    subject: str,
+    text: str,
+    *,
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
+    html: str = "",
+    what: str = "e-mail",
+) -> Delivery:
+    """`send`, saying why a message was not accepted (the plugin API's `deliver_mail`: for mail
+    the photographer sends from the admin and sees the outcome of)."""
+    setting = mailer()
+    if setting.transport is None:
+        log.info("%s not sent: the site has no mail setting (SGOODIE_MAIL)", what)
+        return Delivery(False, "The site sends no e-mail: SGOODIE_MAIL is not set.")
+    message = compose(setting.sender, to, subject, text, reply_to=reply_to, headers=headers, html=html)
+    message_id = str(message["Message-ID"])
+    try:
+        refused = deliver(
+            setting.transport, message, region=setting.region, endpoint_url=setting.endpoint_url
+        )
+    except Exception as exc:  # what it is about is stored; the photographer sees it in the admin
+        log.error("%s to %s via %s failed: %s", what, message["To"], setting.transport.kind, exc)
+        return Delivery(False, _in_words(exc, setting.transport.kind), message_id)
+    if refused:
+        log.error("%s via %s: refused for %s", what, setting.transport.kind, ", ".join(sorted(refused)))
+        return Delivery(False, f"The mail server refused {', '.join(sorted(refused))}.", message_id)
+    log.info("%s sent to %s via %s", what, message["To"], setting.transport.kind)
+    return Delivery(True, "", message_id)
+
+
+def _in_words(exc: Exception, kind: str) -> str:
+    """Why a delivery failed, for the admin: the server unreachable, or what it answered."""
+    if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException):
+        return f"The mail server ({kind}) could not be reached: {exc.strerror or exc}."
+    return f"The mail server ({kind}) did not take it: {exc}."
+
+
 def send(
     to: str | Sequence[str],
     subject: str,
@@ -189,27 +238,11 @@ def send(
 ) -> bool:
     """Send an e-mail from the site's sender (`SGOODIE_MAIL_FROM`) through its one mail setting,
     now (the plugin API's `send_mail`); True when the mail server (or SES) accepted it for every
-    recipient. False when mail is off or it failed (logged with `what` it was). `headers` adds
-    headers such as `Message-ID`, `In-Reply-To` and `References` (to thread replies); `html` adds
-    an HTML part beside the text. It waits for the mail server: from a visitor's request, use
-    `send_mail_later`."""
-    setting = mailer()
-    if setting.transport is None:
-        log.info("%s not sent: the site has no mail setting (SGOODIE_MAIL)", what)
-        return False
-    message = compose(setting.sender, to, subject, text, reply_to=reply_to, headers=headers, html=html)
-    try:
-        refused = deliver(
-            setting.transport, message, region=setting.region, endpoint_url=setting.endpoint_url
-        )
-    except Exception as exc:  # what it is about is stored; the photographer sees it in the admin
-        log.error("%s to %s via %s failed: %s", what, message["To"], setting.transport.kind, exc)
-        return False
-    if refused:
-        log.error("%s via %s: refused for %s", what, setting.transport.kind, ", ".join(sorted(refused)))
-        return False
-    log.info("%s sent to %s via %s", what, message["To"], setting.transport.kind)
-    return True
+    recipient. False when mail is off or it failed (logged with `what` it was; `deliver_mail`
+    says why). `headers` adds headers such as `Message-ID`, `In-Reply-To` and `References` (to
+    thread replies); `html` adds an HTML part beside the text. It waits for the mail server: from
+    a visitor's request, use `send_mail_later`."""
+    return deliver_mail(to, subject, text, reply_to=reply_to, headers=headers, html=html, what=what).accepted
 
 
 def send_queued(**message: object) -> None:

@@ -18,7 +18,7 @@ Minimal plugin::
     from flask import Blueprint
     from sgoodie.plugin_api import Plugin, signals
 
-    plugin = Plugin("hello", version="1.0.0", api_version=(1, 1), description="Says hello.")
+    plugin = Plugin("hello", version="1.0.0", api_version=(1, 2), description="Says hello.")
     bp = plugin.add_blueprint(Blueprint("hello", __name__, url_prefix="/hello"))
 
     @bp.get("/")
@@ -64,7 +64,7 @@ from .config import Setting
 from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError
 from .file_urls import media_url, signed_url
 from .jobs import JobKind
-from .mail import one_line
+from .mail import Delivery, deliver_mail, one_line
 from .mail import send as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
@@ -82,7 +82,9 @@ from .stores import StaleVersionError as _StaleVersionError
 #: 1.0: the API as it was until plugins declared a version. 1.1: `current_store()` is read-only
 #: and content changes go through `update_project` and `update_photo_text`; `send_mail` uses the
 #: site's one mail setting and takes a reply-to, headers and an HTML part; `send_mail_later`.
-API_VERSION: tuple[int, int] = (1, 1)
+#: 1.2: the `dashboard_answers` slot (cards for what waits for the photographer's answer, first);
+#: `deliver_mail`, `send_mail` saying why a message was not accepted (`Delivery`).
+API_VERSION: tuple[int, int] = (1, 2)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
 PERIODIC_EVERY = 300.0  # seconds between runs of a plugin's periodic function
@@ -114,6 +116,11 @@ SLOTS: dict[str, str] = {
     "gallery_header": "Under the title of a client gallery the visitor opened. Args: project, photos.",
     "gallery_photo": "Under each photo of a client gallery the visitor opened. Args: project, photo.",
     "admin_head": "Inside <head> of admin pages.",
+    "dashboard_answers": (
+        "Cards at the top of the admin dashboard, first on a phone, for what waits for the "
+        "photographer's answer (a new inquiry, a selection received). Return None when nothing "
+        "waits: the section is left out, and the plugin's card belongs in dashboard_widgets then."
+    ),
     "dashboard_widgets": "Cards on the admin dashboard.",
     "admin_project_sidebar": "Beside the project form in the admin. Args: project.",
 }
@@ -161,6 +168,8 @@ __all__ = [
     "mail_enabled",
     "send_mail",
     "send_mail_later",
+    "deliver_mail",
+    "Delivery",
     "signals",
     "tag_response",
 ]

@@ -172,7 +172,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_server():
-    """An SMTP server on loopback collecting what it is sent: (controller, received messages)."""
+    """An SMTP server on loopback collecting what it is sent: (controller, received messages).
+    A test may `stop()` it (the server is down) and `start()` it again on the same port."""
+    import asyncio
+
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message
 
@@ -182,10 +185,16 @@ def smtp_server():
         def handle_message(self, message):
             received.append(message)
 
-    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
+    class Restartable(Controller):
+        def start(self):
+            if self.loop.is_closed():  # stopped before: a fresh loop
+                self.loop = asyncio.new_event_loop()
+            super().start()
+
+    controller = Restartable(Collect(), hostname="127.0.0.1", port=_free_port())
     controller.start()
     yield controller, received
-    controller.stop()
+    controller.stop(no_assert=True)
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,7 @@ def test_a_fast_autofilled_inquiry_is_kept_and_the_admin_finds_it(
     admin_page.goto(live_server.url + "/admin/")
     card = admin_page.locator("[data-widget=inquiries]")
     assert card.locator(".stat__value").text_content() == "1"
-    assert "Katherine Johnson" in card.locator(".contact-card__newest").text_content()
+    assert "Katherine Johnson" in card.locator(".stat__list").text_content()
     assert "Personal branding" in card.text_content()
     card.screenshot(path=str(tmp_path / "card.png"))
     admin_page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
