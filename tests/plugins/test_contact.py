@@ -596,7 +596,7 @@ def test_a_reply_the_server_refuses_is_kept_as_failed_with_the_reason_and_sent_a
     answer = _reply(client, text="Happy to help; my rates are attached.")
     assert answer.status_code == 302
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "The reply was not sent: The mail server (smtp) could not be reached" in page
+    assert "Not sent. The mail server (smtp) could not be reached" in page
     assert 'data-reply-status="failed"' in page and "Happy to help; my rates are attached." in page
     assert "Set your contact e-mail in Settings" in page  # no Reply-To to give yet
     assert "data-answered" not in client.get("/admin/inquiries/").get_data(as_text=True)

@@ -207,7 +207,7 @@ def _after_sending(item: dict[str, Any], sent: dict[str, Any]):
     if sent["status"] == "sent":
         flash(f"Reply sent to {item['email']}.", "success")
     else:
-        flash(f"The reply was not sent: {sent['reason']} It is kept below; send it again.", "error")
+        flash(f"Not sent. {sent['reason']} The reply is kept below: send it again.", "error")
     return redirect(url_for(".inquiry", inquiry_id=item["id"]) + f"#reply-{sent['id']}")
 
 
