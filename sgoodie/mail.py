@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app
@@ -226,23 +227,14 @@ def _in_words(exc: Exception, kind: str) -> str:
     return f"The mail server ({kind}) did not take it: {exc}."
 
 
-def send(
-    to: str | Sequence[str],
-    subject: str,
-    text: str,
-    *,
-    reply_to: str = "",
-    headers: Mapping[str, str] | None = None,
-    html: str = "",
-    what: str = "e-mail",
-) -> bool:
+def send(*args: Any, **kwargs: Any) -> bool:
     """Send an e-mail from the site's sender (`SGOODIE_MAIL_FROM`) through its one mail setting,
-    now (the plugin API's `send_mail`); True when the mail server (or SES) accepted it for every
-    recipient. False when mail is off or it failed (logged with `what` it was; `deliver_mail`
-    says why). `headers` adds headers such as `Message-ID`, `In-Reply-To` and `References` (to
-    thread replies); `html` adds an HTML part beside the text. It waits for the mail server: from
-    a visitor's request, use `send_mail_later`."""
-    return deliver_mail(to, subject, text, reply_to=reply_to, headers=headers, html=html, what=what).accepted
+    now (the plugin API's `send_mail`, with `deliver_mail`'s arguments); True when the mail server
+    (or SES) accepted it for every recipient. False when mail is off or it failed (logged with
+    `what` it was; `deliver_mail` says why). `headers` adds headers such as `Message-ID`,
+    `In-Reply-To` and `References` (to thread replies); `html` adds an HTML part beside the text.
+    It waits for the mail server: from a visitor's request, use `send_mail_later`."""
+    return deliver_mail(*args, **kwargs).accepted
 
 
 def send_queued(**message: object) -> None:

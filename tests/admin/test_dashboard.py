@@ -79,6 +79,7 @@ def test_client_galleries_and_unlisted_projects_have_their_own_counts_and_no_alt
     proofs = client.get(f"/admin/projects/{gallery.id}/photos").get_data(as_text=True)
     assert "data-missing-alt" not in proofs and "data-needs-alt" not in proofs
     assert "visitors do not see" not in proofs and "(needed" not in proofs
+    assert "Your client sees every ready photo, in this order" in proofs
     link = client.get(f"/admin/projects/{unlisted.id}/photos").get_data(as_text=True)
     assert re.search(r'<p class="muted" role="status" data-missing-alt', link)
     assert "2 photos have no alt text yet. People you send the link to see the others" in link

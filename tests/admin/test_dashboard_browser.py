@@ -10,24 +10,11 @@ import pytest
 from sgoodie.domain import Photo
 from sgoodie.services import services
 from tests.admin.test_time_zone import SHOTS, _signed_in
+from tests.plugins.test_contact import _stored_inquiry
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3}
-
-
-def _inquiry(app, status="new"):
-    inquiry = {
-        "id": "inq1",
-        "received_at": "2026-03-02T09:30:00+00:00",
-        "status": status,
-        "name": "Grace Hopper",
-        "email": "grace@example.com",
-        "message": "A bright flat in Leith, ready in April. Could you shoot it?",
-        "project_type_label": "Interiors",
-    }
-    with app.app_context():
-        services().store.records.put("plugin:contact:inquiries", f"{inquiry['received_at']}#inq1", inquiry)
 
 
 def _tops(page) -> dict[str, float]:
@@ -60,7 +47,7 @@ def test_on_a_phone_what_waits_for_an_answer_comes_first(
         services().store.add_photo(
             Photo(project_id=broken.id, status="failed", filename="IMG_9.jpg", error="Not an image.")
         )
-    _inquiry(app)
+    _stored_inquiry(app, name="Grace Hopper", email="grace@example.com", project_type_label="Interiors")
     context, page = _signed_in(browser, live_server, "Europe/London", **PHONE)
 
     tops = _tops(page)
@@ -78,7 +65,7 @@ def test_on_a_phone_what_waits_for_an_answer_comes_first(
 
     # Answered: the inquiry read, the failed photo gone. Nothing waits; the section is left out and
     # the inquiries card is back among the others.
-    page.goto(live_server.url + "/admin/inquiries/inq1")
+    page.goto(live_server.url + "/admin/inquiries/inq1")  # read: answered for the dashboard
     with app.app_context():
         store = services().store
         store.delete_photo(store.photos_for_project(broken.id)[0].id)
@@ -100,7 +87,7 @@ def test_on_a_desktop_the_waiting_cards_share_a_row_above_the_counts(
         services().store.add_photo(
             Photo(project_id=broken.id, status="failed", filename="IMG_9.jpg", error="Not an image.")
         )
-    _inquiry(app)
+    _stored_inquiry(app, name="Grace Hopper", email="grace@example.com", project_type_label="Interiors")
     context, page = _signed_in(browser, live_server, "Europe/London", viewport={"width": 1440, "height": 900})
     inquiries = page.locator("[data-answers] [data-widget=inquiries]").bounding_box()
     failed = page.locator("[data-failed-photos]").bounding_box()
