@@ -624,3 +624,13 @@ def test_with_mail_off_the_reply_form_says_so_and_offers_the_quoted_mailto(app, 
         "/admin/inquiries/inq1/reply", data={"csrf_token": token, "subject": "Re: hi", "text": "Yes"}
     )
     assert refused.status_code == 400 and "This site sends no e-mail" in refused.get_data(as_text=True)
+
+
+def test_a_long_message_is_quoted_whole_in_the_reply_and_shortened_in_the_mailto_link(app, admin):
+    from urllib.parse import unquote
+
+    _stored_inquiry(app, message="Tall windows, oak floors. " * 150)
+    page = admin.client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    href = re.search(r'href="(mailto:ada@example.com\?subject=[^"]*)"', page).group(1)
+    assert len(href) < 2000 and unquote(href).endswith(" […]\n")
+    assert page.count("Tall windows, oak floors.") >= 150  # the message and the form's quote, whole

@@ -35,6 +35,9 @@ plugin.add_admin_menu_entry("Inquiries", "contact_admin.index", order=45)
 STATUSES = ("new", "read", "archived")  # what the admin may set; "spam" only the form sets
 VIEWS = {"inbox": ("new", "read"), "spam": ("spam",), "archived": ("archived",)}
 DASHBOARD_NEWEST = 3
+# The quote a mailto: link carries, at most: some systems hand mail programs only the first 2,000
+# or so characters of a link (percent-encoding triples most of them); the reply form quotes all.
+MAILTO_QUOTE_MAX = 600
 CSV_FIELDS = (
     "received_at",
     "status",
@@ -111,7 +114,7 @@ def _detail(item: dict[str, Any], *, typed: dict[str, str] | None = None, errors
         item=item,
         replies=item.get("replies", []),
         mail_href=mailto(item["email"]),
-        reply_href=mailto(item["email"], subject=subject, body=f"\n\n{quote_block}\n"),
+        reply_href=mailto(item["email"], subject=subject, body=f"\n\n{_shortened(quote_block)}\n"),
         reply=typed or {"subject": subject, "text": ""},
         errors=errors or {},
         quoted=quote_block,
@@ -120,6 +123,12 @@ def _detail(item: dict[str, Any], *, typed: dict[str, str] | None = None, errors
         subject_max=mail.REPLY_SUBJECT_MAX,
         text_max=mail.REPLY_TEXT_MAX,
     ), status
+
+
+def _shortened(quote_block: str) -> str:
+    if len(quote_block) <= MAILTO_QUOTE_MAX:
+        return quote_block
+    return quote_block[:MAILTO_QUOTE_MAX].rstrip() + " […]"
 
 
 def _received(item: dict[str, Any]) -> str:
