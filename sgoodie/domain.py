@@ -83,6 +83,11 @@ VISIBILITIES = {
 }
 GALLERY_PASSWORD_MIN = 6
 
+# The states a category's projects are counted in (`Project.count_kind`), kept on every write:
+# the portfolio's published projects, the published ones only a link or a password opens, and the
+# drafts (whoever they are for). A client gallery is never "published" in the portfolio's sense.
+PROJECT_COUNT_KINDS = ("published", "unlisted", "client", "drafts")
+
 # A URL scheme ("javascript:", "mailto:"): letters first, no dot before the colon, so that
 # "facebook.com:443/x" reads as a host with a port and not as a scheme.
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+\-]*:", re.I)
@@ -554,6 +559,22 @@ class Project:
         """In visitors' lists (its category's page, the home page when featured, the sitemap,
         search engines' data): published and public. The stores index exactly these."""
         return self.published and self.is_public
+
+    @property
+    def count_kind(self) -> str:
+        """Which of its category's counts the project is in (one of PROJECT_COUNT_KINDS)."""
+        if not self.published:
+            return "drafts"
+        return "published" if self.is_public else self.visibility
+
+    @property
+    def wants_alt_alarm(self) -> bool:
+        """Whether a ready photo without alt text here is an alarm: only in the listed portfolio,
+        where every visitor and search engine would miss it. A client gallery shows its proofs to
+        the client whatever their alt text; an unlisted project hides them from whoever has the
+        link, which its photos page says quietly (it is shared by hand, often before it is done),
+        and a draft shows nothing to anyone yet (publishing asks for the text)."""
+        return self.is_listed
 
     def shows(self, photo: Photo) -> bool:
         """Whether the project page shows this photo. Public and unlisted pages ask for alt text;

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app
@@ -177,7 +178,17 @@ def compose(
     return message
 
 
-def send(
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one message: `accepted` by the server (or SES), else the `reason` in words
+    a photographer can read; `message_id`, the Message-ID it carried (to thread the next reply)."""
+
+    accepted: bool
+    reason: str = ""
+    message_id: str = ""
+
+
+def deliver_mail(
     to: str | Sequence[str],
     subject: str,
     text: str,
@@ -186,30 +197,44 @@ def send(
     headers: Mapping[str, str] | None = None,
     html: str = "",
     what: str = "e-mail",
-) -> bool:
-    """Send an e-mail from the site's sender (`SGOODIE_MAIL_FROM`) through its one mail setting,
-    now (the plugin API's `send_mail`); True when the mail server (or SES) accepted it for every
-    recipient. False when mail is off or it failed (logged with `what` it was). `headers` adds
-    headers such as `Message-ID`, `In-Reply-To` and `References` (to thread replies); `html` adds
-    an HTML part beside the text. It waits for the mail server: from a visitor's request, use
-    `send_mail_later`."""
+) -> Delivery:
+    """`send`, saying why a message was not accepted (the plugin API's `deliver_mail`: for mail
+    the photographer sends from the admin and sees the outcome of)."""
     setting = mailer()
     if setting.transport is None:
         log.info("%s not sent: the site has no mail setting (SGOODIE_MAIL)", what)
-        return False
+        return Delivery(False, "The site sends no e-mail: SGOODIE_MAIL is not set.")
     message = compose(setting.sender, to, subject, text, reply_to=reply_to, headers=headers, html=html)
+    message_id = str(message["Message-ID"])
     try:
         refused = deliver(
             setting.transport, message, region=setting.region, endpoint_url=setting.endpoint_url
         )
     except Exception as exc:  # what it is about is stored; the photographer sees it in the admin
         log.error("%s to %s via %s failed: %s", what, message["To"], setting.transport.kind, exc)
-        return False
+        return Delivery(False, _in_words(exc, setting.transport.kind), message_id)
     if refused:
         log.error("%s via %s: refused for %s", what, setting.transport.kind, ", ".join(sorted(refused)))
-        return False
+        return Delivery(False, f"The mail server refused {', '.join(sorted(refused))}.", message_id)
     log.info("%s sent to %s via %s", what, message["To"], setting.transport.kind)
-    return True
+    return Delivery(True, "", message_id)
+
+
+def _in_words(exc: Exception, kind: str) -> str:
+    """Why a delivery failed, for the admin: the server unreachable, or what it answered."""
+    if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException):
+        return f"The mail server ({kind}) could not be reached: {exc.strerror or exc}."
+    return f"The mail server ({kind}) did not take it: {exc}."
+
+
+def send(*args: Any, **kwargs: Any) -> bool:
+    """Send an e-mail from the site's sender (`SGOODIE_MAIL_FROM`) through its one mail setting,
+    now (the plugin API's `send_mail`, with `deliver_mail`'s arguments); True when the mail server
+    (or SES) accepted it for every recipient. False when mail is off or it failed (logged with
+    `what` it was; `deliver_mail` says why). `headers` adds headers such as `Message-ID`,
+    `In-Reply-To` and `References` (to thread replies); `html` adds an HTML part beside the text.
+    It waits for the mail server: from a visitor's request, use `send_mail_later`."""
+    return deliver_mail(*args, **kwargs).accepted
 
 
 def send_queued(**message: object) -> None:

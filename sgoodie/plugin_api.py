@@ -65,7 +65,7 @@ from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError, 
 from .file_urls import media_url, signed_url
 from .http_errors import json_error as _json_error
 from .jobs import JobKind
-from .mail import one_line
+from .mail import Delivery, deliver_mail, one_line
 from .mail import send as send_mail
 from .meta import Meta, simple_meta
 from .meta import absolute as _absolute
@@ -86,7 +86,8 @@ from .tokens import current_token as _current_token
 #: and content changes go through `update_project` and `update_photo_text`; `send_mail` uses the
 #: site's one mail setting and takes a reply-to, headers and an HTML part; `send_mail_later`.
 #: 1.2: `Plugin.api_route` (token-authenticated endpoints under /api/v1/), `api_error`,
-#: `api_token_name`.
+#: `api_token_name`; the `dashboard_answers` slot (cards for what waits for the photographer's
+#: answer, first); `deliver_mail`, `send_mail` saying why a message was not accepted (`Delivery`).
 API_VERSION: tuple[int, int] = (1, 2)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
@@ -122,6 +123,11 @@ SLOTS: dict[str, str] = {
     "gallery_header": "Under the title of a client gallery the visitor opened. Args: project, photos.",
     "gallery_photo": "Under each photo of a client gallery the visitor opened. Args: project, photo.",
     "admin_head": "Inside <head> of admin pages.",
+    "dashboard_answers": (
+        "Cards at the top of the admin dashboard, first on a phone, for what waits for the "
+        "photographer's answer (a new inquiry, a selection received). Return None when nothing "
+        "waits: the section is left out, and the plugin's card belongs in dashboard_widgets then."
+    ),
     "dashboard_widgets": "Cards on the admin dashboard.",
     "admin_project_sidebar": "Beside the project form in the admin. Args: project.",
 }
@@ -172,6 +178,8 @@ __all__ = [
     "mail_enabled",
     "send_mail",
     "send_mail_later",
+    "deliver_mail",
+    "Delivery",
     "signals",
     "tag_response",
 ]

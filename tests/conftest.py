@@ -106,6 +106,15 @@ def admin_user(app):
     return admin
 
 
+def signed_in_client(app):
+    """A test client of `app` (any backend) signed in as the admin."""
+    with app.app_context():
+        create_or_reset_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+    client = app.test_client()
+    assert AdminActions(client).login().status_code == 302
+    return client
+
+
 @pytest.fixture
 def actions_for():
     """AdminActions for another client (a second admin, a restarted app)."""
@@ -163,7 +172,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_server():
-    """An SMTP server on loopback collecting what it is sent: (controller, received messages)."""
+    """An SMTP server on loopback collecting what it is sent: (controller, received messages).
+    A test may `stop()` it (the server is down) and `start()` it again on the same port."""
+    import asyncio
+
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message
 
@@ -173,10 +185,16 @@ def smtp_server():
         def handle_message(self, message):
             received.append(message)
 
-    controller = Controller(Collect(), hostname="127.0.0.1", port=_free_port())
+    class Restartable(Controller):
+        def start(self):
+            if self.loop.is_closed():  # stopped before: a fresh loop
+                self.loop = asyncio.new_event_loop()
+            super().start()
+
+    controller = Restartable(Collect(), hostname="127.0.0.1", port=_free_port())
     controller.start()
     yield controller, received
-    controller.stop()
+    controller.stop(no_assert=True)
 
 
 @pytest.fixture(scope="session")

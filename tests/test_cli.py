@@ -16,4 +16,9 @@ def test_reindex_recounts_the_projects_of_every_category(app, runner, portfolio)
     assert result.exit_code == 0, result.output
     assert "Reindexed 2 projects in 3 categories." in result.output
     with app.app_context():
-        assert services().store.project_counts()["interiors"] == {"published": 1, "drafts": 1}
+        assert services().store.project_counts()["interiors"] == {
+            "published": 1,
+            "unlisted": 0,
+            "client": 0,
+            "drafts": 1,
+        }

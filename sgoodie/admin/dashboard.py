@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, url_for
 from .. import content
 from ..auth import recent_failures
 from ..cache import page_cache
-from ..domain import DEFAULT_TIME_ZONE, SITE_PAGE_ID, PhotoStatus, SiteSettings
+from ..domain import DEFAULT_TIME_ZONE, PROJECT_COUNT_KINDS, SITE_PAGE_ID, PhotoStatus, SiteSettings
 from ..photos import lifecycle, rerender
 from ..services import services
 from ..stores import StaleVersionError
@@ -31,22 +31,23 @@ def dashboard():
     store = services().store
     counts = store.project_counts()
     categories = [
-        {"slug": slug, "name": name, **counts.get(slug, {"published": 0, "drafts": 0})}
+        {"slug": slug, "name": name, **counts.get(slug, dict.fromkeys(PROJECT_COUNT_KINDS, 0))}
         for slug, name in services().categories.items()
     ]
     in_progress = [store.photos_with_status(s, limit=COUNTED_IN_PROGRESS + 1) for s in IN_PROGRESS]
     failed = store.photos_with_status(PhotoStatus.FAILED, limit=SHOWN_FAILED + 1)
-    # Ready photos of published projects that visitors do not see yet: they wait for alt text.
+    # Ready photos of listed projects that visitors do not see yet: they wait for alt text (the
+    # store lists only those; a client gallery's or an unlisted project's are no alarm).
     waiting: dict[str, int] = {}
     for photo in store.photos_missing_alt(limit=WAITING_READ):
         waiting[photo.project_id] = waiting.get(photo.project_id, 0) + 1
-    # Their projects, for titles; drafts among the waiting ones are skipped, so read a few spare.
+    # Their projects, for titles; one that left the listing a moment ago is skipped, so read spare.
     wanted = [p.project_id for p in failed[:SHOWN_FAILED]] + list(waiting)[: 2 * WAITING_SHOWN]
     projects = {p.id: p for p in store.projects_by_ids(list(dict.fromkeys(wanted)))}
     waiting_for_alt = [
         (projects[project_id], count)
         for project_id, count in waiting.items()
-        if project_id in projects and projects[project_id].published
+        if project_id in projects and projects[project_id].wants_alt_alarm
     ][:WAITING_SHOWN]
     return render_template(
         "admin/dashboard.html",

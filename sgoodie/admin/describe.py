@@ -64,13 +64,20 @@ def photos_count(count: int) -> str:
     return f"{count} photo{'' if count == 1 else 's'}"
 
 
-def missing_alt_message(photos: list[Photo]) -> str:
+def missing_alt_message(photos: list[Photo], project: Project) -> str:
     missing = count_missing_alt(photos)
+    if project.is_private:  # the client sees every ready photo: alt text is a courtesy here
+        return "Alt text is optional in a client gallery: your client sees every ready photo."
     if not missing:
         return "Every ready photo has alt text."
     ready = sum(1 for p in photos if p.is_ready)
     photos_word = "photo" if ready == 1 else "photos"
     return f"{missing} of {ready} ready {photos_word} still need{'s' if missing == 1 else ''} alt text."
+
+
+def _needs_alt(project: Project):
+    """Which photos the page marks as needing alt text: none in a client gallery."""
+    return (lambda photo: False) if project.is_private else needs_alt
 
 
 @dataclass
@@ -108,10 +115,10 @@ def _render(project: Project, photos: list[Photo], saving: Saving | None = None,
         numbers={p.id: number for number, p in enumerate(photos, 1)},
         page=page,
         pages=pages,
-        needs_alt=needs_alt,
+        needs_alt=_needs_alt(project),
         has_proposal=has_proposal,
-        missing_alt=count_missing_alt(photos),
-        missing_alt_message=missing_alt_message(photos),
+        missing_alt=0 if project.is_private else count_missing_alt(photos),
+        missing_alt_message=missing_alt_message(photos, project),
         proposals=count_proposals(photos),
         use_files_label=use_files_label,
     ), status
@@ -236,17 +243,17 @@ def _saved_message(saving: Saving) -> str:
     return f"{saved} {photos_count(refused)} {'was' if refused == 1 else 'were'} not saved: the reason is beside it."
 
 
-def _json_answer(saving: Saving, photos: list[Photo]):
+def _json_answer(saving: Saving, photos: list[Photo], project: Project):
     return jsonify(
         ok=not saving.errors,
         message=_saved_message(saving),
         saved={p.id: file_text_json(p) for p in saving.saved + saving.accepted},
         errors=saving.errors,
         shown={photo_id: form.shown.data for photo_id, form in saving.forms.items()},
-        needs_alt={p.id: needs_alt(p) for p in photos if p.id in saving.forms},
+        needs_alt={p.id: _needs_alt(project)(p) for p in photos if p.id in saving.forms},
         proposed={p.id: has_proposal(p) for p in photos if p.id in saving.forms},
-        missing_alt=count_missing_alt(photos),
-        missing_alt_message=missing_alt_message(photos),
+        missing_alt=0 if project.is_private else count_missing_alt(photos),
+        missing_alt_message=missing_alt_message(photos, project),
         proposals=count_proposals(photos),
         proposals_label=use_files_label(count_proposals(photos)),
     ), (200 if not saving.errors else 400)
@@ -261,7 +268,7 @@ def save_descriptions(project_id: str):
             f"Described {photos_count(len(saving.saved))} of “{project.title}”", project_id=project.id
         )
     if wants_json():
-        return _json_answer(saving, photos)
+        return _json_answer(saving, photos, project)
     flash(_saved_message(saving), "error" if saving.errors else "success")
     if saving.errors:
         return _render(project, photos, saving, status=400)

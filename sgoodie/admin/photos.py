@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from .. import content
-from ..domain import RIGHTS_LABELS, Photo, PhotoStatus, Rights, ValidationError
+from ..domain import RIGHTS_LABELS, Photo, PhotoStatus, Project, Rights, ValidationError
 from ..http_errors import json_error, json_object
 from ..photos import edits as photo_edits
 from ..photos import lifecycle, rerender
@@ -64,6 +64,29 @@ def file_text_json(photo: Photo) -> dict:
     }
 
 
+def missing_alt_notice(project: Project, count: int | str) -> str:
+    """What the photos page says of `count` ready photos without alt text (`count` may be the
+    script's "{count}" placeholder, read as many); empty in a client gallery, where the client
+    sees every ready photo and alt text is optional. Only the listed portfolio gets the alarm
+    (`Project.wants_alt_alarm`); an unlisted project is told quietly what its link shows."""
+    if project.is_private:
+        return ""
+    one = count == 1
+    photos = f"{count} photo{'' if one else 's'}"
+    if project.wants_alt_alarm:
+        them = "it until it has" if one else "them until they have"
+        return (
+            f"{photos} still need{'s' if one else ''} alt text: visitors do not see {them} one. "
+            "Describe what is in each picture for people who cannot see it."
+        )
+    if project.published:  # unlisted
+        return (
+            f"{photos} {'has' if one else 'have'} no alt text yet. People you send the link to see "
+            f"the others; {'it joins' if one else 'they join'} them once described."
+        )
+    return f"{photos} still need{'s' if one else ''} alt text before this project can be published."
+
+
 def _answer(photo: Photo, message: str, *, error: int | None = None, **fields):
     """How a change to one photo is answered: JSON for the page's script (`ok` with `fields`, or
     the error), else `message` flashed and back to the photo in its list."""
@@ -89,6 +112,7 @@ def photos(project_id: str):
         missing_alt=missing_alt,
         proposals=count_proposals(listed),
         use_files_label=use_files_label,
+        missing_alt_notice=missing_alt_notice,
         confirm_form=ConfirmForm(),
         move_form=MoveForm(),
         max_upload_mb=services().config["MAX_UPLOAD_BYTES"] // (1024 * 1024),

@@ -25,7 +25,7 @@ from ..domain import AdminUser, Page, Photo, PhotoStatus, Project
 #: The statuses photos can be listed by: the ones that need attention (the dashboard, the sweeper).
 #: Ready photos are not listed by status: every photo ends there, so such a list would be the whole
 #: site (on DynamoDB, one index key every photo shares); `photos_missing_alt` lists the ready ones
-#: that still need something.
+#: of listed projects that still need something.
 LISTED_STATUSES = (
     PhotoStatus.UPLOADING,
     PhotoStatus.QUEUED,
@@ -156,8 +156,9 @@ class ContentStore(Protocol):
         visitors' listings show), drafts, unlisted projects and client galleries are not read."""
 
     def project_counts(self) -> dict[str, dict[str, int]]:
-        """{category: {"published": n, "drafts": m}}, kept on write: one small read, whatever the
-        number of projects."""
+        """{category: {kind: n}} for every kind of PROJECT_COUNT_KINDS (`Project.count_kind`:
+        published in the portfolio, unlisted, client gallery, drafts), kept on write: one small
+        read, whatever the number of projects."""
 
     def swap_projects(self, category: str, first_id: str, second_id: str) -> None:
         """Exchange the display positions of two projects of the category (the up/down buttons),
@@ -206,7 +207,9 @@ class ContentStore(Protocol):
         """Photos in one of the LISTED_STATUSES, oldest change first (dashboard, sweeper)."""
 
     def photos_missing_alt(self, *, limit: int | None = None) -> list[Photo]:
-        """Ready photos without alt text (visitors do not see them yet), oldest change first."""
+        """Ready photos without alt text in listed projects (`Project.wants_alt_alarm`: visitors
+        do not see them yet), oldest change first. Kept on write: a project that joins or leaves
+        the listing takes its photos along."""
 
     def update_photo(self, photo: Photo) -> Photo:
         """Save changes; also refreshes the project's cover copy when this photo is its cover."""

@@ -26,7 +26,17 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ..config import table_name
-from ..domain import AdminUser, Page, Photo, PhotoStatus, Project, from_record, to_record, utcnow
+from ..domain import (
+    PROJECT_COUNT_KINDS,
+    AdminUser,
+    Page,
+    Photo,
+    PhotoStatus,
+    Project,
+    from_record,
+    to_record,
+    utcnow,
+)
 from .base import (
     LISTED_STATUSES,
     ConflictError,
@@ -50,10 +60,14 @@ from .ordering import next_order, plan_reorder, plan_window_reorder
 SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
 EXTERNAL_IDS = "photo-external-ids"  # <project id>/<external id> -> photo_id, written with the photo
-PROJECT_COUNTS = "project-counts"  # category -> c_published, c_drafts, changed in each project write
+PROJECT_COUNTS = "project-counts"  # category -> c_<kind> (PROJECT_COUNT_KINDS), changed in each project write
 SLUGS_ATTRIBUTE = "slugs"  # on a project item: every address it has claimed, to free them by key
 TRANSACTION_LIMIT = 100
 COUNTER_PREFIX = "c_"
+
+
+class _ListingChanged(StoreError):
+    """A photo write's check of its project's listing failed: read it again and retry."""
 
 
 def S(value: str) -> dict[str, str]:
@@ -115,11 +129,12 @@ class DynamoContentStore:
 
     def reindex(self, categories: Iterable[str]) -> int:
         """Rewrite each project and photo whose key attributes predate the current layout
-        (`listed_category`, the sparse `status`, `slugs`), conditional on its version, and set
-        each category's counters to what it holds. A category at a time, a project at a time."""
+        (`listed_category`, the sparse `status` and its `needs-alt` only in listed projects,
+        `slugs`), conditional on its version, and set each category's counters to what it holds
+        (by `Project.count_kind`). A category at a time, a project at a time."""
         seen = 0
         for category in categories:
-            counts = {"published": 0, "drafts": 0}
+            counts = dict.fromkeys(PROJECT_COUNT_KINDS, 0)
             for item in self._query(
                 TableName=self.names["projects"],
                 IndexName="gsi_category_order",
@@ -128,7 +143,7 @@ class DynamoContentStore:
             ):
                 project = self._load_project(item)
                 seen += 1
-                counts["published" if project.published else "drafts"] += 1
+                counts[project.count_kind] += 1
                 wanted = {
                     **self._project_item(project),
                     SLUGS_ATTRIBUTE: item.get(SLUGS_ATTRIBUTE, {"SS": [project.slug]}),
@@ -144,7 +159,7 @@ class DynamoContentStore:
                     ConsistentRead=True,
                 ):
                     photo = self._load_photo(photo_item)
-                    wanted_photo = {**self._photo_item(photo), "data": photo_item["data"]}
+                    wanted_photo = {**self._photo_item(photo, project.is_listed), "data": photo_item["data"]}
                     if wanted_photo.get("status") != photo_item.get("status"):
                         self._put_unchanged("photos", wanted_photo, photo.version)
             self.records.put(PROJECT_COUNTS, category, counts)
@@ -250,33 +265,36 @@ class DynamoContentStore:
 
     def _count_changes(self, before: Project | None, after: Project | None) -> list[dict[str, Any]]:
         """The updates of the per-category counters a project write makes, for its transaction."""
-        deltas: dict[str, tuple[int, int]] = {}
+        deltas: dict[str, dict[str, int]] = {}
         for project, sign in ((before, -1), (after, 1)):
             if project is not None:
-                published, drafts = deltas.get(project.category, (0, 0))
-                deltas[project.category] = (
-                    (published + sign, drafts) if project.published else (published, drafts + sign)
-                )
+                kinds = deltas.setdefault(project.category, dict.fromkeys(PROJECT_COUNT_KINDS, 0))
+                kinds[project.count_kind] += sign
         return self._count_updates(deltas)
 
-    def _count_updates(self, deltas: Mapping[str, tuple[int, int]]) -> list[dict[str, Any]]:
-        """One counter update per category: (published, drafts) to add."""
-        return [
-            {
-                "Update": {
-                    "TableName": self.names["records"],
-                    "Key": {"collection": S(PROJECT_COUNTS), "record_key": S(category)},
-                    "UpdateExpression": "ADD #p :p, #d :d",
-                    "ExpressionAttributeNames": {
-                        "#p": COUNTER_PREFIX + "published",
-                        "#d": COUNTER_PREFIX + "drafts",
-                    },
-                    "ExpressionAttributeValues": {":p": N(published), ":d": N(drafts)},
+    def _count_updates(self, deltas: Mapping[str, Mapping[str, int]]) -> list[dict[str, Any]]:
+        """One counter update per category: {kind: amount to add}; none where nothing changes."""
+        updates = []
+        for category, kinds in deltas.items():
+            changed = [(kind, amount) for kind, amount in kinds.items() if amount]
+            if not changed:
+                continue
+            updates.append(
+                {
+                    "Update": {
+                        "TableName": self.names["records"],
+                        "Key": {"collection": S(PROJECT_COUNTS), "record_key": S(category)},
+                        "UpdateExpression": "ADD " + ", ".join(f"#k{n} :k{n}" for n in range(len(changed))),
+                        "ExpressionAttributeNames": {
+                            f"#k{n}": COUNTER_PREFIX + kind for n, (kind, _) in enumerate(changed)
+                        },
+                        "ExpressionAttributeValues": {
+                            f":k{n}": N(amount) for n, (_, amount) in enumerate(changed)
+                        },
+                    }
                 }
-            }
-            for category, (published, drafts) in deltas.items()
-            if published or drafts
-        ]
+            )
+        return updates
 
     def _slug_claim(self, slug: str, project_id: str, current: bool) -> dict[str, Any]:
         return {
@@ -397,7 +415,7 @@ class DynamoContentStore:
 
     def project_counts(self) -> dict[str, dict[str, int]]:
         return {
-            category: {"published": data.get("published", 0), "drafts": data.get("drafts", 0)}
+            category: {kind: data.get(kind, 0) for kind in PROJECT_COUNT_KINDS}
             for category, data in self.records.query(PROJECT_COUNTS)
         }
 
@@ -482,6 +500,8 @@ class DynamoContentStore:
             )
         writes += self._count_changes(current, stored)
         self._transact(writes, "This project was changed by someone else since you opened it.", conflicts)
+        if stored.is_listed != current.is_listed:
+            self._photos_follow_listing(stored.id, stored.is_listed)
         return stored
 
     def delete_project(self, project_id: str) -> list[Photo]:
@@ -602,17 +622,19 @@ class DynamoContentStore:
         # Each transaction moves its projects' counts with them.
         step = TRANSACTION_LIMIT - 2
         for start in range(0, len(writes), step):
-            chunk = before[start : start + step]
-            published = sum(p.published for p in chunk)
-            drafts = len(chunk) - published
-            counts = self._count_updates({old: (-published, -drafts), new: (published, drafts)})
+            kinds = dict.fromkeys(PROJECT_COUNT_KINDS, 0)
+            for project in before[start : start + step]:
+                kinds[project.count_kind] += 1
+            counts = self._count_updates({old: {k: -n for k, n in kinds.items()}, new: kinds})
             self._transact(
                 writes[start : start + step] + counts, "The projects changed meanwhile; try again."
             )
         return moved
 
     # -- photos ----------------------------------------------------------------------------------
-    def _photo_item(self, photo: Photo) -> dict[str, Any]:
+    def _photo_item(self, photo: Photo, listed: bool) -> dict[str, Any]:
+        """The photo's item; `listed`: whether its project is listed (`Project.wants_alt_alarm`),
+        which decides whether a ready photo without alt text carries gsi_status's NEEDS_ALT key."""
         item = {
             "project_id": S(photo.project_id),
             PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id)),
@@ -624,9 +646,66 @@ class DynamoContentStore:
         # The sparse gsi_status: only photos that need attention carry its key.
         if photo.status in LISTED_STATUSES:
             item["status"] = S(photo.status)
-        elif photo.status == PhotoStatus.READY and not photo.alt_text.strip():
+        elif listed and self._waits_for_alt(photo):
             item["status"] = S(NEEDS_ALT)
         return item
+
+    @staticmethod
+    def _waits_for_alt(photo: Photo) -> bool:
+        return photo.status == PhotoStatus.READY and not photo.alt_text.strip()
+
+    def _listing(self, project_id: str, *, exists: bool = False) -> tuple[bool, dict[str, Any]]:
+        """Whether the project is listed, and the check that holds a photo write to that answer
+        in its transaction: a project that joins or leaves the listing rewrites its photos' keys
+        after its own write (`_photos_follow_listing`), so a photo write that read the old answer
+        must fail and try again, not undo that. `exists`: the project must exist, too."""
+        item = self._get_project_item(project_id)
+        listed = bool(item and LISTED_ATTRIBUTE in item)
+        condition = "attribute_exists(#l)" if listed else "attribute_not_exists(#l)"
+        if exists and not listed:
+            condition = "attribute_exists(project_id) AND " + condition
+        return listed, {
+            "ConditionCheck": {
+                "TableName": self.names["projects"],
+                "Key": {"project_id": S(project_id)},
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#l": LISTED_ATTRIBUTE},
+            }
+        }
+
+    def _photos_follow_listing(self, project_id: str, listed: bool) -> None:
+        """A project joined or left the listing: its photos waiting for alt text take or drop
+        gsi_status's NEEDS_ALT key (the others' keys do not depend on it). Each rewrite is
+        conditional on the photo's version; one saved meanwhile is read again."""
+        for item in self._query(
+            TableName=self.names["photos"],
+            KeyConditionExpression="project_id = :p",
+            ExpressionAttributeValues={":p": S(project_id)},
+            ConsistentRead=True,
+        ):
+            for _ in range(5):
+                photo = self._load_photo(item)
+                wanted = {**self._photo_item(photo, listed), "data": item["data"]}
+                if wanted.get("status") == item.get("status"):
+                    break
+                try:
+                    self.client.put_item(
+                        TableName=self.names["photos"],
+                        Item=wanted,
+                        ConditionExpression="version = :v",
+                        ExpressionAttributeValues={":v": N(photo.version)},
+                    )
+                    break
+                except ClientError as exc:
+                    if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+                item = self.client.get_item(
+                    TableName=self.names["photos"],
+                    Key={"project_id": item["project_id"], PHOTO_SORT_KEY: item[PHOTO_SORT_KEY]},
+                    ConsistentRead=True,
+                ).get("Item")
+                if item is None:  # deleted, or moved by a reorder (which wrote the current key)
+                    break
 
     @staticmethod
     def _load_photo(item: Mapping[str, Any] | None) -> Photo | None:
@@ -677,28 +756,31 @@ class DynamoContentStore:
         ).get("Items", [])
         orders = [int(item[PHOTO_SORT_KEY]["S"].split("#", 1)[0]) for item in last]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
-        writes = [
-            {
-                "ConditionCheck": {
-                    "TableName": self.names["projects"],
-                    "Key": {"project_id": S(photo.project_id)},
-                    "ConditionExpression": "attribute_exists(project_id)",
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self.names["photos"],
-                    "Item": self._photo_item(stored),
-                    "ConditionExpression": "attribute_not_exists(photo_id)",
-                }
-            },
-        ]
-        if stored.external_id:
-            writes.append(self._claim_external_id(stored))
-        self._transact(
-            writes, "the photo already exists", {0: missing, 2: self._external_id_taken(stored.external_id)}
-        )
-        return stored
+        for _ in range(5):
+            listed, check = self._listing(photo.project_id, exists=True)
+            writes = [
+                check,
+                {
+                    "Put": {
+                        "TableName": self.names["photos"],
+                        "Item": self._photo_item(stored, listed),
+                        "ConditionExpression": "attribute_not_exists(photo_id)",
+                    }
+                },
+            ]
+            if stored.external_id:
+                writes.append(self._claim_external_id(stored))
+            try:
+                self._transact(
+                    writes,
+                    "the photo already exists",
+                    {0: _ListingChanged(), 2: self._external_id_taken(stored.external_id)},
+                )
+                return stored
+            except _ListingChanged:
+                if self._get_project_item(photo.project_id) is None:
+                    raise missing from None
+        raise StaleVersionError("The project changed while the photo was added; try again.")
 
     # A photo's external id is a claim item beside it (like a slug): the transaction that writes
     # the photo takes the claim on the condition that nobody holds it, so of two racing writers one
@@ -820,34 +902,42 @@ class DynamoContentStore:
             project_id=current.project_id,
         )
         stale = "This photo was changed by someone else since you opened it."
-        if stored.external_id != current.external_id:  # the claims change with the photo
-            writes = [
-                {
-                    "Put": {
-                        "TableName": self.names["photos"],
-                        "Item": self._photo_item(stored),
-                        "ConditionExpression": "version = :v",
-                        "ExpressionAttributeValues": {":v": N(current.version)},
-                    }
-                }
-            ]
+        put = {
+            "TableName": self.names["photos"],
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeValues": {":v": N(current.version)},
+        }
+        claims = []  # the external id's claims change with the photo, in the same write
+        if stored.external_id != current.external_id:
             if stored.external_id:
-                writes.append(self._claim_external_id(stored))
+                claims.append(self._claim_external_id(stored))
             if current.external_id:
-                writes.append(self._release_external_id(current))
-            self._transact(writes, stale, {1: self._external_id_taken(stored.external_id)})
-        else:
+                claims.append(self._release_external_id(current))
+        follows_listing = self._waits_for_alt(stored)
+        if not follows_listing and not claims:  # one plain write: its key does not depend on the listing
             try:
-                self.client.put_item(
-                    TableName=self.names["photos"],
-                    Item=self._photo_item(stored),
-                    ConditionExpression="version = :v",
-                    ExpressionAttributeValues={":v": N(current.version)},
-                )
+                self.client.put_item(**put, Item=self._photo_item(stored, False))
             except ClientError as exc:
                 if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                     raise StaleVersionError(stale) from None
                 raise
+        else:
+            for _ in range(5):
+                listed, check = self._listing(stored.project_id) if follows_listing else (False, None)
+                writes = [{"Put": {**put, "Item": self._photo_item(stored, listed)}}, *claims]
+                reasons: dict[int, Exception] = {}
+                if stored.external_id != current.external_id and stored.external_id:
+                    reasons[1] = self._external_id_taken(stored.external_id)
+                if check is not None:
+                    reasons[len(writes)] = _ListingChanged()
+                    writes.append(check)
+                try:
+                    self._transact(writes, stale, reasons)
+                    break
+                except _ListingChanged:
+                    continue
+            else:
+                raise StaleVersionError(stale)
         self._refresh_cover(stored.project_id, stored.id)
         return stored
 
@@ -874,6 +964,7 @@ class DynamoContentStore:
         transaction (50 moved photos per transaction)."""
         photos = {p.id: p for p in self.photos_for_project(project_id)}
         changes = plan_reorder([(p.id, p.order) for p in photos.values()], ordered_ids)
+        listed, check = self._listing(project_id)
         writes: list[dict[str, Any]] = []
         for photo_id, order in changes.items():
             old = photos[photo_id]
@@ -894,13 +985,14 @@ class DynamoContentStore:
                 {
                     "Put": {
                         "TableName": self.names["photos"],
-                        "Item": self._photo_item(replace(old, order=order)),
+                        "Item": self._photo_item(replace(old, order=order), listed),
                     }
                 }
             )
-        for start in range(0, len(writes), TRANSACTION_LIMIT):
+        step = TRANSACTION_LIMIT - 2  # pairs of writes, and the listing's check
+        for start in range(0, len(writes), step):
             self._transact(
-                writes[start : start + TRANSACTION_LIMIT], "The photos changed meanwhile; reload the page."
+                [*writes[start : start + step], check], "The photos changed meanwhile; reload the page."
             )
 
     # -- the project's cover copy ----------------------------------------------------------------

@@ -13,7 +13,8 @@ The tables (docs/architecture.md, data model), shaped by the access patterns:
 - photos: `project_id` + `order#photo_id` so one query returns a project's photos in display order;
   `gsi_photo_id` finds a photo by id (media API); `gsi_status` is sparse: only photos that need
   attention carry its key (their status while uploading, queued, processing or failed;
-  `needs-alt` when ready without alt text), so the index holds what the dashboard and the sweeper
+  `needs-alt` when ready without alt text in a listed project: a client gallery's proofs and an
+  unlisted or draft project's photos are no alarm), so the index holds what the dashboard and the sweeper
   list, never the ready photos every site is mostly made of.
 - pages: `page_id` (home, about, personal-branding, and `site` for the site settings).
 - admins: `user_id`; `gsi_email` for sign-in.
@@ -29,7 +30,7 @@ from typing import Any
 PHOTO_SORT_KEY = "order#photo_id"
 TTL_ATTRIBUTE = "expires_at"
 LISTED_ATTRIBUTE = "listed_category"  # a listed project's category; absent on the others
-NEEDS_ALT = "needs-alt"  # gsi_status's key for a ready photo without alt text
+NEEDS_ALT = "needs-alt"  # gsi_status's key for a ready photo without alt text in a listed project
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
+from ..domain import PROJECT_COUNT_KINDS, AdminUser, Page, Photo, Project, from_record, to_record, utcnow
 from .base import (
     ConflictError,
     NotFoundError,
@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS projects (
     published INTEGER NOT NULL,
     version INTEGER NOT NULL,
     data TEXT NOT NULL,
-    listed INTEGER NOT NULL DEFAULT 0  -- `Project.is_listed`, as visitors' lists read it
+    listed INTEGER NOT NULL DEFAULT 0,  -- `Project.is_listed`, as visitors' lists read it
+    kind TEXT NOT NULL DEFAULT 'drafts'  -- `Project.count_kind`, what its category's counts hold
 );
 CREATE INDEX IF NOT EXISTS projects_category_order ON projects (category, ord);
 CREATE INDEX IF NOT EXISTS projects_listed_order ON projects (category, ord) WHERE listed = 1;
@@ -53,14 +54,15 @@ CREATE TABLE IF NOT EXISTS photos (
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL,
     data TEXT NOT NULL,
-    external_id TEXT NOT NULL DEFAULT ''  -- a publishing client's key, unique in its project
+    external_id TEXT NOT NULL DEFAULT '',  -- a publishing client's key, unique in its project
+    listed INTEGER NOT NULL DEFAULT 0  -- its project's `listed`, kept by the trigger below
 );
 CREATE INDEX IF NOT EXISTS photos_project_order ON photos (project_id, ord);
 CREATE UNIQUE INDEX IF NOT EXISTS photos_external_id ON photos (project_id, external_id)
     WHERE external_id != '';
 CREATE INDEX IF NOT EXISTS photos_status ON photos (status, updated_at);
-CREATE INDEX IF NOT EXISTS photos_missing_alt ON photos (updated_at)
-    WHERE status = 'ready' AND trim(json_extract(data, '$.alt_text')) = '';
+{missing_alt_index};
+{photos_follow_listing};
 CREATE TABLE IF NOT EXISTS pages (
     id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -81,31 +83,42 @@ CREATE TABLE IF NOT EXISTS records (
 );
 """
 
-# The number of projects per category and state, kept on write by the database itself (so no
-# write path can forget it); filled from the projects once, when the table is new.
+# Ready photos without alt text in listed projects only (`Project.wants_alt_alarm`): a client
+# gallery's hundreds of proofs would otherwise fill the dashboard's short list.
+MISSING_ALT_INDEX = """CREATE INDEX IF NOT EXISTS photos_missing_alt ON photos (updated_at)
+    WHERE status = 'ready' AND listed = 1 AND trim(json_extract(data, '$.alt_text')) = ''"""
+# A project that joins or leaves the listing takes its photos along (one statement, whatever path
+# changed it).
+PHOTOS_FOLLOW_LISTING = """CREATE TRIGGER IF NOT EXISTS photos_follow_listing AFTER UPDATE OF listed ON projects
+    WHEN OLD.listed != NEW.listed BEGIN
+    UPDATE photos SET listed = NEW.listed WHERE project_id = NEW.id;
+END"""
+SCHEMA = SCHEMA.format(missing_alt_index=MISSING_ALT_INDEX, photos_follow_listing=PHOTOS_FOLLOW_LISTING)
+
+# The number of projects per category and kind (`Project.count_kind`), kept on write by the
+# database itself (so no write path can forget it); filled from the projects once, when the table
+# is new.
 COUNTS_SCHEMA = (
     """CREATE TABLE project_counts (
         category TEXT NOT NULL,
-        published INTEGER NOT NULL,
+        kind TEXT NOT NULL,
         count INTEGER NOT NULL,
-        PRIMARY KEY (category, published)
+        PRIMARY KEY (category, kind)
     )""",
-    """INSERT INTO project_counts (category, published, count)
-        SELECT category, published, count(*) FROM projects GROUP BY category, published""",
+    """INSERT INTO project_counts (category, kind, count)
+        SELECT category, kind, count(*) FROM projects GROUP BY category, kind""",
     """CREATE TRIGGER project_counts_insert AFTER INSERT ON projects BEGIN
-        INSERT INTO project_counts (category, published, count) VALUES (NEW.category, NEW.published, 1)
-            ON CONFLICT (category, published) DO UPDATE SET count = count + 1;
+        INSERT INTO project_counts (category, kind, count) VALUES (NEW.category, NEW.kind, 1)
+            ON CONFLICT (category, kind) DO UPDATE SET count = count + 1;
     END""",
     """CREATE TRIGGER project_counts_delete AFTER DELETE ON projects BEGIN
-        UPDATE project_counts SET count = count - 1
-            WHERE category = OLD.category AND published = OLD.published;
+        UPDATE project_counts SET count = count - 1 WHERE category = OLD.category AND kind = OLD.kind;
     END""",
-    """CREATE TRIGGER project_counts_update AFTER UPDATE OF category, published ON projects
-        WHEN OLD.category != NEW.category OR OLD.published != NEW.published BEGIN
-        UPDATE project_counts SET count = count - 1
-            WHERE category = OLD.category AND published = OLD.published;
-        INSERT INTO project_counts (category, published, count) VALUES (NEW.category, NEW.published, 1)
-            ON CONFLICT (category, published) DO UPDATE SET count = count + 1;
+    """CREATE TRIGGER project_counts_update AFTER UPDATE OF category, kind ON projects
+        WHEN OLD.category != NEW.category OR OLD.kind != NEW.kind BEGIN
+        UPDATE project_counts SET count = count - 1 WHERE category = OLD.category AND kind = OLD.kind;
+        INSERT INTO project_counts (category, kind, count) VALUES (NEW.category, NEW.kind, 1)
+            ON CONFLICT (category, kind) DO UPDATE SET count = count + 1;
     END""",
 )
 
@@ -123,10 +136,7 @@ def _listed_column(conn: sqlite3.Connection) -> None:
 
 def _external_id_column(conn: sqlite3.Connection) -> None:
     """Sites made before `Photo.external_id`: the column (no photo had a key) and its unique index."""
-    if (
-        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photos'").fetchone()
-        is None
-    ):
+    if _no_photos_table(conn):
         return  # `init_schema` makes the table as it is now
     conn.execute("ALTER TABLE photos ADD COLUMN external_id TEXT NOT NULL DEFAULT ''")
     conn.execute(
@@ -134,10 +144,43 @@ def _external_id_column(conn: sqlite3.Connection) -> None:
     )
 
 
+def _count_kinds_and_listed_photos(conn: sqlite3.Connection) -> None:
+    """Sites made before the counts told client galleries and unlisted projects from the
+    portfolio: `projects.kind` from each record and the counts by it; `photos.listed` from their
+    project, and the missing-alt index on it."""
+    conn.execute("ALTER TABLE projects ADD COLUMN kind TEXT NOT NULL DEFAULT 'drafts'")
+    for row in conn.execute("SELECT data FROM projects").fetchall():
+        project = _load(Project, row)
+        conn.execute("UPDATE projects SET kind = ? WHERE id = ?", (project.count_kind, project.id))
+    for trigger in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS project_counts_{trigger}")
+    conn.execute("DROP TABLE IF EXISTS project_counts")
+    for statement in COUNTS_SCHEMA:
+        conn.execute(statement)
+    if _no_photos_table(conn):
+        return  # the schema makes it, as it is now
+    conn.execute("ALTER TABLE photos ADD COLUMN listed INTEGER NOT NULL DEFAULT 0")
+    conn.execute("UPDATE photos SET listed = (SELECT listed FROM projects WHERE id = photos.project_id)")
+    conn.execute("DROP INDEX IF EXISTS photos_missing_alt")
+    conn.execute(MISSING_ALT_INDEX)
+    conn.execute(PHOTOS_FOLLOW_LISTING)
+
+
+def _no_photos_table(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photos'").fetchone()
+        is None
+    )
+
+
 # Each step brings a database made by an older sgoodie up to date, in order, once: the first
 # connection of a process runs those the file has not had (`PRAGMA user_version` counts them). A
 # new database gets the current schema and counts them all as done.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_listed_column, _external_id_column)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _listed_column,
+    _external_id_column,
+    _count_kinds_and_listed_photos,
+)
 
 
 class SQLiteContentStore:
@@ -202,10 +245,14 @@ class SQLiteContentStore:
                     conn.execute(statement)
 
     def reindex(self, categories: Iterable[str]) -> int:
-        """Indexes and the counts' triggers are the database's own; only the counts are redone."""
+        """Indexes and the triggers are the database's own; the counts and the photos' copy of
+        their project's listing are redone."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM project_counts")
             conn.execute(COUNTS_SCHEMA[1])
+            conn.execute(
+                "UPDATE photos SET listed = (SELECT listed FROM projects WHERE id = photos.project_id)"
+            )
             return conn.execute("SELECT count(*) FROM projects").fetchone()[0]
 
     def check(self) -> None:
@@ -283,9 +330,9 @@ class SQLiteContentStore:
 
     def project_counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
-        for row in self.connection().execute("SELECT category, published, count FROM project_counts"):
-            entry = counts.setdefault(row["category"], {"published": 0, "drafts": 0})
-            entry["published" if row["published"] else "drafts"] += row["count"]
+        for row in self.connection().execute("SELECT category, kind, count FROM project_counts"):
+            entry = counts.setdefault(row["category"], dict.fromkeys(PROJECT_COUNT_KINDS, 0))
+            entry[row["kind"]] = row["count"]
         return counts
 
     def swap_projects(self, category: str, first_id: str, second_id: str) -> None:
@@ -330,7 +377,7 @@ class SQLiteContentStore:
             try:
                 conn.execute(
                     "UPDATE projects SET slug = ?, category = ?, ord = ?, published = ?, version = ?, data = ?,"
-                    " listed = ? WHERE id = ?",
+                    " listed = ?, kind = ? WHERE id = ?",
                     (
                         stored.slug,
                         stored.category,
@@ -339,6 +386,7 @@ class SQLiteContentStore:
                         stored.version,
                         _dump(stored),
                         int(stored.is_listed),
+                        stored.count_kind,
                         stored.id,
                     ),
                 )
@@ -422,8 +470,8 @@ class SQLiteContentStore:
             stored = replace(photo, order=next_order([last or 0]), version=1, updated_at=utcnow())
             with _external_id_unique(stored):
                 conn.execute(
-                    "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data, external_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data, external_id, listed)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT listed FROM projects WHERE id = ?))",
                     (
                         stored.id,
                         stored.project_id,
@@ -433,6 +481,7 @@ class SQLiteContentStore:
                         stored.version,
                         _dump(stored),
                         stored.external_id,
+                        stored.project_id,
                     ),
                 )
         return stored
@@ -490,7 +539,7 @@ class SQLiteContentStore:
         rows = self.connection().execute(
             # Named, because the planner prefers `photos_status` and then reads every ready photo.
             "SELECT data FROM photos INDEXED BY photos_missing_alt"
-            " WHERE status = 'ready' AND trim(json_extract(data, '$.alt_text')) = ''"
+            " WHERE status = 'ready' AND listed = 1 AND trim(json_extract(data, '$.alt_text')) = ''"
             " ORDER BY updated_at LIMIT ?",
             (limit or -1,),
         )
@@ -661,8 +710,8 @@ class SQLiteContentStore:
 
     def _insert_project(self, conn: sqlite3.Connection, project: Project) -> None:
         conn.execute(
-            "INSERT INTO projects (id, slug, category, ord, published, version, data, listed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects (id, slug, category, ord, published, version, data, listed, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 project.id,
                 project.slug,
@@ -672,6 +721,7 @@ class SQLiteContentStore:
                 project.version,
                 _dump(project),
                 int(project.is_listed),
+                project.count_kind,
             ),
         )
 

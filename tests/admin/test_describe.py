@@ -401,3 +401,26 @@ def test_typing_over_a_taken_proposal_makes_it_yours(app, client, admin, portfol
         "alt_text_from_file": False,
         "caption_from_file": True,
     }
+
+
+def test_a_client_gallerys_photos_need_no_alt_text_and_the_page_says_so(app, client, admin, portfolio):
+    from dataclasses import replace
+
+    from sgoodie import content
+
+    project = _undescribed(app, portfolio, "Proofs", 2, published=False)
+    with app.test_request_context():
+        content.projects.save(replace(project, visibility="client", gallery_password_hash="h"), project)
+    page = client.get(f"/admin/projects/{project.id}/photos/describe").get_data(as_text=True)
+    assert "Alt text is optional in a client gallery: your client sees every ready photo." in page
+    assert "data-needs-alt" not in page and page.count("data-needed-badge hidden") == 2
+    photos = _photos(app, project.id)
+    answer = admin.post_json(
+        f"/admin/projects/{project.id}/photos/describe",
+        {
+            "photos": [
+                {"id": photos[0].id, "alt_text": "", "caption": "A caption", "shown": fingerprint(photos[0])}
+            ]
+        },
+    ).get_json()
+    assert answer["ok"] and answer["missing_alt"] == 0 and answer["needs_alt"] == {photos[0].id: False}

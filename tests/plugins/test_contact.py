@@ -11,6 +11,7 @@ import time
 import pytest
 
 from sgoodie.services import services
+from tests.conftest import signed_in_client
 from tests.test_gallery_access import backend_app
 from tests.test_spreadsheets import ATTACK, formula_cells
 
@@ -97,7 +98,7 @@ def test_a_formula_after_a_separator_in_a_message_stays_text_in_the_export(backe
     """Split on `;` (or `,`), quotes honoured or not, no cell of the export is a formula."""
     app = backend_app
     assert _send(app.test_client(), monkeypatch, message=ATTACK).status_code == 303
-    text = _signed_in(app).get("/admin/inquiries/export.csv").get_data(as_text=True)
+    text = signed_in_client(app).get("/admin/inquiries/export.csv").get_data(as_text=True)
     assert "calc" in text and formula_cells(text) == []
 
 
@@ -462,7 +463,9 @@ def test_the_reply_link_goes_to_the_sender_alone(app, admin):
     html = admin.client.get("/admin/inquiries/abc").get_data(as_text=True)
     hrefs = re.findall(r'href="(mailto:[^"]*)"', html)
     encoded = "mailto:x%3Fcc%3Dattacker%2540evil.example%26body%3DHello@example.com"
-    assert hrefs == [encoded + "?subject=Re%3A%20your%20inquiry%20to%20S.Goodie%20Photography", encoded]
+    reply = encoded + "?subject=Re%3A%20your%20inquiry%20to%20S.Goodie%20Photography&amp;body="
+    assert hrefs[1] == encoded and len(hrefs) == 3  # the e-mail address; the reply, twice (mail is off)
+    assert all(href == encoded or href.startswith(reply) for href in hrefs)
 
 
 def test_a_line_break_in_the_name_still_sends_the_notification_on_one_line(
@@ -522,13 +525,112 @@ def test_one_ipv6_network_counts_as_one_address(backend_app, monkeypatch):
     assert len(_inquiries(app)) == 5
 
 
-def _signed_in(app):
-    """A test client of `app` signed in as the admin."""
-    from sgoodie.accounts import create_or_reset_admin
-    from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, AdminActions
-
+def _stored_inquiry(app, **fields):
+    """An inquiry in the inbox, as the form stores it."""
+    inquiry = {
+        "id": "inq1",
+        "received_at": "2026-03-02T09:30:00+00:00",
+        "status": "new",
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "message": "A townhouse in Bath, ready in May.\nCould you photograph it?",
+        **fields,
+    }
     with app.app_context():
-        create_or_reset_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
-    client = app.test_client()
-    assert AdminActions(client).login().status_code == 302
-    return client
+        services().store.records.put("plugin:contact:inquiries", f"{inquiry['received_at']}#inq1", inquiry)
+    return inquiry
+
+
+def _reply(client, text="Yes, gladly. Shall we talk on Friday?", subject=None):
+    page = client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    if subject is None:
+        subject = re.search(r'id="reply-subject" name="subject" value="([^"]*)"', page).group(1)
+    return client.post(
+        "/admin/inquiries/inq1/reply", data={"csrf_token": token, "subject": subject, "text": text}
+    )
+
+
+def test_a_reply_goes_out_from_the_site_threaded_and_is_kept_in_the_inquiry(tmp_path, smtp_server):
+    app, received = _smtp_app(tmp_path, smtp_server)
+    _set_contact_email(app)
+    _stored_inquiry(app, message_id="<inquiry-1@mail.example>")
+    client = signed_in_client(app)
+    page = client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    assert 'value="Re: your inquiry to S.Goodie Photography"' in page
+    assert "their answer comes to <strong>hello@sgoodie.example</strong>" in page
+
+    refused = _reply(client, text="   ")
+    assert refused.status_code == 400 and "Write your answer first." in refused.get_data(as_text=True)
+    assert 'value="Re: your inquiry to S.Goodie Photography"' in refused.get_data(as_text=True)  # kept
+    assert received == []
+
+    assert _reply(client).status_code == 302
+    first = received[0]
+    assert first["From"] == "site@sgoodie.example" and first["To"] == "ada@example.com"
+    assert first["Reply-To"] == "hello@sgoodie.example"
+    assert first["In-Reply-To"] == "<inquiry-1@mail.example>"
+    body = first.get_payload().replace("\r\n", "\n")
+    assert body.startswith("Yes, gladly. Shall we talk on Friday?\n\nOn ")
+    assert (
+        "Ada Lovelace <ada@example.com> wrote:\n> A townhouse in Bath, ready in May.\n> Could you photograph it?"
+        in body
+    )
+    assert _reply(client, text="And here is my calendar.").status_code == 302
+    second = received[1]
+    assert second["In-Reply-To"] == first["Message-ID"]
+    assert second["References"].split() == ["<inquiry-1@mail.example>", first["Message-ID"]]  # maybe folded
+
+    page = client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    assert page.count('data-reply-status="sent"') == 2 and "And here is my calendar." in page
+    listing = client.get("/admin/inquiries/").get_data(as_text=True)
+    assert "data-answered" in listing and ">Answered<" in listing
+
+
+def test_a_reply_the_server_refuses_is_kept_as_failed_with_the_reason_and_sent_again(tmp_path, smtp_server):
+    controller, received = smtp_server
+    app, _ = _smtp_app(tmp_path, smtp_server)
+    _stored_inquiry(app)
+    client = signed_in_client(app)
+    controller.stop()  # the mail server is down
+    answer = _reply(client, text="Happy to help; my rates are attached.")
+    assert answer.status_code == 302
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Not sent. The mail server (smtp) could not be reached" in page
+    assert 'data-reply-status="failed"' in page and "Happy to help; my rates are attached." in page
+    assert "Set your contact e-mail in Settings" in page  # no Reply-To to give yet
+    assert "data-answered" not in client.get("/admin/inquiries/").get_data(as_text=True)
+    reply_id = re.search(r'id="reply-([0-9a-f]+)" data-reply-status="failed"', page).group(1)
+    controller.start()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    again = client.post(f"/admin/inquiries/inq1/replies/{reply_id}/send", data={"csrf_token": token})
+    assert again.status_code == 302 and len(received) == 1
+    assert received[0].get_payload().startswith("Happy to help; my rates are attached.")
+    page = client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    assert 'data-reply-status="sent"' in page and 'data-reply-status="failed"' not in page
+    assert (
+        client.post(f"/admin/inquiries/inq1/replies/{reply_id}/send", data={"csrf_token": token}).status_code
+        == 404
+    )
+
+
+def test_with_mail_off_the_reply_form_says_so_and_offers_the_quoted_mailto(app, admin):
+    _stored_inquiry(app)
+    page = admin.client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    assert "data-mail-off" in page and "data-reply>" not in page
+    assert "body=%0A%0AOn%20" in page and "%3E%20A%20townhouse%20in%20Bath" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    refused = admin.client.post(
+        "/admin/inquiries/inq1/reply", data={"csrf_token": token, "subject": "Re: hi", "text": "Yes"}
+    )
+    assert refused.status_code == 400 and "This site sends no e-mail" in refused.get_data(as_text=True)
+
+
+def test_a_long_message_is_quoted_whole_in_the_reply_and_shortened_in_the_mailto_link(app, admin):
+    from urllib.parse import unquote
+
+    _stored_inquiry(app, message="Tall windows, oak floors. " * 150)
+    page = admin.client.get("/admin/inquiries/inq1").get_data(as_text=True)
+    href = re.search(r'href="(mailto:ada@example.com\?subject=[^"]*)"', page).group(1)
+    assert len(href) < 2000 and unquote(href).endswith(" […]\n")
+    assert page.count("Tall windows, oak floors.") >= 150  # the message and the form's quote, whole

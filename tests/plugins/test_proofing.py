@@ -123,6 +123,26 @@ def test_a_client_chooses_in_lists_leaves_notes_and_sends_the_selection(app, gal
     assert "1 client" in sidebar and "1 sent their selection" in sidebar
 
 
+def test_a_selection_sent_waits_first_on_the_dashboard_until_it_is_opened(app, gallery, admin):
+    project, photos = gallery
+    settings(admin, project)
+    assert 'data-widget="selections"' not in admin.client.get("/admin/").get_data(as_text=True)
+    client = Client(app, project)
+    client.start(name="Rui Costa")
+    client.post(f"/gallery/{project.id}/photos/{photos[0].id}/mark", {"list": "Favourites", "action": "add"})
+    client.post(f"/gallery/{project.id}/submit")
+    dashboard = admin.client.get("/admin/").get_data(as_text=True)
+    answers = dashboard[
+        dashboard.index("data-answers") : dashboard.index("</section>", dashboard.index("data-answers"))
+    ]
+    assert 'data-widget="selections"' in answers and "Selections received" in answers
+    assert "Rui Costa" in answers and project.title in answers
+    assert f'href="/admin/proofing/{project.id}"' in answers
+    assert admin.client.get(f"/admin/proofing/{project.id}").status_code == 200  # opened: answered
+    after = admin.client.get("/admin/").get_data(as_text=True)
+    assert 'data-widget="selections"' not in after and "data-answers" not in after
+
+
 def test_a_note_with_a_formula_after_a_separator_stays_text_in_the_csv(app, gallery, admin):
     project, photos = gallery
     assert settings(admin, project).status_code == 302

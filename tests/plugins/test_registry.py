@@ -181,7 +181,7 @@ def test_a_plugin_built_for_an_incompatible_api_is_refused_at_start_naming_both_
     assert app.test_client().get("/").status_code == 200  # the site runs without it
 
 
-@pytest.mark.parametrize("declared", ["(1, 0)", "(1, 1)", "1"])
+@pytest.mark.parametrize("declared", ["(1, 0)", "(1, 1)", "(1, 2)", "1"])
 def test_an_older_minor_of_the_same_major_is_compatible(tmp_path, plugin_packages, declared):
     plugin_packages("versioned_plugin", _versioned(declared))
     app = _app(tmp_path)

@@ -124,27 +124,59 @@ def test_a_page_of_projects_reads_only_what_it_returns(content_store, items_read
     assert made[0].id not in [p.id for p in content_store.projects_page("travel", listed_only=True)]
 
 
+def _counts(published=0, unlisted=0, client=0, drafts=0):
+    return {"published": published, "unlisted": unlisted, "client": client, "drafts": drafts}
+
+
 def test_project_counts_are_kept_on_write(content_store, items_read):
     a = _project(content_store, "A", "travel")
     b = _project(content_store, "B", "travel", published=True)
     _project(content_store, "C", "interiors", published=True)
-    expected = {"travel": {"published": 1, "drafts": 1}, "interiors": {"published": 1, "drafts": 0}}
+    expected = {"travel": _counts(published=1, drafts=1), "interiors": _counts(published=1)}
     assert {k: v for k, v in content_store.project_counts().items() if any(v.values())} == expected
     content_store.update_project(replace(content_store.get_project(a.id), published=True))
     content_store.update_project(replace(content_store.get_project(b.id), category="interiors"))
     counts = content_store.project_counts()
-    assert counts["travel"] == {"published": 1, "drafts": 0}
-    assert counts["interiors"] == {"published": 2, "drafts": 0}
+    assert counts["travel"] == _counts(published=1)
+    assert counts["interiors"] == _counts(published=2)
     content_store.delete_project(b.id)
     content_store.move_category("interiors", "weddings")
     counts = content_store.project_counts()
-    assert counts["weddings"] == {"published": 1, "drafts": 0}
+    assert counts["weddings"] == _counts(published=1)
     assert not any(counts.get("interiors", {}).values())
     for n in range(30):
         _project(content_store, f"More {n}", "travel")
     items_read.reset()
-    assert content_store.project_counts()["travel"] == {"published": 1, "drafts": 30}
+    assert content_store.project_counts()["travel"] == _counts(published=1, drafts=30)
     assert items_read.count <= 4  # one record per category and state, not one per project
+
+
+def test_client_galleries_and_unlisted_projects_are_counted_on_their_own(content_store):
+    """A client gallery is not a published portfolio project: each kind has its count, which
+    follows a project that changes kind, category, or goes to the trash and comes back."""
+    gallery = _project(content_store, "Gallery", "weddings", published=True, visibility="client")
+    unlisted = _project(content_store, "Link", "weddings", published=True, visibility="unlisted")
+    _project(content_store, "Public", "weddings", published=True)
+    _project(content_store, "Proofs draft", "weddings", visibility="client")
+    assert content_store.project_counts()["weddings"] == _counts(published=1, unlisted=1, client=1, drafts=1)
+    gallery = content_store.update_project(
+        replace(content_store.get_project(gallery.id), visibility="public")
+    )
+    content_store.update_project(replace(content_store.get_project(unlisted.id), visibility="client"))
+    assert content_store.project_counts()["weddings"] == _counts(published=2, client=1, drafts=1)
+    content_store.update_project(replace(gallery, visibility="unlisted", category="travel"))
+    assert content_store.project_counts()["weddings"] == _counts(published=1, client=1, drafts=1)
+    assert content_store.project_counts()["travel"] == _counts(unlisted=1)
+    moved = content_store.get_project(gallery.id)
+    content_store.delete_project(moved.id)  # to the trash, and back as it was
+    assert content_store.project_counts()["travel"] == _counts()
+    content_store.create_project(replace(moved, version=0))
+    assert content_store.project_counts()["travel"] == _counts(unlisted=1)
+    content_store.move_category("weddings", "events")
+    assert content_store.project_counts()["events"] == _counts(published=1, client=1, drafts=1)
+    assert content_store.reindex(["events", "travel"]) == 4
+    assert content_store.project_counts()["events"] == _counts(published=1, client=1, drafts=1)
+    assert content_store.project_counts()["travel"] == _counts(unlisted=1)
 
 
 def test_swapping_two_projects_reads_and_writes_only_them(content_store, items_read, writes):
@@ -181,7 +213,7 @@ def test_reindex_recounts_and_keeps_every_listing(content_store):
     counts = content_store.project_counts()
     assert content_store.reindex(["travel", "interiors"]) == 3
     assert content_store.reindex(["travel", "interiors"]) == 3  # again: nothing changes
-    assert content_store.project_counts()["travel"] == counts["travel"] == {"published": 2, "drafts": 1}
+    assert content_store.project_counts()["travel"] == counts["travel"] == _counts(published=2, drafts=1)
     assert [p.id for p in content_store.projects_page("travel", listed_only=True)] == [
         travel[1].id,
         travel[2].id,
@@ -423,7 +455,7 @@ def test_photos_by_status_take_a_limit_and_ready_ones_are_not_listed(content_sto
 
 
 def test_ready_photos_missing_alt_text_are_listed_on_their_own(content_store, items_read):
-    project = _project(content_store, "Alt")
+    project = _project(content_store, "Alt", published=True)
     for _ in range(6):
         _photo(content_store, project, status="ready", alt_text="Described")
     bare = [_photo(content_store, project, status="ready") for _ in range(3)]
@@ -433,6 +465,45 @@ def test_ready_photos_missing_alt_text_are_listed_on_their_own(content_store, it
     assert items_read.count <= 2
     content_store.update_photo(replace(bare[0], alt_text="Now described"))
     assert [p.id for p in content_store.photos_missing_alt()] == [p.id for p in bare[1:]]
+
+
+def test_only_listed_projects_photos_wait_for_alt_text(content_store):
+    """A client gallery's proofs and an unlisted or draft project's photos are no alarm; a
+    project that changes kind takes its photos in or out of the list, and a photo added or saved
+    meanwhile follows it."""
+    listed = _project(content_store, "Listed", published=True)
+    gallery = _project(content_store, "Gallery", published=True, visibility="client")
+    bare = _photo(content_store, listed)
+    _photo(content_store, listed, alt_text="Described")
+    proofs = [_photo(content_store, gallery) for _ in range(3)]
+
+    def waiting():
+        return sorted(p.id for p in content_store.photos_missing_alt())
+
+    assert waiting() == [bare.id]
+    gallery = content_store.update_project(
+        replace(content_store.get_project(gallery.id), visibility="public")
+    )
+    assert waiting() == sorted([bare.id, *(p.id for p in proofs)])
+    content_store.update_photo(replace(content_store.get_photo(proofs[0].id), alt_text="Now described"))
+    gallery = content_store.update_project(replace(gallery, visibility="unlisted"))
+    assert waiting() == [bare.id]
+    added = _photo(content_store, gallery)
+    content_store.update_photo(replace(content_store.get_photo(proofs[1].id), caption="Still no alt"))
+    assert waiting() == [bare.id]
+    content_store.reorder_photos(gallery.id, [added.id, proofs[2].id, proofs[1].id, proofs[0].id])
+    gallery = content_store.update_project(replace(gallery, visibility="public"))
+    assert waiting() == sorted([bare.id, added.id, proofs[1].id, proofs[2].id])
+    content_store.update_project(replace(gallery, published=False))  # a draft: publishing asks
+    assert waiting() == [bare.id]
+    trashed = content_store.delete_project(listed.id)
+    assert waiting() == []
+    content_store.create_project(replace(listed, version=0))
+    for photo in trashed:
+        content_store.add_photo(replace(photo, version=0))
+    assert waiting() == [bare.id]
+    assert content_store.reindex(["interiors"]) == 2
+    assert waiting() == [bare.id]
 
 
 def test_a_newest_first_query_with_a_limit_reads_only_that_many(content_store, items_read):

@@ -19,6 +19,17 @@ def store(tmp_path, aws_credentials):
         yield store
 
 
+def _set_index_key(store, item, value):
+    """Give a photo item the gsi_status key an older sgoodie wrote."""
+    store.client.update_item(
+        TableName=store.names["photos"],
+        Key={"project_id": item["project_id"], "order#photo_id": item["order#photo_id"]},
+        UpdateExpression="SET #s = :v",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":v": {"S": value}},
+    )
+
+
 def test_reindex_brings_items_of_the_old_layout_up_to_date(store):
     """Before issue 18 a published project carried `listed = "published"` (one key for all), every
     photo its status as the index key, and no counters were kept: `reindex` rewrites them, a
@@ -38,13 +49,7 @@ def test_reindex_brings_items_of_the_old_layout_up_to_date(store):
         KeyConditionExpression="project_id = :p",
         ExpressionAttributeValues={":p": {"S": project.id}},
     )["Items"]:
-        store.client.update_item(
-            TableName=store.names["photos"],
-            Key={"project_id": item["project_id"], "order#photo_id": item["order#photo_id"]},
-            UpdateExpression="SET #s = :r",
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={":r": {"S": "ready"}},
-        )
+        _set_index_key(store, item, "ready")
     store.records.delete(PROJECT_COUNTS, "travel")
     assert store.projects_page("travel", listed_only=True) == []  # lost to the new index
     assert store.photos_missing_alt() == []
@@ -53,7 +58,7 @@ def test_reindex_brings_items_of_the_old_layout_up_to_date(store):
 
     assert [p.id for p in store.projects_page("travel", listed_only=True)] == [project.id]
     assert [p.alt_text for p in store.photos_missing_alt()] == [""]
-    assert store.project_counts()["travel"] == {"published": 1, "drafts": 0}
+    assert store.project_counts()["travel"] == {"published": 1, "unlisted": 0, "client": 0, "drafts": 0}
     ready_keys = store.client.query(
         TableName=store.names["photos"],
         IndexName="gsi_status",
@@ -84,3 +89,21 @@ def test_every_write_keeps_the_list_of_a_projects_addresses(store):
     assert (
         store.records.get("slugs", "first-name") is None and store.records.get("slugs", "second-name") is None
     )
+
+
+def test_reindex_counts_client_galleries_and_unlisted_projects_on_their_own(store):
+    """Before issue 28 a client gallery counted as published and its proofs waited for alt text
+    on the dashboard: `reindex` counts each project by its kind and drops their photos' key."""
+    gallery = store.create_project(
+        Project(title="Proofs", category="weddings", published=True, visibility="client")
+    )
+    store.create_project(Project(title="Link", category="weddings", published=True, visibility="unlisted"))
+    proof = store.add_photo(Photo(project_id=gallery.id, status="ready"))
+    store.records.put(PROJECT_COUNTS, "weddings", {"published": 2, "drafts": 0})  # the old counters
+    _set_index_key(store, store._photo_item_by_id(proof.id), "needs-alt")
+    assert [p.id for p in store.photos_missing_alt()] == [proof.id]
+
+    assert store.reindex(["weddings"]) == 2
+
+    assert store.project_counts()["weddings"] == {"published": 0, "unlisted": 1, "client": 1, "drafts": 0}
+    assert store.photos_missing_alt() == []

@@ -166,7 +166,7 @@
     postForm(form)
       .then(function (data) {
         state.textContent = "Saved";
-        var needed = form.querySelector("label .error-text");
+        var needed = form.querySelector("label [data-alt-needed]");
         if (needed && data.alt_text) needed.remove();
         var card = form.closest(".photo-card");
         if (card) {
@@ -183,12 +183,7 @@
     if (!banner) return;
     var count = document.querySelectorAll(".photo-grid > [data-needs-alt]").length;
     banner.hidden = count === 0;
-    var many = count !== 1;
-    banner.textContent = count + " photo" + (many ? "s" : "") + " still need" + (many ? "" : "s") + " alt text" +
-      (banner.dataset.published === "true"
-        ? ": visitors do not see " + (many ? "them until they have" : "it until it has") + " one"
-        : " before this project can be published") +
-      ". Describe what is in each picture for people who cannot see it.";
+    banner.textContent = count === 1 ? banner.dataset.one : banner.dataset.many.replace("{count}", count);
   }
   window.sgoodieAdmin.recountMissingAlt = recountMissingAlt;
 

@@ -19,6 +19,7 @@ from .views import PIN_GUESSES
 
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 
+DASHBOARD_NEWEST = 3  # selections named on the dashboard's card
 CSV_FIELDS = ("client", "email", "submitted_at", "file_name", "lists", "note", "photo_id")
 
 
@@ -58,7 +59,28 @@ def sidebar(project: Project, **_: Any):
 @bp.get("/<project_id>")
 def gallery(project_id: str):
     project = gallery_or_404(project_id)
+    records.mark_seen(project.id)
     return _gallery_page(project, records.gallery_settings(project.id))
+
+
+@plugin.slot("dashboard_answers", order=30)
+def selections_received(**_: Any) -> Markup | None:
+    """The dashboard's card of selections sent and not opened yet (nothing when none waits)."""
+    waiting = records.received()
+    if not waiting:
+        return None
+    shown = waiting[: records.RECEIVED_READ]
+    ids = list(dict.fromkeys(item["project_id"] for item in shown))
+    titles = {p.id: p.title for p in current_store().projects_by_ids(ids)}
+    return Markup(
+        render_template(
+            "proofing/_dashboard_card.html",
+            received=[item for item in shown if item["project_id"] in titles][:DASHBOARD_NEWEST],
+            count=len(shown),
+            more=len(waiting) > records.RECEIVED_READ,
+            titles=titles,
+        )
+    )
 
 
 @bp.post("/<project_id>/settings")

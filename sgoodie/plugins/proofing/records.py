@@ -8,6 +8,7 @@
 | `zips` | `<project>#<zip>` | a whole-gallery ZIP: status, progress, file, expiry (removed after it) |
 | `downloads` | `<project>#<timestamp>#<id>` | the download log: who, what, when, from where (a year) |
 | `gallery-index` | project id | the client galleries the API lists (`api.py`) |
+| `received` | `<project>#<client>` | a selection sent and not yet opened in the admin (the dashboard's card) |
 
 One record per marked photo (not one list per client) keeps every item small whatever the
 gallery's size, and a client's whole selection is one query by prefix.
@@ -47,6 +48,8 @@ CLIENTS = plugin.storage("clients", secret=("name", "email"))
 MARKS = plugin.storage("marks")
 ZIP_JOBS = plugin.storage("zips")
 DOWNLOAD_LOG = plugin.storage("downloads", secret=("name", "email", "address"))
+RECEIVED = plugin.storage("received", secret=("name",))
+RECEIVED_READ = 50  # selections waiting read for the dashboard (the card says "50+" beyond)
 #: The client galleries, for the API's list (`api.py`): kept by `project_saved`, and by a client
 #: starting to choose (a gallery made before the index existed joins it then).
 GALLERY_INDEX = plugin.storage("gallery-index")
@@ -161,7 +164,24 @@ def submit(project_id: str, client_id: str) -> dict[str, Any] | None:
         return None
     client["submitted_at"] = now()
     CLIENTS.put(f"{project_id}#{client_id}", client)
+    RECEIVED.put(
+        f"{project_id}#{client_id}",
+        {"project_id": project_id, "name": client["name"], "submitted_at": client["submitted_at"]},
+    )
     return client
+
+
+def received() -> list[dict[str, Any]]:
+    """Selections sent and not yet opened by the photographer, newest first (at most
+    RECEIVED_READ + 1: the collection holds only those waiting, emptied as they are opened)."""
+    waiting = [data for _, data in RECEIVED.all(limit=RECEIVED_READ + 1)]
+    return sorted(waiting, key=lambda data: data["submitted_at"], reverse=True)
+
+
+def mark_seen(project_id: str) -> None:
+    """The photographer opened the gallery's selections: none of them waits any more."""
+    for key, _ in RECEIVED.all(prefix=f"{project_id}#"):
+        RECEIVED.delete(key)
 
 
 # -- the download log ------------------------------------------------------------------------
