@@ -160,7 +160,7 @@
   function showViewer(gallery, index, entryExists) {
     var type = preferredType(gallery.element);
     var slides = gallery.items.map(function (item) { return slideOf(item, type); });
-    var state = { fromHistory: false, moved: null, playing: false, seconds: 5, timer: 0, ready: false };
+    var state = { fromHistory: false, moved: null, playing: false, seconds: 5, timer: 0 };
     var panel, caption, extraBox, announcer, playButton, fullscreenButton;
     var wide = window.matchMedia("(min-width: 700px)");
     var pswp = new window.PhotoSwipe({
@@ -304,7 +304,6 @@
 
     pswp.on("change", function () {
       var slide = slides[pswp.currIndex];
-      var before = panel.offsetHeight;
       caption.textContent = slide.caption;
       caption.hidden = !slide.caption;
       moveExtra(slide);
@@ -312,12 +311,10 @@
       announcer.textContent =
         "Photo " + (pswp.currIndex + 1) + " of " + slides.length + (slide.caption ? ": " + slide.caption : "");
       history.replaceState(viewerState(), "", "#photo-" + slide.id);
-      if (state.ready && panel.offsetHeight !== before) pswp.updateSize(true);
       schedule();
     });
 
     pswp.on("afterInit", function () {
-      state.ready = true;
       pswp.element.setAttribute("aria-label", "Photo viewer");
       pswp.element.setAttribute("aria-modal", "true");
       pswp.scrollWrap.setAttribute("aria-label", "Photos");
@@ -328,7 +325,15 @@
         showFullscreenState();
         document.addEventListener("fullscreenchange", showFullscreenState);
       }
-      pswp.updateSize(true);
+      // The photo keeps clear of the panel under it, whatever changes its height (another
+      // photo's caption or controls, a note being written, a message).
+      var panelHeight = -1;
+      state.resizes = new ResizeObserver(function () {
+        if (panel.offsetHeight === panelHeight) return;
+        panelHeight = panel.offsetHeight;
+        pswp.updateSize(true);
+      });
+      state.resizes.observe(panel);
     });
 
     // Focus moves into the viewer once it shows (PhotoSwipe tries while it is still hidden).
@@ -338,6 +343,7 @@
     });
 
     pswp.on("close", function () {
+      state.resizes.disconnect();
       state.playing = false;
       clearTimeout(state.timer);
       if (fullscreenButton) document.removeEventListener("fullscreenchange", showFullscreenState);
@@ -368,7 +374,7 @@
     var items = Array.prototype.filter.call(element.children, function (item) {
       return /^photo-/.test(item.id) && linkOf(item) && linkOf(item).querySelector("img");
     });
-    if (!items.length || !window.Promise || !window.URL) return;
+    if (!items.length || !window.Promise || !window.URL || !window.ResizeObserver) return;
     var gallery = { element: element, items: items };
     galleries.push(gallery);
     var warm = function () { loadViewer(element).catch(function () {}); };

@@ -163,7 +163,8 @@ def test_the_viewer_opens_moves_and_closes_like_a_page_of_its_own(browser, site,
     # Escape closes it too, and takes its history entry with it.
     page.locator(f"#photo-{photos[4].id} a").click()
     wait_for_photo(page, photos[4])
-    assert not axe_violations(page, ".pswp")
+    page.wait_for_function("() => document.activeElement === document.querySelector('.pswp')", timeout=WAIT)
+    assert not axe_violations(page, ".pswp")  # open, its opening animation over
     page.keyboard.press("Escape")
     page.wait_for_selector(".pswp", state="detached", timeout=WAIT)
     page.wait_for_function("() => location.hash === ''", timeout=WAIT)
@@ -188,7 +189,7 @@ def test_the_viewer_opens_moves_and_closes_like_a_page_of_its_own(browser, site,
         page.wait_for_function(
             "() => document.fullscreenElement === document.querySelector('.pswp')", timeout=WAIT
         )
-        assert fullscreen.get_attribute("aria-pressed") == "true"
+        page.wait_for_selector(".pswp__button--fullscreen[aria-pressed=true][aria-label='Leave full screen']")
         page.locator(".pswp__button--close").click()
         page.wait_for_function(
             "() => !document.fullscreenElement && !document.querySelector('.pswp')", timeout=WAIT
