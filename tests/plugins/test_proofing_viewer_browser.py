@@ -111,6 +111,8 @@ def test_a_client_chooses_in_the_grid_and_the_viewer_without_a_reload(browser, g
     assert first.locator("button:has-text('Favourites')").get_attribute("aria-pressed") == "true"
     assert count(page, "Favourites") == "1" and count(page, "Print") == "0"
     assert navigations == []
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=str(_shots_folder(tmp_path) / f"gallery-grid-heart-{screen}.png"))
 
     # The viewer carries the photo's controls: another list, the heart, a note, the download.
     page.locator(f"#photo-{photos[1].id} figure a").click()
