@@ -130,7 +130,8 @@
     return Boolean(state && state[VIEWER_STATE]);
   }
 
-  function openViewer(found, entryExists) {
+  // `clicked`: when the viewer cannot load, the link does what it does without JavaScript.
+  function openViewer(found, entryExists, clicked) {
     if (viewer || opening) return;
     opening = true;
     loadViewer(found.gallery.element).then(
@@ -140,7 +141,7 @@
       },
       function () {
         opening = false;
-        if (!entryExists) window.location.href = linkOf(found.gallery.items[found.index]).href;
+        if (clicked) window.location.href = linkOf(found.gallery.items[found.index]).href;
       }
     );
   }
@@ -386,7 +387,7 @@
       link.addEventListener("click", function (event) {
         if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0) return;
         event.preventDefault();
-        openViewer({ gallery: gallery, index: index }, false);
+        openViewer({ gallery: gallery, index: index }, false, true);
       });
     });
   }

@@ -86,7 +86,11 @@
       showNote(controls, answer.note);
     }
     var status = message(controls, "proofing-saved", "status");
-    status.textContent = "Saved. " + Object.keys(answer.counts).map(function (name) {
+    // The lists in the gallery's order (the header's), whatever order the answer's keys have.
+    var names = Array.prototype.map.call(document.querySelectorAll("[data-list-count]"), function (element) {
+      return element.getAttribute("data-list-count");
+    }).filter(function (name) { return name in answer.counts; });
+    status.textContent = "Saved. " + (names.length ? names : Object.keys(answer.counts)).map(function (name) {
       return name + ": " + answer.counts[name];
     }).join(" · ");
     clearTimeout(controls.savedTimer);
