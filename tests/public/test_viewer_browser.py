@@ -1,4 +1,4 @@
-"""The full-screen photo viewer on a project page (static/site.js over the vendored PhotoSwipe),
+"""The full-screen photo viewer on a project page (static/viewer.js over the vendored PhotoSwipe),
 in Chromium on a phone (390 × 844 at 3×) and a desktop (1440): open a photo, keys, a swipe and
 the buttons, each photo's address, Back, a shared link, the neighbours preloaded at the width the
 screen needs, the slideshow, focus, axe-core on the open viewer, nothing refused by the page's

@@ -2,7 +2,7 @@
 // posted with fetch to the same routes the plain forms use, which answer JSON when asked
 // (Accept: application/json), so the page does not reload. The choice shows at once; the counts
 // per list follow the answer; a failure says why, keeps the choice on screen and offers a retry.
-// Without JavaScript the forms post as before; the viewer (site.js) shows these same controls.
+// Without JavaScript the forms post as before; the viewer (static/viewer.js) shows these same controls.
 (function () {
   "use strict";
   if (!window.fetch || !window.FormData || !window.Promise) return;
