@@ -183,10 +183,23 @@
       };
     });
 
-    // Typing in the viewer (a note, the slideshow's speed) is not navigating.
+    // Typing in the viewer (a note, the slideshow's speed) is not navigating; Tab goes round the
+    // viewer's controls (PhotoSwipe only brings back focus that already left the page).
     pswp.on("keydown", function (event) {
-      var target = event.originalEvent.target;
-      if (event.originalEvent.key !== "Escape" && target.closest && target.closest("input, textarea, select")) {
+      var key = event.originalEvent;
+      if (key.key === "Tab") {
+        var controls = Array.prototype.filter.call(
+          pswp.element.querySelectorAll("a[href], button, select, textarea, input"),
+          function (element) { return !element.disabled && element.getClientRects().length; }
+        );
+        var first = controls[0], last = controls[controls.length - 1];
+        var active = document.activeElement;
+        if (!first) return;
+        if (key.shiftKey ? active === first || active === pswp.element : active === last) {
+          key.preventDefault();
+          (key.shiftKey ? last : first).focus();
+        }
+      } else if (key.key !== "Escape" && key.target.closest && key.target.closest("input, textarea, select")) {
         event.preventDefault();
       }
     });

@@ -126,6 +126,9 @@ def test_the_viewer_opens_moves_and_closes_like_a_page_of_its_own(browser, site,
     page.wait_for_function(
         "() => document.querySelector('.pswp').contains(document.activeElement)", timeout=WAIT
     )
+    for _ in range(12):  # round every control and back: focus never leaves the viewer
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.querySelector('.pswp').contains(document.activeElement)")
     # The open photo and the next, preloaded, at the width this screen needs.
     assert_sharp_and_not_wasteful(page, photos[0])
     assert_sharp_and_not_wasteful(page, photos[1])
