@@ -179,6 +179,18 @@ def test_a_client_chooses_in_the_grid_and_the_viewer_without_a_reload(browser, g
     page.go_back()
     page.wait_for_selector(".pswp", state="detached", timeout=WAIT)
     assert page.locator(f"#photo-{photos[2].id} button[aria-pressed=true]").count() == 1
+
+    # Two hearts in quick succession: saved one after the other, so the count is both of them.
+    for photo in (photos[0], photos[3]):
+        page.locator(f"#photo-{photo.id} button:has-text('Print')").click()
+    for photo, printed in ((photos[0], "Print: 2"), (photos[3], "Print: 3")):  # each answer in turn
+        page.locator(f"#photo-{photo.id} .proofing-saved").filter(has_text=printed).wait_for(
+            state="attached", timeout=WAIT
+        )
+    assert count(page, "Print") == "3"
+    assert [
+        mark["lists"] for photo_id, mark in marks_of(gallery, name).items() if photo_id == photos[3].id
+    ] == [["Print"]]
     assert csp_violations(page) == [] and errors == []
     context.close()
 

@@ -7,8 +7,6 @@
   "use strict";
   if (!window.fetch || !window.FormData || !window.Promise) return;
 
-  var SAVED_FOR_MS = 4000;
-
   function token(form) {
     var input = form.querySelector('input[name="csrf_token"]') || document.querySelector('input[name="csrf_token"]');
     return input ? input.value : "";
@@ -93,8 +91,6 @@
     status.textContent = "Saved. " + (names.length ? names : Object.keys(answer.counts)).map(function (name) {
       return name + ": " + answer.counts[name];
     }).join(" · ");
-    clearTimeout(controls.savedTimer);
-    controls.savedTimer = setTimeout(function () { status.textContent = ""; }, SAVED_FOR_MS);
   }
 
   function failed(controls, error, retry) {
@@ -113,13 +109,16 @@
     alert.appendChild(again);
   }
 
-  // Save `body` to `url` for the photo's controls: one change at a time per photo, in the order
-  // made; the controls show the server's state once nothing more is on its way (a later answer
-  // does not undo a newer click). `done` runs after a saved answer.
+  // Save `body` to `url` for the photo's controls: one change at a time in the whole gallery, in
+  // the order made (each answer then counts every change before it); a photo's controls show the
+  // server's state once nothing more of theirs is on its way (a later answer does not undo a
+  // newer click). `done` runs after a saved answer.
+  var queue = Promise.resolve();
+
   function save(controls, url, body, csrf, done) {
     clearError(controls);
     controls.pending = (controls.pending || 0) + 1;
-    controls.queue = (controls.queue || Promise.resolve())
+    queue = queue
       .then(function () { return send(url, body, csrf); })
       .then(
         function (answer) {
