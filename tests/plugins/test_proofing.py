@@ -90,7 +90,8 @@ def test_a_client_chooses_in_lists_leaves_notes_and_sends_the_selection(app, gal
     client.post(f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": "Crop the lamp, please"})
     page = client.page()
     assert page.count('aria-pressed="true"') == 2 and "Crop the lamp, please" in page
-    assert "Favourites: <strong>1</strong>" in page and "Website: <strong>1</strong>" in page
+    assert 'Favourites: <strong data-list-count="Favourites">1</strong>' in page
+    assert 'Website: <strong data-list-count="Website">1</strong>' in page
     unknown_list = client.post(f"/gallery/{project.id}/photos/{photos[0].id}/mark", {"list": "Print"})
     assert unknown_list.status_code == 400
 
@@ -141,6 +142,58 @@ def test_a_selection_sent_waits_first_on_the_dashboard_until_it_is_opened(app, g
     assert admin.client.get(f"/admin/proofing/{project.id}").status_code == 200  # opened: answered
     after = admin.client.get("/admin/").get_data(as_text=True)
     assert 'data-widget="selections"' not in after and "data-answers" not in after
+
+
+def test_the_gallery_script_saves_marks_and_notes_as_json(backend_app, jpeg):
+    """What static/proofing.js gets when it asks for JSON: the photo's lists and note and the
+    counts per list, on both backends; refusals in the one JSON error shape."""
+    from sgoodie.plugins.proofing import records
+
+    app = backend_app
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    with app.test_request_context():
+        records.save_gallery_settings(project.id, records.GallerySettings(lists=["Favourites", "Print"]))
+    client = Client(app, project)
+    client.start()
+    asks_json = {"headers": {"Accept": "application/json"}}
+    mark = f"/gallery/{project.id}/photos/{photos[0].id}/mark"
+
+    added = client.post(mark, {"list": "Favourites", "action": "add"}, **asks_json)
+    assert added.status_code == 200 and added.headers["Cache-Control"] == "private, no-store"
+    assert added.get_json() == {
+        "photo_id": photos[0].id,
+        "lists": ["Favourites"],
+        "note": "",
+        "counts": {"Favourites": 1, "Print": 0},
+    }
+    client.post(f"/gallery/{project.id}/photos/{photos[1].id}/mark", {"list": "Favourites"}, **asks_json)
+    printed = client.post(mark, {"list": "Print", "action": "add"}, **asks_json).get_json()
+    assert printed["lists"] == ["Favourites", "Print"] and printed["counts"] == {"Favourites": 2, "Print": 1}
+    noted = client.post(
+        f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": " Warmer "}, **asks_json
+    )
+    assert noted.get_json()["note"] == "Warmer" and noted.get_json()["lists"] == ["Favourites", "Print"]
+    removed = client.post(mark, {"list": "Favourites", "action": "remove"}, **asks_json).get_json()
+    assert removed["lists"] == ["Print"] and removed["counts"] == {"Favourites": 1, "Print": 1}
+    with app.test_request_context():
+        client_id = records.gallery_clients(project.id)[0]["id"]
+        stored = records.client_marks(project.id, client_id)
+    assert stored[photos[0].id]["lists"] == ["Print"] and stored[photos[0].id]["note"] == "Warmer"
+
+    too_long = client.post(
+        f"/gallery/{project.id}/photos/{photos[0].id}/note", {"note": "x" * 1001}, **asks_json
+    )
+    assert too_long.status_code == 400
+    assert (
+        too_long.get_json()["error"]["message"] == "Please keep the note under 1000 characters (it has 1001)."
+    )
+    gone = client.post(mark, {"list": "Website"}, **asks_json)
+    assert gone.status_code == 400 and "no longer exists" in gone.get_json()["error"]["message"]
+    no_token = client.http.post(mark, data={"list": "Print"}, **asks_json)
+    assert no_token.status_code == 400 and "error" in no_token.get_json()
+    plain = client.post(mark, {"list": "Print", "action": "remove"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith(f"#photo-{photos[0].id}")
 
 
 def test_a_note_with_a_formula_after_a_separator_stays_text_in_the_csv(app, gallery, admin):

@@ -102,26 +102,6 @@ def test_home_and_project_render_their_images_without_overflow(
     context.close()
 
 
-def test_gallery_opens_full_size_in_page_and_closes_with_escape(browser, live_server, site):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    page = context.new_page()
-    page.goto(f"{live_server.url}/projects/{site[0]}")
-    first = page.locator("main a[href*='/media/']").first
-    first.click()
-    dialog = page.locator("dialog[open]")
-    dialog.wait_for()
-    assert page.url.endswith(f"/projects/{site[0]}")  # no navigation
-    page.wait_for_function(
-        "() => { const i = document.querySelector('dialog[open] img'); return i && i.complete && i.naturalWidth > 0 }"
-    )
-    page.keyboard.press("Escape")
-    page.wait_for_selector("dialog[open]", state="detached", timeout=3000) if page.locator(
-        "dialog[open]"
-    ).count() else None
-    assert page.locator("dialog[open]").count() == 0
-    context.close()
-
-
 def test_without_javascript_gallery_links_lead_to_the_photo(browser, live_server, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

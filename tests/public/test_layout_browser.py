@@ -58,16 +58,19 @@ def _logo() -> bytes:
     return buffer.getvalue()
 
 
-def _variants(project_id: str, photo_id: str, image: PILImage.Image) -> list[Variant]:
+def _variants(
+    project_id: str, photo_id: str, image: PILImage.Image, *, private: bool = False
+) -> list[Variant]:
     """The pipeline's widths of the photo as WebP and JPEG files (the pipeline itself, AVIF
-    included, is tested in tests/images; encoding a dozen large AVIFs would only slow this down)."""
+    included, is tested in tests/images; encoding a dozen large AVIFs would only slow this down);
+    `private` for a client gallery's."""
     variants = []
     for width in target_widths(image.width):
         resized = image.resize((width, round(width * image.height / image.width)))
         for fmt, pil_name in (("webp", "WEBP"), ("jpeg", "JPEG")):
             buffer = io.BytesIO()
             resized.save(buffer, pil_name, quality=70)
-            key = variant_key(project_id, photo_id, width, fmt)
+            key = variant_key(project_id, photo_id, width, fmt, private=private)
             services().blobs.put(key, buffer.getvalue(), content_type=f"image/{fmt}")
             variants.append(Variant(width, resized.height, fmt, key, buffer.tell()))
     return variants

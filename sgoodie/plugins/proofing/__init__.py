@@ -5,7 +5,8 @@ photos private; this plugin adds what a client does there, on the plugin API onl
 
 - **Proofing**: the client gives a name and e-mail once, then marks photos in one or several
   named lists ("Favourites", "Website", "Print") and leaves a note per photo; plain forms, so the
-  basic choice works without JavaScript. They review and submit their selection. The photographer
+  basic choice works without JavaScript, saved in the background with it (static/proofing.js),
+  in the grid and in the full-screen viewer. They review and submit their selection. The photographer
   sees every client's selection (thumbnails, notes, counts) under **Admin → Projects → the
   project → Client selections**, and exports it as CSV or as a plain list of original file names
   (to filter by in Lightroom or Capture One).

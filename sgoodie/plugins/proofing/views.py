@@ -4,7 +4,9 @@ and its submission, single downloads, the download PIN, and the whole-gallery ZI
 Every route needs the core's client grant for the gallery (`gallery_access`); without one a visitor
 is sent to the gallery's address, which asks for the password; a guest (the view-only password)
 is refused: they look, they do not choose or download. Plain forms and redirects back to the
-photo (`#photo-<id>`), so choosing works without JavaScript and with the keyboard. Every answer is
+photo (`#photo-<id>`), so choosing works without JavaScript and with the keyboard; with it,
+static/proofing.js posts the same forms in the background and the mark and note routes answer
+JSON (`Accept: application/json`; errors in the site's one JSON error shape). Every answer is
 `private, no-store`: nothing here is cached or indexed.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.security import check_password_hash
@@ -134,6 +136,49 @@ def back_to(project: Project, photo_id: str = "") -> Any:
     return redirect(url_for("public.project", slug=project.slug) + anchor, code=303)
 
 
+def wants_json() -> bool:
+    """The gallery's script saving in the background (Accept: application/json)."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def list_counts(marks: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """How many photos the client has in each list."""
+    counts: dict[str, int] = {}
+    for mark in marks.values():
+        for name in mark.get("lists", []):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def save_mark(
+    project: Project, client: dict[str, Any], photo: Photo, marks: dict[str, dict[str, Any]], **mark: Any
+) -> None:
+    """Store the client's mark on the photo and keep `marks` (read before) as it now is, so the
+    answer counts what was saved without reading the marks again."""
+    records.set_mark(project.id, client["id"], photo.id, photo.filename, **mark)
+    if mark["lists"] or mark["note"]:
+        marks[photo.id] = {**marks.get(photo.id, {}), **mark}
+    else:
+        marks.pop(photo.id, None)
+
+
+def saved(
+    project: Project, photo: Photo, marks: dict[str, dict[str, Any]], settings: records.GallerySettings
+):
+    """A saved mark or note: back to the photo (the plain form), or, for the gallery's script,
+    the photo's lists and note and the count of photos in each list."""
+    if not wants_json():
+        return back_to(project, photo.id)
+    mark = marks.get(photo.id, {})
+    counts = list_counts(marks)
+    return jsonify(
+        photo_id=photo.id,
+        lists=mark.get("lists", []),
+        note=mark.get("note", ""),
+        counts={name: counts.get(name, 0) for name in settings.lists},
+    )
+
+
 def require_client(project: Project) -> dict[str, Any]:
     client = current_client(project)
     if client is None:
@@ -151,11 +196,7 @@ def header(project: Project, photos: list[Photo], **_: Any):
         return Markup(render_template("proofing/_guest.html"))
     client = current_client(project)
     settings = settings_for(project)
-    counts: dict[str, int] = {}
-    if client is not None:
-        for mark in current_marks(project, client).values():
-            for name in mark.get("lists", []):
-                counts[name] = counts.get(name, 0) + 1
+    counts = list_counts(current_marks(project, client)) if client is not None else {}
     return Markup(
         render_template(
             "proofing/_header.html",
@@ -223,16 +264,15 @@ def mark(project_id: str, photo_id: str):
     list_name = request.form.get("list", "")
     if list_name not in settings.lists:
         abort(400, "This list no longer exists; reload the gallery.")
-    current = records.client_marks(project.id, client["id"]).get(photo.id, {})
+    marks = records.client_marks(project.id, client["id"])
+    current = marks.get(photo.id, {})
     lists = [name for name in current.get("lists", []) if name in settings.lists]
     if request.form.get("action") == "remove":
         lists = [name for name in lists if name != list_name]
     elif list_name not in lists:
         lists.append(list_name)
-    records.set_mark(
-        project.id, client["id"], photo.id, photo.filename, lists=lists, note=current.get("note", "")
-    )
-    return back_to(project, photo.id)
+    save_mark(project, client, photo, marks, lists=lists, note=current.get("note", ""))
+    return saved(project, photo, marks, settings)
 
 
 @bp.route("/<project_id>/photos/<photo_id>/note", methods=["GET", "POST"])
@@ -241,17 +281,18 @@ def note(project_id: str, photo_id: str):
     project = open_gallery(project_id)
     client = require_client(project)
     photo = gallery_photo(project, photo_id)
-    current = records.client_marks(project.id, client["id"]).get(photo.id, {})
+    marks = records.client_marks(project.id, client["id"])
+    current = marks.get(photo.id, {})
     error = ""
     if request.method == "POST":
         text = request.form.get("note", "").strip()
         if len(text) > records.NOTE_MAX:
             error = f"Please keep the note under {records.NOTE_MAX} characters (it has {len(text)})."
+            if wants_json():
+                abort(400, error)
         else:
-            records.set_mark(
-                project.id, client["id"], photo.id, photo.filename, lists=current.get("lists", []), note=text
-            )
-            return back_to(project, photo.id)
+            save_mark(project, client, photo, marks, lists=current.get("lists", []), note=text)
+            return saved(project, photo, marks, records.gallery_settings(project.id))
     return render_template(
         "proofing/note.html",
         project=project,
