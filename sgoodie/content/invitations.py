@@ -178,12 +178,11 @@ def visitor(project: Project) -> dict[str, str] | None:
 
 
 # -- the photographer's changes ------------------------------------------------------------------
-def create(
-    project: Project, name: str, email: str, kind: str, last_day: str = "", *, created_by: str = ""
-) -> tuple[Invitation, str]:
-    """A new invitation and its secret (to put in the link now: only its hash is kept).
-    ValidationError per field: a name, a valid e-mail when given, the kind, a last day from
-    today to the gallery's."""
+def problems(
+    project: Project, name: str, email: str, kind: str, last_day: str = "", *, by_mail: bool = False
+) -> dict[str, str]:
+    """What is wrong with an invitation to this gallery, per field: a name, an e-mail address
+    (needed `by_mail`), the kind, a last day from today to the gallery's."""
     name, email, last_day = one_line_of(name), one_line_of(email), (last_day or "").strip()
     errors: dict[str, str] = {}
     if not project.is_private:
@@ -194,20 +193,37 @@ def create(
         errors["name"] = f"Keep the name under {NAME_MAX} characters."
     if email and not EMAIL.fullmatch(email):
         errors["email"] = f"“{email}” is not an e-mail address (like ana@example.com)."
+    elif by_mail and not email:
+        errors["email"] = "Give an e-mail address to send it to, or copy the link instead."
     if kind not in KINDS:
         errors["kind"] = "Choose client (may choose and download) or guest (view only)."
     if last_day:
         errors.update(_last_day_errors(project, last_day))
+    return errors
+
+
+def create(
+    project: Project,
+    name: str,
+    email: str,
+    kind: str,
+    last_day: str = "",
+    *,
+    by_mail: bool = False,
+    created_by: str = "",
+) -> tuple[Invitation, str]:
+    """A new invitation and its secret (to put in the link now: only its hash is kept).
+    ValidationError per field (`problems`)."""
+    errors = problems(project, name, email, kind, last_day, by_mail=by_mail)
+    records = services().store.records
     if (
         not errors
-        and len(services().store.records.query(INVITATIONS, prefix=f"{project.id}#", limit=MAX_PER_GALLERY))
-        >= MAX_PER_GALLERY
+        and len(records.query(INVITATIONS, prefix=f"{project.id}#", limit=MAX_PER_GALLERY)) >= MAX_PER_GALLERY
     ):
-        errors["name"] = (
-            f"This gallery has {MAX_PER_GALLERY} invitations already: revoke those no longer needed."
-        )
+        errors["name"] = f"This gallery has {MAX_PER_GALLERY} invitations, the most one gallery keeps."
     if errors:
         raise ValidationError(errors)
+    name, email, last_day = one_line_of(name), one_line_of(email), (last_day or "").strip()
     secret = secrets.token_urlsafe(32)
     invitation = Invitation(
         id=_new_id(),
@@ -220,7 +236,7 @@ def create(
         created_by=created_by,
         hash=digest(secret),
     )
-    services().store.records.put(INVITATIONS, invitation.key, invitation.record())
+    records.put(INVITATIONS, invitation.key, invitation.record())
     gallery_access.set_last_day(project, invitation.id, last_day)
     activity.record(f"Invited {name} to the gallery “{project.title}”", project_id=project.id)
     return invitation, secret
@@ -368,9 +384,12 @@ def save_template(subject: str, body: str) -> None:
     services().store.records.put(TEMPLATE, "mail", {"subject": subject, "body": body + "\n"})
 
 
-def compose(project: Project, invitation: Invitation, url: str) -> tuple[str, str]:
-    """The subject and text this recipient gets (placeholders filled in one pass, so a name
-    containing "{link}" stays text)."""
+def compose(
+    project: Project, invitation: Invitation, url: str, *, wording: tuple[str, str] | None = None
+) -> tuple[str, str]:
+    """The subject and text this recipient gets, from the site's template (or `wording`, a
+    subject and body being edited: the preview). Placeholders are filled in one pass, so a name
+    containing "{link}" stays text."""
     settings = services().site_settings()
     ends = invitation.ends_on(project)
     values = {
@@ -380,7 +399,7 @@ def compose(project: Project, invitation: Invitation, url: str) -> tuple[str, st
         "expires": f"The gallery is open until {long_date(ends)}." if ends else "",
         "photographer": settings.business_name,
     }
-    subject, body = template()
+    subject, body = wording or template()
 
     def fill(text: str) -> str:
         return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
