@@ -4,6 +4,8 @@ site's invitation e-mail, edited once. The rules are `content.invitations`'."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -206,5 +208,7 @@ def _preview(subject: str, body: str) -> tuple[str, str]:
     """The e-mail as a recipient would read it, with example values."""
     sample_project = Project(title=PREVIEW_GALLERY, category="", gallery_expires_on="2026-12-31")
     sample = Invitation(id="example", project_id="example", name="Ana Lopes", email="ana@example.com")
-    link = url_for("public.invitation", project_id="…", invitation_id="…", secret="…", _external=True)
+    link = unquote(
+        url_for("public.invitation", project_id="…", invitation_id="…", secret="…", _external=True)
+    )
     return content.invitations.compose(sample_project, sample, link, wording=(subject, body))

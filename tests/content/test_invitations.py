@@ -250,3 +250,21 @@ def test_a_failed_send_is_kept_with_its_reason(backend_app, gallery, smtp_server
     with app.test_request_context():
         stored = content.invitations.get(services().store.get_project(project.id), invitation.id)
     assert stored.delivery == "failed" and "could not be reached" in stored.reason and not stored.sent_at
+
+
+def test_an_archive_carries_the_wording_but_no_invitation(app, jpeg, tmp_path):
+    from sgoodie import archive, create_app
+
+    project = to_client_gallery(app, make_gallery(app, jpeg)[0])
+    invite(app, project, email="")
+    with app.test_request_context():
+        content.invitations.save_template("Photos: {gallery}", "Dear {name}: {link}")
+        archive.export(tmp_path / "site.tar")
+    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    with target.test_request_context():
+        services().store.init_schema()
+        services().jobs.enqueue = lambda kind, **arguments: None
+        archive.import_archive(tmp_path / "site.tar")
+        assert content.invitations.template() == ("Photos: {gallery}", "Dear {name}: {link}\n")
+        moved = services().store.get_project(project.id)
+        assert content.invitations.for_gallery(moved) == []
