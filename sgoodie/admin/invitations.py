@@ -109,17 +109,28 @@ def gallery_invitations(project_id: str):
         flash(f"Not sent to {invitation.name}: {invitation.reason}", "error")
     if made:
         return _page(project, InvitationForm(formdata=None), new_links=made)
+    return _back_to_list(project)
+
+
+def _acted_on(project_id: str, invitation_id: str) -> tuple[Project, Invitation | None]:
+    """The gallery and the invitation a button of the list acts on; None for the invitation when
+    the post is not a valid form or it was revoked meanwhile (nothing to do)."""
+    project = _gallery_or_404(project_id)
+    invitation = _invitation_or_404(project, invitation_id)
+    valid = ConfirmForm().validate_on_submit() and not invitation.revoked_at
+    return project, invitation if valid else None
+
+
+def _back_to_list(project: Project):
     return redirect(url_for("admin.gallery_invitations", project_id=project.id))
 
 
 @bp.post("/projects/<project_id>/invitations/<invitation_id>/resend")
 def resend_invitation(project_id: str, invitation_id: str):
     """Mail it again with a new link (the one sent before stops working)."""
-    project = _gallery_or_404(project_id)
-    invitation = _invitation_or_404(project, invitation_id)
-    if ConfirmForm().validate_on_submit() and not invitation.revoked_at:
-        invitation, secret = content.invitations.new_secret(invitation)
-        invitation = content.invitations.send(project, invitation, secret)
+    project, invitation = _acted_on(project_id, invitation_id)
+    if invitation is not None:
+        invitation = content.invitations.send(project, *content.invitations.new_secret(invitation))
         if invitation.delivery == "sent":
             flash(
                 f"Sent again to {invitation.name}, with a new link (the earlier one no longer opens).",
@@ -127,16 +138,15 @@ def resend_invitation(project_id: str, invitation_id: str):
             )
         else:
             flash(f"Not sent to {invitation.name}: {invitation.reason}", "error")
-    return redirect(url_for("admin.gallery_invitations", project_id=project.id))
+    return _back_to_list(project)
 
 
 @bp.post("/projects/<project_id>/invitations/<invitation_id>/link")
 def new_invitation_link(project_id: str, invitation_id: str):
     """A new link to copy for this person (the one given before stops working), shown once."""
-    project = _gallery_or_404(project_id)
-    invitation = _invitation_or_404(project, invitation_id)
-    if not ConfirmForm().validate_on_submit() or invitation.revoked_at:
-        return redirect(url_for("admin.gallery_invitations", project_id=project.id))
+    project, invitation = _acted_on(project_id, invitation_id)
+    if invitation is None:
+        return _back_to_list(project)
     invitation, secret = content.invitations.new_secret(invitation)
     link = content.invitations.link(invitation, secret)
     return _page(
@@ -146,29 +156,27 @@ def new_invitation_link(project_id: str, invitation_id: str):
 
 @bp.post("/projects/<project_id>/invitations/<invitation_id>/revoke")
 def revoke_invitation(project_id: str, invitation_id: str):
-    project = _gallery_or_404(project_id)
-    invitation = _invitation_or_404(project, invitation_id)
-    if ConfirmForm().validate_on_submit() and not invitation.revoked_at:
+    project, invitation = _acted_on(project_id, invitation_id)
+    if invitation is not None:
         content.invitations.revoke(project, invitation)
         flash(
             f"{invitation.name}'s access has ended: their link and the photo links they had stop working now.",
             "success",
         )
-    return redirect(url_for("admin.gallery_invitations", project_id=project.id))
+    return _back_to_list(project)
 
 
 @bp.post("/projects/<project_id>/invitations/<invitation_id>/extend")
 def extend_invitation(project_id: str, invitation_id: str):
-    project = _gallery_or_404(project_id)
-    invitation = _invitation_or_404(project, invitation_id)
-    if ConfirmForm().validate_on_submit() and not invitation.revoked_at:
+    project, invitation = _acted_on(project_id, invitation_id)
+    if invitation is not None:
         try:
             extended = content.invitations.extend(project, invitation)
         except ValidationError as exc:
             flash(" ".join(exc.errors.values()), "error")
         else:
             flash(f"{extended.name} may open the gallery until {long_date(extended.last_day)}.", "success")
-    return redirect(url_for("admin.gallery_invitations", project_id=project.id))
+    return _back_to_list(project)
 
 
 @bp.route("/settings/invitation-mail", methods=["GET", "POST"])
