@@ -85,6 +85,9 @@ def test_an_emailed_link_opens_the_gallery_without_its_password(backend_app, gal
     assert opened.headers["Cache-Control"] == "private, no-store"
     page = http.get(f"/projects/{project.slug}")
     assert page.status_code == 200 and photos[0].alt_text in page.get_data(as_text=True)
+    # proofing knows who was invited (`gallery_visitor`): their name and e-mail are filled in
+    assert 'value="Ana Lopes"' in page.get_data(as_text=True)
+    assert 'value="ana@example.com"' in page.get_data(as_text=True)
     assert http.get(signed_photo_link(http, project)).status_code in (200, 302)  # 302: to S3
     with app.test_request_context():
         [listed] = content.invitations.for_gallery(services().store.get_project(project.id))

@@ -31,6 +31,7 @@ from ...plugin_api import (
     current_store,
     external_url,
     gallery_access,
+    gallery_visitor,
     mail_enabled,
     one_line,
     page_meta,
@@ -205,6 +206,7 @@ def header(project: Project, photos: list[Photo], **_: Any):
             settings=settings,
             counts=counts,
             photo_count=len(photos),
+            invited=gallery_visitor(project) if client is None else None,  # their name and e-mail, filled in
         )
     )
 
