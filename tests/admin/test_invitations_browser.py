@@ -73,8 +73,21 @@ def test_a_gallery_sent_from_the_admin_opens_from_the_mail_on_a_phone(
     )
     admin_page.screenshot(path=str(SHOTS / "h26-invites-admin-phone.png"), full_page=True)
 
+    # A new link to copy (for a messenger) for Aunt Rosa: shown once, it opens the gallery.
+    admin_page.locator(".invitation-table tbody tr", has_text="Aunt Rosa").locator(
+        "button:has-text('Copy link')"
+    ).click()
+    admin_page.wait_for_selector(".token-new")
+    copied = admin_page.input_value(".token-new input")
+    assert "/invitation/" in copied
+    admin_page.screenshot(path=str(SHOTS / "h26-invites-copy-link-phone.png"))
+    rosa = browser.new_page()
+    rosa.goto(copied)
+    assert rosa.url.endswith(f"/projects/{project.slug}") and "viewing as a guest" in rosa.content()
+    rosa.close()
+
     # Revoked: the same link now answers 403.
-    admin_page.once("dialog", lambda dialog: dialog.accept())
+    row = admin_page.locator(".invitation-table tbody tr", has_text="Ana Lopes")
     row.locator("button:has-text('Revoke')").click()
     admin_page.wait_for_selector(".flash--success")
     again = browser.new_page()
