@@ -30,6 +30,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
+from email.utils import formataddr
 from typing import Any
 
 from flask import url_for
@@ -283,7 +284,7 @@ def send(project: Project, invitation: Invitation, secret: str) -> Invitation:
     subject, text = compose(project, invitation, link(invitation, secret))
     settings = services().site_settings()
     delivered: Delivery = deliver_mail(
-        invitation.email if not invitation.name else f"{invitation.name} <{invitation.email}>",
+        formataddr((invitation.name, invitation.email)),  # quoted: a comma in a name is no second address
         subject,
         text,
         reply_to=settings.contact_email,

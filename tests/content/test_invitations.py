@@ -243,6 +243,16 @@ def test_sending_again_gives_a_new_link_and_ends_the_old_one(backend_app, galler
     assert app.test_client().get(urlsplit(second).path).status_code == 303
 
 
+def test_a_name_with_a_comma_is_one_recipient(app, jpeg, smtp_server):
+    controller, received = smtp_server
+    with_mail(app, controller.port)
+    project = to_client_gallery(app, make_gallery(app, jpeg)[0])
+    invitation, _ = invite(app, project, name="Lopes, Ana", email="ana@example.com")
+    assert invitation.delivery == "sent"
+    [mail] = received
+    assert mail["To"] == '"Lopes, Ana" <ana@example.com>' and mail["X-RcptTo"] == "ana@example.com"
+
+
 def test_a_failed_send_is_kept_with_its_reason(backend_app, gallery, smtp_server):
     controller, received = smtp_server
     app = with_mail(backend_app, controller.port)
