@@ -327,6 +327,14 @@ def extend(project: Project, invitation: Invitation, days: int = EXTEND_DAYS) ->
     return _save(replace(invitation, last_day=last_day))
 
 
+def forget_gallery(project_id: str) -> None:
+    """A gallery deleted for good (its trash emptied): its invitations and their visits go too."""
+    records = services().store.records
+    for collection in (INVITATIONS, OPENS):
+        for key, _ in records.query(collection, prefix=f"{project_id}#"):
+            records.delete(collection, key)
+
+
 # -- opening a link ------------------------------------------------------------------------------
 class Refused(Exception):
     """A link that opens nothing: `status` and the message the visitor reads."""

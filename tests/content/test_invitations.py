@@ -243,6 +243,19 @@ def test_sending_again_gives_a_new_link_and_ends_the_old_one(backend_app, galler
     assert app.test_client().get(urlsplit(second).path).status_code == 303
 
 
+def test_a_gallery_deleted_for_good_takes_its_invitations(backend_app, gallery):
+    project, _ = gallery
+    _, link = invite(backend_app, project, email="")
+    backend_app.test_client().get(urlsplit(link).path)  # opened: a visit recorded too
+    with backend_app.test_request_context():
+        content.projects.delete(services().store.get_project(project.id))
+        [entry] = [e for e in content.trash.entries() if e.kind == "project"]
+        content.trash.delete_forever(entry.key)
+        records = services().store.records
+        for collection in (content.invitations.INVITATIONS, content.invitations.OPENS):
+            assert records.query(collection, prefix=f"{project.id}#") == []
+
+
 def test_a_name_with_a_comma_is_one_recipient(app, jpeg, smtp_server):
     controller, received = smtp_server
     with_mail(app, controller.port)
