@@ -35,6 +35,7 @@ CONTENT_TYPES = {
     ".tiff": "image/tiff",
     ".gif": "image/gif",
 }
+ACCEPTED_FORMATS = "JPEG, PNG, WebP, AVIF, HEIC, TIFF or GIF"
 HASH_CHUNK = 1024 * 1024
 
 

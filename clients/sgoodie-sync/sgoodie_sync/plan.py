@@ -55,6 +55,11 @@ class Plan:
         return bool(self.uploads or self.text or self.order_changes or self.trash)
 
 
+def source_sha256(remote: dict) -> str:
+    """The hash of the file the site's photo was made from (named either way by the API)."""
+    return remote.get("source_sha256") or remote.get("sha256") or ""
+
+
 def wanted_order(photos: Sequence[LocalPhoto], order_by: str) -> list[LocalPhoto]:
     """File names in natural order; or capture time, the photos without one after those with it
     (by name), and name breaking ties (a burst shares its second)."""
@@ -100,7 +105,7 @@ def make_plan(
             plan.new.append(photo)
         elif current.get("status") == UPLOADING:
             plan.resumed.append((photo, current))
-        elif current.get("source_sha256") != photo.sha256:
+        elif source_sha256(current) != photo.sha256:
             plan.replace.append((photo, current))
         elif current.get("status") == FAILED:
             plan.failed_on_site.append((photo, current))

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import TextIO
 
 from .api import Api, ApiError
-from .folder import LocalPhoto, scan
-from .metadata import SUPPORTED_FORMATS
+from .folder import ACCEPTED_FORMATS, LocalPhoto, scan
 from .plan import ORDER_BY_NAME, Plan, by_position, full_order, make_plan
 from .progress import Progress, megabytes
 
-IN_PROGRESS = ("uploading", "queued", "processing")
+IN_PROGRESS = ("uploading", "replacing", "queued", "processing")
 ATTEMPTS = 3  # per photo: a cut-off upload asks for a new upload form and sends the file again
 POLL_SECONDS = 2.0
 
@@ -66,7 +65,7 @@ def run_sync(api: Api, options: SyncOptions, out: TextIO = sys.stdout, err: Text
     local, others = scan(folder, use_cache=options.use_cache)
     if others:
         names = ", ".join(str(p.relative_to(folder)) for p in others[:5]) + (", …" if len(others) > 5 else "")
-        print(f"Not photos ({SUPPORTED_FORMATS}, GIF), left out: {len(others)} files ({names})", file=out)
+        print(f"Not photos ({ACCEPTED_FORMATS}), left out: {len(others)} files ({names})", file=out)
     remote = api.photos(project["id"])
     plan = make_plan(
         local, remote, delete=options.delete, alt_from_files=options.alt_from_files, order_by=options.order_by
@@ -224,10 +223,14 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
                 progress.failed(photo.external_id, f"cannot read the file: {error}")
                 return
 
+    pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            list(pool.map(send, jobs))
+        list(pool.map(send, jobs))
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)  # the uploads under way finish, no others start
+        raise
     finally:
+        pool.shutdown()
         progress.close()
 
 
@@ -259,29 +262,32 @@ def _send_file(
 
 
 def _send_words(api: Api, plan: Plan, options: SyncOptions, outcome: Outcome) -> None:
-    def send(change) -> None:
+    def send(change) -> tuple[bool, bool]:
+        """Whether the site took the alt text, the caption (it keeps what was typed in the admin)."""
         site_photo = change.remote or outcome.photos.get(change.photo.external_id)
         if site_photo is None:
-            return  # its upload failed, which is already reported
+            return False, False  # its upload failed, which is already reported
         words = {
             name: value
             for name, value in (("alt_text", change.alt_text), ("caption", change.caption))
             if value is not None
         }
         try:
-            answer = api.set_text_from_file(site_photo["id"], **words)
+            answer = api.set_text_from_file(site_photo["id"], **words) or {}
         except ApiError as error:
             outcome.failures.append((change.photo.external_id, f"alt text and caption not set: {error}"))
-            return
-        now = answer.get("photo", answer) if isinstance(answer, dict) else {}
-        # The site keeps what the photographer typed: count only what it took.
-        if change.alt_text is not None and now.get("alt_text") == change.alt_text:
-            outcome.alt_from_file += 1
-        if change.caption is not None and now.get("caption") == change.caption:
-            outcome.caption_from_file += 1
+            return False, False
+        applied = answer.get("applied")
+        now = answer.get("photo", answer)
+        return tuple(  # type: ignore[return-value]
+            name in words and (name in applied if applied is not None else now.get(name) == words[name])
+            for name in ("alt_text", "caption")
+        )
 
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        list(pool.map(send, plan.text))
+        taken = list(pool.map(send, plan.text))
+    outcome.alt_from_file += sum(alt for alt, _ in taken)
+    outcome.caption_from_file += sum(caption for _, caption in taken)
 
 
 def _put_in_order(api: Api, project_id: str, plan: Plan, outcome: Outcome) -> None:
