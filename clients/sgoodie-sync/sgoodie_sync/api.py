@@ -208,10 +208,11 @@ class Api:
 
     # -- client galleries -------------------------------------------------------------------------
     def gallery_by_slug(self, slug: str) -> dict:
-        items = self.request("GET", "/api/v1/galleries", params={"slug": slug, "limit": 1})["items"]
-        if not items:
-            raise ApiError(404, "not_found", f'The site has no client gallery at the address "{slug}".')
-        return items[0]
+        """The client gallery at this address (its `project_id`), looked for a page at a time."""
+        for gallery in self.pages("/api/v1/galleries", {"slug": slug}):
+            if gallery.get("slug") == slug:
+                return gallery
+        raise ApiError(404, "not_found", f'The site has no client gallery at the address "{slug}".')
 
     def selections(self, project_id: str) -> dict:
         return self.request("GET", f"/api/v1/galleries/{project_id}/selections")

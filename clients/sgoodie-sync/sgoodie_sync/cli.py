@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .api import Api, ApiError
 from .credentials import NoToken, forget_token, site_key, store_token, token_for
-from .picks import FORMATS, UnknownList, ambiguous_names, pick_rows, render
+from .picks import FORMATS, UnknownList, ambiguous_names, client_selection, pick_rows, render
 from .plan import ORDER_BY_CAPTURE_TIME, ORDER_BY_NAME
 from .sync import Refused, SyncOptions, run_sync
 
@@ -92,6 +92,11 @@ def parser() -> argparse.ArgumentParser:
     picks.add_argument("gallery", metavar="GALLERY", help="the gallery's address (/projects/GALLERY)")
     with_site(picks)
     picks.add_argument("--list", dest="list_name", metavar="NAME", help="only this list (e.g. Favourites)")
+    picks.add_argument(
+        "--client",
+        metavar="EMAIL",
+        help="only this client's picks (by e-mail or name; default: every client's)",
+    )
     picks.add_argument("--format", choices=FORMATS, default="lightroom")
     picks.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of the screen")
 
@@ -149,7 +154,8 @@ def _login(site: str) -> int:
 
 def _picks(api: Api, args: argparse.Namespace) -> int:
     gallery = api.gallery_by_slug(args.gallery)
-    rows = pick_rows(api.selections(gallery["id"]), args.list_name)
+    selections = api.selections(gallery.get("project_id") or gallery["id"])
+    rows = pick_rows(client_selection(selections, args.client) if args.client else selections, args.list_name)
     text = render(rows, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as stream:

@@ -5,7 +5,9 @@
   whose name contains any of the terms. Without the extension the exported JPEG's name finds the
   raw file it came from (IMG_0042.jpg → IMG_0042.CR3).
 - `captureone`: the same list, which Capture One's Filters tool search field takes as it is.
-- `csv`: one row per pick: file name, external id, list, note (UTF-8, for a spreadsheet)."""
+- `csv`: one row per pick: file name, external id, list, note (UTF-8, for a spreadsheet).
+
+Every client's picks are merged per list (a note says whose it is); `--client` keeps one client's."""
 
 from __future__ import annotations
 
@@ -18,6 +20,18 @@ CSV_COLUMNS = ("file_name", "external_id", "list", "note")
 
 class UnknownList(Exception):
     pass
+
+
+def client_selection(selections: dict, who: str) -> dict:
+    """One client's own lists (`who`: their e-mail or name, any case) instead of everyone's."""
+    wanted = who.casefold()
+    for client in selections.get("clients", []):
+        if wanted in (client.get("email", "").casefold(), client.get("name", "").casefold()):
+            return client
+    names = (
+        ", ".join(c.get("email") or c.get("name", "") for c in selections.get("clients", [])) or "none yet"
+    )
+    raise UnknownList(f'No client "{who}" chose in this gallery (its clients: {names}).')
 
 
 def pick_rows(selections: dict, list_name: str | None = None) -> list[dict[str, str]]:

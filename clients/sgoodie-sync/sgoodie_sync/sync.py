@@ -14,7 +14,7 @@ from typing import TextIO
 
 from .api import Api, ApiError
 from .folder import ACCEPTED_FORMATS, LocalPhoto, scan
-from .plan import ORDER_BY_NAME, Plan, by_position, full_order, make_plan
+from .plan import ORDER_BY_NAME, Plan, by_position, full_order, make_plan, source_sha256
 from .progress import Progress, megabytes
 
 IN_PROGRESS = ("uploading", "replacing", "queued", "processing")
@@ -42,6 +42,7 @@ class Outcome:
     uploaded: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     photos: dict[str, dict] = field(default_factory=dict)  # external id -> the site's photo
+    sent_sha256: dict[str, str] = field(default_factory=dict)  # external id -> the file's hash
     alt_from_file: int = 0
     caption_from_file: int = 0
     trashed: int = 0
@@ -207,6 +208,7 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
         for attempt in range(ATTEMPTS):
             try:
                 outcome.photos[photo.external_id] = _send_file(api, project_id, photo, remote, replace, count)
+                outcome.sent_sha256[photo.external_id] = photo.sha256
                 (outcome.replaced if replace else outcome.uploaded).append(photo.external_id)
                 progress.finished("replaced" if replace else "uploaded", photo.external_id, photo.size)
                 return
@@ -318,6 +320,9 @@ def _wait_for_processing(api: Api, project_id: str, outcome: Outcome, timeout: f
             outcome.failures.append((key, "the photo is no longer on the site (deleted meanwhile?)"))
         elif photo.get("status") == "failed":
             outcome.failures.append((key, f"the site could not prepare it: {photo.get('error') or 'failed'}"))
+        elif source_sha256(photo) not in ("", outcome.sent_sha256[key]):
+            # The site went on with the file it had: it could not use the new one, and says why.
+            outcome.failures.append((key, f"the new file was not used: {photo.get('error') or 'refused'}"))
         elif photo.get("status") == "ready":
             outcome.ready += 1
         else:

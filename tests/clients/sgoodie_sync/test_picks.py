@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from sgoodie_sync.picks import UnknownList, ambiguous_names, pick_rows, render
+from sgoodie_sync.picks import UnknownList, ambiguous_names, client_selection, pick_rows, render
 
 SELECTIONS = {
     "lists": [
@@ -66,3 +66,20 @@ def test_an_unknown_list_names_the_lists_there_are():
     with pytest.raises(UnknownList, match="Favourites, Print"):
         pick_rows(SELECTIONS, "Website")
     assert render(pick_rows({"lists": []}), "lightroom") == "\n"
+
+
+def test_one_clients_own_picks():
+    selections = {
+        **SELECTIONS,
+        "clients": [
+            {"name": "Ana", "email": "ana@example.com", "lists": [{"name": "Favourites", "photos": []}]},
+            {
+                "name": "Ben",
+                "email": "ben@example.com",
+                "lists": [{"name": "Favourites", "photos": SELECTIONS["lists"][0]["photos"][:1]}],
+            },
+        ],
+    }
+    assert render(pick_rows(client_selection(selections, "BEN@example.com")), "lightroom") == "IMG_0042\n"
+    with pytest.raises(UnknownList, match="ana@example.com, ben@example.com"):
+        client_selection(selections, "cy@example.com")
