@@ -231,22 +231,30 @@ def _iso_date(exif_date: str) -> str:
     return f"{year}-{month}-{day}T{hour}:{minute}:{second}"
 
 
-# -- PNG ------------------------------------------------------------------------------------------
-def _read_png(stream: BinaryIO, found: _Found) -> None:
-    stream.seek(8)
+# -- PNG and WebP: chunks ---------------------------------------------------------------------------
+def _chunks(stream: BinaryIO, start: int, *, png: bool):
+    """(type, size) of each chunk from `start`, the stream at its data: PNG's big-endian length
+    then type, followed by a CRC; RIFF's type then little-endian size, padded to even."""
+    position = start
     while True:
+        stream.seek(position)
         header = stream.read(8)
         if len(header) < 8:
-            break
-        length, kind = struct.unpack(">I4s", header)
-        if kind == b"IEND":
-            break
-        if kind in (b"iTXt", b"tEXt", b"zTXt", b"eXIf") and length <= MAX_BLOCK:
-            data = stream.read(length)
-            _png_chunk(kind, data, found)
-            stream.seek(4, io.SEEK_CUR)  # CRC
+            return
+        if png:
+            size, kind = struct.unpack(">I4s", header)
         else:
-            stream.seek(length + 4, io.SEEK_CUR)  # image data and the rest: skipped, not read
+            kind, size = struct.unpack("<4sI", header)
+        yield kind, size
+        position += 8 + size + (4 if png else size % 2)  # what the reader did not read is skipped
+
+
+def _read_png(stream: BinaryIO, found: _Found) -> None:
+    for kind, size in _chunks(stream, 8, png=True):
+        if kind == b"IEND":
+            return
+        if kind in (b"iTXt", b"tEXt", b"zTXt", b"eXIf") and size <= MAX_BLOCK:
+            _png_chunk(kind, stream.read(size), found)
 
 
 def _png_chunk(kind: bytes, data: bytes, found: _Found) -> None:
@@ -272,23 +280,13 @@ def _png_chunk(kind: bytes, data: bytes, found: _Found) -> None:
         found.text_chunks.setdefault(name, text)
 
 
-# -- WebP -----------------------------------------------------------------------------------------
 def _read_webp(stream: BinaryIO, found: _Found) -> None:
-    stream.seek(12)
-    while True:
-        header = stream.read(8)
-        if len(header) < 8:
-            break
-        kind, size = struct.unpack("<4sI", header)
-        if kind in (b"XMP ", b"EXIF") and size <= MAX_BLOCK:
+    for kind, size in _chunks(stream, 12, png=False):
+        if kind == b"XMP " and size <= MAX_BLOCK:
+            found.xmp.append(stream.read(size))
+        elif kind == b"EXIF" and size <= MAX_BLOCK:
             data = stream.read(size)
-            if kind == b"XMP ":
-                found.xmp.append(data)
-            else:
-                _read_tiff(io.BytesIO(data[6:] if data.startswith(EXIF_APP1) else data), 0, found)
-            stream.seek(size % 2, io.SEEK_CUR)
-        else:
-            stream.seek(size + size % 2, io.SEEK_CUR)
+            _read_tiff(io.BytesIO(data[6:] if data.startswith(EXIF_APP1) else data), 0, found)
 
 
 # -- HEIC, HEIF, AVIF (ISO base media file format) -----------------------------------------------
