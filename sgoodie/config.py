@@ -271,6 +271,13 @@ SETTINGS: tuple[Setting, ...] = (
         _megabytes,
     ),
     Setting(
+        "SGOODIE_API_RATE",
+        "API_RATE",
+        1200,
+        "Requests per minute each access token may make to `/api/v1/` (a sync of 400 photos makes about 1,200); past it the API answers 429 with `Retry-After`.",
+        _positive,
+    ),
+    Setting(
         "SGOODIE_TRASH_DAYS",
         "TRASH_DAYS",
         30,

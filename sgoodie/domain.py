@@ -31,6 +31,8 @@ SEO_TITLE_MAX = 70
 SEO_DESCRIPTION_MAX = 320
 ALT_TEXT_MAX = 250
 CAPTION_MAX = 500
+#: A publishing client's key for a photo (`Photo.external_id`): a file path or a catalogue id.
+EXTERNAL_ID_MAX = 200
 # Where the subject of a photo is, as fractions of its width and height from the top left; every
 # crop (object-fit: cover, the Open Graph image) keeps it in view. The centre until the
 # photographer sets it.
@@ -39,18 +41,23 @@ FOCAL_CENTRE = 0.5
 
 class PhotoStatus(StrEnum):
     """The life of a photo (`sgoodie.photos.lifecycle` changes it): uploading -> queued ->
-    processing -> ready | failed, and back to queued on retry or re-render. Stored as its value."""
+    processing -> ready | failed, and back to queued on retry or re-render; ready -> replacing
+    while a new original is on its way (`photos.replace`), its current files still served.
+    Stored as its value."""
 
     UPLOADING = "uploading"
     QUEUED = "queued"
     PROCESSING = "processing"
     READY = "ready"
     FAILED = "failed"
+    REPLACING = "replacing"
 
 
 PHOTO_STATUSES = tuple(PhotoStatus)
 #: A job is on its way: queued, or being processed.
 IN_PROGRESS = (PhotoStatus.QUEUED, PhotoStatus.PROCESSING)
+#: A photo in these keeps serving the files it has: rendered again, or a new original on its way.
+SERVED_MEANWHILE = (*IN_PROGRESS, PhotoStatus.REPLACING)
 PAGE_IDS = ("home", "about", "personal-branding")
 SITE_PAGE_ID = "site"  # site settings are stored beside the pages
 CATEGORIES_PAGE_ID = "categories"  # so is the list of work categories
@@ -288,6 +295,18 @@ def _place_band(focal: float, share: float) -> float:
     return (1 - share) * focal
 
 
+def external_id_error(value: Any) -> str:
+    """Why a client's key for a photo cannot be stored ("" when it can): at most EXTERNAL_ID_MAX
+    printable characters (no tabs, line breaks or other control characters)."""
+    if not isinstance(value, str):
+        return "The external id must be text."
+    if len(value) > EXTERNAL_ID_MAX:
+        return f"The external id is {len(value)} characters long; at most {EXTERNAL_ID_MAX} are allowed."
+    if not value.isprintable():
+        return "The external id may not contain control characters (tabs, line breaks and the like)."
+    return ""
+
+
 def focal_errors(focal_x: Any, focal_y: Any) -> dict[str, str]:
     """Why a focal point cannot be stored (both coordinates are fractions 0..1), if it cannot."""
     errors = {}
@@ -352,6 +371,8 @@ class Photo:
     # The publishing client's own key for this photo (`/api/v1/`), unique within its project, so
     # an interrupted sync run again finds the photos it already sent.
     external_id: str = ""
+    # A new original on its way or being rendered (`photos.replace`); None otherwise.
+    replacement: Replacement | None = None
 
     RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
 
@@ -361,9 +382,9 @@ class Photo:
 
     @property
     def has_files(self) -> bool:
-        """Ready, or being rendered again (a settings change, `reprocess --all`) with the files it
-        had: visitors keep those until the new ones are in place."""
-        return self.is_ready or (bool(self.variants) and self.status in IN_PROGRESS)
+        """Ready, or being rendered again (a settings change, `reprocess --all`, a new original)
+        with the files it had: visitors keep those until the new ones are in place."""
+        return self.is_ready or (bool(self.variants) and self.status in SERVED_MEANWHILE)
 
     @property
     def is_shown(self) -> bool:
@@ -405,8 +426,23 @@ class Photo:
         if len(self.caption) > CAPTION_MAX:
             errors["caption"] = f"at most {CAPTION_MAX} characters"
         errors.update(focal_errors(self.focal_x, self.focal_y))
+        if problem := external_id_error(self.external_id):
+            errors["external_id"] = problem
         if errors:
             raise ValidationError(errors)
+
+
+@dataclass
+class Replacement:
+    """A photo's new original (`sgoodie.photos.replace`): where its single-use upload goes (a key
+    of its own, never the current original's: CDNs and browsers keep what they fetched) and what
+    the client announced. The photo's own filename, size and original change to these once the
+    new files are in place."""
+
+    key: str
+    filename: str
+    content_type: str
+    size: int
 
 
 @dataclass
@@ -466,8 +502,8 @@ class Project:
 
     def shows(self, photo: Photo) -> bool:
         """Whether the project page shows this photo. Public and unlisted pages ask for alt text;
-        a client gallery (hundreds of proofs nobody indexes) shows every ready photo."""
-        return photo.is_ready if self.is_private else photo.is_shown
+        a client gallery (hundreds of proofs nobody indexes) shows every photo with files."""
+        return photo.has_files if self.is_private else photo.is_shown
 
     def gallery_expired(self, today: str) -> bool:
         """Whether a client gallery has passed its last day (`today`: YYYY-MM-DD, site time)."""
@@ -825,6 +861,10 @@ def from_record(cls: type, data: Mapping[str, Any]) -> Any:
             value = Image.from_dict(value)
         elif name == "replaces":
             value = value if value is None or isinstance(value, Photo) else from_record(Photo, value)
+        elif name == "replacement":
+            value = (
+                value if value is None or isinstance(value, Replacement) else from_record(Replacement, value)
+            )
         elif name in (
             "order",
             "version",

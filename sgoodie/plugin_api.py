@@ -18,7 +18,7 @@ Minimal plugin::
     from flask import Blueprint
     from sgoodie.plugin_api import Plugin, signals
 
-    plugin = Plugin("hello", version="1.0.0", api_version=(1, 1), description="Says hello.")
+    plugin = Plugin("hello", version="1.0.0", api_version=(1, 2), description="Says hello.")
     bp = plugin.add_blueprint(Blueprint("hello", __name__, url_prefix="/hello"))
 
     @bp.get("/")
@@ -63,6 +63,7 @@ from .cache.cdn import Paths
 from .config import Setting
 from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError
 from .file_urls import media_url, signed_url
+from .http_errors import json_error as _json_error
 from .jobs import JobKind
 from .mail import one_line
 from .mail import send as send_mail
@@ -78,14 +79,20 @@ from .services import services as _services
 from .spreadsheets import csv_response
 from .stores import ContentStore as _ContentStore
 from .stores import StaleVersionError as _StaleVersionError
+from .tokens import SCOPES as _SCOPES
+from .tokens import current_token as _current_token
 
 #: 1.0: the API as it was until plugins declared a version. 1.1: `current_store()` is read-only
 #: and content changes go through `update_project` and `update_photo_text`; `send_mail` uses the
 #: site's one mail setting and takes a reply-to, headers and an HTML part; `send_mail_later`.
-API_VERSION: tuple[int, int] = (1, 1)
+#: 1.2: `Plugin.api_route` (token-authenticated endpoints under /api/v1/), `api_error`,
+#: `api_token_name`.
+API_VERSION: tuple[int, int] = (1, 2)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
 PERIODIC_EVERY = 300.0  # seconds between runs of a plugin's periodic function
+#: The first segments of /api/v1/ paths the site itself answers (plugins add theirs beside them).
+RESERVED_API_PATHS = ("projects", "photos", "categories", "openapi.json", "upload")
 #: The project fields `Plugin.update_project` changes (the rest belong to the admin: the
 #: address, category and order, who may see a client gallery).
 PROJECT_FIELDS = (
@@ -120,6 +127,9 @@ SLOTS: dict[str, str] = {
 
 __all__ = [
     "API_VERSION",
+    "ApiRoute",
+    "api_error",
+    "api_token_name",
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
     "RateCeiling",
@@ -174,6 +184,21 @@ class MenuEntry:
     endpoint: str
     order: int = 50
     values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """An endpoint a plugin adds under /api/v1/ (`Plugin.api_route`)."""
+
+    path: str  # after /api/v1, Flask's syntax: "/galleries/<project_id>/selections"
+    methods: tuple[str, ...]
+    scope: str
+    view: Callable[..., Any]
+    operation: Mapping[str, Any]  # its OpenAPI operation: summary, parameters, requestBody, responses
+
+    @property
+    def openapi_path(self) -> str:
+        return re.sub(r"<(?:[a-z]+:)?([A-Za-z_][A-Za-z0-9_]*)>", r"{\1}", self.path)
 
 
 @dataclass
@@ -244,6 +269,7 @@ class Plugin:
         self.secret_fields: dict[str, tuple[str, ...]] = {}
         self.tasks: dict[str, Callable[[str], None]] = {}
         self.periodic_functions: list[Callable[[], None]] = []
+        self.api_routes: list[ApiRoute] = []
 
     def __repr__(self) -> str:
         return f"<Plugin {self.name} {self.version}>"
@@ -268,6 +294,35 @@ class Plugin:
         )  # stylesheets and scripts are no secrets
         blueprint.after_request(private_response)
         return self.add_blueprint(blueprint, **options)
+
+    def api_route(
+        self,
+        path: str,
+        methods: Sequence[str] = ("GET",),
+        *,
+        scope: str,
+        schema: Mapping[str, Any] | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: a JSON endpoint at `/api/v1<path>` for programs holding an access token
+        (`Authorization: Bearer …`) with `scope` (`read`, `publish` or `galleries`). The site
+        checks the token, its scope and its rate limit before the view runs, and answers refusals
+        in the API's one error shape (401, 403, 429); a session cookie never opens it, and CSRF
+        does not apply. `schema` is the endpoint's OpenAPI operation (summary, parameters besides
+        the path's, requestBody, its own responses): it joins /api/v1/openapi.json with the
+        refusals above added. Answer errors with `api_error`. The path must not be one of the
+        site's own (/projects, /photos, /categories, /openapi.json)."""
+        if scope not in _SCOPES:
+            raise ValueError(f"plugin {self.name}: scope {scope!r} is not one of {', '.join(_SCOPES)}")
+        if not path.startswith("/") or path.split("/")[1] in RESERVED_API_PATHS:
+            raise ValueError(f"plugin {self.name}: /api/v1{path} is not a plugin's to take")
+
+        def register(view: Callable[..., Any]) -> Callable[..., Any]:
+            self.api_routes.append(
+                ApiRoute(path, tuple(m.upper() for m in methods), scope, view, dict(schema or {}))
+            )
+            return view
+
+        return register
 
     def add_stylesheet(self, path: str | os.PathLike[str]) -> None:
         """CSS that every public page needs, inlined in their `<head>` after the site's own (a
@@ -573,6 +628,18 @@ def photo_url(photo: Photo, width: int = 640) -> str:
     link for a client gallery's photo. Empty while it has no renditions."""
     found = photo_file(photo, width)
     return media_url(found.key) if found else ""
+
+
+def api_error(code: str, message: str, status: int) -> Any:
+    """The API's one error shape, `{"error": {"code", "message"}}`, with this status: return it
+    from an `api_route` view (404 for what does not exist, 422 for invalid input...)."""
+    return _json_error(code, message, status)
+
+
+def api_token_name() -> str:
+    """The name the photographer gave the access token of the current /api/v1 request."""
+    token = _current_token()
+    return token.name if token else ""
 
 
 def gallery_access(project: Project) -> str:

@@ -25,20 +25,25 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 from markupsafe import Markup, escape
 
 from . import jobs
 from .app import SgoodieFlask
+from .auth import private_response
 from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
 from .plugin_api import API_VERSION, UNDECLARED_API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
+from .security import csrf
+from .tokens import token_required
 from .version import __version__
 
 log = logging.getLogger("sgoodie.plugins")
 
 # Found by name, like third-party plugins, so the core never imports its features statically.
-CORE_MODULES = ("sgoodie.health", "sgoodie.public", "sgoodie.admin", "sgoodie.media")
+CORE_MODULES = ("sgoodie.health", "sgoodie.public", "sgoodie.admin", "sgoodie.media", "sgoodie.api")
+#: Where the versioned API lives; plugins' `api_route`s are served under it too.
+API_PREFIX = "/api/v1"
 BUILTIN_PACKAGE = "sgoodie.plugins"
 ENTRY_POINT_GROUP = "sgoodie.plugins"
 
@@ -296,6 +301,8 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
         app.add_plugin_templates(plugin.template_folder)
     for blueprint, options in plugin.blueprints:
         app.register_blueprint(blueprint, **options)
+    if plugin.api_routes:
+        app.register_blueprint(_api_blueprint(plugin))
     for name, handlers in plugin.slot_handlers.items():
         registry.slots.setdefault(name, []).extend(handlers)
     registry.nav_entries.extend(plugin.nav_entries)
@@ -310,6 +317,22 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
         jobs.registry(app).register(kind)
     for setup in plugin.setup_functions:
         setup(app)
+
+
+def _api_blueprint(plugin: Plugin) -> Blueprint:
+    """The plugin's /api/v1 endpoints, each behind the token check of its scope (a blueprint made
+    for this app: the routes are the plugin's, the guard is the site's)."""
+    blueprint = Blueprint(f"api_v1_{plugin.name}", f"{__name__}.{plugin.name}", url_prefix=API_PREFIX)
+    for route in plugin.api_routes:
+        blueprint.add_url_rule(
+            route.path,
+            endpoint=route.view.__name__,
+            view_func=token_required(route.scope)(route.view),
+            methods=list(route.methods),
+        )
+    blueprint.after_request(private_response)
+    csrf.exempt(blueprint)  # a token, never a cookie, authenticates these requests
+    return blueprint
 
 
 def _connect(app: Flask, plugin: Plugin, handler: SignalHandler) -> Callable[..., Any]:

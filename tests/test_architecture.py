@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "sgoodie"
-FEATURES = {"public", "admin", "media", "plugins"}
+FEATURES = {"public", "admin", "media", "api", "plugins"}
 
 
 def _contracts() -> dict[str, dict]:

@@ -220,3 +220,34 @@ def test_an_archive_goes_into_an_empty_site_only(demo, tmp_path):
     assert result.exit_code != 0 and "This site is not empty" in result.output
     result = demo.test_cli_runner().invoke(main, ["import", str(Path(__file__))])
     assert result.exit_code != 0 and "cannot be read as an sgoodie archive" in result.output
+
+
+def test_a_photos_external_id_travels_with_the_archive_and_keeps_its_uniqueness(app, tmp_path, jpeg):
+    """A publishing client finds its photos again on the moved site (the key is part of the photo's
+    record, and the target store claims it as it adds the photo)."""
+    from sgoodie.domain import Project
+    from sgoodie.photos import uploads
+    from sgoodie.stores import ConflictError
+
+    data = jpeg()
+    with app.test_request_context():
+        project = content.projects.create(Project(title="Synced", category="travel"))
+        photo, _ = uploads.find_or_register(
+            project.id, "2026/IMG_0001.jpg", "IMG_0001.jpg", "image/jpeg", "jpg", len(data)
+        )
+        services().blobs.put(photo.original_key, data, content_type="image/jpeg")
+        services().jobs.enqueue = lambda kind, **arguments: None
+        uploads.mark_uploaded(photo)
+        processing.process(photo.id)
+        archive.export(tmp_path / "site.tar")
+    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    with target.test_request_context():
+        services().store.init_schema()
+        services().jobs.enqueue = lambda kind, **arguments: None
+        archive.import_archive(tmp_path / "site.tar")
+        moved = services().store.photo_by_external_id(project.id, "2026/IMG_0001.jpg")
+        assert moved is not None and moved.id == photo.id
+        with pytest.raises(ConflictError):
+            uploads.register_upload(
+                project.id, "b.jpg", "image/jpeg", "jpg", 10, external_id="2026/IMG_0001.jpg"
+            )

@@ -1,14 +1,16 @@
-"""Signing in and out, and changing one's password."""
+"""Signing in and out, changing one's password, and the access tokens of /api/v1 (Account → Tokens)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import tokens
 from ..accounts import PasswordPolicyError, check_password_policy, set_password, verify_password
 from ..auth import SignInRefused, continue_session, safe_next, sign_in, sign_out
+from ..domain import ValidationError
 from .blueprint import bp
-from .forms import ConfirmForm, LoginForm, PasswordForm
+from .forms import ConfirmForm, LoginForm, PasswordForm, TokenForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -65,3 +67,45 @@ def account():
                 flash("Your password is changed. You are signed out everywhere else.", "success")
                 return redirect(url_for("admin.account"))
     return render_template("admin/account.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def account_tokens():
+    """List, create and revoke access tokens. A new token's secret is in this one answer only
+    (rendered, never redirected through the session), so nothing keeps it but the photographer."""
+    form = TokenForm()
+    created = secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created, secret = tokens.create(
+                form.name.data, form.scopes.data, int(form.expires.data), created_by=current_user.email
+            )
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                getattr(form, name, form.name).errors.append(message)
+            status = 422
+        else:
+            form = TokenForm(formdata=None)
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "admin/tokens.html",
+        form=form,
+        tokens=tokens.list_tokens(),
+        created=created,
+        secret=secret,
+        revoke_form=ConfirmForm(),
+        scopes=tokens.SCOPES,
+    ), status
+
+
+@bp.post("/account/tokens/<token_id>/revoke")
+def revoke_token(token_id: str):
+    if ConfirmForm().validate_on_submit():
+        token = tokens.revoke(token_id)
+        if token is None:
+            flash("That token no longer exists.", "error")
+        else:
+            flash(f"“{token.name}” is revoked: programs using it are refused from now on.", "success")
+    return redirect(url_for("admin.account_tokens"))

@@ -16,6 +16,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -35,8 +36,9 @@ from wtforms.validators import (
     Regexp,
 )
 from wtforms.validators import ValidationError as WTFormsValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import domain
+from .. import domain, tokens
 from ..accounts import MIN_PASSWORD_LENGTH
 from ..image_formats import CUSTOM_PRESET, INPUT_EXTENSIONS, INPUT_LABEL, QUALITY_PRESETS
 from . import time_zones
@@ -268,6 +270,34 @@ class FocalPointForm(FlaskForm):
     )
     focal_y = FloatField(
         "Down", validators=[InputRequired(FOCAL_MESSAGE), NumberRange(0, 100, FOCAL_MESSAGE)]
+    )
+
+
+class MultipleCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (a multiple select is hard to use on a phone)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TokenForm(FlaskForm):
+    """A new access token for /api/v1 (Account → Tokens)."""
+
+    name = StringField(
+        "Name",
+        description="Where it is used, so you know what you revoke: “Lightroom on the studio iMac”.",
+        validators=[DataRequired("Give the token a name."), Length(max=tokens.NAME_MAX)],
+    )
+    scopes = MultipleCheckboxField(
+        "What it may do",
+        choices=choices((name, f"{name}: {what}") for name, what in tokens.SCOPES.items()),
+        default=["read", "publish"],
+        validators=[DataRequired("Choose at least one.")],
+    )
+    expires = SelectField(
+        "Expires",
+        choices=choices((str(days), f"in {days} days" if days else "never") for days in tokens.EXPIRY_DAYS),
+        default="90",
     )
 
 

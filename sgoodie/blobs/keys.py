@@ -1,6 +1,7 @@
 """Every storage key, in one place: what the code writes and what a URL may name.
 
-- originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly)
+- originals  `projects/{project_id}/original/{photo_id}.{ext}` (private, never served publicly);
+             a replaced original `…/original/{photo_id}_{generation}.{ext}` (a key of its own)
 - variants   `projects/{project_id}/variants/{photo_id}/{width}.{avif|webp|jpg}` (immutable)
 - page photos  `pages/{page_id}/original/{image_id}.{ext}` and
                `pages/{page_id}/variants/{image_id}/{width}.{avif|webp|jpg}`
@@ -24,8 +25,11 @@ TRASH_PREFIX = "trash/"
 FORMAT_EXTENSIONS = {fmt.name: fmt.extension for fmt in OUTPUT_FORMATS}
 
 
-def original_key(project_id: str, photo_id: str, extension: str) -> str:
-    return f"projects/{project_id}/original/{photo_id}.{extension.lower().lstrip('.')}"
+def original_key(project_id: str, photo_id: str, extension: str, generation: str = "") -> str:
+    """A photo's original; `generation` names a replacement's (`photos.replace`), so the new file
+    never overwrites the one caches and running jobs may still read."""
+    name = f"{photo_id}_{generation}" if generation else photo_id
+    return f"projects/{project_id}/original/{name}.{extension.lower().lstrip('.')}"
 
 
 def variant_prefix(project_id: str, photo_id: str, *, private: bool = False) -> str:
@@ -106,7 +110,9 @@ def variant_owner(key: str) -> tuple[str, str, str] | None:
     return kind, owner, photo_id
 
 
-_ORIGINAL_KEY = re.compile(r"projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/.]+)\.[a-z0-9]+")
+_ORIGINAL_KEY = re.compile(
+    r"projects/(?P<project_id>[^/]+)/original/(?P<photo_id>[^/._]+)(?:_[A-Za-z0-9]+)?\.[a-z0-9]+"
+)
 
 
 def gallery_of(key: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from flask import g, has_request_context
 from flask_login import current_user
 
 from ..domain import new_id, utcnow
@@ -15,7 +16,10 @@ KEEP_SECONDS = 90 * 24 * 3600
 
 
 def editor() -> str:
-    """The signed-in admin's email ("" for the runner, the CLI, jobs)."""
+    """The signed-in admin's email, or the access token an API request came with (`tokens`:
+    never the session beside it); "" for the runner, the CLI, jobs."""
+    if has_request_context() and g.get("acting_as"):
+        return g.acting_as
     try:
         signed_in = bool(current_user and current_user.is_authenticated)
     except Exception:  # outside a request (CLI, jobs)

@@ -30,6 +30,7 @@ from ..cache.cdn import invalidator
 from ..domain import Photo, Project, ValidationError, from_record, new_id, to_record, utcnow
 from ..jobs import JobKind, JobRegistry
 from ..services import services
+from ..stores import ConflictError
 from . import activity
 
 TRASH = "trash"
@@ -134,10 +135,14 @@ def photos_of(entry: Entry) -> Iterator[Photo]:
 
 def put_photo_back(photo: Photo) -> None:
     """A trashed photo's record back in the live table (once: a restore that stopped half-way may
-    run again). Whoever restores sends `photos_restored`, so a photo whose job had not finished is
+    run again), with its publishing client's key unless another photo has taken it since. Whoever restores sends `photos_restored`, so a photo whose job had not finished is
     queued again."""
-    if services().store.get_photo(photo.id) is None:
+    if services().store.get_photo(photo.id) is not None:
+        return
+    try:
         services().store.add_photo(replace(photo, version=0))
+    except ConflictError:  # its external id went to another photo meanwhile: back without one
+        services().store.add_photo(replace(photo, version=0, external_id=""))
 
 
 def forget(entry: Entry) -> None:

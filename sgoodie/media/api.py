@@ -23,12 +23,12 @@ from ..file_urls import media_url
 from ..http_errors import error_body, json_error, json_object
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
 from ..photos import uploads
+from ..photos.uploads import UploadRefused, check_token, claim_upload, release_upload
 from ..security import csrf
 from ..services import services
 from ..stores import NotFoundError
 from . import sns
 from .openapi import document
-from .uploads import UploadRefused, check_token, claim_upload, release_upload, upload_form
 
 log = logging.getLogger("sgoodie.media")
 
@@ -101,11 +101,11 @@ def create_upload():
         photo = uploads.register_upload(project_id, filename, content_type, UPLOAD_TYPES[content_type], size)
     except NotFoundError:
         return json_error("not_found", "That project does not exist (it may have been deleted).", 404)
-    form = upload_form(photo.original_key, content_type, limit)
+    target = uploads.upload_target(photo)
     return jsonify(
         photo_id=photo.id,
-        upload={"url": form["url"], "fields": form["fields"]},
-        expires_at=form["expires_at"],
+        upload={"url": target["url"], "fields": target["fields"]},
+        expires_at=target["expires_at"],
     ), 201
 
 

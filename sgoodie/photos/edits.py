@@ -12,7 +12,16 @@ from dataclasses import replace
 from .. import signals
 from ..content import activity, projects, trash
 from ..content.changes import sender
-from ..domain import Photo, Project, Rights, ValidationError, focal_errors
+from ..domain import (
+    ALT_TEXT_MAX,
+    CAPTION_MAX,
+    Photo,
+    PhotoStatus,
+    Project,
+    Rights,
+    ValidationError,
+    focal_errors,
+)
 from ..services import services
 from ..stores.ordering import move_item, put_back
 from . import homes
@@ -20,10 +29,13 @@ from . import homes
 
 def with_text(photo: Photo, alt_text: str, caption: str | None = None) -> Photo:
     """The photo with this alt text (and caption), checked: the one rule for a project's photo and
-    a page's alike (alt text and caption within their lengths)."""
+    a page's alike (alt text and caption within their lengths). A text typed over the one taken
+    from the file is the photographer's own from then on."""
     changed = replace(
         photo, alt_text=alt_text.strip(), caption=photo.caption if caption is None else caption.strip()
     )
+    changed.alt_text_from_file = photo.alt_text_from_file and changed.alt_text == photo.alt_text
+    changed.caption_from_file = photo.caption_from_file and changed.caption == photo.caption
     changed.validate()
     return changed
 
@@ -41,6 +53,41 @@ def update_text(photo: Photo, alt_text: str, caption: str) -> Photo:
     stored = services().store.update_photo(with_text(photo, alt_text, caption))
     signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
     return stored
+
+
+def set_text_from_file(photo: Photo, title: str, description: str) -> Photo:
+    """The words a photo's file carries (its IPTC/XMP title and description, as a publishing client
+    read them): kept as `file_title`/`file_description`, and offered as alt text (the title, else
+    the description) and caption (the description) where the photo has none, or has the file's
+    words from before (`alt_text_from_file`, `caption_from_file`). Never over what the photographer
+    typed; a file's words removed leave the text in place (the photo stays described). Too long
+    words are cut at a word. Nothing is written when nothing changes (a sync run again)."""
+    title, description = " ".join(title.split()), " ".join(description.split())
+
+    def change(current: Photo) -> None:
+        current.file_title, current.file_description = title, description
+        alt = _shortened(title or description, ALT_TEXT_MAX)
+        if alt and (current.alt_text_from_file or not current.alt_text.strip()):
+            current.alt_text, current.alt_text_from_file = alt, True
+        caption = _shortened(description, CAPTION_MAX)
+        if caption and (current.caption_from_file or not current.caption.strip()):
+            current.caption, current.caption_from_file = caption, True
+
+    wanted = replace(photo)
+    change(wanted)
+    if wanted == photo:
+        return photo
+    stored = homes.modify_project_photo(photo.id, change)
+    if stored is None:
+        raise ValidationError({"photo": "This photo no longer exists."})
+    signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
+    return stored
+
+
+def _shortened(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
 
 
 def update_rights(photo: Photo, override: Rights) -> Photo:
@@ -71,8 +118,18 @@ def set_focal_point(photo: Photo, focal_x: float, focal_y: float) -> Photo:
 
 
 def delete(photo: Photo) -> None:
-    """Move the photo to the trash (its original and variants stay until the trash is emptied)."""
+    """Move the photo to the trash (its original and variants stay until the trash is emptied; a
+    new original still on its way is given up, and the photo trashed as it was before).
+    ValidationError when it is no longer on the site (a second request to delete it)."""
+    photo = services().store.get_photo(photo.id)  # the trash keeps its latest text
+    if photo is None:
+        raise ValidationError({"photo": "This photo is no longer on the site (it may be in the trash)."})
     project = services().store.get_project(photo.project_id)
+    if photo.status == PhotoStatus.REPLACING and photo.replacement is not None:
+        services().blobs.delete_many([photo.replacement.key])
+        photo = replace(
+            photo, status=PhotoStatus.READY if photo.variants else PhotoStatus.FAILED, replacement=None
+        )
     entry = trash.put_photo(photo, project, activity.editor())
     services().store.delete_photo(photo.id)
     trash.hide(entry)
@@ -85,7 +142,25 @@ def delete(photo: Photo) -> None:
 
 
 def reorder(project: Project, ordered_ids: Sequence[str]) -> None:
-    services().store.reorder_photos(project.id, ordered_ids)
+    """Put the project's photos in this order. A partial list reorders the photos it names among
+    the places they hold, the others keeping theirs (a publishing client orders its own photos,
+    not those added in the admin). ValidationError for an id not in the project or named twice."""
+    current = [p.id for p in services().store.photos_for_project(project.id)]
+    known = set(current)
+    unknown = [photo_id for photo_id in ordered_ids if photo_id not in known]
+    if unknown:
+        raise ValidationError(
+            {
+                "order": f"Not photos of “{project.title}” (deleted, or of another project): {', '.join(unknown[:5])}."
+            }
+        )
+    if len(set(ordered_ids)) != len(ordered_ids):
+        raise ValidationError({"order": "The order names a photo more than once."})
+    listed, wanted = set(ordered_ids), iter(ordered_ids)
+    in_order = [next(wanted) if photo_id in listed else photo_id for photo_id in current]
+    if in_order == current:
+        return
+    services().store.reorder_photos(project.id, in_order)
     activity.record(f"Reordered the photos of “{project.title}”", project_id=project.id)
     signals.photos_reordered.send(sender(), project=project)
 

@@ -6,6 +6,14 @@
                             │
                             └──> queued (retry)
 
+    ready | failed ──> replacing ──> queued ──> processing ──> ready (the new original's files)
+                          │                        │
+                          └──> ready | failed <────┘ (cancelled, abandoned, or the new file broken)
+
+A photo being replaced (`replace`) keeps its files and its place on the site throughout: its new
+original waits in `Photo.replacement` until the job has rendered it; a replacement that cannot be
+used is dropped with its reason in `error`, and the photo goes on as it was.
+
 A project's photo and a page's own photo (`homes`) live the same life: the same transitions, the
 same job (`processing.process`), the same retry, reprocess and sweep. A page photo skips
 `uploading`: the page form stores its file before the page is saved.
@@ -33,12 +41,16 @@ log = logging.getLogger("sgoodie.photos")
 
 #: Which status may follow which. `processing -> processing` is a job starting again: after a
 #: transient error, or when the sweeper hands a lost job (its worker died) to another worker.
+#: `queued -> ready | failed` is only a replacement given up before its job started (`fail`).
 TRANSITIONS: dict[str, frozenset[str]] = {
     PhotoStatus.UPLOADING: frozenset({PhotoStatus.QUEUED, PhotoStatus.FAILED}),
-    PhotoStatus.QUEUED: frozenset({PhotoStatus.PROCESSING, PhotoStatus.FAILED}),
+    PhotoStatus.QUEUED: frozenset({PhotoStatus.PROCESSING, PhotoStatus.FAILED, PhotoStatus.READY}),
     PhotoStatus.PROCESSING: frozenset({PhotoStatus.PROCESSING, PhotoStatus.READY, PhotoStatus.FAILED}),
-    PhotoStatus.READY: frozenset({PhotoStatus.QUEUED}),
-    PhotoStatus.FAILED: frozenset({PhotoStatus.QUEUED}),
+    PhotoStatus.READY: frozenset({PhotoStatus.QUEUED, PhotoStatus.REPLACING}),
+    PhotoStatus.FAILED: frozenset({PhotoStatus.QUEUED, PhotoStatus.REPLACING}),
+    PhotoStatus.REPLACING: frozenset(
+        {PhotoStatus.REPLACING, PhotoStatus.QUEUED, PhotoStatus.READY, PhotoStatus.FAILED}
+    ),
 }
 
 # The photo's job kinds.
@@ -53,6 +65,7 @@ MISSING_ORIGINAL = "The uploaded file is missing from storage. Upload the photo 
 GAVE_UP = "Processing kept failing (the last time: {error}). Use Retry to try again."
 RENDER_FAILED = "This photo could not be processed ({error}). Upload it again, saved from an editor."
 NEVER_FINISHED = "The upload never finished. Upload the photo again."
+REPLACEMENT_NEVER_FINISHED = "The new file's upload never finished; the photo keeps its current file."
 TOO_MANY_ATTEMPTS = (
     "Processing this photo stopped again and again before it finished (it may be too large). "
     "Upload a smaller file."
@@ -95,7 +108,10 @@ def queue(photo: Photo) -> None:
 def fail(photo: Photo, reason: str) -> Photo | None:
     """Record a permanent failure with its human reason (the admin sees it and can retry). A photo
     another caller settled first (the upload callback and the S3 event racing, a duplicate job)
-    is left as that caller left it."""
+    is left as that caller left it. A failed replacement fails only itself: the photo keeps its
+    files and goes on as it was, the reason in its `error` (`drop_replacement`)."""
+    if photo.replacement is not None:
+        return drop_replacement(photo, reason)
     try:
         failed = transition(photo, PhotoStatus.FAILED, error=reason)
     except TransitionRefused as exc:
@@ -106,6 +122,31 @@ def fail(photo: Photo, reason: str) -> Photo | None:
         if not failed.page_id:  # a page keeps showing what it showed: nothing to purge
             signals.photo_failed.send(current_app._get_current_object(), photo=failed, reason=reason)
     return failed
+
+
+def drop_replacement(photo: Photo, reason: str = "") -> Photo | None:
+    """End a photo's replacement without using it (cancelled, never uploaded, or its file unusable:
+    `reason` then says why): the photo is ready again with the files it has (failed, as before,
+    when it has none) and the new file, if any arrived, is deleted. A photo whose replacement
+    another caller settled first is left as it is."""
+    dropped: list[str] = []
+
+    def settle(current: Photo) -> None:
+        if current.replacement is None or current.replacement.key != photo.replacement.key:
+            raise TransitionRefused("its replacement was settled meanwhile")
+        dropped.append(current.replacement.key)
+        status = PhotoStatus.READY if current.variants else PhotoStatus.FAILED
+        set_status(current, status, replacement=None, error=reason or current.error, attempts=0)
+
+    try:
+        settled = homes.modify(photo, settle)
+    except TransitionRefused as exc:
+        log.info("photo %s: replacement not dropped (%s)", photo.id, exc)
+        return homes.find(photo.id, photo.page_id)
+    services().blobs.delete_many(dropped)
+    if settled is not None and reason:
+        log.warning("photo %s: its replacement failed: %s", photo.id, reason)
+    return settled
 
 
 def retry(photo: Photo) -> Photo | None:
@@ -147,10 +188,11 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         if now - _parse(photo.updated_at) > STUCK_AFTER and homes.modify(photo, _touch):
             queue(photo)
             requeued += 1
-    for photo in services().store.photos_with_status(PhotoStatus.UPLOADING):
-        if now - _parse(photo.updated_at) > ABANDONED_UPLOAD_AFTER:
-            fail(photo, NEVER_FINISHED)
-            abandoned += 1
+    for status in (PhotoStatus.UPLOADING, PhotoStatus.REPLACING):  # a replacement: ready again
+        for photo in services().store.photos_with_status(status):
+            if now - _parse(photo.updated_at) > ABANDONED_UPLOAD_AFTER:
+                fail(photo, NEVER_FINISHED if status == PhotoStatus.UPLOADING else REPLACEMENT_NEVER_FINISHED)
+                abandoned += 1
     return {"requeued": requeued, "abandoned": abandoned}
 
 

@@ -65,6 +65,11 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
         if current.replaces is not None:  # the page photo it replaced leaves with its files
             replaced.append(current.replaces)
             current.replaces = None
+        if current.replacement is not None:  # a new original: it is the photo's original now
+            new = current.replacement
+            current.original_key, current.filename = new.key, new.filename
+            current.content_type, current.size = new.content_type, new.size
+            current.replacement = None
 
     try:
         ready = homes.modify(started, finish, visible=True)
@@ -73,12 +78,18 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
     if ready is None:  # deleted while we worked: do not leave its files behind
         services().blobs.delete_prefix(prefix)
         return None
-    files.drop_stale(prefix, ready.variants, started.variants, ready.phone_cuts)
+    if started.replacement is None:
+        files.drop_stale(prefix, ready.variants, started.variants, ready.phone_cuts)
     for old in replaced:
         files.discard(old)
     log.info("photo %s ready: %d variants", photo_id, len(variants))
     if not ready.page_id:
         _project_photo_ready(ready, rendered_before=bool(started.variants), private=private)
+    if started.replacement is not None:
+        # Another picture: the old one's files go at once, not a render later (pages showing them
+        # were purged by `photo_ready`, and page photos copied from it have the new files).
+        files.drop_stale(prefix, ready.variants, ready.phone_cuts)
+        services().blobs.delete_many([started.original_key])
     return ready
 
 
@@ -124,12 +135,13 @@ def _render(
     settings), JPEG and WebP keep their pixels and get their metadata rewritten; only AVIF, whose
     container Exiv2 cannot write, is encoded again."""
     current = photo.variants
-    same_pixels = bool(current) and photo.rendering == settings.signature
+    # A new original (`replace`) is another picture: nothing of the current files is reused.
+    same_pixels = bool(current) and photo.rendering == settings.signature and photo.replacement is None
     formats = tuple(f for f in FORMATS if f not in REWRITABLE) if same_pixels else FORMATS
     generation = new_id()[:8] if current else ""
     blobs = services().blobs
     try:
-        original = blobs.get(photo.original_key)
+        original = blobs.get(photo.replacement.key if photo.replacement else photo.original_key)
     except BlobNotFoundError:
         return None, [], MISSING_ORIGINAL
     try:

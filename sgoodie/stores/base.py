@@ -26,7 +26,13 @@ from ..domain import AdminUser, Page, Photo, PhotoStatus, Project
 #: Ready photos are not listed by status: every photo ends there, so such a list would be the whole
 #: site (on DynamoDB, one index key every photo shares); `photos_missing_alt` lists the ready ones
 #: that still need something.
-LISTED_STATUSES = (PhotoStatus.UPLOADING, PhotoStatus.QUEUED, PhotoStatus.PROCESSING, PhotoStatus.FAILED)
+LISTED_STATUSES = (
+    PhotoStatus.UPLOADING,
+    PhotoStatus.QUEUED,
+    PhotoStatus.PROCESSING,
+    PhotoStatus.FAILED,
+    PhotoStatus.REPLACING,
+)
 
 
 def check_listed_status(status: str) -> None:
@@ -66,6 +72,10 @@ class ConflictError(StoreError):
     def __init__(self, field: str, message: str):
         self.field = field
         super().__init__(message)
+
+
+def external_id_taken(external_id: str) -> str:
+    return f"Another photo of this project already has the external id {external_id!r}."
 
 
 class RecordStore(Protocol):
@@ -177,8 +187,20 @@ class ContentStore(Protocol):
 
     def get_photo(self, photo_id: str) -> Photo | None: ...
 
+    def photo_by_external_id(self, project_id: str, external_id: str) -> Photo | None:
+        """The project's photo with this publishing client's key (`Photo.external_id`), one
+        indexed read. The key is unique per project among the photos not in the trash: `add_photo`
+        and `update_photo` raise ConflictError("external_id") for a taken one, also when two
+        writers race; a photo moved to the trash frees its key."""
+
     def photos_for_project(self, project_id: str) -> list[Photo]:
         """In display order."""
+
+    def photos_page(
+        self, project_id: str, *, after: int | None = None, before: int | None = None, limit: int = 50
+    ) -> list[Photo]:
+        """Up to `limit` photos of the project in display order: the first ones, those right after
+        the `order` value `after`, or right before `before` (for `paging.read_page`)."""
 
     def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
         """Photos in one of the LISTED_STATUSES, oldest change first (dashboard, sweeper)."""

@@ -6,8 +6,8 @@ attributes and `data` could disagree (a project's `order`, a photo's position), 
 wins.
 
 Uniqueness and redirects live in the records table as claim items, written in the same
-transaction as the record they protect: `slugs/<slug>` (current or old, for redirects) and
-`admin-emails/<email>`. Every write that could lose someone's work is conditional on the version
+transaction as the record they protect: `slugs/<slug>` (current or old, for redirects),
+`admin-emails/<email>` and `photo-external-ids/<project id>/<external id>`. Every write that could lose someone's work is conditional on the version
 it was read at. Nothing here scans.
 """
 
@@ -34,6 +34,7 @@ from .base import (
     StaleVersionError,
     StoreError,
     check_listed_status,
+    external_id_taken,
     is_possible_key,
 )
 from .dynamodb_schema import (
@@ -48,6 +49,7 @@ from .ordering import next_order, plan_reorder, plan_window_reorder
 
 SLUGS = "slugs"
 ADMIN_EMAILS = "admin-emails"
+EXTERNAL_IDS = "photo-external-ids"  # <project id>/<external id> -> photo_id, written with the photo
 PROJECT_COUNTS = "project-counts"  # category -> c_published, c_drafts, changed in each project write
 SLUGS_ATTRIBUTE = "slugs"  # on a project item: every address it has claimed, to free them by key
 TRANSACTION_LIMIT = 100
@@ -505,6 +507,7 @@ class DynamoContentStore:
             }
             for p in photos
         ]
+        body += [self._release_external_id(p) for p in photos if p.external_id]
         body += [
             {
                 "Delete": {
@@ -674,27 +677,73 @@ class DynamoContentStore:
         ).get("Items", [])
         orders = [int(item[PHOTO_SORT_KEY]["S"].split("#", 1)[0]) for item in last]
         stored = replace(photo, order=next_order(orders), version=1, updated_at=utcnow())
+        writes = [
+            {
+                "ConditionCheck": {
+                    "TableName": self.names["projects"],
+                    "Key": {"project_id": S(photo.project_id)},
+                    "ConditionExpression": "attribute_exists(project_id)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.names["photos"],
+                    "Item": self._photo_item(stored),
+                    "ConditionExpression": "attribute_not_exists(photo_id)",
+                }
+            },
+        ]
+        if stored.external_id:
+            writes.append(self._claim_external_id(stored))
         self._transact(
-            [
-                {
-                    "ConditionCheck": {
-                        "TableName": self.names["projects"],
-                        "Key": {"project_id": S(photo.project_id)},
-                        "ConditionExpression": "attribute_exists(project_id)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": self.names["photos"],
-                        "Item": self._photo_item(stored),
-                        "ConditionExpression": "attribute_not_exists(photo_id)",
-                    }
-                },
-            ],
-            "the photo already exists",
-            {0: missing},
+            writes, "the photo already exists", {0: missing, 2: self._external_id_taken(stored.external_id)}
         )
         return stored
+
+    # A photo's external id is a claim item beside it (like a slug): the transaction that writes
+    # the photo takes the claim on the condition that nobody holds it, so of two racing writers one
+    # wins, and a lookup is one read of the claim and one of the photo, whatever the site's size.
+    def _external_id_key(self, project_id: str, external_id: str) -> dict[str, Any]:
+        return {"collection": S(EXTERNAL_IDS), "record_key": S(f"{project_id}/{external_id}")}
+
+    def _claim_external_id(self, photo: Photo) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self.names["records"],
+                "Item": {
+                    **self._external_id_key(photo.project_id, photo.external_id),
+                    "photo_id": S(photo.id),
+                    "data": S(json.dumps({"photo_id": photo.id})),
+                },
+                "ConditionExpression": "attribute_not_exists(record_key) OR photo_id = :me",
+                "ExpressionAttributeValues": {":me": S(photo.id)},
+            }
+        }
+
+    def _release_external_id(self, photo: Photo) -> dict[str, Any]:
+        """The claim's delete, for the transaction that deletes the photo (or gives it another
+        key); a claim someone else holds is left alone."""
+        return {
+            "Delete": {
+                "TableName": self.names["records"],
+                "Key": self._external_id_key(photo.project_id, photo.external_id),
+                "ConditionExpression": "attribute_not_exists(record_key) OR photo_id = :me",
+                "ExpressionAttributeValues": {":me": S(photo.id)},
+            }
+        }
+
+    @staticmethod
+    def _external_id_taken(external_id: str) -> ConflictError:
+        return ConflictError("external_id", external_id_taken(external_id))
+
+    def photo_by_external_id(self, project_id: str, external_id: str) -> Photo | None:
+        if not is_possible_key(project_id) or not is_possible_key(external_id):
+            return None
+        claim = self.records.get(EXTERNAL_IDS, f"{project_id}/{external_id}")
+        photo = self.get_photo(claim["photo_id"]) if claim else None
+        if photo is None or photo.project_id != project_id or photo.external_id != external_id:
+            return None
+        return photo
 
     def get_photo(self, photo_id: str) -> Photo | None:
         return self._load_photo(self._photo_item_by_id(photo_id))
@@ -709,6 +758,34 @@ class DynamoContentStore:
             ConsistentRead=True,
         )
         return [self._load_photo(item) for item in items]
+
+    def photos_page(
+        self, project_id: str, *, after: int | None = None, before: int | None = None, limit: int = 50
+    ) -> list[Photo]:
+        if not is_possible_key(project_id):
+            return []
+        condition, values = "project_id = :p", {":p": S(project_id)}
+        # Sort keys are `<order, 12 digits>#<photo id>`: "~" sorts after every id character.
+        if after is not None and before is not None:
+            condition += " AND #sk BETWEEN :a AND :b"
+            values.update({":a": S(f"{after:012d}#~"), ":b": S(f"{before:012d}#")})
+        elif after is not None:
+            condition += " AND #sk > :a"
+            values[":a"] = S(f"{after:012d}#~")
+        elif before is not None:
+            condition += " AND #sk < :b"
+            values[":b"] = S(f"{before:012d}#")
+        items = self._query(
+            TableName=self.names["photos"],
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            **({"ExpressionAttributeNames": {"#sk": PHOTO_SORT_KEY}} if "#sk" in condition else {}),
+            ScanIndexForward=not (before is not None and after is None),
+            ConsistentRead=True,
+            Limit=limit,
+        )
+        found = [self._load_photo(item) for item in islice(items, limit)]
+        return found if not (before is not None and after is None) else found[::-1]
 
     def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
         check_listed_status(status)
@@ -742,19 +819,35 @@ class DynamoContentStore:
             order=current.order,
             project_id=current.project_id,
         )
-        try:
-            self.client.put_item(
-                TableName=self.names["photos"],
-                Item=self._photo_item(stored),
-                ConditionExpression="version = :v",
-                ExpressionAttributeValues={":v": N(current.version)},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleVersionError(
-                    "This photo was changed by someone else since you opened it."
-                ) from None
-            raise
+        stale = "This photo was changed by someone else since you opened it."
+        if stored.external_id != current.external_id:  # the claims change with the photo
+            writes = [
+                {
+                    "Put": {
+                        "TableName": self.names["photos"],
+                        "Item": self._photo_item(stored),
+                        "ConditionExpression": "version = :v",
+                        "ExpressionAttributeValues": {":v": N(current.version)},
+                    }
+                }
+            ]
+            if stored.external_id:
+                writes.append(self._claim_external_id(stored))
+            if current.external_id:
+                writes.append(self._release_external_id(current))
+            self._transact(writes, stale, {1: self._external_id_taken(stored.external_id)})
+        else:
+            try:
+                self.client.put_item(
+                    TableName=self.names["photos"],
+                    Item=self._photo_item(stored),
+                    ConditionExpression="version = :v",
+                    ExpressionAttributeValues={":v": N(current.version)},
+                )
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                    raise StaleVersionError(stale) from None
+                raise
         self._refresh_cover(stored.project_id, stored.id)
         return stored
 
@@ -762,10 +855,17 @@ class DynamoContentStore:
         photo = self.get_photo(photo_id)
         if photo is None:
             return None
-        self.client.delete_item(
-            TableName=self.names["photos"],
-            Key={"project_id": S(photo.project_id), PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id))},
-        )
+        key = {"project_id": S(photo.project_id), PHOTO_SORT_KEY: S(_sort_key(photo.order, photo.id))}
+        if photo.external_id:  # its key is free again, in the same write
+            self._transact(
+                [
+                    {"Delete": {"TableName": self.names["photos"], "Key": key}},
+                    self._release_external_id(photo),
+                ],
+                "The photo changed meanwhile; try again.",
+            )
+        else:
+            self.client.delete_item(TableName=self.names["photos"], Key=key)
         self._refresh_cover(photo.project_id, photo.id)
         return photo
 

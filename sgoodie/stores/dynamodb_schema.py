@@ -17,8 +17,8 @@ The tables (docs/architecture.md, data model), shaped by the access patterns:
   list, never the ready photos every site is mostly made of.
 - pages: `page_id` (home, about, personal-branding, and `site` for the site settings).
 - admins: `user_id`; `gsi_email` for sign-in.
-- records: `collection` + `record_key`, small records (slug registry, sign-in throttling,
-  activity, plugin data) with a TTL attribute.
+- records: `collection` + `record_key`, small records (slug registry, photos' external ids,
+  sign-in throttling, activity, plugin data) with a TTL attribute.
 """
 
 from __future__ import annotations

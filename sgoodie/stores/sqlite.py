@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import AdminUser, Page, Photo, Project, from_record, to_record, utcnow
-from .base import ConflictError, NotFoundError, StaleVersionError, check_listed_status, is_possible_key
+from .base import (
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    check_listed_status,
+    external_id_taken,
+    is_possible_key,
+)
 from .ordering import next_order, plan_reorder, plan_window_reorder
 
 SCHEMA = """
@@ -45,9 +52,12 @@ CREATE TABLE IF NOT EXISTS photos (
     status TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    external_id TEXT NOT NULL DEFAULT ''  -- a publishing client's key, unique in its project
 );
 CREATE INDEX IF NOT EXISTS photos_project_order ON photos (project_id, ord);
+CREATE UNIQUE INDEX IF NOT EXISTS photos_external_id ON photos (project_id, external_id)
+    WHERE external_id != '';
 CREATE INDEX IF NOT EXISTS photos_status ON photos (status, updated_at);
 CREATE INDEX IF NOT EXISTS photos_missing_alt ON photos (updated_at)
     WHERE status = 'ready' AND trim(json_extract(data, '$.alt_text')) = '';
@@ -111,10 +121,23 @@ def _listed_column(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX projects_listed_order ON projects (category, ord) WHERE listed = 1")
 
 
+def _external_id_column(conn: sqlite3.Connection) -> None:
+    """Sites made before `Photo.external_id`: the column (no photo had a key) and its unique index."""
+    if (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'photos'").fetchone()
+        is None
+    ):
+        return  # `init_schema` makes the table as it is now
+    conn.execute("ALTER TABLE photos ADD COLUMN external_id TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "CREATE UNIQUE INDEX photos_external_id ON photos (project_id, external_id) WHERE external_id != ''"
+    )
+
+
 # Each step brings a database made by an older sgoodie up to date, in order, once: the first
 # connection of a process runs those the file has not had (`PRAGMA user_version` counts them). A
 # new database gets the current schema and counts them all as done.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_listed_column,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_listed_column, _external_id_column)
 
 
 class SQLiteContentStore:
@@ -397,19 +420,34 @@ class SQLiteContentStore:
                 "SELECT max(ord) FROM photos WHERE project_id = ?", (photo.project_id,)
             ).fetchone()[0]
             stored = replace(photo, order=next_order([last or 0]), version=1, updated_at=utcnow())
-            conn.execute(
-                "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    stored.id,
-                    stored.project_id,
-                    stored.order,
-                    stored.status,
-                    stored.updated_at,
-                    stored.version,
-                    _dump(stored),
-                ),
-            )
+            with _external_id_unique(stored):
+                conn.execute(
+                    "INSERT INTO photos (id, project_id, ord, status, updated_at, version, data, external_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        stored.id,
+                        stored.project_id,
+                        stored.order,
+                        stored.status,
+                        stored.updated_at,
+                        stored.version,
+                        _dump(stored),
+                        stored.external_id,
+                    ),
+                )
         return stored
+
+    def photo_by_external_id(self, project_id: str, external_id: str) -> Photo | None:
+        if not is_possible_key(project_id) or not is_possible_key(external_id):
+            return None
+        row = (
+            self.connection()
+            .execute(
+                "SELECT data FROM photos WHERE project_id = ? AND external_id = ?", (project_id, external_id)
+            )
+            .fetchone()
+        )
+        return _load(Photo, row)
 
     def get_photo(self, photo_id: str) -> Photo | None:
         if not is_possible_key(photo_id):
@@ -424,6 +462,22 @@ class SQLiteContentStore:
             "SELECT data FROM photos WHERE project_id = ? ORDER BY ord", (project_id,)
         )
         return [_load(Photo, row) for row in rows]
+
+    def photos_page(
+        self, project_id: str, *, after: int | None = None, before: int | None = None, limit: int = 50
+    ) -> list[Photo]:
+        if not is_possible_key(project_id):
+            return []
+        low = after if after is not None else -(2**62)
+        high = before if before is not None else 2**62
+        backwards = before is not None and after is None
+        rows = self.connection().execute(
+            "SELECT data FROM photos WHERE project_id = ? AND ord > ? AND ord < ? "
+            f"ORDER BY ord {'DESC' if backwards else 'ASC'} LIMIT ?",
+            (project_id, low, high, limit),
+        )
+        found = [_load(Photo, row) for row in rows]
+        return found[::-1] if backwards else found
 
     def photos_with_status(self, status: str, *, limit: int | None = None) -> list[Photo]:
         check_listed_status(status)
@@ -457,10 +511,19 @@ class SQLiteContentStore:
                 order=current.order,
                 project_id=current.project_id,
             )
-            conn.execute(
-                "UPDATE photos SET status = ?, updated_at = ?, version = ?, data = ? WHERE id = ?",
-                (stored.status, stored.updated_at, stored.version, _dump(stored), stored.id),
-            )
+            with _external_id_unique(stored):
+                conn.execute(
+                    "UPDATE photos SET status = ?, updated_at = ?, version = ?, data = ?, external_id = ?"
+                    " WHERE id = ?",
+                    (
+                        stored.status,
+                        stored.updated_at,
+                        stored.version,
+                        _dump(stored),
+                        stored.external_id,
+                        stored.id,
+                    ),
+                )
             self._refresh_cover(conn, stored.project_id, stored.id)
         return stored
 
@@ -702,6 +765,17 @@ class SQLiteRecordStore:
             .fetchone()
         )
         return int(row[0]) if row and row[0] is not None else None
+
+
+@contextmanager
+def _external_id_unique(photo: Photo) -> Iterator[None]:
+    """The unique index's refusal, as the store's ConflictError (the only unique rule on photos)."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        if "external_id" not in str(exc):
+            raise
+        raise ConflictError("external_id", external_id_taken(photo.external_id)) from None
 
 
 def _dump(obj: Any) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from sgoodie import tokens
 from sgoodie.auth import SESSIONS
 from sgoodie.services import services
 
@@ -287,3 +290,40 @@ def test_ipv6_guesses_rotating_through_one_64_count_as_one_address(app, admin_us
     assert elsewhere.login().status_code == 302
     client.environ_base["REMOTE_ADDR"] = "2001:db8:5:8::2"  # a privacy address of the same /64
     assert client.get("/admin/").status_code == 200
+
+
+# -- Account → Tokens ----------------------------------------------------------------------------
+def test_a_token_is_created_shown_once_listed_and_revoked(admin, app):
+    page = admin.client.get("/admin/account/tokens")
+    assert page.status_code == 200 and "No tokens yet." in page.get_data(as_text=True)
+    created = admin.post(
+        "/admin/account/tokens",
+        {"name": "Lightroom on the iMac", "scopes": ["read", "publish"], "expires": "90"},
+    )
+    html = created.get_data(as_text=True)
+    assert created.status_code == 200 and created.headers["Cache-Control"] == "private, no-store"
+    secret = re.search(r'value="(sgt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})"', html).group(1)
+    assert "only time it is shown" in html and "data-copy" in html
+    listed = admin.client.get("/admin/account/tokens").get_data(as_text=True)
+    assert secret not in listed  # shown once: never again
+    assert "Lightroom on the iMac" in listed and "<code>read</code> <code>publish</code>" in listed
+    assert "Never" in listed  # not used yet
+    api = app.test_client()
+    assert api.get("/api/v1/projects", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    with app.app_context():
+        token = tokens.list_tokens()[0]
+        assert token.last_used_at and token.created_by == "photographer@example.com"
+    revoked = admin.post(f"/admin/account/tokens/{token.id}/revoke", follow_redirects=True)
+    assert "is revoked" in revoked.get_data(as_text=True) and "Revoked" in revoked.get_data(as_text=True)
+    assert api.get("/api/v1/projects", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_token_form_with_mistakes_says_what_to_fix_and_keeps_the_name(admin):
+    answer = admin.post("/admin/account/tokens", {"name": "Laptop", "expires": "90"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Choose at least one." in html and 'value="Laptop"' in html
+    assert "sgt_" not in html
+
+
+def test_the_tokens_page_needs_a_signed_in_admin(client):
+    assert client.get("/admin/account/tokens").status_code == 302

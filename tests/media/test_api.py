@@ -205,7 +205,7 @@ def test_upload_tokens_are_signed_expiring_and_size_limited(app, client, admin, 
     small = _ask(admin, project, b"x" * 900, size=900).get_json()
     too_big = _send(client, small, data)
     assert too_big.status_code == 413
-    from sgoodie.media import uploads
+    from sgoodie.photos import uploads
 
     app.config["MAX_UPLOAD_BYTES"] = 50 * 1024 * 1024
     monkeypatch.setattr(uploads, "UPLOAD_SECONDS", -1)  # the grant carries its deadline, as an S3 policy does

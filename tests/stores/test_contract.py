@@ -312,6 +312,26 @@ def test_photos_keep_their_order_and_can_be_reordered(content_store):
     assert content_store.get_photo(ids[0]).alt_text == "0"  # found by id after moving
 
 
+def test_a_page_of_photos_reads_only_what_it_returns(content_store, items_read):
+    project = _project(content_store, "Paged")
+    other = _project(content_store, "Other")
+    _photo(content_store, other)
+    made = [_photo(content_store, project, alt_text=str(n)) for n in range(7)]
+    items_read.reset()
+    first = content_store.photos_page(project.id, limit=3)
+    assert [p.id for p in first] == [p.id for p in made[:3]] and items_read.count <= 3
+    items_read.reset()
+    rest = content_store.photos_page(project.id, after=first[-1].order, limit=10)
+    assert [p.id for p in rest] == [p.id for p in made[3:]] and items_read.count <= len(rest)
+    before = content_store.photos_page(project.id, before=made[5].order, limit=2)
+    assert [p.id for p in before] == [made[3].id, made[4].id]
+    between = content_store.photos_page(project.id, after=made[0].order, before=made[3].order)
+    assert [p.id for p in between] == [made[1].id, made[2].id]
+    content_store.reorder_photos(project.id, [p.id for p in made][::-1])
+    assert [p.id for p in content_store.photos_page(project.id, limit=2)] == [made[6].id, made[5].id]
+    assert content_store.photos_page("no-such-project") == []
+
+
 def test_photo_updates_are_versioned_and_keep_the_cover_copy_fresh(content_store):
     project = _project(content_store, "Covered")
     photo = _photo(content_store, project, status="processing")

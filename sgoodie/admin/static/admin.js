@@ -8,6 +8,7 @@
 // - the settings page's table of bytes per quality preset, measured on one photo of the site
 // - focal points: click the photo to place its subject (number inputs without JavaScript)
 // - the dashboard's time zone question proposes the browser's zone (UTC selected without JavaScript)
+// - copy buttons (a new access token): the value is selected for copying by hand without JavaScript
 // Every feature here has a no-JavaScript path in the HTML (move buttons, forms, confirm pages).
 (function () {
   "use strict";
@@ -468,4 +469,21 @@
       if (note) { note.hidden = false; }
     }
   }
+
+  // Copy buttons: `data-copy` names the field whose value goes to the clipboard.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var label = button.textContent;
+    button.addEventListener("click", function () {
+      source.select();
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(source.value) : Promise.reject();
+      copied.catch(function () { return document.execCommand("copy") ? null : Promise.reject(); }).then(function () {
+        button.textContent = button.getAttribute("data-copied") || "Copied";
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }, function () {
+        button.textContent = "Press Ctrl+C";
+      });
+    });
+  });
 })();

@@ -10,7 +10,7 @@ from ...plugin_api import Plugin
 plugin = Plugin(
     "contact",
     version="1.0.0",
-    api_version=(1, 1),
+    api_version=(1, 2),
     description="Inquiry form on /contact and under projects; inquiries in the admin; optional e-mail notifications.",
     template_folder=str(Path(__file__).parent / "templates"),
     cache_tags={

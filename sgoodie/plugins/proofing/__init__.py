@@ -14,6 +14,9 @@ photos private; this plugin adds what a client does there, on the plugin API onl
   background (the photo job queue) by streaming, kept for a few days, and offered through a
   progress page and then a time-limited link. Every download is logged (who, what, when).
 
+- **API** (`api.py`): `GET /api/v1/galleries` and `/api/v1/galleries/<id>/selections` for a
+  token with the `galleries` scope, so a desktop tool marks the client's picks.
+
 - **Reminders**: a few days before a gallery's last day, its clients get an e-mail saying so.
 
 When the site sends mail (its one mail setting, `SGOODIE_MAIL`), the site settings' contact
@@ -22,7 +25,7 @@ address gets an e-mail per selection sent, and clients a reminder before their g
 
 from __future__ import annotations
 
-from . import admin, reminders, views, zips  # noqa: F401  (register the routes, slots and the ZIP task)
+from . import admin, api, reminders, views, zips  # noqa: F401  (register the routes, slots, API and the ZIP task)
 from .plugin import plugin
 
 __all__ = ["plugin"]

@@ -10,7 +10,7 @@ from ...plugin_api import Plugin
 plugin = Plugin(
     "proofing",
     version="1.0.0",
-    api_version=(1, 1),
+    api_version=(1, 2),
     description="Client galleries: favourites lists, notes, selections for the photographer; single and whole-gallery downloads.",
     template_folder=str(Path(__file__).parent / "templates"),
 )

@@ -7,6 +7,7 @@
 | `marks` | `<project>#<client>#<photo>` | the lists the photo is in, the client's note, the file name |
 | `zips` | `<project>#<zip>` | a whole-gallery ZIP: status, progress, file, expiry (removed after it) |
 | `downloads` | `<project>#<timestamp>#<id>` | the download log: who, what, when, from where (a year) |
+| `gallery-index` | project id | the client galleries the API lists (`api.py`) |
 
 One record per marked photo (not one list per client) keeps every item small whatever the
 gallery's size, and a client's whole selection is one query by prefix.
@@ -41,6 +42,13 @@ CLIENTS = plugin.storage("clients", secret=("name", "email"))
 MARKS = plugin.storage("marks")
 ZIP_JOBS = plugin.storage("zips")
 DOWNLOAD_LOG = plugin.storage("downloads", secret=("name", "email", "address"))
+#: The client galleries, for the API's list (`api.py`): kept by `project_saved`, and by a client
+#: starting to choose (a gallery made before the index existed joins it then).
+GALLERY_INDEX = plugin.storage("gallery-index")
+
+
+def index_gallery(project_id: str) -> None:
+    GALLERY_INDEX.put(project_id, {"since": now()})
 
 
 def now() -> str:
@@ -93,6 +101,7 @@ def save_gallery_settings(project_id: str, settings: GallerySettings) -> None:
 # -- clients and their marks -----------------------------------------------------------------
 def new_client(project_id: str, name: str, email: str) -> str:
     client_id = secrets.token_hex(8)
+    index_gallery(project_id)
     CLIENTS.put(
         f"{project_id}#{client_id}",
         {"id": client_id, "name": name, "email": email, "started_at": now(), "submitted_at": ""},

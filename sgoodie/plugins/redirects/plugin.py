@@ -10,7 +10,7 @@ from ...plugin_api import Plugin
 plugin = Plugin(
     "redirects",
     version="1.0.0",
-    api_version=(1, 1),
+    api_version=(1, 2),
     description="301/302 redirects for legacy URLs (exact and prefix rules), checked before the 404 page.",
     template_folder=str(Path(__file__).parent / "templates"),
 )

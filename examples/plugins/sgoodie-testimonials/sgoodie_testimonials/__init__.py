@@ -30,7 +30,7 @@ TAG = "testimonials"
 plugin = Plugin(
     "testimonials",
     version="1.0.0",
-    api_version=(1, 1),
+    api_version=(1, 2),
     description="What clients said: managed in the admin, shown on the home page.",
     template_folder=str(Path(__file__).parent / "templates"),
     cache_tags={TAG: ["/"]},  # the home page shows the quotes: a purge invalidates it on the CDN too
