@@ -41,12 +41,17 @@ class ApiError(Exception):
 
 
 def _refusal(response: requests.Response, *, api: bool = True) -> ApiError:
-    """The error of a refused request: the site's JSON error, S3's XML one, or the status."""
+    """The error of a refused request: the site's JSON error (or, for a file it could not use, the
+    photo with its `error`), S3's XML error, or the status."""
     try:
-        error = response.json()["error"]
+        body = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and "message" in error:
         return ApiError(response.status_code, str(error.get("code", "")), str(error["message"]))
-    except (ValueError, KeyError, TypeError):
-        pass
+    if isinstance(error, str) and error:
+        return ApiError(response.status_code, "refused", error)
     if api and response.status_code == 401:
         return ApiError(401, "unauthorized", "The site refused the token (revoked, expired or mistyped?).")
     s3_message = re.search(r"<Message>(.*?)</Message>", response.text, re.S)

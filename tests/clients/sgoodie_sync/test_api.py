@@ -61,3 +61,10 @@ def test_errors_are_the_sites_own_sentence():
         api=False,
     )
     assert str(s3).endswith("Policy expired.") and s3.status == 403
+
+
+def test_a_file_the_site_could_not_use_is_refused_with_the_photos_reason():
+    refused = _refusal(
+        _response(422, b'{"id": "p1", "status": "failed", "error": "This file is not a photo."}')
+    )
+    assert (refused.status, str(refused)) == (422, "This file is not a photo.")
