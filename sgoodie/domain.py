@@ -373,6 +373,9 @@ class Photo:
     external_id: str = ""
     # A new original on its way or being rendered (`photos.replace`); None otherwise.
     replacement: Replacement | None = None
+    # The SHA-256 a publishing client gave for the original in use (`/api/v1/`), so a sync run
+    # again knows which files the site already has without downloading them.
+    source_sha256: str = ""
 
     RIGHTS_FORM_PREFIX = "rights_"  # form fields and validation errors: rights_creator, …
 
@@ -443,6 +446,7 @@ class Replacement:
     filename: str
     content_type: str
     size: int
+    sha256: str = ""  # the publishing client's, becoming the photo's `source_sha256` once rendered
 
 
 @dataclass

@@ -272,6 +272,11 @@ def site_paths() -> dict[str, dict[str, Any]]:
         "412": error("`If-Match` names a version the project has moved on from."),
         "422": error("A field was refused (the message and `fields` say why)."),
     }
+    photo_upload = {
+        "422": error("A field was refused."),
+        "413": error("Larger than the site's upload limit."),
+        "415": error("Not a photo type the site takes."),
+    }
     return {
         "/categories": {
             "get": _operation(
@@ -338,6 +343,17 @@ def site_paths() -> dict[str, dict[str, Any]]:
                 },
                 parameters=PAGING,
             ),
+            "post": _operation(
+                "Add a photo by the client's key: a new one (201, with its upload), or the one that key "
+                "already names (200; `upload` null when its original has this SHA-256).",
+                "publish",
+                {
+                    "200": _ok("This key's photo already exists.", ref("PhotoUpload")),
+                    "201": _ok("A new photo, waiting for its file.", ref("PhotoUpload")),
+                    **photo_upload,
+                },
+                body="PhotoNew",
+            ),
         },
         "/projects/{project_id}/photos/order": {
             "put": _operation(
@@ -358,6 +374,35 @@ def site_paths() -> dict[str, dict[str, Any]]:
             "delete": _operation(
                 "Move the photo to the trash.", "publish", {"204": {"description": "In the trash."}}
             ),
+        },
+        "/photos/{photo_id}/complete": {
+            "post": _operation(
+                "The file is in storage: check it and start processing (idempotent).",
+                "publish",
+                {
+                    "200": _ok(
+                        "Queued, processing or done; or failed, with the reason in `error`.", ref("Photo")
+                    ),
+                    "409": error("The file has not arrived in storage yet."),
+                    "422": _ok("The stored file is not what was announced; the photo failed.", ref("Photo")),
+                },
+            )
+        },
+        "/photos/{photo_id}/replace": {
+            "post": _operation(
+                "Replace the photo's original: same id, text, focal point and order; the old files stay on "
+                "the site until the new ones are ready.",
+                "publish",
+                {
+                    "200": _ok(
+                        "The replacement's upload (null when the original already is this file).",
+                        ref("PhotoUpload"),
+                    ),
+                    "409": error("The photo is not in a state that can take a new original yet."),
+                    **photo_upload,
+                },
+                body="PhotoReplacement",
+            )
         },
     }
 

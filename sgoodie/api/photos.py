@@ -1,23 +1,29 @@
-"""/api/v1 photos: a project's photos in display order, one photo, its alt text, caption and focal
-point, the order, the trash. Changes go through `photos.edits`, as the admin's photo grid does
-(validation, `photo_saved`, purges); the photo's life (uploads, replacements) through
-`photos.uploads` and `photos.replace`."""
+"""/api/v1 photos: a project's photos in display order, adding one by the client's own key (the
+same key twice is the same photo, so an interrupted sync is simply run again), its upload and
+completion, replacing its original, its alt text, caption and focal point, the order, the trash.
+Changes go through `photos.edits`, as the admin's photo grid does (validation, `photo_saved`,
+purges); the photo's life through `photos.uploads` and `photos.replace`. Files never pass through
+this process: the client posts them to `uploads.upload_target` (S3's presigned POST on AWS, the
+app's streaming upload endpoint on the embedded default)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
 from functools import partial
 from typing import Any
 
 from flask import jsonify
 
-from ..domain import Photo, ValidationError
+from ..domain import Photo, PhotoStatus, ValidationError
 from ..file_urls import media_url
-from ..photos import edits
+from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
+from ..photos import edits, uploads
+from ..photos.lifecycle import TransitionRefused
+from ..photos.replace import start_replacement
 from ..services import services
 from ..stores.paging import read_page
 from ..tokens import token_required
-from .common import Refused, body, bp, cursor, listing, page_size
+from .common import Refused, body, bp, cursor, listing, page_size, refused
 from .projects import find_project
 
 
@@ -47,7 +53,7 @@ def photo_json(photo: Photo) -> dict[str, Any]:
         "focal_x": photo.focal_x,
         "focal_y": photo.focal_y,
         "order": photo.order,
-        "sha256": getattr(photo, "source_sha256", ""),
+        "sha256": photo.source_sha256,
         "thumbnail": media_url(thumbnail) if thumbnail else None,
         "version": photo.version,
         "created_at": photo.created_at,
@@ -81,6 +87,8 @@ def get_photo(photo_id: str):
 @bp.patch("/photos/<photo_id>")
 @token_required("publish")
 def update_photo(photo_id: str):
+    """Plain edits are the photographer's text (no longer the file's); `from_file` offers the
+    file's title (alt_text) and description (caption) where the photographer typed none."""
     data = body(
         {"alt_text": str, "caption": str, "focal_x": (int, float), "focal_y": (int, float), "from_file": bool}
     )
@@ -88,18 +96,11 @@ def update_photo(photo_id: str):
     applied: list[str] = []
     texts = {name: data[name] for name in ("alt_text", "caption") if name in data}
     if texts and data.get("from_file"):
-        from ..photos.edits import set_text_from_file
-
-        photo, applied = set_text_from_file(photo, texts.get("alt_text"), texts.get("caption"))
+        photo = edits.set_text_from_file(photo, texts.get("alt_text", ""), texts.get("caption", ""))
+        applied += [name for name in ("alt_text", "caption") if getattr(photo, f"{name}_from_file")]
     elif texts:
-        # Typed by a person (or a program on their behalf): no longer the file's words.
-        typed = replace(
-            photo,
-            alt_text_from_file=photo.alt_text_from_file and "alt_text" not in texts,
-            caption_from_file=photo.caption_from_file and "caption" not in texts,
-        )
         photo = edits.update_text(
-            typed, texts.get("alt_text", photo.alt_text), texts.get("caption", photo.caption)
+            photo, texts.get("alt_text", photo.alt_text), texts.get("caption", photo.caption)
         )
         applied += list(texts)
     if "focal_x" in data or "focal_y" in data:
@@ -113,19 +114,13 @@ def update_photo(photo_id: str):
 @bp.put("/projects/<project_id>/photos/order")
 @token_required("publish")
 def order_photos(project_id: str):
+    """The photos named take the places they hold among themselves in this order (all of the
+    project's, or only the client's own: photos added in the admin keep their places)."""
     data = body({"photo_ids": list}, required=("photo_ids",))
     ids = data["photo_ids"]
-    if not ids or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
-        raise ValidationError({"photo_ids": "List the photos' ids, each once."})
-    project = find_project(project_id)
-    try:
-        edits.reorder(project, ids)
-    except ValueError:
-        raise ValidationError(
-            {
-                "photo_ids": "These are not the project's photos (all of them, or a run of them in their current order)."
-            }
-        ) from None
+    if not ids or not all(isinstance(i, str) for i in ids):
+        raise ValidationError({"photo_ids": "List the photos' ids."})
+    edits.reorder(find_project(project_id), ids)
     return "", 204
 
 
@@ -134,3 +129,124 @@ def order_photos(project_id: str):
 def delete_photo(photo_id: str):
     edits.delete(find_photo(photo_id))
     return "", 204
+
+
+# -- the photo's original: adding, uploading, replacing ------------------------------------------------
+FILE_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "filename": str,
+    "content_type": str,
+    "size": int,
+    "sha256": str,
+}
+
+
+def _announced(data: dict[str, Any]) -> tuple[str, str, int, str]:
+    """The file a client announces: (name, type, size, sha256), checked against what the site takes."""
+    filename = data["filename"].strip()[:200]
+    content_type = (data.get("content_type") or "").lower() or type_for_filename(filename)
+    sha256 = data["sha256"].lower()
+    errors = {}
+    if not filename:
+        errors["filename"] = "The file needs a name."
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        errors["sha256"] = "Give the file's SHA-256 as 64 hexadecimal digits."
+    if data["size"] <= 0:
+        errors["size"] = "Give the file's size in bytes."
+    if errors:
+        raise ValidationError(errors)
+    if content_type not in UPLOAD_TYPES:
+        raise Refused("unsupported_type", f"{filename}: only {INPUT_LABEL} photos can be uploaded.", 415)
+    limit = services().config["MAX_UPLOAD_BYTES"]
+    if data["size"] > limit:
+        raise Refused(
+            "too_large",
+            f"{filename} is {data['size'] / 1048576:.1f} MB; the limit is {limit // 1048576} MB.",
+            413,
+        )
+    return filename, content_type, data["size"], sha256
+
+
+def _with_upload(photo: Photo, status: int = 200):
+    """The photo and where to send its file: None when it waits for none."""
+    target = uploads.upload_target(photo) if uploads.awaited_key(photo) else None
+    return jsonify(photo=photo_json(photo), upload=target), status
+
+
+def _settle(photo: Photo) -> Photo:
+    """A photo waiting for a file that may have arrived without its callback (an interrupted
+    sync): checked now, so the client is not asked to send it again."""
+    if uploads.awaited_key(photo) is None:
+        return photo
+    try:
+        return uploads.mark_uploaded(photo).photo or photo
+    except uploads.NotArrived:
+        return photo
+
+
+def _replace(photo: Photo, filename: str, content_type: str, size: int, sha256: str) -> Photo:
+    try:
+        return start_replacement(
+            photo, filename, content_type, UPLOAD_TYPES[content_type], size, sha256=sha256
+        )
+    except TransitionRefused as exc:
+        raise Refused("conflict", f"{exc} Try again once it is ready.", 409) from None
+
+
+@bp.post("/projects/<project_id>/photos")
+@token_required("publish")
+def add_photo(project_id: str):
+    data = body({"external_id": str, **FILE_FIELDS}, required=("external_id", "filename", "size", "sha256"))
+    filename, content_type, size, sha256 = _announced(data)
+    find_project(project_id)
+    photo, created = uploads.find_or_register(
+        project_id,
+        data["external_id"],
+        filename,
+        content_type,
+        UPLOAD_TYPES[content_type],
+        size,
+        sha256=sha256,
+    )
+    if created:
+        return _with_upload(photo, 201)
+    pending = photo.replacement.sha256 if photo.replacement else photo.source_sha256
+    if pending == sha256 or photo.status == PhotoStatus.UPLOADING and not photo.source_sha256:
+        return _with_upload(_settle(photo))  # this file: sent already, or its upload still to finish
+    if photo.status == PhotoStatus.UPLOADING:
+        raise Refused(
+            "conflict",
+            f"This key's photo is still waiting for another file ({photo.filename}): delete it, then add this one.",
+            409,
+        )
+    return _with_upload(_replace(photo, filename, content_type, size, sha256))
+
+
+@bp.post("/photos/<photo_id>/replace")
+@token_required("publish")
+def replace_photo(photo_id: str):
+    data = body(FILE_FIELDS, required=("filename", "size", "sha256"))
+    filename, content_type, size, sha256 = _announced(data)
+    photo = find_photo(photo_id)
+    if photo.replacement is not None and photo.replacement.sha256 == sha256:
+        return _with_upload(_settle(photo))  # this replacement is on its way already
+    if photo.status == PhotoStatus.READY and photo.source_sha256 == sha256:
+        return _with_upload(photo)  # the site has this original already: nothing to send
+    return _with_upload(_replace(photo, filename, content_type, size, sha256))
+
+
+@bp.post("/photos/<photo_id>/complete")
+@token_required("publish")
+def complete_upload(photo_id: str):
+    """The file is in storage: check it and queue the photo's job. Calling it again is harmless."""
+    try:
+        arrival = uploads.mark_uploaded(find_photo(photo_id))
+    except uploads.NotArrived as exc:
+        raise Refused("not_uploaded", str(exc), 409) from None
+    if arrival.photo is None:
+        raise Refused("not_found", "This photo was deleted meanwhile.", 404)
+    return jsonify(photo_json(arrival.photo)), 422 if arrival.refused else 200
+
+
+@bp.errorhandler(uploads.UploadRefused)
+def upload_refused(exc: uploads.UploadRefused):
+    return refused(Refused("upload_refused", str(exc), exc.status))

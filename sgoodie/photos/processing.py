@@ -69,6 +69,7 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
             new = current.replacement
             current.original_key, current.filename = new.key, new.filename
             current.content_type, current.size = new.content_type, new.size
+            current.source_sha256 = new.sha256
             current.replacement = None
 
     try:

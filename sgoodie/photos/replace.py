@@ -25,7 +25,9 @@ from .lifecycle import TransitionRefused, set_status
 REPLACEABLE = (PhotoStatus.READY, PhotoStatus.FAILED, PhotoStatus.REPLACING)
 
 
-def start_replacement(photo: Photo, filename: str, content_type: str, extension: str, size: int) -> Photo:
+def start_replacement(
+    photo: Photo, filename: str, content_type: str, extension: str, size: int, *, sha256: str = ""
+) -> Photo:
     """Wait for a new original of this project photo (upload it to `uploads.upload_target(photo)`).
     Raises ValidationError (no name, a size of nothing or over the limit), TransitionRefused (the
     photo is still uploading or being processed)."""
@@ -43,6 +45,7 @@ def start_replacement(photo: Photo, filename: str, content_type: str, extension:
         filename=filename.strip()[:200],
         content_type=content_type,
         size=size,
+        sha256=sha256,
     )
     given_up: list[str] = []
 

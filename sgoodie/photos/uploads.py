@@ -47,7 +47,14 @@ class UploadRefused(Exception):
 
 
 def register_upload(
-    project_id: str, filename: str, content_type: str, extension: str, size: int, *, external_id: str = ""
+    project_id: str,
+    filename: str,
+    content_type: str,
+    extension: str,
+    size: int,
+    *,
+    external_id: str = "",
+    sha256: str = "",
 ) -> Photo:
     """A photo the client is about to send straight to storage. Raises NotFoundError (no such
     project), ValidationError (a bad external id), ConflictError (a taken one)."""
@@ -58,6 +65,7 @@ def register_upload(
         content_type=content_type,
         size=size,
         external_id=external_id,
+        source_sha256=sha256,
     )
     if problem := external_id_error(external_id):
         raise ValidationError({"external_id": problem})
@@ -66,7 +74,14 @@ def register_upload(
 
 
 def find_or_register(
-    project_id: str, external_id: str, filename: str, content_type: str, extension: str, size: int
+    project_id: str,
+    external_id: str,
+    filename: str,
+    content_type: str,
+    extension: str,
+    size: int,
+    *,
+    sha256: str = "",
 ) -> tuple[Photo, bool]:
     """The project's photo with this client key (created False), else a new one about to be
     uploaded (created True): a sync run again after an interruption finds what it sent. Two calls
@@ -84,7 +99,7 @@ def find_or_register(
             return found, False
         try:
             return register_upload(
-                project_id, filename, content_type, extension, size, external_id=external_id
+                project_id, filename, content_type, extension, size, external_id=external_id, sha256=sha256
             ), True
         except ConflictError:
             continue
