@@ -103,10 +103,9 @@ class MultipartFile:
 
 
 class Api:
-    def __init__(self, site: str, token: str, *, pool: int = 8):
+    def __init__(self, site: str, token: str):
         self.site = site.rstrip("/")
         self.token = token
-        self._pool = pool
         self._local = threading.local()  # one HTTP session (connection pool) per thread
 
     @property
@@ -114,7 +113,7 @@ class Api:
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self._pool)
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=2)  # the site, and storage
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers["User-Agent"] = USER_AGENT

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             found = forget_token(args.site)
             print(f"Token for {site_key(args.site)} " + ("forgotten." if found else "was not stored."))
             return 0
-        api = Api(args.site, token_for(args.site), pool=max(4, getattr(args, "jobs", 4)))
+        api = Api(args.site, token_for(args.site))
         if args.command == "sync":
             if args.jobs < 1:
                 raise Refused("--jobs must be at least 1.")

@@ -141,9 +141,11 @@ def scan(
     use_cache: bool = True,
     on_file: Callable[[int, int], None] | None = None,
 ) -> tuple[list[LocalPhoto], list[Path]]:
-    """Every photo of the folder with its hash and words (from the cache where still valid), and
-    the files that are not photos (the output names them: nothing is skipped silently)."""
+    """Every photo of the folder (in natural order) with its hash and words (from the cache where
+    still valid), and the files that are not photos (the output names them: nothing is skipped
+    silently)."""
     paths, others = photo_files(folder)
+    paths.sort(key=lambda path: natural_key(external_id(folder, path)))
     cache = StateCache(folder) if use_cache else None
     photos = []
     for number, path in enumerate(paths, 1):

@@ -6,6 +6,7 @@ and the hash of the file it was sent, so a run that was interrupted is simply ru
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from .progress import Progress, megabytes
 
 IN_PROGRESS = ("uploading", "replacing", "queued", "processing")
 ATTEMPTS = 3  # per photo: a cut-off upload asks for a new upload form and sends the file again
+# Each photo is three calls to the site around one upload to storage: with `jobs` uploads at once
+# and up to twice as many photos in their calls meanwhile, the uploads never wait for the site.
+CALLS_PER_UPLOAD = 2
 POLL_SECONDS = 2.0
 
 
@@ -66,7 +70,8 @@ def run_sync(api: Api, options: SyncOptions, out: TextIO = sys.stdout, err: Text
     local, others = scan(folder, use_cache=options.use_cache)
     if others:
         names = ", ".join(str(p.relative_to(folder)) for p in others[:5]) + (", …" if len(others) > 5 else "")
-        print(f"Not photos ({ACCEPTED_FORMATS}), left out: {len(others)} files ({names})", file=out)
+        count = f"{len(others)} file" + ("s" if len(others) != 1 else "")
+        print(f"Not photos ({ACCEPTED_FORMATS}), left out: {count} ({names})", file=out)
     remote = api.photos(project["id"])
     plan = make_plan(
         local, remote, delete=options.delete, alt_from_files=options.alt_from_files, order_by=options.order_by
@@ -207,7 +212,9 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
 
         for attempt in range(ATTEMPTS):
             try:
-                outcome.photos[photo.external_id] = _send_file(api, project_id, photo, remote, replace, count)
+                outcome.photos[photo.external_id] = _send_file(
+                    api, project_id, photo, remote, replace, count, upload_slots
+                )
                 outcome.sent_sha256[photo.external_id] = photo.sha256
                 (outcome.replaced if replace else outcome.uploaded).append(photo.external_id)
                 progress.finished("replaced" if replace else "uploaded", photo.external_id, photo.size)
@@ -225,7 +232,9 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
                 progress.failed(photo.external_id, f"cannot read the file: {error}")
                 return
 
-    pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    uploads_at_once = max(1, options.jobs)
+    upload_slots = threading.BoundedSemaphore(uploads_at_once)
+    pool = ThreadPoolExecutor(max_workers=uploads_at_once * (1 + CALLS_PER_UPLOAD))
     try:
         list(pool.map(send, jobs))
     except KeyboardInterrupt:
@@ -237,10 +246,16 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
 
 
 def _send_file(
-    api: Api, project_id: str, photo: LocalPhoto, remote: dict | None, replace: bool, count
+    api: Api,
+    project_id: str,
+    photo: LocalPhoto,
+    remote: dict | None,
+    replace: bool,
+    count,
+    upload_slots: threading.BoundedSemaphore,
 ) -> dict:
     """Create (or find) the photo, or start its replacement; send the file when the site still
-    needs it; tell the site it arrived. Returns the site's photo."""
+    needs it (in one of the upload slots); tell the site it arrived. Returns the site's photo."""
     described = {
         "filename": photo.filename,
         "content_type": photo.content_type,
@@ -253,7 +268,8 @@ def _send_file(
         answer = api.create_photo(project_id, external_id=photo.external_id, **described)
     site_photo, form = answer["photo"], answer.get("upload")
     if form:
-        api.upload(form, photo.path, photo.filename, photo.content_type, on_bytes=count)
+        with upload_slots:
+            api.upload(form, photo.path, photo.filename, photo.content_type, on_bytes=count)
     else:
         count(photo.size)  # the site already has this file
     if form or site_photo.get("status") == "uploading":
