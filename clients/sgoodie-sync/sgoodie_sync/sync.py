@@ -324,12 +324,18 @@ def _wait_for_processing(api: Api, project_id: str, outcome: Outcome, timeout: f
     sent = {photo["id"]: key for key, photo in outcome.photos.items()}
     deadline = time.monotonic() + timeout
     print(f"Waiting for the site to prepare {len(sent)} photos…", file=err)
+    tty = err.isatty()
     while True:
         current = {p["id"]: p for p in api.photos(project_id) if p["id"] in sent}
         pending = [p for p in current.values() if p.get("status") in IN_PROGRESS]
+        if tty:
+            err.write(f"\r{len(sent) - len(pending)} of {len(sent)} prepared \x1b[K")
+            err.flush()
         if not pending or time.monotonic() >= deadline:
             break
         time.sleep(POLL_SECONDS)
+    if tty:
+        err.write("\n")
     for photo_id, key in sent.items():
         photo = current.get(photo_id)
         if photo is None:
