@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from sgoodie import content, create_app, tokens
+from sgoodie import content, tokens
 from sgoodie.content import trash
 from sgoodie.domain import Project
 from sgoodie.services import services
@@ -65,23 +65,22 @@ class Site:
 
 
 @pytest.fixture(params=["local", "aws"])
-def site(request, tmp_path, monkeypatch):
+def site(request, tmp_path):
+    """gunicorn (two workers) on the instance of the `app` fixture, or on `aws_app`'s tables and
+    bucket with a Celery worker; a draft project and a publishing token made beforehand."""
     aws = request.param == "aws"
-    env = dict(request.getfixturevalue("aws_env")) if aws else {}
-    env |= {"SECRET_KEY": "test-secret", "SGOODIE_INSTANCE_PATH": str(tmp_path / "instance")}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    app = create_app({"TESTING": True})
+    app = request.getfixturevalue("aws_app" if aws else "app")
     with app.test_request_context():
-        services().store.init_schema()
-        if aws:
-            services().blobs.prepare()
         project = content.projects.create(Project(title="Harbour at dusk", category="travel"))
         _, token = tokens.create("Studio iMac", ["read", "publish"], 0)
     if aws:
         worker = request.getfixturevalue("worker")()
         assert worker.ready.wait(120), "".join(worker.lines)
-    settings = {**env, "WEB_CONCURRENCY": "2", "SGOODIE_THREADS": "4", "SGOODIE_LOG_LEVEL": "warning"}
+    settings = {
+        **(request.getfixturevalue("aws_env") if aws else {}),
+        "WEB_CONCURRENCY": "2",
+        "SGOODIE_THREADS": "4",
+    }
     with _gunicorn(tmp_path, **settings) as get:
         yield Site(get.base, token, app, project)
 
