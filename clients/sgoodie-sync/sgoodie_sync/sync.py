@@ -323,7 +323,7 @@ def _wait_for_processing(api: Api, project_id: str, outcome: Outcome, timeout: f
     """Follow the sent photos until the site has prepared them (ready) or said why not (failed)."""
     sent = {photo["id"]: key for key, photo in outcome.photos.items()}
     deadline = time.monotonic() + timeout
-    print(f"Waiting for the site to prepare {len(sent)} photos…", file=err)
+    print(f"Waiting for the site to prepare {count_photos(len(sent))}…", file=err)
     tty = err.isatty()
     while True:
         current = {p["id"]: p for p in api.photos(project_id) if p["id"] in sent}
