@@ -7,6 +7,28 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
+#: The shape as a JSON Schema, for the APIs' OpenAPI documents. `fields` (a message per field
+#: refused) is what /api/v1 adds to a 422 or 409.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string", "description": "Says what went wrong, for a person."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "The message for each field refused.",
+                },
+            },
+        }
+    },
+}
+
 
 def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}

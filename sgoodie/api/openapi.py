@@ -11,30 +11,14 @@ from typing import Any
 from flask import current_app, jsonify
 
 from ..domain import PhotoStatus
+from ..http_errors import ERROR_SCHEMA
 from ..image_formats import UPLOAD_TYPES
 from ..plugin_loader import API_PREFIX, registry
 from ..tokens import SCOPES
 from .common import MAX_LIMIT, bp
+from .projects import API_VISIBILITIES, EDITABLE
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string", "description": "Says what went wrong, for a person."},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": "422 and 409: the message for each field refused.",
-                },
-            },
-        }
-    },
-}
+ERROR = ERROR_SCHEMA
 PROJECT = {
     "type": "object",
     "required": ["id", "title", "slug", "category", "visibility", "published", "version", "url"],
@@ -59,17 +43,12 @@ PROJECT = {
         "updated_at": {"type": "string"},
     },
 }
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+#: What a program may set on a project: `projects.EDITABLE`, the one list the endpoints check.
 _PROJECT_FIELDS = {
-    "title": {"type": "string"},
-    "slug": {"type": "string"},
-    "category": {"type": "string"},
-    "description": {"type": "string"},
-    "location": {"type": "string"},
-    "client": {"type": "string"},
-    "visibility": {"enum": ["public", "unlisted"]},
-    "featured": {"type": "boolean"},
-    "seo_title": {"type": "string"},
-    "seo_description": {"type": "string"},
+    name: {"enum": list(API_VISIBILITIES)} if name == "visibility" else {"type": _JSON_TYPES[kind]}
+    for name, kind in EDITABLE.items()
+    if name != "cover_photo_id"
 }
 PROJECT_NEW = {
     "type": "object",

@@ -17,6 +17,7 @@ from flask import jsonify
 from ..domain import Photo, PhotoStatus, ValidationError
 from ..file_urls import media_url
 from ..image_formats import INPUT_LABEL, UPLOAD_TYPES, type_for_filename
+from ..meta import absolute
 from ..photos import edits, uploads
 from ..photos.lifecycle import TransitionRefused
 from ..photos.replace import start_replacement
@@ -169,6 +170,8 @@ def _announced(data: dict[str, Any]) -> tuple[str, str, int, str]:
 def _with_upload(photo: Photo, status: int = 200):
     """The photo and where to send its file: None when it waits for none."""
     target = uploads.upload_target(photo) if uploads.awaited_key(photo) else None
+    if target is not None:  # the embedded default's own endpoint is a path: a program needs the address
+        target["url"] = absolute(target["url"])
     return jsonify(photo=photo_json(photo), upload=target), status
 
 

@@ -6,19 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import PhotoStatus
+from ..http_errors import ERROR_SCHEMA
 from ..image_formats import OUTPUT_FORMATS, UPLOAD_TYPES
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-        }
-    },
-}
+ERROR = ERROR_SCHEMA
 VARIANT = {
     "type": "object",
     "required": ["width", "height", "format", "url", "bytes"],

@@ -66,6 +66,7 @@ GAVE_UP = "Processing kept failing (the last time: {error}). Use Retry to try ag
 RENDER_FAILED = "This photo could not be processed ({error}). Upload it again, saved from an editor."
 NEVER_FINISHED = "The upload never finished. Upload the photo again."
 REPLACEMENT_NEVER_FINISHED = "The new file's upload never finished; the photo keeps its current file."
+REPLACEMENT_UNUSED = "The new file was not used: {reason} The photo keeps its current file."
 TOO_MANY_ATTEMPTS = (
     "Processing this photo stopped again and again before it finished (it may be too large). "
     "Upload a smaller file."
@@ -111,7 +112,7 @@ def fail(photo: Photo, reason: str) -> Photo | None:
     is left as that caller left it. A failed replacement fails only itself: the photo keeps its
     files and goes on as it was, the reason in its `error` (`drop_replacement`)."""
     if photo.replacement is not None:
-        return drop_replacement(photo, reason)
+        return drop_replacement(photo, REPLACEMENT_UNUSED.format(reason=reason))
     try:
         failed = transition(photo, PhotoStatus.FAILED, error=reason)
     except TransitionRefused as exc:
@@ -190,9 +191,13 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             requeued += 1
     for status in (PhotoStatus.UPLOADING, PhotoStatus.REPLACING):  # a replacement: ready again
         for photo in services().store.photos_with_status(status):
-            if now - _parse(photo.updated_at) > ABANDONED_UPLOAD_AFTER:
-                fail(photo, NEVER_FINISHED if status == PhotoStatus.UPLOADING else REPLACEMENT_NEVER_FINISHED)
-                abandoned += 1
+            if now - _parse(photo.updated_at) <= ABANDONED_UPLOAD_AFTER:
+                continue
+            if status == PhotoStatus.UPLOADING:
+                fail(photo, NEVER_FINISHED)
+            else:
+                drop_replacement(photo, REPLACEMENT_NEVER_FINISHED)
+            abandoned += 1
     return {"requeued": requeued, "abandoned": abandoned}
 
 

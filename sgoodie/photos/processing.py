@@ -12,6 +12,7 @@ from flask import current_app
 
 from .. import signals
 from ..blobs import IMMUTABLE, PRIVATE, BlobNotFoundError, content_type_for, variant_name
+from ..cache.cdn import invalidator
 from ..content import projects
 from ..domain import Photo, PhotoStatus, Rights, SiteSettings, Variant, new_id
 from ..images import FORMATS, ImageError, RenderSettings, VariantSet, make_variants
@@ -88,9 +89,13 @@ def process(photo_id: str, page_id: str = "") -> Photo | None:
         _project_photo_ready(ready, rendered_before=bool(started.variants), private=private)
     if started.replacement is not None:
         # Another picture: the old one's files go at once, not a render later (pages showing them
-        # were purged by `photo_ready`, and page photos copied from it have the new files).
+        # were purged by `photo_ready`, and page photos copied from it have the new files), and
+        # the CDN forgets them (one wildcard path: the new names were never requested from it).
         files.drop_stale(prefix, ready.variants, ready.phone_cuts)
         services().blobs.delete_many([started.original_key])
+        cdn = invalidator(current_app._get_current_object())
+        if cdn is not None and not private:
+            cdn.submit({f"/{prefix}*"})
     return ready
 
 

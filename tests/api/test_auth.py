@@ -47,9 +47,21 @@ def test_every_operation_asks_for_a_token_with_its_scope(app, client, bearer):
         assert allowed.headers["Cache-Control"] == "private, no-store"
 
 
-def test_the_document_needs_no_token(client):
+def test_the_document_needs_no_token_and_names_every_v1_route(app, client):
     document = client.get("/api/v1/openapi.json")
     assert document.status_code == 200 and document.get_json()["openapi"].startswith("3.1")
+    documented = {
+        (method.upper(), path)
+        for path, operations in document.get_json()["paths"].items()
+        for method in operations
+    }
+    served = {
+        (method, re.sub(r"<([^>]+)>", r"{\1}", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert served == documented
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sgoodie import content
+from sgoodie.cache import cdn
 from sgoodie.domain import Project, Rights, ValidationError
-from sgoodie.photos import edits, lifecycle, replace, uploads
+from sgoodie.photos import edits, lifecycle, processing, replace, uploads
 from sgoodie.services import services
 from tests.photos.test_uploads import _send
 
@@ -50,9 +51,11 @@ def _files(photo) -> list[str]:
 
 
 def test_a_replaced_original_keeps_the_photo_and_serves_the_old_files_until_the_new_ones_are_in(
-    backend_app, queued, jpeg
+    backend_app, queued, jpeg, monkeypatch
 ):
     project, photo_id = _ready_photo(backend_app, queued, jpeg, "harbour.jpg")
+    backend_app.config["CLOUDFRONT_DISTRIBUTION_ID"] = "E2EXAMPLE"
+    monkeypatch.setattr(cdn.Invalidator, "send", lambda self, paths: self.sent.append(sorted(paths)) or "I1")
     new_data = jpeg(size=NEW, color=(20, 60, 200))
     with backend_app.test_request_context():
         before = services().store.get_photo(photo_id)
@@ -71,7 +74,19 @@ def test_a_replaced_original_keeps_the_photo_and_serves_the_old_files_until_the_
         assert all(services().blobs.head(key) for key in old_files)
         page = backend_app.test_client().get(f"/projects/{project.slug}").get_data(as_text=True)
         assert before.variants[-1].key in page  # visitors still get the old files
+    seen_while_rendering = []
+    make_variants = processing.make_variants
+
+    def render_and_look(*arguments, **keywords):
+        """The job is rendering the new original: what do visitors get meanwhile?"""
+        photo = services().store.get_photo(photo_id)
+        page = backend_app.test_client().get(f"/projects/{project.slug}").get_data(as_text=True)
+        seen_while_rendering.append((photo.status, before.variants[-1].key in page))
+        return make_variants(*arguments, **keywords)
+
+    monkeypatch.setattr(processing, "make_variants", render_and_look)
     queued.run_all()
+    assert seen_while_rendering == [("processing", True)]
     with backend_app.test_request_context():
         after = services().store.get_photo(photo_id)
         assert after.status == "ready" and after.error == "" and after.replacement is None
@@ -93,6 +108,9 @@ def test_a_replaced_original_keeps_the_photo_and_serves_the_old_files_until_the_
         assert services().blobs.get(after.original_key) == new_data
         page = backend_app.test_client().get(f"/projects/{project.slug}").get_data(as_text=True)
         assert after.variants[-1].key in page and before.variants[-1].key not in page
+        forgotten = f"/{before.variants[0].key.rsplit('/', 1)[0]}/*"
+        cdn.invalidator(backend_app).wait(60)
+        assert [forgotten] in cdn.invalidator(backend_app).sent  # the CDN's copies of the old picture
 
 
 @pytest.mark.parametrize("broken", ["not an image", "a render that fails"])
@@ -108,7 +126,10 @@ def test_a_broken_replacement_keeps_the_old_files_and_says_why(backend_app, queu
     with backend_app.test_request_context():
         after = services().store.get_photo(photo_id)
         assert arrived.refused == (broken == "not an image")
-        assert after.status == "ready" and after.error and after.replacement is None, after
+        assert after.status == "ready" and after.replacement is None, after
+        assert (
+            after.error.startswith("The new file was not used: ") and "keeps its current file" in after.error
+        )
         assert (
             after.is_shown and after.variants == before.variants and after.original_key == before.original_key
         )
@@ -139,7 +160,8 @@ def test_an_unused_replacement_is_cancelled_or_swept_and_the_photo_is_as_it_was(
         assert lifecycle.sweep(datetime.now(UTC) + timedelta(hours=1))["abandoned"] == 0
         assert lifecycle.sweep(datetime.now(UTC) + timedelta(days=2))["abandoned"] == 1
         swept = services().store.get_photo(photo_id)
-        assert swept.status == "ready" and swept.replacement is None and swept.error
+        assert swept.status == "ready" and swept.replacement is None
+        assert swept.error == lifecycle.REPLACEMENT_NEVER_FINISHED
         assert abandoned.replacement.key != swept.original_key and swept.variants == before.variants
 
 

@@ -5,7 +5,6 @@ found by their key (`find_or_register`), uploaded through one single-use target 
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 
@@ -14,6 +13,7 @@ from sgoodie.content import trash
 from sgoodie.domain import Project, ValidationError
 from sgoodie.photos import edits, lifecycle, uploads
 from sgoodie.services import services
+from tests.stores.test_external_ids import at_once, one_request_at_a_time
 
 
 def test_two_callbacks_for_a_bad_upload_both_answer(app, jpeg):
@@ -47,7 +47,7 @@ def _send(app, target: dict, data: bytes, name="a.jpg"):
     return response.status_code
 
 
-def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backend_app, jpeg):
+def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backend_app, queued, jpeg):
     data = jpeg()
     with backend_app.test_request_context():
         project = content.projects.create(Project(title="Sync", category="travel"))
@@ -75,7 +75,7 @@ def test_the_same_key_twice_is_the_same_photo_and_its_upload_is_single_use(backe
         if services().config["BACKEND"] != "aws":  # S3 cannot refuse a second POST; the callback did
             assert _send(backend_app, target, data) == 409
         arrived = uploads.mark_uploaded(services().store.get_photo(photo.id))
-        assert arrived.photo.status == "queued" and not arrived.refused
+        assert arrived.photo.status == "queued" and not arrived.refused and queued.photo_ids() == [photo.id]
         with pytest.raises(uploads.UploadRefused) as caught:
             uploads.upload_target(arrived.photo)  # checked: no second file for this photo
         assert caught.value.status == 409
@@ -95,28 +95,17 @@ def test_a_bad_key_is_refused_in_words_and_nothing_is_made(app, external_id, sai
         assert services().store.photos_for_project(project.id) == []
 
 
-def test_racing_clients_with_one_key_get_one_photo(backend_app):
+def test_racing_clients_with_one_key_get_one_photo(backend_app, monkeypatch):
+    one_request_at_a_time(monkeypatch)
     with backend_app.app_context():
         project = content.projects.create(Project(title="Race", category="travel"))
-    barrier = threading.Barrier(6)
-    answers, errors = [], []
 
-    def ask() -> None:
-        try:
-            with backend_app.app_context():
-                barrier.wait(timeout=60)
-                answers.append(
-                    uploads.find_or_register(project.id, "race.jpg", "race.jpg", "image/jpeg", "jpg", 10)
-                )
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
+    def ask():
+        with backend_app.app_context():
+            return uploads.find_or_register(project.id, "race.jpg", "race.jpg", "image/jpeg", "jpg", 10)
 
-    threads = [threading.Thread(target=ask) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == [] and len(answers) == 6
+    answers = at_once(6, ask)
+    assert all(isinstance(answer, tuple) for answer in answers), answers
     assert len({photo.id for photo, _ in answers}) == 1 and sum(created for _, created in answers) == 1
     with backend_app.app_context():
         assert len(services().store.photos_for_project(project.id)) == 1

@@ -35,6 +35,8 @@ def test_a_desktop_tool_reads_the_clients_picks(backend_app, jpeg):
     admin = AdminActions(app.test_client())
     assert admin.login().status_code == 302
     settings(admin, project)
+    plugins_page = admin.client.get("/admin/plugins").get_data(as_text=True)
+    assert "API: /api/v1/galleries, /api/v1/galleries/&lt;project_id&gt;/selections" in plugins_page
     ana, ben = Client(app, project), Client(app, project)
     ana.start()
     ben.start(name="Ben Ode", email="ben@example.com")

@@ -344,7 +344,7 @@ def _wait_for_processing(api: Api, project_id: str, outcome: Outcome, timeout: f
             outcome.failures.append((key, f"the site could not prepare it: {photo.get('error') or 'failed'}"))
         elif source_sha256(photo) not in ("", outcome.sent_sha256[key]):
             # The site went on with the file it had: it could not use the new one, and says why.
-            outcome.failures.append((key, f"the new file was not used: {photo.get('error') or 'refused'}"))
+            outcome.failures.append((key, photo.get("error") or "The site kept the photo's earlier file."))
         elif photo.get("status") == "ready":
             outcome.ready += 1
         else:
