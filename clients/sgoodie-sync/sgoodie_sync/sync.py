@@ -189,7 +189,7 @@ def print_outcome(outcome: Outcome, options: SyncOptions, seconds: float, out: T
     for name, reason in outcome.failures:
         print(f"FAILED {name}: {reason}", file=out)
     if outcome.failures:
-        print(f"{len(outcome.failures)} photos failed.", file=out)
+        print(f"{count_photos(len(outcome.failures))} failed.", file=out)
 
 
 # -- the steps ------------------------------------------------------------------------------------

@@ -230,3 +230,18 @@ def test_a_clients_picks_come_back_for_lightroom_and_as_csv(site, tmp_path):
     ]
     unknown = picks("--list", "Website")
     assert unknown.returncode == 1 and 'no list "Website"' in unknown.stderr
+
+
+def test_a_file_the_site_cannot_use_fails_the_run_with_the_sites_reason(site, tmp_path, write_photo):
+    folder = tmp_path / "export"
+    write_photo(folder / "IMG_1.jpg", title="Quay")
+    (folder / "IMG_2.jpg").write_bytes(b"not a photo, whatever its name says" * 100)
+    run = site.sync(folder)
+    assert run.returncode == 1, run.stdout + run.stderr
+    failed = [line for line in run.stdout.splitlines() if line.startswith("FAILED ")]
+    assert failed == [
+        "FAILED IMG_2.jpg: IMG_2.jpg is not an image we can read (JPEG, PNG, WebP, AVIF, HEIC, TIFF or GIF)."
+    ]
+    assert run.stdout.rstrip().endswith("1 photo failed.")
+    ready = {p["external_id"]: p["status"] for p in site.photos()}
+    assert ready["IMG_1.jpg"] == "ready"
