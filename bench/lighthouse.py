@@ -70,17 +70,22 @@ def free_port() -> int:
 
 
 def wait_for(url: str, server: subprocess.Popen, timeout: float) -> None:
+    """Until `url` answers 200; the demo may seed first (minutes), so the server is watched too."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not _answers(url):
         if server.poll() is not None:
             raise RuntimeError(f"the demo server stopped (exit {server.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
+        time.sleep(1)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def a_project_page(base: str) -> str:
