@@ -25,6 +25,7 @@ from ...plugin_api import (
     Project,
     RateCeiling,
     RateWindow,
+    asks_for_json,
     body_limit,
     client_address,
     current_settings,
@@ -136,11 +137,6 @@ def back_to(project: Project, photo_id: str = "") -> Any:
     return redirect(url_for("public.project", slug=project.slug) + anchor, code=303)
 
 
-def wants_json() -> bool:
-    """The gallery's script saving in the background (Accept: application/json)."""
-    return request.accept_mimetypes.best == "application/json"
-
-
 def list_counts(marks: dict[str, dict[str, Any]]) -> dict[str, int]:
     """How many photos the client has in each list."""
     counts: dict[str, int] = {}
@@ -167,7 +163,7 @@ def saved(
 ):
     """A saved mark or note: back to the photo (the plain form), or, for the gallery's script,
     the photo's lists and note and the count of photos in each list."""
-    if not wants_json():
+    if not asks_for_json():
         return back_to(project, photo.id)
     mark = marks.get(photo.id, {})
     counts = list_counts(marks)
@@ -288,7 +284,7 @@ def note(project_id: str, photo_id: str):
         text = request.form.get("note", "").strip()
         if len(text) > records.NOTE_MAX:
             error = f"Please keep the note under {records.NOTE_MAX} characters (it has {len(text)})."
-            if wants_json():
+            if asks_for_json():
                 abort(400, error)
         else:
             save_mark(project, client, photo, marks, lists=current.get("lists", []), note=text)
