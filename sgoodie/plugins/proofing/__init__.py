@@ -26,7 +26,7 @@ address gets an e-mail per selection sent, and clients a reminder before their g
 
 from __future__ import annotations
 
-from . import admin, api, reminders, views, zips  # noqa: F401  (register the routes, slots, API and the ZIP task)
+from . import activity, admin, api, reminders, views, zips  # noqa: F401  (register the routes, slots, API, jobs)
 from .plugin import plugin
 
 __all__ = ["plugin"]

@@ -40,7 +40,7 @@ from ...plugin_api import (
     send_mail_later,
     set_private_cookie,
 )
-from . import records
+from . import activity, records
 from .plugin import plugin
 
 bp = plugin.add_blueprint(
@@ -192,12 +192,14 @@ def header(project: Project, photos: list[Photo], **_: Any):
     role = gallery_access(project)
     if not role:
         return None  # the photographer's preview
+    client = current_client(project) if role == "client" else None
+    activity.record_visit(project, role, client)
+    beacon = Markup(render_template("proofing/_activity.html", project=project))
     if role != "client":
-        return Markup(render_template("proofing/_guest.html"))
-    client = current_client(project)
+        return beacon + Markup(render_template("proofing/_guest.html"))
     settings = settings_for(project)
     counts = list_counts(current_marks(project, client)) if client is not None else {}
-    return Markup(
+    return beacon + Markup(
         render_template(
             "proofing/_header.html",
             project=project,
@@ -271,6 +273,7 @@ def mark(project_id: str, photo_id: str):
         lists = [name for name in lists if name != list_name]
     elif list_name not in lists:
         lists.append(list_name)
+        activity.record_favourite(project.id)
     save_mark(project, client, photo, marks, lists=lists, note=current.get("note", ""))
     return saved(project, photo, marks, settings)
 
@@ -336,6 +339,7 @@ def submit(project_id: str):
     client = require_client(project)
     sent = records.submit(project.id, client["id"])
     if sent is not None:
+        activity.record_selection(project.id, sent)
         notify(project, sent)
     return redirect(url_for("proofing.selection", project_id=project.id, submitted=1), code=303)
 
@@ -366,6 +370,29 @@ def notify(project: Project, client: dict[str, Any]) -> None:
         reply_to=client["email"],
         what="selection notification",
     )
+
+
+@bp.post("/<project_id>/seen")
+@body_limit(FORM_LIMIT)
+def seen(project_id: str):
+    """The viewer's beacon (static/activity.js): the photos shown full screen since the last one,
+    `{"photos": [ids]}`, for the photographer's activity page. Guests count too."""
+    project = current_store().get_project(project_id)
+    if project is None or not project.is_private or not project.published:
+        abort(404)
+    role = gallery_access(project)
+    if not role:
+        abort(403, "Open the gallery with its password first.")
+    body = request.get_json(silent=True) or {}
+    photo_ids = body.get("photos") if isinstance(body, dict) else None
+    if not isinstance(photo_ids, list) or not all(isinstance(p, str) for p in photo_ids):
+        abort(400, 'Send {"photos": [photo ids]}.')
+    if len(photo_ids) > activity.BEACON_MAX:
+        abort(400, f"At most {activity.BEACON_MAX} photos at a time.")
+    shown = {p.id for p in current_store().photos_for_project(project.id) if project.shows(p)}
+    known = [photo_id for photo_id in photo_ids if photo_id in shown]
+    client = current_client(project) if role == "client" else None
+    return jsonify(counted=len(known), new=activity.record_views(project, role, client, known))
 
 
 # -- downloads -------------------------------------------------------------------------------
