@@ -83,6 +83,38 @@ def test_a_visit_views_a_favourite_a_download_and_a_selection_show_on_the_activi
     assert visitor_card(html, "Ana Lopes")["visits"] == "2"
 
 
+def test_an_invited_recipient_is_one_visitor_from_the_link_to_the_download(backend_app, jpeg):
+    """Everything a recipient does through their own invitation counts under that invitation,
+    named as the photographer invited them (before and after they give a name to choose)."""
+    from urllib.parse import urlsplit
+
+    from tests.content.test_invitations import invite
+
+    app = backend_app
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project)
+    admin = AdminActions(signed_in_client(app))
+    settings(admin, project, downloads="single")
+    invitation, link = invite(app, project, name="Marta Reis", email="")
+    http = app.test_client()
+    assert http.get(urlsplit(link).path).status_code in (302, 303)
+    gallery_url = f"/projects/{project.slug}"
+
+    def post(path, data=None):
+        html = http.get(gallery_url).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        return http.post(path, data={**(data or {}), "csrf_token": token})
+
+    post(f"/gallery/{project.id}/client", {"name": "Marta", "email": "marta@example.com"})
+    post(f"/gallery/{project.id}/photos/{photos[0].id}/mark", {"list": "Favourites", "action": "add"})
+    assert post(f"/gallery/{project.id}/photos/{photos[0].id}/download").status_code == 303
+    html = admin.client.get(f"/admin/proofing/{project.id}/activity").get_data(as_text=True)
+    assert html.count('class="card activity-visitor"') == 1 and "Before giving a name" not in html
+    figures = visitor_card(html, "Marta Reis")
+    assert figures["visits"] == "1" and figures["list-1"] == "1" and figures["downloads"] == "1"
+    assert "invited" in html
+
+
 def test_activity_is_paged(app, jpeg, admin):
     from sgoodie.plugins.proofing import activity
 
@@ -90,8 +122,8 @@ def test_activity_is_paged(app, jpeg, admin):
     project = to_client_gallery(app, project)
     with app.test_request_context():
         for n in range(30):
-            client = {"id": f"c{n:02d}", "name": f"Client {n:02d}", "email": f"c{n}@example.com"}
-            activity.record_visit(project, "client", client)
+            visitor = {"id": f"client-c{n:02d}", "kind": "client", "name": f"Client {n:02d}", "email": ""}
+            activity.record_visit(project.id, visitor)
     first = admin.client.get(f"/admin/proofing/{project.id}/activity").get_data(as_text=True)
     assert first.count('class="card activity-visitor"') == 25 and 'rel="next"' in first
     second = admin.client.get(f"/admin/proofing/{project.id}/activity?page=2").get_data(as_text=True)
@@ -121,9 +153,9 @@ def test_activity_expires_after_the_retention_days(backend_app, jpeg, monkeypatc
     project = to_client_gallery(app, project)
     with app.test_request_context():
         activity.save_options(activity.Options(retention_days=10))
-        ana = {"id": "ana", "name": "Ana", "email": "ana@example.com"}
-        activity.record_visit(project, "client", ana)
-        activity.record_views(project, "client", ana, [photos[0].id])
+        ana = {"id": "client-ana", "kind": "client", "name": "Ana", "email": "ana@example.com"}
+        activity.record_visit(project.id, ana)
+        activity.record_views(project.id, ana, [photos[0].id])
         records = services().store.records
         expiry = records.expiry("plugin:proofing:visitors", f"{project.id}#client-ana")
         assert abs(expiry - (time.time() + 10 * 24 * 3600)) < 600
@@ -195,10 +227,10 @@ def test_export_and_import_carry_the_activity(app, jpeg, tmp_path):
     project, photos = make_gallery(app, jpeg)
     project = to_client_gallery(app, project)
     with app.test_request_context():
-        ana = {"id": "ana", "name": "Ana", "email": "ana@example.com"}
+        ana = {"id": "client-ana", "kind": "client", "name": "Ana", "email": "ana@example.com"}
         activity.save_options(activity.Options(digest=True, retention_days=90))
-        activity.record_visit(project, "client", ana)
-        activity.record_views(project, "client", ana, [photos[0].id])
+        activity.record_visit(project.id, ana)
+        activity.record_views(project.id, ana, [photos[0].id])
         services().jobs.enqueue = lambda kind, **arguments: None
         archive.export(tmp_path / "site.tar")
         before = activity.VISITORS.all(prefix=f"{project.id}#")

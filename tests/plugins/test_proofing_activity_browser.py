@@ -45,6 +45,9 @@ def test_photos_opened_in_the_viewer_show_on_the_activity_page(browser, gallery,
     while photos_viewed(gallery, name) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)  # the beacon is batched: a few seconds after the first photo
     assert photos_viewed(gallery, name) == 3
+    page.click("a:has-text('Review and send your selection')")
+    page.click("button:has-text('Send my selection')")
+    page.wait_for_url("**submitted=1")
     assert errors == []
     context.close()
 
@@ -60,6 +63,12 @@ def test_photos_opened_in_the_viewer_show_on_the_activity_page(browser, gallery,
         assert card.locator("[data-figure=visits]").inner_text() == "1"
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= SCREENS[screen]["viewport"]["width"]  # nothing wider than the screen
+        assert card.locator("[data-figure=selection]").inner_text().startswith("sent ")
         page.screenshot(path=str(_shots_folder(tmp_path) / f"activity-{screen}.png"), full_page=True)
+        if screen == "phone":  # the selection waits first on the phone's dashboard
+            page.goto(f"{site}/admin/")
+            received = page.locator("[data-widget=selections]")
+            assert received.is_visible() and name in received.inner_text()
+            page.screenshot(path=str(_shots_folder(tmp_path) / "dashboard-phone.png"))
         assert errors == []
         context.close()

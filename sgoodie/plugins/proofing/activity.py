@@ -12,8 +12,9 @@ Counts are kept as things happen (records per gallery and visitor, no scans):
 | `options` | `site` | the daily digest on or off, how many days activity is kept |
 | `digests` | `<day>` | the claim that the day's digest went out (once over all processes) |
 
-A visitor is the client who gave their name (`client-<id>`), or, before that, whoever opened the
-gallery with its shared password or guest password (`shared-client`, `shared-guest`). A visit is
+A visitor is one person's own access (an invitation: `access-<id>`), else the client who gave
+their name under the shared password (`client-<id>`), else whoever opened the gallery with the
+shared or guest password before giving one (`shared-client`, `shared-guest`). A visit is
 a run of gallery pages with less than 30 minutes between them: a page view within a visit costs
 one read and one write; a new visit one more (the day's count). Every record expires after the
 retention setting's days (the store's expiry: TTL on DynamoDB).
@@ -33,6 +34,7 @@ from ...plugin_api import (
     current_store,
     external_url,
     gallery_today,
+    gallery_visitor,
     mail_enabled,
     send_mail,
 )
@@ -82,47 +84,75 @@ def _expiry(now: int) -> int:
 
 
 # -- who is visiting -------------------------------------------------------------------------
-def visitor_id(role: str, client: dict[str, Any] | None) -> str:
-    """The client who gave their name, else the password they opened the gallery with."""
-    return f"client-{client['id']}" if client else f"shared-{role}"
+def who(project: Project, client: dict[str, Any] | None) -> dict[str, str] | None:
+    """This request's visitor of the gallery (None without access): `id`, the key their activity
+    is kept under (their own invitation's access, else the client who gave their name, else the
+    shared or guest password), `kind`, `name`, `email` and `client_id` (their proofing marks)."""
+    seen = gallery_visitor(project)
+    if not seen:
+        return None
+    client = client or {}
+    if seen.get("access_id"):
+        key = f"access-{seen['access_id']}"
+    elif client:
+        key = f"client-{client['id']}"
+    else:
+        key = f"shared-{seen['kind']}"
+    return {
+        "id": key,
+        "kind": seen["kind"],
+        "name": seen.get("name") or client.get("name", ""),
+        "email": seen.get("email") or client.get("email", ""),
+        "client_id": client.get("id", ""),
+    }
 
 
 def _count_today(project_id: str, figure: str, amount: int = 1) -> None:
     DAILY.increment(f"{gallery_today()}#{project_id}", figure, amount, expires_at=_expiry(int(time.time())))
 
 
-def record_visit(project: Project, role: str, client: dict[str, Any] | None) -> None:
+def _with_visitor(record: dict[str, Any], visitor: dict[str, str]) -> dict[str, Any]:
+    """The record with who the visitor is (a name or marks learnt later are kept, never blanked)."""
+    record["kind"] = visitor["kind"]
+    for field in ("name", "email", "client_id"):
+        if visitor.get(field):
+            record[field] = visitor[field]
+    return record
+
+
+def _new_record(now: int) -> dict[str, Any]:
+    return {"first_at": now, "visits": 0, "photos": 0, "downloads": 0}
+
+
+def record_visit(project_id: str, visitor: dict[str, str]) -> None:
     """A gallery page seen: a new visit when the last page was VISIT_GAP ago or more."""
     now = int(time.time())
-    key = f"{project.id}#{visitor_id(role, client)}"
-    seen = VISITORS.get(key) or {"first_at": now, "visits": 0, "photos": 0, "downloads": 0}
+    key = f"{project_id}#{visitor['id']}"
+    seen = _with_visitor(VISITORS.get(key) or _new_record(now), visitor)
     new_visit = now - int(seen.get("last_at", 0)) >= VISIT_GAP
-    seen.update(last_at=now, kind=role)
-    if client:
-        seen.update(name=client["name"], email=client["email"])
+    seen["last_at"] = now
     if new_visit:
         seen["visits"] = int(seen.get("visits", 0)) + 1
     VISITORS.put(key, seen, expires_at=_expiry(now))
     if new_visit:
-        _count_today(project.id, "visits")
+        _count_today(project_id, "visits")
 
 
-def record_views(project: Project, role: str, client: dict[str, Any] | None, photo_ids: list[str]) -> int:
+def record_views(project_id: str, visitor: dict[str, str], photo_ids: list[str]) -> int:
     """Photos shown in the viewer (one beacon, batched): each counts as a view for the day, and
     once per visitor in their photos viewed. Returns how many were new to this visitor."""
     if not photo_ids:
         return 0
     now = int(time.time())
-    visitor = visitor_id(role, client)
-    prefix = f"{project.id}#{visitor}#"
+    prefix = f"{project_id}#{visitor['id']}#"
     already = {key.removeprefix(prefix) for key, _ in VIEWED.all(prefix=prefix)}
     new = [photo_id for photo_id in dict.fromkeys(photo_ids) if photo_id not in already]
     expires_at = _expiry(now)
     for photo_id in new:
         VIEWED.put(prefix + photo_id, {"at": now}, expires_at=expires_at)
     if new:
-        VISITORS.increment(f"{project.id}#{visitor}", "photos", len(new), expires_at=expires_at)
-    _count_today(project.id, "views", len(photo_ids))
+        VISITORS.increment(f"{project_id}#{visitor['id']}", "photos", len(new), expires_at=expires_at)
+    _count_today(project_id, "views", len(photo_ids))
     return len(new)
 
 
@@ -130,23 +160,20 @@ def record_favourite(project_id: str) -> None:
     _count_today(project_id, "favourites")
 
 
-def record_download(project_id: str, client: dict[str, Any] | None) -> None:
-    if client:
-        VISITORS.increment(
-            f"{project_id}#{visitor_id('client', client)}",
-            "downloads",
-            expires_at=_expiry(int(time.time())),
-        )
+def record_download(project_id: str, visitor: dict[str, str] | None) -> None:
+    if visitor:
+        key = f"{project_id}#{visitor['id']}"
+        VISITORS.increment(key, "downloads", expires_at=_expiry(int(time.time())))
     _count_today(project_id, "downloads")
 
 
-def record_selection(project_id: str, client: dict[str, Any]) -> None:
-    key = f"{project_id}#{visitor_id('client', client)}"
-    seen = VISITORS.get(key) or {"first_at": int(time.time()), "visits": 0, "photos": 0, "downloads": 0}
-    seen.update(
-        name=client["name"], email=client["email"], kind="client", selection_at=client["submitted_at"]
-    )
-    VISITORS.put(key, seen, expires_at=_expiry(int(time.time())))
+def record_selection(project_id: str, visitor: dict[str, str] | None, submitted_at: str) -> None:
+    if visitor:
+        now = int(time.time())
+        key = f"{project_id}#{visitor['id']}"
+        seen = _with_visitor(VISITORS.get(key) or _new_record(now), visitor)
+        seen["selection_at"] = submitted_at
+        VISITORS.put(key, seen, expires_at=_expiry(now))
     _count_today(project_id, "selections")
 
 

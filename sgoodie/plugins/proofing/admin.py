@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 from ...plugin_api import Project, ValidationError, csv_response, current_store, photo_url
 from . import activity, records
 from .plugin import plugin
-from .views import PIN_GUESSES
+from .views import PIN_GUESSES, list_counts
 
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 
@@ -72,11 +72,9 @@ def activity_page(project_id: str):
     visitors, more = activity.visitors_page(project.id, page)
     lists = records.gallery_settings(project.id).lists
     for visitor in visitors:
-        client_id = visitor["id"].removeprefix("client-") if visitor["id"].startswith("client-") else ""
+        client_id = visitor.get("client_id", "")
         marks = records.client_marks(project.id, client_id) if client_id else {}
-        visitor["favourites"] = {
-            name: sum(name in m.get("lists", []) for m in marks.values()) for name in lists
-        }
+        visitor["favourites"] = list_counts(marks)
     return render_template(
         "proofing/activity.html",
         project=project,

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...plugin_api import ValidationError
-from . import activity
 from .plugin import plugin
 
 DOWNLOAD_MODES = {"off": "Off", "single": "Single photos", "all": "Single photos and the whole gallery"}
@@ -187,7 +186,6 @@ def mark_seen(project_id: str) -> None:
 
 # -- the download log ------------------------------------------------------------------------
 def log_download(project_id: str, who: dict[str, Any] | None, what: str, address: str) -> None:
-    """Logged, and counted in the gallery's activity (the visitor's downloads, the day's)."""
     key = f"{project_id}#{now()}#{secrets.token_hex(4)}"
     DOWNLOAD_LOG.put(
         key,
@@ -200,7 +198,6 @@ def log_download(project_id: str, who: dict[str, Any] | None, what: str, address
         },
         expires_at=int(time.time()) + LOG_SECONDS,
     )
-    activity.record_download(project_id, who)
 
 
 def recent_downloads(project_id: str, limit: int = 100) -> list[dict[str, Any]]:

@@ -193,7 +193,9 @@ def header(project: Project, photos: list[Photo], **_: Any):
     if not role:
         return None  # the photographer's preview
     client = current_client(project) if role == "client" else None
-    activity.record_visit(project, role, client)
+    visitor = activity.who(project, client)
+    if visitor:
+        activity.record_visit(project.id, visitor)
     beacon = Markup(render_template("proofing/_activity.html", project=project))
     if role != "client":
         return beacon + Markup(render_template("proofing/_guest.html"))
@@ -339,7 +341,7 @@ def submit(project_id: str):
     client = require_client(project)
     sent = records.submit(project.id, client["id"])
     if sent is not None:
-        activity.record_selection(project.id, sent)
+        activity.record_selection(project.id, activity.who(project, sent), sent["submitted_at"])
         notify(project, sent)
     return redirect(url_for("proofing.selection", project_id=project.id, submitted=1), code=303)
 
@@ -391,8 +393,9 @@ def seen(project_id: str):
         abort(400, f"At most {activity.BEACON_MAX} photos at a time.")
     shown = {p.id for p in current_store().photos_for_project(project.id) if project.shows(p)}
     known = [photo_id for photo_id in photo_ids if photo_id in shown]
-    client = current_client(project) if role == "client" else None
-    return jsonify(counted=len(known), new=activity.record_views(project, role, client, known))
+    visitor = activity.who(project, current_client(project) if role == "client" else None)
+    new = activity.record_views(project.id, visitor, known) if visitor else 0
+    return jsonify(counted=len(known), new=new)
 
 
 # -- downloads -------------------------------------------------------------------------------
@@ -426,6 +429,7 @@ def download(project_id: str, photo_id: str):
     records.log_download(
         project.id, client, f"{found.filename} ({records.DOWNLOAD_SIZES[settings.size]})", client_address()
     )
+    activity.record_download(project.id, activity.who(project, client))
     return redirect(found.download_url(), code=303)
 
 
