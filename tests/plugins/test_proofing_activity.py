@@ -115,6 +115,22 @@ def test_an_invited_recipient_is_one_visitor_from_the_link_to_the_download(backe
     assert "invited" in html
 
 
+def test_a_guests_views_count_under_the_guest_password(app, jpeg, admin):
+    from sgoodie.accounts import hash_password
+    from tests.test_gallery_access import open_gallery
+
+    project, photos = make_gallery(app, jpeg)
+    project = to_client_gallery(app, project, gallery_guest_password_hash=hash_password("family-view"))
+    guest = Client.__new__(Client)
+    guest.app, guest.project, guest.http = app, project, app.test_client()
+    guest.gallery_url = f"/projects/{project.slug}"
+    assert open_gallery(guest.http, project, "family-view").status_code == 303
+    assert beacon(guest, [photos[0].id, photos[1].id]).get_json() == {"counted": 2, "new": 2}
+    html = admin.client.get(f"/admin/proofing/{project.id}/activity").get_data(as_text=True)
+    figures = visitor_card(html, "Guests")
+    assert figures["visits"] == "1" and figures["photos"] == "2" and figures["downloads"] == "0"
+
+
 def test_activity_is_paged(app, jpeg, admin):
     from sgoodie.plugins.proofing import activity
 
