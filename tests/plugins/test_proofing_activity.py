@@ -108,10 +108,12 @@ def test_an_invited_recipient_is_one_visitor_from_the_link_to_the_download(backe
     post(f"/gallery/{project.id}/client", {"name": "Marta", "email": "marta@example.com"})
     post(f"/gallery/{project.id}/photos/{photos[0].id}/mark", {"list": "Favourites", "action": "add"})
     assert post(f"/gallery/{project.id}/photos/{photos[0].id}/download").status_code == 303
+    assert http.get(f"/gallery/{project.id}/photos/{photos[1].id}/note").status_code == 200  # seen large
     html = admin.client.get(f"/admin/proofing/{project.id}/activity").get_data(as_text=True)
     assert html.count('class="card activity-visitor"') == 1 and "Before giving a name" not in html
     figures = visitor_card(html, "Marta Reis")
     assert figures["visits"] == "1" and figures["list-1"] == "1" and figures["downloads"] == "1"
+    assert figures["photos"] == "1"
     assert "invited" in html
 
 

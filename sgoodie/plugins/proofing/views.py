@@ -110,16 +110,17 @@ def has_pin(project: Project, settings: records.GallerySettings) -> bool:
     return data.get("project") == project.id and data.get("epoch") == settings.pin_epoch
 
 
-def open_gallery(project_id: str) -> Project:
+def open_gallery(project_id: str, *, guests: bool = False) -> Project:
     """The client gallery this request may use; otherwise 404 (no such gallery) or back to its
-    address (which asks for the password, or says it expired)."""
+    address (which asks for the password, or says it expired). A guest is refused unless
+    `guests` (what they may do too: be counted looking)."""
     project = current_store().get_project(project_id)
     if project is None or not project.is_private or not project.published:
         abort(404)
     role = gallery_access(project)
     if not role:
         abort(redirect(url_for("public.project", slug=project.slug), code=303))
-    if role != "client":
+    if role != "client" and not guests:
         abort(403, "Guests can look at this gallery; choosing and downloading are for the client.")
     return project
 
@@ -298,6 +299,8 @@ def note(project_id: str, photo_id: str):
         else:
             save_mark(project, client, photo, marks, lists=current.get("lists", []), note=text)
             return saved(project, photo, marks, records.gallery_settings(project.id))
+    elif (visitor := activity.who(project, client)) is not None:
+        activity.record_views(project.id, visitor, [photo.id])  # the photo, large, on the app's page
     return render_template(
         "proofing/note.html",
         project=project,
@@ -379,12 +382,8 @@ def notify(project: Project, client: dict[str, Any]) -> None:
 def seen(project_id: str):
     """The viewer's beacon (static/activity.js): the photos shown full screen since the last one,
     `{"photos": [ids]}`, for the photographer's activity page. Guests count too."""
-    project = current_store().get_project(project_id)
-    if project is None or not project.is_private or not project.published:
-        abort(404)
+    project = open_gallery(project_id, guests=True)
     role = gallery_access(project)
-    if not role:
-        abort(403, "Open the gallery with its password first.")
     body = request.get_json(silent=True) or {}
     photo_ids = body.get("photos") if isinstance(body, dict) else None
     if not isinstance(photo_ids, list) or not all(isinstance(p, str) for p in photo_ids):
