@@ -88,7 +88,9 @@ from .tokens import current_token as _current_token
 #: site's one mail setting and takes a reply-to, headers and an HTML part; `send_mail_later`.
 #: 1.2: `Plugin.api_route` (token-authenticated endpoints under /api/v1/), `api_error`,
 #: `api_token_name`; the `dashboard_answers` slot (cards for what waits for the photographer's
-#: answer, first); `deliver_mail`, `send_mail` saying why a message was not accepted (`Delivery`).
+#: answer, first); `deliver_mail`, `send_mail` saying why a message was not accepted (`Delivery`);
+#: `gallery_visitor` (who opened a client gallery: their access id and kind, an invitation's
+#: recipient).
 API_VERSION: tuple[int, int] = (1, 2)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
@@ -166,6 +168,7 @@ __all__ = [
     "set_private_cookie",
     "gallery_access",
     "gallery_today",
+    "gallery_visitor",
     "current_categories",
     "current_settings",
     "current_store",
@@ -668,6 +671,14 @@ def gallery_access(project: Project) -> str:
     "guest" (its guest password: view only), or "" (not opened, or the grant no longer holds:
     a password changed, the gallery expired). Truthy whenever they may see it."""
     return _gallery_access.access(project)
+
+
+def gallery_visitor(project: Project) -> dict[str, str] | None:
+    """Who the visitor of this request is in this client gallery, None while they may not see
+    it: `access_id` (their own access: an invitation's id; "" for the shared password), `kind`
+    ("client" or "guest"), and for an invitation `invitation_id`, the recipient's `name` and
+    `email` ("" for the shared password). Key what you record per person by `access_id`."""
+    return _content.invitations.visitor(project)
 
 
 def gallery_today() -> str:

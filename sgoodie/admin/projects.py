@@ -18,7 +18,7 @@ from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError
 from ..stores.paging import read_page
-from ..templating import long_date
+from ..text import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
