@@ -63,6 +63,7 @@ from .cache.cdn import Paths
 from .config import Setting
 from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError, Variant
 from .file_urls import media_url, signed_url
+from .http_errors import asks_for_json
 from .http_errors import json_error as _json_error
 from .jobs import JobKind
 from .mail import Delivery, deliver_mail, one_line
@@ -139,6 +140,7 @@ __all__ = [
     "ApiRoute",
     "api_error",
     "api_token_name",
+    "asks_for_json",
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
     "RateCeiling",
