@@ -18,6 +18,7 @@ from sgoodie.domain import SITE_PAGE_ID, SiteSettings, ValidationError
 from sgoodie.mail import Mailer, parse_transport
 from sgoodie.services import services
 from sgoodie.stores.sqlite import SQLiteContentStore
+from tests.conftest import moved_through_archive
 from tests.test_gallery_access import backend_app, csrf, make_gallery, open_gallery, to_client_gallery
 
 __all__ = ["backend_app"]
@@ -279,18 +280,12 @@ def test_a_failed_send_is_kept_with_its_reason(backend_app, gallery, smtp_server
 
 
 def test_an_archive_carries_the_wording_but_no_invitation(app, jpeg, tmp_path):
-    from sgoodie import archive, create_app
-
     project = to_client_gallery(app, make_gallery(app, jpeg)[0])
     invite(app, project, email="")
     with app.test_request_context():
         content.invitations.save_template("Photos: {gallery}", "Dear {name}: {link}")
-        archive.export(tmp_path / "site.tar")
-    target = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "target"), "SECRET_KEY": "y"})
+    target = moved_through_archive(app, tmp_path)
     with target.test_request_context():
-        services().store.init_schema()
-        services().jobs.enqueue = lambda kind, **arguments: None
-        archive.import_archive(tmp_path / "site.tar")
         assert content.invitations.template() == ("Photos: {gallery}", "Dear {name}: {link}\n")
         moved = services().store.get_project(project.id)
-        assert content.invitations.for_gallery(moved) == []
+        assert moved is not None and content.invitations.for_gallery(moved) == []
