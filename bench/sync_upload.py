@@ -3,6 +3,7 @@ the AWS backend, and the web process's memory meanwhile (issue 27: at least 80 %
 POSTs' bandwidth; memory flat, since files go straight to storage).
 
     .venv/bin/python bench/sync_upload.py [--photos 200] [--mb 5] [--rounds 3] [--jobs 4] [--uplink MBIT]
+        [--pin SERVER_CPUS:CLIENT_CPUS]
 
 One machine: a moto server as S3 and DynamoDB, a private redis-server, gunicorn serving the site
 (production config, 2 workers), all started here. Each round, interleaved: the baseline posts
@@ -14,7 +15,9 @@ is sampled every 50 ms during the client's rounds.
 
 On loopback the bytes cost nothing and every API call costs the emulator's DynamoDB CPU, the
 opposite of a photographer's desk; `--uplink 100` sends both sides' files through one shared
-100 Mbit/s link (a proxy in front of the bucket), as from a studio's fibre line.
+100 Mbit/s link (a proxy in front of the bucket), as from a studio's fibre line. `--pin 0:1` runs
+the site's side (moto, redis, gunicorn) on CPU 0 and the senders (this process, the client) on
+CPU 1 (`taskset`), so neither side's work is charged to the other.
 """
 
 from __future__ import annotations
@@ -138,8 +141,9 @@ class Uplink:
 class Stack:
     """moto server, redis-server and gunicorn on the AWS backend (uploads through `uplink`)."""
 
-    def __init__(self, workdir: Path, uplink_mbit: float = 0):
+    def __init__(self, workdir: Path, uplink_mbit: float = 0, server_cpus: str = ""):
         self.processes: list[subprocess.Popen] = []
+        self.server_cpus = server_cpus
         moto_port, redis_port, web_port = _free_port(), _free_port(), _free_port()
         self.moto = f"http://127.0.0.1:{moto_port}"
         self.url = f"http://127.0.0.1:{web_port}"
@@ -165,7 +169,8 @@ class Stack:
             "SGOODIE_LOG_LEVEL": "warning",
             **({"SGOODIE_UPLOAD_ENDPOINT": self.uplink.url} if self.uplink else {}),
             # The API's per-token limit (1,200 a minute) is not what this measures; a sync of 200
-            # photos makes about 600 calls (create, complete, alt text each), in well under a minute here.
+            # photos counts about 600 (a batch counts as its photos: create, complete, alt text each),
+            # in well under a minute here.
             "SGOODIE_API_RATE": "100000",
         }
         os.environ.update({k: v for k, v in self.env.items() if k.startswith(("SGOODIE_", "AWS_", "REDIS"))})
@@ -184,6 +189,8 @@ class Stack:
         self.s3 = boto3.client("s3", endpoint_url=self.moto, region_name="us-east-1")
 
     def _start(self, command: list[str], env: dict | None = None) -> subprocess.Popen:
+        if self.server_cpus:
+            command = ["taskset", "-c", self.server_cpus, *command]
         process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -200,7 +207,7 @@ class Stack:
             return content.projects.create(Project(title=f"Bench {uuid.uuid4().hex[:6]}", category="travel"))
 
     def web_workers(self) -> list[psutil.Process]:
-        return psutil.Process(self.web.pid).children()
+        return psutil.Process(self.web.pid).children()  # taskset execs gunicorn: the same process
 
     def empty_bucket(self) -> None:
         """Drop the round's objects: moto keeps them in memory."""
@@ -315,7 +322,16 @@ def main() -> None:
     parser.add_argument(
         "--uplink", type=float, default=0, metavar="MBIT", help="one shared upload link of this speed"
     )
+    parser.add_argument(
+        "--pin",
+        default="",
+        metavar="SERVER:CLIENT",
+        help="CPU lists (taskset) for the site's processes and for the senders, e.g. 0:1",
+    )
     args = parser.parse_args()
+    server_cpus, _, client_cpus = args.pin.partition(":")
+    if client_cpus:  # this process, its threads and the client it starts
+        os.sched_setaffinity(0, {int(cpu) for cpu in client_cpus.split(",")})
     if not CLIENT.exists():
         raise SystemExit("sgoodie-sync is not installed in this venv: run scripts/setup test")
 
@@ -326,7 +342,7 @@ def main() -> None:
         folder.mkdir()
         paths = _photos(folder, args.photos, args.mb)
         total = sum(p.stat().st_size for p in paths)
-        stack = Stack(workdir, args.uplink)
+        stack = Stack(workdir, args.uplink, server_cpus)
         hashing_started = time.perf_counter()
         client_sync(stack, folder, args.jobs, "--dry-run")  # hashes once; later runs use the cache
         hashing = time.perf_counter() - hashing_started
@@ -350,7 +366,9 @@ def main() -> None:
             f"{args.photos} photos of {args.mb:g} MB ({total / 1e9:.2f} GB), {args.jobs} at a time, "
             f"AWS backend on a moto server, "
             + (f"through a {args.uplink:g} Mbit/s uplink, " if args.uplink else "on loopback, ")
-            + f"{args.rounds} interleaved rounds, medians:"
+            + f"{args.rounds} interleaved rounds"
+            + (f", site on CPU {server_cpus}, senders on CPU {client_cpus}" if args.pin else "")
+            + ", medians:"
         )
         print(f"  plain presigned POSTs  {plain:6.1f} s  {total / plain / 1e6:6.1f} MB/s")
         print(

@@ -274,7 +274,7 @@ SETTINGS: tuple[Setting, ...] = (
         "SGOODIE_API_RATE",
         "API_RATE",
         1200,
-        "Requests per minute each access token may make to `/api/v1/` (a sync of 400 photos makes about 1,200); past it the API answers 429 with `Retry-After`.",
+        "Requests per minute each access token may make to `/api/v1/` (a batch counts as its items; a sync of 400 photos counts about 1,200); past it the API answers 429 with `Retry-After`.",
         _positive,
     ),
     Setting(

@@ -249,17 +249,33 @@ def authorize(scope: str) -> Any:
         )
     window = requests_window()
     if window.hit(token.id) > window.limit:
-        response, status = json_error(
-            "rate_limited",
-            f"This token made more than {window.limit} requests in a minute; wait a little and try again.",
-            429,
-        )
-        response.headers["Retry-After"] = str(max(1, window.seconds_left(token.id)))
-        return response, status
+        return _rate_limited(window, token)
     g.api_token = token
     g.acting_as = f"API token “{token.name}”"
     record_use(token)
     return None
+
+
+def charge(items: int) -> Any:
+    """A batch does the work of `items` requests: it counts as that many against its token's rate
+    (`authorize` counted one). None, or the 429 to answer before any of it is done."""
+    token, window = current_token(), requests_window()
+    if token is None or items <= 1:
+        return None
+    if window.hit(token.id, items - 1) > window.limit:
+        return _rate_limited(window, token)
+    return None
+
+
+def _rate_limited(window: Window, token: AccessToken) -> Any:
+    response, status = json_error(
+        "rate_limited",
+        f"This token made more than {window.limit} requests in a minute (a batch counts as its items); "
+        "wait a little and try again.",
+        429,
+    )
+    response.headers["Retry-After"] = str(max(1, window.seconds_left(token.id)))
+    return response, status
 
 
 def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -42,31 +42,36 @@ class Refused(Exception):
         super().__init__(message)
 
 
-@bp.errorhandler(Refused)
-def refused(exc: Refused):
+def refusal(exc: Exception) -> Refused | None:
+    """The API refusal an operation's exception stands for; None for one that is a bug."""
+    if isinstance(exc, Refused):
+        return exc
+    if isinstance(exc, ValidationError):
+        return Refused("invalid", _sentence(exc.errors), 422, fields=exc.errors)
+    if isinstance(exc, NotFoundError):
+        return Refused("not_found", "That no longer exists (it may have been deleted).", 404)
+    if isinstance(exc, ConflictError):
+        return Refused("conflict", str(exc), 409, fields={exc.field: str(exc)})
+    if isinstance(exc, StaleVersionError):
+        return Refused("conflict", "Someone else changed this meanwhile: read it again and retry.", 409)
+    return None
+
+
+def refusal_body(exc: Refused) -> dict[str, Any]:
     body = error_body(exc.code, str(exc))
     body["error"].update(exc.extra)
-    return jsonify(body), exc.status
+    return body
 
 
+@bp.errorhandler(Refused)
 @bp.errorhandler(ValidationError)
-def invalid(exc: ValidationError):
-    return refused(Refused("invalid", _sentence(exc.errors), 422, fields=exc.errors))
-
-
 @bp.errorhandler(NotFoundError)
-def missing(exc: NotFoundError):
-    return json_error("not_found", "That no longer exists (it may have been deleted).", 404)
-
-
 @bp.errorhandler(ConflictError)
-def conflict(exc: ConflictError):
-    return refused(Refused("conflict", str(exc), 409, fields={exc.field: str(exc)}))
-
-
 @bp.errorhandler(StaleVersionError)
-def stale(exc: StaleVersionError):
-    return json_error("conflict", "Someone else changed this meanwhile: read it again and retry.", 409)
+def refused(exc: Exception):
+    answer = refusal(exc)
+    assert answer is not None  # only the refusals above are handled here
+    return jsonify(refusal_body(answer)), answer.status
 
 
 def _sentence(errors: Mapping[str, str]) -> str:
@@ -80,6 +85,16 @@ def body(allowed: Mapping[str, type | tuple[type, ...]], *, required: tuple[str,
     data = json_object()
     if not data and request.get_data() and not request.is_json:
         raise Refused("bad_request", "Send a JSON object (Content-Type: application/json).", 400)
+    return checked(data, allowed, required=required)
+
+
+def checked(
+    data: Any, allowed: Mapping[str, type | tuple[type, ...]], *, required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """`data` when it is an object with only `allowed` fields of the right types (a request's
+    body, or one item of a batch); ValidationError per field otherwise."""
+    if not isinstance(data, dict):
+        raise ValidationError({"item": "Expected a JSON object."})
     errors = {name: "This field is not known here." for name in data if name not in allowed}
     for name, kinds in allowed.items():
         if name not in data:
@@ -95,7 +110,48 @@ def body(allowed: Mapping[str, type | tuple[type, ...]], *, required: tuple[str,
     return data
 
 
-_KIND_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number", list: "a list"}
+# -- batches ---------------------------------------------------------------------------------------------
+BATCH_MAX = 100
+
+
+def batch(values: list[Any], name: str, what: str, kind: type) -> list[Any]:
+    """A batch's items: 1 to BATCH_MAX of `kind` (413 past that, 422 for a list of something
+    else; nothing done). Each is then done on its own and answered in `results` at its place, an
+    error for one never losing the others."""
+    if not values:
+        raise ValidationError({name: f"List at least one {what}."})
+    if not all(isinstance(value, kind) for value in values):
+        raise ValidationError({name: f"Each item is {_KIND_NAMES[kind]}."})
+    if len(values) > BATCH_MAX:
+        raise Refused(
+            "too_many",
+            f"{len(values)} {what}s in one request; send at most {BATCH_MAX} at a time.",
+            413,
+        )
+    return values
+
+
+def each(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """One batch item's result: what `work` answers, or its refusal as `{"error": {…, "status"}}`."""
+    try:
+        return work()
+    except Exception as exc:
+        answer = refusal(exc)
+        if answer is None:
+            raise
+        result = refusal_body(answer)
+        result["error"]["status"] = answer.status
+        return result
+
+
+_KIND_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    list: "a list",
+    dict: "a JSON object",
+}
 
 
 # -- paging --------------------------------------------------------------------------------------------

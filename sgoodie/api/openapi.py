@@ -15,10 +15,16 @@ from ..http_errors import ERROR_SCHEMA
 from ..image_formats import UPLOAD_TYPES
 from ..plugin_loader import API_PREFIX, registry
 from ..tokens import SCOPES
-from .common import MAX_LIMIT, bp
+from .common import BATCH_MAX, MAX_LIMIT, bp
 from .projects import API_VISIBILITIES, EDITABLE
 
 ERROR = ERROR_SCHEMA
+
+
+def ref(schema: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{schema}"}
+
+
 PROJECT = {
     "type": "object",
     "required": ["id", "title", "slug", "category", "visibility", "published", "version", "url"],
@@ -161,6 +167,70 @@ PHOTO_ORDER = {
     "additionalProperties": False,
     "properties": {"photo_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
 }
+ITEM_ERROR = {
+    "type": "object",
+    "required": ["code", "message", "status"],
+    "properties": {
+        **ERROR["properties"]["error"]["properties"],
+        "status": {"type": "integer", "description": "The status this item alone would have answered."},
+    },
+}
+PHOTO_BATCH = {
+    "type": "object",
+    "required": ["photos"],
+    "additionalProperties": False,
+    "properties": {
+        "photos": {"type": "array", "items": ref("PhotoNew"), "minItems": 1, "maxItems": BATCH_MAX}
+    },
+}
+PHOTO_BATCH_RESULTS = {
+    "type": "object",
+    "required": ["results"],
+    "properties": {
+        "results": {
+            "type": "array",
+            "description": "One per photo sent, in the same order.",
+            "items": {
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "required": ["photo", "upload", "created"],
+                        "properties": {
+                            "photo": ref("Photo"),
+                            "upload": ref("Upload"),
+                            "created": {"type": "boolean", "description": "false: this key's photo existed."},
+                        },
+                    },
+                    {"type": "object", "required": ["error"], "properties": {"error": ITEM_ERROR}},
+                ]
+            },
+        }
+    },
+}
+PHOTO_IDS = {
+    "type": "object",
+    "required": ["photo_ids"],
+    "additionalProperties": False,
+    "properties": {
+        "photo_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": BATCH_MAX}
+    },
+}
+COMPLETE_RESULTS = {
+    "type": "object",
+    "required": ["results"],
+    "properties": {
+        "results": {
+            "type": "array",
+            "description": "One per id sent, in the same order: `photo`, with `error` too when its stored "
+            "file cannot be used (the photo failed); or `error` alone.",
+            "items": {
+                "type": "object",
+                "anyOf": [{"required": ["photo"]}, {"required": ["error"]}],
+                "properties": {"photo": ref("Photo"), "error": ITEM_ERROR},
+            },
+        }
+    },
+}
 SCHEMAS = {
     "Error": ERROR,
     "Project": PROJECT,
@@ -175,11 +245,11 @@ SCHEMAS = {
     "PhotoChange": PHOTO_CHANGE,
     "PhotoChanged": PHOTO_CHANGED,
     "PhotoOrder": PHOTO_ORDER,
+    "PhotoBatch": PHOTO_BATCH,
+    "PhotoBatchResults": PHOTO_BATCH_RESULTS,
+    "PhotoIds": PHOTO_IDS,
+    "CompleteResults": COMPLETE_RESULTS,
 }
-
-
-def ref(schema: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{schema}"}
 
 
 def json_content(schema: dict[str, Any]) -> dict[str, Any]:
@@ -334,6 +404,23 @@ def site_paths() -> dict[str, dict[str, Any]]:
                 body="PhotoNew",
             ),
         },
+        "/projects/{project_id}/photos/batch": {
+            "post": _operation(
+                f"Add up to {BATCH_MAX} photos at once, each as one `POST …/photos` would (the same key "
+                "twice, in one batch or two, is the same photo). A batch counts as its photos against "
+                "the token's rate.",
+                "publish",
+                {
+                    "200": _ok(
+                        "`results`: one per photo sent, each its photo and upload, or its error alone.",
+                        ref("PhotoBatchResults"),
+                    ),
+                    "413": error(f"More than {BATCH_MAX} photos: nothing was done."),
+                    "422": error("`photos` is not a list of 1 or more objects: nothing was done."),
+                },
+                body="PhotoBatch",
+            )
+        },
         "/projects/{project_id}/photos/order": {
             "put": _operation(
                 "Put the project's photos in this order (every photo of the project, or a run of them).",
@@ -365,6 +452,19 @@ def site_paths() -> dict[str, dict[str, Any]]:
                     "409": error("The file has not arrived in storage yet."),
                     "422": _ok("The stored file is not what was announced; the photo failed.", ref("Photo")),
                 },
+            )
+        },
+        "/photos/complete": {
+            "post": _operation(
+                f"`complete` for up to {BATCH_MAX} photos at once (idempotent); counts as its photos "
+                "against the token's rate.",
+                "publish",
+                {
+                    "200": _ok("`results`: one per id sent.", ref("CompleteResults")),
+                    "413": error(f"More than {BATCH_MAX} ids: nothing was done."),
+                    "422": error("`photo_ids` is not a list of 1 or more strings: nothing was done."),
+                },
+                body="PhotoIds",
             )
         },
         "/photos/{photo_id}/replace": {

@@ -23,8 +23,8 @@ from ..photos.lifecycle import TransitionRefused
 from ..photos.replace import start_replacement
 from ..services import services
 from ..stores.paging import read_page
-from ..tokens import token_required
-from .common import Refused, body, bp, cursor, listing, page_size, refused
+from ..tokens import charge, token_required
+from .common import Refused, batch, body, bp, checked, cursor, each, listing, page_size, refused
 from .projects import find_project
 
 
@@ -167,12 +167,12 @@ def _announced(data: dict[str, Any]) -> tuple[str, str, int, str]:
     return filename, content_type, data["size"], sha256
 
 
-def _with_upload(photo: Photo, status: int = 200):
+def _with_upload(photo: Photo) -> dict[str, Any]:
     """The photo and where to send its file: None when it waits for none."""
     target = uploads.upload_target(photo) if uploads.awaited_key(photo) else None
     if target is not None:  # the embedded default's own endpoint is a path: a program needs the address
         target["url"] = absolute(target["url"])
-    return jsonify(photo=photo_json(photo), upload=target), status
+    return {"photo": photo_json(photo), "upload": target}
 
 
 def _settle(photo: Photo) -> Photo:
@@ -195,15 +195,18 @@ def _replace(photo: Photo, filename: str, content_type: str, size: int, sha256: 
         raise Refused("conflict", f"{exc} Try again once it is ready.", 409) from None
 
 
-@bp.post("/projects/<project_id>/photos")
-@token_required("publish")
-def add_photo(project_id: str):
-    data = body({"external_id": str, **FILE_FIELDS}, required=("external_id", "filename", "size", "sha256"))
-    filename, content_type, size, sha256 = _announced(data)
-    find_project(project_id)
+NEW_PHOTO: dict[str, type | tuple[type, ...]] = {"external_id": str, **FILE_FIELDS}
+NEW_PHOTO_REQUIRED = ("external_id", "filename", "size", "sha256")
+
+
+def _add(project_id: str, external_id: str, announced: tuple[str, str, int, str]) -> tuple[Photo, bool]:
+    """The photo this client key names in the project (added now: True) and its file's state: a
+    new one waiting for its file, the one found (its upload settled if the file came without the
+    callback), or the one found with its replacement started when the file changed."""
+    filename, content_type, size, sha256 = announced
     photo, created = uploads.find_or_register(
         project_id,
-        data["external_id"],
+        external_id,
         filename,
         content_type,
         UPLOAD_TYPES[content_type],
@@ -211,17 +214,46 @@ def add_photo(project_id: str):
         sha256=sha256,
     )
     if created:
-        return _with_upload(photo, 201)
+        return photo, True
     pending = photo.replacement.sha256 if photo.replacement else photo.source_sha256
     if pending == sha256 or photo.status == PhotoStatus.UPLOADING and not photo.source_sha256:
-        return _with_upload(_settle(photo))  # this file: sent already, or its upload still to finish
+        return _settle(photo), False  # this file: sent already, or its upload still to finish
     if photo.status == PhotoStatus.UPLOADING:
         raise Refused(
             "conflict",
             f"This key's photo is still waiting for another file ({photo.filename}): delete it, then add this one.",
             409,
         )
-    return _with_upload(_replace(photo, filename, content_type, size, sha256))
+    return _replace(photo, filename, content_type, size, sha256), False
+
+
+@bp.post("/projects/<project_id>/photos")
+@token_required("publish")
+def add_photo(project_id: str):
+    data = body(NEW_PHOTO, required=NEW_PHOTO_REQUIRED)
+    announced = _announced(data)
+    find_project(project_id)
+    photo, created = _add(project_id, data["external_id"], announced)
+    return jsonify(_with_upload(photo)), 201 if created else 200
+
+
+@bp.post("/projects/<project_id>/photos/batch")
+@token_required("publish")
+def add_photos(project_id: str):
+    """Up to BATCH_MAX photos at once, each as `add_photo` would (the same key twice, in one batch
+    or two, is the same photo): `results` answers each at its place, `{photo, upload, created}`
+    or `{error}`; one refused never loses the others."""
+    items = batch(body({"photos": list}, required=("photos",))["photos"], "photos", "photo", dict)
+    if refusal := charge(len(items)):
+        return refusal
+    find_project(project_id)
+
+    def one(item: Any) -> dict[str, Any]:
+        item = checked(item, NEW_PHOTO, required=NEW_PHOTO_REQUIRED)
+        photo, created = _add(project_id, item["external_id"], _announced(item))
+        return {**_with_upload(photo), "created": created}
+
+    return jsonify(results=[each(partial(_upload_refusals, one, item)) for item in items])
 
 
 @bp.post("/photos/<photo_id>/replace")
@@ -231,23 +263,56 @@ def replace_photo(photo_id: str):
     filename, content_type, size, sha256 = _announced(data)
     photo = find_photo(photo_id)
     if photo.replacement is not None and photo.replacement.sha256 == sha256:
-        return _with_upload(_settle(photo))  # this replacement is on its way already
+        return jsonify(_with_upload(_settle(photo)))  # this replacement is on its way already
     if photo.status == PhotoStatus.READY and photo.source_sha256 == sha256:
-        return _with_upload(photo)  # the site has this original already: nothing to send
-    return _with_upload(_replace(photo, filename, content_type, size, sha256))
+        return jsonify(_with_upload(photo))  # the site has this original already: nothing to send
+    return jsonify(_with_upload(_replace(photo, filename, content_type, size, sha256)))
+
+
+def _complete(photo: Photo) -> uploads.Arrival:
+    """The file is in storage: check it and queue the photo's job. Calling it again is harmless."""
+    try:
+        arrival = uploads.mark_uploaded(photo)
+    except uploads.NotArrived as exc:
+        raise Refused("not_uploaded", str(exc), 409) from None
+    if arrival.photo is None:
+        raise Refused("not_found", "This photo was deleted meanwhile.", 404)
+    return arrival
 
 
 @bp.post("/photos/<photo_id>/complete")
 @token_required("publish")
 def complete_upload(photo_id: str):
-    """The file is in storage: check it and queue the photo's job. Calling it again is harmless."""
-    try:
-        arrival = uploads.mark_uploaded(find_photo(photo_id))
-    except uploads.NotArrived as exc:
-        raise Refused("not_uploaded", str(exc), 409) from None
-    if arrival.photo is None:
-        raise Refused("not_found", "This photo was deleted meanwhile.", 404)
+    arrival = _complete(find_photo(photo_id))
     return jsonify(photo_json(arrival.photo)), 422 if arrival.refused else 200
+
+
+@bp.post("/photos/complete")
+@token_required("publish")
+def complete_uploads():
+    """`complete` for up to BATCH_MAX photos: `results` answers each at its place, `{photo}`, or
+    `{photo, error}` for a stored file that cannot be used (the photo failed), or `{error}`."""
+    ids = batch(body({"photo_ids": list}, required=("photo_ids",))["photo_ids"], "photo_ids", "photo id", str)
+    if refusal := charge(len(ids)):
+        return refusal
+
+    def one(photo_id: str) -> dict[str, Any]:
+        arrival = _complete(find_photo(photo_id))
+        result: dict[str, Any] = {"photo": photo_json(arrival.photo)}
+        if arrival.refused:
+            status = 422
+            result["error"] = {"code": "upload_refused", "message": arrival.photo.error, "status": status}
+        return result
+
+    return jsonify(results=[each(partial(_upload_refusals, one, photo_id)) for photo_id in ids])
+
+
+def _upload_refusals(work: Any, item: Any) -> dict[str, Any]:
+    """`work(item)`, a refused upload answered as an API refusal (a batch item's error)."""
+    try:
+        return work(item)
+    except uploads.UploadRefused as exc:
+        raise Refused("upload_refused", str(exc), exc.status) from None
 
 
 @bp.errorhandler(uploads.UploadRefused)

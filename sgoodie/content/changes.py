@@ -20,11 +20,15 @@ def retrying(
     change: Callable[[T], None],
     what: str,
     attempts: int = 5,
+    *,
+    just_read: T | None = None,
 ) -> T | None:
     """Apply `change` to the latest version and store it; None when the record is gone. Safe
-    because `change` is re-applied to what another writer saved, never to a stale copy."""
-    for _ in range(attempts):
-        current = read()
+    because `change` is re-applied to what another writer saved, never to a stale copy.
+    `just_read`: a copy the caller read a moment ago, tried first instead of reading again (the
+    store's version check refuses it if it is stale, and the next attempt reads)."""
+    for attempt in range(attempts):
+        current = just_read if attempt == 0 and just_read is not None else read()
         if current is None:
             return None
         change(current)

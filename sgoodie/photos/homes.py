@@ -8,6 +8,7 @@ and the job that processes one is queued with `job_arguments`.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,7 +33,7 @@ def modify(photo: Photo, change: Callable[[Photo], None], *, visible: bool = Fal
     A page photo's change purges its page only when `visible` (it becomes ready, its text or
     point changes): queued, processing and failed leave the page showing what it showed."""
     if not photo.page_id:
-        return modify_project_photo(photo.id, change)
+        return modify_project_photo(photo.id, change, just_read=photo)
     found: list[Photo] = []
 
     def apply(page: Page) -> None:
@@ -51,11 +52,17 @@ def modify(photo: Photo, change: Callable[[Photo], None], *, visible: bool = Fal
     return found[0]
 
 
-def modify_project_photo(photo_id: str, change: Callable[[Photo], None]) -> Photo | None:
+def modify_project_photo(
+    photo_id: str, change: Callable[[Photo], None], *, just_read: Photo | None = None
+) -> Photo | None:
     """Apply a change to the latest version of a project's photo (see `content.changes.retrying`);
-    None when the photo has been deleted meanwhile."""
+    None when the photo has been deleted meanwhile. `just_read`: the photo as the caller read it
+    (a copy is tried first, saving a read when nobody changed it since)."""
     store = services().store
-    return retrying(lambda: store.get_photo(photo_id), store.update_photo, change, "the photo")
+    first = copy.deepcopy(just_read) if just_read is not None else None
+    return retrying(
+        lambda: store.get_photo(photo_id), store.update_photo, change, "the photo", just_read=first
+    )
 
 
 class _Gone(Exception):

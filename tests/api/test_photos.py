@@ -204,3 +204,121 @@ def test_a_file_the_site_does_not_take_is_refused_before_anything_is_stored(back
     assert bad.status_code == 422 and "sha256" in bad.get_json()["error"]["fields"]
     with backend_app.app_context():
         assert services().store.photos_for_project(project_id) == []
+
+
+# -- batches: a sync's photos a hundred at a time -------------------------------------------------------
+def test_a_batch_adds_each_photo_on_its_own_and_answers_each_at_its_place(backend_app, api, queued, jpeg):
+    client, headers, project_id = api
+    first, second = jpeg(), jpeg(color=(10, 200, 30))
+    url = f"/api/v1/projects/{project_id}/photos/batch"
+    sent = [
+        {"external_id": "a.jpg", **_file(first, "a.jpg")},
+        {"external_id": "b.jpg", **_file(second, "b.jpg")},
+        {"external_id": "logo.svg", "filename": "logo.svg", "size": 10, "sha256": "a" * 64},
+        {"external_id": "huge.jpg", "filename": "huge.jpg", "size": 1 << 40, "sha256": "a" * 64},
+        {"external_id": "c.jpg", "filename": "c.jpg", "size": 10, "sha256": "xyz"},
+        {"external_id": "d.jpg", "colour": "red"},
+        {"external_id": "a.jpg", **_file(first, "a.jpg")},  # the same key twice in one batch
+    ]
+    answer = client.post(url, json={"photos": sent}, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    results = answer.get_json()["results"]
+    assert len(results) == len(sent)
+    a, b, svg, huge, bad, unknown, a_again = results
+    assert (
+        a["created"]
+        and b["created"]
+        and a["photo"]["status"] == "uploading"
+        and a["upload"]["method"] == "POST"
+    )
+    assert [svg["error"]["status"], huge["error"]["status"], bad["error"]["status"]] == [415, 413, 422]
+    assert "only" in svg["error"]["message"] and "sha256" in bad["error"]["fields"]
+    assert unknown["error"]["status"] == 422 and "colour" in unknown["error"]["fields"]
+    assert a_again["photo"]["id"] == a["photo"]["id"] and a_again["created"] is False
+    with backend_app.app_context():
+        stored = services().store.photos_for_project(project_id)
+    assert sorted(p.external_id for p in stored) == ["a.jpg", "b.jpg"]  # the refused ones stored nothing
+
+    send(backend_app, client, a["upload"], first)
+    done = client.post(
+        "/api/v1/photos/complete",
+        json={"photo_ids": [a["photo"]["id"], b["photo"]["id"], "no-such-photo", a["photo"]["id"]]},
+        headers=headers,
+    )
+    assert done.status_code == 200, done.get_json()
+    completed, waiting, missing, completed_again = done.get_json()["results"]
+    assert completed["photo"]["status"] == "queued" and completed_again["photo"]["status"] == "queued"
+    assert waiting["error"]["code"] == "not_uploaded" and waiting["error"]["status"] == 409
+    assert missing["error"]["status"] == 404
+    queued.run_all()
+
+    # Across batches: the same keys are the same photos; the one already stored needs no upload.
+    again = client.post(url, json={"photos": sent[:2]}, headers=headers).get_json()["results"]
+    assert [r["photo"]["id"] for r in again] == [a["photo"]["id"], b["photo"]["id"]]
+    assert [r["created"] for r in again] == [False, False]
+    assert again[0]["upload"] is None and again[0]["photo"]["status"] == "ready"
+    assert again[1]["upload"]["method"] == "POST"  # still waiting for its file: a new form
+
+
+def test_a_stored_file_that_is_no_photo_fails_only_its_own_item(backend_app, api, jpeg):
+    client, headers, project_id = api
+    good, text = jpeg(), b"not a photo at all"
+    added = client.post(
+        f"/api/v1/projects/{project_id}/photos/batch",
+        json={
+            "photos": [
+                {"external_id": "good.jpg", **_file(good, "good.jpg")},
+                {"external_id": "text.jpg", **_file(text, "text.jpg")},
+            ]
+        },
+        headers=headers,
+    ).get_json()["results"]
+    for result, data in zip(added, (good, text), strict=True):
+        send(backend_app, client, result["upload"], data)
+    done = client.post(
+        "/api/v1/photos/complete", json={"photo_ids": [r["photo"]["id"] for r in added]}, headers=headers
+    ).get_json()["results"]
+    assert done[0]["photo"]["status"] == "queued" and "error" not in done[0]
+    assert done[1]["photo"]["status"] == "failed" and done[1]["error"]["code"] == "upload_refused"
+    assert "not an image" in done[1]["error"]["message"]
+
+
+def test_a_batch_past_its_limit_or_of_the_wrong_shape_does_nothing(backend_app, api):
+    client, headers, project_id = api
+    url = f"/api/v1/projects/{project_id}/photos/batch"
+    photo = {"external_id": "x", "filename": "x.jpg", "size": 10, "sha256": "a" * 64}
+    many = [{**photo, "external_id": f"x{n}"} for n in range(101)]
+    too_many = client.post(url, json={"photos": many}, headers=headers)
+    assert too_many.status_code == 413 and too_many.get_json()["error"]["code"] == "too_many"
+    assert "at most 100" in too_many.get_json()["error"]["message"]
+    for refused in ({"photos": []}, {"photos": ["x.jpg"]}, {"photos": photo}, {}):
+        answer = client.post(url, json=refused, headers=headers)
+        assert answer.status_code == 422, (refused, answer.get_json())
+    ids = client.post("/api/v1/photos/complete", json={"photo_ids": ["p"] * 101}, headers=headers)
+    assert ids.status_code == 413
+    for refused in ({"photo_ids": []}, {"photo_ids": [1, 2]}, {"photo_ids": "p"}):
+        assert client.post("/api/v1/photos/complete", json=refused, headers=headers).status_code == 422
+    missing = client.post("/api/v1/projects/nope/photos/batch", json={"photos": [photo]}, headers=headers)
+    assert missing.status_code == 404
+    with backend_app.app_context():
+        assert services().store.photos_for_project(project_id) == []
+
+
+def test_batches_need_the_publish_scope_and_count_as_their_items(backend_app, api, bearer):
+    client, headers, project_id = api
+    reader = bearer(backend_app, "read")
+    photo = {"external_id": "x", "filename": "x.jpg", "size": 10, "sha256": "a" * 64}
+    batch_url = f"/api/v1/projects/{project_id}/photos/batch"
+    for url, payload in ((batch_url, {"photos": [photo]}), ("/api/v1/photos/complete", {"photo_ids": ["p"]})):
+        assert client.post(url, json=payload).status_code == 401
+        refused = client.post(url, json=payload, headers=reader)
+        assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "insufficient_scope"
+
+    backend_app.config["API_RATE"] = 5
+    limited = bearer(backend_app, "publish")
+    four = [{**photo, "external_id": f"x{n}"} for n in range(4)]
+    assert client.post(batch_url, json={"photos": four}, headers=limited).status_code == 200  # 4 of 5
+    over = client.post(batch_url, json={"photos": four[:2]}, headers=limited)  # 4 + 2 > 5
+    assert over.status_code == 429 and over.get_json()["error"]["code"] == "rate_limited"
+    with backend_app.app_context():
+        assert len(services().store.photos_for_project(project_id)) == 4  # nothing of the refused batch

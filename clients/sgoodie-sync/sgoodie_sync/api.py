@@ -26,6 +26,8 @@ USER_AGENT = f"sgoodie-sync/{__version__}"
 TIMEOUT = (15, 120)  # connect, read (a large upload's answer comes after the whole file)
 RETRIES = 5
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+BATCH = 50  # photos per batch call: one call creates (or completes) this many
+NO_SUCH_ROUTE = {404, 405}  # how a site older than the batch endpoints answers them
 UPLOAD_CHUNK = 256 * 1024
 
 
@@ -107,6 +109,7 @@ class Api:
         self.site = site.rstrip("/")
         self.token = token
         self._local = threading.local()  # one HTTP session (connection pool) per thread
+        self.batches = True  # False once the site showed it has no batch endpoints
 
     @property
     def http(self) -> requests.Session:
@@ -170,6 +173,28 @@ class Api:
         return self.request(
             "POST", f"/api/v1/projects/{project_id}/photos", json={"external_id": external_id, **file}
         )
+
+    def create_photos(self, project_id: str, photos: list[dict]) -> list[dict] | None:
+        """`create_photo` for up to BATCH photos ({external_id, filename, content_type, size,
+        sha256} each) in one call: a result per photo, in order, `{photo, upload, created}` or
+        `{error}`. None from a site without batches (then create them one by one)."""
+        return self._batch("POST", f"/api/v1/projects/{project_id}/photos/batch", {"photos": photos})
+
+    def complete_photos(self, photo_ids: list[str]) -> list[dict] | None:
+        """`complete` for up to 2 x BATCH photos: a result per id, `{photo}`, `{photo, error}` (its
+        file cannot be used) or `{error}`. None from a site without batches."""
+        return self._batch("POST", "/api/v1/photos/complete", {"photo_ids": photo_ids})
+
+    def _batch(self, method: str, path: str, payload: dict) -> list[dict] | None:
+        if not self.batches:
+            return None
+        try:
+            return self.request(method, path, json=payload)["results"]
+        except ApiError as error:
+            if error.status not in NO_SUCH_ROUTE:
+                raise
+            self.batches = False
+            return None
 
     def replace_photo(self, photo_id: str, **file: Any) -> dict:
         return self.request("POST", f"/api/v1/photos/{photo_id}/replace", json=file)

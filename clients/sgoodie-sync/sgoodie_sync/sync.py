@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .api import Api, ApiError
+from .api import BATCH, Api, ApiError
 from .folder import ACCEPTED_FORMATS, LocalPhoto, scan
 from .plan import ORDER_BY_NAME, Plan, by_position, full_order, make_plan, source_sha256
 from .progress import Progress, megabytes
 
 IN_PROGRESS = ("uploading", "replacing", "queued", "processing")
 ATTEMPTS = 3  # per photo: a cut-off upload asks for a new upload form and sends the file again
-# Each photo is three calls to the site around one upload to storage: with `jobs` uploads at once
-# and up to twice as many photos in their calls meanwhile, the uploads never wait for the site.
+# Around each upload to storage a photo waits for the site twice (its upload form, its completion,
+# both sent in batches): with `jobs` uploads at once and up to twice as many photos waiting
+# meanwhile, the uploads never wait for the site.
 CALLS_PER_UPLOAD = 2
 POLL_SECONDS = 2.0
 
@@ -199,8 +200,9 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
         return
     replacing = {photo.external_id for photo, _ in plan.replace}
     progress = Progress(len(jobs), sum(photo.size for photo, _ in jobs), err)
+    completions = Completions(api)
 
-    def send(job: tuple[LocalPhoto, dict | None]) -> None:
+    def send(job: tuple[LocalPhoto, dict | None], prepared: dict | None = None) -> None:
         photo, remote = job
         replace = photo.external_id in replacing
         sent_bytes = 0
@@ -213,7 +215,15 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
         for attempt in range(ATTEMPTS):
             try:
                 outcome.photos[photo.external_id] = _send_file(
-                    api, project_id, photo, remote, replace, count, upload_slots
+                    api,
+                    project_id,
+                    photo,
+                    remote,
+                    replace,
+                    count,
+                    upload_slots,
+                    completions,
+                    prepared if attempt == 0 else None,  # a second attempt asks for a new form
                 )
                 outcome.sent_sha256[photo.external_id] = photo.sha256
                 (outcome.replaced if replace else outcome.uploaded).append(photo.external_id)
@@ -236,13 +246,51 @@ def _upload_all(api: Api, project_id: str, plan: Plan, options: SyncOptions, out
     upload_slots = threading.BoundedSemaphore(uploads_at_once)
     pool = ThreadPoolExecutor(max_workers=uploads_at_once * (1 + CALLS_PER_UPLOAD))
     try:
-        list(pool.map(send, jobs))
+        futures = [pool.submit(send, job) for job in jobs if job[0].external_id in replacing]
+        added = [job for job in jobs if job[0].external_id not in replacing]
+        # The photos to add, BATCH at a time: each batch's uploads start as soon as it is answered,
+        # while the next batch is asked for.
+        for start in range(0, len(added), BATCH):
+            chunk = added[start : start + BATCH]
+            for job, prepared in zip(chunk, _create_batch(api, project_id, chunk), strict=True):
+                futures.append(pool.submit(send, job, prepared))
+        for future in futures:
+            future.result()
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)  # the uploads under way finish, no others start
         raise
     finally:
         pool.shutdown()
         progress.close()
+
+
+def _create_batch(
+    api: Api, project_id: str, chunk: list[tuple[LocalPhoto, dict | None]]
+) -> list[dict | None]:
+    """The site's answer for each photo of `chunk` ({photo, upload} or {error}), from one batch
+    call; None for each when that call failed or the site has no batches (each photo then asks on
+    its own, with its retries)."""
+    try:
+        results = api.create_photos(
+            project_id, [{"external_id": photo.external_id, **_described(photo)} for photo, _ in chunk]
+        )
+    except ApiError:
+        results = None
+    return list(results) if results is not None else [None] * len(chunk)
+
+
+def _described(photo: LocalPhoto) -> dict:
+    return {
+        "filename": photo.filename,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "sha256": photo.sha256,
+    }
+
+
+def _item_error(result: dict) -> ApiError:
+    error = result["error"]
+    return ApiError(int(error.get("status", 400)), str(error.get("code", "")), str(error.get("message", "")))
 
 
 def _send_file(
@@ -253,19 +301,20 @@ def _send_file(
     replace: bool,
     count,
     upload_slots: threading.BoundedSemaphore,
+    completions: Completions,
+    prepared: dict | None = None,
 ) -> dict:
-    """Create (or find) the photo, or start its replacement; send the file when the site still
-    needs it (in one of the upload slots); tell the site it arrived. Returns the site's photo."""
-    described = {
-        "filename": photo.filename,
-        "content_type": photo.content_type,
-        "size": photo.size,
-        "sha256": photo.sha256,
-    }
-    if replace:
-        answer = api.replace_photo(remote["id"], **described)
+    """Create (or find) the photo, or start its replacement (`prepared`: the batch's answer for
+    it already); send the file when the site still needs it (in one of the upload slots); tell
+    the site it arrived. Returns the site's photo."""
+    if prepared is not None and "error" in prepared:
+        raise _item_error(prepared)
+    if prepared is not None:
+        answer = prepared
+    elif replace:
+        answer = api.replace_photo(remote["id"], **_described(photo))
     else:
-        answer = api.create_photo(project_id, external_id=photo.external_id, **described)
+        answer = api.create_photo(project_id, external_id=photo.external_id, **_described(photo))
     site_photo, form = answer["photo"], answer.get("upload")
     if form:
         with upload_slots:
@@ -273,10 +322,67 @@ def _send_file(
     else:
         count(photo.size)  # the site already has this file
     if form or site_photo.get("status") == "uploading":
-        completed = api.complete(site_photo["id"])
-        if isinstance(completed, dict):
-            site_photo = completed.get("photo", completed)
+        site_photo = completions.complete(site_photo["id"])
     return site_photo
+
+
+class Completions:
+    """`complete` calls sent together: the first photo to finish its upload sends its own
+    completion, and those finishing meanwhile go together in the next call (a group commit: no
+    timer, no waiting when the site is quick, one call for many when it is busy)."""
+
+    def __init__(self, api: Api):
+        self.api = api
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[str, dict]] = []  # (photo id, its slot: "done", "photo" or "error")
+        self._sending = False
+
+    def complete(self, photo_id: str) -> dict:
+        """The site's photo once it knows its file arrived; raises ApiError."""
+        slot: dict = {"done": threading.Event()}
+        with self._lock:
+            self._waiting.append((photo_id, slot))
+            lead, self._sending = not self._sending, True
+        while lead:  # this thread sends what waits, until nothing does
+            with self._lock:
+                batch, self._waiting = self._waiting[: 2 * BATCH], self._waiting[2 * BATCH :]
+                if not batch:
+                    self._sending = False
+                    break
+            self._send(batch)
+        slot["done"].wait()
+        if "error" in slot:
+            raise slot["error"]
+        return slot["photo"]
+
+    def _send(self, batch: list[tuple[str, dict]]) -> None:
+        try:
+            results = self.api.complete_photos([photo_id for photo_id, _ in batch])
+            if results is None:  # a site without batches: one call each
+                results = [self._one(photo_id) for photo_id, _ in batch]
+        except ApiError as error:
+            results = [{"failed": error}] * len(batch)
+        try:
+            for (_, slot), result in zip(batch, results, strict=False):
+                if "failed" in result:
+                    slot["error"] = result["failed"]
+                elif "error" in result:
+                    slot["error"] = _item_error(result)
+                else:
+                    slot["photo"] = result["photo"]
+        finally:  # every photo waiting is answered, whatever the site said
+            for _, slot in batch:
+                if "photo" not in slot and "error" not in slot:
+                    slot["error"] = ApiError(
+                        0, "no_answer", "The site did not answer for this photo; run again."
+                    )
+                slot["done"].set()
+
+    def _one(self, photo_id: str) -> dict:
+        try:
+            return {"photo": self.api.complete(photo_id)}
+        except ApiError as error:
+            return {"failed": error}
 
 
 def _send_words(api: Api, plan: Plan, options: SyncOptions, outcome: Outcome) -> None:

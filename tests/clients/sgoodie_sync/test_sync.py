@@ -1,15 +1,24 @@
-"""What a dry run prints: every change by file, then the plan in one line. (The runs themselves,
-against a real site, are in test_end_to_end.py.)"""
+"""What a dry run prints: every change by file, then the plan in one line; the calls a run makes
+against a real site over HTTP: photos created and completed in batches, one by one on a site
+without batches. (Whole runs as the photographer makes them are in test_end_to_end.py.)"""
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
+from flask import request
+
+from sgoodie import content, tokens
+from sgoodie.domain import Project
+from sgoodie.http_errors import json_error
+from sgoodie.services import services
+from sgoodie_sync.api import Api
 from sgoodie_sync.folder import LocalPhoto
 from sgoodie_sync.metadata import FileText
 from sgoodie_sync.plan import make_plan
-from sgoodie_sync.sync import SyncOptions, print_plan
+from sgoodie_sync.sync import SyncOptions, print_plan, run_sync
 
 
 def _local(key: str, sha: str = "", title: str = "") -> LocalPhoto:
@@ -66,3 +75,67 @@ def test_without_delete_the_dry_run_says_what_stays_and_how_to_remove_it():
             "order by file names: unchanged, 0 to the trash, 1 unchanged, 1 no longer in the folder, kept (--delete)"
         )
     )
+
+
+# -- the run's calls: batches, and one by one on a site without them ------------------------------------
+def _serve(app, live_server_factory, *, batches: bool):
+    """The site over real HTTP, counting the API calls by route; `batches=False`: a site from
+    before the batch endpoints (they answer 404, as an unknown address does)."""
+    calls: Counter = Counter()
+
+    @app.before_request
+    def count_and_maybe_refuse():
+        rule = request.url_rule.rule if request.url_rule else request.path
+        calls[f"{request.method} {rule}"] += 1
+        if not batches and rule in BATCH_ROUTES:
+            return json_error("not_found", "No such address.", 404)
+        return None
+
+    return live_server_factory(app), calls
+
+
+BATCH_ROUTES = ("/api/v1/projects/<project_id>/photos/batch", "/api/v1/photos/complete")
+
+
+def _folder_of(tmp_path: Path, write_photo, count: int) -> Path:
+    folder = tmp_path / "export"
+    for n in range(count):
+        write_photo(folder / f"IMG_{n:03d}.jpg", seed=n % 40)
+    return folder
+
+
+def _synced(app, live_server_factory, folder: Path, *, batches: bool) -> Counter:
+    """Sync `folder` to a new project over HTTP; checks every photo arrived (none still waiting
+    for its file) and answers the API calls the run made, by route."""
+    server, calls = _serve(app, live_server_factory, batches=batches)
+    try:
+        with app.app_context():
+            _, token = tokens.create("Sync test", ["read", "publish"], 0)
+            project = content.projects.create(Project(title="Batches", category="travel"))
+        out, err = io.StringIO(), io.StringIO()
+        options = SyncOptions(folder, project.slug, jobs=4, wait=0)
+        status = run_sync(Api(server.url, token), options, out, err)
+    finally:
+        server.stop()
+    assert status == 0, out.getvalue() + err.getvalue()
+    with app.app_context():
+        photos = services().store.photos_for_project(project.id)
+    assert len(photos) == len(list(folder.glob("*.jpg")))
+    assert not [p.external_id for p in photos if p.status == "uploading"]
+    return calls
+
+
+def test_a_sync_creates_and_completes_its_photos_in_batches(app, live_server_factory, write_photo, tmp_path):
+    calls = _synced(app, live_server_factory, _folder_of(tmp_path, write_photo, 60), batches=True)
+    assert calls["POST /api/v1/projects/<project_id>/photos/batch"] == 2  # 50, then 10
+    assert 1 <= calls["POST /api/v1/photos/complete"] <= 60
+    assert calls["POST /api/v1/projects/<project_id>/photos"] == 0
+    assert calls["POST /api/v1/photos/<photo_id>/complete"] == 0
+
+
+def test_a_site_without_batches_gets_one_call_per_photo(app, live_server_factory, write_photo, tmp_path):
+    calls = _synced(app, live_server_factory, _folder_of(tmp_path, write_photo, 5), batches=False)
+    assert calls["POST /api/v1/projects/<project_id>/photos/batch"] == 1  # asked once, then never again
+    assert calls["POST /api/v1/photos/complete"] == 0  # the site has none: not asked
+    assert calls["POST /api/v1/projects/<project_id>/photos"] == 5
+    assert calls["POST /api/v1/photos/<photo_id>/complete"] == 5
