@@ -203,7 +203,7 @@ def test_download_my_favourites_as_a_zip_of_the_clean_files(backend_app, jpeg):
     assert started.status_code == 303
     wait_for_jobs(app)
     ready = client.http.get(started.headers["Location"]).get_data(as_text=True)
-    assert "Favourites (Favourites): 2 photos" in ready
+    assert "Your favourites (Favourites): 2 photos" in ready
     with zipfile.ZipFile(io.BytesIO(_zip_body(app, client, started.headers["Location"]))) as archive:
         assert archive.namelist() == [photos[0].filename, photos[2].filename]
         with app.app_context():
@@ -227,8 +227,8 @@ def test_download_my_favourites_as_a_zip_of_the_clean_files(backend_app, jpeg):
     assert client.post(favourites, {"list": "Website"}).status_code == 400
     with app.test_request_context():
         logged = [entry["what"] for entry in records.recent_downloads(project.id)]
-    assert any("Favourites (Favourites) ZIP, 2 photos (Original files)" in what for what in logged)
-    assert any("Favourites (all lists) ZIP, 3 photos (Web size (1280 px))" in what for what in logged)
+    assert any("Your favourites (Favourites) ZIP, 2 photos (Original files)" in what for what in logged)
+    assert any("Your favourites (all lists) ZIP, 3 photos (Web size (1280 px))" in what for what in logged)
 
     with app.test_request_context():
         records.save_gallery_settings(

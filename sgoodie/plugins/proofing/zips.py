@@ -241,7 +241,10 @@ def request_favourites_zip(project_id: str):
     if not gallery_files(project, settings, chosen):
         which = f"“{list_name}”" if list_name else "your lists"
         abort(400, f"There are no photos in {which} yet: mark some with the heart first.")
-    label = f"Favourites ({list_name or 'all lists'})"
+    if list_name:
+        label = f"Your favourites ({list_name})"
+    else:
+        label = "Your favourites (all lists)" if len(settings.lists) > 1 else "Your favourites"
     zip_id = start(project, settings, client, only=chosen, label=label)
     return redirect(url_for("proofing.zip_progress", project_id=project.id, zip_id=zip_id), code=303)
 
