@@ -12,20 +12,19 @@ import zipfile
 from dataclasses import replace
 
 import pytest
-from PIL import Image as PILImage
 
 from sgoodie import content, create_app
 from sgoodie.accounts import hash_password
-from sgoodie.domain import Photo, Project
+from sgoodie.domain import Project
 from sgoodie.plugin_api import photo_file
 from sgoodie.services import services
 from tests.accessibility import csp_violations
-from tests.public.test_layout_browser import LANDSCAPE, PORTRAIT, _photo_bytes, _shots_folder, _variants
+from tests.plugins.test_proofing_viewer_browser import PASSWORD, add_private_photos, start_choosing
+from tests.public.test_layout_browser import LANDSCAPE, PORTRAIT, _shots_folder
 from tests.public.test_viewer_browser import SCREENS, WAIT, open_page, wait_for_photo
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "olive-tree-42"
 ZIP_WAIT = 120_000  # ms: the ZIP is built by the job thread of a loaded machine
 
 
@@ -48,12 +47,9 @@ def gallery(tmp_path_factory, live_server_factory):
                 gallery_password_hash=hash_password(PASSWORD),
             )
         )
-        for index, size in enumerate([LANDSCAPE, PORTRAIT, LANDSCAPE, PORTRAIT, LANDSCAPE, LANDSCAPE]):
-            photo = Photo(project_id=project.id, status="ready", filename=f"IMG_{index:04d}.jpg")
-            image = PILImage.open(io.BytesIO(_photo_bytes(size, index * 29)))
-            photo.width, photo.height, photo.dominant_color = size[0], size[1], "#8a7f74"
-            photo.variants = _variants(project.id, photo.id, image, private=True)
-            services().store.add_photo(photo)
+        add_private_photos(
+            project, [LANDSCAPE, PORTRAIT, LANDSCAPE, PORTRAIT, LANDSCAPE, LANDSCAPE], shade=29
+        )
         current = services().store.get_project(project.id)
         project = content.projects.save(replace(current, published=True), current)
         records.save_gallery_settings(project.id, records.GallerySettings(downloads="single", size="1280"))
@@ -70,16 +66,6 @@ def gallery(tmp_path_factory, live_server_factory):
     server = live_server_factory(app)
     yield {"app": app, "project": project, "photos": photos, "url": f"{server.url}/projects/{project.slug}"}
     server.stop()
-
-
-def start_choosing(page, gallery, name: str) -> None:
-    page.goto(gallery["url"])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Open the gallery')")
-    page.fill("#proofing-name", name)
-    page.fill("#proofing-email", "client@example.com")
-    page.click("button:has-text('Start choosing')")
-    page.wait_for_selector("[data-proofing-photo]")
 
 
 def set_links(page) -> list[str]:

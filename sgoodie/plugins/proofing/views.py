@@ -274,7 +274,9 @@ def header(project: Project, photos: list[Photo], **_: Any):
     role = gallery_access(project)
     navigation = set_navigation(project)
     if not role:  # the photographer's preview: the sets as clients see them
-        return Markup(render_template("proofing/_sets.html", navigation=navigation)) if navigation else None
+        if not navigation:
+            return None
+        return Markup(render_template("proofing/_sets.html", navigation=navigation, with_styles=True))
     records.settle_watermark(project)
     if role != "client":
         return Markup(render_template("proofing/_guest.html", navigation=navigation))
@@ -482,16 +484,23 @@ def need_pin(project: Project, settings: records.GallerySettings) -> Any:
     )
 
 
-@bp.post("/<project_id>/photos/<photo_id>/download")
-@body_limit(FORM_LIMIT)
-def download(project_id: str, photo_id: str):
+def downloading(project_id: str, *, whole: bool) -> tuple[Project, dict[str, Any], records.GallerySettings]:
+    """The gallery, client and settings of a download the gallery offers (`whole`: of many
+    photos at once); the PIN form first when it is needed and not given yet."""
     project = open_gallery(project_id)
     client = require_client(project)
     settings = records.gallery_settings(project.id)
-    downloads_allowed(project, settings, whole=False)
-    photo = gallery_photo(project, photo_id)
+    downloads_allowed(project, settings, whole=whole)
     if (asked := need_pin(project, settings)) is not None:
-        return asked
+        abort(asked)
+    return project, client, settings
+
+
+@bp.post("/<project_id>/photos/<photo_id>/download")
+@body_limit(FORM_LIMIT)
+def download(project_id: str, photo_id: str):
+    project, client, settings = downloading(project_id, whole=False)
+    photo = gallery_photo(project, photo_id)
     found = photo_file(photo, settings.width)
     if found is None:
         abort(404)

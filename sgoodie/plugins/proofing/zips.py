@@ -25,7 +25,7 @@ from zipstream import ZIP_STORED, ZipStream
 from ...plugin_api import PhotoFile, Project, body_limit, client_address, current_store, page_meta, photo_file
 from . import records
 from .plugin import plugin
-from .views import FORM_LIMIT, bp, downloads_allowed, need_pin, open_gallery, require_client
+from .views import FORM_LIMIT, bp, downloading, open_gallery, require_client
 
 KEEP_SECONDS = 3 * 24 * 3600
 CHUNK = 1024 * 1024
@@ -205,12 +205,7 @@ def _expiry(name: str) -> int:
 @bp.post("/<project_id>/zip")
 @body_limit(FORM_LIMIT)
 def request_zip(project_id: str):
-    project = open_gallery(project_id)
-    client = require_client(project)
-    settings = records.gallery_settings(project.id)
-    downloads_allowed(project, settings, whole=True)
-    if (asked := need_pin(project, settings)) is not None:
-        return asked
+    project, client, settings = downloading(project_id, whole=True)
     zip_id = start(project, settings, client)
     return redirect(url_for("proofing.zip_progress", project_id=project.id, zip_id=zip_id), code=303)
 
@@ -221,12 +216,7 @@ def request_favourites_zip(project_id: str):
     """The client's favourites (`list`: one of the gallery's lists, or all of them) as a ZIP,
     wherever the gallery offers downloads (single photos are enough: these are photos they may
     download one by one), with its PIN and size."""
-    project = open_gallery(project_id)
-    client = require_client(project)
-    settings = records.gallery_settings(project.id)
-    downloads_allowed(project, settings, whole=False)
-    if (asked := need_pin(project, settings)) is not None:
-        return asked
+    project, client, settings = downloading(project_id, whole=False)  # single photos are enough
     list_name = request.form.get("list", "")
     if list_name and list_name not in settings.lists:
         abort(400, "This list no longer exists; reload the gallery.")
