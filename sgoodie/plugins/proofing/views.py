@@ -282,7 +282,7 @@ def header(project: Project, photos: list[Photo], **_: Any):
         return Markup(render_template("proofing/_guest.html", navigation=navigation))
     client = current_client(project)
     settings = settings_for(project)
-    counts = list_counts(current_marks(project, client)) if client is not None else {}
+    marks = current_marks(project, client) if client is not None else {}
     visible = g.get("proofing_visible", {}).get(project.id, photos)
     return Markup(
         render_template(
@@ -290,7 +290,8 @@ def header(project: Project, photos: list[Photo], **_: Any):
             project=project,
             client=client,
             settings=settings,
-            counts=counts,
+            counts=list_counts(marks),
+            chosen_count=sum(1 for mark in marks.values() if mark.get("lists")),  # in any list, once
             photo_count=len(visible),
             navigation=navigation,
             current_set=chosen_set(project),
