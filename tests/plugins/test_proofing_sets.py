@@ -297,3 +297,26 @@ def test_galleries_saved_before_watermarks_follow_the_automatic_rule(backend_app
     with app.test_request_context():
         assert records.gallery_settings(second.id).watermark == "on"
     wait_for_jobs(app)
+
+
+def test_a_hidden_sets_photos_are_in_no_zip_and_not_in_the_selection(backend_app, jpeg):
+    app = backend_app
+    project, photos = four_photo_gallery(app, jpeg, downloads="all")
+    client = Client(app, project)
+    client.start()
+    for photo in photos[:2]:
+        client.post(f"/gallery/{project.id}/photos/{photo.id}/mark", {"list": "Favourites"})
+    with app.test_request_context():  # marked, then its set hidden by the photographer
+        sets = records.GallerySets()
+        outtakes = sets.add("Outtakes")["id"]
+        sets.assign([photos[1].id], outtakes)
+        sets.set_hidden(outtakes, True)
+        records.save_sets(project.id, sets)
+    assert "Download all 3 photos (ZIP)" in client.page()
+    favourites = client.http.get(client.post(f"/gallery/{project.id}/favourites.zip").headers["Location"])
+    whole = client.http.get(client.post(f"/gallery/{project.id}/zip").headers["Location"])
+    wait_for_jobs(app)
+    assert "Your favourites: 1 photo," in client.http.get(favourites.request.path).get_data(as_text=True)
+    assert "Whole gallery: 3 photos," in client.http.get(whole.request.path).get_data(as_text=True)
+    selection = client.http.get(f"/gallery/{project.id}/selection").get_data(as_text=True)
+    assert photos[0].filename in selection and photos[1].filename not in selection
