@@ -20,7 +20,8 @@ and a finished one changes nothing when repeated. An archive may come from anyon
 streamed within a size bound, and variants are never taken from it (the image jobs make them again
 from the originals). It goes only into an empty site (or the site this same archive was being
 imported into). Not carried: sessions, sign-in throttling (refused even if an archive holds them),
-parked cache purges, upload claims (all short-lived), and a renamed project's old addresses.
+parked cache purges, upload claims (all short-lived), a renamed project's old addresses, and
+client galleries' invitations (access, like sessions; their e-mail's wording is carried).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from typing import IO, BinaryIO
 from flask import current_app
 
 from .blobs import in_trash, is_variant_key
-from .content import activity, revisions, schedule, trash
+from .content import activity, invitations, revisions, schedule, trash
 from .domain import (
     CATEGORIES_PAGE_ID,
     PAGE_IDS,
@@ -268,6 +269,7 @@ def _write_content(
         records(revisions.collection("settings", SITE_PAGE_ID))
         records(schedule.SCHEDULE)
         records(activity.COLLECTION, expiring=True)
+        records(invitations.TEMPLATE)  # the wording; invitations themselves are access, never carried
         for collection in plugin_collections():
             records(collection, expiring=True)
     finally:
@@ -320,7 +322,7 @@ def plugin_collections() -> list[str]:
 LINE_MAX = 16 << 20  # bytes in one content line: a page or a photo is a few KB
 # Carried records: what `export` writes. Sessions and sign-in throttling are not, whatever an
 # archive holds.
-CARRIED_COLLECTIONS = (trash.TRASH, schedule.SCHEDULE, activity.COLLECTION)
+CARRIED_COLLECTIONS = (trash.TRASH, schedule.SCHEDULE, activity.COLLECTION, invitations.TEMPLATE)
 CARRIED_PREFIXES = (trash.TRASH_PHOTOS, "revisions:", "plugin:")
 # A photo's file as `sgoodie.blobs` names them: an original, or a variant (public or a client
 # gallery's), in the trash or not. Nothing else (no `..`, no absolute path) is a member's name.

@@ -35,7 +35,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from .accounts import end_sessions, verify_password
 from .domain import AdminUser, utcnow
-from .http_errors import json_error
+from .http_errors import asks_for_json, json_error
 from .ratelimit import Window
 from .services import services
 
@@ -155,11 +155,7 @@ def unauthorized():
 
 
 def wants_json() -> bool:
-    return (
-        request.path.startswith("/api/")
-        or request.is_json
-        or request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or request.is_json or asks_for_json()
 
 
 def require_admin() -> Any:

@@ -8,7 +8,9 @@ ceiling of wrong passwords per gallery over all addresses, tries wait for their 
 delays, `ratelimit.Ceiling`), except from addresses that opened it before. The grant is a
 signed cookie naming that gallery, the role it gives (`client` or `guest`) and the generation of
 its passwords (`Project.gallery_epoch`): setting a new password bumps the generation, which ends
-every grant given before. A gallery past
+every grant given before. An invitation (`content.invitations`) gives one person a grant of their
+own, naming its access id: revoked alone (`revoke`), with its own optional last day
+(`set_last_day`). A gallery past
 its last day (`gallery_expires_on`, in the site's time zone) opens for nobody until the
 photographer extends it.
 
@@ -78,6 +80,8 @@ CLIENT, GUEST = "client", "guest"
 
 # Accesses ended one by one (an invitation revoked): `<project id>#<access id>`.
 REVOKED = "gallery-access-revoked"
+# One person's own last day (an invitation's expiry, never past the gallery's): same keys.
+LAST_DAYS = "gallery-access-last-day"
 
 
 def _live_grant(project: Project) -> dict | None:
@@ -95,7 +99,7 @@ def _live_grant(project: Project) -> dict | None:
         return None
     if grant.get("project") != project.id or grant.get("epoch") != project.gallery_epoch:
         return None
-    if grant.get("access") and is_revoked(project, grant["access"]):
+    if grant.get("access") and not holds(project, grant["access"]):
         return None
     return grant if grant.get("role", CLIENT) in (CLIENT, GUEST) else None
 
@@ -115,6 +119,16 @@ def current_access_id(project: Project) -> str:
     return str(grant.get("access", "")) if grant else ""
 
 
+def visitor(project: Project) -> dict[str, str] | None:
+    """Who this request's live grant is for: `access_id` (one person's own access, an
+    invitation's id; "" for the shared password) and `kind` (`client` or `guest`); None without
+    a live grant."""
+    grant = _live_grant(project)
+    if grant is None:
+        return None
+    return {"access_id": str(grant.get("access", "")), "kind": grant.get("role", CLIENT)}
+
+
 def revoke(project: Project, access_id: str) -> None:
     """End one person's access: their grant and every link signed for them, at once."""
     services().store.records.put(REVOKED, f"{project.id}#{access_id}", {"revoked": True})
@@ -122,6 +136,24 @@ def revoke(project: Project, access_id: str) -> None:
 
 def is_revoked(project: Project, access_id: str) -> bool:
     return services().store.records.get(REVOKED, f"{project.id}#{access_id}") is not None
+
+
+def set_last_day(project: Project, access_id: str, last_day: str) -> None:
+    """One person's own last day (YYYY-MM-DD in the site's time zone; "" for none: the gallery's
+    own last day alone counts). After it, their grant ends as the gallery's would."""
+    key = f"{project.id}#{access_id}"
+    if last_day:
+        services().store.records.put(LAST_DAYS, key, {"last_day": last_day})
+    else:
+        services().store.records.delete(LAST_DAYS, key)
+
+
+def holds(project: Project, access_id: str) -> bool:
+    """Whether one person's own access is still good: not revoked, not past its own last day."""
+    if is_revoked(project, access_id):
+        return False
+    own = services().store.records.get(LAST_DAYS, f"{project.id}#{access_id}")
+    return not (own and own.get("last_day") and own["last_day"] < today())
 
 
 def has_grant(project: Project) -> bool:

@@ -7,6 +7,13 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
+
+def asks_for_json() -> bool:
+    """The client asked for JSON first (a page's script saving in the background sends
+    `Accept: application/json`); its plain form gets HTML and redirects."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 #: The shape as a JSON Schema, for the APIs' OpenAPI documents. `fields` (a message per field
 #: refused) is what /api/v1 adds to a 422 or 409.
 ERROR_SCHEMA: dict[str, Any] = {

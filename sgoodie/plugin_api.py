@@ -63,6 +63,7 @@ from .cache.cdn import Paths
 from .config import Setting
 from .domain import Image, Page, Photo, Project, SiteSettings, ValidationError, Variant
 from .file_urls import media_url, signed_url
+from .http_errors import asks_for_json
 from .http_errors import json_error as _json_error
 from .jobs import JobKind
 from .mail import Delivery, deliver_mail, one_line
@@ -88,8 +89,9 @@ from .tokens import current_token as _current_token
 #: 1.2: `Plugin.api_route` (token-authenticated endpoints under /api/v1/), `api_error`,
 #: `api_token_name`; the `dashboard_answers` slot (cards for what waits for the photographer's
 #: answer, first); `deliver_mail`, `send_mail` saying why a message was not accepted (`Delivery`);
-#: `Plugin.gallery_photos` (narrow the photos a client gallery page shows: sets); the
-#: `signals.reindexed` signal (`sgoodie reindex` ran: upgrade the plugin's own stored data).
+#: `gallery_visitor` (who opened a client gallery: their access id and kind, an invitation's
+#: recipient); `Plugin.gallery_photos` (narrow the photos a client gallery page shows: sets);
+#: the `signals.reindexed` signal (`sgoodie reindex` ran: upgrade the plugin's own stored data).
 API_VERSION: tuple[int, int] = (1, 2)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
@@ -139,6 +141,7 @@ __all__ = [
     "ApiRoute",
     "api_error",
     "api_token_name",
+    "asks_for_json",
     "DEFAULT_BODY_LIMIT",
     "SLOTS",
     "RateCeiling",
@@ -166,6 +169,7 @@ __all__ = [
     "set_private_cookie",
     "gallery_access",
     "gallery_today",
+    "gallery_visitor",
     "current_categories",
     "current_settings",
     "current_store",
@@ -680,6 +684,14 @@ def gallery_access(project: Project) -> str:
     "guest" (its guest password: view only), or "" (not opened, or the grant no longer holds:
     a password changed, the gallery expired). Truthy whenever they may see it."""
     return _gallery_access.access(project)
+
+
+def gallery_visitor(project: Project) -> dict[str, str] | None:
+    """Who the visitor of this request is in this client gallery, None while they may not see
+    it: `access_id` (their own access: an invitation's id; "" for the shared password), `kind`
+    ("client" or "guest"), and for an invitation `invitation_id`, the recipient's `name` and
+    `email` ("" for the shared password). Key what you record per person by `access_id`."""
+    return _content.invitations.visitor(project)
 
 
 def gallery_today() -> str:

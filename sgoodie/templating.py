@@ -17,7 +17,7 @@ from .file_urls import media_url
 from .image_formats import ACCEPT, INPUT_LABEL, PICTURE_SOURCES
 from .plugin_loader import registry
 from .services import services
-from .text import plain_text, render_markdown
+from .text import long_date, plain_text, render_markdown
 
 
 def init_app(app: Flask) -> None:
@@ -116,12 +116,3 @@ def format_timestamp(epoch: float | int | None) -> str:
     if not epoch:
         return ""
     return local_time(float(epoch))
-
-
-def long_date(value: str) -> str:
-    """A stored day (YYYY-MM-DD) as people write it: "31 December 2026"."""
-    try:
-        day = date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value or ""
-    return f"{day.day} {day:%B %Y}"

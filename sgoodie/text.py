@@ -6,6 +6,8 @@ handlers, no style, and links only to http(s), mailto and tel.
 
 from __future__ import annotations
 
+from datetime import date
+
 import markdown as _markdown
 import nh3
 from markupsafe import Markup
@@ -66,3 +68,12 @@ def plain_text(text: str | None, limit: int | None = None) -> str:
         .replace("&#39;", "'")
     )
     return words if limit is None else shortened(words, limit)
+
+
+def long_date(value: str) -> str:
+    """A stored day (YYYY-MM-DD) as people write it: "31 December 2026"."""
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or ""
+    return f"{day.day} {day:%B %Y}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..plugin_api import Plugin
 from . import account, categories, dashboard, describe, pages, photos, plugins, projects, revisions, trash  # noqa: F401  (register their views)
 from .blueprint import bp
+from .invitations import gallery_invitations  # noqa: F401  (registers a gallery's invitation views)
 
 plugin = Plugin("admin", description="Core: the admin dashboard.")
 plugin.add_blueprint(bp)

@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import content
 from ..domain import Photo, Project, ValidationError
-from ..http_errors import json_error, json_object
+from ..http_errors import asks_for_json, json_error, json_object
 from ..photos import edits as photo_edits
 from ..services import services
 from ..stores import StaleVersionError
@@ -41,7 +41,6 @@ from .photos import (
     has_proposal,
     needs_alt,
     use_files_label,
-    wants_json,
 )
 from .projects import get_project_or_404
 
@@ -138,7 +137,7 @@ ACCEPT_ALL = "all"
 
 
 def _refuse(message: str):
-    abort(make_response(json_error("bad_request", message, 400)) if wants_json() else 400)
+    abort(make_response(json_error("bad_request", message, 400)) if asks_for_json() else 400)
 
 
 def _submitted() -> MultiDict:
@@ -267,7 +266,7 @@ def save_descriptions(project_id: str):
         content.activity.record(
             f"Described {photos_count(len(saving.saved))} of “{project.title}”", project_id=project.id
         )
-    if wants_json():
+    if asks_for_json():
         return _json_answer(saving, photos, project)
     flash(_saved_message(saving), "error" if saving.errors else "success")
     if saving.errors:

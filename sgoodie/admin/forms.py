@@ -38,7 +38,7 @@ from wtforms.validators import (
 from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import domain, tokens
+from .. import content, domain, tokens
 from ..accounts import MIN_PASSWORD_LENGTH
 from ..image_formats import CUSTOM_PRESET, INPUT_EXTENSIONS, INPUT_LABEL, QUALITY_PRESETS
 from . import time_zones
@@ -527,3 +527,37 @@ class PasswordForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     step = IntegerField(validators=[DataRequired()])
+
+
+class RecipientForm(PlainForm):
+    """One person a client gallery is sent to (an empty row is skipped)."""
+
+    name = StringField("Name", validators=[Optional(), Length(max=content.invitations.NAME_MAX)])
+    email = EmailField("E-mail", validators=[Optional()])
+    kind = SelectField(
+        "Access",
+        choices=choices(content.invitations.KINDS.items()),
+        default="client",
+    )
+    last_day = StringField(
+        "Own last day",
+        description="Optional; never after the gallery's.",
+        validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Use a date (YYYY-MM-DD).")],
+    )
+
+
+class InvitationForm(FlaskForm):
+    """Send a client gallery to one or more people, each with a link of their own."""
+
+    recipients = FieldList(FormField(RecipientForm), min_entries=3, max_entries=20)
+
+
+class InvitationTemplateForm(FlaskForm):
+    """The e-mail every invitation uses, edited once for the site."""
+
+    subject = StringField("Subject", validators=[DataRequired("Give the e-mail a subject."), Length(max=200)])
+    body = TextAreaField(
+        "Text",
+        description="Placeholders: {name}, {gallery}, {link} (required), {expires}, {photographer}.",
+        validators=[DataRequired("Write the e-mail's text."), Length(max=5000)],
+    )

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 
 from .. import content
 from ..domain import RIGHTS_LABELS, Photo, PhotoStatus, Project, Rights, ValidationError
-from ..http_errors import json_error, json_object
+from ..http_errors import asks_for_json, json_error, json_object
 from ..photos import edits as photo_edits
 from ..photos import lifecycle, rerender
 from ..services import services
@@ -26,10 +26,6 @@ def get_photo_or_404(photo_id: str) -> Photo:
 
 def _back_to(photo: Photo) -> str:
     return url_for("admin.photos", project_id=photo.project_id) + f"#photo-{photo.id}"
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 def needs_alt(photo: Photo) -> bool:
@@ -90,7 +86,7 @@ def missing_alt_notice(project: Project, count: int | str) -> str:
 def _answer(photo: Photo, message: str, *, error: int | None = None, **fields):
     """How a change to one photo is answered: JSON for the page's script (`ok` with `fields`, or
     the error), else `message` flashed and back to the photo in its list."""
-    if wants_json():
+    if asks_for_json():
         return json_error("invalid", message, error) if error else jsonify(ok=True, **fields)
     flash(message, "error" if error else "success")
     return redirect(_back_to(photo))
@@ -163,7 +159,7 @@ def use_file_texts(project_id: str):
         if accepted
         else "No photo had a proposal from its file to take."
     )
-    if wants_json():
+    if asks_for_json():
         return jsonify(ok=True, message=message, photos={p.id: file_text_json(p) for p in accepted})
     flash(message, "success")
     return redirect(url_for("admin.photos", project_id=project.id))
@@ -294,7 +290,7 @@ def delete_photo(photo_id: str):
             f"Photo moved to the Trash. Restore it from there within {current_app.config['TRASH_DAYS']} "
             "days to undo; after that it is deleted for good."
         )
-        if wants_json():
+        if asks_for_json():
             return jsonify(ok=True, message=message)
         flash(message, "success")
         return redirect(url_for("admin.photos", project_id=project.id))

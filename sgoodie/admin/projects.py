@@ -18,7 +18,7 @@ from ..public.views import render_project
 from ..services import services
 from ..stores import ConflictError, NotFoundError, StaleVersionError
 from ..stores.paging import read_page
-from ..templating import long_date
+from ..text import long_date
 from .blueprint import bp
 from .forms import ConfirmForm, MoveForm, ProjectForm, choices
 
@@ -172,8 +172,10 @@ def delete_project(project_id: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         content.projects.delete(project)
+        count = len(photos)
+        with_photos = "" if not count else " and its photo" if count == 1 else f" and its {count} photos"
         flash(
-            f"Moved “{project.title}” and its {len(photos)} photos to the trash. Restore it from the Trash "
+            f"Moved “{project.title}”{with_photos} to the trash. Restore it from the Trash "
             f"within {current_app.config['TRASH_DAYS']} days to undo.",
             "success",
         )

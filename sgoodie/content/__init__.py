@@ -6,7 +6,7 @@ cover rule, revisions, the trash, the activity log, and the signals other featur
 page cache purges from them; the photo's life moves a client gallery's files).
 
 - `projects`: create, edit, publish, delete and restore, reorder, the cover, the featured order
-- `galleries`: a client gallery's password and last day
+- `galleries`: a client gallery's password and last day; `invitations`: one person's own link to it
 - `pages`, `settings`, `categories`: the pages' texts, the site settings and logo, the categories
 - `revisions`: every save kept, field by field; `trash`: what was deleted, until it is emptied
 - `schedule` (the index of what is due) and `publishing` (the periodic job that does it)
@@ -22,6 +22,7 @@ from . import (
     activity,
     categories,
     galleries,
+    invitations,
     pages,
     projects,
     publishing,
@@ -35,6 +36,7 @@ __all__ = [
     "activity",
     "categories",
     "galleries",
+    "invitations",
     "pages",
     "projects",
     "publishing",

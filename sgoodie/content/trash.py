@@ -31,7 +31,7 @@ from ..domain import Photo, Project, ValidationError, from_record, new_id, to_re
 from ..jobs import JobKind, JobRegistry
 from ..services import services
 from ..stores import ConflictError
-from . import activity
+from . import activity, invitations
 
 TRASH = "trash"
 TRASH_PHOTOS = "trash-photos:"  # + entry key
@@ -231,6 +231,8 @@ def empty(entry: Entry) -> None:
         blobs.delete_prefix(prefix)
         blobs.delete_prefix(in_trash(prefix))
     blobs.delete_many(keys + [in_trash(key) for key in keys])
+    if entry.kind == "project":
+        invitations.forget_gallery(entry.project_id)
     forget(entry)
 
 

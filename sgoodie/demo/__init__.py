@@ -40,6 +40,7 @@ from .texts import (
 )
 
 WORKERS = 3  # generation and encoding release the GIL; more threads than cores keeps both busy
+HERO_CATEGORY = "interiors"  # the home hero is the first photo of the first project of this category
 
 
 def has_content() -> bool:
@@ -64,13 +65,13 @@ def seed(
     progress(f"Painting and processing {len(photo_jobs)} photos in {len(projects)} projects...")
 
     def paint(job) -> bytes:
-        _, seed_value, kind, portrait_orientation, _, _ = job
-        return artwork.render_jpeg(kind, seed_value, portrait_orientation=portrait_orientation)
+        _, seed_value, kind, portrait_orientation, size, _, _ = job
+        return artwork.render_jpeg(kind, seed_value, portrait_orientation=portrait_orientation, size=size)
 
     with ThreadPoolExecutor(WORKERS) as pool:
         originals = list(pool.map(paint, photo_jobs))
     photo_ids = []
-    for (project_id, seed_value, _, _, alt, caption), data in zip(
+    for (project_id, seed_value, _, _, _, alt, caption), data in zip(
         photo_jobs, originals, strict=True
     ):  # in order: it is the display order
         photo = Photo(
@@ -141,7 +142,7 @@ def _create_categories() -> None:
 def _create_projects() -> tuple[list[Project], list[tuple]]:
     projects, jobs = [], []
     for category, entries in PROJECTS.items():
-        for title, location, client, description, featured, photo_texts in entries:
+        for number, (title, location, client, description, featured, photo_texts) in enumerate(entries):
             project = content.projects.create(
                 Project(
                     title=title, category=category, location=location, client=client, description=description
@@ -152,7 +153,9 @@ def _create_projects() -> tuple[list[Project], list[tuple]]:
                 portrait_orientation = index == 3
                 seed_value = _seed_for(category, title, str(index))
                 alt = artwork.describe(category, seed_value, portrait_orientation=portrait_orientation)
-                jobs.append((project.id, seed_value, category, portrait_orientation, alt, caption))
+                is_hero = category == HERO_CATEGORY and number == 0 and index == 0
+                size = artwork.HERO if is_hero else None
+                jobs.append((project.id, seed_value, category, portrait_orientation, size, alt, caption))
     return projects, jobs
 
 
@@ -176,7 +179,7 @@ def _fill_pages(projects: list[Project]) -> int:
 
     home = store.get_pages(["home"])["home"]
     home.content.update(HOME)
-    hero_project = next(p for p in projects if p.category == "interiors")
+    hero_project = next(p for p in projects if p.category == HERO_CATEGORY)
     hero_photo = store.photos_for_project(hero_project.id)[0]
     home.put_photo("hero", page_photos.from_portfolio("home", hero_photo.id, hero_photo.alt_text))
     content.pages.save(home)

@@ -17,6 +17,9 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 RGB = tuple[int, int, int]
 LANDSCAPE, PORTRAIT = (2000, 1334), (1334, 2000)
+# The home hero's photo, painted larger: its 9:16 phone cut is 1,440 px wide, what a 3x phone
+# draws (photos.cuts), where a LANDSCAPE photo would give 750.
+HERO = (3840, 2560)
 
 CAMERAS = [
     ("Canon", "Canon EOS R5", "RF24-70mm F2.8 L IS USM"),
@@ -102,6 +105,7 @@ def _interior_choices(rng: random.Random) -> tuple[int, int, int]:
 
 def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     w, h = size
+    u = max(size) / LANDSCAPE[0]  # what one pixel of the usual size is here (the hero is larger)
     wall_i, floor_i, accent_i = _interior_choices(rng)
     wall, floor, accent = WALLS[wall_i], FLOORS[floor_i], ACCENTS[accent_i]
     shift = rng.uniform(-0.06, 0.06) * w
@@ -115,7 +119,7 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     draw.polygon([(0, h), (w, h), (bx1, by1), (bx0, by1)], fill=floor)
     for i in range(1, 14):  # floorboards run towards the vanishing point
         t = i / 14
-        draw.line([(w * t, h), (bx0 + (bx1 - bx0) * t, by1)], fill=_shade(floor, 0.82), width=3)
+        draw.line([(w * t, h), (bx0 + (bx1 - bx0) * t, by1)], fill=_shade(floor, 0.82), width=round(3 * u))
     # A tall window on the left wall and the light it throws across the floor.
     wx0, wx1 = bx0 * 0.25, bx0 * 0.8
     top = lambda x: by0 * (x / bx0) * 0.95 + h * 0.06  # noqa: E731
@@ -123,7 +127,7 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     sky = rng.choice([(222, 234, 244), (246, 236, 214), (230, 238, 236)])
     draw.polygon([(wx0, top(wx0)), (wx1, top(wx1)), (wx1, bottom(wx1)), (wx0, bottom(wx0))], fill=sky)
     mid = (wx0 + wx1) / 2
-    draw.line([(mid, top(mid)), (mid, bottom(mid))], fill=_shade(wall, 0.7), width=6)
+    draw.line([(mid, top(mid)), (mid, bottom(mid))], fill=_shade(wall, 0.7), width=round(6 * u))
     spill = Image.new("L", size, 0)
     ImageDraw.Draw(spill).polygon(
         [(wx0 + w * 0.1, h), (wx1 + w * 0.45, h), (bx0 + w * 0.2, by1 + h * 0.05), (bx0, by1)], fill=120
@@ -134,13 +138,15 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
     # Art on the back wall.
     ax0, ay0 = bx0 + (bx1 - bx0) * rng.uniform(0.15, 0.35), by0 + (by1 - by0) * 0.12
     aw, ah = (bx1 - bx0) * rng.uniform(0.25, 0.38), (by1 - by0) * 0.3
-    draw.rectangle([ax0 - 8, ay0 - 8, ax0 + aw + 8, ay0 + ah + 8], fill=(40, 36, 32))
+    draw.rectangle([ax0 - 8 * u, ay0 - 8 * u, ax0 + aw + 8 * u, ay0 + ah + 8 * u], fill=(40, 36, 32))
     art = _vertical((int(aw), int(ah)), _mix(accent, (255, 255, 255), 0.4), accent)
     image.paste(art, (int(ax0), int(ay0)))
     # Sofa against the back wall, a rug and a low table in front, a lamp and a plant.
     sofa_y = by1 - (by1 - by0) * 0.02
     sx0, sx1 = bx0 + (bx1 - bx0) * 0.05, bx0 + (bx1 - bx0) * 0.75
-    image = _darken(image, _shadow(size, (sx0 - 30, sofa_y - 40, sx1 + 40, sofa_y + 60), 30))
+    image = _darken(
+        image, _shadow(size, (sx0 - 30 * u, sofa_y - 40 * u, sx1 + 40 * u, sofa_y + 60 * u), 30 * u)
+    )
     draw = ImageDraw.Draw(image)
     rug = _mix(accent, (240, 232, 220), 0.6)
     draw.polygon(
@@ -153,47 +159,51 @@ def interior(rng: random.Random, size=LANDSCAPE) -> Image.Image:
         fill=rug,
     )
     sofa = _shade(accent, 1.1)
-    _rounded(draw, (sx0, sofa_y - h * 0.2, sx1, sofa_y - h * 0.06), 26, _shade(sofa, 0.9))
-    _rounded(draw, (sx0 - 20, sofa_y - h * 0.1, sx1 + 20, sofa_y), 22, sofa)
+    _rounded(draw, (sx0, sofa_y - h * 0.2, sx1, sofa_y - h * 0.06), round(26 * u), _shade(sofa, 0.9))
+    _rounded(draw, (sx0 - 20 * u, sofa_y - h * 0.1, sx1 + 20 * u, sofa_y), round(22 * u), sofa)
     for k in range(3):
         cx = sx0 + (sx1 - sx0) * (0.17 + 0.33 * k)
         _rounded(
             draw,
             (cx - w * 0.05, sofa_y - h * 0.17, cx + w * 0.05, sofa_y - h * 0.08),
-            30,
+            round(30 * u),
             _mix(sofa, (250, 245, 236), 0.35),
         )
     tx0, tx1, ty = sx0 + (sx1 - sx0) * 0.2, sx0 + (sx1 - sx0) * 0.8, sofa_y + h * 0.14
-    image = _darken(image, _shadow(size, (tx0, ty + 10, tx1, ty + h * 0.08), 18, 130))
+    image = _darken(image, _shadow(size, (tx0, ty + 10 * u, tx1, ty + h * 0.08), 18 * u, 130))
     draw = ImageDraw.Draw(image)
     wood = _shade(floor, 0.75)
-    for lx in (tx0 + 30, tx1 - 40):
-        draw.rectangle([lx, ty, lx + 12, ty + h * 0.07], fill=_shade(wood, 0.7))
-    draw.ellipse([tx0, ty - 28, tx1, ty + 28], fill=wood)
-    draw.ellipse([tx0 + 20, ty - 22, tx1 - 20, ty + 18], fill=_shade(wood, 1.15))
+    for lx in (tx0 + 30 * u, tx1 - 40 * u):
+        draw.rectangle([lx, ty, lx + 12 * u, ty + h * 0.07], fill=_shade(wood, 0.7))
+    draw.ellipse([tx0, ty - 28 * u, tx1, ty + 28 * u], fill=wood)
+    draw.ellipse([tx0 + 20 * u, ty - 22 * u, tx1 - 20 * u, ty + 18 * u], fill=_shade(wood, 1.15))
     vase = rng.choice([(236, 232, 224), (60, 62, 60), (180, 120, 90)])
     draw.rounded_rectangle(
-        [(tx0 + tx1) / 2 - 22, ty - 90, (tx0 + tx1) / 2 + 22, ty - 6], radius=18, fill=vase
+        [(tx0 + tx1) / 2 - 22 * u, ty - 90 * u, (tx0 + tx1) / 2 + 22 * u, ty - 6 * u],
+        radius=round(18 * u),
+        fill=vase,
     )
     lamp_x = sx1 + (bx1 - sx1) * 0.55
-    draw.line([(lamp_x, sofa_y), (lamp_x, sofa_y - h * 0.32)], fill=(50, 46, 42), width=6)
+    draw.line([(lamp_x, sofa_y), (lamp_x, sofa_y - h * 0.32)], fill=(50, 46, 42), width=round(6 * u))
     draw.polygon(
         [
-            (lamp_x - 60, sofa_y - h * 0.3),
-            (lamp_x + 60, sofa_y - h * 0.3),
-            (lamp_x + 40, sofa_y - h * 0.38),
-            (lamp_x - 40, sofa_y - h * 0.38),
+            (lamp_x - 60 * u, sofa_y - h * 0.3),
+            (lamp_x + 60 * u, sofa_y - h * 0.3),
+            (lamp_x + 40 * u, sofa_y - h * 0.38),
+            (lamp_x - 40 * u, sofa_y - h * 0.38),
         ],
         fill=(248, 240, 222),
     )
     image = ImageChops.add(image, _glow(size, (lamp_x, sofa_y - h * 0.3), w * 0.12, (255, 214, 160), 0.45))
     draw = ImageDraw.Draw(image)
     px = w * rng.uniform(0.84, 0.9)
-    draw.rounded_rectangle([px - 55, h * 0.72, px + 55, h * 0.86], radius=14, fill=(196, 184, 168))
+    draw.rounded_rectangle(
+        [px - 55 * u, h * 0.72, px + 55 * u, h * 0.86], radius=round(14 * u), fill=(196, 184, 168)
+    )
     for _ in range(40):
-        lx, ly = px + rng.gauss(0, 70), h * 0.62 + rng.gauss(0, 70)
+        lx, ly = px + rng.gauss(0, 70) * u, h * 0.62 + rng.gauss(0, 70) * u
         green = _mix((46, 88, 52), (110, 146, 84), rng.random())
-        draw.ellipse([lx - 34, ly - 16, lx + 34, ly + 16], fill=green)
+        draw.ellipse([lx - 34 * u, ly - 16 * u, lx + 34 * u, ly + 16 * u], fill=green)
     image = ImageChops.add(image, _glow(size, (wx1, h * 0.5), w * 0.35, (70, 60, 40), 0.5))
     return _finish(image, rng, softness=1.2, vignette=0.3, grain=5)
 
@@ -493,12 +503,24 @@ def describe(kind: str, seed: int, *, portrait_orientation: bool = False, subjec
 
 
 def render_jpeg(
-    kind: str, seed: int, *, portrait_orientation: bool = False, taken: datetime | None = None
+    kind: str,
+    seed: int,
+    *,
+    portrait_orientation: bool = False,
+    size: tuple[int, int] | None = None,
+    taken: datetime | None = None,
 ) -> bytes:
-    """One demo photo as a camera would write it: a JPEG with EXIF (camera, lens, exposure, date)."""
+    """One demo photo as a camera would write it: a JPEG with EXIF (camera, lens, exposure, date).
+    `size` paints an interior at another size than LANDSCAPE or PORTRAIT (the HERO); the other
+    scenes are drawn in pixels of their usual size."""
+    if size is not None and kind != "interiors":
+        raise ValueError(f"the {kind!r} scene paints at its usual size only")
     rng = random.Random(seed)
     scene = SCENES[kind]
-    image = scene(rng) if kind == "portrait" else scene(rng, PORTRAIT if portrait_orientation else LANDSCAPE)
+    if kind == "portrait":
+        image = scene(rng)
+    else:
+        image = scene(rng, size or (PORTRAIT if portrait_orientation else LANDSCAPE))
     make, model, lens = rng.choice(CAMERAS)
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = make, model

@@ -6,6 +6,7 @@ which saves a phone from downloading a whole landscape to show a third of it."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from PIL import Image as PILImage
 
@@ -16,10 +17,16 @@ from .rights import read_rights
 
 # The home hero on a phone held upright: a 9:16 cut of the photo (the box is about 390 x 743).
 PHONE_HERO_ASPECT = 9 / 16
+# The widths the home page's `sizes` asks for (public/layout.py: max(100vw, min(88vh, 56rem) x 9/16)):
 # 800: a typical phone (412 px wide at 1.75x, 390 at 2x) needs 720-780 px, so it gets 800 not 960;
-# 1280 and 1440: a 3x phone draws the cut 1,250-1,390 px wide (390-430 px at 88vh x 9/16).
+# 1280 and 1440: a 3x phone draws the cut 1,160-1,390 px wide (386-461 css px: 360 x 780 to
+# 430 x 932), so 390 x 844 (1,253) gets 1280 and 430 x 932 (1,384) gets 1440.
 PHONE_HERO_WIDTHS = (480, 640, 800, 960, 1280, 1440)
-PHONE_HERO_FORMATS = ("avif", "webp")
+PHONE_HERO_FORMATS = ("avif", "webp", "jpeg")  # as every photo's files: AVIF, WebP, JPEG for the rest
+# The cut is drawn at 2-3 device pixels per CSS pixel, where a pixel of grain, and the encoder's
+# smoothing of it, are below what the eye resolves: its AVIF is made this many steps below the
+# site's AVIF quality (the demo's hero at 1280 px: 177 KB at 60, 55 KB at 48, edges as sharp).
+PHONE_HERO_AVIF_STEPS_DOWN = 12
 SHARE_ASPECT = 1200 / 630  # what Facebook, LinkedIn, X and iMessage lay their cards out at
 SHARE_WIDTH = 1200
 
@@ -51,7 +58,7 @@ def phone_hero_widths(width: int, height: int) -> list[int]:
     own width, and that width (nothing upscaled)."""
     full = min(width, round(height * PHONE_HERO_ASPECT))
     steps = [w for w in PHONE_HERO_WIDTHS if w < full]
-    return steps + [full] if full < PHONE_HERO_WIDTHS[-1] else steps
+    return steps if full > PHONE_HERO_WIDTHS[-1] else steps + [full]
 
 
 def phone_hero_cuts(
@@ -59,10 +66,21 @@ def phone_hero_cuts(
 ) -> list[RenderedVariant]:
     """The hero's phone cut from its original, at every width it allows (`phone_hero_widths`),
     in each of PHONE_HERO_FORMATS: decoded, turned upright and colour-converted as its variants
-    are, carrying the rights its variants carry."""
+    are, carrying the rights its variants carry; AVIF at `phone_hero_quality`."""
     return cuts_from_original(
-        original, settings, rights, focal_x, focal_y, PHONE_HERO_ASPECT, PHONE_HERO_FORMATS
+        original,
+        replace(settings, quality=phone_hero_quality(settings.quality)),
+        rights,
+        focal_x,
+        focal_y,
+        PHONE_HERO_ASPECT,
+        PHONE_HERO_FORMATS,
     )
+
+
+def phone_hero_quality(quality: EncoderQuality) -> EncoderQuality:
+    """The site's quality with AVIF PHONE_HERO_AVIF_STEPS_DOWN lower, for the phone cut."""
+    return replace(quality, avif_quality=max(1, quality.avif_quality - PHONE_HERO_AVIF_STEPS_DOWN))
 
 
 def cuts_from_original(

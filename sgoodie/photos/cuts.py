@@ -1,8 +1,10 @@
 """Photos cut around their focal point, made in jobs (no request ever encodes an image):
 
 - the home hero's phone cut (`<source media="(max-aspect-ratio: 13/25)">`): a 9:16 cut from the
-  hero's ORIGINAL (stamped with the watermark, and naming it, when the public site is marked), as wide as a 3x phone draws it where the original allows (1440 px), in AVIF and
-  WebP. Made whenever the hero has files and no cut at its current point (`photo.cut-phone`, queued
+  hero's ORIGINAL (stamped with the watermark, and naming it, when the public site is marked), as
+  wide as a 3x phone draws it where the original allows (1440 px), in AVIF, WebP and JPEG as every
+  photo's files (the AVIF at a quality tuned for 3x screens: `images.crops.phone_hero_quality`).
+  Made whenever the hero has files and no cut at its current point (`photo.cut-phone`, queued
   when the home page is saved: a new hero, a new point, a hero that became ready). The page offers
   the cut only once it is made at the current point; until then phones get the photo's own files.
 - the link-preview card (Open Graph, 1200 × 630) of any public photo, at its current point: made

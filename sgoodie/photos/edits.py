@@ -94,6 +94,8 @@ def set_text_from_file(photo: Photo, title: str, description: str) -> Photo:
     stored = homes.modify_project_photo(photo.id, change)
     if stored is None:
         raise ValidationError({"photo": "This photo no longer exists."})
+    signals.photo_saved.send(sender(), photo=stored, project=services().store.get_project(stored.project_id))
+    return stored
 
 
 def use_file_text(photo: Photo) -> Photo | None:

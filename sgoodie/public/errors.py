@@ -6,7 +6,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..bodies import too_large_message
-from ..http_errors import json_error
+from ..http_errors import asks_for_json, json_error
 from ..meta import Meta
 from ..plugin_loader import registry
 from ..templating import site_settings_or_default
@@ -23,7 +23,7 @@ TITLES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+    return request.path.startswith("/api/") or asks_for_json()
 
 
 def register(app: Flask) -> None:

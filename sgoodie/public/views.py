@@ -8,7 +8,7 @@ from functools import partial
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
-from .. import gallery_access
+from .. import content, gallery_access
 from ..blobs import is_private_key
 from ..cache import tag_current_page
 from ..domain import Page, Photo, Project, SiteSettings
@@ -224,9 +224,46 @@ def client_gallery(project: Project):
             return _gallery_page("public/gallery_password.html", project, status=403, error=error)
         response = redirect(url_for("public.project", slug=project.slug), code=303)
         return gallery_access.private_response(gallery_access.grant(response, project, role))
-    if not gallery_access.has_grant(project):
+    visitor = gallery_access.visitor(project)
+    if visitor is None:
         return _gallery_page("public/gallery_password.html", project)
+    if visitor["access_id"]:
+        content.invitations.opened(project, visitor["access_id"])
     return render_gallery(project)
+
+
+REFUSED_HEADINGS = {
+    403: "This invitation was withdrawn",
+    404: "This link opens nothing",
+    410: "This invitation has ended",
+}
+
+
+@bp.get("/invitation/<project_id>/<invitation_id>/<secret>")
+def invitation(project_id: str, invitation_id: str, secret: str):
+    """One person's link to a client gallery: it gives them the gallery's grant for their own
+    access and sends them on to the gallery's clean address, so the secret leaves the address
+    bar and the history, and no Referer ever carries it."""
+    project = services().store.get_project(project_id)
+    try:
+        invited = content.invitations.follow(
+            project if project is not None and is_reachable(project) else None, invitation_id, secret
+        )
+    except content.invitations.Refused as exc:
+        response = make_response(
+            render_template(
+                "public/invitation_refused.html",
+                heading=REFUSED_HEADINGS[exc.status],
+                message=str(exc),
+                meta=replace(simple_meta("Private gallery"), canonical="", description=""),
+            ),
+            exc.status,
+        )
+    else:
+        response = redirect(url_for("public.project", slug=project.slug), code=303)
+        gallery_access.grant(response, project, invited.kind, access_id=invited.id)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return gallery_access.private_response(response)
 
 
 def render_gallery(project: Project, *, preview: bool = False):

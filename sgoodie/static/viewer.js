@@ -313,6 +313,8 @@
         "Photo " + (pswp.currIndex + 1) + " of " + slides.length + (slide.caption ? ": " + slide.caption : "");
       history.replaceState(viewerState(), "", "#photo-" + slide.id);
       schedule();
+      // For whoever counts what is seen (a client gallery's activity: proofing's activity.js).
+      document.dispatchEvent(new CustomEvent("sgoodie:photo-shown", { detail: { id: slide.id } }));
     });
 
     pswp.on("afterInit", function () {

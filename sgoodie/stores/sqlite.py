@@ -178,8 +178,8 @@ def _no_photos_table(conn: sqlite3.Connection) -> bool:
 # new database gets the current schema and counts them all as done.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _listed_column,
-    _external_id_column,
     _count_kinds_and_listed_photos,
+    _external_id_column,
 )
 
 

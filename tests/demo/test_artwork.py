@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image as PILImage
 
 from sgoodie.demo import _seed_for, artwork
 
@@ -41,3 +44,13 @@ def test_still_life_lists_each_product_painted():
     text = artwork.describe("brand-marketing", seed)
     for color, _, _, kind in items:
         assert f"{artwork.PRODUCT_NAMES[color]} {kind}" in text
+
+
+def test_the_home_hero_is_painted_large_enough_for_a_sharp_phone_cut():
+    """Its 9:16 cut is 1440 px wide (a 3x phone draws it 1,250-1,390 px wide); only the interiors
+    scene, which draws in proportion to its size, takes a size."""
+    with PILImage.open(io.BytesIO(artwork.render_jpeg("interiors", 7, size=artwork.HERO))) as image:
+        assert image.size == artwork.HERO
+        assert round(image.height * 9 / 16) >= 1440
+    with pytest.raises(ValueError, match="usual size"):
+        artwork.render_jpeg("travel", 7, size=artwork.HERO)

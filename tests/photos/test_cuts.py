@@ -56,6 +56,11 @@ def test_the_hero_is_cut_for_phones_from_its_original_in_a_job(app, client, held
     assert largest.endswith(f"/pages/home/variants/{hero.id}/phone-0-500-1440.webp")
     avif = _phone_srcset(html, "avif")
     assert f'imagesrcset="{", ".join(avif)}"' in html  # preloaded in the first format
+    # In every format the photo's own files come in, JPEG last for browsers with neither.
+    assert [[entry.rsplit(" ", 1)[1] for entry in _phone_srcset(html, fmt)] for fmt in ("avif", "jpeg")] == [
+        [entry.rsplit(" ", 1)[1] for entry in srcset]
+    ] * 2
+    assert html.index('type="image/avif"') < html.index('type="image/webp"') < html.index('type="image/jpeg"')
     response = client.get(largest)
     assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
     cut = PILImage.open(io.BytesIO(response.data))

@@ -24,7 +24,8 @@ def _processed(project: Project, data: bytes, alt_text: str = "") -> Photo:
 
 def test_the_job_keeps_the_files_words_and_the_photo_proposes_them(backend_app):
     with backend_app.test_request_context():
-        project = content.projects.create(Project(title="Lisbon", category="travel"))
+        # Published: only a listed portfolio project's photos wait for alt text on the dashboard.
+        project = content.projects.create(Project(title="Lisbon", category="travel", published=True))
         photo = _processed(project, titled_original("Tram 28 at dusk", "Climbing to Graça, lights on."))
         assert photo.status == "ready"
         assert (photo.file_title, photo.file_description) == (
@@ -42,7 +43,7 @@ def test_the_job_keeps_the_files_words_and_the_photo_proposes_them(backend_app):
 
 def test_accepting_one_takes_the_title_and_caption_marked_as_the_files(backend_app):
     with backend_app.test_request_context():
-        project = content.projects.create(Project(title="Porto", category="travel"))
+        project = content.projects.create(Project(title="Porto", category="travel", published=True))
         photo = _processed(project, titled_original("Blue door", "Azulejos on Rua das Flores."))
         saved = []
 

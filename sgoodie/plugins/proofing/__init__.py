@@ -23,13 +23,17 @@ photos private; this plugin adds what a client does there, on the plugin API onl
 
 - **Reminders**: a few days before a gallery's last day, its clients get an e-mail saying so.
 
+- **Activity** (`activity.py`): per gallery and visitor, visits, photos viewed (the viewer's
+  beacon), favourites, downloads and the selection sent, on the gallery's Activity page in the
+  admin; an optional daily digest; kept for a set number of days. Counted by the site only.
+
 When the site sends mail (its one mail setting, `SGOODIE_MAIL`), the site settings' contact
 address gets an e-mail per selection sent, and clients a reminder before their gallery closes.
 """
 
 from __future__ import annotations
 
-from . import admin, api, reminders, views, zips  # noqa: F401  (register the routes, slots, API and the ZIP task)
+from . import activity, admin, api, reminders, views, zips  # noqa: F401  (register the routes, slots, API, jobs)
 from .plugin import plugin
 
 __all__ = ["plugin"]

@@ -14,9 +14,9 @@ from markupsafe import Markup
 from werkzeug.security import generate_password_hash
 
 from ...plugin_api import Photo, Project, ValidationError, csv_response, current_store, photo_url, signals
-from . import records
+from . import activity, records
 from .plugin import plugin
-from .views import PIN_GUESSES
+from .views import PIN_GUESSES, list_counts
 
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 
@@ -75,6 +75,47 @@ def gallery(project_id: str):
     records.mark_seen(project.id)
     records.settle_watermark(project)
     return _gallery_page(project, records.gallery_settings(project.id))
+
+
+@bp.get("/<project_id>/activity")
+def activity_page(project_id: str):
+    """Who opened the gallery, how often and when last, the photos they viewed, their favourites
+    per list, downloads and whether they sent their selection: a page of visitors at a time."""
+    project = gallery_or_404(project_id)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    visitors, more = activity.visitors_page(project.id, page)
+    lists = records.gallery_settings(project.id).lists
+    for visitor in visitors:
+        client_id = visitor.get("client_id", "")
+        marks = records.client_marks(project.id, client_id) if client_id else {}
+        visitor["favourites"] = list_counts(marks)
+    return render_template(
+        "proofing/activity.html",
+        project=project,
+        visitors=visitors,
+        lists=lists,
+        page=page,
+        more=more,
+        options=activity.options(),
+    )
+
+
+@bp.post("/activity-options")
+def save_activity_options():
+    """The daily digest on or off and how long activity is kept (for every gallery)."""
+    chosen = activity.Options(
+        digest=bool(request.form.get("digest")),
+        retention_days=request.form.get("retention_days", 0, type=int) or 0,
+    )
+    back = request.form.get("project_id", "")
+    try:
+        activity.save_options(chosen)
+        flash("Saved the activity settings.", "success")
+    except ValidationError as exc:
+        flash(" ".join(exc.errors.values()), "error")
+    if back and current_store().get_project(back):
+        return redirect(url_for("proofing_admin.activity_page", project_id=back))
+    return redirect(url_for("admin.dashboard"))
 
 
 @plugin.slot("dashboard_answers", order=30)

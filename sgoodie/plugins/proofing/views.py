@@ -25,12 +25,14 @@ from ...plugin_api import (
     Project,
     RateCeiling,
     RateWindow,
+    asks_for_json,
     body_limit,
     client_address,
     current_settings,
     current_store,
     external_url,
     gallery_access,
+    gallery_visitor,
     mail_enabled,
     one_line,
     page_meta,
@@ -40,7 +42,7 @@ from ...plugin_api import (
     send_mail_later,
     set_private_cookie,
 )
-from . import records
+from . import activity, records
 from .plugin import plugin
 
 bp = plugin.add_blueprint(
@@ -110,16 +112,17 @@ def has_pin(project: Project, settings: records.GallerySettings) -> bool:
     return data.get("project") == project.id and data.get("epoch") == settings.pin_epoch
 
 
-def open_gallery(project_id: str) -> Project:
+def open_gallery(project_id: str, *, guests: bool = False) -> Project:
     """The client gallery this request may use; otherwise 404 (no such gallery) or back to its
-    address (which asks for the password, or says it expired)."""
+    address (which asks for the password, or says it expired). A guest is refused unless
+    `guests` (what they may do too: be counted looking)."""
     project = current_store().get_project(project_id)
     if project is None or not project.is_private or not project.published:
         abort(404)
     role = gallery_access(project)
     if not role:
         abort(redirect(url_for("public.project", slug=project.slug), code=303))
-    if role != "client":
+    if role != "client" and not guests:
         abort(403, "Guests can look at this gallery; choosing and downloading are for the client.")
     return project
 
@@ -166,11 +169,6 @@ def back_to(project: Project, photo_id: str = "") -> Any:
     return redirect(gallery_address(project, chosen_set(project, request.form), photo_id), code=303)
 
 
-def wants_json() -> bool:
-    """The gallery's script saving in the background (Accept: application/json)."""
-    return request.accept_mimetypes.best == "application/json"
-
-
 def list_counts(marks: dict[str, dict[str, Any]]) -> dict[str, int]:
     """How many photos the client has in each list."""
     counts: dict[str, int] = {}
@@ -197,7 +195,7 @@ def saved(
 ):
     """A saved mark or note: back to the photo (the plain form), or, for the gallery's script,
     the photo's lists and note and the count of photos in each list."""
-    if not wants_json():
+    if not asks_for_json():
         return back_to(project, photo.id)
     mark = marks.get(photo.id, {})
     counts = list_counts(marks)
@@ -278,13 +276,17 @@ def header(project: Project, photos: list[Photo], **_: Any):
             return None
         return Markup(render_template("proofing/_sets.html", navigation=navigation, with_styles=True))
     records.settle_watermark(project)
+    client = current_client(project) if role == "client" else None
+    visitor = activity.who(project, client)
+    if visitor:
+        activity.record_visit(project.id, visitor)
+    beacon = Markup(render_template("proofing/_activity.html", project=project))
     if role != "client":
-        return Markup(render_template("proofing/_guest.html", navigation=navigation))
-    client = current_client(project)
+        return beacon + Markup(render_template("proofing/_guest.html", navigation=navigation))
     settings = settings_for(project)
     marks = current_marks(project, client) if client is not None else {}
     visible = g.get("proofing_visible", {}).get(project.id, photos)
-    return Markup(
+    return beacon + Markup(
         render_template(
             "proofing/_header.html",
             project=project,
@@ -295,6 +297,7 @@ def header(project: Project, photos: list[Photo], **_: Any):
             photo_count=len(visible),
             navigation=navigation,
             current_set=chosen_set(project),
+            invited=gallery_visitor(project) if client is None else None,  # their name and e-mail, filled in
         )
     )
 
@@ -368,6 +371,7 @@ def mark(project_id: str, photo_id: str):
         lists = [name for name in lists if name != list_name]
     elif list_name not in lists:
         lists.append(list_name)
+        activity.record_favourite(project.id)
     save_mark(project, client, photo, marks, lists=lists, note=current.get("note", ""))
     return saved(project, photo, marks, settings)
 
@@ -385,11 +389,13 @@ def note(project_id: str, photo_id: str):
         text = request.form.get("note", "").strip()
         if len(text) > records.NOTE_MAX:
             error = f"Please keep the note under {records.NOTE_MAX} characters (it has {len(text)})."
-            if wants_json():
+            if asks_for_json():
                 abort(400, error)
         else:
             save_mark(project, client, photo, marks, lists=current.get("lists", []), note=text)
             return saved(project, photo, marks, records.gallery_settings(project.id))
+    elif (visitor := activity.who(project, client)) is not None:
+        activity.record_views(project.id, visitor, [photo.id])  # the photo, large, on the app's page
     return render_template(
         "proofing/note.html",
         project=project,
@@ -438,6 +444,7 @@ def submit(project_id: str):
     client = require_client(project)
     sent = records.submit(project.id, client["id"])
     if sent is not None:
+        activity.record_selection(project.id, activity.who(project, sent), sent["submitted_at"])
         notify(project, sent)
     return redirect(url_for("proofing.selection", project_id=project.id, submitted=1), code=303)
 
@@ -468,6 +475,26 @@ def notify(project: Project, client: dict[str, Any]) -> None:
         reply_to=client["email"],
         what="selection notification",
     )
+
+
+@bp.post("/<project_id>/seen")
+@body_limit(FORM_LIMIT)
+def seen(project_id: str):
+    """The viewer's beacon (static/activity.js): the photos shown full screen since the last one,
+    `{"photos": [ids]}`, for the photographer's activity page. Guests count too."""
+    project = open_gallery(project_id, guests=True)
+    role = gallery_access(project)
+    body = request.get_json(silent=True) or {}
+    photo_ids = body.get("photos") if isinstance(body, dict) else None
+    if not isinstance(photo_ids, list) or not all(isinstance(p, str) for p in photo_ids):
+        abort(400, 'Send {"photos": [photo ids]}.')
+    if len(photo_ids) > activity.BEACON_MAX:
+        abort(400, f"At most {activity.BEACON_MAX} photos at a time.")
+    shown = {p.id for p in current_store().photos_for_project(project.id) if project.shows(p)}
+    known = [photo_id for photo_id in photo_ids if photo_id in shown]
+    visitor = activity.who(project, current_client(project) if role == "client" else None)
+    new = activity.record_views(project.id, visitor, known) if visitor else 0
+    return jsonify(counted=len(known), new=new)
 
 
 # -- downloads -------------------------------------------------------------------------------
@@ -508,6 +535,7 @@ def download(project_id: str, photo_id: str):
     records.log_download(
         project.id, client, f"{found.filename} ({records.DOWNLOAD_SIZES[settings.size]})", client_address()
     )
+    activity.record_download(project.id, activity.who(project, client))
     return redirect(found.download_url(), code=303)
 
 

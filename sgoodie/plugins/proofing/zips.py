@@ -23,7 +23,7 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from zipstream import ZIP_STORED, ZipStream
 
 from ...plugin_api import PhotoFile, Project, body_limit, client_address, current_store, page_meta, photo_file
-from . import records
+from . import activity, records
 from .plugin import plugin
 from .views import FORM_LIMIT, bp, downloading, open_gallery, require_client
 
@@ -281,5 +281,6 @@ def zip_file(project_id: str, zip_id: str):
         f" ({records.DOWNLOAD_SIZES.get(job['size'], job['size'])})",
         client_address(),
     )
+    activity.record_download(project.id, activity.who(project, client))
     download_name = f"{project.slug}-favourites.zip" if "photo_ids" in job else f"{project.slug}.zip"
     return redirect(files.signed_url(job["file"], download_name=download_name, gallery=project), code=303)
