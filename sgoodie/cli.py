@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from . import archive, create_app
+from . import signals as app_signals
 from .accounts import PasswordPolicyError, create_or_reset_admin
 from .auth import sign_out_everyone
 from .cache import ALL_TAG, cdn, page_cache, purge
@@ -59,6 +60,7 @@ def reindex_command() -> None:
     categories = services().categories
     seen = services().store.reindex(categories)
     pages = upgrade_stored_pages()
+    app_signals.reindexed.send(current_app._get_current_object())  # plugins upgrade their own data
     purge(current_app, {ALL_TAG})
     click.echo(
         f"Reindexed {seen} project{'s' if seen != 1 else ''} in {len(categories)} categories"

@@ -90,7 +90,8 @@ from .tokens import current_token as _current_token
 #: `api_token_name`; the `dashboard_answers` slot (cards for what waits for the photographer's
 #: answer, first); `deliver_mail`, `send_mail` saying why a message was not accepted (`Delivery`);
 #: `gallery_visitor` (who opened a client gallery: their access id and kind, an invitation's
-#: recipient).
+#: recipient); `Plugin.gallery_photos` (narrow the photos a client gallery page shows: sets);
+#: the `signals.reindexed` signal (`sgoodie reindex` ran: upgrade the plugin's own stored data).
 API_VERSION: tuple[int, int] = (1, 2)
 #: What a plugin that declares no version is taken to be built for (with a warning).
 UNDECLARED_API_VERSION: tuple[int, int] = (1, 0)
@@ -277,6 +278,7 @@ class Plugin:
         self.settings_validator: Callable[[Mapping[str, Any]], None] | None = None
         self.setup_functions: list[Callable[[Flask], None]] = []
         self.not_found_handlers: list[Callable[[str], Any]] = []
+        self.gallery_filters: list[Callable[[Project, list[Photo]], list[Photo]]] = []
         #: The storage collections this plugin declared (`storage`): `sgoodie export` carries them.
         self.storages: set[str] = set()
         #: Per collection, the fields `sgoodie export --without-secrets` leaves empty (`storage`).
@@ -395,6 +397,17 @@ class Plugin:
         """Decorator: before a visitor gets the 404 page, `function(path)` may return a response
         to send instead (a redirect, say); None lets the next handler, then the 404 page, answer."""
         self.not_found_handlers.append(function)
+        return function
+
+    def gallery_photos(
+        self, function: Callable[[Project, list[Photo]], list[Photo]]
+    ) -> Callable[[Project, list[Photo]], list[Photo]]:
+        """Decorator: `function(project, photos)` returns the photos a client gallery's page shows
+        (a part of them, in any order), called in the request, so it may read its query string
+        (the proofing plugin's sets: `?set=`). Filters run in plugin order, each on the previous
+        one's result; the gallery_header and gallery_photo slots get what remains. An exception
+        is not skipped (the page fails rather than show photos meant to be hidden)."""
+        self.gallery_filters.append(function)
         return function
 
     def on_setup(self, function: Callable[[Flask], None]) -> Callable[[Flask], None]:

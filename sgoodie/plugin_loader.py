@@ -33,6 +33,7 @@ from .app import SgoodieFlask
 from .auth import private_response
 from .cache.cdn import TagPaths
 from .config import ConfigError, Setting
+from .domain import Photo, Project
 from .plugin_api import API_VERSION, UNDECLARED_API_VERSION, MenuEntry, Plugin, SignalHandler, SlotHandler
 from .security import csrf
 from .tokens import token_required
@@ -73,6 +74,7 @@ class PluginRegistry:
     # exactly as long as the app).
     receivers: list[Callable[..., Any]] = field(default_factory=list)
     not_found_handlers: list[tuple[str, Callable[[str], Any]]] = field(default_factory=list)
+    gallery_filters: list[Callable[[Project, list[Photo]], list[Photo]]] = field(default_factory=list)
     # The paths each plugin's cache tags cover (a purge invalidates them on the CDN).
     tag_paths: TagPaths = field(default_factory=TagPaths)
 
@@ -90,6 +92,12 @@ class PluginRegistry:
             if output:
                 parts.append(output if isinstance(output, Markup) else escape(output))
         return Markup("\n").join(parts)
+
+    def gallery_photos(self, project: Project, photos: list[Photo]) -> list[Photo]:
+        """The photos a client gallery's page shows, after every plugin's `gallery_photos`."""
+        for narrow in self.gallery_filters:
+            photos = narrow(project, photos)
+        return photos
 
     def answer_not_found(self, app: Flask, path: str) -> Any:
         """The first response a plugin gives for a path that matched nothing, or None."""
@@ -311,6 +319,7 @@ def _wire(app: SgoodieFlask, registry: PluginRegistry, plugin: Plugin) -> None:
     for handler in plugin.signal_handlers:
         registry.receivers.append(_connect(app, plugin, handler))
     registry.not_found_handlers.extend((plugin.name, handler) for handler in plugin.not_found_handlers)
+    registry.gallery_filters.extend(plugin.gallery_filters)
     for command in plugin.commands:
         app.cli.add_command(command)
     for kind in plugin.job_kinds():

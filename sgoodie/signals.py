@@ -40,6 +40,8 @@ categories_saved = _signals.signal("categories-saved")
 inquiry_received = _signals.signal("inquiry-received")
 #: tags=set[str] (after a purge of the page cache)
 cache_purged = _signals.signal("cache-purged")
+#: no arguments: `sgoodie reindex` brought the core's stored data up to date; plugins upgrade theirs
+reindexed = _signals.signal("reindexed")
 
 ALL = {
     signal.name: signal
@@ -59,5 +61,6 @@ ALL = {
         categories_saved,
         inquiry_received,
         cache_purged,
+        reindexed,
     )
 }

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from .. import content, gallery_access
 from ..blobs import is_private_key
 from ..cache import tag_current_page
 from ..domain import Page, Photo, Project, SiteSettings
 from ..meta import simple_meta
+from ..plugin_loader import registry
 from ..services import services
 from ..stores.paging import read_page
 from . import layout, seo, tags
@@ -268,12 +269,13 @@ def invitation(project_id: str, invitation_id: str, secret: str):
 def render_gallery(project: Project, *, preview: bool = False):
     """The gallery a client opened (or the photographer previews): every ready photo whose files
     are private already (a move in progress shows the rest once moved), linked through signed
-    URLs."""
+    URLs; plugins may narrow them (the proofing plugin's sets)."""
     photos = [
         p
         for p in services().store.photos_for_project(project.id)
         if project.shows(p) and all(is_private_key(v.key) for v in p.variants)
     ]
+    photos = registry(current_app).gallery_photos(project, photos)
     return _gallery_page("public/gallery.html", project, photos=photos, preview=preview)
 
 

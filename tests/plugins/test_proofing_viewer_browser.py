@@ -46,12 +46,7 @@ def gallery(tmp_path_factory, live_server_factory):
                 gallery_password_hash=hash_password(PASSWORD),
             )
         )
-        for index, size in enumerate([LANDSCAPE, PORTRAIT, LANDSCAPE, LANDSCAPE]):
-            photo = Photo(project_id=project.id, status="ready", filename=f"IMG_{index:04d}.jpg")
-            image = PILImage.open(io.BytesIO(_photo_bytes(size, index * 23)))
-            photo.width, photo.height, photo.dominant_color = size[0], size[1], "#8a7f74"
-            photo.variants = _variants(project.id, photo.id, image, private=True)
-            services().store.add_photo(photo)
+        add_private_photos(project, [LANDSCAPE, PORTRAIT, LANDSCAPE, LANDSCAPE])
         current = services().store.get_project(project.id)
         project = content.projects.save(replace(current, published=True), current)
         records.save_gallery_settings(
@@ -61,6 +56,16 @@ def gallery(tmp_path_factory, live_server_factory):
     server = live_server_factory(app)
     yield {"app": app, "project": project, "photos": photos, "url": f"{server.url}/projects/{project.slug}"}
     server.stop()
+
+
+def add_private_photos(project: Project, sizes: list[tuple[int, int]], shade: int = 23) -> None:
+    """Ready photos of a client gallery, IMG_0000.jpg on, with private files at every width."""
+    for index, size in enumerate(sizes):
+        photo = Photo(project_id=project.id, status="ready", filename=f"IMG_{index:04d}.jpg")
+        image = PILImage.open(io.BytesIO(_photo_bytes(size, index * shade)))
+        photo.width, photo.height, photo.dominant_color = size[0], size[1], "#8a7f74"
+        photo.variants = _variants(project.id, photo.id, image, private=True)
+        services().store.add_photo(photo)
 
 
 def start_choosing(page, gallery, name: str) -> None:

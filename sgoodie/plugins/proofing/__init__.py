@@ -10,9 +10,12 @@ photos private; this plugin adds what a client does there, on the plugin API onl
   sees every client's selection (thumbnails, notes, counts) under **Admin → Projects → the
   project → Client selections**, and exports it as CSV or as a plain list of original file names
   (to filter by in Lightroom or Capture One).
+- **Sets**: the photographer groups the gallery's photos into ordered sets, each of which can be
+  hidden (its photos then hidden from clients); clients move between them with plain links
+  (`?set=`, through `Plugin.gallery_photos`), and the viewer goes through the set shown.
 - **Downloads**, per gallery: off, single photos, or the whole gallery too; original, high
-  (2560 px) or web (1280 px) size; an optional download PIN. A whole-gallery ZIP is built in the
-  background (the photo job queue) by streaming, kept for a few days, and offered through a
+  (2560 px) or web (1280 px) size; an optional download PIN. A whole-gallery ZIP, or the client's
+  favourites (one list or all), is built in the background (the photo job queue) by streaming, kept for a few days, and offered through a
   progress page and then a time-limited link. Every download is logged (who, what, when).
 
 - **API** (`api.py`): `GET /api/v1/galleries` and `/api/v1/galleries/<id>/selections` for a

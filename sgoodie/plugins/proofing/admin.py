@@ -1,7 +1,8 @@
 """The photographer's side: each client's selection of a gallery (thumbnails, lists, notes,
-counts), exported as CSV or as a plain list of original file names; the gallery's proofing and
-download settings (lists, download mode and size, PIN); the download log. Linked from the project
-form's sidebar."""
+counts), exported as CSV or as a plain list of original file names; the gallery's sets (made,
+renamed, ordered, hidden, deleted, photos moved into them a page at a time); the gallery's
+proofing and download settings (lists, download mode and size, PIN); the download log. Linked
+from the project form's sidebar."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from markupsafe import Markup
 from werkzeug.security import generate_password_hash
 
-from ...plugin_api import Project, ValidationError, csv_response, current_store, photo_url
+from ...plugin_api import Photo, Project, ValidationError, csv_response, current_store, photo_url, signals
 from . import activity, records
 from .plugin import plugin
 from .views import PIN_GUESSES, list_counts
@@ -20,6 +21,7 @@ from .views import PIN_GUESSES, list_counts
 bp = plugin.add_admin_blueprint(Blueprint("proofing_admin", __name__, url_prefix="/admin/proofing"))
 
 DASHBOARD_NEWEST = 3  # selections named on the dashboard's card
+SET_PHOTOS_PAGE = 60  # photos a page in the sets' "Move to set" grid
 CSV_FIELDS = ("client", "email", "submitted_at", "file_name", "lists", "note", "photo_id")
 
 
@@ -45,10 +47,21 @@ def selections(project: Project) -> list[dict[str, Any]]:
     return sorted(found, key=lambda c: c["started_at"], reverse=True)
 
 
+@plugin.on(signals.reindexed)
+def settle_watermarks(app: Any, **_: Any) -> None:
+    """`sgoodie reindex`: every gallery whose settings predate watermarks gets the Automatic rule."""
+    store = current_store()
+    for project_id, _data in records.GALLERIES.all():
+        project = store.get_project(project_id)
+        if project is not None:
+            records.settle_watermark(project)
+
+
 @plugin.slot("admin_project_sidebar")
 def sidebar(project: Project, **_: Any):
     if not project.is_private:
         return None
+    records.settle_watermark(project)
     clients = records.gallery_clients(project.id)
     settings = records.gallery_settings(project.id)
     return Markup(
@@ -60,6 +73,7 @@ def sidebar(project: Project, **_: Any):
 def gallery(project_id: str):
     project = gallery_or_404(project_id)
     records.mark_seen(project.id)
+    records.settle_watermark(project)
     return _gallery_page(project, records.gallery_settings(project.id))
 
 
@@ -159,15 +173,29 @@ def _settings_error(project: Project, edited: records.GallerySettings, errors: d
     return _gallery_page(project, edited, errors), 400
 
 
-def _gallery_page(project: Project, settings: records.GallerySettings, errors: dict[str, str] | None = None):
-    """The gallery's proofing page: its settings form (as saved, or as sent with `errors`), each
-    client's selections and the download log."""
+def _gallery_page(
+    project: Project,
+    settings: records.GallerySettings,
+    errors: dict[str, str] | None = None,
+    sets: records.GallerySets | None = None,
+    typed: dict[str, str] | None = None,
+):
+    """The gallery's proofing page: its sets and a page of its photos to move between them, its
+    settings form (as saved, or as sent with `errors`), each client's selections and the download
+    log. `typed` keeps a refused set name in its field."""
+    photos = current_store().photos_for_project(project.id)
+    sets = sets or records.gallery_sets(project.id)
     return render_template(
         "proofing/admin.html",
         project=project,
         settings=settings,
         clients=selections(project),
-        photos={p.id: p for p in current_store().photos_for_project(project.id)},
+        photos={p.id: p for p in photos},
+        sets=sets,
+        set_counts=_set_counts(sets, photos),
+        set_page=_set_page(sets, photos),
+        typed=typed or {},
+        other=records.OTHER,
         photo_url=photo_url,
         downloads=records.recent_downloads(project.id),
         modes=records.DOWNLOAD_MODES,
@@ -229,3 +257,121 @@ def export_file_names(project_id: str):
         mimetype="text/plain",
         headers={"Content-Disposition": f'inline; filename="{project.slug}-file-names.txt"'},
     )
+
+
+# -- sets --------------------------------------------------------------------------------------
+def _set_counts(sets: records.GallerySets, photos: list[Photo]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for photo in photos:
+        key = sets.set_of(photo.id)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _set_page(sets: records.GallerySets, photos: list[Photo]) -> dict[str, Any]:
+    """One page of the gallery's photos (`?in=` one set, or OTHER), for "Move to set"."""
+    shown_set = request.args.get("in", "")
+    if shown_set and shown_set != records.OTHER and sets.find(shown_set) is None:
+        shown_set = ""
+    if shown_set:
+        photos = [p for p in photos if sets.set_of(p.id) == shown_set]
+    pages = max(1, -(-len(photos) // SET_PHOTOS_PAGE))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    start = (number - 1) * SET_PHOTOS_PAGE
+    return {
+        "photos": photos[start : start + SET_PHOTOS_PAGE],
+        "number": number,
+        "pages": pages,
+        "total": len(photos),
+        "in": shown_set,
+    }
+
+
+def _back_to_sets(project: Project, **args: Any) -> Any:
+    return redirect(url_for("proofing_admin.gallery", project_id=project.id, **args) + "#sets")
+
+
+@bp.post("/<project_id>/sets")
+def add_set(project_id: str):
+    project = gallery_or_404(project_id)
+    sets = records.gallery_sets(project.id)
+    name = request.form.get("name", "")
+    try:
+        added = sets.add(name)
+    except ValidationError as exc:
+        return _set_error(project, exc, {"new": name})
+    records.save_sets(project.id, sets)
+    flash(f"Added the set “{added['name']}”. Select photos below and move them into it.", "success")
+    return _back_to_sets(project)
+
+
+@bp.post("/<project_id>/sets/<set_id>")
+def change_set(project_id: str, set_id: str):
+    """Rename, move up or down, hide or show, or delete one set (the button pressed: `action`)."""
+    project = gallery_or_404(project_id)
+    sets = records.gallery_sets(project.id)
+    action = request.form.get("action", "")
+    name = request.form.get("name", "")
+    try:
+        found = sets.find(set_id)
+        if found is None:
+            raise ValidationError(
+                {"set": "This set no longer exists; the page shows the sets as they are now."}
+            )
+        if action == "rename":
+            sets.rename(set_id, name)
+            message = f"Renamed the set to “{sets.find(set_id)['name']}”."
+        elif action in ("up", "down"):
+            sets.move(set_id, -1 if action == "up" else 1)
+            message = f"Moved “{found['name']}” {action}."
+        elif action in ("hide", "show"):
+            sets.set_hidden(set_id, action == "hide")
+            message = (
+                f"“{found['name']}” and its photos are hidden from clients."
+                if action == "hide"
+                else f"Clients see “{found['name']}” again."
+            )
+        elif action == "delete":
+            sets.delete(set_id)
+            message = f"Deleted the set “{found['name']}”; its photos stay in the gallery, in no set."
+        else:
+            abort(400, "Choose what to do with the set.")
+    except ValidationError as exc:
+        return _set_error(project, exc, {set_id: name})
+    records.save_sets(project.id, sets)
+    flash(message, "success")
+    return _back_to_sets(project)
+
+
+@bp.post("/<project_id>/sets/move")
+def move_to_set(project_id: str):
+    """The selected photos (`photo`, of this gallery) into one set, or into none (OTHER)."""
+    project = gallery_or_404(project_id)
+    sets = records.gallery_sets(project.id)
+    gallery_ids = {p.id for p in current_store().photos_for_project(project.id)}
+    chosen = [photo_id for photo_id in request.form.getlist("photo") if photo_id in gallery_ids]
+    target = request.form.get("set", "")
+    back = {"in": request.form.get("in", ""), "page": request.form.get("page", "")}
+    back = {k: v for k, v in back.items() if v}
+    if not chosen:
+        flash("Select one or more photos first, then choose the set to move them to.", "error")
+        return _back_to_sets(project, **back)
+    try:
+        sets.assign(chosen, target)
+    except ValidationError as exc:
+        return _set_error(project, exc, {})
+    records.save_sets(project.id, sets)
+    where = "no set (Other)" if target == records.OTHER else f"“{sets.find(target)['name']}”"
+    flash(f"Moved {len(chosen)} photo{'s' if len(chosen) != 1 else ''} to {where}.", "success")
+    return _back_to_sets(project, **back)
+
+
+def _set_error(project: Project, exc: ValidationError, typed: dict[str, str]):
+    errors = {f"set_{key}": message for key, message in exc.errors.items()}
+    return _gallery_page(
+        project,
+        records.gallery_settings(project.id),
+        errors,
+        sets=records.gallery_sets(project.id),
+        typed=typed,
+    ), 400

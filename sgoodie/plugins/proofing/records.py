@@ -9,9 +9,12 @@
 | `downloads` | `<project>#<timestamp>#<id>` | the download log: who, what, when, from where (a year) |
 | `gallery-index` | project id | the client galleries the API lists (`api.py`) |
 | `received` | `<project>#<client>` | a selection sent and not yet opened in the admin (the dashboard's card) |
+| `sets` | project id | the gallery's sets in order (id, name, hidden) and which set each photo is in |
 
 One record per marked photo (not one list per client) keeps every item small whatever the
-gallery's size, and a client's whole selection is one query by prefix.
+gallery's size, and a client's whole selection is one query by prefix. A gallery's sets are one
+record, read once per page: a photo id and a set id per photo, about 50 KB for 1,000 photos
+(DynamoDB's item limit is 400 KB).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ...plugin_api import ValidationError
+from ...plugin_api import Project, ValidationError
 from .plugin import plugin
 
 DOWNLOAD_MODES = {"off": "Off", "single": "Single photos", "all": "Single photos and the whole gallery"}
@@ -40,6 +43,10 @@ LIST_NAME_MAX = 40
 LISTS_MAX = 6
 NOTE_MAX = 1000
 LOG_SECONDS = 365 * 24 * 3600
+SET_NAME_MAX = 40
+SETS_MAX = 30
+#: The `?set=` of the photos in no set (shown as "Other" once the gallery has sets).
+OTHER = "other"
 
 
 # Declared at import, so `sgoodie export` carries them.
@@ -53,6 +60,7 @@ RECEIVED_READ = 50  # selections waiting read for the dashboard (the card says "
 #: The client galleries, for the API's list (`api.py`): kept by `project_saved`, and by a client
 #: starting to choose (a gallery made before the index existed joins it then).
 GALLERY_INDEX = plugin.storage("gallery-index")
+SETS = plugin.storage("sets")
 
 
 def index_gallery(project_id: str) -> None:
@@ -120,6 +128,108 @@ def gallery_settings(project_id: str) -> GallerySettings:
 def save_gallery_settings(project_id: str, settings: GallerySettings) -> None:
     settings.validate()
     GALLERIES.put(project_id, asdict(settings))
+
+
+def settle_watermark(project: Project) -> None:
+    """Settings saved before watermarks existed hold no watermark choice, and their project the
+    core's default (`previews`) whatever its downloads: such a gallery never chose, so it is
+    Automatic, and the project's value follows that rule (off while downloads are on). Run on
+    `sgoodie reindex` for every gallery and whenever the admin or a client opens one (once: the
+    choice is stored then)."""
+    data = GALLERIES.get(project.id)
+    if data is None or "watermark" in data:
+        return
+    settings = gallery_settings(project.id)
+    if project.gallery_watermark != settings.project_watermark:
+        plugin.update_project(project.id, gallery_watermark=settings.project_watermark)
+    GALLERIES.put(project.id, asdict(settings))
+
+
+# -- sets ------------------------------------------------------------------------------------
+@dataclass
+class GallerySets:
+    """A gallery's sets in the photographer's order, and the set of each photo (one at most; a
+    photo in none is in "Other"). A hidden set and its photos are not shown to clients."""
+
+    sets: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "hidden"}
+    photos: dict[str, str] = field(default_factory=dict)  # photo id -> set id
+
+    def find(self, set_id: str) -> dict[str, Any] | None:
+        return next((item for item in self.sets if item["id"] == set_id), None)
+
+    def set_of(self, photo_id: str) -> str:
+        """The id of the photo's set, or OTHER (a set deleted meanwhile counts as none)."""
+        set_id = self.photos.get(photo_id, OTHER)
+        return set_id if self.find(set_id) else OTHER
+
+    def hides(self, photo_id: str) -> bool:
+        found = self.find(self.set_of(photo_id))
+        return bool(found and found["hidden"])
+
+    def visible(self) -> list[dict[str, Any]]:
+        return [item for item in self.sets if not item["hidden"]]
+
+    def add(self, name: str) -> dict[str, Any]:
+        item = {"id": secrets.token_hex(4), "name": self._valid_name(name), "hidden": False}
+        if len(self.sets) >= SETS_MAX:
+            raise ValidationError({"name": f"A gallery has at most {SETS_MAX} sets."})
+        self.sets.append(item)
+        return item
+
+    def rename(self, set_id: str, name: str) -> None:
+        self._existing(set_id)["name"] = self._valid_name(name, but=set_id)
+
+    def move(self, set_id: str, step: int) -> None:
+        """One place earlier (-1) or later (+1); at either end it stays."""
+        index = self.sets.index(self._existing(set_id))
+        other = index + step
+        if 0 <= other < len(self.sets):
+            self.sets[index], self.sets[other] = self.sets[other], self.sets[index]
+
+    def set_hidden(self, set_id: str, hidden: bool) -> None:
+        self._existing(set_id)["hidden"] = hidden
+
+    def delete(self, set_id: str) -> None:
+        """The set goes; its photos stay in the gallery, in no set."""
+        self.sets.remove(self._existing(set_id))
+        self.photos = {pid: sid for pid, sid in self.photos.items() if sid != set_id}
+
+    def assign(self, photo_ids: list[str], set_id: str) -> None:
+        """Put the photos in the set (out of the one they were in), or in none for OTHER."""
+        if set_id != OTHER:
+            self._existing(set_id)
+        for photo_id in photo_ids:
+            if set_id == OTHER:
+                self.photos.pop(photo_id, None)
+            else:
+                self.photos[photo_id] = set_id
+
+    def _existing(self, set_id: str) -> dict[str, Any]:
+        found = self.find(set_id)
+        if found is None:
+            raise ValidationError({"set": "This set no longer exists; the page was reloaded."})
+        return found
+
+    def _valid_name(self, name: str, *, but: str = "") -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError({"name": "Give the set a name (for example Ceremony)."})
+        if len(name) > SET_NAME_MAX:
+            raise ValidationError({"name": f"Set names are at most {SET_NAME_MAX} characters."})
+        if name.casefold() == OTHER or any(
+            item["name"].casefold() == name.casefold() and item["id"] != but for item in self.sets
+        ):
+            raise ValidationError({"name": f"There is already a set called “{name}”."})
+        return name
+
+
+def gallery_sets(project_id: str) -> GallerySets:
+    data = SETS.get(project_id) or {}
+    return GallerySets(sets=list(data.get("sets", [])), photos=dict(data.get("photos", {})))
+
+
+def save_sets(project_id: str, sets: GallerySets) -> None:
+    SETS.put(project_id, asdict(sets))
 
 
 # -- clients and their marks -----------------------------------------------------------------

@@ -128,15 +128,45 @@ def open_gallery(project_id: str, *, guests: bool = False) -> Project:
 
 
 def gallery_photo(project: Project, photo_id: str) -> Photo:
+    """A photo the client sees: of this gallery, shown, and not in a hidden set."""
     photo = current_store().get_photo(photo_id)
     if photo is None or photo.project_id != project.id or not project.shows(photo):
+        abort(404)
+    if sets_for(project).hides(photo.id):
         abort(404)
     return photo
 
 
+def sets_for(project: Project) -> records.GallerySets:
+    """The gallery's sets, read once per request."""
+    cache = g.setdefault("proofing_sets", {})
+    if project.id not in cache:
+        cache[project.id] = records.gallery_sets(project.id)
+    return cache[project.id]
+
+
+def chosen_set(project: Project, source: Any = None) -> str:
+    """The set the client is looking at (`set` of the query or the form), if it is one they may
+    see; "" for all of the gallery."""
+    wanted = (source if source is not None else request.args).get("set", "")
+    if wanted == records.OTHER:
+        return wanted
+    found = sets_for(project).find(wanted)
+    return wanted if found and not found["hidden"] else ""
+
+
+def gallery_address(project: Project, set_id: str = "", photo_id: str = "") -> str:
+    """The gallery page (of one set), at a photo or at the set navigation."""
+    if not set_id:
+        anchor = f"#photo-{photo_id}" if photo_id else ""
+        return url_for("public.project", slug=project.slug) + anchor
+    anchor = f"#photo-{photo_id}" if photo_id else "#sets"
+    return url_for("public.project", slug=project.slug, set=set_id) + anchor
+
+
 def back_to(project: Project, photo_id: str = "") -> Any:
-    anchor = f"#photo-{photo_id}" if photo_id else ""
-    return redirect(url_for("public.project", slug=project.slug) + anchor, code=303)
+    """Back to the gallery after a plain form: the set the form was sent from, at the photo."""
+    return redirect(gallery_address(project, chosen_set(project, request.form), photo_id), code=303)
 
 
 def list_counts(marks: dict[str, dict[str, Any]]) -> dict[str, int]:
@@ -184,29 +214,89 @@ def require_client(project: Project) -> dict[str, Any]:
     return client
 
 
+# -- sets on the gallery page ----------------------------------------------------------------
+@plugin.gallery_photos
+def photos_of_set(project: Project, photos: list[Photo]) -> list[Photo]:
+    """A hidden set's photos are never shown; `?set=` shows one set (or "other", the photos in
+    none). The photos the client may see are kept for the set navigation's counts."""
+    sets = sets_for(project)
+    if not sets.sets:
+        return photos
+    visible = [photo for photo in photos if not sets.hides(photo.id)]
+    g.proofing_visible = {project.id: visible}
+    chosen = chosen_set(project)
+    if not chosen:
+        return visible
+    return [photo for photo in visible if sets.set_of(photo.id) == chosen]
+
+
+def set_navigation(project: Project) -> list[dict[str, Any]]:
+    """The links between the sets (All, each visible set, Other when photos are in none), with
+    their counts; empty for a gallery without sets."""
+    sets = sets_for(project)
+    visible = g.get("proofing_visible", {}).get(project.id)
+    if not sets.sets or visible is None:
+        return []
+    counts: dict[str, int] = {}
+    for photo in visible:
+        key = sets.set_of(photo.id)
+        counts[key] = counts.get(key, 0) + 1
+    chosen = chosen_set(project)
+    links = [{"id": "", "name": "All", "count": len(visible), "current": not chosen}]
+    for item in sets.visible():
+        links.append(
+            {
+                "id": item["id"],
+                "name": item["name"],
+                "count": counts.get(item["id"], 0),
+                "current": chosen == item["id"],
+            }
+        )
+    if counts.get(records.OTHER):
+        links.append(
+            {
+                "id": records.OTHER,
+                "name": "Other",
+                "count": counts[records.OTHER],
+                "current": chosen == records.OTHER,
+            }
+        )
+    for link in links:
+        link["href"] = gallery_address(project, link["id"])
+    return links
+
+
 # -- slots on the gallery page ---------------------------------------------------------------
 @plugin.slot("gallery_header")
 def header(project: Project, photos: list[Photo], **_: Any):
     role = gallery_access(project)
-    if not role:
-        return None  # the photographer's preview
+    navigation = set_navigation(project)
+    if not role:  # the photographer's preview: the sets as clients see them
+        if not navigation:
+            return None
+        return Markup(render_template("proofing/_sets.html", navigation=navigation, with_styles=True))
+    records.settle_watermark(project)
     client = current_client(project) if role == "client" else None
     visitor = activity.who(project, client)
     if visitor:
         activity.record_visit(project.id, visitor)
     beacon = Markup(render_template("proofing/_activity.html", project=project))
     if role != "client":
-        return beacon + Markup(render_template("proofing/_guest.html"))
+        return beacon + Markup(render_template("proofing/_guest.html", navigation=navigation))
     settings = settings_for(project)
-    counts = list_counts(current_marks(project, client)) if client is not None else {}
+    marks = current_marks(project, client) if client is not None else {}
+    visible = g.get("proofing_visible", {}).get(project.id, photos)
     return beacon + Markup(
         render_template(
             "proofing/_header.html",
             project=project,
             client=client,
             settings=settings,
-            counts=counts,
-            photo_count=len(photos),
+            counts=list_counts(marks),
+            chosen_count=sum(1 for mark in marks.values() if mark.get("lists")),  # in any list, once
+            photo_count=len(visible),
+            navigation=navigation,
+            current_set=chosen_set(project),
             invited=gallery_visitor(project) if client is None else None,  # their name and e-mail, filled in
         )
     )
@@ -222,7 +312,14 @@ def photo_controls(project: Project, photo: Photo, **_: Any):
     settings = settings_for(project)
     mark = current_marks(project, client).get(photo.id, {})
     return Markup(
-        render_template("proofing/_photo.html", project=project, photo=photo, settings=settings, mark=mark)
+        render_template(
+            "proofing/_photo.html",
+            project=project,
+            photo=photo,
+            settings=settings,
+            mark=mark,
+            current_set=chosen_set(project),
+        )
     )
 
 
@@ -317,7 +414,12 @@ def selection(project_id: str):
     client = require_client(project)
     settings = records.gallery_settings(project.id)
     marked = records.client_marks(project.id, client["id"])
-    photos = {p.id: p for p in current_store().photos_for_project(project.id) if p.id in marked}
+    sets = sets_for(project)
+    photos = {
+        p.id: p
+        for p in current_store().photos_for_project(project.id)
+        if p.id in marked and project.shows(p) and not sets.hides(p.id)
+    }
     by_list = {
         name: [photos[pid] for pid in photos if name in marked[pid].get("lists", [])]
         for name in settings.lists
@@ -410,16 +512,23 @@ def need_pin(project: Project, settings: records.GallerySettings) -> Any:
     )
 
 
-@bp.post("/<project_id>/photos/<photo_id>/download")
-@body_limit(FORM_LIMIT)
-def download(project_id: str, photo_id: str):
+def downloading(project_id: str, *, whole: bool) -> tuple[Project, dict[str, Any], records.GallerySettings]:
+    """The gallery, client and settings of a download the gallery offers (`whole`: of many
+    photos at once); the PIN form first when it is needed and not given yet."""
     project = open_gallery(project_id)
     client = require_client(project)
     settings = records.gallery_settings(project.id)
-    downloads_allowed(project, settings, whole=False)
-    photo = gallery_photo(project, photo_id)
+    downloads_allowed(project, settings, whole=whole)
     if (asked := need_pin(project, settings)) is not None:
-        return asked
+        abort(asked)
+    return project, client, settings
+
+
+@bp.post("/<project_id>/photos/<photo_id>/download")
+@body_limit(FORM_LIMIT)
+def download(project_id: str, photo_id: str):
+    project, client, settings = downloading(project_id, whole=False)
+    photo = gallery_photo(project, photo_id)
     found = photo_file(photo, settings.width)
     if found is None:
         abort(404)

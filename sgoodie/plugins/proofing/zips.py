@@ -1,4 +1,5 @@
-"""The whole-gallery download: a ZIP of every photo at the gallery's download size, built in the
+"""The gallery downloads as a ZIP: the whole gallery (every photo the client sees), or the
+client's favourites (one list or all of them), at the gallery's download size, built in the
 background by streaming (each file is read in 1 MB pieces straight into the archive, which goes
 to storage as it is written: memory stays flat whatever the gallery's size), stored with an
 expiry, shown to the client on a progress page and then through a time-limited link.
@@ -18,13 +19,13 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import abort, current_app, make_response, redirect, render_template, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from zipstream import ZIP_STORED, ZipStream
 
 from ...plugin_api import PhotoFile, Project, body_limit, client_address, current_store, page_meta, photo_file
 from . import activity, records
 from .plugin import plugin
-from .views import FORM_LIMIT, bp, downloads_allowed, need_pin, open_gallery, require_client
+from .views import FORM_LIMIT, bp, downloading, open_gallery, require_client
 
 KEEP_SECONDS = 3 * 24 * 3600
 CHUNK = 1024 * 1024
@@ -72,8 +73,19 @@ def unique_names(found: list[PhotoFile]) -> list[str]:
     return names
 
 
-def gallery_files(project: Project, settings: records.GallerySettings) -> list[PhotoFile]:
-    photos = [p for p in current_store().photos_for_project(project.id) if project.shows(p)]
+def gallery_files(
+    project: Project, settings: records.GallerySettings, only: list[str] | None = None
+) -> list[PhotoFile]:
+    """The files of the photos the client sees (none of a hidden set), in the gallery's order;
+    `only` narrows them to those photo ids (a favourites ZIP). Clean unless the gallery marks its
+    downloads (`photo_file`)."""
+    sets = records.gallery_sets(project.id)
+    wanted = set(only) if only is not None else None
+    photos = [
+        p
+        for p in current_store().photos_for_project(project.id)
+        if project.shows(p) and not sets.hides(p.id) and (wanted is None or p.id in wanted)
+    ]
     return [f for f in (photo_file(p, settings.width) for p in photos) if f is not None]
 
 
@@ -81,10 +93,17 @@ def fingerprint(found: list[PhotoFile]) -> str:
     return hashlib.sha256("\n".join(f"{f.key}:{f.size}" for f in found).encode()).hexdigest()[:16]
 
 
-def start(project: Project, settings: records.GallerySettings, who: dict[str, Any]) -> str:
-    """The id of an archive of the gallery as it is now: one being built or kept, else a new one
-    queued."""
-    found = gallery_files(project, settings)
+def start(
+    project: Project,
+    settings: records.GallerySettings,
+    who: dict[str, Any],
+    *,
+    only: list[str] | None = None,
+    label: str = "Whole gallery",
+) -> str:
+    """The id of an archive of the gallery as it is now (or of the photos `only` names, called
+    `label` in the download log): one being built or kept, else a new one queued."""
+    found = gallery_files(project, settings, only)
     mark = fingerprint(found)
     now = int(time.time())
     for key, job in records.ZIP_JOBS.all(prefix=f"{project.id}#"):
@@ -107,6 +126,8 @@ def start(project: Project, settings: records.GallerySettings, who: dict[str, An
             "attempts": 0,
             "fingerprint": mark,
             "size": settings.size,
+            "label": label,
+            **({"photo_ids": only} if only is not None else {}),
             "file": f"zips/{expires_at}-{zip_id}.zip",
             "requested_by": who.get("name", ""),
             "created_at": records.now(),
@@ -132,7 +153,7 @@ def build(argument: str) -> None:
     remove_expired()
     settings = records.gallery_settings(project_id)
     settings.size = job["size"]
-    found = gallery_files(project, settings)
+    found = gallery_files(project, settings, job.get("photo_ids"))
     job = _save(argument, job, status="building", done=0, total=len(found), attempts=job["attempts"] + 1)
     progress = {"done": 0, "written_at": time.monotonic()}
     app = current_app._get_current_object()
@@ -184,13 +205,37 @@ def _expiry(name: str) -> int:
 @bp.post("/<project_id>/zip")
 @body_limit(FORM_LIMIT)
 def request_zip(project_id: str):
-    project = open_gallery(project_id)
-    client = require_client(project)
-    settings = records.gallery_settings(project.id)
-    downloads_allowed(project, settings, whole=True)
-    if (asked := need_pin(project, settings)) is not None:
-        return asked
+    project, client, settings = downloading(project_id, whole=True)
     zip_id = start(project, settings, client)
+    return redirect(url_for("proofing.zip_progress", project_id=project.id, zip_id=zip_id), code=303)
+
+
+@bp.post("/<project_id>/favourites.zip")
+@body_limit(FORM_LIMIT)
+def request_favourites_zip(project_id: str):
+    """The client's favourites (`list`: one of the gallery's lists, or all of them) as a ZIP,
+    wherever the gallery offers downloads (single photos are enough: these are photos they may
+    download one by one), with its PIN and size."""
+    project, client, settings = downloading(project_id, whole=False)  # single photos are enough
+    list_name = request.form.get("list", "")
+    if list_name and list_name not in settings.lists:
+        abort(400, "This list no longer exists; reload the gallery.")
+    marks = records.client_marks(project.id, client["id"])
+    chosen = [
+        photo_id
+        for photo_id, mark in marks.items()
+        if any(
+            name in settings.lists and (not list_name or name == list_name) for name in mark.get("lists", [])
+        )
+    ]
+    if not gallery_files(project, settings, chosen):
+        which = f"“{list_name}”" if list_name else "your lists"
+        abort(400, f"There are no photos in {which} yet: mark some with the heart first.")
+    if list_name:
+        label = f"Your favourites ({list_name})"
+    else:
+        label = "Your favourites (all lists)" if len(settings.lists) > 1 else "Your favourites"
+    zip_id = start(project, settings, client, only=chosen, label=label)
     return redirect(url_for("proofing.zip_progress", project_id=project.id, zip_id=zip_id), code=303)
 
 
@@ -232,9 +277,10 @@ def zip_file(project_id: str, zip_id: str):
     records.log_download(
         project.id,
         client,
-        f"Whole gallery ZIP, {job['total']} photos ({records.DOWNLOAD_SIZES.get(job['size'], job['size'])})",
+        f"{job.get('label', 'Whole gallery')} ZIP, {job['total']} photos"
+        f" ({records.DOWNLOAD_SIZES.get(job['size'], job['size'])})",
         client_address(),
     )
     activity.record_download(project.id, activity.who(project, client))
-    download_name = f"{project.slug}.zip"
+    download_name = f"{project.slug}-favourites.zip" if "photo_ids" in job else f"{project.slug}.zip"
     return redirect(files.signed_url(job["file"], download_name=download_name, gallery=project), code=303)
