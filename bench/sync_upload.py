@@ -1,23 +1,31 @@
-"""Upload bandwidth of `sgoodie-sync` against plain parallel presigned POSTs of the same files, on
-the AWS backend, and the web process's memory meanwhile (issue 27: at least 80 % of the plain
-POSTs' bandwidth; memory flat, since files go straight to storage).
+"""Upload bandwidth of `sgoodie-sync` against plain parallel presigned POSTs of the same files, and
+the web process's memory meanwhile (issue 27: at least 80 % of the plain POSTs' bandwidth; memory
+flat, since files go straight to storage, never into the web process's memory).
 
-    .venv/bin/python bench/sync_upload.py [--photos 200] [--mb 5] [--rounds 3] [--jobs 4] [--uplink MBIT]
-        [--pin SERVER_CPUS:CLIENT_CPUS]
+    .venv/bin/python bench/sync_upload.py [--backend aws|local] [--photos 200] [--mb 5] [--rounds 3]
+        [--jobs 4] [--uplink MBIT] [--pin SERVER_CPUS:CLIENT_CPUS]
 
-One machine: a moto server as S3 and DynamoDB, a private redis-server, gunicorn serving the site
-(production config, 2 workers), all started here. Each round, interleaved: the baseline posts
-every file to its own presigned POST (boto3's, straight at the bucket) with `--jobs` threads; the
-client syncs the folder to a fresh project (`--wait 0`: the bench measures sending, not the image
-jobs; no Celery worker runs). Files are hashed once beforehand (a dry run fills the client's
-cache), as on every run after the first. Medians of the rounds; the web workers' resident memory
-is sampled every 50 ms during the client's rounds.
+One machine, gunicorn serving the site (production config, 2 workers), everything started here:
+- `aws`: a moto server as S3 and DynamoDB, a private redis-server. The baseline posts every file to
+  its own presigned POST (boto3's, straight at the bucket).
+- `local`, the embedded default: SQLite and the instance folder's media, `SGOODIE_JOBS=sqlite` so
+  the image jobs wait in the durable queue (no `sgoodie jobs` process runs). The presigned POST
+  target is the site's own upload endpoint; the baseline's forms are the site's own: a project's
+  photos registered and their `upload_target` taken beforehand, in this process, untimed (as
+  boto3's signing is on `aws`: local work), so the baseline times only the POSTs, each of which
+  still claims its photo's upload as the sync's do.
+Each round, interleaved: the baseline posts the files with `--jobs` threads; the client syncs the
+folder to a fresh project (`--wait 0`: the bench measures sending, not the image jobs; no Celery
+worker or job process runs, so nothing renders meanwhile). Files are hashed once beforehand (a dry
+run fills the client's cache), as on every run after the first. Medians of the rounds; the web
+workers' resident memory is sampled every 50 ms during the client's rounds.
 
-On loopback the bytes cost nothing and every API call costs the emulator's DynamoDB CPU, the
-opposite of a photographer's desk; `--uplink 100` sends both sides' files through one shared
-100 Mbit/s link (a proxy in front of the bucket), as from a studio's fibre line. `--pin 0:1` runs
-the site's side (moto, redis, gunicorn) on CPU 0 and the senders (this process, the client) on
-CPU 1 (`taskset`), so neither side's work is charged to the other.
+On loopback the bytes cost nothing and every API call costs the store's CPU (on `aws` the
+emulator's DynamoDB, on this machine's cores), the opposite of a photographer's desk;
+`--uplink 100` (aws) sends both sides' files through one shared 100 Mbit/s link (a proxy in front
+of the bucket), as from a studio's fibre line. `--pin 0:1` runs the site's side (moto, redis,
+gunicorn) on CPU 0 and the senders (this process, the client) on CPU 1 (`taskset`), so neither
+side's work is charged to the other.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urljoin
 
 import boto3
 import psutil
@@ -54,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 
 from sgoodie import content, create_app, tokens
 from sgoodie.domain import Project
+from sgoodie.photos import uploads
 from sgoodie.services import services
 
 CLIENT = Path(sys.executable).with_name("sgoodie-sync")
@@ -139,27 +149,18 @@ class Uplink:
 
 
 class Stack:
-    """moto server, redis-server and gunicorn on the AWS backend (uploads through `uplink`)."""
+    """gunicorn serving the site (production config, 2 workers) with `settings` on top of the
+    shared ones, the bench's own app on the same store (to make projects, a token, forms)."""
 
-    def __init__(self, workdir: Path, uplink_mbit: float = 0, server_cpus: str = ""):
-        self.processes: list[subprocess.Popen] = []
+    label = ""
+
+    def __init__(self, workdir: Path, server_cpus: str, settings: dict[str, str]):
+        self.processes: list[subprocess.Popen] = self.__dict__.get("processes", [])  # a subclass's, kept
         self.server_cpus = server_cpus
-        moto_port, redis_port, web_port = _free_port(), _free_port(), _free_port()
-        self.moto = f"http://127.0.0.1:{moto_port}"
+        web_port = _free_port()
         self.url = f"http://127.0.0.1:{web_port}"
-        self._start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)])
-        _wait_until(lambda: requests.get(self.moto + "/moto-api/", timeout=2).ok, 60, "moto server")
-        self.uplink = Uplink(moto_port, uplink_mbit) if uplink_mbit else None
-        self._start(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"])
         self.env = {
             **os.environ,
-            "SGOODIE_BACKEND": "aws",
-            "AWS_ENDPOINT_URL": self.moto,
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_REGION": "us-east-1",
-            "SGOODIE_STAGE": "b" + uuid.uuid4().hex[:8],
-            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "SECRET_KEY": "bench",
             "SGOODIE_INSTANCE_PATH": str(workdir / "instance"),
             "SGOODIE_BIND": f"127.0.0.1:{web_port}",
@@ -167,11 +168,11 @@ class Stack:
             "SGOODIE_THREADS": "4",
             "SGOODIE_ACCESS_LOG": "",
             "SGOODIE_LOG_LEVEL": "warning",
-            **({"SGOODIE_UPLOAD_ENDPOINT": self.uplink.url} if self.uplink else {}),
             # The API's per-token limit (1,200 a minute) is not what this measures; a sync of 200
             # photos counts about 600 (a batch counts as its photos: create, complete, alt text each),
             # in well under a minute here.
             "SGOODIE_API_RATE": "100000",
+            **settings,
         }
         os.environ.update({k: v for k, v in self.env.items() if k.startswith(("SGOODIE_", "AWS_", "REDIS"))})
         os.environ["SECRET_KEY"] = "bench"
@@ -179,14 +180,12 @@ class Stack:
         with self.app.app_context():
             services().store.init_schema()
             services().blobs.prepare()
-            self.bucket = services().blobs.bucket
         self.web = self._start(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "sgoodie:create_app()"], env=self.env
         )
         _wait_until(lambda: requests.get(self.url + "/healthz", timeout=2).ok, 60, "gunicorn")
         with self.app.test_request_context():
             _, self.token = tokens.create("Bench", ["read", "publish"], 0)
-        self.s3 = boto3.client("s3", endpoint_url=self.moto, region_name="us-east-1")
 
     def _start(self, command: list[str], env: dict | None = None) -> subprocess.Popen:
         if self.server_cpus:
@@ -194,7 +193,7 @@ class Stack:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=env or self.__dict__.get("env") or os.environ,
+            env=env or os.environ,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -209,12 +208,13 @@ class Stack:
     def web_workers(self) -> list[psutil.Process]:
         return psutil.Process(self.web.pid).children()  # taskset execs gunicorn: the same process
 
-    def empty_bucket(self) -> None:
-        """Drop the round's objects: moto keeps them in memory."""
-        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
-            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-            if keys:
-                self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+    def upload_forms(self, paths: list[Path]) -> list[dict]:
+        """The baseline's presigned POSTs ({url, fields}), one per file."""
+        raise NotImplementedError
+
+    def clear_files(self) -> None:
+        """Drop the round's uploaded files."""
+        raise NotImplementedError
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -225,21 +225,94 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def plain_posts(stack: Stack, paths: list[Path], jobs: int) -> float:
-    """Every file to its own presigned POST, `jobs` at a time, as a script would with boto3."""
-    prefix = f"baseline/{uuid.uuid4().hex[:8]}/"
-    forms = [
-        stack.s3.generate_presigned_post(
-            stack.bucket,
-            prefix + path.name,
-            Fields={"Content-Type": "image/jpeg"},
-            Conditions=[{"Content-Type": "image/jpeg"}, ["content-length-range", 1, 60_000_000]],
+class AwsStack(Stack):
+    """moto server (S3, DynamoDB), redis-server, gunicorn on the AWS backend (uploads through
+    `uplink`)."""
+
+    label = "AWS backend on a moto server"
+
+    def __init__(self, workdir: Path, server_cpus: str = "", uplink_mbit: float = 0):
+        self.processes, self.server_cpus = [], server_cpus
+        moto_port, redis_port = _free_port(), _free_port()
+        self.moto = f"http://127.0.0.1:{moto_port}"
+        self._start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)])
+        _wait_until(lambda: requests.get(self.moto + "/moto-api/", timeout=2).ok, 60, "moto server")
+        self.uplink = Uplink(moto_port, uplink_mbit) if uplink_mbit else None
+        self._start(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"])
+        super().__init__(
+            workdir,
+            server_cpus,
+            {
+                "SGOODIE_BACKEND": "aws",
+                "AWS_ENDPOINT_URL": self.moto,
+                "AWS_ACCESS_KEY_ID": "bench",
+                "AWS_SECRET_ACCESS_KEY": "bench",
+                "AWS_REGION": "us-east-1",
+                "SGOODIE_STAGE": "b" + uuid.uuid4().hex[:8],
+                "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+                **({"SGOODIE_UPLOAD_ENDPOINT": self.uplink.url} if self.uplink else {}),
+            },
         )
-        for path in paths
-    ]
-    if stack.uplink:  # the same link the site's upload forms point at
-        for form in forms:
-            form["url"] = form["url"].replace(stack.moto, stack.uplink.url)
+        with self.app.app_context():
+            self.bucket = services().blobs.bucket
+        self.s3 = boto3.client("s3", endpoint_url=self.moto, region_name="us-east-1")
+
+    def upload_forms(self, paths: list[Path]) -> list[dict]:
+        """boto3's presigned POSTs straight at the bucket, as a script would make them."""
+        prefix = f"baseline/{uuid.uuid4().hex[:8]}/"
+        forms = [
+            self.s3.generate_presigned_post(
+                self.bucket,
+                prefix + path.name,
+                Fields={"Content-Type": "image/jpeg"},
+                Conditions=[{"Content-Type": "image/jpeg"}, ["content-length-range", 1, 60_000_000]],
+            )
+            for path in paths
+        ]
+        if self.uplink:  # the same link the site's upload forms point at
+            for form in forms:
+                form["url"] = form["url"].replace(self.moto, self.uplink.url)
+        return forms
+
+    def clear_files(self) -> None:
+        """Empty the bucket: moto keeps the objects in memory."""
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+            if keys:
+                self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+
+
+class LocalStack(Stack):
+    """The embedded default: SQLite and the instance folder's media. The image jobs wait in the
+    durable SQLite queue: no `sgoodie jobs` process runs, so nothing renders during the rounds."""
+
+    label = "embedded backend (SQLite + local files, jobs queued, not run)"
+
+    def __init__(self, workdir: Path, server_cpus: str = ""):
+        super().__init__(workdir, server_cpus, {"SGOODIE_BACKEND": "local", "SGOODIE_JOBS": "sqlite"})
+        self.media = workdir / "instance" / "media"
+
+    def upload_forms(self, paths: list[Path]) -> list[dict]:
+        """The site's own presigned POSTs (its upload endpoint): each file registered as a photo
+        of a fresh project, as the media API does, and that photo's `upload_target`."""
+        project = self.project()
+        forms = []
+        with self.app.test_request_context(base_url=self.url):
+            for path in paths:
+                photo = uploads.register_upload(
+                    project.id, path.name, "image/jpeg", "jpg", path.stat().st_size
+                )
+                target = uploads.upload_target(photo)
+                forms.append({"url": urljoin(self.url + "/", target["url"]), "fields": target["fields"]})
+        return forms
+
+    def clear_files(self) -> None:
+        """Delete the round's originals (1 GB a side a round): nothing reads them, no job runs."""
+        shutil.rmtree(self.media / "projects", ignore_errors=True)
+
+
+def plain_posts(forms: list[dict], paths: list[Path], jobs: int) -> float:
+    """Every file to its own presigned POST, `jobs` at a time, as a script would send them."""
     session = requests.Session()
     session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=jobs))
 
@@ -315,6 +388,7 @@ class MemoryWatch:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=("aws", "local"), default="aws")
     parser.add_argument("--photos", type=int, default=200)
     parser.add_argument("--mb", type=float, default=5.0, help="size of each photo")
     parser.add_argument("--rounds", type=int, default=3)
@@ -329,6 +403,8 @@ def main() -> None:
         help="CPU lists (taskset) for the site's processes and for the senders, e.g. 0:1",
     )
     args = parser.parse_args()
+    if args.uplink and args.backend != "aws":
+        parser.error("--uplink throttles the bucket's link: the aws backend only")
     server_cpus, _, client_cpus = args.pin.partition(":")
     if client_cpus:  # this process, its threads and the client it starts
         os.sched_setaffinity(0, {int(cpu) for cpu in client_cpus.split(",")})
@@ -342,20 +418,24 @@ def main() -> None:
         folder.mkdir()
         paths = _photos(folder, args.photos, args.mb)
         total = sum(p.stat().st_size for p in paths)
-        stack = Stack(workdir, args.uplink, server_cpus)
+        stack = (
+            AwsStack(workdir, server_cpus, args.uplink)
+            if args.backend == "aws"
+            else LocalStack(workdir, server_cpus)
+        )
         hashing_started = time.perf_counter()
         client_sync(stack, folder, args.jobs, "--dry-run")  # hashes once; later runs use the cache
         hashing = time.perf_counter() - hashing_started
         rss_before = MemoryWatch(stack).rss()
         baseline, synced, peaks = [], [], []
         for round_number in range(args.rounds):
-            baseline.append(plain_posts(stack, paths, args.jobs))
-            stack.empty_bucket()
+            baseline.append(plain_posts(stack.upload_forms(paths), paths, args.jobs))
+            stack.clear_files()
             with MemoryWatch(stack) as watch:
                 seconds, _ = client_sync(stack, folder, args.jobs)
             synced.append(seconds)
             peaks.append(watch.peak)
-            stack.empty_bucket()
+            stack.clear_files()
             print(
                 f"  round {round_number + 1}: plain POSTs {total / baseline[-1] / 1e6:6.1f} MB/s, "
                 f"sgoodie-sync {total / synced[-1] / 1e6:6.1f} MB/s, web worker peak {watch.peak / 1e6:.0f} MB",
@@ -364,7 +444,7 @@ def main() -> None:
         plain, client = statistics.median(baseline), statistics.median(synced)
         print(
             f"{args.photos} photos of {args.mb:g} MB ({total / 1e9:.2f} GB), {args.jobs} at a time, "
-            f"AWS backend on a moto server, "
+            f"{stack.label}, "
             + (f"through a {args.uplink:g} Mbit/s uplink, " if args.uplink else "on loopback, ")
             + f"{args.rounds} interleaved rounds"
             + (f", site on CPU {server_cpus}, senders on CPU {client_cpus}" if args.pin else "")
