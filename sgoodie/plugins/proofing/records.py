@@ -248,7 +248,9 @@ def get_client(project_id: str, client_id: str) -> dict[str, Any] | None:
 
 
 def gallery_clients(project_id: str) -> list[dict[str, Any]]:
-    return [data for _, data in CLIENTS.all(prefix=f"{project_id}#")]
+    """The gallery's clients in the order they started choosing (their keys are random ids)."""
+    clients = [data for _, data in CLIENTS.all(prefix=f"{project_id}#")]
+    return sorted(clients, key=lambda client: (client.get("started_at", ""), client.get("name", "")))
 
 
 def client_marks(project_id: str, client_id: str) -> dict[str, dict[str, Any]]:
