@@ -57,11 +57,21 @@ class Pattern(io.RawIOBase):
         return count
 
 
-def _send(app, url, body: io.RawIOBase, content_type: str, *, declared: bool = True, headers=None, cookie=""):
-    """POST through the whole WSGI stack. `declared=False` sends no Content-Length, as a chunked
-    request arrives from gunicorn (its input marked terminated)."""
+def _send(
+    app,
+    url,
+    body: io.RawIOBase,
+    content_type: str,
+    *,
+    declared: bool = True,
+    headers=None,
+    cookie="",
+    method="POST",
+):
+    """POST (or `method`) through the whole WSGI stack. `declared=False` sends no Content-Length,
+    as a chunked request arrives from gunicorn (its input marked terminated)."""
     environ = EnvironBuilder(
-        path=url, method="POST", input_stream=body, content_type=content_type, headers=headers or {}
+        path=url, method=method, input_stream=body, content_type=content_type, headers=headers or {}
     ).get_environ()
     if not declared:
         del environ["CONTENT_LENGTH"]
@@ -191,9 +201,10 @@ class Served:
     allocated: int  # peak bytes allocated while serving it
 
 
-def _body_routes(app) -> list[tuple[str, str]]:
-    """(endpoint, URL) of every route taking a body; path arguments get a real page (the page
-    form then reads its body as it would) or an id nothing has."""
+def _body_routes(app) -> list[tuple[str, str, str]]:
+    """(endpoint, URL, method) of every route taking a body (POST, or the PUT or PATCH it takes);
+    path arguments get a real page (the page form then reads its body as it would) or an id
+    nothing has."""
     adapter = app.url_map.bind("localhost")
     routes = []
     for rule in app.url_map.iter_rules():
@@ -201,7 +212,8 @@ def _body_routes(app) -> list[tuple[str, str]]:
             values = {
                 name: "about" if name == "page_id" else "nothing-has-this-id" for name in rule.arguments
             }
-            routes.append((rule.endpoint, adapter.build(rule.endpoint, values, method="POST")))
+            method = "POST" if "POST" in rule.methods else sorted(rule.methods & BODY_METHODS)[0]
+            routes.append((rule.endpoint, adapter.build(rule.endpoint, values, method=method), method))
     return sorted(routes, key=lambda route: (route[0] == "admin.logout", route))  # signing out last
 
 
@@ -255,16 +267,16 @@ def test_no_body_makes_the_process_allocate_more_than_a_few_mb(app, client, admi
 
     routes = _body_routes(app)
     assert {"contact.send", "media_api.s3_events", "media_api.upload_target", "admin.edit_page"} <= {
-        endpoint for endpoint, _ in routes
+        endpoint for endpoint, _, _ in routes
     }
-    for endpoint, url in routes:  # warm up: templates compiled, modules imported, caches filled
+    for endpoint, url, method in routes:  # warm up: templates compiled, modules imported, caches filled
         for who in (anonymous, signed_in) if endpoint != "admin.logout" else (anonymous,):
-            _send(app, url, io.BytesIO(b"{}"), "application/json", **who)
+            _send(app, url, io.BytesIO(b"{}"), "application/json", method=method, **who)
 
     results = []
     tracemalloc.start()
     try:
-        for endpoint, url in routes:
+        for endpoint, url, method in routes:
             limit = bodies.limit_for(app, endpoint).resolve(app.config, "application/json")[0]
             for who in (anonymous, signed_in):
                 fields = grant() if who is signed_in and endpoint == "media_api.upload_target" else {}
@@ -282,7 +294,7 @@ def test_no_body_makes_the_process_allocate_more_than_a_few_mb(app, client, admi
                     limit = bodies.limit_for(app, endpoint).resolve(app.config, kind.split(";")[0])[0]
                     tracemalloc.reset_peak()
                     before = tracemalloc.get_traced_memory()[0]
-                    status, _, _ = _send(app, url, body, kind, declared=declared, **who)
+                    status, _, _ = _send(app, url, body, kind, declared=declared, method=method, **who)
                     grown = tracemalloc.get_traced_memory()[1] - before
                     results.append(
                         Served(endpoint, who is signed_in, name, declared, status, body.pos, limit, grown)
