@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from flask import Flask, current_app
 
-from ..stores import StaleVersionError
+from ..stores import NotFoundError, StaleVersionError
 
 T = TypeVar("T")
 
@@ -36,6 +36,8 @@ def retrying(
             return write(current)
         except StaleVersionError:
             continue
+        except NotFoundError:  # deleted since it was read (the copy just read, or a moment ago)
+            return None
     raise StaleVersionError(f"{what} kept changing; try again")
 
 
