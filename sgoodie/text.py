@@ -70,6 +70,11 @@ def plain_text(text: str | None, limit: int | None = None) -> str:
     return words if limit is None else shortened(words, limit)
 
 
+def photos_count(count: int) -> str:
+    """ "1 photo", "3 photos": the count as the admin's messages say it."""
+    return f"{count} photo{'' if count == 1 else 's'}"
+
+
 def long_date(value: str) -> str:
     """A stored day (YYYY-MM-DD) as people write it: "31 December 2026"."""
     try:

@@ -32,6 +32,7 @@ from ..http_errors import asks_for_json, json_error, json_object
 from ..photos import edits as photo_edits
 from ..services import services
 from ..stores import StaleVersionError
+from ..text import photos_count
 from .blueprint import bp
 from .forms import PhotoDescriptionForm
 from .photos import (
@@ -57,10 +58,6 @@ def description_form(photo: Photo) -> PhotoDescriptionForm:
     """The photo's fields as stored, with the fingerprint of what they show."""
     shown = {"alt_text": photo.alt_text, "caption": photo.caption, "shown": fingerprint(photo)}
     return PhotoDescriptionForm(prefix=photo.id, data=shown)
-
-
-def photos_count(count: int) -> str:
-    return f"{count} photo{'' if count == 1 else 's'}"
 
 
 def missing_alt_message(photos: list[Photo], project: Project) -> str:

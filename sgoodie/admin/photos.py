@@ -12,6 +12,7 @@ from ..photos import edits as photo_edits
 from ..photos import lifecycle, rerender
 from ..services import services
 from ..stores import StaleVersionError
+from ..text import photos_count
 from .blueprint import bp
 from .forms import ConfirmForm, FocalPointForm, MoveForm, PhotoRightsForm, PhotoTextForm
 from .projects import get_project_or_404
@@ -47,7 +48,7 @@ def count_proposals(photos: list[Photo]) -> int:
 
 
 def use_files_label(count: int) -> str:
-    return f"Use the file's titles for {count} photo{'' if count == 1 else 's'}"
+    return f"Use the file's titles for {photos_count(count)}"
 
 
 def file_text_json(photo: Photo) -> dict:
@@ -155,7 +156,7 @@ def use_file_texts(project_id: str):
         listed = [p for p in listed if p.id in set(chosen)]
     accepted = photo_edits.use_file_texts(project, [p for p in listed if has_proposal(p)])
     message = (
-        f"Alt text taken from the files of {len(accepted)} photo{'' if len(accepted) == 1 else 's'}."
+        f"Alt text taken from the files of {photos_count(len(accepted))}."
         if accepted
         else "No photo had a proposal from its file to take."
     )

@@ -26,6 +26,7 @@ from ..domain import (
 from ..services import services
 from ..stores import StaleVersionError
 from ..stores.ordering import move_item, put_back
+from ..text import photos_count
 from . import homes
 
 
@@ -122,9 +123,8 @@ def use_file_texts(project: Project, photos: Sequence[Photo]) -> list[Photo]:
         if stored is not None:
             accepted.append(stored)
     if accepted:
-        count = len(accepted)
         activity.record(
-            f"Used the file's titles as alt text for {count} photo{'' if count == 1 else 's'} of “{project.title}”",
+            f"Used the file's titles as alt text for {photos_count(len(accepted))} of “{project.title}”",
             project_id=project.id,
         )
     return accepted
